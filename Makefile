@@ -1,0 +1,29 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+# Both create .venv/ on first use and install the package into it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint lab samples clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+demo: $(BIN)/.installed  ## inspect the bundled samples and write the cohort report to out/
+	$(BIN)/followup-analytics demo --out out
+
+test: $(BIN)/.installed  ## lint and run the full test suite (what CI runs)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lab: $(BIN)/.installed   ## open JupyterLab on notebooks/
+	$(BIN)/jupyter lab notebooks/
+
+samples: $(BIN)/.installed  ## regenerate data_samples/ (deterministic)
+	$(BIN)/python -m followup_analytics.samples
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

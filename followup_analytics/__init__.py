@@ -1,0 +1,32 @@
+"""followup_analytics: which job-search follow-up strategies go with replies, interviews
+and offers.
+
+The public API is this façade; submodules are implementation detail unless documented.
+"""
+
+from .errors import (
+    AmbiguousDateWarning,
+    FollowupWarning,
+    LoadWarning,
+    Problem,
+    SmallSampleWarning,
+    SparseStrataWarning,
+    SpreadsheetError,
+)
+from .ingest.report import LoadReport
+from .log import JobSearchLog
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AmbiguousDateWarning",
+    "FollowupWarning",
+    "JobSearchLog",
+    "LoadReport",
+    "LoadWarning",
+    "Problem",
+    "SmallSampleWarning",
+    "SparseStrataWarning",
+    "SpreadsheetError",
+    "__version__",
+]

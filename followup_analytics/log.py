@@ -1,0 +1,237 @@
+"""JobSearchLog: the canonical, immutable job-search log every analysis starts from."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import vocab
+from .errors import SpreadsheetError
+from .ingest.report import LoadReport
+
+EVENT_COLUMNS = ["application_id", "date", "event", "channel", "letter_type", "recipient",
+                 "note", "date_known", "source_file", "source_sheet", "source_row"]
+APPLICATION_COLUMNS = ["application_id", "seeker", "company", "role", "applied_on"]
+
+#: Ordered categorical dtypes of the vocabulary columns.
+CATEGORIES: dict[str, pd.CategoricalDtype] = {
+    "event": pd.CategoricalDtype(vocab.EVENTS, ordered=True),
+    "channel": pd.CategoricalDtype(vocab.CHANNELS, ordered=True),
+    "letter_type": pd.CategoricalDtype(vocab.LETTER_TYPES, ordered=True),
+    "recipient": pd.CategoricalDtype(vocab.RECIPIENTS, ordered=True),
+}
+DATE_DTYPE = "datetime64[s]"
+
+
+def _as_dates(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.normalize().astype(DATE_DTYPE)
+
+
+def _categorical(values: pd.Series, name: str) -> pd.Series:
+    dtype = CATEGORIES[name]
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.dtype == dtype:
+        return values
+    text = values.astype("string")
+    bad = text.notna() & ~text.isin(dtype.categories)
+    if bad.any():
+        wrong = sorted(text[bad].unique())[:5]
+        raise ValueError(f"events[{name!r}] holds values outside the vocabulary: {wrong}; "
+                         f"allowed: {list(dtype.categories)}")
+    return text.astype(dtype)
+
+
+@dataclass(frozen=True, eq=False)
+class JobSearchLog:
+    """A canonical job-search log: events, applications, the load report and ``as_of``.
+
+    Build one with :func:`followup_analytics.load` (from spreadsheets) or
+    :meth:`JobSearchLog.from_frames` (from DataFrames already in canonical form).
+    The frames handed out are copies (pandas copy-on-write makes that free), so a log never
+    changes after it is built.
+
+    Attributes
+    ----------
+    events : DataFrame
+        One row per event: ``application_id, date, event, channel, letter_type, recipient,
+        note, date_known, source_file, source_sheet, source_row``. Vocabulary columns are
+        ordered categoricals (see :mod:`followup_analytics.vocab`). ``date_known`` is False
+        when the input gave an outcome (e.g. a final status "Rejected") without its date and
+        the importer dated it at the application's latest known date; time-to-response
+        analyses leave such dates out. Sorted by application and date.
+    applications : DataFrame
+        One row per application: ``application_id, seeker, company, role, applied_on`` and
+        every other input column carried along untouched (cohort, program, adviser ...).
+    report : LoadReport
+        What the importer read, decided and quarantined.
+    as_of : Timestamp
+        The censoring date: applications without a response are followed up to this day.
+    """
+
+    _events: pd.DataFrame
+    _applications: pd.DataFrame
+    report: LoadReport
+    as_of: pd.Timestamp
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_frames(cls, events: pd.DataFrame, applications: pd.DataFrame | None = None,
+                    *, as_of: object = None, report: LoadReport | None = None,
+                    seeker: str = "self") -> JobSearchLog:
+        """Build a log from canonical frames, validating and coercing them.
+
+        Parameters
+        ----------
+        events : DataFrame
+            Needs ``application_id``, ``date`` and ``event``; ``channel``, ``letter_type``,
+            ``recipient`` default to ``"unknown"`` (for follow-ups) or missing; ``note`` and
+            provenance columns default to missing.
+        applications : DataFrame, optional
+            Needs ``application_id``. Missing ``seeker`` becomes `seeker`; missing
+            ``applied_on`` is taken from each application's ``applied`` event. When omitted,
+            it is derived from the events.
+        as_of : date-like, optional
+            Censoring date. Default: the latest event date.
+        report : LoadReport, optional
+            Attach the report of the load that produced the frames.
+        seeker : str, default "self"
+            Seeker name for applications that have none.
+
+        Returns
+        -------
+        JobSearchLog
+
+        Raises
+        ------
+        ValueError
+            When a required column is missing or a vocabulary column holds unknown values.
+        """
+        missing = [c for c in ("application_id", "date", "event") if c not in events.columns]
+        if missing:
+            raise ValueError(f"events is missing required column(s) {missing}; "
+                             f"got {list(events.columns)}")
+        ev = pd.DataFrame(index=events.index)
+        ev["application_id"] = events["application_id"].astype("string")
+        ev["date"] = _as_dates(events["date"])
+        ev["event"] = _categorical(events["event"], "event")
+        is_fu = ev["event"].eq("followup").fillna(False).to_numpy()
+        for name in ("channel", "letter_type", "recipient"):
+            col = (_categorical(events[name], name) if name in events.columns
+                   else pd.Series(pd.NA, index=ev.index).astype(CATEGORIES[name]))
+            col = col.where(~(col.isna() & is_fu), "unknown")
+            ev[name] = col
+        ev["note"] = events["note"].astype("string") if "note" in events else pd.NA
+        ev["note"] = ev["note"].astype("string")
+        ev["date_known"] = (events["date_known"].fillna(True).astype(bool)
+                            if "date_known" in events else True)
+        for name, dtype in (("source_file", "string"), ("source_sheet", "string"),
+                            ("source_row", "Int64")):
+            ev[name] = (events[name] if name in events else pd.Series(pd.NA, index=ev.index))
+            ev[name] = ev[name].astype(dtype)
+        if ev["date"].isna().any() or ev["application_id"].isna().any():
+            raise ValueError("events must have a date and an application_id on every row "
+                             "(load() quarantines such rows instead)")
+        ev = ev.sort_values(["application_id", "date", "event"], kind="stable",
+                            ignore_index=True)
+
+        if applications is None:
+            applications = pd.DataFrame({"application_id": ev["application_id"].unique()})
+        if "application_id" not in applications.columns:
+            raise ValueError("applications is missing required column 'application_id'; "
+                             f"got {list(applications.columns)}")
+        apps = applications.copy()
+        apps["application_id"] = apps["application_id"].astype("string")
+        if apps["application_id"].duplicated().any():
+            dup = apps.loc[apps["application_id"].duplicated(), "application_id"].iloc[0]
+            raise ValueError(f"applications has duplicate application_id values, e.g. {dup!r}")
+        first_applied = (ev.loc[ev["event"].eq("applied").fillna(False)]
+                         .groupby("application_id", observed=True)["date"].min())
+        if "applied_on" in apps:
+            apps["applied_on"] = _as_dates(apps["applied_on"])
+            apps["applied_on"] = apps["applied_on"].fillna(
+                apps["application_id"].map(first_applied))
+        else:
+            apps["applied_on"] = apps["application_id"].map(first_applied).astype(DATE_DTYPE)
+        apps["seeker"] = (apps["seeker"].astype("string").fillna(seeker)
+                          if "seeker" in apps else pd.Series(seeker, index=apps.index,
+                                                             dtype="string"))
+        for name in ("company", "role"):
+            apps[name] = apps[name].astype("string") if name in apps else pd.NA
+            apps[name] = apps[name].astype("string")
+        orphans = ~ev["application_id"].isin(apps["application_id"])
+        if orphans.any():
+            raise ValueError(f"{int(orphans.sum())} event(s) refer to application_id values "
+                             f"not in applications, e.g. "
+                             f"{ev.loc[orphans, 'application_id'].iloc[0]!r}")
+        extra = [c for c in apps.columns if c not in APPLICATION_COLUMNS]
+        apps = apps[APPLICATION_COLUMNS + extra].reset_index(drop=True)
+
+        if as_of is None:
+            latest = [d.max() for d in (ev["date"], apps["applied_on"]) if d.notna().any()]
+            as_of_ts = max(latest) if latest else pd.Timestamp.today().normalize()
+        else:
+            try:
+                as_of_ts = pd.Timestamp(as_of).normalize()
+            except (ValueError, TypeError) as exc:
+                raise SpreadsheetError(f"as_of={as_of!r} is not a date") from exc
+        return cls(ev[EVENT_COLUMNS], apps, report or LoadReport(), pd.Timestamp(as_of_ts))
+
+    # ------------------------------------------------------------------ access
+    @property
+    def events(self) -> pd.DataFrame:
+        """One row per event (a copy; see the class docstring for the columns)."""
+        return self._events.copy(deep=False)
+
+    @property
+    def applications(self) -> pd.DataFrame:
+        """One row per application (a copy; see the class docstring for the columns)."""
+        return self._applications.copy(deep=False)
+
+    @property
+    def carried_columns(self) -> list[str]:
+        """Input columns carried along on the application table (cohort, program ...)."""
+        return [c for c in self._applications.columns if c not in APPLICATION_COLUMNS]
+
+    @property
+    def seekers(self) -> list[str]:
+        """Distinct seekers, in order of appearance."""
+        return list(self._applications["seeker"].dropna().unique())
+
+    def with_as_of(self, as_of: object) -> JobSearchLog:
+        """Return the same log with another censoring date."""
+        return JobSearchLog(self._events, self._applications, self.report,
+                            pd.Timestamp(as_of).normalize())
+
+    def __len__(self) -> int:
+        return len(self._applications)
+
+    # ------------------------------------------------------------------ display
+    def _counts(self) -> pd.Series:
+        return self._events["event"].value_counts().reindex(vocab.EVENTS, fill_value=0)
+
+    def __repr__(self) -> str:
+        c = self._counts()
+        counts = ", ".join(f"{k} {v}" for k, v in c.items() if v)
+        return (f"<JobSearchLog: {len(self)} applications by {len(self.seekers)} seeker(s), "
+                f"{len(self._events)} events ({counts}); as of {self.as_of.date()}; "
+                f"{self.report.n_quarantined} rows quarantined>")
+
+    def _repr_html_(self) -> str:
+        c = self._counts()
+        cells = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>"
+                        for k, v in c.items())
+        dates = self._events["date"]
+        span = (f"{dates.min().date()} to {dates.max().date()}" if len(dates) else "no dates")
+        return (
+            "<div class='fa-log'><strong>JobSearchLog</strong> "
+            f"<p>{len(self)} applications by {len(self.seekers)} seeker(s); "
+            f"{len(self._events)} events from {span}; as of {self.as_of.date()}; "
+            f"{self.report.n_quarantined} rows quarantined "
+            "(see <code>log.report</code>).</p>"
+            f"<table><thead><tr><th>event</th><th>count</th></tr></thead>"
+            f"<tbody>{cells}</tbody></table>"
+            "<details><summary>First events</summary>"
+            + self._events.head(10).to_html(index=False, na_rep="", escape=True)
+            + "</details></div>"
+        )
