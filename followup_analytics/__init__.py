@@ -16,6 +16,12 @@ from .errors import (
 from .ingest.report import LoadReport
 from .log import JobSearchLog
 
+# ---- ingest: load()  (keep one import per line below this marker)
+# ---- metrics  (keep one import per line below this marker)
+# ---- cohort reports  (keep one import per line below this marker)
+# plots live in followup_analytics.plots (imported on demand: matplotlib stays optional
+# at import time)
+
 __version__ = "0.1.0"
 
 __all__ = [
