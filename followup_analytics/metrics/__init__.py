@@ -1,0 +1,40 @@
+"""Metrics: statistics from counts, time to response, rates, funnel, associations.
+
+Each module adds one import block and its names to __all__.
+"""
+
+from .inference import (
+    bh_q,
+    fisher_p,
+    mantel_haenszel,
+    odds_ratio,
+    rate_table,
+    risk_difference,
+    risk_ratio,
+    wilson_ci,
+)
+from .survival import (
+    TimeToResponse,
+    kaplan_meier,
+    km_median,
+    km_probability_by,
+    logrank,
+    time_to_response,
+)
+
+__all__ = [
+    "TimeToResponse",
+    "bh_q",
+    "fisher_p",
+    "kaplan_meier",
+    "km_median",
+    "km_probability_by",
+    "logrank",
+    "mantel_haenszel",
+    "odds_ratio",
+    "rate_table",
+    "risk_difference",
+    "risk_ratio",
+    "time_to_response",
+    "wilson_ci",
+]
