@@ -1,0 +1,493 @@
+"""Per-application and per-follow-up features: the counting base of every analysis.
+
+Two units of analysis exist, and every analysis says which one it uses:
+
+* the **application** (:func:`features`, one row per application): response, interview and
+  offer rates, the funnel, the landmark comparison, strategies vs offers, the summary;
+* the **follow-up event** (:func:`followups`, one row per follow-up): response rates by the
+  follow-up's timing, channel, letter type, recipient and stage. An application followed up
+  three times contributes up to three rows, so these rates describe follow-ups, not seekers.
+
+Definitions (README "Definitions"):
+
+* a *response* is a reply, interview, rejection or offer (an ``accepted``/``declined`` event
+  implies an offer, hence a response); silence is not an event;
+* the *furthest stage* is taken from all events (applied < responded < interviewed < offered
+  < accepted), so a final rejection never erases an earlier interview;
+* a follow-up's *stage* is ``after_rejection`` when a rejection is dated on or before it,
+  else ``after_interview`` when an interview is, else ``after_application``; its *trigger*
+  is that rejection, the latest such interview, or the application; *delay* is the number of
+  days from the trigger to the follow-up, bucketed by ``buckets``.
+
+Everything is computed with numpy on the event order of the log (events are sorted by
+application and date), never with a Python loop over rows.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab
+from ..log import JobSearchLog
+
+#: Upper edges (inclusive, in days) of the follow-up timing buckets: 0–1, 2–3, 4–7, 8–14,
+#: 15–30 and 31+ days.
+DEFAULT_BUCKETS: tuple[int, ...] = (1, 3, 7, 14, 30)
+FOLLOWUP_STAGES: tuple[str, ...] = ("after_application", "after_interview", "after_rejection")
+STAGE_DTYPE = pd.CategoricalDtype(list(vocab.STAGES), ordered=True)
+FOLLOWUP_STAGE_DTYPE = pd.CategoricalDtype(list(FOLLOWUP_STAGES), ordered=True)
+#: The tiered cadence: (channels, first day, last day) after applying, all before a response.
+CADENCE: tuple[tuple[tuple[str, ...], int, int], ...] = (
+    (("email",), 0, 3), (("letter",), 5, 9), (("phone", "voicemail"), 12, 16),
+)
+#: Days after a rejection within which a later interview or offer at the same company counts.
+REAPPLY_DAYS = 365
+_POST_REJECTION_TYPES = ("still_interested", "feedback_request")
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def timing_dtype(buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.CategoricalDtype:
+    """Ordered categorical of the timing buckets, e.g. ``"0–1", "2–3", …, "31+"``."""
+    edges = _check_buckets(buckets)
+    lows = (0, *[e + 1 for e in edges])
+    labels = [f"{lo}–{hi}" if lo != hi else f"{lo}" for lo, hi in zip(lows, edges, strict=False)]
+    return pd.CategoricalDtype([*labels, f"{lows[-1]}+"], ordered=True)
+
+
+def _check_buckets(buckets: tuple[int, ...]) -> tuple[int, ...]:
+    edges = tuple(int(b) for b in buckets)
+    if not edges or edges[0] < 0 or any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
+        raise ValueError("buckets must be increasing non-negative upper day edges, e.g. "
+                         f"{DEFAULT_BUCKETS}; got {buckets!r}")
+    return edges
+
+
+def _bucket(delay: np.ndarray, buckets: tuple[int, ...]) -> pd.Categorical:
+    dtype = timing_dtype(buckets)
+    ok = np.isfinite(delay) & (delay >= 0)
+    codes = np.where(ok, np.searchsorted(np.asarray(buckets), np.where(ok, delay, 0)), -1)
+    return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
+# --------------------------------------------------------------------------- event index
+class _Index:
+    """Events as numpy arrays, grouped by application (``rank``) and keyed for searches."""
+
+    def __init__(self, log: JobSearchLog) -> None:
+        ev, apps = log.events, log.applications
+        ids = ev["application_id"].to_numpy(dtype=object)
+        change = np.empty(len(ids), dtype=bool)
+        change[:1] = True
+        change[1:] = ids[1:] != ids[:-1]
+        pos = pd.Index(apps["application_id"]).get_indexer(ids[change])
+        if len(np.unique(pos)) != len(pos):  # not grouped by application: sort once
+            ev = ev.sort_values(["application_id", "date"], kind="stable", ignore_index=True)
+            ids = ev["application_id"].to_numpy(dtype=object)
+            change[1:] = ids[1:] != ids[:-1]
+            pos = pd.Index(apps["application_id"]).get_indexer(ids[change])
+        self.apps = apps
+        self.n_apps, self.n_rank = len(apps), len(pos)
+        self.pos = pos  # application position of each rank
+        self.rank = np.cumsum(change) - 1
+        day = ev["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        applied = apps["applied_on"].to_numpy().astype("datetime64[D]")
+        applied_ok = ~np.isnat(applied)
+        self.applied_app = np.where(applied_ok, applied.astype(np.int64), 0).astype(float)
+        self.applied_app[~applied_ok] = np.nan
+        self.dmin = int(min(day.min(initial=0), np.nanmin(self.applied_app, initial=0)))
+        dmax = int(max(day.max(initial=0), np.nanmax(self.applied_app, initial=0)))
+        self.big = dmax - self.dmin + 1
+        self.day = day
+        self.key = self.rank * self.big + (day - self.dmin)
+        if len(day) > 1 and np.any(np.diff(self.key) < 0):  # dates unsorted within application
+            order = np.lexsort((day, self.rank))
+            ev = ev.iloc[order].reset_index(drop=True)
+            self.day, self.key, self.rank = day[order], self.key[order], self.rank[order]
+        self.ev = ev
+        self.kind = ev["event"].cat.codes.to_numpy()
+        self.known = ev["date_known"].to_numpy(dtype=bool)
+        self.applied = self.applied_app[pos] if len(pos) else np.empty(0)
+
+    def mask(self, *events: str) -> np.ndarray:
+        codes = [vocab.EVENTS.index(e) for e in events]
+        return np.isin(self.kind, codes)
+
+    def first_day(self, mask: np.ndarray) -> np.ndarray:
+        """Per rank: the earliest day of the masked events (NaN when none)."""
+        out = np.full(self.n_rank, np.nan)
+        r, d = self.rank[mask], self.day[mask]
+        first = np.r_[True, r[1:] != r[:-1]] if len(r) else np.empty(0, bool)
+        out[r[first]] = d[first]
+        return out
+
+    def last_day(self, mask: np.ndarray) -> np.ndarray:
+        out = np.full(self.n_rank, np.nan)
+        r, d = self.rank[mask], self.day[mask]
+        last = np.r_[r[1:] != r[:-1], True] if len(r) else np.empty(0, bool)
+        out[r[last]] = d[last]
+        return out
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(self.rank[mask], minlength=self.n_rank)
+
+    def to_apps(self, values: np.ndarray, fill: object) -> np.ndarray:
+        """Scatter per-rank values to application positions (``fill`` where no events)."""
+        out = np.full(self.n_apps, fill, dtype=np.asarray(values).dtype if len(values)
+                      else type(fill))
+        out[self.pos] = values
+        return out
+
+
+def _search(tkey: np.ndarray, qkey: np.ndarray, qbase: np.ndarray, big: int, *,
+            direction: str) -> np.ndarray:
+    """Index into sorted ``tkey`` of the match in the query's own group, or -1.
+
+    ``direction``: "on_or_before" (latest), "on_or_after" / "after" (next).
+    """
+    if direction == "on_or_before":
+        idx = np.searchsorted(tkey, qkey, side="right") - 1
+        ok = idx >= 0
+        ok[ok] = tkey[idx[ok]] >= qbase[ok]
+    else:
+        idx = np.searchsorted(tkey, qkey, side="left" if direction == "on_or_after" else "right")
+        ok = idx < len(tkey)
+        ok[ok] = tkey[idx[ok]] < qbase[ok] + big
+    return np.where(ok, idx, -1)
+
+
+def _take(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """``values[idx]`` as float, NaN where ``idx`` is -1."""
+    out = np.full(len(idx), np.nan)
+    ok = idx >= 0
+    out[ok] = values[idx[ok]]
+    return out
+
+
+def _to_date(days: np.ndarray) -> np.ndarray:
+    ok = np.isfinite(days)
+    out = np.where(ok, days, 0).astype(np.int64).astype("datetime64[D]").astype("datetime64[s]")
+    out[~ok] = np.datetime64("NaT")
+    return out
+
+
+def _nullable(values: np.ndarray, valid: np.ndarray) -> pd.arrays.BooleanArray:
+    return pd.arrays.BooleanArray(np.asarray(values, dtype=bool), ~np.asarray(valid, bool))
+
+
+def _int_na(values: np.ndarray) -> pd.arrays.IntegerArray:
+    ok = np.isfinite(values)
+    return pd.arrays.IntegerArray(np.where(ok, values, 0).astype(np.int64), ~ok)
+
+
+# --------------------------------------------------------------------------- follow-ups
+def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
+                     first_response: np.ndarray, first_offer: np.ndarray) -> dict:
+    """Per follow-up event: stage, trigger, delay, eligibility and outcomes (numpy)."""
+    fu = ix.mask("followup")
+    rank, day, key = ix.rank[fu], ix.day[fu], ix.key[fu]
+    base = rank * ix.big
+    res = {"index": np.flatnonzero(fu), "rank": rank, "day": day}
+    iv = ix.mask("interview")
+    rej = ix.mask("rejection")
+    i_iv = _search(ix.key[iv], key, base, ix.big, direction="on_or_before")
+    i_rj = _search(ix.key[rej], key, base, ix.big, direction="on_or_before")
+    stage = np.where(i_rj >= 0, 2, np.where(i_iv >= 0, 1, 0))
+    trigger = np.select([stage == 2, stage == 1],
+                        [_take(ix.day[rej], i_rj), _take(ix.day[iv], i_iv)],
+                        default=ix.applied[rank] if len(rank) else np.empty(0))
+    delay = day - trigger
+    fr, fo = first_response[rank], first_offer[rank]
+    eligible = np.select([stage == 0, stage == 1],
+                         [~(fr < day), ~(fo < day)], default=True)  # NaN compares False
+    resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
+    offer = ix.mask("offer", "accepted", "declined")
+    i_rs = _search(ix.key[resp], key, base, ix.big, direction="on_or_after")
+    i_ni = _search(ix.key[iv], key, base, ix.big, direction="after")
+    i_of = _search(ix.key[offer], key, base, ix.big, direction="on_or_after")
+    next_resp = _take(ix.day[resp], i_rs)
+    res.update(
+        stage=stage, trigger=trigger, delay=delay, timing=_bucket(delay, buckets),
+        eligible=eligible, responded=(next_resp - day) <= window,  # NaN -> False
+        interview_after=i_ni >= 0, offer_after=i_of >= 0,
+        window_complete=day + window <= ix.as_of_day,
+        iv_idx=i_iv,
+    )
+    return res
+
+
+def _compute(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> tuple:
+    if not isinstance(log, JobSearchLog):
+        raise TypeError(f"log must be a JobSearchLog; got {type(log).__name__}")
+    if not isinstance(window, int | np.integer) or window < 0:
+        raise ValueError(f"window must be a non-negative whole number of days; got {window!r}")
+    buckets = _check_buckets(buckets)
+    cache = _CACHE.setdefault(log, {})
+    if (window, buckets) in cache:
+        return cache[(window, buckets)]
+    ix = _Index(log)
+    ix.as_of_day = int(np.datetime64(log.as_of.date(), "D").astype(np.int64))
+    resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
+    first_resp = ix.first_day(resp)
+    first_known = ix.first_day(resp & ix.known)
+    first_offer = ix.first_day(ix.mask("offer", "accepted", "declined"))
+    fa = _followup_arrays(ix, window, buckets, first_resp, first_offer)
+    cache[(window, buckets)] = (ix, fa, first_resp, first_known, first_offer)
+    return cache[(window, buckets)]
+
+
+def followups(log: JobSearchLog, *, window: int = 30,
+              buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.DataFrame:
+    """One row per follow-up event, with its stage, timing, eligibility and outcomes.
+
+    This is the unit of :func:`~followup_analytics.response_rates` grouped by ``timing``,
+    ``channel``, ``letter_type``, ``recipient`` or ``stage``.
+
+    Parameters
+    ----------
+    log : JobSearchLog
+    window : int, default 30
+        Days after the follow-up (inclusive) within which a response counts.
+    buckets : tuple of int, default DEFAULT_BUCKETS
+        Inclusive upper day edges of the timing buckets.
+
+    Returns
+    -------
+    DataFrame
+        - ``application_id``, ``seeker``: the application the follow-up belongs to.
+        - ``date``: the follow-up's date.
+        - ``stage``: ``after_application`` / ``after_interview`` / ``after_rejection``
+          (ordered categorical; see the module docstring).
+        - ``trigger_date``: the application, latest interview or rejection it follows.
+        - ``delay_days``: days from the trigger to the follow-up (Int64).
+        - ``timing``: ``delay_days`` bucketed (ordered categorical, e.g. "0–1" … "31+").
+        - ``channel``, ``letter_type``, ``recipient``: as logged.
+        - ``eligible``: whether the follow-up can still change something. After an
+          application: no response dated before it. After an interview: no offer (nor
+          accepted/declined offer) dated before it. After a rejection: always.
+        - ``window_complete``: ``date + window <= as_of`` (the whole window was observed).
+        - ``responded_within_window``: a response dated on or after the follow-up and at most
+          ``window`` days after it (NA when not eligible).
+        - ``interview_after``: an interview dated after the follow-up, any time up to
+          ``as_of`` (NA when not eligible).
+        - ``offer_after``: an offer dated on or after the follow-up (NA when not eligible).
+        - every carried application column (cohort, program …).
+    """
+    ix, fa, *_ = _compute(log, window, buckets)
+    ev = ix.ev.iloc[fa["index"]]
+    pos = ix.pos[fa["rank"]]
+    apps = ix.apps
+    el = fa["eligible"]
+    out = pd.DataFrame({
+        "application_id": ev["application_id"].to_numpy(),
+        "seeker": apps["seeker"].to_numpy()[pos],
+        "date": ev["date"].to_numpy(),
+        "stage": pd.Categorical.from_codes(fa["stage"], dtype=FOLLOWUP_STAGE_DTYPE),
+        "trigger_date": _to_date(fa["trigger"]),
+        "delay_days": _int_na(fa["delay"]),
+        "timing": fa["timing"],
+        "channel": ev["channel"].array,
+        "letter_type": ev["letter_type"].array,
+        "recipient": ev["recipient"].array,
+        "eligible": el,
+        "window_complete": fa["window_complete"],
+        "responded_within_window": _nullable(fa["responded"], el),
+        "interview_after": _nullable(fa["interview_after"], el),
+        "offer_after": _nullable(fa["offer_after"], el),
+    })
+    for col in ("application_id", "seeker"):
+        out[col] = out[col].astype("string")
+    for col in log.carried_columns:
+        out[col] = apps[col].iloc[pos].to_numpy()
+        out[col] = out[col].astype(apps[col].dtype)
+    return out
+
+
+def _per_rank_any(ix: _Index, rank: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return np.bincount(rank[mask], minlength=ix.n_rank) > 0
+
+
+def _thank_you(ix: _Index, fa: dict) -> tuple[np.ndarray, ...]:
+    """Per rank: interview rounds, rounds thanked, thank-you by email and by letter."""
+    iv = ix.mask("interview")
+    r_iv, d_iv = ix.rank[iv], ix.day[iv]
+    new_round = np.r_[True, (r_iv[1:] != r_iv[:-1]) | (d_iv[1:] != d_iv[:-1])] if len(r_iv) \
+        else np.empty(0, bool)
+    round_id = np.cumsum(new_round) - 1
+    n_rounds = np.bincount(r_iv[new_round], minlength=ix.n_rank)
+    fu_ev = ix.ev.iloc[fa["index"]]
+    ty = (fu_ev["letter_type"].to_numpy() == "thank_you") & (fa["iv_idx"] >= 0)
+    rounds = np.unique(round_id[fa["iv_idx"][ty]])
+    r_of_round = r_iv[new_round]
+    thanked = np.bincount(r_of_round[rounds], minlength=ix.n_rank)
+    channel = fu_ev["channel"].to_numpy()
+    by_email = _per_rank_any(ix, fa["rank"], ty & (channel == "email"))
+    by_letter = _per_rank_any(ix, fa["rank"], ty & (channel == "letter"))
+    return n_rounds, thanked, _per_rank_any(ix, fa["rank"], ty), by_email & by_letter
+
+
+def _cadence(ix: _Index, fa: dict) -> np.ndarray:
+    """Per rank: the tiered cadence (see ``CADENCE``) before any response."""
+    channel = ix.ev["channel"].to_numpy()[fa["index"]]
+    pre = (fa["stage"] == 0) & fa["eligible"]
+    since = fa["day"] - ix.applied[fa["rank"]] if len(fa["rank"]) else np.empty(0)
+    steps = [_per_rank_any(ix, fa["rank"], pre & np.isin(channel, ch) & (since >= lo)
+                           & (since <= hi)) for ch, lo, hi in CADENCE]
+    return np.logical_and.reduce(steps)
+
+
+def _company_comeback(ix: _Index, last_rej: np.ndarray) -> np.ndarray:
+    """Per rank: an interview or offer at the same seeker+company within REAPPLY_DAYS after
+    the application's latest rejection (NaN when not rejected or company unknown)."""
+    apps = ix.apps
+    sc = pd.MultiIndex.from_arrays([apps["seeker"], apps["company"]]).factorize()[0]
+    sc_rank = sc[ix.pos]
+    known = apps["company"].notna().to_numpy()[ix.pos]
+    m = ix.mask("interview", "offer", "accepted", "declined")
+    tkey = np.sort(sc_rank[ix.rank[m]] * ix.big + (ix.day[m] - ix.dmin))
+    ok = np.isfinite(last_rej) & known
+    qbase = sc_rank * ix.big
+    qkey = qbase + np.where(ok, last_rej - ix.dmin, 0).astype(np.int64)
+    idx = _search(tkey, qkey, qbase, ix.big, direction="after")
+    later = _take(tkey - (tkey // ix.big) * ix.big + ix.dmin, idx)
+    out = np.where(ok, (later - last_rej) <= REAPPLY_DAYS, np.nan)
+    return out
+
+
+def features(log: JobSearchLog, *, window: int = 30,
+             buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.DataFrame:
+    """One row per application: outcomes, furthest stage, follow-ups and thank-you notes.
+
+    Parameters
+    ----------
+    log : JobSearchLog
+    window : int, default 30
+        Days after the first follow-up within which a response counts for
+        ``response_after_followup``.
+    buckets : tuple of int, default DEFAULT_BUCKETS
+        Inclusive upper day edges of the timing buckets (0–1, 2–3, 4–7, 8–14, 15–30, 31+).
+
+    Returns
+    -------
+    DataFrame
+        - ``application_id, seeker, company, role, applied_on``: from the application table.
+        - ``responded``: any reply, interview, rejection or offer (or an accepted/declined
+          offer). ``first_response_on``: its earliest date. ``days_to_response``: days from
+          applying to it (Int64; NA when the first response's date was imputed by the
+          importer, ``date_known`` False).
+        - ``interviewed``, ``n_interviews`` (interview events), ``n_interview_rounds``
+          (distinct interview dates), ``first_interview_on``.
+        - ``offered`` (offer, accepted or declined), ``first_offer_on``, ``accepted``,
+          ``rejected``, ``withdrawn``, ``withdrawn_on``.
+        - ``furthest_stage``: ordered categorical over applied < responded < interviewed <
+          offered < accepted, from all events.
+        - ``followed_up``, ``n_followups``, ``first_followup_on``; of the first follow-up:
+          ``followup_delay_days`` (from its trigger), ``followup_stage``, ``channel``,
+          ``letter_type``, ``recipient``, ``timing`` (bucket of the delay).
+        - ``response_after_followup``: a response on or after the first follow-up and within
+          ``window`` days of it; NA when not followed up or when a response came before it.
+        - ``thank_you_after_interview``: a thank-you follow-up dated on or after an
+          interview. ``thank_you_rounds``: interview rounds followed by a thank-you before the
+          next round. ``thank_you_every_round``: every round thanked.
+          ``thank_you_email_and_letter``: thank-yous sent both by email and by letter. All
+          NA when never interviewed.
+        - ``tiered_cadence``: before any response, an email 0–3 days after applying, a letter
+          5–9 days after and a phone call or voicemail 12–16 days after (``CADENCE``).
+        - ``post_rejection_note``: a still_interested or feedback_request follow-up after a
+          rejection; ``comeback_at_company``: an interview or offer for the same seeker at the
+          same company within 365 days after the latest rejection (any application). Both
+          NA when never rejected (the latter also when the company is unknown).
+        - every carried application column (cohort, program …).
+    """
+    ix, fa, first_resp, first_known, first_offer = _compute(log, window, buckets)
+    apps = ix.apps
+    n_int = ix.count(ix.mask("interview"))
+    offered = ix.count(ix.mask("offer", "accepted", "declined")) > 0
+    accepted = ix.count(ix.mask("accepted")) > 0
+    responded = np.isfinite(first_resp)
+    stage = np.select([accepted, offered, n_int > 0, responded], [4, 3, 2, 1], default=0)
+    n_fu = np.bincount(fa["rank"], minlength=ix.n_rank)
+    first = np.r_[True, fa["rank"][1:] != fa["rank"][:-1]] if len(fa["rank"]) \
+        else np.empty(0, bool)
+    r1 = fa["rank"][first]
+
+    def at_first(values: np.ndarray, fill: float = np.nan) -> np.ndarray:
+        out = np.full(ix.n_rank, fill, dtype=float)
+        out[r1] = values[first]
+        return out
+
+    fu1_day = at_first(fa["day"])
+    fu1_ok = ~(first_resp < fu1_day) & np.isfinite(fu1_day)
+    after_fu = (first_resp - fu1_day) <= window
+    n_rounds, thanked, ty_any, ty_both = _thank_you(ix, fa)
+    rejected = ix.count(ix.mask("rejection")) > 0
+    last_rej = ix.last_day(ix.mask("rejection"))
+    fu_idx = fa["index"][first]
+    fu_ev = ix.ev.iloc[fu_idx]
+
+    def app(values: np.ndarray, fill: object = np.nan) -> np.ndarray:
+        return ix.to_apps(values, fill)
+
+    interviewed = app(n_int > 0, False)
+    post_note = _per_rank_any(ix, fa["rank"], (fa["stage"] == 2) & np.isin(
+        ix.ev["letter_type"].to_numpy()[fa["index"]], _POST_REJECTION_TYPES))
+    comeback = app(_company_comeback(ix, last_rej))
+    rank_fu1 = np.full(ix.n_rank, -1)
+    rank_fu1[r1] = np.arange(len(r1))
+    pos_fu1 = app(rank_fu1, -1)
+
+    def first_cat(col: str) -> pd.Categorical:
+        codes = np.full(ix.n_apps, -1, dtype=np.int64)
+        has = pos_fu1 >= 0
+        codes[has] = fu_ev[col].cat.codes.to_numpy()[pos_fu1[has]] if len(fu_ev) else -1
+        return pd.Categorical.from_codes(codes, dtype=ix.ev[col].dtype)
+
+    fr_app = app(first_resp)
+    out = pd.DataFrame({
+        "application_id": apps["application_id"].to_numpy(),
+        "seeker": apps["seeker"].array,
+        "company": apps["company"].array,
+        "role": apps["role"].array,
+        "applied_on": apps["applied_on"].to_numpy(),
+        "responded": np.isfinite(fr_app),
+        "first_response_on": _to_date(fr_app),
+        "days_to_response": _int_na(np.where(app(first_known) == fr_app, fr_app, np.nan)
+                                    - ix.applied_app),
+        "interviewed": interviewed,
+        "n_interviews": app(n_int, 0),
+        "n_interview_rounds": app(n_rounds, 0),
+        "first_interview_on": _to_date(app(ix.first_day(ix.mask("interview")))),
+        "offered": app(offered, False),
+        "first_offer_on": _to_date(app(first_offer)),
+        "accepted": app(accepted, False),
+        "rejected": app(rejected, False),
+        "withdrawn": app(ix.count(ix.mask("withdrawn")) > 0, False),
+        "withdrawn_on": _to_date(app(ix.first_day(ix.mask("withdrawn")))),
+        "furthest_stage": pd.Categorical.from_codes(app(stage, 0), dtype=STAGE_DTYPE),
+        "followed_up": app(n_fu > 0, False),
+        "n_followups": app(n_fu, 0),
+        "first_followup_on": _to_date(app(fu1_day)),
+        "followup_delay_days": _int_na(app(at_first(fa["delay"]))),
+        "followup_stage": pd.Categorical.from_codes(app(at_first(fa["stage"], -1), -1)
+                                                    .astype(np.int64),
+                                                    dtype=FOLLOWUP_STAGE_DTYPE),
+        "channel": first_cat("channel"),
+        "letter_type": first_cat("letter_type"),
+        "recipient": first_cat("recipient"),
+        "timing": _bucket(app(at_first(fa["delay"])), buckets),
+        "response_after_followup": _nullable(app(after_fu, False), app(fu1_ok, False)),
+        "thank_you_after_interview": _nullable(app(ty_any, False), interviewed),
+        "thank_you_rounds": app(thanked, 0),
+        "thank_you_every_round": _nullable(app((thanked == n_rounds) & (n_rounds > 0), False),
+                                           interviewed),
+        "thank_you_email_and_letter": _nullable(app(ty_both, False), interviewed),
+        "tiered_cadence": app(_cadence(ix, fa), False),
+        "post_rejection_note": _nullable(app(post_note, False), app(rejected, False)),
+        "comeback_at_company": _nullable(comeback == 1, np.isfinite(comeback)),
+    })
+    out["application_id"] = out["application_id"].astype("string")
+    for col in log.carried_columns:
+        out[col] = apps[col].array
+    return out
