@@ -1,0 +1,107 @@
+"""Shared pieces of the plot functions: palette, column checks, axes creation, labels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+#: Okabe & Ito (2008) colour-blind-safe palette, black last.
+OKABE_ITO: tuple[str, ...] = (
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#009E73",  # bluish green
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#F0E442",  # yellow (low contrast on white: used last)
+    "#000000",  # black
+)
+#: Colour of groups too small for a stable estimate, and of cells without enough data.
+MUTED = "#9E9E9E"
+#: Fill of heatmap cells hidden because they hold too few applications.
+SMALL_CELL = "#E0E0E0"
+#: The main accent colour (a single series).
+ACCENT = "#0072B2"
+#: Default width of a figure at notebook width, in inches.
+WIDTH = 7.5
+
+RATE_COLUMNS: tuple[str, ...] = ("n", "k", "rate", "ci_low", "ci_high", "small_n")
+DEFAULT_DEFINITION = "Response within 30 days of the follow-up"
+
+
+def require(frame: object, columns: Iterable[str], func: str, expects: str) -> pd.DataFrame:
+    """Check that `frame` is a DataFrame holding `columns`; return a shallow copy.
+
+    Raises
+    ------
+    ValueError
+        Naming the plot function, the missing columns, what it expects and what it got.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{func}: expected a DataFrame from {expects}; "
+                         f"got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{func}: the result is missing column(s) {missing}; it expects "
+                         f"the frame returned by {expects}; got columns {list(frame.columns)}")
+    return frame.copy(deep=False)
+
+
+def new_axes(ax: Axes | None, height: float) -> Axes:
+    """Return `ax`, or the axes of a new figure of notebook width and `height` inches."""
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=(WIDTH, height), layout="constrained")
+    return ax
+
+
+def group_columns(frame: pd.DataFrame, reserved: Iterable[str]) -> list[str]:
+    """Columns of a tidy result that identify its groups (everything not reserved)."""
+    reserved = set(reserved)
+    return [c for c in frame.columns if c not in reserved]
+
+
+def group_labels(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """One text label per row, joining the group columns with " · "."""
+    if not columns:
+        return pd.Series("all", index=frame.index, dtype="string")
+    parts = [frame[c].astype("string").fillna("(missing)") for c in columns]
+    label = parts[0]
+    for part in parts[1:]:
+        label = label + " · " + part
+    return label
+
+
+def small_mask(frame: pd.DataFrame, min_n: int | None) -> np.ndarray:
+    """True where a group is too small: the ``small_n`` flag, or ``n < min_n`` if given."""
+    n = pd.to_numeric(frame["n"], errors="coerce").fillna(0).to_numpy()
+    if min_n is not None:
+        return n < min_n
+    if "small_n" in frame:
+        return frame["small_n"].fillna(False).astype(bool).to_numpy()
+    return np.zeros(len(frame), dtype=bool)
+
+
+def definition_of(frame: pd.DataFrame, given: str | None) -> str:
+    """The outcome definition for titles: `given`, the frame's attrs, or the default."""
+    if given:
+        return given
+    for key in ("definition", "outcome_definition"):
+        text = frame.attrs.get(key)
+        if isinstance(text, str) and text:
+            return text
+    return DEFAULT_DEFINITION
+
+
+def colours(names: Sequence[str]) -> dict[str, str]:
+    """Assign Okabe-Ito colours to `names` in order (cycling past eight)."""
+    return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(names)}
+
+
+def pct(value: float) -> str:
+    """A rate as a whole percentage ("43%"), or "–" when missing."""
+    return "–" if pd.isna(value) else f"{100 * value:.0f}%"

@@ -1,0 +1,133 @@
+"""Forest plot of strategies associated with offers: naive and within-seeker odds ratios."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+from ._common import MUTED, OKABE_ITO, new_axes, require
+
+_EXPECT = ("offer_associations() (long form: strategy, level, reference, estimator, "
+           "estimate, ci_low, ci_high, n ...)")
+ESTIMATOR_LABELS: dict[str, str] = {
+    "odds_ratio": "naive (all applications pooled)",
+    "within_seeker_odds_ratio": "within seeker (Mantel–Haenszel)",
+    "adjusted_odds_ratio": "adjusted odds ratio (logistic regression)",
+    "risk_ratio": "risk ratio",
+    "risk_difference": "risk difference",
+}
+_COLOURS = {"odds_ratio": OKABE_ITO[0], "within_seeker_odds_ratio": OKABE_ITO[3],
+            "adjusted_odds_ratio": OKABE_ITO[2], "risk_ratio": OKABE_ITO[4]}
+_LIMITS = (1 / 50, 50.0)
+_TICKS = (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
+
+
+def _row_label(row: pd.Series) -> str:
+    text = f"{row['strategy']}: {row['level']} vs {row['reference']}"
+    cols = ("k_level", "n_level", "k_reference", "n_reference")
+    if all(c in row.index and pd.notna(row[c]) for c in cols):
+        text += (f"\n{int(row['k_level'])}/{int(row['n_level'])} vs "
+                 f"{int(row['k_reference'])}/{int(row['n_reference'])} offered")
+    return text
+
+
+def plot_offer_associations(result: pd.DataFrame, *,
+                            estimators: Sequence[str] = ("odds_ratio",
+                                                         "within_seeker_odds_ratio"),
+                            title: str | None = None, ax: Axes | None = None) -> Axes:
+    """Forest plot: per strategy level, naive and within-seeker odds ratios side by side.
+
+    Parameters
+    ----------
+    result : DataFrame
+        An :func:`offer_associations` frame (long form): ``strategy, level, reference,
+        estimator, estimate, ci_low, ci_high`` and optionally ``n_level, k_level,
+        n_reference, k_reference`` (printed under each row label) and ``small_n`` (muted).
+    estimators : list of str
+        The ratio estimators to draw side by side (default the naive and the within-seeker
+        odds ratio). Ratios only: the axis is logarithmic.
+    title : str, optional
+        Overrides the default title.
+    ax : Axes, optional
+        Draw here; a new figure of notebook width is created when omitted.
+
+    Returns
+    -------
+    Axes
+        On a log x axis: per estimator, dots with gid ``"estimate:<estimator>"`` (x = the
+        estimates, one per strategy level in order of appearance, NaN where not estimable)
+        and interval lines ``"ci:<estimator>"``; a vertical reference line at 1 (gid
+        ``"reference"``).
+
+    Raises
+    ------
+    ValueError
+        When a required column is missing or an estimator is not in the result.
+    """
+    need = ("strategy", "level", "reference", "estimator", "estimate", "ci_low", "ci_high")
+    df = require(result, need, "plot_offer_associations", _EXPECT).reset_index(drop=True)
+    present = list(pd.unique(df["estimator"].dropna()))
+    wrong = [e for e in estimators if e not in present]
+    if wrong:
+        raise ValueError(f"plot_offer_associations: estimator(s) {wrong} are not in the "
+                         f"result; available: {present}")
+    df = df[df["estimator"].isin(estimators)]
+    keys = ["strategy", "level", "reference"]
+    rows = df.drop_duplicates(keys)[keys].reset_index(drop=True)
+    ax = new_axes(ax, height=max(3.0, 0.62 * len(rows) + 1.6))
+    y = np.arange(len(rows), dtype=float)
+    step = 0.32 if len(estimators) > 1 else 0.0
+    vals = pd.to_numeric(df[["estimate", "ci_low", "ci_high"]].stack(), errors="coerce")
+    finite = vals[np.isfinite(vals) & (vals > 0)]
+    lo_lim = max(_LIMITS[0], min(0.5, float(finite.min()) / 1.3)) if len(finite) else 0.5
+    hi_lim = min(_LIMITS[1], max(2.0, float(finite.max()) * 1.3)) if len(finite) else 2.0
+    handles = []
+    for j, est in enumerate(estimators):
+        sub = (df[df["estimator"] == est].drop_duplicates(keys).merge(rows, on=keys,
+                                                                       how="right"))
+        e = pd.to_numeric(sub["estimate"], errors="coerce").to_numpy(dtype=float)
+        lo = pd.to_numeric(sub["ci_low"], errors="coerce").to_numpy(dtype=float)
+        hi = pd.to_numeric(sub["ci_high"], errors="coerce").to_numpy(dtype=float)
+        ok = np.isfinite(e) & (e > 0)
+        e = np.where(ok, e, np.nan)
+        pos = y + (j - (len(estimators) - 1) / 2) * step
+        colour = _COLOURS.get(est, OKABE_ITO[j % len(OKABE_ITO)])
+        weak = (sub["small_n"].fillna(False).astype(bool).to_numpy() if "small_n" in sub
+                else np.zeros(len(sub), dtype=bool))
+        lo_c = np.clip(np.nan_to_num(lo, nan=lo_lim, neginf=lo_lim, posinf=hi_lim).clip(1e-9),
+                       lo_lim, hi_lim)
+        hi_c = np.clip(np.nan_to_num(hi, nan=hi_lim, posinf=hi_lim), lo_lim, hi_lim)
+        ax.hlines(pos[ok], lo_c[ok], hi_c[ok], colors=np.where(weak, MUTED, colour)[ok],
+                  lw=2, gid=f"ci:{est}")
+        ax.plot(e, pos, ls="", marker="o" if j == 0 else "D", ms=7, color=colour,
+                gid=f"estimate:{est}")
+        for p in pos[~ok]:
+            ax.text(1.0, p, "not estimable ", ha="right", va="center", fontsize="x-small",
+                    color=MUTED, gid="not_estimable")
+        handles.append(Line2D([], [], ls="-", marker="o" if j == 0 else "D", color=colour,
+                              label=ESTIMATOR_LABELS.get(est, est)))
+    ax.axvline(1.0, color="#424242", lw=1, ls="--", gid="reference")
+    ax.set_xscale("log")
+    ax.set_xlim(lo_lim, hi_lim)
+    ticks = [t for t in _TICKS if lo_lim <= t <= hi_lim]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_yticks(y, [_row_label(r) for _, r in
+                      df.drop_duplicates(keys).reset_index(drop=True).iterrows()])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.grid(axis="x", which="major", color="#EEEEEE")
+    ax.set_axisbelow(True)
+    ax.set_xlabel("Odds ratio of an offer, level vs reference (log scale, 95% CI)\n"
+                  "< 1: fewer offers · 1: no association · > 1: more offers")
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize="small",
+              frameon=False, ncols=2, borderaxespad=0.2, handletextpad=0.4)
+    ax.set_title(title or "Follow-up strategies associated with offers\n"
+                 "(associations in these applications, not proof of cause)", loc="left",
+                 fontsize="medium", pad=24)
+    return ax

@@ -1,0 +1,144 @@
+"""Kaplan-Meier curves of the time to a first employer response, numbers at risk below."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ._common import ACCENT, OKABE_ITO, group_columns, group_labels, new_axes, require
+
+_CURVE_COLUMNS = ("day", "at_risk", "events", "censored", "survival", "ci_low", "ci_high")
+_EXPECT = "time_to_response() (its .curves: <group columns>, " + ", ".join(_CURVE_COLUMNS) + ")"
+_DAY_CANDIDATES = (0, 7, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365, 540, 730)
+
+
+def _curves(result: object) -> pd.DataFrame:
+    frame = getattr(result, "curves", result)
+    return require(frame, _CURVE_COLUMNS, "plot_time_to_response", _EXPECT)
+
+
+def _default_days(max_day: float) -> list[int]:
+    days = [d for d in _DAY_CANDIDATES if d <= max_day]
+    while len(days) > 7:
+        days = days[::2]
+    return days
+
+
+def at_risk_at(curve: pd.DataFrame, days: Sequence[float]) -> np.ndarray:
+    """Applications still waiting (at risk) at each of `days`, read from one curve.
+
+    The number at risk at day t is the ``at_risk`` of the first curve row on or after t
+    (every exit day has a row), and 0 past the last row.
+    """
+    d = curve["day"].to_numpy(dtype=float)
+    a = curve["at_risk"].to_numpy(dtype=float)
+    idx = np.searchsorted(d, np.asarray(days, dtype=float), side="left")
+    inside = idx < len(d)
+    out = np.zeros(len(idx), dtype=int)
+    out[inside] = a[idx[inside]].astype(int)
+    return out
+
+
+def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = None,
+                          max_day: float | None = None, title: str | None = None,
+                          ax: Axes | None = None) -> Axes:
+    """Share of applications with a first response by each day (1 − Kaplan–Meier survival).
+
+    Parameters
+    ----------
+    result : TimeToResponse or DataFrame
+        The result of :func:`time_to_response` or its ``.curves`` frame: ``<group columns>,
+        day, at_risk, events, censored, survival, ci_low, ci_high`` (survival = probability
+        of no response yet; starts at 1 on day 0).
+    at_days : list of float, optional
+        Days at which the numbers at risk are printed below the axis (default: 0, 7, 14,
+        30 ... up to `max_day`, at most seven).
+    max_day : float, optional
+        Right end of the axis; default the last day of the curves.
+    title : str, optional
+        Overrides the default title.
+    ax : Axes, optional
+        Draw here; a new figure of notebook width is created when omitted.
+
+    Returns
+    -------
+    Axes
+        Per group: a step line with gid ``"km:<group>"`` (x: day, y: 1 − survival, starting
+        at 0 on day 0), a band (the 95% interval), a marker line ``"censor:<group>"`` at the
+        days with censored applications, and texts with gid ``"at_risk"`` (one per group and
+        day in `at_days`, in group order).
+
+    Raises
+    ------
+    ValueError
+        When a required column is missing.
+    """
+    df = _curves(result).reset_index(drop=True)
+    groups = group_columns(df, _CURVE_COLUMNS)
+    df["_label"] = group_labels(df, groups)
+    if groups:
+        df = df.sort_values(groups, kind="stable")
+    labels = list(pd.unique(df["_label"]))
+    last = float(df["day"].max()) if len(df) else 30.0
+    max_day = float(max_day) if max_day is not None else max(last, 1.0)
+    days = list(at_days) if at_days is not None else _default_days(max_day)
+    palette = {lab: (ACCENT if len(labels) == 1 else OKABE_ITO[i % len(OKABE_ITO)])
+               for i, lab in enumerate(labels)}
+
+    ax = new_axes(ax, height=4.0 + 0.2 * len(labels))
+    for lab in labels:
+        g = df[df["_label"] == lab].sort_values("day", kind="stable")
+        day = g["day"].to_numpy(dtype=float)
+        got = 1.0 - g["survival"].to_numpy(dtype=float)
+        lo = 1.0 - g["ci_high"].to_numpy(dtype=float)
+        hi = 1.0 - g["ci_low"].to_numpy(dtype=float)
+        if len(day) == 0 or day[0] > 0:
+            day, got = np.r_[0.0, day], np.r_[0.0, got]
+            lo, hi = np.r_[0.0, lo], np.r_[0.0, hi]
+        day_end, got_end = np.r_[day, max_day], np.r_[got, got[-1]]
+        c = palette[lab]
+        n0 = int(at_risk_at(g, [0])[0]) if len(g) else 0
+        name = lab if groups else "all applications"
+        ax.step(day_end, got_end, where="post", color=c, lw=2, gid=f"km:{lab}",
+                label=f"{name} (n={n0})")
+        ax.fill_between(np.r_[day, max_day], np.r_[lo, lo[-1]], np.r_[hi, hi[-1]],
+                        step="post", color=c, alpha=0.15, lw=0, gid=f"band:{lab}")
+        cens = g["censored"].to_numpy(dtype=float) > 0
+        ax.plot(g["day"].to_numpy(dtype=float)[cens],
+                1.0 - g["survival"].to_numpy(dtype=float)[cens], ls="", marker="|", ms=9,
+                mew=1.4, color=c, gid=f"censor:{lab}")
+
+    ax.set_xlim(0, max_day)
+    ax.set_ylim(0, 1)
+    ax.set_xticks(days)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
+    ax.grid(color="#EEEEEE")
+    ax.set_axisbelow(True)
+    ax.set_ylabel("Share with a first response\n(1 − Kaplan–Meier; band: 95% CI)")
+    # numbers at risk: one row per group under the tick labels, the x label below them
+    row_h = 11
+    ax.annotate("At risk", xy=(0, 0), xycoords="axes fraction", xytext=(-16, -26),
+                textcoords="offset points", ha="right", va="top", fontsize="small",
+                fontweight="bold")
+    for r, lab in enumerate(labels):
+        counts = at_risk_at(df[df["_label"] == lab].sort_values("day"), days)
+        offset = -26 - row_h * (r + 1)
+        if len(labels) > 1:
+            ax.annotate(lab, xy=(0, 0), xycoords="axes fraction", xytext=(-16, offset),
+                        textcoords="offset points", ha="right", va="top", fontsize="small",
+                        color=palette[lab])
+        for d, v in zip(days, counts, strict=True):
+            ax.annotate(str(v), xy=(d, 0), xycoords=("data", "axes fraction"),
+                        xytext=(0, offset), textcoords="offset points", ha="center",
+                        va="top", fontsize="small", color=palette[lab], gid="at_risk")
+    ax.set_xlabel("Days since applying (| : still waiting when the data end, censored)",
+                  labelpad=row_h * (len(labels) + 1) + 8)
+    if len(labels) > 1 or not groups:
+        ax.legend(loc="lower right", fontsize="small", frameon=False)
+    ax.set_title(title or "Time to a first employer response (reply, interview, rejection "
+                 "or offer)\nKaplan–Meier; applications without one are censored",
+                 loc="left")
+    return ax

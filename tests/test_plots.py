@@ -1,0 +1,329 @@
+"""Plot functions: assertions on artists and their data (Agg backend), never on pixels.
+
+The result frames are hand-made with the agreed columns, so these tests do not depend on the
+metric functions; tests at the end feed real results from the simulated samples.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.colors import to_hex
+from matplotlib.patches import Rectangle
+
+from followup_analytics.plots import (
+    OKABE_ITO,
+    plot_funnel,
+    plot_heatmap,
+    plot_offer_associations,
+    plot_rates,
+    plot_time_to_response,
+    plot_timing,
+)
+
+TIMING = pd.CategoricalDtype(["0–1", "2–3", "4–7", "8–14", "15–30", "31+"], ordered=True)
+
+
+# ------------------------------------------------------------------ hand-made result frames
+def _rates(groups: dict, n, k, small_below: int = 10) -> pd.DataFrame:
+    df = pd.DataFrame(groups)
+    n, k = np.asarray(n), np.asarray(k)
+    df["n"], df["k"] = n, k
+    rate = np.where(n > 0, k / np.maximum(n, 1), np.nan)
+    df["rate"] = rate
+    df["ci_low"] = np.where(n > 0, np.clip(rate - 0.1, 0, 1), np.nan)
+    df["ci_high"] = np.where(n > 0, np.clip(rate + 0.1, 0, 1), np.nan)
+    df["small_n"] = n < small_below
+    return df
+
+
+@pytest.fixture
+def by_channel() -> pd.DataFrame:
+    return _rates({"channel": ["email", "phone", "letter", "linkedin", "voicemail"]},
+                  [100, 40, 8, 20, 0], [30, 18, 5, 4, 0])
+
+
+@pytest.fixture
+def timing_channel() -> pd.DataFrame:
+    t = pd.Categorical(np.repeat(TIMING.categories, 3), dtype=TIMING)
+    ch = np.tile(["email", "phone", "letter"], 6)
+    n = np.array([40, 12, 3, 60, 20, 0, 80, 25, 8, 50, 15, 10, 30, 5, 4, 10, 2, 0])
+    k = np.array([12, 5, 2, 21, 9, 0, 32, 12, 5, 15, 6, 5, 6, 2, 1, 1, 0, 0])
+    return _rates({"timing": t, "channel": ch}, n, k)
+
+
+@pytest.fixture
+def curves() -> pd.DataFrame:
+    # two groups; survival values hand-computed from the events (KM product)
+    return pd.DataFrame({
+        "channel": ["email"] * 4 + ["phone"] * 3,
+        "day": [0, 3, 7, 12, 0, 5, 9],
+        "at_risk": [10, 10, 7, 4, 6, 6, 3],
+        "events": [0, 2, 2, 1, 0, 2, 1],
+        "censored": [0, 1, 1, 3, 0, 1, 2],
+        "survival": [1.0, 0.8, 0.8 * 5 / 7, 0.8 * 5 / 7 * 3 / 4, 1.0, 4 / 6, 4 / 6 * 2 / 3],
+        "ci_low": [1.0, 0.5, 0.3, 0.2, 1.0, 0.3, 0.1],
+        "ci_high": [1.0, 0.95, 0.9, 0.8, 1.0, 0.9, 0.8],
+    })
+
+
+@pytest.fixture
+def funnel_frame() -> pd.DataFrame:
+    k = np.array([200, 90, 30, 8, 5])
+    n = np.r_[200, k[:-1]]
+    return pd.DataFrame({"stage": ["applied", "responded", "interviewed", "offered", "accepted"],
+                         "n": n, "k": k, "rate": k / n, "ci_low": k / n - 0.05,
+                         "ci_high": np.minimum(k / n + 0.05, 1), "share_of_applied": k / 200})
+
+
+@pytest.fixture
+def associations() -> pd.DataFrame:
+    rows = []
+    spec = [("thank_you", "sent", "none", 60, 20, 40, 6, 2.8, 1.6),
+            ("timing", "4–7", "0–1", 80, 10, 50, 5, 1.3, 0.9),
+            ("channel", "letter", "email", 6, 2, 100, 15, 2.5, np.nan)]
+    for strat, lev, ref, n_l, k_l, n_r, k_r, naive, within in spec:
+        for est, e in (("odds_ratio", naive), ("within_seeker_odds_ratio", within),
+                       ("risk_difference", 0.1)):
+            rows.append(dict(strategy=strat, level=lev, reference=ref, eligible="all",
+                             n_level=n_l, k_level=k_l, rate_level=k_l / n_l,
+                             level_ci_low=0.1, level_ci_high=0.5, n_reference=n_r,
+                             k_reference=k_r, rate_reference=k_r / n_r,
+                             reference_ci_low=0.05, reference_ci_high=0.3, estimator=est,
+                             n=n_l + n_r, estimate=e, ci_low=e / 2, ci_high=e * 2,
+                             p_value=0.04, q_value=0.1, small_n=n_l < 10))
+    return pd.DataFrame(rows)
+
+
+def _by_gid(artists, gid: str):
+    found = [a for a in artists if a.get_gid() == gid]
+    assert found, f"no artist with gid {gid!r}"
+    return found[0]
+
+
+# ------------------------------------------------------------------ plot_rates
+def test_plot_rates_dots_are_the_rates_sorted_with_n_in_labels(by_channel):
+    before = by_channel.copy()
+    ax = plot_rates(by_channel)
+    assert isinstance(ax, Axes)
+    dots = _by_gid(ax.collections, "rates")
+    assert isinstance(dots, PathCollection)
+    # sorted by rate, highest first, empty group left out of the dots
+    expected = sorted([0.3, 0.45, 5 / 8, 0.2], reverse=True)
+    np.testing.assert_allclose(dots.get_offsets()[:, 0], expected)
+    np.testing.assert_allclose(dots.get_offsets()[:, 1], [0, 1, 2, 3])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["letter  (n=8)", "phone  (n=40)", "email  (n=100)",
+                      "linkedin  (n=20)", "voicemail  (n=0)"]
+    segs = _by_gid(ax.collections, "intervals").get_segments()
+    np.testing.assert_allclose([s[:, 0] for s in segs],
+                               [[r - 0.1, r + 0.1] for r in expected])
+    pd.testing.assert_frame_equal(by_channel, before)
+
+
+def test_plot_rates_mutes_small_groups_and_labels_empty_ones(by_channel):
+    ax = plot_rates(by_channel)
+    dots = _by_gid(ax.collections, "rates")
+    edges = [to_hex(c) for c in dots.get_edgecolors()]
+    assert edges[0] == "#9e9e9e"  # letter, n=8: muted
+    assert set(edges[1:]) == {"#0072b2"}
+    no_data = [t for t in ax.texts if t.get_gid() == "no_data"]
+    assert [t.get_text() for t in no_data] == ["no data"]
+    assert no_data[0].get_position()[1] == 4  # the voicemail row
+    assert "Response within 30 days of the follow-up" in ax.get_title("left")
+    # min_n overrides the flag
+    ax2 = plot_rates(by_channel, min_n=50)
+    edges2 = [to_hex(c) for c in _by_gid(ax2.collections, "rates").get_edgecolors()]
+    assert edges2.count("#9e9e9e") == 3
+
+
+def test_plot_rates_keeps_ordered_category_order(timing_channel):
+    email = timing_channel[timing_channel["channel"] == "email"].drop(columns="channel")
+    shuffled = email.iloc[[3, 0, 5, 1, 4, 2]]
+    ax = plot_rates(shuffled)
+    labels = [t.get_text().split("  ")[0] for t in ax.get_yticklabels()]
+    assert labels == list(TIMING.categories)
+    np.testing.assert_allclose(_by_gid(ax.collections, "rates").get_offsets()[:, 0],
+                               email["rate"].to_numpy())
+
+
+def test_plot_rates_draws_on_given_axes_and_uses_definition(by_channel):
+    fig, axes = plt.subplots(1, 2)
+    out = plot_rates(by_channel, ax=axes[1], definition="Interview within 60 days")
+    assert out is axes[1]
+    assert len(fig.axes) == 2 and not axes[0].collections
+    assert out.get_title("left").startswith("Interview within 60 days")
+
+
+def test_plot_rates_names_missing_columns(by_channel):
+    with pytest.raises(ValueError, match=r"plot_rates.*\['ci_low'\].*response_rates"):
+        plot_rates(by_channel.drop(columns="ci_low"))
+    with pytest.raises(ValueError, match="plot_rates: expected a DataFrame"):
+        plot_rates([1, 2, 3])
+
+
+# ------------------------------------------------------------------ plot_timing
+def test_plot_timing_one_line_per_channel_with_rates_in_bucket_order(timing_channel):
+    before = timing_channel.copy()
+    ax = plot_timing(timing_channel)
+    lines = {line.get_gid(): line for line in ax.get_lines()}
+    assert {g for g in lines if g.startswith("timing:")} == {"timing:email", "timing:phone",
+                                                              "timing:letter"}
+    for name in ("email", "phone", "letter"):
+        sub = timing_channel[timing_channel["channel"] == name]
+        expected = sub["rate"].where(sub["n"] > 0).to_numpy()
+        np.testing.assert_allclose(lines[f"timing:{name}"].get_ydata(), expected)
+        np.testing.assert_allclose(lines[f"timing:{name}"].get_xdata(), np.arange(6))
+    # small groups hollow: email none, letter every non-empty bucket but 8–14 (n=10)
+    assert len(lines["small:email"].get_xdata()) == 0
+    np.testing.assert_allclose(lines["small:letter"].get_xdata(), [0, 2, 4])
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(TIMING.categories)
+    bands = [c for c in ax.collections if (c.get_gid() or "").startswith("band:")]
+    assert len(bands) == 3
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "email (n=270)" in legend
+    assert to_hex(lines["timing:email"].get_color()) == OKABE_ITO[0].lower()
+    pd.testing.assert_frame_equal(timing_channel, before)
+
+
+def test_plot_timing_drops_empty_channels_and_checks_requests(timing_channel):
+    extra = _rates({"timing": pd.Categorical(TIMING.categories, dtype=TIMING),
+                    "channel": ["text"] * 6}, [0] * 6, [0] * 6)
+    ax = plot_timing(pd.concat([timing_channel, extra], ignore_index=True))
+    assert "timing:text" not in {line.get_gid() for line in ax.get_lines()}
+    ax = plot_timing(timing_channel, channels=["phone"])
+    assert [g for g in (x.get_gid() for x in ax.get_lines()) if g.startswith("timing:")] == [
+        "timing:phone"]
+    with pytest.raises(ValueError, match=r"plot_timing: channels \['fax'\]"):
+        plot_timing(timing_channel, channels=["fax"])
+    with pytest.raises(ValueError, match=r"plot_timing.*\['channel'\]"):
+        plot_timing(timing_channel.drop(columns="channel"))
+
+
+# ------------------------------------------------------------------ plot_heatmap
+def test_plot_heatmap_cells_hold_rate_and_n_and_small_cells_are_grey(timing_channel):
+    ax = plot_heatmap(timing_channel)
+    image = ax.images[0]
+    data = image.get_array()
+    assert data.shape == (6, 3)
+    n = timing_channel["n"].to_numpy().reshape(6, 3)
+    rate = timing_channel["rate"].to_numpy().reshape(6, 3)
+    small = timing_channel["small_n"].to_numpy().reshape(6, 3) & (n > 0)
+    np.testing.assert_array_equal(np.ma.getmaskarray(data), small | (n == 0))
+    np.testing.assert_allclose(data.compressed(), rate[~(small | (n == 0))])
+    greys = [p for p in ax.patches if p.get_gid() == "small_cell"]
+    assert isinstance(greys[0], Rectangle) and greys[0].get_hatch() == "///"
+    corners = sorted((p.get_x() + 0.5, p.get_y() + 0.5) for p in greys)
+    assert corners == sorted((float(j), float(i)) for i, j in zip(*np.nonzero(small),
+                                                                   strict=True))
+    texts = {(t.get_position()): t.get_text() for t in ax.texts if t.get_gid() == "cell"}
+    assert texts[(0, 0)] == "30%\nn=40"
+    assert texts[(2, 1)] == "no data"
+    assert texts[(2, 0)] == "n=3\ntoo few"
+
+
+def test_plot_heatmap_min_n_and_missing_column(timing_channel):
+    ax = plot_heatmap(timing_channel, min_n=30)
+    greys = [p for p in ax.patches if p.get_gid() == "small_cell"]
+    assert len(greys) == int(((timing_channel["n"] > 0) & (timing_channel["n"] < 30)).sum())
+    with pytest.raises(ValueError, match=r"plot_heatmap.*\['rate'\]"):
+        plot_heatmap(timing_channel.drop(columns="rate"))
+
+
+# ------------------------------------------------------------------ plot_time_to_response
+class _TTR:
+    def __init__(self, curves: pd.DataFrame) -> None:
+        self.curves = curves
+
+
+def test_plot_time_to_response_steps_are_one_minus_survival(curves):
+    before = curves.copy()
+    ax = plot_time_to_response(_TTR(curves), at_days=[0, 5, 10])
+    lines = {line.get_gid(): line for line in ax.get_lines()}
+    email = lines["km:email"]
+    assert email.get_drawstyle() == "steps-post"
+    np.testing.assert_allclose(email.get_xdata(), [0, 3, 7, 12, 12])
+    surv = curves.loc[curves["channel"] == "email", "survival"].to_numpy()
+    np.testing.assert_allclose(email.get_ydata(), np.r_[1 - surv, 1 - surv[-1]])
+    censor = lines["censor:email"]
+    assert censor.get_marker() == "|"
+    np.testing.assert_allclose(censor.get_xdata(), [3, 7, 12])
+    np.testing.assert_allclose(censor.get_ydata(), 1 - surv[1:])
+    # numbers at risk: email at days 0, 5, 10 -> 10, 7, 4; phone -> 6, 6, 0
+    at_risk = [t.get_text() for t in ax.texts if t.get_gid() == "at_risk"]
+    assert at_risk == ["10", "7", "4", "6", "6", "0"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["email (n=10)",
+                                                                   "phone (n=6)"]
+    assert ax.get_ylim() == (0, 1)
+    pd.testing.assert_frame_equal(curves, before)
+
+
+def test_plot_time_to_response_accepts_one_curve_frame_and_adds_day_zero(curves):
+    one = curves[curves["channel"] == "phone"].drop(columns="channel").iloc[1:]
+    ax = plot_time_to_response(one)
+    line = _by_gid(ax.get_lines(), "km:all")
+    np.testing.assert_allclose(line.get_xdata()[:2], [0, 5])
+    assert line.get_ydata()[0] == 0
+    assert "censored" in ax.get_xlabel()
+    with pytest.raises(ValueError, match=r"plot_time_to_response.*\['survival'\]"):
+        plot_time_to_response(curves.drop(columns="survival"))
+
+
+# ------------------------------------------------------------------ plot_funnel
+def test_plot_funnel_bars_are_counts_with_conversions(funnel_frame):
+    ax = plot_funnel(funnel_frame)
+    widths = [p.get_width() for p in ax.patches]
+    np.testing.assert_allclose(widths, [200, 90, 30, 8, 5])
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(funnel_frame["stage"])
+    labels = [t.get_text() for t in ax.texts if t.get_gid() == "funnel_label"]
+    assert labels[0].strip() == "200"
+    assert "15% of applied" in labels[2] and "33% of previous stage" in labels[2]
+
+
+def test_plot_funnel_by_group_draws_shares_side_by_side(funnel_frame):
+    other = funnel_frame.assign(k=[100, 30, 10, 2, 1])
+    other["share_of_applied"] = other["k"] / 100
+    frame = pd.concat([funnel_frame.assign(cohort="A"), other.assign(cohort="B")])
+    ax = plot_funnel(frame)
+    bars = [p for p in ax.patches]
+    assert len(bars) == 10
+    np.testing.assert_allclose([b.get_width() for b in bars[5:]], other["share_of_applied"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A (n=200)", "B (n=100)"]
+    with pytest.raises(ValueError, match=r"plot_funnel.*share_of_applied"):
+        plot_funnel(funnel_frame.drop(columns="share_of_applied"))
+
+
+# ------------------------------------------------------------------ plot_offer_associations
+def test_plot_offer_associations_forest_on_log_scale(associations):
+    before = associations.copy()
+    ax = plot_offer_associations(associations)
+    assert ax.get_xscale() == "log"
+    naive = _by_gid(ax.get_lines(), "estimate:odds_ratio")
+    within = _by_gid(ax.get_lines(), "estimate:within_seeker_odds_ratio")
+    np.testing.assert_allclose(naive.get_xdata(), [2.8, 1.3, 2.5])
+    np.testing.assert_allclose(within.get_xdata(), [1.6, 0.9, np.nan])
+    # side by side: same row, small vertical offset
+    np.testing.assert_allclose(within.get_ydata() - naive.get_ydata(), 0.32)
+    ref = _by_gid(ax.get_lines(), "reference")
+    assert tuple(ref.get_xdata()) == (1.0, 1.0)
+    ci = _by_gid(ax.collections, "ci:odds_ratio")
+    assert isinstance(ci, LineCollection)
+    np.testing.assert_allclose([s[:, 0] for s in ci.get_segments()],
+                               [[1.4, 5.6], [0.65, 2.6], [1.25, 5.0]])
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "not_estimable"] == [
+        "not estimable "]
+    assert "associated with" in ax.get_title("left")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "thank_you: sent vs none\n20/60 vs 6/40 offered"
+    pd.testing.assert_frame_equal(associations, before)
+
+
+def test_plot_offer_associations_checks_estimators(associations):
+    with pytest.raises(ValueError, match=r"estimator\(s\) \['adjusted_odds_ratio'\]"):
+        plot_offer_associations(associations, estimators=["adjusted_odds_ratio"])
+    with pytest.raises(ValueError, match=r"plot_offer_associations.*\['estimator'\]"):
+        plot_offer_associations(associations.drop(columns="estimator"))
