@@ -1,0 +1,224 @@
+"""Small-cell suppression with complementary suppression.
+
+Rule (also printed in every report's methods section):
+
+1. *Primary*: every count from 1 to ``min_cell - 1`` is hidden. Zero is shown.
+2. *Complementary*: counts are additive along *sets* of cells whose total is known or shown:
+   the groups of a breakdown add up to the whole cohort, the categories of a breakdown
+   (channels, timing buckets ...) add up to the group's total, and some columns add up
+   within a row (responded + censored = applications). Whenever a set holds exactly one
+   hidden cell, the next-smallest visible cell of that set is hidden too, preferring cells
+   whose other sets already hold a hidden cell, and this repeats until no set holds exactly
+   one. Finally, any hidden cell that the totals still pin down (checked by linear algebra)
+   gets one more visible cell of its sets hidden. A hidden count can then not be worked out
+   by subtraction.
+3. Rates, intervals and estimates computed from a hidden count are hidden with it.
+
+Totals are assumed known to a reader even where the table hides them, which errs on the safe
+side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import linalg
+
+#: Label of the whole-cohort row in a breakdown column (and of a category total).
+TOTAL = "All"
+#: How a suppressed cell is shown.
+MARK = "[c]"
+
+
+@dataclass(frozen=True)
+class Additive:
+    """Which cells of a table add up to a known total.
+
+    Attributes
+    ----------
+    across : list of (keys, member) pairs
+        Each pair defines sets of rows: rows whose ``member`` column is not :data:`TOTAL`,
+        grouped by the ``keys`` columns. E.g. ``((("outcome",), "program"))``: for each
+        outcome, the programs add up to the whole cohort.
+    within_row : list of column lists
+        Columns of one row that add up to a known total (e.g. ``["n_responses",
+        "n_censored"]``).
+    """
+
+    across: tuple[tuple[tuple[str, ...], str], ...] = ()
+    within_row: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+
+
+def _set_ids(table: pd.DataFrame, keys: Sequence[str], member: str) -> np.ndarray:
+    """Set number of every row for one dimension (-1 for margin rows)."""
+    is_member = (table[member].astype("string") != TOTAL).fillna(True).to_numpy()
+    if keys:
+        ids = table.groupby(list(keys), sort=False, dropna=False, observed=True).ngroup()
+        ids = ids.to_numpy()
+    else:
+        ids = np.zeros(len(table), dtype=int)
+    return np.where(is_member, ids, -1)
+
+
+def _cells(table: pd.DataFrame, counts: Sequence[str], spec: Additive) -> pd.DataFrame:
+    """Long frame of count cells: row, column, value and one set id per additive set."""
+    n = len(table)
+    parts = []
+    dims = [_set_ids(table, keys, member) for keys, member in spec.across] if n else []
+    for j, col in enumerate(counts):
+        part = pd.DataFrame({"row": np.arange(n), "col": j,
+                             "value": pd.to_numeric(table[col], errors="coerce")
+                             .astype("float64").to_numpy()})
+        for d, ids in enumerate(dims):
+            part[f"s{d}"] = np.where(ids >= 0, ids * len(counts) + j, -1)
+        parts.append(part)
+    cells = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["row", "col", "value"])
+    for r, cols in enumerate(spec.within_row):
+        member = cells["col"].isin([counts.index(c) for c in cols])
+        cells[f"w{r}"] = np.where(member, cells["row"], -1)
+    return cells
+
+
+def _singletons(cells: pd.DataFrame, hidden: np.ndarray, set_cols: list[str]) -> np.ndarray:
+    """Hide one more cell in every set that holds exactly one hidden cell; return the mask."""
+    hidden = hidden.copy()
+    valid = cells["value"].notna().to_numpy()
+    for sc in set_cols:
+        ids = cells[sc].to_numpy()
+        in_set = ids >= 0
+        per_set = pd.Series(hidden & in_set).groupby(ids).sum()
+        single = per_set[(per_set == 1) & (per_set.index >= 0)].index
+        if not len(single):
+            continue
+        sizes = pd.Series(in_set & valid).groupby(ids).sum()
+        single = [s for s in single if sizes.get(s, 0) > 1]
+        if not single:
+            continue
+        # prefer candidates whose other sets already hold a hidden cell (closing a cycle)
+        opens = np.zeros(len(cells), dtype=int)
+        for other in set_cols:
+            if other == sc:
+                continue
+            oids = cells[other].to_numpy()
+            counts = pd.Series(hidden & (oids >= 0)).groupby(oids).sum()
+            opens += ((oids >= 0) & (pd.Series(oids).map(counts).to_numpy() == 0)).astype(int)
+        value = cells["value"].to_numpy()
+        cand = pd.DataFrame({"set": ids, "zero": value == 0, "opens": opens, "value": value,
+                             "pos": np.arange(len(cells))})
+        cand = cand[np.isin(ids, single) & ~hidden & valid]
+        chosen = (cand.sort_values(["set", "zero", "opens", "value", "pos"], kind="stable")
+                  .drop_duplicates("set")["pos"].to_numpy())
+        hidden[chosen] = True
+    return hidden
+
+
+def _pinned(cells: pd.DataFrame, hidden: np.ndarray, set_cols: list[str]) -> np.ndarray:
+    """Positions of hidden cells that the set totals determine (by linear algebra).
+
+    A hidden cell is determined when its row of the null space of the constraint matrix
+    (one equation per additive set, over the hidden cells) is zero: no change of the hidden
+    cells that keeps every total can move it.
+    """
+    pos = np.flatnonzero(hidden)
+    if not len(pos):
+        return pos
+    eqs = []
+    for sc in set_cols:
+        ids = cells[sc].to_numpy()[pos]
+        for s in np.unique(ids[ids >= 0]):
+            eqs.append((ids == s).astype(float))
+    if not eqs:
+        return pos[:0]
+    null = linalg.null_space(np.vstack(eqs))
+    if null.size == 0:
+        return pos
+    return pos[np.abs(null).max(axis=1) < 1e-9]
+
+
+def _unpin(cells: pd.DataFrame, hidden: np.ndarray, set_cols: list[str]) -> np.ndarray:
+    """Hide the smallest visible cell sharing a set with each determined hidden cell."""
+    hidden = hidden.copy()
+    valid = cells["value"].notna().to_numpy()
+    value = cells["value"].to_numpy()
+    for p in _pinned(cells, hidden, set_cols):
+        for sc in set_cols:
+            ids = cells[sc].to_numpy()
+            if ids[p] < 0:
+                continue
+            cand = np.flatnonzero((ids == ids[p]) & ~hidden & valid)
+            if len(cand):
+                order = np.lexsort((value[cand], value[cand] == 0))
+                hidden[cand[order[0]]] = True
+                return hidden
+    return hidden
+
+
+def _nullable(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_bool_dtype(col):
+        return col.astype("boolean")
+    if pd.api.types.is_numeric_dtype(col):
+        return col.astype("Float64")
+    return col.astype(object)
+
+
+def suppress(table: pd.DataFrame, counts: Sequence[str], *, min_cell: int,
+             additive: Additive = Additive(),
+             hides: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+    """Hide small counts and the cells that would let a reader recover them.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A report table. Not modified.
+    counts : sequence of str
+        The count columns subject to suppression.
+    min_cell : int
+        Counts from 1 to ``min_cell - 1`` are hidden (primary suppression).
+    additive : Additive
+        Which cells add up to known totals (complementary suppression; see module doc).
+    hides : mapping, optional
+        Count column -> columns computed from it (rates, intervals, estimates), hidden in
+        the rows where the count is hidden.
+
+    Returns
+    -------
+    DataFrame
+        A copy of `table`: hidden counts and their dependent columns set to missing (counts
+        become nullable ``Int64``), plus a column ``suppressed``: the names of the hidden
+        count columns of each row joined by ", " (empty string when none).
+    """
+    counts = list(counts)
+    out = table.copy().reset_index(drop=True)
+    cells = _cells(out, counts, additive)
+    value = cells["value"].to_numpy()
+    hidden = (value >= 1) & (value < min_cell)
+    set_cols = [c for c in cells.columns if c[0] in "sw" and c[1:].isdigit()]
+    for _ in range(len(cells) + 1):
+        for _ in range(len(cells) + 1):
+            nxt = _singletons(cells, hidden, set_cols)
+            if (nxt == hidden).all():
+                break
+            hidden = nxt
+        nxt = _unpin(cells, hidden, set_cols)
+        if (nxt == hidden).all():
+            break
+        hidden = nxt
+    hides = dict(hides or {})
+    grid = hidden.reshape(len(counts), len(out)) if len(counts) else np.zeros((0, len(out)),
+                                                                              dtype=bool)
+    labels = np.full(len(out), "", dtype=object)
+    for j, col in enumerate(counts):
+        rows = grid[j]
+        out[col] = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
+        out.loc[rows, col] = pd.NA
+        for dep in hides.get(col, ()):
+            if dep in out:
+                out[dep] = _nullable(out[dep])
+                out.loc[rows, dep] = pd.NA
+        labels = np.where(rows, np.where(labels == "", col, labels + ", " + col), labels)
+    out["suppressed"] = pd.array(labels, dtype="string")
+    return out
