@@ -242,11 +242,11 @@ class _TTR:
 
 def test_plot_time_to_response_steps_are_one_minus_survival(curves):
     before = curves.copy()
-    ax = plot_time_to_response(_TTR(curves), at_days=[0, 5, 10])
+    ax = plot_time_to_response(_TTR(curves), at_days=[0, 5, 10], max_day=20)
     lines = {line.get_gid(): line for line in ax.get_lines()}
     email = lines["km:email"]
     assert email.get_drawstyle() == "steps-post"
-    np.testing.assert_allclose(email.get_xdata(), [0, 3, 7, 12, 12])
+    np.testing.assert_allclose(email.get_xdata(), [0, 3, 7, 12, 20])  # carried to max_day
     surv = curves.loc[curves["channel"] == "email", "survival"].to_numpy()
     np.testing.assert_allclose(email.get_ydata(), np.r_[1 - surv, 1 - surv[-1]])
     censor = lines["censor:email"]

@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-#: Okabe & Ito (2008) colour-blind-safe palette, black last.
+#: Okabe & Ito (2008) colour-blind-safe palette, ordered so neighbours contrast; black last.
 OKABE_ITO: tuple[str, ...] = (
     "#E69F00",  # orange
-    "#56B4E9",  # sky blue
-    "#009E73",  # bluish green
     "#0072B2",  # blue
+    "#009E73",  # bluish green
     "#D55E00",  # vermillion
+    "#56B4E9",  # sky blue
     "#CC79A7",  # reddish purple
     "#F0E442",  # yellow (low contrast on white: used last)
     "#000000",  # black

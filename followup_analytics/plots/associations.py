@@ -21,8 +21,8 @@ ESTIMATOR_LABELS: dict[str, str] = {
     "risk_ratio": "risk ratio",
     "risk_difference": "risk difference",
 }
-_COLOURS = {"odds_ratio": OKABE_ITO[0], "within_seeker_odds_ratio": OKABE_ITO[3],
-            "adjusted_odds_ratio": OKABE_ITO[2], "risk_ratio": OKABE_ITO[4]}
+_COLOURS = {"odds_ratio": OKABE_ITO[0], "within_seeker_odds_ratio": OKABE_ITO[1],
+            "adjusted_odds_ratio": OKABE_ITO[2], "risk_ratio": OKABE_ITO[3]}
 _LIMITS = (1 / 50, 50.0)
 _TICKS = (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
 

@@ -12,7 +12,9 @@ from ._common import ACCENT, OKABE_ITO, group_columns, group_labels, new_axes, r
 
 _CURVE_COLUMNS = ("day", "at_risk", "events", "censored", "survival", "ci_low", "ci_high")
 _EXPECT = "time_to_response() (its .curves: <group columns>, " + ", ".join(_CURVE_COLUMNS) + ")"
-_DAY_CANDIDATES = (0, 7, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365, 540, 730)
+_DAY_STEPS = (7, 14, 30, 60, 90, 180, 365)
+#: Default right end of the axis: most first responses come within three months.
+DEFAULT_MAX_DAY = 90.0
 
 
 def _curves(result: object) -> pd.DataFrame:
@@ -21,10 +23,8 @@ def _curves(result: object) -> pd.DataFrame:
 
 
 def _default_days(max_day: float) -> list[int]:
-    days = [d for d in _DAY_CANDIDATES if d <= max_day]
-    while len(days) > 7:
-        days = days[::2]
-    return days
+    step = next((s for s in _DAY_STEPS if max_day / s < 7), _DAY_STEPS[-1])
+    return [int(d) for d in np.arange(0, max_day + 1e-9, step)]
 
 
 def at_risk_at(curve: pd.DataFrame, days: Sequence[float]) -> np.ndarray:
@@ -54,10 +54,10 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
         day, at_risk, events, censored, survival, ci_low, ci_high`` (survival = probability
         of no response yet; starts at 1 on day 0).
     at_days : list of float, optional
-        Days at which the numbers at risk are printed below the axis (default: 0, 7, 14,
-        30 ... up to `max_day`, at most seven).
+        Days at which the numbers at risk are printed below the axis (default: every 7, 14,
+        30 ... days up to `max_day`, at most seven).
     max_day : float, optional
-        Right end of the axis; default the last day of the curves.
+        Right end of the axis; default the last day of the curves, at most 90.
     title : str, optional
         Overrides the default title.
     ax : Axes, optional
@@ -83,7 +83,7 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
         df = df.sort_values(groups, kind="stable")
     labels = list(pd.unique(df["_label"]))
     last = float(df["day"].max()) if len(df) else 30.0
-    max_day = float(max_day) if max_day is not None else max(last, 1.0)
+    max_day = float(max_day) if max_day is not None else max(min(last, DEFAULT_MAX_DAY), 1.0)
     days = list(at_days) if at_days is not None else _default_days(max_day)
     palette = {lab: (ACCENT if len(labels) == 1 else OKABE_ITO[i % len(OKABE_ITO)])
                for i, lab in enumerate(labels)}
@@ -98,18 +98,20 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
         if len(day) == 0 or day[0] > 0:
             day, got = np.r_[0.0, day], np.r_[0.0, got]
             lo, hi = np.r_[0.0, lo], np.r_[0.0, hi]
-        day_end, got_end = np.r_[day, max_day], np.r_[got, got[-1]]
+        if max_day > day[-1]:  # carry the last level on to the right edge
+            day, got, lo, hi = (np.r_[day, max_day], np.r_[got, got[-1]], np.r_[lo, lo[-1]],
+                                np.r_[hi, hi[-1]])
         c = palette[lab]
         n0 = int(at_risk_at(g, [0])[0]) if len(g) else 0
         name = lab if groups else "all applications"
-        ax.step(day_end, got_end, where="post", color=c, lw=2, gid=f"km:{lab}",
+        ax.step(day, got, where="post", color=c, lw=2, gid=f"km:{lab}",
                 label=f"{name} (n={n0})")
-        ax.fill_between(np.r_[day, max_day], np.r_[lo, lo[-1]], np.r_[hi, hi[-1]],
-                        step="post", color=c, alpha=0.15, lw=0, gid=f"band:{lab}")
+        ax.fill_between(day, lo, hi, step="post", color=c, alpha=0.15, lw=0, gid=f"band:{lab}")
         cens = g["censored"].to_numpy(dtype=float) > 0
+        few = cens.sum() <= 40  # thinner marks when censoring happens on many days
         ax.plot(g["day"].to_numpy(dtype=float)[cens],
-                1.0 - g["survival"].to_numpy(dtype=float)[cens], ls="", marker="|", ms=9,
-                mew=1.4, color=c, gid=f"censor:{lab}")
+                1.0 - g["survival"].to_numpy(dtype=float)[cens], ls="", marker="|",
+                ms=9 if few else 5, mew=1.4 if few else 0.8, color=c, gid=f"censor:{lab}")
 
     ax.set_xlim(0, max_day)
     ax.set_ylim(0, 1)
