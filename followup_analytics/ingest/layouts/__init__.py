@@ -1,0 +1,151 @@
+"""Layouts: how a table's rows describe applications and events, detected from its headers.
+
+``detect_layout`` decides, with its evidence, between
+
+- ``linkedin``: LinkedIn's ``Job Applications.csv`` (Application Date, Contact Email, Job
+  Url, Resume Name, Question And Answers ...; applied events only);
+- ``events``: one row per event (a date, an event/action column, application keys that
+  repeat);
+- ``stages``: one column per stage holding flags or dates;
+- ``tracker``: an export whose stage sits in a ``List``/``Status``/``Stage`` column and that
+  has no outcome-date columns (Huntr, Teal, Simplify);
+- ``wide``: one row per application with follow-up/response/interview/outcome dates.
+
+``interpret`` then turns the table into canonical events and applications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .._text import key
+from ..columns import ColumnMap, match_columns
+from ..raw import RawTable
+from ..values import flags, parse_dates
+from ._common import EVENT_FIELDS, Context, Interpreted
+from .events import EVENT_LOG_FIELDS, interpret_events
+from .stages import STAGE_FIELDS, interpret_stages, stage_columns
+from .wide import LINKEDIN_FIELDS, WIDE_FIELDS, interpret_wide
+
+LAYOUTS: tuple[str, ...] = ("auto", "wide", "events", "stages", "linkedin", "tracker")
+_LINKEDIN_MARKS = frozenset({"contact email", "contact phone number", "job url",
+                             "resume name", "question and answers", "company name",
+                             "job title"})
+_OUTCOME_FIELDS = ("response_date", "interview_date", "rejection_date", "offer_date")
+
+__all__ = ["EVENT_FIELDS", "LAYOUTS", "Context", "Interpreted", "detect_layout",
+           "interpret"]
+
+
+def check_layout(layout: str) -> None:
+    """Raise ValueError naming the allowed layouts when `layout` is not one of them."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {list(LAYOUTS)}; got {layout!r}")
+
+
+def _fields(layout: str) -> tuple[str, ...]:
+    return {"events": EVENT_LOG_FIELDS, "stages": STAGE_FIELDS,
+            "linkedin": LINKEDIN_FIELDS}.get(layout, WIDE_FIELDS)
+
+
+def _stage_evidence(table: RawTable) -> tuple[list[str], list[str]]:
+    """Stage columns whose non-empty cells are flags or dates, and those holding flags."""
+    usable, flagged = [], []
+    for header in stage_columns(table.frame.columns):
+        values = table.frame[header]
+        fl = flags(values).to_numpy(dtype=object)
+        present = ~(fl == False)  # noqa: E712 - object array
+        if not present.any():
+            continue
+        is_flag = fl == True  # noqa: E712
+        dated = parse_dates(values[pd.isna(fl)]).dates.notna().sum()
+        if (is_flag.sum() + dated) >= 0.8 * present.sum():
+            usable.append(header)
+            if is_flag.sum():
+                flagged.append(header)
+    return usable, flagged
+
+
+def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
+                  ) -> tuple[str, str]:
+    """Decide the layout of a table from its headers (and a glance at its values).
+
+    Returns
+    -------
+    tuple of str
+        The layout name and the evidence, in words, for the LoadReport.
+    """
+    headers = list(table.frame.columns)
+    keys = {key(h) for h in headers}
+    marks = sorted(keys & _LINKEDIN_MARKS)
+    if "application date" in keys and len(marks) >= 3:
+        return "linkedin", f"LinkedIn export headers: application date, {', '.join(marks)}"
+    ev = match_columns(headers, EVENT_LOG_FIELDS, mapping=mapping)
+    wide = match_columns(headers, WIDE_FIELDS, mapping=mapping)
+    date_col = ev.column("date")
+    event_col = ev.column("event")
+    if event_col is None and ev.column("status") and "applied_on" not in wide.fields:
+        event_col = ev.column("status")
+    if date_col is not None and event_col is not None:
+        key_cols = [c for c in (ev.column("application_id"), ev.column("company"),
+                                ev.column("role")) if c]
+        repeats = (bool(table.frame[key_cols].dropna(how="all").duplicated().any())
+                   if key_cols else False)
+        if repeats or "applied_on" not in wide.fields:
+            why = "application keys repeat" if repeats else "no application-date column"
+            return "events", (f"a date column {date_col!r} and an event column "
+                              f"{event_col!r}; {why}")
+    usable, flagged = _stage_evidence(table)
+    wide_cols = set(wide.matches["input_column"])
+    unknown_to_wide = [h for h in usable if h not in wide_cols]
+    if len(usable) >= 2 and (flagged or unknown_to_wide):
+        why = (f"flags in {flagged}" if flagged else f"stages {unknown_to_wide} that are not "
+               "wide-layout columns")
+        return "stages", f"{len(usable)} stage columns {usable}; {why}"
+    status = wide.column("status")
+    outcome = [f for f in _OUTCOME_FIELDS if f in wide.fields]
+    if status is not None and not outcome and key(status) in {"list", "stage", "status",
+                                                              "pipeline stage", "column"}:
+        return "tracker", f"the stage sits in the {status!r} column; no outcome-date columns"
+    found = sorted(wide.fields & {"applied_on", "followup_date", "status", *_OUTCOME_FIELDS})
+    return "wide", ("one row per application" + (f" with {', '.join(found)}" if found
+                                                 else ""))
+
+
+def interpret(table: RawTable, layout: str, ctx: Context) -> tuple[Interpreted, ColumnMap]:
+    """Turn a table into canonical events and applications under the given layout.
+
+    Returns
+    -------
+    tuple
+        The :class:`Interpreted` rows and the :class:`ColumnMap` used.
+    """
+    headers = list(table.frame.columns)
+    if layout == "stages":
+        user = set(ctx.mapping or {})
+        stages = stage_columns(headers)
+        headers = [h for h in headers if h not in stages or h in user]
+    cm = match_columns(headers, _fields(layout), mapping=ctx.mapping)
+    if layout == "events":
+        if cm.column("date") is None or (cm.column("event") or cm.column("status")) is None:
+            raise _missing(table, "events", "a date column and an event column")
+        return interpret_events(table, cm, ctx), cm
+    if layout == "stages":
+        return interpret_stages(table, cm, ctx), cm
+    return interpret_wide(table, cm, ctx), cm
+
+
+def _missing(table: RawTable, layout: str, what: str) -> ValueError:
+    from ...errors import SpreadsheetError
+
+    where = table.file + (f" [{table.sheet}]" if table.sheet else "")
+    return SpreadsheetError(f"{where}: layout={layout!r} needs {what}; headers are "
+                            f"{list(table.frame.columns)[:20]}")
+
+
+def empty_events() -> pd.DataFrame:
+    """An empty frame with the internal event columns."""
+    return pd.DataFrame({c: np.array([], dtype=object) for c in EVENT_FIELDS})

@@ -1,0 +1,101 @@
+"""One row per event: an application key, a date, what happened, channel, type, recipient.
+
+Rows are grouped into applications by the id column when there is one, else by (seeker,
+company, role). What happened is read through the status vocabulary; a row whose text means
+"no event" ("Ghosted", "No response") is listed in ``report.dropped``; a row whose text is
+outside the vocabulary is quarantined (there is no "other" event) and counted.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..columns import ColumnMap
+from ..raw import RawTable
+from ._common import Collector, Context, carried, events_frame, seekers, tag, text
+from .wide import APPLICATION_BASE
+
+#: Fields of the event-log layout, in priority order.
+EVENT_LOG_FIELDS = ("application_id", "seeker", "company", "role", "date", "event",
+                    "channel", "letter_type", "recipient", "note", "status")
+
+
+def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context):
+    """Interpret an event log.
+
+    Returns
+    -------
+    Interpreted
+        ``events`` (``application_id, date, event, channel, letter_type, recipient, note,
+        date_known, source_row, column``) and ``applications`` (``application_id, seeker,
+        company, role, applied_on`` + carried columns, first non-empty value per
+        application; ``applied_on`` is the earliest "applied" event).
+    """
+    f = table.frame
+    n = len(f)
+    col = Collector(table, ctx)
+    seeker_col = cm.column("seeker")
+    seeker = seekers(table, seeker_col, ctx)
+    id_col = cm.column("application_id")
+    company = text(f[cm.column("company")]) if cm.column("company") else None
+    role = text(f[cm.column("role")]) if cm.column("role") else None
+    if id_col is not None:
+        key = text(f[id_col])
+        key_cols = id_col
+    else:
+        parts = [s for s in (company, role) if s is not None]
+        key = (parts[0].fillna("") + (" | " + parts[1].fillna("") if len(parts) > 1 else "")
+               if parts else pd.Series(pd.NA, index=f.index, dtype="string"))
+        key = key.mask(key.str.strip(" |").eq(""))
+        key_cols = " + ".join(c for c in (cm.column("company"), cm.column("role")) if c)
+    app_id = (tag(table).split("[")[0] + ":" + seeker + ":" + key).astype("string")
+    no_key = app_id.isna().to_numpy()
+    col.quarantine_rows(no_key, key_cols or None,
+                        "no application key (an id column, or company and role)")
+
+    date_col = cm.column("date")
+    event_col = cm.column("event") or cm.column("status")
+    parsed = col.dates(date_col)
+    event = col.vocab(event_col, "status", n)
+    raw = text(f[event_col])
+    ok = ~no_key
+    bad_date = ok & parsed.dates.isna().to_numpy()
+    col.quarantine_rows(bad_date, date_col, parsed.problem.fillna("no event date"))
+    ok &= ~bad_date
+    ev = event.to_numpy(dtype=object)
+    no_text = ok & raw.isna().to_numpy()
+    col.quarantine_rows(no_text, event_col, "no event given")
+    silent = ok & ~no_text & pd.isna(ev)
+    col.drop_rows(silent, event_col, "'" + raw.fillna("") + "' means no event")
+    other = ok & (ev == "other")
+    col.quarantine_rows(other, event_col, "event '" + raw.fillna("") + "' is not in the "
+                        "vocabulary; extend it with load(..., vocab={'status': {...}})")
+    ok &= ~no_text & ~silent & ~other
+
+    note_col = cm.column("note")
+    events = events_frame(
+        app_id, parsed.dates, event, ok, date_col,
+        channel=col.vocab(cm.column("channel"), "channel", n),
+        letter_type=col.vocab(cm.column("letter_type"), "letter_type", n),
+        recipient=col.vocab(cm.column("recipient"), "recipient", n),
+        note=text(f[note_col]) if note_col else None)
+
+    keep = ~no_key
+    mapped = set(cm.matches["input_column"])
+    unmapped = [c for c in f.columns if c not in mapped]
+    base = pd.DataFrame({
+        "application_id": app_id[keep].to_numpy(dtype=object),
+        "seeker": seeker[keep].to_numpy(dtype=object),
+        "company": company[keep].to_numpy(dtype=object) if company is not None else None,
+        "role": role[keep].to_numpy(dtype=object) if role is not None else None,
+    })
+    rows = pd.concat([base, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
+    apps = rows.groupby("application_id", sort=False, dropna=False).first().reset_index()
+    applied = (events[events["event"].eq("applied")].groupby("application_id")["date"].min())
+    apps.insert(4, "applied_on", apps["application_id"].map(applied).astype("datetime64[s]"))
+    n_missing = int(apps["applied_on"].isna().sum())
+    if n_missing:
+        col.notes.append(f"{col.where()}: {n_missing} application(s) have no 'applied' event "
+                         "(applied_on left empty)")
+    apps = apps[apps["application_id"].isin(events["application_id"])]
+    return col.result(events, apps.reset_index(drop=True))

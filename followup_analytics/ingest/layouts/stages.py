@@ -1,0 +1,107 @@
+"""Stage flags: one column per stage ("Applied", "Phone screen", "1st Interview", "Offer" ...)
+holding a flag (x, yes, ✓) or the date the stage was reached.
+
+A dated cell is an event on that date. A flagged cell is an event whose date is unknown: it
+is dated at the row's latest known date with ``date_known=False``. The application date comes
+from an application-date column, else from a dated "Applied" stage column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ... import vocab
+from .._text import key
+from ..columns import ColumnMap
+from ..raw import RawTable
+from ..values import flags
+from ._common import Collector, Context, carried, events_frame, row_ids, seekers, text
+from .wide import APPLICATION_BASE
+
+#: Non-stage fields of the stage-flag layout.
+STAGE_FIELDS = ("application_id", "seeker", "company", "role", "applied_on", "note")
+
+
+def stage_columns(headers: list[str] | pd.Index) -> dict[str, str]:
+    """Input header -> event for headers that name a stage (:data:`vocab.STAGE_FLAG_HEADERS`)."""
+    table = {key(h): e for h, e in vocab.STAGE_FLAG_HEADERS.items()}
+    return {h: table[key(h)] for h in headers if key(h) in table}
+
+
+def interpret_stages(table: RawTable, cm: ColumnMap, ctx: Context):
+    """Interpret a stage-flag table.
+
+    Returns
+    -------
+    Interpreted
+        ``events`` (``application_id, date, event, channel, letter_type, recipient, note,
+        date_known, source_row, column``) and ``applications`` (``application_id, seeker,
+        company, role, applied_on`` + carried columns).
+    """
+    f = table.frame
+    col = Collector(table, ctx)
+    stages = {h: e for h, e in stage_columns(f.columns).items()
+              if h not in set(cm.matches["input_column"])}
+    seeker_col = cm.column("seeker")
+    seeker = seekers(table, seeker_col, ctx)
+    app_id = row_ids(table, cm.column("application_id"), seeker, seeker_col)
+
+    cells: dict[str, tuple[pd.Series, np.ndarray]] = {}
+    for header in stages:
+        flag = flags(f[header]).to_numpy(dtype=object)
+        parsed = col.dates(header)
+        is_flag = (flag == True)  # noqa: E712 - object array of True/False/None
+        dated = parsed.dates.notna().to_numpy()
+        neither = pd.isna(flag) & ~dated
+        col.quarantine_rows(neither, header,
+                            "'" + text(f[header]).fillna("") + "' is neither a flag nor a "
+                            "date; rest of the row loaded")
+        cells[header] = (parsed.dates, is_flag & ~dated)
+
+    applied_col = cm.column("applied_on")
+    if applied_col is not None:
+        parsed = col.dates(applied_col)
+        applied = parsed.dates
+        problem = parsed.problem
+    else:
+        applied_stage = [h for h, e in stages.items() if e == "applied"]
+        applied = (cells[applied_stage[0]][0] if applied_stage
+                   else pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]"))
+        applied_col = applied_stage[0] if applied_stage else None
+        problem = pd.Series(None, index=f.index, dtype=object)
+    keep = applied.notna().to_numpy()
+    col.quarantine_rows(~keep, applied_col, problem.fillna(
+        "no application date" if applied_col else
+        "no application-date column found; name one with "
+        "load(..., mapping={'<header>': 'applied_on'})"))
+
+    note_col = cm.column("note")
+    parts = [events_frame(app_id, applied, "applied", keep, applied_col,
+                          note=text(f[note_col]) if note_col else None)]
+    latest = pd.concat([applied] + [d for d, _ in cells.values()], axis=1).max(axis=1)
+    latest = latest.astype("datetime64[s]")
+    for header, event in stages.items():
+        dates, flagged = cells[header]
+        if event == "applied":
+            continue
+        parts.append(events_frame(app_id, dates, event, keep & dates.notna().to_numpy(),
+                                  header))
+        parts.append(events_frame(app_id, latest, event, keep & flagged, header,
+                                  date_known=False))
+    events = pd.concat(parts, ignore_index=True)
+    col.notes.append(f"{col.where()}: stage columns {list(stages)}")
+
+    mapped = set(cm.matches["input_column"]) | set(stages)
+    unmapped = [c for c in f.columns if c not in mapped]
+    apps = pd.DataFrame({
+        "application_id": app_id[keep].to_numpy(dtype=object),
+        "seeker": seeker[keep].to_numpy(dtype=object),
+        "company": (text(f[cm.column("company")])[keep].to_numpy(dtype=object)
+                    if cm.column("company") else None),
+        "role": (text(f[cm.column("role")])[keep].to_numpy(dtype=object)
+                 if cm.column("role") else None),
+        "applied_on": applied[keep].to_numpy(),
+    })
+    apps = pd.concat([apps, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
+    return col.result(events, apps)

@@ -1,0 +1,266 @@
+"""``load()``: spreadsheets in, a canonical :class:`~followup_analytics.log.JobSearchLog` out."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Collection, Mapping, Sequence
+
+import pandas as pd
+
+from ..errors import AmbiguousDateWarning, LoadWarning, Problem, SpreadsheetError
+from ..log import JobSearchLog
+from .columns import check_mapping
+from .layouts import Context, check_layout, detect_layout, interpret
+from .raw import RawTable, SkippedSheet
+from .report import ROW_COLUMNS, SOURCE_COLUMNS, UNKNOWN_COLUMNS, LoadReport
+from .values import check_vocab
+
+_MIN_YEAR = 1990
+
+
+def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] | None = None,
+         sheets: Sequence[str | int] | None = None, seeker: str | None = None,
+         as_of: object = None, strict: bool = False,
+         vocab: Mapping[str, Mapping[str, object]] | None = None) -> JobSearchLog:
+    """Read job-search spreadsheets into one canonical log, reporting every decision.
+
+    Parameters
+    ----------
+    *sources : path, folder, glob, file-like or DataFrame
+        What to read: .xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt files, a folder holding one
+        file per seeker (the file name becomes the seeker), a glob, an open file or a
+        DataFrame. Sheets with the same columns are stacked.
+    layout : {"auto", "wide", "events", "stages", "linkedin", "tracker"}, default "auto"
+        Force a layout instead of detecting it per sheet.
+    mapping : mapping, optional
+        ``{"My header": "applied_on"}``: header -> canonical field; wins over the automatic
+        matching. ``"followup_date:2"`` names a repeated group; None keeps a column out.
+    sheets : sequence of str or int, optional
+        Sheet names or 0-based positions to read (default: every sheet holding data).
+    seeker : str, optional
+        Seeker of rows that name none (no seeker column, not a per-seeker folder).
+        Default ``"self"``.
+    as_of : date-like, optional
+        Censoring date; also the reference for "more than a year in the future".
+        Default: the latest date in the data (and today for the future check).
+    strict : bool, default False
+        Raise :class:`~followup_analytics.SpreadsheetError` listing every problem instead
+        of quarantining rows.
+    vocab : mapping, optional
+        Extra synonyms per vocabulary, e.g. ``{"channel": {"Slack": "text"}}``; fields
+        ``status`` (or ``event``), ``channel``, ``letter_type``, ``recipient``.
+
+    Returns
+    -------
+    JobSearchLog
+        ``events`` (``application_id, date, event, channel, letter_type, recipient, note,
+        date_known, source_file, source_sheet, source_row``), ``applications``
+        (``application_id, seeker, company, role, applied_on`` + every unmapped input column),
+        ``report`` (:class:`~followup_analytics.LoadReport`) and ``as_of``.
+
+    Raises
+    ------
+    SpreadsheetError
+        Unusable files, or any problem at all when ``strict=True``.
+    ValueError
+        Unknown ``layout``, mapping target or vocabulary field.
+
+    Warns
+    -----
+    LoadWarning
+        When rows were quarantined (one summary warning).
+    AmbiguousDateWarning
+        When a date column's day/month order could not be decided from its values.
+    """
+    check_layout(layout)
+    check_mapping(mapping)
+    check_vocab(vocab)
+    if not sources:
+        raise ValueError("load() needs at least one source (a file, folder, glob, open file "
+                         "or DataFrame)")
+    from .readers import read_source
+    from .sources import expand_sources
+
+    tables: list[RawTable] = []
+    skipped: list[SkippedSheet] = []
+    for source in expand_sources(sources):
+        got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
+        tables += got
+        skipped += skip
+    return load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
+                       as_of=as_of, strict=strict, vocab=vocab)
+
+
+def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = (), *,
+                layout: str = "auto", mapping: Mapping[str, object] | None = None,
+                seeker: str | None = None, as_of: object = None, strict: bool = False,
+                vocab: Mapping[str, Mapping[str, object]] | None = None) -> JobSearchLog:
+    """Interpret tables already read (the second half of :func:`load`).
+
+    Parameters and return value as in :func:`load`; `tables` and `skipped` are what
+    :func:`followup_analytics.ingest.readers.read_source` returns.
+    """
+    check_layout(layout)
+    check_mapping(mapping)
+    check_vocab(vocab)
+    ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping)
+    ref = (pd.Timestamp(as_of).normalize() if as_of is not None
+           else pd.Timestamp.today().normalize())
+    limit = ref + pd.DateOffset(years=1)
+
+    events, apps, src_rows, maps, unmapped, quarantine, dropped, unknown = ([] for _ in
+                                                                             range(8))
+    notes: list[str] = []
+    ambiguous: list[str] = []
+    found_headers: set[str] = set()
+    seen_ids: set[str] = set()
+    for i, table in enumerate(tables):
+        lay, why = ((layout, "layout given by the caller") if layout != "auto"
+                    else detect_layout(table, mapping))
+        part, cm = interpret(table, lay, ctx)
+        found_headers |= set(table.frame.columns)
+        ev, ap, q = _check_dates(part.events, part.applications, table, ref, limit)
+        ids = set(ap["application_id"].dropna())
+        if ids & seen_ids:
+            prefix = f"{i + 1}:"
+            ev["application_id"] = prefix + ev["application_id"].astype("string")
+            ap["application_id"] = prefix + ap["application_id"].astype("string")
+            ids = set(ap["application_id"].dropna())
+        seen_ids |= ids
+        ev["source_file"], ev["source_sheet"] = table.file, table.sheet
+        events.append(ev.drop(columns="column"))
+        apps.append(ap)
+        qq = pd.concat([part.quarantine, q], ignore_index=True)
+        quarantine.append(qq)
+        dd = pd.concat([table.dropped.reindex(columns=ROW_COLUMNS), part.dropped],
+                       ignore_index=True)
+        dropped.append(dd)
+        unknown.append(part.unknown)
+        notes += list(table.notes) + part.notes
+        ambiguous += part.ambiguous
+        maps.append(cm.labels().assign(file=table.file, sheet=table.sheet))
+        unmapped.append(pd.DataFrame({"file": table.file, "sheet": table.sheet,
+                                      "column": [c for c in table.frame.columns
+                                                 if c not in set(cm.matches["input_column"])]}))
+        src_rows.append({"file": table.file, "sheet": table.sheet, "status": "loaded",
+                         "layout": lay, "header_row": table.header_row,
+                         "n_rows": len(table.frame),
+                         "n_loaded": int(ev["source_row"].nunique()),
+                         "n_quarantined": int(qq["row"].nunique()),
+                         "n_dropped": len(dd), "reason": why})
+    src_rows += [{"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason}
+                 for s in skipped]
+    notes += _stack_notes(tables)
+    missing = [h for h in (mapping or {}) if h not in found_headers]
+    notes += [f"mapping header {h!r} is not in any input" for h in missing]
+
+    report = LoadReport(
+        sources=pd.DataFrame(src_rows, columns=SOURCE_COLUMNS),
+        mapping=_cat(maps, ["file", "sheet", "input_column", "field"]),
+        quarantine=_cat(quarantine, ROW_COLUMNS), dropped=_cat(dropped, ROW_COLUMNS),
+        unmapped=_cat(unmapped, ["file", "sheet", "column"]),
+        unknown_values=_unknown(unknown), notes=tuple(notes))
+    _raise_or_warn(report, strict, ambiguous, missing)
+    all_events = _cat(events, [])
+    all_apps = _cat(apps, [])
+    if not len(all_apps):
+        all_apps = pd.DataFrame({"application_id": pd.Series([], dtype="string")})
+        all_events = pd.DataFrame({c: [] for c in ("application_id", "date", "event")})
+    return JobSearchLog.from_frames(all_events, all_apps, as_of=as_of, report=report,
+                                    seeker=seeker or "self")
+
+
+def _cat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _unknown(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    u = _cat(parts, UNKNOWN_COLUMNS)
+    if not len(u):
+        return u
+    return (u.groupby(["field", "value"], sort=False, as_index=False)["count"].sum()
+            .sort_values("count", ascending=False, kind="stable", ignore_index=True))
+
+
+def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
+                 ref: pd.Timestamp, limit: pd.Timestamp
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Quarantine implausible dates and events dated before their application."""
+    ev = events.copy()
+    date = pd.to_datetime(ev["date"]).astype("datetime64[s]")
+    reason = pd.Series(None, index=ev.index, dtype=object)
+    early = (date.dt.year < _MIN_YEAR).to_numpy()
+    reason[early] = "year " + date[early].dt.year.astype(str) + f" is before {_MIN_YEAR}"
+    late = (date > limit).to_numpy()
+    reason[late] = ("date " + date[late].dt.strftime("%Y-%m-%d")
+                    + f" is more than a year after as_of ({ref.date()})")
+    applied_on = ev["application_id"].map(
+        apps.set_index("application_id")["applied_on"]).astype("datetime64[s]")
+    before = ((date < applied_on) & ev["event"].ne("applied")
+              & ev["date_known"].astype(bool)).to_numpy() & reason.isna().to_numpy()
+    reason[before] = (ev.loc[before, "event"].astype(str) + " dated "
+                      + date[before].dt.strftime("%Y-%m-%d") + ", before its application ("
+                      + applied_on[before].dt.strftime("%Y-%m-%d") + ")")
+    bad = reason.notna().to_numpy()
+    bad_apps = set(ev.loc[bad & ev["event"].eq("applied").to_numpy(), "application_id"])
+    whole = ev["application_id"].isin(bad_apps).to_numpy()
+    reason[bad & ~ev["event"].eq("applied").to_numpy()] += "; rest of the row loaded"
+    q = pd.DataFrame({"file": table.file, "sheet": table.sheet,
+                      "row": ev.loc[bad, "source_row"].to_numpy(),
+                      "column": ev.loc[bad, "column"].to_numpy(),
+                      "reason": reason[bad].to_numpy()}, columns=ROW_COLUMNS)
+    keep = ~(bad | whole)
+    undated = whole & ~bad  # events of an application whose date was unusable
+    if undated.any():
+        extra = pd.DataFrame({"file": table.file, "sheet": table.sheet,
+                              "row": ev.loc[undated, "source_row"].to_numpy(),
+                              "column": ev.loc[undated, "column"].to_numpy(),
+                              "reason": "its application's date is unusable"},
+                             columns=ROW_COLUMNS)
+        q = pd.concat([q, extra], ignore_index=True)
+    ev = ev[keep].reset_index(drop=True)
+    ap = apps[~apps["application_id"].isin(bad_apps)].reset_index(drop=True)
+    return ev, ap, q
+
+
+def _stack_notes(tables: Sequence[RawTable]) -> list[str]:
+    by_file: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for t in tables:
+        if t.sheet is not None:
+            by_file.setdefault((t.file, tuple(t.frame.columns)), []).append(t.sheet)
+    return [f"{file}: sheets {sheets} have the same columns and were stacked"
+            for (file, _), sheets in by_file.items() if len(sheets) > 1]
+
+
+def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
+                   missing: list[str]) -> None:
+    q = report.quarantine
+    if strict:
+        problems = [Problem(r.file, r.sheet if isinstance(r.sheet, str) else None,
+                            int(r.row) if pd.notna(r.row) else None,
+                            r.column if isinstance(r.column, str) else None, r.reason)
+                    for r in q.itertuples(index=False)]
+        problems += [Problem(None, None, None, h, "mapping names a header that is not in "
+                             "any input") for h in missing]
+        problems += [Problem(None, None, None, None, f"{a}: day/month order cannot be "
+                             "decided from the values") for a in ambiguous]
+        if problems:
+            raise SpreadsheetError(problems=problems)
+        return
+    if ambiguous:
+        warnings.warn(AmbiguousDateWarning(
+            "day/month order assumed (month-first unless '.'-separated) for "
+            + "; ".join(ambiguous) + "; pass dates as ISO (2026-03-04) to be sure"),
+            stacklevel=3)
+    if len(q):
+        rows = report.n_quarantined
+        first = q.iloc[0]
+        warnings.warn(LoadWarning(
+            f"{rows} row(s) quarantined (first: {first['file']}"
+            + (f" [{first['sheet']}]" if isinstance(first["sheet"], str) else "")
+            + f" row {first['row']}: {first['reason']}); see log.report.quarantine"),
+            stacklevel=3)
+

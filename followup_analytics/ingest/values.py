@@ -1,0 +1,393 @@
+"""Cell values: missing markers, dates and vocabularies, normalised once per unique value.
+
+Every function here factorises its column, works on the distinct values only (a tracker of a
+million rows holds a few thousand distinct dates and a handful of distinct statuses) and
+broadcasts the result back with integer codes, so the cost per row is a numpy ``take``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab as _vocab
+from ._text import key
+
+#: Excel serial day numbers accepted as dates: 1990-01-01 .. 2099-12-31.
+SERIAL_RANGE: tuple[int, int] = (32874, 73051)
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
+_DATE_DTYPE = "datetime64[s]"
+
+_MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(("january", "february", "march", "april", "may", "june", "july",
+                            "august", "september", "october", "november", "december"), 1):
+    _MONTHS[_name] = _i
+    _MONTHS[_name[:3]] = _i
+_MONTHS["sept"] = 9
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[ t,])")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:$|[ t,])")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_ORD = r"(?:st|nd|rd|th)?"
+_MDY_NAME = re.compile(
+    rf"^(?:[a-z]+,?\s+)?([a-z]{{3,9}})\.?[\s-]+(\d{{1,2}}){_ORD},?[\s-]+(\d{{4}}|\d{{2}})\b")
+_DMY_NAME = re.compile(
+    rf"^(?:[a-z]+,?\s+)?(\d{{1,2}}){_ORD}[\s/-]+(?:of\s+)?([a-z]{{3,9}})\.?,?[\s/-]+"
+    rf"(\d{{4}}|\d{{2}})\b")
+
+#: Vocabulary fields accepted by :func:`normalise` (and as keys of ``load(vocab=...)``).
+VOCAB_FIELDS: tuple[str, ...] = ("status", "channel", "letter_type", "recipient")
+_TABLES = {
+    "status": (_vocab.STATUS_SYNONYMS, _vocab.STATUS_KEYWORDS, (*_vocab.EVENTS, None)),
+    "channel": (_vocab.CHANNEL_SYNONYMS, _vocab.CHANNEL_KEYWORDS, _vocab.CHANNELS),
+    "letter_type": (_vocab.LETTER_TYPE_SYNONYMS, _vocab.LETTER_TYPE_KEYWORDS,
+                    _vocab.LETTER_TYPES),
+    "recipient": (_vocab.RECIPIENT_SYNONYMS, _vocab.RECIPIENT_KEYWORDS, _vocab.RECIPIENTS),
+}
+_MISSING_KEYS = frozenset(key(m) for m in _vocab.MISSING_MARKERS)
+
+
+# --------------------------------------------------------------------------- helpers
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _broadcast(codes: np.ndarray, per_unique: np.ndarray, fill: object) -> np.ndarray:
+    out = np.empty(len(codes), dtype=per_unique.dtype if len(per_unique) else object)
+    if len(per_unique):
+        out[:] = per_unique[np.where(codes < 0, 0, codes)]
+    missing = codes < 0
+    if missing.any():
+        out = out.astype(object) if out.dtype != object and fill is None else out
+        out[missing] = fill
+    return out
+
+
+def _is_missing_value(v: object) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    if isinstance(v, float) and np.isnan(v):
+        return True
+    if isinstance(v, str):
+        s = v.strip().lower()
+        return s in _vocab.MISSING_MARKERS or (key(s) in _MISSING_KEYS and key(s) != "")
+    return False
+
+
+def is_missing(values: pd.Series) -> pd.Series:
+    """Tell which cells are empty or hold a missing marker (``-``, ``n/a``, ``TBD``, ``?`` ...).
+
+    Parameters
+    ----------
+    values : Series
+        Cells as read.
+
+    Returns
+    -------
+    Series of bool
+        Same index as `values`; True where the cell means "nothing here"
+        (see :data:`followup_analytics.vocab.MISSING_MARKERS`).
+    """
+    codes, uniques = _factorize(values)
+    flags = np.fromiter((_is_missing_value(u) for u in uniques), dtype=bool, count=len(uniques))
+    return pd.Series(_broadcast(codes, flags, True).astype(bool), index=values.index)
+
+
+# --------------------------------------------------------------------------- dates
+@dataclass(frozen=True)
+class ParsedDates:
+    """Dates parsed from one column.
+
+    Attributes
+    ----------
+    dates : Series of datetime64[s]
+        Midnight of each date; NaT where the cell is missing or unusable.
+    problem : Series of object
+        None where the cell parsed or was empty; otherwise the reason, quoting the cell.
+    order : str or None
+        ``"month-first"`` or ``"day-first"`` for columns written like ``03/04/2026``.
+    ambiguous : bool
+        True when the order could not be decided from the values and was assumed.
+    """
+
+    dates: pd.Series
+    problem: pd.Series
+    order: str | None
+    ambiguous: bool
+
+
+def _year(y: pd.Series) -> pd.Series:
+    y = y.astype("int64")
+    return y.where(y >= 100, np.where(y < 70, 2000 + y, 1900 + y))
+
+
+def _ymd(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    frame = pd.DataFrame({"year": _year(year), "month": month.astype("int64"),
+                          "day": day.astype("int64")})
+    if not len(frame):
+        return pd.Series([], dtype=_DATE_DTYPE, index=year.index)
+    return pd.to_datetime(frame, errors="coerce").astype(_DATE_DTYPE)
+
+
+def _decide_order(first: pd.Series, second: pd.Series, sep: pd.Series) -> tuple[str, bool]:
+    first, second = first.astype("int64"), second.astype("int64")
+    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
+    if day_first != month_first:
+        return ("day-first" if day_first else "month-first"), False
+    if day_first and month_first:  # both proven: keep the majority, the rest will fail
+        return ("day-first" if (first > 12).sum() >= (second > 12).sum()
+                else "month-first"), False
+    ambiguous = bool((first != second).any())
+    dotted = bool(sep.eq(".").mean() > 0.5) if len(sep) else False
+    return ("day-first" if dotted else "month-first"), ambiguous
+
+
+def _parse_text(text: pd.Series, day_first: bool | None
+                ) -> tuple[pd.Series, str | None, bool]:
+    """Parse distinct lower-cased strings; returns dates (NaT where unparsed)."""
+    out = pd.Series(pd.NaT, index=text.index, dtype=_DATE_DTYPE)
+    order, ambiguous = None, False
+    todo = pd.Series(True, index=text.index)
+
+    def fill(mask: pd.Series, dates: pd.Series) -> None:
+        out.loc[dates.index] = dates
+        todo.loc[mask[mask].index] = False
+
+    iso = text.str.extract(_ISO)
+    m = iso[0].notna()
+    if m.any():
+        fill(m, _ymd(iso.loc[m, 0], iso.loc[m, 1], iso.loc[m, 2]))
+    comp = text[todo].str.extract(_COMPACT)
+    m = comp[0].notna().reindex(text.index, fill_value=False)
+    if m.any():
+        c = comp[comp[0].notna()]
+        fill(m, _ymd(c[0], c[1], c[2]))
+    num = text[todo].str.extract(_NUMERIC)
+    num = num[num[0].notna()]
+    if len(num):
+        if day_first is None:
+            order, ambiguous = _decide_order(num[0], num[2], num[1])
+        else:
+            order = "day-first" if day_first else "month-first"
+        d, mo = (num[0], num[2]) if order == "day-first" else (num[2], num[0])
+        fill(text.index.isin(num.index) & todo, _ymd(num[3], mo, d))
+    for pattern, (mi, di, yi) in ((_MDY_NAME, (0, 1, 2)), (_DMY_NAME, (1, 0, 2))):
+        named = text[todo].str.extract(pattern)
+        named = named[named[0].notna()]
+        month = named[mi].map(_MONTHS) if len(named) else named[mi]
+        named = named[month.notna()]
+        if len(named):
+            fill(text.index.isin(named.index) & todo,
+                 _ymd(named[yi], month[named.index], named[di]))
+    serial = text[todo & text.str.match(_SERIAL)]
+    if len(serial):
+        out.loc[serial.index] = _from_serial(serial.astype(float))
+    return out, order, ambiguous
+
+
+def _from_serial(days: pd.Series) -> pd.Series:
+    lo, hi = SERIAL_RANGE
+    ok = days.between(lo, hi)
+    whole = np.floor(days.where(ok, lo).to_numpy(dtype=float)).astype("int64")
+    dates = _EXCEL_EPOCH + whole.astype("timedelta64[D]").astype("timedelta64[s]")
+    return pd.Series(dates, index=days.index, dtype=_DATE_DTYPE).where(ok)
+
+
+def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDates:
+    """Parse a column of dates written in any of the usual ways.
+
+    ISO (``2026-03-04``), numeric with ``/``, ``.`` or ``-`` (``03/04/2026``, ``3.4.26``),
+    month names (``Mar 3, 2026``, ``3 March 2026``, ``3-Mar-26``), with or without a time
+    (``8/15/26, 10:02 AM``), Excel serial numbers in :data:`SERIAL_RANGE` and real date
+    cells. Whether ``03/04/2026`` is March or April is decided once for the whole column:
+    a first part above 12 proves day-first, a second part above 12 proves month-first; when
+    nothing decides, month-first is assumed (day-first for ``.`` separators) and the result
+    says ``ambiguous=True``. Two-digit years: 00-69 -> 2000s, 70-99 -> 1900s.
+
+    Parameters
+    ----------
+    values : Series
+        Cells as read (str, numbers, datetime, None).
+    day_first : bool, optional
+        Force the order instead of deciding it from the values.
+
+    Returns
+    -------
+    ParsedDates
+        ``dates`` (datetime64[s], NaT when missing or unusable), ``problem`` (the reason per
+        unusable cell, else None), ``order`` and ``ambiguous``.
+    """
+    codes, uniques = _factorize(values)
+    u = pd.Series(uniques, dtype=object)
+    missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))
+    kind = np.array([_kind(v) for v in uniques], dtype=object)
+    dates = pd.Series(pd.NaT, index=u.index, dtype=_DATE_DTYPE)
+
+    dt_mask = (kind == "datetime") & ~missing
+    if dt_mask.any():
+        dates[dt_mask] = pd.to_datetime(u[dt_mask].map(_as_timestamp)).astype(_DATE_DTYPE)
+    num_mask = (kind == "number") & ~missing
+    if num_mask.any():
+        dates[num_mask] = _from_serial(u[num_mask].astype(float))
+    order, ambiguous = None, False
+    str_mask = (kind == "str") & ~missing
+    if str_mask.any():
+        text = u[str_mask].astype(str).str.strip().str.lower()
+        parsed, order, ambiguous = _parse_text(text, day_first)
+        dates[str_mask] = parsed
+    dates = dates.dt.normalize()
+    bad = dates.isna().to_numpy() & ~missing
+    problem = np.full(len(uniques), None, dtype=object)
+    if bad.any():
+        problem[bad] = [_problem(v) for v in uniques[bad]]
+    out_dates = pd.Series(_broadcast(codes, dates.to_numpy(), np.datetime64("NaT", "s")),
+                          index=values.index, dtype=_DATE_DTYPE)
+    out_problem = pd.Series(_broadcast(codes, problem, None), index=values.index, dtype=object)
+    return ParsedDates(out_dates, out_problem, order, ambiguous)
+
+
+def _kind(v: object) -> str:
+    if isinstance(v, (_dt.date, np.datetime64)):
+        return "datetime"
+    if isinstance(v, bool):
+        return "other"
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return "number"
+    if isinstance(v, str):
+        return "str"
+    return "other"
+
+
+def _as_timestamp(v: object) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(v)
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+
+
+def _problem(v: object) -> str:
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return (f"{v!r} is not a date (Excel day numbers must lie between "
+                f"{SERIAL_RANGE[0]} and {SERIAL_RANGE[1]})")
+    return f"cannot read {str(v)[:60]!r} as a date"
+
+
+# --------------------------------------------------------------------------- vocabularies
+def _table(field: str, extra: Mapping[str, object] | None
+           ) -> tuple[dict[str, object], tuple[tuple[str, object], ...]]:
+    synonyms, keywords, _ = _TABLES[field]
+    table = {key(k): v for k, v in synonyms.items()}
+    for canon in _TABLES[field][2]:
+        if canon is not None:
+            table.setdefault(key(canon), canon)
+    if extra:
+        table.update({key(k): v for k, v in extra.items()})
+    return table, keywords
+
+
+def _lookup(k: str, table: dict[str, object],
+            keywords: tuple[tuple[str, object], ...]) -> object:
+    if k in table:
+        return table[k]
+    for word, canon in keywords:
+        if re.search(r"(?:^|\s)" + re.escape(word), k):
+            return canon
+    return "other"
+
+
+def check_vocab(extra: Mapping[str, Mapping[str, object]] | None) -> None:
+    """Validate a user vocabulary extension such as ``{"channel": {"Slack": "text"}}``.
+
+    Raises
+    ------
+    ValueError
+        Naming the unknown field or value and the allowed ones.
+    """
+    for field, table in (extra or {}).items():
+        name = "status" if field == "event" else field
+        if name not in _TABLES:
+            raise ValueError(f"vocab: unknown field {field!r}; allowed: {list(VOCAB_FIELDS)}")
+        allowed = _TABLES[name][2]
+        for text, canon in table.items():
+            if canon not in allowed:
+                raise ValueError(f"vocab[{field!r}][{text!r}] = {canon!r} is not allowed; "
+                                 f"allowed: {[a for a in allowed if a is not None]}"
+                                 + (" or None (no event)" if name == "status" else ""))
+
+
+def normalise(values: pd.Series, field: str,
+              extra: Mapping[str, object] | None = None) -> tuple[pd.Series, pd.DataFrame]:
+    """Map free text to a canonical vocabulary value, once per distinct value.
+
+    Parameters
+    ----------
+    values : Series
+        Cells as read.
+    field : {"status", "channel", "letter_type", "recipient"}
+        Which vocabulary (see :mod:`followup_analytics.vocab`). For ``"status"`` the result
+        is an event name, or None for texts that mean "no event" ("Ghosted", "Pending").
+    extra : mapping, optional
+        Additional synonyms ``{text: canonical}``; they win over the built-in ones.
+
+    Returns
+    -------
+    canonical : Series of object
+        Canonical value per cell; missing cells (and "no event" statuses) are None; text
+        outside the vocabulary is ``"other"``.
+    unknown : DataFrame
+        ``field, value, count``: the distinct texts that fell to ``"other"``, with counts.
+    """
+    if field not in _TABLES:
+        raise ValueError(f"field must be one of {list(VOCAB_FIELDS)}; got {field!r}")
+    table, keywords = _table(field, extra)
+    codes, uniques = _factorize(values)
+    missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))
+    canon = np.array([None if miss else _lookup(key(v), table, keywords)
+                      for v, miss in zip(uniques, missing, strict=True)], dtype=object)
+    out = pd.Series(_broadcast(codes, canon, None), index=values.index, dtype=object)
+    other = np.flatnonzero(canon == "other")
+    other = [i for i in other if key(uniques[i]) != "other"]
+    if other:
+        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        unknown = pd.DataFrame({"field": field,
+                                "value": [str(uniques[i]) for i in other],
+                                "count": [int(counts[i]) for i in other]})
+    else:
+        unknown = pd.DataFrame(columns=["field", "value", "count"])
+    return out, unknown
+
+
+def flags(values: pd.Series) -> pd.Series:
+    """Read stage-flag cells: True for ``x``/``yes``/``✓``/``1``, False for ``no``/empty.
+
+    Returns
+    -------
+    Series of object
+        True, False, or None where the cell is neither a flag nor empty (e.g. a date).
+    """
+    codes, uniques = _factorize(values)
+    truth = {key(t) for t in _vocab.FLAG_TRUE} | set(_vocab.FLAG_TRUE)
+    false = {key(t) for t in _vocab.FLAG_FALSE}
+
+    def one(v: object) -> object:
+        if _is_missing_value(v):
+            return False
+        if isinstance(v, bool):
+            return v
+        s = str(v).strip()
+        k = key(s)
+        if s.lower() in truth or k in truth:
+            return True
+        if k in false:
+            return False
+        return None
+
+    per = np.array([one(v) for v in uniques], dtype=object)
+    return pd.Series(_broadcast(codes, per, False), index=values.index, dtype=object)
