@@ -200,9 +200,9 @@ def risk_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
     """Ratio of two proportions with the log (Katz) interval.
 
     Zero cells: when any of the four cells (``k1, n1-k1, k0, n0-k0``) is zero, 0.5 is added
-    to all four cells before both the estimate and the interval are computed (as
-    ``statsmodels`` ``Table2x2(shift_zeros=True)`` and RevMan do); tables without a zero are
-    used as they are. When neither group has an outcome (``k1 == k0 == 0``) the ratio is
+    to all four cells before both the estimate and the interval are computed (the
+    Haldane-Anscombe correction, as RevMan does; statsmodels ``Table2x2(shift_zeros=True)``
+    shifts the zero cells only); tables without a zero are used as they are. When neither group has an outcome (``k1 == k0 == 0``) the ratio is
     undefined and NaN.
 
     Parameters
@@ -261,7 +261,7 @@ def odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
         (``scipy.stats.contingency.odds_ratio``; the same method as R's ``fisher.test``).
         Defined with zero cells (estimate 0 or inf). ``"sample"``: ``ad / bc`` with Woolf's
         log interval; when any cell is zero 0.5 is added to all four cells (Haldane-Anscombe,
-        as statsmodels ``Table2x2`` does).
+        as in :func:`risk_ratio`).
 
     Returns
     -------
@@ -378,6 +378,8 @@ def mantel_haenszel(strata: pd.DataFrame, *, stratum: Hashable = "stratum",
             Mantel-Haenszel pooled odds ratio.
         ci_low, ci_high : float
             Robins-Breslow-Greenland interval.
+        statistic : float
+            Cochran-Mantel-Haenszel chi-square (1 degree of freedom).
         p_value : float
             Cochran-Mantel-Haenszel test of a common odds ratio of 1.
         n_strata : int
@@ -403,7 +405,8 @@ def mantel_haenszel(strata: pd.DataFrame, *, stratum: Hashable = "stratum",
                                  k0=summed["k0"], n0=summed["n0"])
     informative = ((n1_ > 0) & (n0_ > 0) & (k1_ + k0_ > 0) & (k1_ + k0_ < n1_ + n0_))
     result: dict[str, float | int] = {
-        "odds_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
+        "odds_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan, "statistic": np.nan,
+        "p_value": np.nan,
         "n_strata": int(len(summed)), "n_informative": int(informative.sum()),
     }
     if result["n_informative"] < 2:
@@ -416,7 +419,8 @@ def mantel_haenszel(strata: pd.DataFrame, *, stratum: Hashable = "stratum",
                        np.stack([k0_, n0_ - k0_], axis=-1)], axis=-2)[informative]
     st = StratifiedTable(np.moveaxis(tables, 0, -1))
     low, high = st.oddsratio_pooled_confint(alpha=1 - confidence)
+    test = st.test_null_odds(correction=correction)
     result.update(odds_ratio=float(st.oddsratio_pooled), ci_low=float(low),
-                  ci_high=float(high),
-                  p_value=float(st.test_null_odds(correction=correction).pvalue))
+                  ci_high=float(high), statistic=float(test.statistic),
+                  p_value=float(test.pvalue))
     return result
