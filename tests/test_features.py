@@ -74,6 +74,8 @@ def test_timing_is_measured_from_the_right_trigger():
     assert list(fu["delay_days"]) == [5, 2, 16, 0]
     assert list(fu["trigger_date"].dt.day) == [1, 20, 1, 5]
     assert list(fu["timing"].astype(str)) == ["4–7", "2–3", "15–30", "0–1"]
+    # the same-day interview is the thank-you's trigger, not a response to it
+    assert list(fu["responded_within_window"]) == [True, True, False, False]
     f = features(log).set_index("application_id")
     assert f.loc["a", "followup_delay_days"] == 5 and f.loc["a", "timing"] == "4–7"
     assert f.loc["a", "followup_stage"] == "after_application"

@@ -204,9 +204,14 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
                          [~(fr < day), ~(fo < day)], default=True)  # NaN compares False
     resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
     offer = ix.mask("offer", "accepted", "declined")
-    i_rs = _search(ix.key[resp], key, base, ix.big, direction="on_or_after")
+    # after an interview or a rejection the trigger may share the follow-up's date, so only
+    # later outcomes count; after an application a same-day response counts (README).
+    later = stage > 0
+    i_rs = np.where(later, _search(ix.key[resp], key, base, ix.big, direction="after"),
+                    _search(ix.key[resp], key, base, ix.big, direction="on_or_after"))
     i_ni = _search(ix.key[iv], key, base, ix.big, direction="after")
-    i_of = _search(ix.key[offer], key, base, ix.big, direction="on_or_after")
+    i_of = np.where(later, _search(ix.key[offer], key, base, ix.big, direction="after"),
+                    _search(ix.key[offer], key, base, ix.big, direction="on_or_after"))
     next_resp = _take(ix.day[resp], i_rs)
     res.update(
         stage=stage, trigger=trigger, delay=delay, timing=_bucket(delay, buckets),
@@ -269,10 +274,14 @@ def followups(log: JobSearchLog, *, window: int = 30,
           accepted/declined offer) dated before it. After a rejection: always.
         - ``window_complete``: ``date + window <= as_of`` (the whole window was observed).
         - ``responded_within_window``: a response dated on or after the follow-up and at most
-          ``window`` days after it (NA when not eligible).
+          ``window`` days after it (NA when not eligible). After an interview or a rejection
+          the trigger can share the follow-up's date, so there only responses dated after
+          the follow-up count.
         - ``interview_after``: an interview dated after the follow-up, any time up to
           ``as_of`` (NA when not eligible).
-        - ``offer_after``: an offer dated on or after the follow-up (NA when not eligible).
+        - ``offer_after``: an offer dated on or after the follow-up (after it, for
+          follow-ups after an interview or rejection), any time up to ``as_of`` (NA when not
+          eligible).
         - every carried application column (cohort, program …).
     """
     ix, fa, *_ = _compute(log, window, buckets)
