@@ -16,7 +16,10 @@ from .errors import (
 from .ingest.report import LoadReport
 from .log import JobSearchLog
 
+# isort: split
 # ---- ingest: load()  (keep one import per line below this marker)
+from .ingest.load import load
+
 # ---- metrics  (keep one import per line below this marker)
 # ---- cohort reports  (keep one import per line below this marker)
 # plots live in followup_analytics.plots (imported on demand: matplotlib stays optional
@@ -35,4 +38,5 @@ __all__ = [
     "SparseStrataWarning",
     "SpreadsheetError",
     "__version__",
+    "load",
 ]
