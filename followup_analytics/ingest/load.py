@@ -104,8 +104,7 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
     check_mapping(mapping)
     check_vocab(vocab)
     ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping)
-    ref = (pd.Timestamp(as_of).normalize() if as_of is not None
-           else pd.Timestamp.today().normalize())
+    ref = _as_of(as_of)
     limit = ref + pd.DateOffset(years=1)
 
     events, apps, src_rows, maps, unmapped, quarantine, dropped, unknown = ([] for _ in
@@ -168,6 +167,18 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
         all_events = pd.DataFrame({c: [] for c in ("application_id", "date", "event")})
     return JobSearchLog.from_frames(all_events, all_apps, as_of=as_of, report=report,
                                     seeker=seeker or "self")
+
+
+def _as_of(as_of: object) -> pd.Timestamp:
+    if as_of is None:
+        return pd.Timestamp.today().normalize()
+    try:
+        ts = pd.Timestamp(as_of)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"as_of={as_of!r} is not a date; give e.g. '2026-10-30'") from exc
+    if pd.isna(ts):
+        raise ValueError(f"as_of={as_of!r} is not a date; give e.g. '2026-10-30'")
+    return ts.normalize()
 
 
 def _cat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
