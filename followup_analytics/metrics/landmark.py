@@ -1,0 +1,168 @@
+"""Followed up vs not, by a landmark comparison: the only "did following up help" analysis.
+
+A naive comparison of followed-up applications with the others is biased: an application
+that gets a quick reply is never followed up (there is nothing to chase), so the
+not-followed-up group is enriched with fast responders and following up looks harmful; and
+an application followed up on day 20 had to stay silent for 20 days first (immortal-time
+bias). The landmark design removes both: it fixes a day L, keeps only the applications still
+waiting at L, and compares those followed up by L with those not, on what happens after L.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SmallSampleWarning
+from ..log import JobSearchLog
+from .features import features
+from .inference import fisher_p, mantel_haenszel, odds_ratio, rate_table, risk_difference
+from .inference import risk_ratio as _risk_ratio
+
+LANDMARK_COLUMNS = ["landmark_day", "outcome", "group", "estimator", "n", "k", "rate",
+                    "estimate", "ci_low", "ci_high", "p_value", "small_n"]
+_OUTCOME_DATES = {"response": "first_response_on", "interview": "first_interview_on",
+                  "offer": "first_offer_on"}
+GROUPS = ("followed_up", "not_followed_up")
+COMPARISON = "followed_up vs not_followed_up"
+
+
+def _offset(f: pd.DataFrame, column: str) -> np.ndarray:
+    """Days from applying to ``column`` (NaN when missing)."""
+    delta = (f[column] - f["applied_on"]).dt.days
+    return delta.to_numpy(dtype=float, na_value=np.nan)
+
+
+def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response",
+                    window: int | None = None) -> pd.DataFrame:
+    """The applications in the landmark comparison, one row each.
+
+    Parameters
+    ----------
+    log : JobSearchLog
+    day, outcome, window
+        As in :func:`landmark_effect`.
+
+    Returns
+    -------
+    DataFrame
+        ``application_id, seeker, followed_up_by_landmark, outcome_after_landmark`` for the
+        eligible applications only.
+    """
+    if outcome not in _OUTCOME_DATES:
+        raise ValueError(f"outcome must be one of {list(_OUTCOME_DATES)}; got {outcome!r}")
+    if not isinstance(day, int | np.integer) or day < 0:
+        raise ValueError(f"day must be a non-negative whole number of days; got {day!r}")
+    if window is not None and (not isinstance(window, int | np.integer) or window < 1):
+        raise ValueError(f"window must be None or a positive number of days; got {window!r}")
+    f = features(log)
+    applied = f["applied_on"].notna().to_numpy()
+    observable = applied & (f["applied_on"] + pd.Timedelta(days=int(day)) <= log.as_of)
+    waiting = ~(_offset(f, "first_response_on") <= day)
+    staying = ~(_offset(f, "withdrawn_on") <= day)
+    keep = observable.to_numpy(dtype=bool, na_value=False) & waiting & staying
+    out_day = _offset(f, _OUTCOME_DATES[outcome])
+    after = out_day > day
+    if window is not None:
+        after &= out_day <= day + window
+    return pd.DataFrame({
+        "application_id": f["application_id"].to_numpy()[keep],
+        "seeker": f["seeker"].to_numpy()[keep],
+        "followed_up_by_landmark": (_offset(f, "first_followup_on") <= day)[keep],
+        "outcome_after_landmark": after[keep],
+    })
+
+
+def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response",
+                    window: int | None = None, min_n: int = 10) -> pd.DataFrame:
+    """Outcome after day `day` among applications still waiting then: followed up by then vs not.
+
+    Eligible applications (the unit is the application): applied at least `day` days before
+    ``log.as_of`` (so day L is observed), no response on or before day L, and not withdrawn
+    on or before day L. *Followed up* means a follow-up dated on or before day L (days count
+    from ``applied_on``). The outcome is a response, interview or offer dated after day L
+    (and no later than L + `window` when `window` is given).
+
+    Why not simply compare followed-up applications with the others? A quick reply prevents
+    a follow-up, so the not-followed-up group collects the fast responders, and a late
+    follow-up is only possible after a long silence: the naive comparison mixes the effect
+    of following up with how promising the application already looked. Even the landmark
+    comparison is an **association**: seekers who follow up may differ in other ways
+    (stronger seekers both follow up more and get more replies), which the within-seeker
+    estimate (Mantel-Haenszel stratified by seeker) partly addresses.
+
+    Parameters
+    ----------
+    log : JobSearchLog
+    day : int, default 7
+        The landmark L, in days after applying.
+    outcome : {"response", "interview", "offer"}, default "response"
+    window : int, optional
+        Count outcomes only up to L + `window` days; default: any time up to ``as_of``.
+    min_n : int, default 10
+        Groups smaller than this are flagged ``small_n`` and warned about.
+
+    Returns
+    -------
+    DataFrame
+        Tidy, one row per group and one per comparison:
+
+        - ``landmark_day``: L; ``outcome``: the outcome;
+        - ``group``: ``"followed_up"``, ``"not_followed_up"``, or
+          ``"followed_up vs not_followed_up"`` on comparison rows;
+        - ``estimator``: ``"rate"`` on group rows; ``"risk_difference"`` (Newcombe interval),
+          ``"risk_ratio"`` (Katz log interval), ``"odds_ratio"`` (conditional MLE, exact
+          interval) and, with two or more seekers, ``"within_seeker_odds_ratio"``
+          (Mantel-Haenszel stratified by seeker) on comparison rows;
+        - ``n``, ``k``: applications and applications with the outcome (both groups summed
+          on comparison rows);
+        - ``rate``: ``k / n`` on group rows (NaN on comparison rows);
+        - ``estimate``, ``ci_low``, ``ci_high``: the rate or comparison and its 95% interval;
+        - ``p_value``: Fisher's exact test on the naive comparison rows, the
+          Cochran-Mantel-Haenszel test on the within-seeker row (NaN on group rows);
+        - ``small_n``: a group has fewer than `min_n` applications.
+
+    Warns
+    -----
+    SmallSampleWarning
+        When a group has fewer than `min_n` applications.
+    SparseStrataWarning
+        When fewer than two seekers carry information for the within-seeker estimate.
+    """
+    s = landmark_sample(log, day, outcome=outcome, window=window)
+    treated = s["followed_up_by_landmark"].to_numpy()
+    y = s["outcome_after_landmark"].to_numpy()
+    n1, k1 = int(treated.sum()), int((y & treated).sum())
+    n0, k0 = int((~treated).sum()), int((y & ~treated).sum())
+    rates = rate_table([k1, k0], [n1, n0], min_n=min_n)
+    small = bool(min(n1, n0) < min_n)
+    rows = [{"group": g, "estimator": "rate", "n": n, "k": k, "rate": r.rate,
+             "estimate": r.rate, "ci_low": r.ci_low, "ci_high": r.ci_high,
+             "p_value": np.nan, "small_n": bool(r.small_n)}
+            for g, n, k, r in zip(GROUPS, (n1, n0), (k1, k0), rates.itertuples(), strict=True)]
+    p = float(fisher_p(k1, n1, k0, n0)[0])
+    for name, fn in (("risk_difference", risk_difference), ("risk_ratio", _risk_ratio),
+                     ("odds_ratio", odds_ratio)):
+        est = fn(k1, n1, k0, n0).iloc[0]
+        rows.append({"group": COMPARISON, "estimator": name, "n": n1 + n0, "k": k1 + k0,
+                     "rate": np.nan, "estimate": est.estimate, "ci_low": est.ci_low,
+                     "ci_high": est.ci_high, "p_value": p, "small_n": small})
+    if s["seeker"].nunique() >= 2:
+        strata = pd.DataFrame({"stratum": s["seeker"].to_numpy(), "k1": y & treated,
+                               "n1": treated, "k0": y & ~treated, "n0": ~treated}).astype(
+            {"k1": int, "n1": int, "k0": int, "n0": int})
+        mh = mantel_haenszel(strata)
+        rows.append({"group": COMPARISON, "estimator": "within_seeker_odds_ratio",
+                     "n": n1 + n0, "k": k1 + k0, "rate": np.nan, "estimate": mh["odds_ratio"],
+                     "ci_low": mh["ci_low"], "ci_high": mh["ci_high"],
+                     "p_value": mh["p_value"], "small_n": small})
+    if small:
+        warnings.warn(f"landmark day {day}: {n1} followed-up and {n0} not-followed-up "
+                      f"applications (fewer than {min_n} in a group); estimates are unstable",
+                      SmallSampleWarning, stacklevel=2)
+    out = pd.DataFrame(rows)
+    out.insert(0, "outcome", outcome)
+    out.insert(0, "landmark_day", int(day))
+    return out[LANDMARK_COLUMNS].astype({"n": "int64", "k": "int64"})
