@@ -198,6 +198,11 @@ def test_plot_timing_drops_empty_channels_and_checks_requests(timing_channel):
     ax = plot_timing(timing_channel, channels=["phone"])
     assert [g for g in (x.get_gid() for x in ax.get_lines()) if g.startswith("timing:")] == [
         "timing:phone"]
+    ax = plot_timing(timing_channel, max_channels=2)
+    drawn = [g for g in (x.get_gid() for x in ax.get_lines()) if g.startswith("timing:")]
+    assert drawn == ["timing:email", "timing:phone"]  # the two with most follow-ups
+    note = [t.get_text() for t in ax.texts if t.get_gid() == "left_out"]
+    assert note == ["Not drawn (fewer units):\nletter (25)"]
     with pytest.raises(ValueError, match=r"plot_timing: channels \['fax'\]"):
         plot_timing(timing_channel, channels=["fax"])
     with pytest.raises(ValueError, match=r"plot_timing.*\['channel'\]"):

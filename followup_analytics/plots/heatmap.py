@@ -98,7 +98,7 @@ def plot_heatmap(result: pd.DataFrame, *, row: str = "timing", col: str = "chann
     bar.set_label(text)
     if small.any():
         ax.legend(handles=[Patch(facecolor=SMALL_CELL, edgecolor="#BDBDBD", hatch="///",
-                                 label="too few applications for a stable rate")],
+                                 label="too few for a stable rate (small n)")],
                   loc="upper left", bbox_to_anchor=(0, -0.12), fontsize="small",
                   frameon=False)
     ax.set_title(title or f"{text}, by {row} and {col}", loc="left")

@@ -145,9 +145,9 @@ def _order(values: pd.Series) -> list:
 
 
 def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = "channel",
-                channels: Sequence[str] | None = None, definition: str | None = None,
-                title: str | None = None, min_n: int | None = None,
-                ax: Axes | None = None) -> Axes:
+                channels: Sequence[str] | None = None, max_channels: int = 4,
+                definition: str | None = None, title: str | None = None,
+                min_n: int | None = None, ax: Axes | None = None) -> Axes:
     """Rate by follow-up delay bucket, one line per channel with a 95% interval band.
 
     Parameters
@@ -159,7 +159,10 @@ def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = 
     timing, channel : str
         Names of the delay-bucket and line columns (any second grouping works as `channel`).
     channels : list of str, optional
-        Lines to draw; default every channel with at least one application.
+        Lines to draw. Default: the `max_channels` channels with the most units, in their
+        category order; the others are named in a note under the legend.
+    max_channels : int, default 4
+        How many lines to draw by default (more overlapping bands are hard to read).
     definition, title, min_n, ax
         As in :func:`plot_rates`. Points of small groups are drawn hollow.
 
@@ -179,8 +182,11 @@ def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = 
     buckets = _order(df[timing])
     totals = df.groupby(channel, observed=True, sort=False)["n"].sum()
     present = [c for c in _order(df[channel]) if totals.get(c, 0) > 0]
+    left_out: list[str] = []
     if channels is None:
-        channels = present
+        busiest = sorted(present, key=lambda c: -totals.get(c, 0))[:max_channels]
+        channels = [c for c in present if c in busiest]
+        left_out = [c for c in present if c not in busiest]
     else:
         unknown = [c for c in channels if c not in set(df[channel].dropna())]
         if unknown:
@@ -219,6 +225,12 @@ def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = 
     ax.set_xlabel(TIMING_LABEL if timing == "timing" else timing)
     ax.set_ylabel(f"{text}\n(line: rate; band: 95% interval)")
     ax.set_title(title or f"{text}, by follow-up delay and {channel}", loc="left")
-    _legend_small(ax, bool(df.loc[df[channel].isin(channels), "_small"].any()), handles,
+    drawn = df[channel].isin(channels) & (df["n"] > 0)
+    _legend_small(ax, bool(df.loc[drawn, "_small"].any()), handles,
                   loc="upper left", bbox_to_anchor=(1.01, 1.0), title=channel)
+    if left_out:
+        note = ", ".join(f"{c} ({int(totals.get(c, 0))})" for c in left_out)
+        ax.annotate(f"Not drawn (fewer units):\n{note}", xy=(1.02, 0.0),
+                    xycoords="axes fraction", ha="left", va="bottom", fontsize="x-small",
+                    color="#616161", wrap=True, gid="left_out")
     return ax
