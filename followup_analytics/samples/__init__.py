@@ -1,0 +1,11 @@
+"""Seeded synthetic job searches and the bundled sample spreadsheets.
+
+The samples are synthetic: they follow published ranges (``calibration.md``) and carry
+small, documented, confounded planted effects (:data:`PLANTED_EFFECTS`) so that the
+estimators can be checked against a known truth. They are not evidence about real job
+searches.
+"""
+
+from .simulate import PLANTED_EFFECTS, simulate, simulate_log
+
+__all__ = ["PLANTED_EFFECTS", "simulate", "simulate_log"]

@@ -1,0 +1,226 @@
+"""The seeded sample generator: determinism, calibration, planted effects, bundled files.
+
+Reference statistics come from statsmodels (``StratifiedTable`` for Cochran-Mantel-Haenszel
+estimates, ``Table2x2`` for pooled ones), computed here independently of the package's own
+analytics.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.contingency_tables import StratifiedTable, Table2x2
+
+from followup_analytics import JobSearchLog, vocab
+from followup_analytics.samples import PLANTED_EFFECTS, simulate, simulate_log
+
+AS_OF = pd.Timestamp("2026-10-30")
+RESPONSES = list(vocab.RESPONSE_EVENTS)
+
+
+@pytest.fixture(scope="module")
+def default() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return simulate()
+
+
+@pytest.fixture(scope="module")
+def large() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return simulate(400, seed=11)
+
+
+def _per_application(events: pd.DataFrame, apps: pd.DataFrame) -> pd.DataFrame:
+    """One row per application with the flags the tests need (computed from the events)."""
+    a = apps.set_index("application_id")
+    ev = events.assign(t=(events["date"].to_numpy()
+                          - a["applied_on"].reindex(events["application_id"]).to_numpy())
+                       .astype("timedelta64[D]").astype(np.int64))
+
+    def first_day(mask: pd.Series) -> pd.Series:
+        return ev.loc[mask].groupby("application_id")["t"].min().reindex(a.index)
+
+    out = pd.DataFrame(index=a.index)
+    out["seeker"] = a["seeker"]
+    out["old"] = a["applied_on"] < AS_OF - pd.Timedelta(days=150)
+    out["first_response"] = first_day(ev["event"].isin(RESPONSES))
+    out["responded"] = out["first_response"].notna()
+    out["withdrawn_day"] = first_day(ev["event"].eq("withdrawn"))
+    out["interviewed"] = first_day(ev["event"].eq("interview")).notna()
+    out["offered"] = first_day(ev["event"].eq("offer")).notna()
+    fu = ev["event"].eq("followup")
+    out["thank_you"] = first_day(fu & ev["letter_type"].eq("thank_you")).notna()
+    out["followup_by_7"] = first_day(fu & (ev["t"] <= 7)).notna()
+    out["cadence"] = first_day(fu & (ev["t"] <= 1)).notna()
+    out["referral"] = a["referral"].eq("Yes")
+    return out
+
+
+def _tables(frame: pd.DataFrame, exposure: str, outcome: str) -> np.ndarray:
+    """2 x 2 x seekers tables: rows exposed/not, columns outcome yes/no."""
+    cells = [(True, True), (True, False), (False, True), (False, False)]
+    counts = (frame.groupby(["seeker", exposure, outcome]).size()
+              .unstack([exposure, outcome], fill_value=0)
+              .reindex(columns=pd.MultiIndex.from_tuples(cells), fill_value=0))
+    return counts.to_numpy().reshape(-1, 2, 2).transpose(1, 2, 0).astype(float)
+
+
+# --------------------------------------------------------------------------- basics
+def test_same_seed_gives_identical_frames() -> None:
+    ev1, ap1 = simulate(6, (20, 30), seed=5)
+    ev2, ap2 = simulate(6, (20, 30), seed=5)
+    pd.testing.assert_frame_equal(ev1, ev2)
+    pd.testing.assert_frame_equal(ap1, ap2)
+    ev3, _ = simulate(6, (20, 30), seed=6)
+    assert not ev1["date"].reset_index(drop=True).equals(ev3["date"].reset_index(drop=True))
+
+
+def test_frames_are_canonical(default) -> None:
+    events, apps = default
+    log = JobSearchLog.from_frames(events, apps, as_of=AS_OF)
+    assert len(log) == len(apps) and len(log.events) == len(events)
+    assert list(events.columns) == ["application_id", "date", "event", "channel",
+                                    "letter_type", "recipient", "note"]
+    assert list(apps.columns) == ["application_id", "seeker", "company", "role", "applied_on",
+                                  "seeker_name", "email", "program", "cohort", "adviser",
+                                  "job_source", "referral", "industry"]
+    assert apps["application_id"].is_unique
+    assert events["date"].max() <= AS_OF
+    applied = events.loc[events["event"].eq("applied")].set_index("application_id")["date"]
+    assert applied.index.is_unique and len(applied) == len(apps)
+    assert applied.reindex(apps["application_id"]).to_numpy().tolist() == \
+        apps["applied_on"].to_numpy().tolist()
+    assert apps["email"].str.endswith(("@example.org", "@example.com")).all()
+    assert isinstance(simulate_log(3, (5, 8)), JobSearchLog)
+
+
+def test_no_event_before_its_application(default) -> None:
+    events, apps = default
+    applied = apps.set_index("application_id")["applied_on"]
+    assert (events["date"].to_numpy()
+            >= applied.reindex(events["application_id"]).to_numpy()).all()
+
+
+def test_every_field_of_the_data_model_is_exercised(default) -> None:
+    events, _ = default
+    fu = events.loc[events["event"].eq("followup")]
+    for name, values in (("event", vocab.EVENTS), ("channel", vocab.CHANNELS[:7]),
+                         ("letter_type", vocab.LETTER_TYPES[:5]),
+                         ("recipient", vocab.RECIPIENTS[:4])):
+        present = set((events if name == "event" else fu)[name].dropna().astype(str))
+        assert set(values) <= present, (name, set(values) - present)
+    rounds = events.loc[events["event"].eq("interview")].groupby("application_id").size()
+    assert set(rounds.unique()) == {1, 2, 3}
+    # thank-you notes after some rounds only, and both an email and a letter sometimes
+    ty = fu.loc[fu["letter_type"].eq("thank_you")]
+    per_app = ty.groupby(["application_id", "date"]).size()
+    assert (ty.groupby("application_id").size() < rounds.reindex(ty["application_id"]
+                                                                  .unique())).any()
+    assert set(ty["channel"].astype(str)) == {"email", "letter"} and len(per_app) > 0
+
+
+def test_unknown_effect_and_bad_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown key"):
+        simulate(effects={"thank_you_or": 2})
+    with pytest.raises(ValueError, match="applications_per_seeker"):
+        simulate(3, (10, 5))
+
+
+# --------------------------------------------------------------------------- calibration
+def test_calibration_matches_published_ranges(default) -> None:
+    events, apps = default
+    f = _per_application(events, apps)
+    assert 0.10 <= f["interviewed"].mean() <= 0.15                       # CareerPlug 2025
+    assert 0.20 <= f.loc[f["interviewed"], "offered"].mean() <= 0.30     # CareerPlug (27%)
+    assert 0.40 <= 1 - f["responded"].mean() <= 0.75                     # never hear back
+    days = f["first_response"].dropna()
+    assert 5 <= days.median() <= 9 and (days > 30).mean() > 0.02         # median ~7, tail
+    assert 0.24 <= f.loc[f["interviewed"], "thank_you"].mean() <= 0.51   # Accountemps
+    ref = f["referral"]
+    assert 0.03 <= ref.mean() <= 0.08
+    assert f.loc[ref, "offered"].mean() / f.loc[~ref, "offered"].mean() > 3  # ~5x the yield
+
+
+def test_followup_channels_and_delays_match_the_survey(large) -> None:
+    events, apps = large
+    applied = apps.set_index("application_id")["applied_on"]
+    fu = events.loc[events["event"].eq("followup")
+                    & events["letter_type"].isin(["status_check", "value_add"])]
+    t = (fu["date"].to_numpy() - applied.reindex(fu["application_id"]).to_numpy())
+    t = t.astype("timedelta64[D]").astype(np.int64)
+    cadence = fu.loc[t <= 1, "application_id"].unique()   # tiered cadence: email at once
+    keep = ~fu["application_id"].isin(cadence).to_numpy()
+    share = fu.loc[keep, "channel"].astype(str).value_counts(normalize=True)
+    # Accountemps 2017-09: email 64%, phone 21%, in person 14%, social media 1%
+    assert share["email"] + share["text"] == pytest.approx(0.64, abs=0.03)
+    assert share["phone"] + share["voicemail"] == pytest.approx(0.21, abs=0.03)
+    assert share["in_person"] == pytest.approx(0.14, abs=0.03)
+    assert share["linkedin"] == pytest.approx(0.01, abs=0.01)
+    first = pd.Series(t[keep], index=fu.loc[keep, "application_id"]).groupby(level=0).min()
+    bucket = pd.cut(first, [-1, 6, 13, 20, 10_000]).value_counts(normalize=True, sort=False)
+    # <1 week 29%, 1-2 weeks 36%, 2-3 weeks 25%, 3+ weeks 10%
+    np.testing.assert_allclose(bucket.to_numpy(), [0.29, 0.36, 0.25, 0.10], atol=0.04)
+
+
+# --------------------------------------------------------------------------- planted effects
+def test_thank_you_effect_is_confounded_and_recovered_within_seeker(large) -> None:
+    f = _per_application(*large)
+    sub = f.loc[f["interviewed"] & f["old"]]   # interview processes finished before as_of
+    t = _tables(sub, "thank_you", "offered")
+    naive = Table2x2(t.sum(axis=2)).oddsratio
+    st = StratifiedTable(t)   # statsmodels Mantel-Haenszel, Robins-Breslow-Greenland SE
+    planted = PLANTED_EFFECTS["thank_you_offer_odds_ratio"]
+    assert naive > planted * 1.15
+    # three standard errors: a correct generator fails this about 3 times in 1000 seeds
+    assert abs(st.logodds_pooled - np.log(planted)) < 3 * st.logodds_pooled_se
+    assert st.logodds_pooled_se < 0.2
+
+
+def test_thank_you_null_is_recovered_when_the_effect_is_removed() -> None:
+    f = _per_application(*simulate(400, seed=11, effects={"thank_you_offer_odds_ratio": 1.0}))
+    st = StratifiedTable(_tables(f.loc[f["interviewed"] & f["old"]], "thank_you", "offered"))
+    assert abs(st.logodds_pooled) < 3 * st.logodds_pooled_se
+    assert st.oddsratio_pooled < 1.6 * np.exp(-st.logodds_pooled_se)
+
+
+def test_landmark_followup_effect_is_confounded_and_recovered(large) -> None:
+    f = _per_application(*large)
+    day = PLANTED_EFFECTS["landmark_day"]
+    waiting = f["old"] & ~(f["first_response"] <= day) & ~(f["withdrawn_day"] <= day)
+    sub = f.loc[waiting].assign(later=lambda d: d["first_response"] > day)
+    t = _tables(sub, "followup_by_7", "later")
+    naive = Table2x2(t.sum(axis=2)).riskratio
+    mh = StratifiedTable(t).riskratio_pooled   # Mantel-Haenszel risk ratio (statsmodels)
+    planted = PLANTED_EFFECTS["followup_response_risk_ratio"]
+    # Katz standard error of a log risk ratio from the pooled counts
+    (a, b), (c, d) = t.sum(axis=2)
+    se = np.sqrt(1 / a - 1 / (a + b) + 1 / c - 1 / (c + d))
+    assert abs(np.log(mh) - np.log(planted)) < 3 * se
+    assert naive > mh * 1.08
+
+
+def test_tiered_cadence_is_a_confounded_null(large) -> None:
+    f = _per_application(*large)
+    sub = f.loc[f["old"]]
+    t = _tables(sub, "cadence", "offered")
+    st = StratifiedTable(t)
+    assert Table2x2(t.sum(axis=2)).oddsratio > 1.3   # its users are stronger seekers
+    assert abs(st.logodds_pooled) < 3 * st.logodds_pooled_se
+
+
+def test_post_rejection_notes_lead_to_later_applications(large) -> None:
+    events, apps = large
+    again = apps.loc[apps["job_source"].eq("Re-applied")]
+    assert len(again) > 50
+    ids = events.loc[events["event"].eq("interview"), "application_id"]
+    settled = again["applied_on"] < AS_OF - pd.Timedelta(days=90)   # not censored by as_of
+    assert again.loc[settled, "application_id"].isin(ids).all()   # each one is interviewed
+    notes = events.loc[events["letter_type"].isin(["still_interested", "feedback_request"])]
+    rejected = apps.loc[apps["application_id"].isin(
+        events.loc[events["event"].eq("rejection"), "application_id"])
+        & apps["job_source"].ne("Re-applied")]
+    noted = rejected["application_id"].isin(notes["application_id"])
+    keys = again[["seeker", "company"]].drop_duplicates().assign(later=True)
+    later = rejected.merge(keys, on=["seeker", "company"], how="left")["later"]
+    later = later.fillna(False).astype(bool).to_numpy()
+    # planted 0.10 vs 0.03 within a year; the window before as_of thins both alike
+    assert later[noted.to_numpy()].mean() > 2 * later[~noted.to_numpy()].mean()
