@@ -135,7 +135,9 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
                        ignore_index=True)
         dropped.append(dd)
         unknown.append(part.unknown)
-        notes += list(table.notes) + part.notes
+        where = table.file + (f" [{table.sheet}]" if table.sheet else "")
+        notes += [n if n.startswith(table.file) else f"{where}: {n}" for n in table.notes]
+        notes += part.notes
         ambiguous += part.ambiguous
         maps.append(cm.labels().assign(file=table.file, sheet=table.sheet))
         unmapped.append(pd.DataFrame({"file": table.file, "sheet": table.sheet,
@@ -154,7 +156,9 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
     notes += [f"mapping header {h!r} is not in any input" for h in missing]
 
     report = LoadReport(
-        sources=pd.DataFrame(src_rows, columns=SOURCE_COLUMNS),
+        sources=pd.DataFrame(src_rows, columns=SOURCE_COLUMNS).astype(
+            {c: "Int64" for c in ("header_row", "n_rows", "n_loaded", "n_quarantined",
+                                  "n_dropped")}),
         mapping=_cat(maps, ["file", "sheet", "input_column", "field"]),
         quarantine=_cat(quarantine, ROW_COLUMNS), dropped=_cat(dropped, ROW_COLUMNS),
         unmapped=_cat(unmapped, ["file", "sheet", "column"]),
@@ -163,10 +167,22 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
     all_events = _cat(events, [])
     all_apps = _cat(apps, [])
     if not len(all_apps):
-        all_apps = pd.DataFrame({"application_id": pd.Series([], dtype="string")})
-        all_events = pd.DataFrame({c: [] for c in ("application_id", "date", "event")})
+        return _empty_log(report, as_of)
     return JobSearchLog.from_frames(all_events, all_apps, as_of=as_of, report=report,
                                     seeker=seeker or "self")
+
+
+def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
+    """A log with no applications (every row quarantined or dropped), canonical dtypes."""
+    from ..log import APPLICATION_COLUMNS, CATEGORIES, EVENT_COLUMNS
+
+    dtypes = {"date": "datetime64[s]", "date_known": "bool", "source_row": "Int64",
+              **CATEGORIES}
+    events = pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, "string"))
+                           for c in EVENT_COLUMNS})
+    apps = pd.DataFrame({c: pd.Series([], dtype="datetime64[s]" if c == "applied_on"
+                                      else "string") for c in APPLICATION_COLUMNS})
+    return JobSearchLog(events, apps, report, _as_of(as_of))
 
 
 def _as_of(as_of: object) -> pd.Timestamp:
@@ -200,6 +216,8 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
                  ref: pd.Timestamp, limit: pd.Timestamp
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Quarantine implausible dates and events dated before their application."""
+    if not len(events):
+        return events.copy(), apps.iloc[0:0].copy(), pd.DataFrame(columns=ROW_COLUMNS)
     ev = events.copy()
     date = pd.to_datetime(ev["date"]).astype("datetime64[s]")
     reason = pd.Series(None, index=ev.index, dtype=object)
@@ -208,8 +226,9 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
     late = (date > limit).to_numpy()
     reason[late] = ("date " + date[late].dt.strftime("%Y-%m-%d")
                     + f" is more than a year after as_of ({ref.date()})")
-    applied_on = ev["application_id"].map(
-        apps.set_index("application_id")["applied_on"]).astype("datetime64[s]")
+    by_app = pd.Series(pd.to_datetime(apps["applied_on"]).astype("datetime64[s]").to_numpy(),
+                       index=apps["application_id"].to_numpy())
+    applied_on = ev["application_id"].map(by_app).astype("datetime64[s]")
     before = ((date < applied_on) & ev["event"].ne("applied")
               & ev["date_known"].astype(bool)).to_numpy() & reason.isna().to_numpy()
     reason[before] = (ev.loc[before, "event"].astype(str) + " dated "
