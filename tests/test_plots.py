@@ -323,8 +323,25 @@ def test_plot_offer_associations_forest_on_log_scale(associations):
         "not estimable "]
     assert "associated with" in ax.get_title("left")
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[0] == "thank_you: sent vs none\n20/60 vs 6/40 offered"
+    assert labels[0] == "thank you: sent vs none\n20/60 vs 6/40 offered"
     pd.testing.assert_frame_equal(associations, before)
+
+
+def test_plot_offer_associations_selects_strategies_and_drops_empty_levels(associations):
+    empty = associations[associations["strategy"] == "timing"].assign(level="31+", n_level=0,
+                                                                     k_level=0)
+    frame = pd.concat([associations, empty], ignore_index=True)
+    ax = plot_offer_associations(frame, strategies=["channel", "thank_you"])
+    labels = [t.get_text().split("\n")[0] for t in ax.get_yticklabels()]
+    assert labels == ["channel: letter vs email", "thank you: sent vs none"]
+    np.testing.assert_allclose(_by_gid(ax.get_lines(), "estimate:odds_ratio").get_xdata(),
+                               [2.5, 2.8])
+    ax = plot_offer_associations(frame)
+    assert len(ax.get_yticklabels()) == 3  # the empty 31+ level is left out
+    ax = plot_offer_associations(frame, drop_empty=False)
+    assert len(ax.get_yticklabels()) == 4
+    with pytest.raises(ValueError, match=r"strategies \['cadence'\] are not in the result"):
+        plot_offer_associations(frame, strategies=["cadence"])
 
 
 def test_plot_offer_associations_checks_estimators(associations):

@@ -28,7 +28,8 @@ _TICKS = (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
 
 
 def _row_label(row: pd.Series) -> str:
-    text = f"{row['strategy']}: {row['level']} vs {row['reference']}"
+    name = str(row["strategy"]).replace("_", " ")
+    text = f"{name}: {row['level']} vs {row['reference']}"
     cols = ("k_level", "n_level", "k_reference", "n_reference")
     if all(c in row.index and pd.notna(row[c]) for c in cols):
         text += (f"\n{int(row['k_level'])}/{int(row['n_level'])} vs "
@@ -39,7 +40,9 @@ def _row_label(row: pd.Series) -> str:
 def plot_offer_associations(result: pd.DataFrame, *,
                             estimators: Sequence[str] = ("odds_ratio",
                                                          "within_seeker_odds_ratio"),
-                            title: str | None = None, ax: Axes | None = None) -> Axes:
+                            strategies: Sequence[str] | None = None,
+                            drop_empty: bool = True, title: str | None = None,
+                            ax: Axes | None = None) -> Axes:
     """Forest plot: per strategy level, naive and within-seeker odds ratios side by side.
 
     Parameters
@@ -51,6 +54,11 @@ def plot_offer_associations(result: pd.DataFrame, *,
     estimators : list of str
         The ratio estimators to draw side by side (default the naive and the within-seeker
         odds ratio). Ratios only: the axis is logarithmic.
+    strategies : list of str, optional
+        Draw only these strategies, in this order (default: all, in order of appearance).
+    drop_empty : bool, default True
+        Leave out levels where the level or its reference has no eligible application
+        (``n_level`` or ``n_reference`` 0): there is nothing to compare.
     title : str, optional
         Overrides the default title.
     ax : Axes, optional
@@ -77,6 +85,21 @@ def plot_offer_associations(result: pd.DataFrame, *,
         raise ValueError(f"plot_offer_associations: estimator(s) {wrong} are not in the "
                          f"result; available: {present}")
     df = df[df["estimator"].isin(estimators)]
+    if strategies is not None:
+        unknown = [x for x in strategies if x not in set(df["strategy"])]
+        if unknown:
+            raise ValueError(f"plot_offer_associations: strategies {unknown} are not in the "
+                             f"result; available: {list(pd.unique(df['strategy']))}")
+        order = {name: i for i, name in enumerate(strategies)}
+        df = df[df["strategy"].isin(strategies)]
+        df = df.iloc[np.argsort(df["strategy"].map(order).to_numpy(), kind="stable")]
+    if drop_empty:
+        for col in ("n_level", "n_reference"):
+            if col in df:
+                df = df[pd.to_numeric(df[col], errors="coerce").fillna(0) > 0]
+    if df.empty:
+        raise ValueError("plot_offer_associations: no strategy level left to draw "
+                         "(every level or reference is empty)")
     keys = ["strategy", "level", "reference"]
     rows = df.drop_duplicates(keys)[keys].reset_index(drop=True)
     ax = new_axes(ax, height=max(3.0, 0.62 * len(rows) + 1.6))
