@@ -1,0 +1,264 @@
+"""Strategies vs offers: which follow-up strategies are associated with offers.
+
+Count, then infer: each strategy (see :mod:`~followup_analytics.metrics.strategies`) labels
+the eligible applications with a level; the applications are counted per level and per
+(level, seeker); every estimate comes from those counts, except the optional adjusted odds
+ratios, which fit a logistic regression on the eligible applications.
+
+Every number here is an **association**: seekers who send thank-you notes may also be the
+stronger candidates. The within-seeker estimate (Mantel-Haenszel, stratified by seeker)
+compares each seeker's applications with the same seeker's other applications, which removes
+differences between seekers but not differences between a seeker's applications.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SmallSampleWarning, SparseStrataWarning
+from ..log import JobSearchLog
+from .features import features
+from .inference import (
+    bh_q,
+    fisher_p,
+    mantel_haenszel,
+    odds_ratio,
+    rate_table,
+    risk_difference,
+    risk_ratio,
+)
+from .strategies import STRATEGIES, Strategy
+
+ASSOCIATION_COLUMNS = [
+    "strategy", "level", "reference", "eligible", "outcome", "n_level", "k_level",
+    "rate_level", "level_ci_low", "level_ci_high", "n_reference", "k_reference",
+    "rate_reference", "reference_ci_low", "reference_ci_high", "estimator", "n", "estimate",
+    "ci_low", "ci_high", "p_value", "q_value", "small_n",
+]
+NAIVE = ("risk_difference", "risk_ratio", "odds_ratio")
+
+
+def _select(strategies: Sequence[str] | None) -> list[Strategy]:
+    if strategies is None:
+        return list(STRATEGIES.values())
+    names = [strategies] if isinstance(strategies, str) else list(strategies)
+    bad = [s for s in names if s not in STRATEGIES]
+    if bad:
+        raise ValueError(f"strategies: unknown strategy {bad[0]!r}; allowed: "
+                         f"{list(STRATEGIES)}")
+    return [STRATEGIES[s] for s in names]
+
+
+def _counts(f: pd.DataFrame, level: pd.Series, y: np.ndarray) -> pd.DataFrame:
+    """``[level, seeker, n, k]`` over eligible applications (observed combinations)."""
+    ok = level.notna().to_numpy()
+    frame = pd.DataFrame({"level": level[ok].to_numpy(), "seeker": f["seeker"].to_numpy()[ok],
+                          "y": y[ok]})
+    g = frame.groupby(["level", "seeker"], observed=True, sort=False)["y"]
+    return pd.DataFrame({"n": g.size(), "k": g.sum()}).reset_index()
+
+
+def _within_seeker(counts: pd.DataFrame, level: str, reference: str) -> dict:
+    one = counts[counts["level"] == level].set_index("seeker")[["k", "n"]]
+    ref = counts[counts["level"] == reference].set_index("seeker")[["k", "n"]]
+    both = one.add_suffix("1").join(ref.add_suffix("0"), how="outer").fillna(0).astype("int64")
+    return mantel_haenszel(both.rename_axis("stratum").reset_index())
+
+
+def _adjusted(f: pd.DataFrame, level: pd.Series, y: np.ndarray, st: Strategy,
+              adjust: list[str], seeker_effects: bool) -> pd.DataFrame:
+    """Adjusted odds ratio per level vs the reference: statsmodels ``Logit``."""
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+
+    ok = level.notna().to_numpy()
+    lv = level[ok].cat.remove_unused_categories()
+    present = [x for x in lv.cat.categories if x != st.reference]
+    out = pd.DataFrame(np.nan, index=list(st.levels), columns=["estimate", "ci_low",
+                                                                "ci_high", "p_value"])
+    if st.reference not in lv.cat.categories or not present:
+        return out
+    parts = [pd.get_dummies(lv, dtype=float)[present]]
+    covars = list(adjust) + (["seeker"] if seeker_effects else [])
+    for c in covars:
+        col = f.loc[ok, c]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            parts.append(col.astype(float).to_frame(c))
+        else:
+            parts.append(pd.get_dummies(col.astype("string"), prefix=c, drop_first=True,
+                                        dtype=float))
+    x = sm.add_constant(pd.concat(parts, axis=1), has_constant="add")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fit = sm.Logit(y[ok].astype(float), x).fit(disp=0, maxiter=100)
+        except (np.linalg.LinAlgError, ValueError, PerfectSeparationError):
+            return out  # singular design or complete separation: not estimable
+    if not fit.mle_retvals.get("converged", False):
+        return out
+    ci = fit.conf_int()
+    for name in present:
+        out.loc[name] = (np.exp(fit.params[name]), np.exp(ci.loc[name, 0]),
+                         np.exp(ci.loc[name, 1]), fit.pvalues[name])
+    return out
+
+
+def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = None, *,
+                       adjust: Sequence[str] | None = None, seeker_effects: bool = False,
+                       min_n: int = 10) -> pd.DataFrame:
+    """How each follow-up strategy is associated with offers, among eligible applications.
+
+    The unit is the application. For each strategy and each level other than the reference:
+    offer rates of the level and the reference (Wilson 95% intervals) and the estimators
+    below. Fisher's exact p belongs to the naive 2x2 table and is repeated on its three rows;
+    the Benjamini-Hochberg q-value is computed over all naive tests of the table, and
+    separately over the within-seeker tests and over the adjusted tests.
+
+    Parameters
+    ----------
+    log : JobSearchLog
+    strategies : list of str, optional
+        Names from ``STRATEGIES`` (default: all): ``thank_you_after_interview``,
+        ``first_followup_channel``, ``first_followup_letter_type``,
+        ``first_followup_timing``, ``n_followups``, ``tiered_cadence``,
+        ``thank_you_rounds``, ``thank_you_email_and_letter``, ``post_rejection_note``. See
+        :mod:`followup_analytics.metrics.strategies` for each eligible set and reference.
+    adjust : list of str, optional
+        Columns of ``features(log)`` (e.g. carried ``program``) to adjust for: adds
+        ``adjusted_odds_ratio`` rows from a logistic regression (statsmodels ``Logit``) of
+        the outcome on the level dummies and these covariates (categorical ones as dummies).
+    seeker_effects : bool, default False
+        Add seeker fixed effects to the logistic regression.
+    min_n : int, default 10
+        Levels or references with fewer applications are flagged ``small_n``.
+
+    Returns
+    -------
+    DataFrame
+        Long form, one row per (strategy, level, estimator):
+
+        - ``strategy``, ``level``, ``reference``: what is compared with what;
+        - ``eligible``: the eligible applications, in words; ``outcome``: the outcome column
+          (``offered``, or ``comeback_at_company`` for post-rejection notes);
+        - ``n_level``, ``k_level``, ``rate_level``, ``level_ci_low``, ``level_ci_high``:
+          applications at the level, with the outcome, their rate and Wilson interval;
+        - ``n_reference``, ``k_reference``, ``rate_reference``, ``reference_ci_low``,
+          ``reference_ci_high``: the same for the reference level;
+        - ``estimator``: ``risk_difference`` (Newcombe interval), ``risk_ratio`` (Katz
+          interval), ``odds_ratio`` (conditional MLE, exact interval),
+          ``within_seeker_odds_ratio`` (Mantel-Haenszel stratified by seeker, with two or
+          more seekers) and ``adjusted_odds_ratio`` (when `adjust` is given);
+        - ``n``: applications in the comparison (level + reference);
+        - ``estimate``, ``ci_low``, ``ci_high``: the estimate and its 95% interval;
+        - ``p_value``: Fisher's exact test (naive rows), the Cochran-Mantel-Haenszel test
+          (within-seeker) or the Wald test (adjusted);
+        - ``q_value``: Benjamini-Hochberg q within the estimator family (see above);
+        - ``small_n``: level or reference has fewer than `min_n` applications.
+
+        Levels with no applications stay as rows with NaN estimates.
+
+    Raises
+    ------
+    ValueError
+        Unknown strategy or adjustment column.
+
+    Warns
+    -----
+    SmallSampleWarning
+        When a non-empty level or reference has fewer than `min_n` applications.
+    SparseStrataWarning
+        When a within-seeker estimate cannot be made (fewer than two informative seekers).
+    """
+    chosen = _select(strategies)
+    f = features(log)
+    adjust = [] if adjust is None else ([adjust] if isinstance(adjust, str) else list(adjust))
+    bad = [c for c in adjust if c not in f.columns or c == "application_id"]
+    if bad:
+        raise ValueError(f"adjust: {bad[0]!r} is not a column of features(log); allowed: "
+                         f"{[c for c in f.columns if c != 'application_id']}")
+    several = f["seeker"].nunique() >= 2
+    blocks, sparse = [], []
+    for st in chosen:
+        level = st.assign(f, log)
+        y = f[st.outcome].fillna(False).to_numpy(dtype=bool)
+        counts = _counts(f, level, y)
+        tot = counts.groupby("level", observed=False)[["n", "k"]].sum()
+        tot = tot.reindex(list(st.levels), fill_value=0)
+        others = [lv for lv in st.levels if lv != st.reference]
+        kl, nl = tot.loc[others, "k"].to_numpy(), tot.loc[others, "n"].to_numpy()
+        kr, nr = (np.full(len(others), tot.loc[st.reference, c]) for c in ("k", "n"))
+        lev, ref = rate_table(kl, nl, min_n=min_n), rate_table(kr, nr, min_n=min_n)
+        base = pd.DataFrame({
+            "strategy": st.name, "level": others, "reference": st.reference,
+            "eligible": st.eligible, "outcome": st.outcome, "n_level": nl, "k_level": kl,
+            "rate_level": lev["rate"].to_numpy(), "level_ci_low": lev["ci_low"].to_numpy(),
+            "level_ci_high": lev["ci_high"].to_numpy(), "n_reference": nr, "k_reference": kr,
+            "rate_reference": ref["rate"].to_numpy(),
+            "reference_ci_low": ref["ci_low"].to_numpy(),
+            "reference_ci_high": ref["ci_high"].to_numpy(), "n": nl + nr,
+            "small_n": (nl < min_n) | (nr < min_n),
+        })
+        p = fisher_p(kl, nl, kr, nr)
+        est = {"risk_difference": risk_difference(kl, nl, kr, nr),
+               "risk_ratio": risk_ratio(kl, nl, kr, nr),
+               "odds_ratio": odds_ratio(kl, nl, kr, nr)}
+        for name, e in est.items():
+            blocks.append(base.assign(estimator=name, estimate=e["estimate"].to_numpy(),
+                                      ci_low=e["ci_low"].to_numpy(),
+                                      ci_high=e["ci_high"].to_numpy(), p_value=p))
+        if several:
+            mh = []
+            for lv, n1 in zip(others, nl, strict=True):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", SparseStrataWarning)
+                    r = _within_seeker(counts, lv, st.reference)
+                if n1 > 0 and r["n_informative"] < 2:
+                    sparse.append(f"{st.name}={lv}")
+                mh.append([r["odds_ratio"], r["ci_low"], r["ci_high"], r["p_value"]])
+            mh = np.array(mh, dtype=float).reshape(-1, 4)
+            blocks.append(base.assign(estimator="within_seeker_odds_ratio", estimate=mh[:, 0],
+                                      ci_low=mh[:, 1], ci_high=mh[:, 2], p_value=mh[:, 3]))
+        if adjust:
+            a = _adjusted(f, level, y, st, adjust, seeker_effects).loc[others]
+            blocks.append(base.assign(estimator="adjusted_odds_ratio",
+                                      **{c: a[c].to_numpy() for c in a.columns}))
+    out = pd.concat(blocks, ignore_index=True)
+    out["q_value"] = np.nan
+    naive = out["estimator"].isin(NAIVE).to_numpy()
+    tests = out.loc[out["estimator"].eq("odds_ratio").to_numpy(), ["strategy", "level",
+                                                                   "p_value"]]
+    q = pd.Series(bh_q(tests["p_value"].to_numpy()),
+                  index=pd.MultiIndex.from_frame(tests[["strategy", "level"]]))
+    out.loc[naive, "q_value"] = q.reindex(
+        pd.MultiIndex.from_frame(out.loc[naive, ["strategy", "level"]])).to_numpy()
+    for family in ("within_seeker_odds_ratio", "adjusted_odds_ratio"):
+        m = (out["estimator"] == family).to_numpy()
+        if m.any():
+            out.loc[m, "q_value"] = bh_q(out.loc[m, "p_value"].to_numpy())
+    estimators = [*NAIVE, "within_seeker_odds_ratio", "adjusted_odds_ratio"]
+    rank = {(s.name, lv): (i, j) for i, s in enumerate(chosen) for j, lv in enumerate(s.levels)}
+    keys = pd.DataFrame([rank[k] for k in zip(out["strategy"], out["level"], strict=True)],
+                        columns=["_s", "_l"], index=out.index)
+    keys["_e"] = out["estimator"].map({e: i for i, e in enumerate(estimators)})
+    out = out.loc[keys.sort_values(["_s", "_l", "_e"], kind="stable").index]
+    out = out.reset_index(drop=True)
+    _warn(out, sparse, min_n)
+    return out[ASSOCIATION_COLUMNS]
+
+
+def _warn(out: pd.DataFrame, sparse: list[str], min_n: int) -> None:
+    small = out.loc[out["small_n"] & (out["n_level"] > 0) & (out["n_reference"] > 0)]
+    small = small.drop_duplicates(["strategy", "level"])
+    if len(small):
+        names = [f"{s}={lv}" for s, lv in zip(small["strategy"], small["level"], strict=True)]
+        warnings.warn(f"{len(names)} comparison(s) rest on fewer than {min_n} applications in "
+                      f"a group ({', '.join(names[:6])}{', …' if len(names) > 6 else ''}); "
+                      "they are flagged small_n", SmallSampleWarning, stacklevel=3)
+    if sparse:
+        warnings.warn(f"fewer than two seekers carry information for the within-seeker "
+                      f"estimate of {', '.join(sparse[:6])}{', …' if len(sparse) > 6 else ''};"
+                      " it is NaN there", SparseStrataWarning, stacklevel=3)

@@ -1,0 +1,190 @@
+"""offer_associations(): eligible sets, counts, and numbers equal to the reference libraries."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
+from statsmodels.stats.contingency_tables import StratifiedTable
+
+from followup_analytics import JobSearchLog, SmallSampleWarning, SparseStrataWarning
+from followup_analytics.metrics import associations
+from followup_analytics.metrics.associations import offer_associations
+from followup_analytics.metrics.strategies import STRATEGIES
+
+COLS = ["application_id", "date", "event", "channel", "letter_type"]
+DAY0 = pd.Timestamp("2026-01-01")
+
+
+def _app(app, *events):
+    """Rows of one application: (day, event[, channel, letter_type]) after applying on DAY0."""
+    rows = [(app, DAY0, "applied", None, None)]
+    for day, event, *rest in events:
+        channel, letter = (rest + [None, None])[:2]
+        rows.append((app, DAY0 + pd.Timedelta(days=day), event, channel, letter))
+    return rows
+
+
+TY = (11, "followup", "email", "thank_you")
+
+
+def _thank_you_log(cells, seekers=("s",), programs=("p",)):
+    """Interviewed applications: ``cells[(seeker, thank_you, offer)] = count``."""
+    rows, apps, i = [], [], 0
+    for (seeker, ty, offer), count in cells.items():
+        for j in range(count):
+            ev = [(10, "interview")] + ([TY] if ty else [])
+            ev.append((30, "offer") if offer else (30, "rejection"))
+            rows += _app(f"a{i}", *ev)
+            apps.append((f"a{i}", seeker, programs[j % len(programs)]))
+            i += 1
+    rows += _app("never_interviewed", (5, "followup", "email", "thank_you"))
+    apps.append(("never_interviewed", seekers[0], programs[0]))
+    return JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS),
+                                    pd.DataFrame(apps, columns=["application_id", "seeker",
+                                                                "program"]),
+                                    as_of="2026-12-31")
+
+
+def _run(log, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        return offer_associations(log, **kwargs)
+
+
+def test_thank_you_counts_and_naive_numbers_equal_scipy():
+    log = _thank_you_log({("s", True, True): 8, ("s", True, False): 4,
+                          ("s", False, True): 3, ("s", False, False): 9})
+    r = _run(log, strategies=["thank_you_after_interview"])
+    assert list(r.columns) == associations.ASSOCIATION_COLUMNS
+    assert list(r["estimator"]) == ["risk_difference", "risk_ratio", "odds_ratio"]  # 1 seeker
+    row = r.iloc[0]
+    assert (row["level"], row["reference"]) == ("thank_you", "no_thank_you")
+    assert row["eligible"] == "interviewed applications"       # never_interviewed left out
+    assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
+        12, 8, 12, 3)
+    est = r.set_index("estimator")["estimate"]
+    assert est["risk_difference"] == pytest.approx(8 / 12 - 3 / 12)
+    assert est["risk_ratio"] == pytest.approx((8 / 12) / (3 / 12))
+    table = [[8, 4], [3, 9]]
+    # reference: scipy.stats.fisher_exact([[8, 4], [3, 9]]).pvalue and
+    # scipy.stats.contingency.odds_ratio([[8, 4], [3, 9]], kind="conditional")
+    ref = scipy_odds_ratio(table, kind="conditional")
+    assert est["odds_ratio"] == pytest.approx(ref.statistic)
+    ci = ref.confidence_interval(0.95)
+    assert r.set_index("estimator").loc["odds_ratio", "ci_low"] == pytest.approx(ci.low)
+    assert list(r["p_value"]) == pytest.approx([stats.fisher_exact(table).pvalue] * 3)
+
+
+def test_within_seeker_and_bh_q_match_statsmodels_and_scipy():
+    cells = {("s", True, True): 6, ("s", True, False): 2, ("s", False, True): 2,
+             ("s", False, False): 4, ("t", True, True): 2, ("t", True, False): 5,
+             ("t", False, True): 1, ("t", False, False): 8}
+    log = _thank_you_log(cells, seekers=("s", "t"))
+    r = _run(log, strategies=["thank_you_after_interview", "n_followups"])
+    ws = r[(r["strategy"] == "thank_you_after_interview")
+           & (r["estimator"] == "within_seeker_odds_ratio")].iloc[0]
+    # reference: statsmodels StratifiedTable([[6, 2], [2, 4]], [[2, 5], [1, 8]]) (CMH test
+    # with continuity correction, as R's mantelhaen.test)
+    st = StratifiedTable(np.moveaxis(np.array([[[6, 2], [2, 4]], [[2, 5], [1, 8]]],
+                                              dtype=float), 0, -1))
+    assert ws["estimate"] == pytest.approx(st.oddsratio_pooled)
+    lo, hi = st.oddsratio_pooled_confint()
+    assert (ws["ci_low"], ws["ci_high"]) == (pytest.approx(lo), pytest.approx(hi))
+    assert ws["p_value"] == pytest.approx(st.test_null_odds(correction=True).pvalue)
+    naive = r[r["estimator"] == "odds_ratio"]
+    # reference: scipy.stats.false_discovery_control over the naive Fisher p-values
+    p = naive["p_value"].to_numpy()
+    ok = ~np.isnan(p)
+    np.testing.assert_allclose(naive["q_value"].to_numpy()[ok],
+                               stats.false_discovery_control(p[ok], method="bh"))
+    rd = r[r["estimator"] == "risk_difference"]
+    np.testing.assert_array_equal(rd["q_value"].to_numpy(), naive["q_value"].to_numpy())
+
+
+def test_adjusted_odds_ratio_equals_glm_binomial():
+    cells = {("s", True, True): 9, ("s", True, False): 5, ("s", False, True): 4,
+             ("s", False, False): 10}
+    log = _thank_you_log(cells, programs=("day", "evening", "weekend"))
+    r = _run(log, strategies=["thank_you_after_interview"], adjust=["program"])
+    adj = r[r["estimator"] == "adjusted_odds_ratio"].iloc[0]
+    # reference: statsmodels GLM(y, X, family=Binomial()) on the same design
+    f = associations.features(log)
+    f = f[f["interviewed"]]
+    x = pd.get_dummies(f["program"].astype("string"), prefix="program", drop_first=True,
+                       dtype=float)
+    x.insert(0, "thank_you", f["thank_you_after_interview"].astype(float).to_numpy())
+    x = sm.add_constant(x)
+    glm = sm.GLM(f["offered"].astype(float).to_numpy(), x,
+                 family=sm.families.Binomial()).fit()
+    assert adj["estimate"] == pytest.approx(np.exp(glm.params["thank_you"]), rel=1e-6)
+    lo, hi = np.exp(glm.conf_int().loc["thank_you"])
+    assert (adj["ci_low"], adj["ci_high"]) == (pytest.approx(lo, rel=1e-5),
+                                               pytest.approx(hi, rel=1e-5))
+    assert adj["p_value"] == pytest.approx(glm.pvalues["thank_you"], rel=1e-5)
+
+
+def test_strategy_eligibility_and_levels():
+    rows = (
+        _app("cad", (1, "followup", "email"), (7, "followup", "letter"),
+             (14, "followup", "phone"), (40, "interview"), (60, "offer"))
+        + _app("late_reply", (1, "followup", "email"), (7, "followup", "letter"),
+               (10, "reply"))                                  # answered before day 16: out
+        + _app("quiet", (3, "followup", "email"), (20, "rejection"))
+        + _app("silent")
+        + _app("rej", (5, "rejection"), (6, "followup", "email", "feedback_request"))
+        + _app("two_rounds", (5, "interview"), (6, "followup", "email", "thank_you"),
+               (9, "interview"), (12, "offer"))
+    )
+    apps = pd.DataFrame({"application_id": ["cad", "late_reply", "quiet", "silent", "rej",
+                                            "two_rounds"],
+                         "company": ["A", "B", "C", "D", "E", "F"]})
+    log = JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps, as_of="2026-12-31")
+    f = associations.features(log)
+    cad = STRATEGIES["tiered_cadence"].assign(f, log)
+    assert cad.astype(object).where(cad.notna(), None).tolist() == [
+        "tiered_cadence", None, "other", "other", None, None]   # rej, two_rounds: answered
+    rounds = STRATEGIES["thank_you_rounds"].assign(f, log)
+    assert rounds.notna().sum() == 1 and rounds.iloc[5] == "some"
+    timing = STRATEGIES["first_followup_timing"].assign(f, log)
+    assert timing.astype(object).where(timing.notna(), None).tolist() == [
+        "0–1", "0–1", "2–3", None, None, None]
+    note = STRATEGIES["post_rejection_note"].assign(f, log)
+    assert note.astype(object).where(note.notna(), None).tolist() == [
+        None, None, "no_note", None, "note", None]
+    r = _run(log, strategies=["tiered_cadence"])
+    row = r.iloc[0]
+    assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
+        1, 1, 2, 0)
+
+
+def test_errors_warnings_and_wording():
+    log = _thank_you_log({("s", True, True): 2, ("s", False, False): 2})
+    with pytest.raises(ValueError, match="strategies: unknown strategy 'magic'; allowed"):
+        offer_associations(log, strategies=["magic"])
+    with pytest.raises(ValueError, match="adjust: 'height' is not a column"):
+        offer_associations(log, adjust=["height"])
+    with pytest.warns(SmallSampleWarning, match="small_n"):
+        offer_associations(log, strategies=["thank_you_after_interview"])
+    two = _thank_you_log({("s", True, True): 2, ("s", False, False): 2,
+                          ("t", True, True): 1}, seekers=("s", "t"))
+    with pytest.warns(SparseStrataWarning, match="thank_you_after_interview=thank_you"):
+        _run(two, strategies=["thank_you_after_interview"])
+    for text in (associations.__doc__, offer_associations.__doc__):
+        assert "associated" in text and "causes" not in text
+
+
+def test_input_not_mutated_and_empty_levels_stay():
+    log = _thank_you_log({("s", True, True): 3, ("s", False, False): 3})
+    ev, apps = log.events.copy(), log.applications.copy()
+    r = _run(log, strategies=["first_followup_channel"])
+    assert list(r["level"].unique()) == ["phone", "voicemail", "letter", "linkedin",
+                                         "in_person", "text", "other", "unknown"]
+    assert (r["n_level"] == 0).all() and r["estimate"].isna().all()
+    pd.testing.assert_frame_equal(log.events, ev)
+    pd.testing.assert_frame_equal(log.applications, apps)
