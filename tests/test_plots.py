@@ -349,3 +349,59 @@ def test_plot_offer_associations_checks_estimators(associations):
         plot_offer_associations(associations, estimators=["adjusted_odds_ratio"])
     with pytest.raises(ValueError, match=r"plot_offer_associations.*\['estimator'\]"):
         plot_offer_associations(associations.drop(columns="estimator"))
+
+
+# ------------------------------------------------------------------ real results
+@pytest.fixture(scope="module")
+def sample_log():
+    from followup_analytics.samples import simulate_log
+
+    return simulate_log(n_seekers=8, applications_per_seeker=(40, 60), seed=7)
+
+
+@pytest.mark.filterwarnings("ignore::followup_analytics.FollowupWarning")
+def test_real_rates_timing_and_heatmap(sample_log):
+    from followup_analytics.metrics.rates import response_rates
+
+    by_channel = response_rates(sample_log, by="channel")
+    ax = plot_rates(by_channel)
+    has = by_channel[by_channel["n"] > 0]
+    np.testing.assert_allclose(np.sort(_by_gid(ax.collections, "rates").get_offsets()[:, 0]),
+                               np.sort(has["rate"].to_numpy()))
+    n_labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(n_labels) == len(by_channel)  # empty channels stay, labelled
+    assert len([t for t in ax.texts if t.get_gid() == "no_data"]) == int(
+        (by_channel["n"] == 0).sum())
+
+    tc = response_rates(sample_log, by=["timing", "channel"])
+    ax = plot_timing(tc, channels=["email", "phone"])
+    for name in ("email", "phone"):
+        sub = tc[tc["channel"] == name]
+        np.testing.assert_allclose(_by_gid(ax.get_lines(), f"timing:{name}").get_ydata(),
+                                   sub["rate"].where(sub["n"] > 0).to_numpy())
+    ax = plot_heatmap(tc)
+    cells = [t for t in ax.texts if t.get_gid() == "cell"]
+    rows = tc.groupby("timing", observed=True)["n"].sum().gt(0).sum()
+    cols = tc.groupby("channel", observed=True)["n"].sum().gt(0).sum()
+    assert len(cells) == rows * cols
+    small = tc["small_n"] & (tc["n"] > 0)
+    assert len([p for p in ax.patches if p.get_gid() == "small_cell"]) == int(small.sum())
+
+
+@pytest.mark.filterwarnings("ignore::followup_analytics.FollowupWarning")
+def test_real_funnel_and_time_to_response(sample_log):
+    from followup_analytics.metrics.funnel import funnel
+    from followup_analytics.metrics.survival import time_to_response
+
+    f = funnel(sample_log)
+    ax = plot_funnel(f)
+    np.testing.assert_allclose([p.get_width() for p in ax.patches], f["k"].to_numpy())
+    ttr = time_to_response(sample_log, by="seeker")
+    ax = plot_time_to_response(ttr)
+    kms = [line for line in ax.get_lines() if line.get_gid().startswith("km:")]
+    assert len(kms) == int((ttr.summary["n"] > 0).sum())
+    first = ttr.curves[ttr.curves["seeker"] == ttr.summary["seeker"].iloc[0]]
+    line = _by_gid(ax.get_lines(), f"km:{ttr.summary['seeker'].iloc[0]}")
+    shown = first["day"] <= 90
+    np.testing.assert_allclose(line.get_ydata()[: shown.sum()],
+                               1 - first.loc[shown, "survival"].to_numpy())
