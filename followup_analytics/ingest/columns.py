@@ -110,10 +110,11 @@ class ColumnMap:
         return set(self.matches["field"])
 
     def labels(self) -> pd.DataFrame:
-        """``input_column, field`` for the LoadReport; groups shown as ``followup_date[2]``."""
+        """``input_column, field`` for the LoadReport; numbered groups shown as
+        ``followup_date[2]``."""
         g = self.matches["group"]
         label = self.matches["field"].where(
-            g.isna() | ~self.matches["field"].isin(vocab.REPEATED_FIELDS),
+            g.isna() | g.eq(0) | ~self.matches["field"].isin(vocab.REPEATED_FIELDS),
             self.matches["field"] + "[" + g.astype("Int64").astype(str) + "]")
         return pd.DataFrame({"input_column": self.matches["input_column"], "field": label})
 

@@ -107,8 +107,10 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
         return "stages", f"{len(usable)} stage columns {usable}; {why}"
     status = wide.column("status")
     outcome = [f for f in _OUTCOME_FIELDS if f in wide.fields]
-    if status is not None and not outcome and key(status) in {"list", "stage", "status",
-                                                              "pipeline stage", "column"}:
+    exported = key(status) in {"list", "stage", "pipeline stage", "column"} if status else False
+    plain = (status is not None and key(status) in {"status", "application status"}
+             and "followup_date" not in wide.fields)
+    if status is not None and not outcome and (exported or plain):
         return "tracker", f"the stage sits in the {status!r} column; no outcome-date columns"
     found = sorted(wide.fields & {"applied_on", "followup_date", "status", *_OUTCOME_FIELDS})
     return "wide", ("one row per application" + (f" with {', '.join(found)}" if found
