@@ -292,3 +292,14 @@ def test_the_log_is_not_mutated():
     pd.testing.assert_frame_equal(log.events, events)
     pd.testing.assert_frame_equal(log.applications, apps)
     assert log.as_of == pd.Timestamp("2026-03-31")
+
+
+def test_log_without_responses_or_withdrawals():
+    events = pd.DataFrame({"application_id": ["b1", "b2", "b2"],
+                           "date": ["2026-01-01", "2026-01-03", "2026-01-05"],
+                           "event": ["applied", "applied", "followup"]})
+    res = _quiet(JobSearchLog.from_frames(events, as_of="2026-01-11"))
+    assert res.summary[["n", "n_responses", "n_censored"]].iloc[0].tolist() == [2, 0, 2]
+    assert res.curves["day"].tolist() == [0, 8, 10]
+    assert res.curves["survival"].eq(1).all() and np.isnan(res.summary["median_days"].iloc[0])
+    assert res.summary["p_response_7"].iloc[0] == 0

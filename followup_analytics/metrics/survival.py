@@ -296,40 +296,47 @@ class TimeToResponse:
                 + "</div>")
 
 
-def _first_response(log: JobSearchLog, apps: pd.DataFrame,
-                    end: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """First response date on or after applying and by `end`, and whether it is dated."""
-    ev = log.events[["application_id", "date", "event", "date_known"]]
-    resp = ev.loc[ev["event"].isin(vocab.RESPONSE_EVENTS).to_numpy()]
-    start = resp["application_id"].map(apps.set_index("application_id")["applied_on"])
-    stop = resp["application_id"].map(end)
-    resp = resp.loc[(resp["date"] >= start) & (resp["date"] <= stop)]
-    first = (resp.sort_values(["application_id", "date", "date_known"],
-                              ascending=[True, True, False], kind="stable")
-             .drop_duplicates("application_id").set_index("application_id"))
-    return first["date"], first["date_known"]
+_DAY = 86_400  # seconds
+
+
+def _seconds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Dates as int64 seconds, and a mask of the missing ones."""
+    arr = values.to_numpy(dtype="datetime64[s]")
+    return arr.view(np.int64), np.isnat(arr)
 
 
 def _durations_from_log(log: JobSearchLog, as_of: pd.Timestamp) -> pd.DataFrame:
-    apps = log.applications
-    ev = log.events[["application_id", "date", "event"]]
-    withdrawn = (ev.loc[ev["event"].eq("withdrawn").fillna(False).to_numpy()]
-                 .groupby("application_id", observed=True)["date"].min())
-    app_id = apps["application_id"]
-    end = (app_id.map(withdrawn).fillna(as_of).clip(upper=as_of)).set_axis(app_id.to_numpy())
-    first_on, known = _first_response(log, apps, end)
-    responded = app_id.isin(first_on.index).to_numpy()
-    stop = np.where(responded, app_id.map(first_on), end.to_numpy())
-    days = (pd.Series(stop, index=apps.index) - apps["applied_on"]).dt.days
-    undated = responded & ~app_id.map(known).fillna(True).astype(bool).to_numpy()
-    excluded = undated | apps["applied_on"].isna().to_numpy() | (apps["applied_on"] > as_of)
+    """Days to the first response (or to censoring) per application, vectorised.
+
+    Each event is located on its application by position; the end of follow-up is the
+    earliest withdrawal or `as_of`; the first response is the earliest response event
+    between applying and that end, a dated one winning a tie with an undated one.
+    """
+    apps, ev = log.applications, log.events
+    n = len(apps)
+    pos = pd.Index(apps["application_id"]).get_indexer(ev["application_id"])
+    applied, no_applied = _seconds(apps["applied_on"])
+    date, _ = _seconds(ev["date"])
+    cutoff = int(pd.Timestamp(as_of).to_datetime64().astype("datetime64[s]").astype(np.int64))
+    end = np.full(n, cutoff, dtype=np.int64)
+    wd = ev["event"].eq("withdrawn").fillna(False).to_numpy(dtype=bool)
+    np.minimum.at(end, pos[wd], date[wd])
+    resp = ev["event"].isin(vocab.RESPONSE_EVENTS).to_numpy(dtype=bool)
+    resp = resp & (date >= applied[pos]) & (date <= end[pos]) & ~no_applied[pos]
+    unknown = ~ev["date_known"].to_numpy(dtype=bool)
+    key = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(key, pos[resp], date[resp] * 2 + unknown[resp])
+    responded = key != np.iinfo(np.int64).max
+    stop = np.where(responded, key // 2, end)
+    days = np.where(no_applied, np.nan, (stop - applied) / _DAY)
+    excluded = (responded & (key % 2 == 1)) | no_applied | (applied > cutoff)
     bad = ~excluded & (days < 0)
     if bad.any():
-        ids = list(app_id[bad].head(5))
+        ids = list(apps["application_id"][bad].head(5))
         raise ValueError(f"{int(bad.sum())} application(s) end (withdrawal) before they were "
                          f"applied for, e.g. application_id {ids}; check their dates")
-    return pd.DataFrame({"duration": days.astype(float), "observed": responded,
-                         "excluded": np.asarray(excluded, dtype=bool)}, index=apps.index)
+    return pd.DataFrame({"duration": days, "observed": responded, "excluded": excluded},
+                        index=apps.index)
 
 
 def _groups(log: JobSearchLog, apps: pd.DataFrame, by: str) -> tuple[pd.Series, list]:
