@@ -21,6 +21,14 @@ from .log import JobSearchLog
 from .ingest.load import load
 
 # ---- metrics  (keep one import per line below this marker)
+from .metrics.associations import offer_associations
+from .metrics.features import DEFAULT_BUCKETS, features, followups
+from .metrics.funnel import funnel
+from .metrics.landmark import landmark_effect
+from .metrics.rates import response_rates
+from .metrics.summary import summary
+from .metrics.survival import time_to_response
+
 # ---- cohort reports  (keep one import per line below this marker)
 # plots live in followup_analytics.plots (imported on demand: matplotlib stays optional
 # at import time)
@@ -28,6 +36,7 @@ from .ingest.load import load
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_BUCKETS",
     "AmbiguousDateWarning",
     "FollowupWarning",
     "JobSearchLog",
@@ -38,5 +47,13 @@ __all__ = [
     "SparseStrataWarning",
     "SpreadsheetError",
     "__version__",
+    "features",
+    "followups",
+    "funnel",
+    "landmark_effect",
     "load",
+    "offer_associations",
+    "response_rates",
+    "summary",
+    "time_to_response",
 ]

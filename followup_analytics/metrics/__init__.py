@@ -22,7 +22,28 @@ from .survival import (
     time_to_response,
 )
 
+# isort: split
+# rates, funnel, landmark, associations, summary
+from .associations import offer_associations
+from .features import DEFAULT_BUCKETS, features, followups
+from .funnel import funnel
+from .landmark import landmark_effect, landmark_sample
+from .rates import response_rates
+from .strategies import STRATEGIES, Strategy
+from .summary import summary
+
 __all__ = [
+    "DEFAULT_BUCKETS",
+    "STRATEGIES",
+    "Strategy",
+    "features",
+    "followups",
+    "funnel",
+    "landmark_effect",
+    "landmark_sample",
+    "offer_associations",
+    "response_rates",
+    "summary",
     "TimeToResponse",
     "bh_q",
     "fisher_p",
