@@ -1,0 +1,372 @@
+"""Read one source (workbook, text file, stream or DataFrame) into :class:`RawTable` objects.
+
+Workbooks (.xlsx .xlsm .xls .xlsb .ods) are read with python-calamine after the container
+checks of :mod:`._containers`; real date cells arrive as Timestamps, whole numbers as int,
+other numbers as float, text as str, empty cells as None. Text files (.csv .tsv .txt) have
+their encoding and delimiter sniffed and are read by pandas' C parser; every cell is str or
+None. Header finding and row trimming are in :mod:`.tables`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import python_calamine as calamine
+from pandas.api.types import infer_dtype
+
+from ._containers import (
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    ReadLimits,
+    check_binary,
+    describe,
+    fail,
+    zip_format,
+)
+from .raw import RawTable, SkippedSheet, Source
+from .sources import EXCEL_EXTENSIONS, file_kind
+from .tables import known_headers, table_from_frame, table_from_grid
+
+__all__ = ["ReadLimits", "read_source"]
+
+_SAMPLE = 64 * 1024
+_DELIMITERS = (",", ";", "\t", "|")
+_DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_FIELDS_SEEN = re.compile(r"saw (\d+)")
+
+
+def read_source(source: Source, *, sheets: Sequence[str | int] | str | int | None = None,
+                extra_headers: Collection[str] = (), limits: ReadLimits | None = None
+                ) -> tuple[list[RawTable], list[SkippedSheet]]:
+    """Read every data table of one source.
+
+    Parameters
+    ----------
+    source : Source
+        From :func:`followup_analytics.ingest.sources.expand_sources`.
+    sheets : list of str or int, str, int or None
+        Workbook sheets to read, by name or 0-based position; None reads all. Ignored for
+        text files and DataFrames.
+    extra_headers : collection of str
+        Headers from a user mapping, recognised when looking for the header row.
+    limits : ReadLimits, optional
+        Size bounds (decompression bombs, very large files); defaults apply when None.
+
+    Returns
+    -------
+    tables : list of RawTable
+        One per sheet holding a data table, in workbook order.
+    skipped : list of SkippedSheet
+        Sheets without a data table (empty, summary, pivot, notes, header only), with why.
+
+    Raises
+    ------
+    SpreadsheetError
+        Naming the source and the reason: empty file, header only or no data table in any
+        sheet, not what its extension says, corrupt or truncated, password-protected, over
+        a size limit, or an unknown sheet (the message lists the sheets available).
+    """
+    limits = limits or ReadLimits()
+    known = known_headers(extra_headers)
+    name, obj = source.name, source.obj
+    if isinstance(obj, pd.DataFrame):
+        table = table_from_frame(obj, file=name, seeker_hint=source.seeker_hint)
+        if table.frame.empty:
+            raise fail(name, "the DataFrame holds no data rows")
+        return [table], []
+    src, head, ext = _open(source, limits)
+    if ext in EXCEL_EXTENSIONS:
+        check_binary(name, ext, head, src, limits)
+        tables, skipped = _read_workbook(source, src, sheets, known, limits)
+    else:
+        tables, skipped = _read_text(source, src, head, ext, known, limits)
+    if not tables:
+        reasons = "; ".join(f"sheet {s.sheet!r}: {s.reason}" if s.sheet else s.reason
+                            for s in skipped)
+        raise fail(name, f"no data table found ({reasons or 'nothing to read'})")
+    return tables, skipped
+
+
+# --------------------------------------------------------------------------- opening
+def _open(source: Source, limits: ReadLimits) -> tuple[str | io.IOBase, bytes, str]:
+    """The path or an in-memory copy of the stream, its first bytes, and its format."""
+    name, obj = source.name, source.obj
+    ext = Path(name).suffix.lower() if file_kind(name) else ""
+    if isinstance(obj, Path | str):
+        path = str(obj)
+        try:
+            size = Path(path).stat().st_size
+            with open(path, "rb") as fh:
+                head = fh.read(_SAMPLE)
+        except OSError as err:
+            raise fail(name, f"cannot be opened ({err.strerror or err})") from None
+        if size == 0:
+            raise fail(name, "empty file (0 bytes)")
+        if ext not in EXCEL_EXTENSIONS and size > limits.max_text_bytes:
+            raise fail(name, f"is larger than {limits.max_text_bytes:,} bytes (limit)")
+        return path, head, ext or ".csv"
+    src = _slurp(name, obj, limits)
+    head = src.getvalue()[:_SAMPLE] if isinstance(src, io.BytesIO) else b""
+    if isinstance(src, io.BytesIO) and not head:
+        raise fail(name, "empty stream (0 bytes)")
+    if isinstance(src, io.StringIO) and not src.getvalue():
+        raise fail(name, "empty stream")
+    if not ext:
+        ext = (zip_format(src) if head.startswith(ZIP_MAGIC)
+               else ".xls" if head.startswith(OLE_MAGIC) else ".csv")
+    return src, head, ext
+
+
+def _slurp(name: str, obj: object, limits: ReadLimits) -> io.BytesIO | io.StringIO:
+    """Copy a stream into memory (bounded), leaving the caller's position unchanged."""
+    pos = obj.tell() if getattr(obj, "seekable", lambda: False)() else None
+    try:
+        data = obj.read(limits.max_uncompressed_bytes + 1)
+    except (OSError, ValueError, UnicodeDecodeError) as err:
+        raise fail(name, f"cannot be read ({err})") from None
+    finally:
+        if pos is not None:
+            obj.seek(pos)
+    if data is None:
+        data = b""
+    if len(data) > limits.max_uncompressed_bytes:
+        raise fail(name, f"stream larger than {limits.max_uncompressed_bytes:,} bytes (limit)")
+    return io.StringIO(data) if isinstance(data, str) else io.BytesIO(data)
+
+
+# --------------------------------------------------------------------------- workbooks
+def _read_workbook(source: Source, src: str | io.IOBase, sheets, known: frozenset[str],
+                   limits: ReadLimits) -> tuple[list[RawTable], list[SkippedSheet]]:
+    name = source.name
+    tables: list[RawTable] = []
+    skipped: list[SkippedSheet] = []
+    try:
+        wb = (calamine.CalamineWorkbook.from_path(src) if isinstance(src, str)
+              else calamine.CalamineWorkbook.from_filelike(src))
+        try:
+            meta = {m.name: m for m in wb.sheets_metadata}
+            for sheet_name in _select_sheets(name, wb.sheet_names, sheets):
+                typ = str(meta[sheet_name].typ) if sheet_name in meta else ""
+                if "WorkSheet" not in typ and typ:
+                    skipped.append(SkippedSheet(name, sheet_name, "chart or macro sheet"))
+                    continue
+                sheet = wb.get_sheet_by_name(sheet_name)
+                if sheet.height > limits.max_rows:
+                    raise fail(name, f"has {sheet.height:,} rows (limit {limits.max_rows:,})",
+                               sheet_name)
+                grid = _grid(sheet)
+                result = table_from_grid(grid, file=name, sheet=sheet_name, known=known,
+                                         seeker_hint=source.seeker_hint)
+                if isinstance(result, RawTable):
+                    tables.append(_with_typed_cells(result))
+                else:
+                    skipped.append(result)
+        finally:
+            wb.close()
+    except calamine.PasswordError:
+        raise fail(name, "password-protected; save an unprotected copy and load that") \
+            from None
+    except calamine.CalamineError as err:
+        raise fail(name, f"corrupt or unreadable workbook ({_short(err)})") from None
+    except BaseException as err:  # pyo3 raises PanicException (a BaseException) on bad input
+        if type(err).__name__ != "PanicException":
+            raise
+        raise fail(name, f"corrupt or unreadable workbook ({_short(err)})") from None
+    return tables, skipped
+
+
+def _select_sheets(name: str, available: list[str], wanted) -> list[str]:
+    if wanted is None:
+        return list(available)
+    if isinstance(wanted, str | int):
+        wanted = [wanted]
+    out, bad = [], []
+    for w in wanted:
+        if isinstance(w, int) and not isinstance(w, bool) and -len(available) <= w < len(available):
+            out.append(available[w])
+        elif isinstance(w, str) and w in available:
+            out.append(w)
+        else:
+            bad.append(repr(w))
+    if bad:
+        raise fail(name, f"no sheet {', '.join(bad)}; the sheets are "
+                         f"{', '.join(repr(a) for a in available)}")
+    return list(dict.fromkeys(out))
+
+
+def _grid(sheet: calamine.CalamineSheet) -> pd.DataFrame:
+    """The used range of a sheet as an object grid labelled by spreadsheet position."""
+    start = sheet.start
+    if start is None:
+        return pd.DataFrame()
+    rows = sheet.to_python(skip_empty_area=True)
+    if not rows:
+        return pd.DataFrame()
+    width = max(len(r) for r in rows)
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    cells = np.empty((len(rows), width), dtype=object)
+    cells[:] = rows
+    r0, c0 = start
+    return pd.DataFrame(cells, index=pd.RangeIndex(r0 + 1, r0 + 1 + len(rows)),
+                        columns=pd.RangeIndex(c0, c0 + width), dtype=object, copy=False)
+
+
+def _with_typed_cells(table: RawTable) -> RawTable:
+    """Date cells as Timestamps, whole numbers as int (per column, vectorised)."""
+    frame = table.frame
+    cols = {}
+    for j, col in enumerate(frame.columns):
+        values = frame.iloc[:, j]
+        kind = infer_dtype(values, skipna=True)
+        if kind in ("date", "datetime"):
+            stamps = pd.to_datetime(values).astype(object).to_numpy(copy=True)
+            stamps[pd.isna(stamps)] = None
+            cols[col] = stamps
+        elif kind in ("floating", "mixed", "mixed-integer", "mixed-integer-float"):
+            cols[col] = _fix_mixed(values.to_numpy(dtype=object))
+    if not cols:
+        return table
+    frame = frame.copy()
+    for col, values in cols.items():
+        frame[col] = pd.Series(values, index=frame.index, dtype=object)
+    return RawTable(file=table.file, sheet=table.sheet, header_row=table.header_row,
+                    frame=frame, dropped=table.dropped, seeker_hint=table.seeker_hint,
+                    notes=table.notes)
+
+
+def _fix_mixed(values: np.ndarray) -> np.ndarray:
+    out = values.copy()
+    kinds = pd.Series(values, dtype=object).map(type)
+    date_types = [k for k in kinds.unique() if issubclass(k, date)]
+    dates = np.flatnonzero(kinds.isin(date_types).to_numpy()) if date_types else []
+    if len(dates):
+        out[dates] = pd.to_datetime(pd.Series(values[dates], dtype=object)).astype(object)
+    floats = np.flatnonzero(kinds.eq(float).to_numpy())
+    if floats.size:
+        f = values[floats].astype(float)
+        whole = np.isfinite(f) & (np.mod(f, 1) == 0) & (np.abs(f) < 2**53)
+        out[floats[whole]] = f[whole].astype(np.int64).astype(object)
+    return out
+
+
+# --------------------------------------------------------------------------- text files
+def _read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
+               known: frozenset[str], limits: ReadLimits
+               ) -> tuple[list[RawTable], list[SkippedSheet]]:
+    name = source.name
+    notes: list[str] = []
+    if isinstance(src, io.StringIO):
+        encoding, sample = None, src.getvalue()[:_SAMPLE]
+    else:
+        if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+            raise fail(name, f"is not a text file: it is {describe(head)}; give it the "
+                             "right extension")
+        encoding, why = _sniff_encoding(name, head)
+        notes.append(f"encoding {encoding} ({why})")
+        sample = head.decode(encoding, errors="replace")
+    if len(head) >= _SAMPLE or len(sample) >= _SAMPLE:
+        sample = sample[: sample.rfind("\n") + 1] or sample
+    delimiter, why = _sniff_delimiter(sample, ext)
+    notes.append(f"delimiter {_DELIM_NAMES[delimiter]} ({why})")
+    width = max((len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter)),
+                default=1)
+    grid, encoding = _parse_text(name, src, encoding, delimiter, width, limits, notes)
+    result = table_from_grid(grid, file=name, sheet=None, known=known,
+                             seeker_hint=source.seeker_hint, notes=notes)
+    if isinstance(result, RawTable):
+        return [result], []
+    return [], [result]
+
+
+def _sniff_encoding(name: str, head: bytes) -> tuple[str, str]:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "byte-order mark"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "byte-order mark"
+    if b"\x00" in head:
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        half = max(len(head) // 2, 1)
+        if odd > 0.3 * half and even == 0:
+            return "utf-16-le", "no byte-order mark; NUL bytes in every second position"
+        if even > 0.3 * half and odd == 0:
+            return "utf-16-be", "no byte-order mark; NUL bytes in every second position"
+        raise fail(name, "is not a text file: it holds NUL bytes (binary data)")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=len(head) < _SAMPLE)
+        return "utf-8", "valid UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("cp1252")
+        return "cp1252", "not valid UTF-8; read as Windows-1252"
+    except UnicodeDecodeError:
+        return "latin-1", "neither UTF-8 nor Windows-1252; read as Latin-1"
+
+
+def _sniff_delimiter(sample: str, ext: str) -> tuple[str, str]:
+    """The delimiter giving the most lines with the same number (≥ 2) of fields."""
+    default = "\t" if ext == ".tsv" else ","
+    best, best_score = default, (0, 0, False)
+    for d in _DELIMITERS:
+        counts = [len(r) for r, _ in zip(csv.reader(io.StringIO(sample), delimiter=d),
+                                         range(60), strict=False) if r]
+        counts = [c for c in counts if c >= 2]
+        if not counts:
+            continue
+        mode, agree = Counter(counts).most_common(1)[0]
+        score = (agree, mode, d == default)
+        if score > best_score:
+            best, best_score = d, score
+    if best_score[0] == 0:
+        return default, f"no delimiter found; {_DELIM_NAMES[default]} assumed"
+    return best, f"{best_score[0]} lines with {best_score[1]} fields"
+
+
+def _parse_text(name: str, src: str | io.IOBase, encoding: str | None, delimiter: str,
+                width: int, limits: ReadLimits, notes: list[str]
+                ) -> tuple[pd.DataFrame, str | None]:
+    for _ in range(8):
+        if not isinstance(src, str):
+            src.seek(0)
+        try:
+            df = pd.read_csv(src, sep=delimiter, header=None, names=range(width), index_col=False,
+                             dtype=object, na_filter=False,
+                             skip_blank_lines=False, encoding=encoding, engine="c",
+                             nrows=limits.max_rows + 1)
+            break
+        except UnicodeDecodeError:
+            if encoding not in ("utf-8", "utf-8-sig"):
+                raise fail(name, f"cannot be decoded as {encoding}") from None
+            encoding = "cp1252"
+            notes.append("encoding switched to cp1252: not valid UTF-8 past the first 64 KB")
+        except pd.errors.ParserError as err:
+            seen = _FIELDS_SEEN.search(str(err))
+            if not seen or int(seen.group(1)) <= width:
+                raise fail(name, f"cannot be parsed as delimited text ({_short(err)})") \
+                    from None
+            width = int(seen.group(1))
+        except (pd.errors.EmptyDataError, ValueError, OSError) as err:
+            raise fail(name, f"cannot be parsed as delimited text ({_short(err)})") from None
+    else:
+        raise fail(name, "cannot be parsed as delimited text (rows of very uneven width)")
+    if len(df) > limits.max_rows:
+        raise fail(name, f"has more than {limits.max_rows:,} rows (limit)")
+    grid = df.set_axis(pd.RangeIndex(1, len(df) + 1), axis=0)
+    return grid, encoding
+
+
+def _short(err: BaseException) -> str:
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+

@@ -1,0 +1,138 @@
+"""Turn what the user passed to ``load()`` into a flat list of :class:`Source` objects.
+
+A source may be a file, a folder (one file per seeker), a glob pattern, an open file-like
+object or a pandas DataFrame. Anything that cannot be read raises a
+:class:`~followup_analytics.errors.SpreadsheetError` naming it, before any file is opened.
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import SpreadsheetError
+from .raw import Source
+
+#: File extensions read by :func:`followup_analytics.ingest.readers.read_source`.
+EXCEL_EXTENSIONS: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+TEXT_EXTENSIONS: tuple[str, ...] = (".csv", ".tsv", ".txt")
+SUPPORTED_EXTENSIONS: tuple[str, ...] = EXCEL_EXTENSIONS + TEXT_EXTENSIONS
+
+_GLOB_CHARS = ("*", "?", "[")
+
+
+def expand_sources(sources: Iterable[object], *, frames_start: int = 1) -> list[Source]:
+    """Expand the user's sources into one :class:`Source` per file, stream or DataFrame.
+
+    Parameters
+    ----------
+    sources : iterable
+        Each item is a path (``str`` or :class:`~pathlib.Path`) to a spreadsheet file; a
+        folder, whose supported spreadsheet files are taken in name order (not recursively),
+        each with ``seeker_hint`` set to its file stem since a folder means one file per
+        seeker; a glob pattern (``*``, ``?``, ``[``); a binary or text file-like object; a
+        pandas DataFrame; or a list/tuple of any of these.
+    frames_start : int, default 1
+        Number given to the first unnamed stream (``"<stream N>"``) and to the first
+        DataFrame (``"<DataFrame N>"``).
+
+    Returns
+    -------
+    list of Source
+        In the order given; a folder or glob contributes its files sorted by name.
+
+    Raises
+    ------
+    SpreadsheetError
+        Listing every source that cannot be used: a missing path, a glob that matches no
+        spreadsheet, a folder holding no spreadsheet, an unsupported file type or object.
+    """
+    out: list[Source] = []
+    problems: list[str] = []
+    counters = {"stream": frames_start, "frame": frames_start}
+    for item in _flatten(sources):
+        try:
+            out.extend(_expand_one(item, counters))
+        except SpreadsheetError as err:
+            problems.append(str(err))
+    if problems:
+        raise SpreadsheetError("; ".join(problems) if len(problems) == 1 else
+                               f"{len(problems)} sources cannot be read:\n  "
+                               + "\n  ".join(problems))
+    if not out:
+        raise SpreadsheetError("no source given: pass a file, folder, glob, file object "
+                               "or DataFrame")
+    return out
+
+
+def file_kind(name: str) -> str:
+    """Return ``"excel"`` or ``"text"`` for a supported file name, else ``""``."""
+    ext = Path(name).suffix.lower()
+    if ext in EXCEL_EXTENSIONS:
+        return "excel"
+    if ext in TEXT_EXTENSIONS:
+        return "text"
+    return ""
+
+
+def _flatten(items: Iterable[object]) -> Iterable[object]:
+    for item in items:
+        if isinstance(item, list | tuple):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def _expand_one(item: object, counters: dict[str, int]) -> list[Source]:
+    if isinstance(item, pd.DataFrame):
+        name = f"<DataFrame {counters['frame']}>"
+        counters["frame"] += 1
+        return [Source(name, item)]
+    if isinstance(item, str | Path):
+        return _expand_path(item)
+    if isinstance(item, io.IOBase) or (hasattr(item, "read") and callable(item.read)):
+        name = getattr(item, "name", None)
+        if not isinstance(name, str) or not name:
+            name = f"<stream {counters['stream']}>"
+            counters["stream"] += 1
+        return [Source(name, item)]
+    raise SpreadsheetError(f"{type(item).__name__} {_short(item)}: not a file, folder, glob, "
+                           "file object or DataFrame")
+
+
+def _expand_path(item: str | Path) -> list[Source]:
+    text = str(item)
+    path = Path(text).expanduser()
+    if path.is_dir():
+        files = _spreadsheets_in(sorted(path.iterdir()))
+        if not files:
+            raise SpreadsheetError(f"{text}: folder holds no spreadsheet "
+                                   f"({', '.join(SUPPORTED_EXTENSIONS)})")
+        return [Source(str(f), f, seeker_hint=f.stem) for f in files]
+    if path.is_file():
+        if not file_kind(path.name):
+            raise SpreadsheetError(f"{text}: unsupported file type {path.suffix or '(none)'!r}; "
+                                   f"supported: {', '.join(SUPPORTED_EXTENSIONS)}")
+        return [Source(text, path)]
+    if isinstance(item, str) and any(c in text for c in _GLOB_CHARS):
+        matches = [Path(m) for m in sorted(glob.glob(str(path), recursive=True))]
+        files = _spreadsheets_in(matches)
+        if not files:
+            raise SpreadsheetError(f"{text}: the pattern matches no spreadsheet file")
+        return [Source(str(f), f) for f in files]
+    raise SpreadsheetError(f"{text}: file not found")
+
+
+def _spreadsheets_in(paths: list[Path]) -> list[Path]:
+    """Supported files, leaving out office lock files (``~$a.xlsx``, ``.~lock.a.ods#``)."""
+    return [p for p in paths if p.is_file() and file_kind(p.name)
+            and not p.name.startswith(("~$", "."))]
+
+
+def _short(item: object) -> str:
+    text = repr(item)
+    return text if len(text) <= 60 else text[:57] + "..."
