@@ -323,7 +323,10 @@ def test_plot_offer_associations_forest_on_log_scale(associations):
         "not estimable "]
     assert "associated with" in ax.get_title("left")
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[0] == "thank you: sent vs none\n20/60 vs 6/40 offered"
+    assert labels[0] == "thank you\nsent vs none\noffers 20/60 vs 6/40"
+    # the small "channel: letter" level (n_level 6) is drawn hollow and grey
+    np.testing.assert_allclose(_by_gid(ax.get_lines(), "small:odds_ratio").get_xdata(),
+                               [np.nan, np.nan, 2.5])
     pd.testing.assert_frame_equal(associations, before)
 
 
@@ -332,8 +335,8 @@ def test_plot_offer_associations_selects_strategies_and_drops_empty_levels(assoc
                                                                      k_level=0)
     frame = pd.concat([associations, empty], ignore_index=True)
     ax = plot_offer_associations(frame, strategies=["channel", "thank_you"])
-    labels = [t.get_text().split("\n")[0] for t in ax.get_yticklabels()]
-    assert labels == ["channel: letter vs email", "thank you: sent vs none"]
+    labels = [t.get_text().split("\n")[:2] for t in ax.get_yticklabels()]
+    assert labels == [["channel", "letter vs email"], ["thank you", "sent vs none"]]
     np.testing.assert_allclose(_by_gid(ax.get_lines(), "estimate:odds_ratio").get_xdata(),
                                [2.5, 2.8])
     ax = plot_offer_associations(frame)
@@ -342,6 +345,37 @@ def test_plot_offer_associations_selects_strategies_and_drops_empty_levels(assoc
     assert len(ax.get_yticklabels()) == 4
     with pytest.raises(ValueError, match=r"strategies \['cadence'\] are not in the result"):
         plot_offer_associations(frame, strategies=["cadence"])
+
+
+def test_plot_offer_associations_marks_intervals_running_off_the_axis(associations):
+    wide = associations.copy()
+    row = (wide["strategy"] == "timing") & (wide["estimator"] == "within_seeker_odds_ratio")
+    wide.loc[row, "ci_high"] = np.inf
+    ax = plot_offer_associations(wide)
+    lo, hi = ax.get_xlim()
+    assert hi == pytest.approx(5.6 * 1.3)  # from the finite values; inf does not stretch it
+    arrow = _by_gid(ax.get_lines(), "clipped_high:within_seeker_odds_ratio")
+    np.testing.assert_allclose(arrow.get_xdata(), [hi])
+    assert arrow.get_marker() == ">"
+    segs = _by_gid(ax.collections, "ci:within_seeker_odds_ratio").get_segments()
+    assert segs[1][1, 0] == pytest.approx(hi)
+
+
+def test_plot_offer_associations_zero_estimate_and_other_outcome(associations):
+    frame = associations.copy()
+    naive_channel = (frame["strategy"] == "channel") & (frame["estimator"] == "odds_ratio")
+    frame.loc[naive_channel, ["estimate", "ci_low"]] = 0.0
+    frame["outcome"] = np.where(frame["strategy"] == "channel", "comeback_at_company",
+                                "offered")
+    ax = plot_offer_associations(frame)
+    zero = _by_gid(ax.get_lines(), "estimate:odds_ratio")
+    assert np.isnan(zero.get_xdata()[2])  # not drawn as a dot on the log axis ...
+    arrow = _by_gid(ax.get_lines(), "zero:odds_ratio")  # ... but as an arrow at the edge
+    np.testing.assert_allclose(arrow.get_xdata(), [ax.get_xlim()[0]])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[2].endswith("comeback at company 2/6 vs 15/100")
+    assert labels[0].endswith("offers 20/60 vs 6/40")
+    assert "outcome (see each row)" in ax.get_xlabel()
 
 
 def test_plot_offer_associations_checks_estimators(associations):

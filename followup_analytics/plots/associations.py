@@ -23,17 +23,22 @@ ESTIMATOR_LABELS: dict[str, str] = {
 }
 _COLOURS = {"odds_ratio": OKABE_ITO[0], "within_seeker_odds_ratio": OKABE_ITO[1],
             "adjusted_odds_ratio": OKABE_ITO[2], "risk_ratio": OKABE_ITO[3]}
-_LIMITS = (1 / 50, 50.0)
+_LIMITS = (1 / 20, 20.0)
 _TICKS = (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
 
 
+def _pretty(value: object) -> str:
+    return str(value).replace("_", " ")
+
+
 def _row_label(row: pd.Series) -> str:
-    name = str(row["strategy"]).replace("_", " ")
-    text = f"{name}: {row['level']} vs {row['reference']}"
+    text = f"{_pretty(row['strategy'])}\n{_pretty(row['level'])} vs {_pretty(row['reference'])}"
     cols = ("k_level", "n_level", "k_reference", "n_reference")
+    outcome = row.get("outcome", "offered")
+    what = "offers" if pd.isna(outcome) or outcome == "offered" else _pretty(outcome)
     if all(c in row.index and pd.notna(row[c]) for c in cols):
-        text += (f"\n{int(row['k_level'])}/{int(row['n_level'])} vs "
-                 f"{int(row['k_reference'])}/{int(row['n_reference'])} offered")
+        text += (f"\n{what} {int(row['k_level'])}/{int(row['n_level'])} vs "
+                 f"{int(row['k_reference'])}/{int(row['n_reference'])}")
     return text
 
 
@@ -70,7 +75,9 @@ def plot_offer_associations(result: pd.DataFrame, *,
         On a log x axis: per estimator, dots with gid ``"estimate:<estimator>"`` (x = the
         estimates, one per strategy level in order of appearance, NaN where not estimable)
         and interval lines ``"ci:<estimator>"``; a vertical reference line at 1 (gid
-        ``"reference"``).
+        ``"reference"``); arrow heads where an interval runs off the axis
+        (``"clipped_high:<estimator>"``, ``"clipped_low:<estimator>"``) and at the left edge
+        for estimates of 0 (``"zero:<estimator>"``).
 
     Raises
     ------
@@ -102,7 +109,7 @@ def plot_offer_associations(result: pd.DataFrame, *,
                          "(every level or reference is empty)")
     keys = ["strategy", "level", "reference"]
     rows = df.drop_duplicates(keys)[keys].reset_index(drop=True)
-    ax = new_axes(ax, height=max(3.0, 0.62 * len(rows) + 1.6))
+    ax = new_axes(ax, height=max(3.0, 0.75 * len(rows) + 1.9))
     y = np.arange(len(rows), dtype=float)
     step = 0.32 if len(estimators) > 1 else 0.0
     vals = pd.to_numeric(df[["estimate", "ci_low", "ci_high"]].stack(), errors="coerce")
@@ -116,6 +123,7 @@ def plot_offer_associations(result: pd.DataFrame, *,
         e = pd.to_numeric(sub["estimate"], errors="coerce").to_numpy(dtype=float)
         lo = pd.to_numeric(sub["ci_low"], errors="coerce").to_numpy(dtype=float)
         hi = pd.to_numeric(sub["ci_high"], errors="coerce").to_numpy(dtype=float)
+        e_raw = e
         ok = np.isfinite(e) & (e > 0)
         e = np.where(ok, e, np.nan)
         pos = y + (j - (len(estimators) - 1) / 2) * step
@@ -127,9 +135,24 @@ def plot_offer_associations(result: pd.DataFrame, *,
         hi_c = np.clip(np.nan_to_num(hi, nan=hi_lim, posinf=hi_lim), lo_lim, hi_lim)
         ax.hlines(pos[ok], lo_c[ok], hi_c[ok], colors=np.where(weak, MUTED, colour)[ok],
                   lw=2, gid=f"ci:{est}")
-        ax.plot(e, pos, ls="", marker="o" if j == 0 else "D", ms=7, color=colour,
-                gid=f"estimate:{est}")
-        for p in pos[~ok]:
+        marker = "o" if j == 0 else "D"
+        ax.plot(e, pos, ls="", marker=marker, ms=7, color=colour, gid=f"estimate:{est}")
+        ax.plot(np.where(weak, e, np.nan), pos, ls="", marker=marker, ms=7, mfc="white",
+                mec=MUTED, gid=f"small:{est}")
+        # an interval running off the axis ends in an arrow head
+        cut_hi = ok & ~(np.nan_to_num(hi, nan=np.inf) <= hi_lim)
+        cut_lo = ok & ~(np.nan_to_num(lo, nan=0.0) >= lo_lim)
+        ax.plot(np.full(cut_hi.sum(), hi_lim), pos[cut_hi], ls="", marker=">", ms=6,
+                color=colour, clip_on=False, gid=f"clipped_high:{est}")
+        ax.plot(np.full(cut_lo.sum(), lo_lim), pos[cut_lo], ls="", marker="<", ms=6,
+                color=colour, clip_on=False, gid=f"clipped_low:{est}")
+        zero = e_raw == 0  # nobody at this level had the outcome: the ratio is 0
+        ax.plot(np.full(zero.sum(), lo_lim), pos[zero], ls="", marker="<", ms=7,
+                color=colour, clip_on=False, gid=f"zero:{est}")
+        for p in pos[zero]:
+            ax.text(lo_lim, p, "   0: none with the outcome", ha="left", va="center",
+                    fontsize="x-small", color=colour, gid="zero_label")
+        for p in pos[~ok & ~zero]:
             ax.text(1.0, p, "not estimable ", ha="right", va="center", fontsize="x-small",
                     color=MUTED, gid="not_estimable")
         handles.append(Line2D([], [], ls="-", marker="o" if j == 0 else "D", color=colour,
@@ -146,11 +169,16 @@ def plot_offer_associations(result: pd.DataFrame, *,
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.grid(axis="x", which="major", color="#EEEEEE")
     ax.set_axisbelow(True)
-    ax.set_xlabel("Odds ratio of an offer, level vs reference (log scale, 95% CI)\n"
-                  "< 1: fewer offers · 1: no association · > 1: more offers")
+    other_outcome = "outcome" in df and bool((df["outcome"].astype(str) != "offered").any())
+    ax.set_xlabel("Odds ratio, level vs reference (log scale, 95% CI)\n" + (
+        "< 1: outcome (see each row) less often · > 1: more often" if other_outcome
+        else "< 1: fewer offers than the reference · > 1: more offers"))
+    if "small_n" in df and df["small_n"].fillna(False).astype(bool).any():
+        handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec=MUTED,
+                              label="hollow, grey: small group (unstable)"))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize="small",
-              frameon=False, ncols=2, borderaxespad=0.2, handletextpad=0.4)
+              frameon=False, ncols=1, borderaxespad=0.2, handletextpad=0.4)
     ax.set_title(title or "Follow-up strategies associated with offers\n"
-                 "(associations in these applications, not proof of cause)", loc="left",
-                 fontsize="medium", pad=24)
+                 "(associations, not proof of cause)", loc="left", fontsize="medium",
+                 pad=10 + 13 * len(handles))
     return ax
