@@ -29,7 +29,10 @@ from .metrics.rates import response_rates
 from .metrics.summary import summary
 from .metrics.survival import time_to_response
 
+# isort: split
 # ---- cohort reports  (keep one import per line below this marker)
+from .cohort import CohortReport, cohort_report
+
 # plots live in followup_analytics.plots (imported on demand: matplotlib stays optional
 # at import time)
 
@@ -38,6 +41,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_BUCKETS",
     "AmbiguousDateWarning",
+    "CohortReport",
     "FollowupWarning",
     "JobSearchLog",
     "LoadReport",
@@ -47,6 +51,7 @@ __all__ = [
     "SparseStrataWarning",
     "SpreadsheetError",
     "__version__",
+    "cohort_report",
     "features",
     "followups",
     "funnel",

@@ -1,0 +1,56 @@
+"""Definitions and methods printed in every cohort report (HTML and the "Read me" sheet)."""
+
+from __future__ import annotations
+
+#: (term, definition) pairs, in reading order.
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    ("Response", "Any employer-initiated event after applying: a reply, an interview, a "
+     "rejection or an offer. A rejection is a response; silence (ghosting) is not."),
+    ("Furthest stage", "applied < responded < interviewed < offered < accepted, taken from "
+     "all of an application's events, never from its last status alone."),
+    ("Follow-up timing", "Days from the trigger to the follow-up: the application for "
+     "follow-ups before any interview, the latest interview after one, the rejection after "
+     "one. Buckets 0-1, 2-3, 4-7, 8-14, 15-30 and 31+ days."),
+    ("Response after a follow-up", "A response dated on or after the follow-up and within 30 "
+     "days, among follow-ups sent while the application could still change (no response "
+     "yet after applying; no offer yet after an interview)."),
+    ("Time to response", "Days from applying to the first response. Applications without "
+     "one are censored at the as-of date or at withdrawal (Kaplan-Meier), never averaged."),
+    ("Strategies vs offers", "Each strategy is compared among the applications where it "
+     "applies (thank-you notes among interviewed applications). The within-seeker odds "
+     "ratio (Cochran-Mantel-Haenszel, stratified by seeker) compares applications of the "
+     "same seeker, so that stronger seekers who both follow up more and get more offers "
+     "do not inflate the result. These are associations, never causes."),
+    ("Intervals", "95% intervals: Wilson score intervals for rates, log-log intervals for "
+     "Kaplan-Meier probabilities, Mantel-Haenszel intervals for odds ratios."),
+    ("n and k", "n: the units compared (applications, eligible follow-ups or seekers, as "
+     "each table says); k: those with the outcome."),
+)
+
+
+def suppression_rule(min_cell: int) -> tuple[str, ...]:
+    """The suppression rule in words, for a given minimum cell size."""
+    return (
+        f"Every count from 1 to {min_cell - 1} is hidden (shown as [c]); zero is shown.",
+        "So that a hidden count cannot be worked out by subtraction from a total, another "
+        "count is hidden alongside it: whenever the groups of a breakdown, the categories "
+        "of a group (channels, timing buckets ...) or the parts of a row (responses and "
+        "still waiting) hold exactly one hidden count, the next-smallest count of the same "
+        "set is hidden too, until no set holds exactly one; a final linear-algebra check "
+        "hides one more count wherever the totals would still pin a hidden one down.",
+        "Rates, intervals, medians and odds ratios computed from a hidden count are hidden "
+        "with it. Figures are drawn from the tables after suppression; survival curves are "
+        f"drawn only for groups with at least {min_cell} responses and {min_cell} "
+        "applications still waiting.",
+    )
+
+
+PRIVACY: tuple[str, ...] = (
+    "Seekers appear only as pseudonyms (S- followed by a keyed hash). Without a fixed salt "
+    "the key is random, so pseudonyms hold within one report only.",
+    "Names, email addresses, phone numbers and free-text notes from the input are never "
+    "used; every text cell is also checked against them and against email and phone "
+    "patterns, and redacted if it matches.",
+    "A breakdown by a column that names people (adviser, contact ...) shows pseudonymised "
+    "labels (G- followed by a keyed hash).",
+)

@@ -1,0 +1,223 @@
+"""`cohort_report`: the immutable, private cohort report shared by the notebook and the CLI."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import vocab
+from ..ingest.report import LoadReport
+from ..log import JobSearchLog
+from .content import ALL, GROUP, Table, build_tables, headline
+from .privacy import Redactor, identifying_columns, pseudonym_salt, pseudonymise
+from .suppression import TOTAL
+
+_EVENT_KEEP = ["application_id", "date", "event", "channel", "letter_type", "recipient",
+               "date_known"]
+
+
+@dataclass(frozen=True, eq=False)
+class CohortReport:
+    """A cohort report: suppressed tables, figures, methods and a data-quality appendix.
+
+    Build it with :func:`cohort_report`. It never changes: :attr:`tables` hands out copies.
+    In Jupyter it displays itself; :meth:`to_html` and :meth:`to_excel` write files.
+
+    Attributes
+    ----------
+    title : str
+    as_of : Timestamp
+        The censoring date of every analysis.
+    by : str or None
+        The breakdown column (None: the whole cohort only).
+    min_cell : int
+        Counts from 1 to ``min_cell - 1`` are suppressed.
+    sections : tuple of Table
+        The analyses, in report order.
+    quality : tuple of Table
+        The data-quality appendix (from the LoadReport), redacted.
+    notes : tuple of str
+        Importer notes, redacted.
+    headline : dict
+        Whole-cohort numbers (None when suppressed).
+    group_labels_pseudonymised : bool
+        True when the breakdown column names people and its values were replaced.
+    """
+
+    title: str
+    as_of: pd.Timestamp
+    by: str | None
+    min_cell: int
+    sections: tuple[Table, ...]
+    quality: tuple[Table, ...]
+    notes: tuple[str, ...]
+    headline: dict
+    group_labels_pseudonymised: bool = False
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the report by key (copies): the analyses, then the appendix."""
+        return {t.key: t.frame.copy() for t in (*self.sections, *self.quality)}
+
+    @functools.cached_property
+    def figures(self) -> dict[str, str]:
+        """PNG figures as ``data:`` URIs, by name (drawn once, from the suppressed tables)."""
+        from .figures import draw_figures
+
+        return draw_figures(self)
+
+    def __repr__(self) -> str:
+        h = self.headline
+        return (f"<CohortReport {self.title!r}: {h.get('seekers')} seekers, "
+                f"{h.get('applications')} applications"
+                f"{f', by {self.by}' if self.by else ''}; as of {self.as_of.date()}; "
+                f"min_cell {self.min_cell}; tables {list(self.tables)}>")
+
+    def _repr_html_(self) -> str:
+        from .html import render
+
+        return render(self, standalone=False)
+
+    def to_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write the report as one self-contained HTML file (atomically); return its path."""
+        from .html import write_html
+
+        return write_html(self, path)
+
+    def to_excel(self, path: str | os.PathLike[str]) -> Path:
+        """Write the report as an xlsx workbook (atomically); return its path."""
+        from .xlsx import write_xlsx
+
+        return write_xlsx(self, path)
+
+
+def _check(log: object, by: object, min_cell: object) -> None:
+    if not isinstance(log, JobSearchLog):
+        raise TypeError(f"log must be a JobSearchLog (see followup_analytics.load); "
+                        f"got {type(log).__name__}")
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
+        raise ValueError(f"min_cell must be an integer of at least 1; got {min_cell!r}")
+    if by is not None and by not in log.carried_columns:
+        raise ValueError(f"by={by!r} is not a column of the cohort data; choose one of "
+                         f"{log.carried_columns} or None")
+
+
+def _reduce(log: JobSearchLog, by: str | None, key: bytes) -> tuple[JobSearchLog, bool]:
+    """The log the report is computed from: no names, contacts or notes."""
+    apps = log.applications
+    person_by = by is not None and by in identifying_columns(apps)
+    if by is None:
+        groups = pd.Series(TOTAL, index=apps.index, dtype="string")
+    else:
+        groups = apps[by].astype("string").str.strip().fillna("(missing)")
+        if person_by:
+            groups = pseudonymise(groups, key, prefix="G-")
+    reduced = pd.DataFrame({
+        "application_id": apps["application_id"],
+        "seeker": pseudonymise(apps["seeker"].fillna("(unknown)"), key),
+        "company": apps["company"], "role": pd.NA, "applied_on": apps["applied_on"],
+        GROUP: groups, ALL: pd.Series(TOTAL, index=apps.index, dtype="string"),
+    })
+    events = log.events[_EVENT_KEEP]
+    return JobSearchLog.from_frames(events, reduced, as_of=log.as_of), person_by
+
+
+def _redactor(log: JobSearchLog, by: str | None, person_by: bool) -> Redactor:
+    apps = log.applications
+    cols = identifying_columns(apps)
+    values = pd.concat([apps[c].astype("string") for c in cols]
+                       + [log.events["note"].astype("string")], ignore_index=True)
+    safe = {v.casefold() for v in (*vocab.EVENTS, *vocab.CHANNELS, *vocab.LETTER_TYPES,
+                                   *vocab.RECIPIENTS, *vocab.STAGES, TOTAL)}
+    if by is not None and not person_by:
+        safe |= {str(v).casefold() for v in apps[by].dropna().unique()}
+    values = values.dropna().str.strip().drop_duplicates()
+    values = values[(values.str.len() >= 3) & ~values.str.casefold().isin(safe)]
+    return Redactor(values.tolist())
+
+
+def _quality(report: LoadReport, redactor: Redactor) -> tuple[Table, ...]:
+    src = report.sources.copy()
+    src["file"] = src["file"].astype("string").map(
+        lambda p: os.path.basename(p) if isinstance(p, str) else p)
+    src = src.drop(columns=["reason"])
+    q = report.quarantine.copy()
+    q["file"] = q["file"].astype("string").map(
+        lambda p: os.path.basename(p) if isinstance(p, str) else p)
+    reasons = (q.groupby(["file", "sheet", "column", "reason"], dropna=False, sort=False)
+               .size().rename("rows").reset_index()
+               .sort_values("rows", ascending=False, kind="stable").head(50))
+    unknown = report.unknown_values.head(50)
+    return tuple(Table(key, title, text, redactor.frame(frame), counts)
+                 for key, title, text, frame, counts in (
+        ("sources", "Files and sheets read",
+         "What was read, the detected layout and header row, and the rows loaded, set "
+         "aside (quarantined) and dropped (blank, totals, notes).", src,
+         ("header_row", "n_rows", "n_loaded", "n_quarantined", "n_dropped")),
+        ("quarantine", "Rows set aside, by reason",
+         "Rows that could not be used, grouped by file, sheet, column and reason (at most "
+         "50 reasons).", reasons, ("rows",)),
+        ("unknown_values", "Values outside the vocabularies",
+         "Free text that was loaded as 'other'; extend the vocabulary to map it.", unknown,
+         ("count",))))
+
+
+def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 10,
+                  salt: str | bytes | None = None, title: str | None = None,
+                  as_of: object = None) -> CohortReport:
+    """Build the private cohort report of a job-search log.
+
+    Parameters
+    ----------
+    log : JobSearchLog
+        The cohort's log (e.g. from :func:`followup_analytics.load`). Not modified.
+    by : str, optional
+        A carried column (``program``, ``cohort``, ``adviser`` ...) to break every table
+        down by. Columns naming people (adviser, contact ...) get pseudonymised labels.
+    min_cell : int, default 10
+        Counts from 1 to ``min_cell - 1`` are suppressed, with complementary suppression
+        (see :mod:`followup_analytics.cohort.suppression`).
+    salt : str or bytes, optional
+        Secret that makes seeker pseudonyms stable across reports; by default a random one
+        (pseudonyms then hold within this report only).
+    title : str, optional
+        Default: "Cohort report" (plus "by <column>").
+    as_of : date-like, optional
+        Censoring date; default ``log.as_of``.
+
+    Returns
+    -------
+    CohortReport
+        ``.tables`` holds the tidy tables (see
+        :func:`followup_analytics.cohort.content.build_tables` for their columns, plus the
+        appendix ``sources [file, sheet, status, layout, header_row, n_rows, n_loaded,
+        n_quarantined, n_dropped, suppressed]``, ``quarantine [file, sheet, column, reason,
+        rows, suppressed]`` and ``unknown_values [field, value, count, suppressed]``).
+
+    Raises
+    ------
+    ValueError
+        `min_cell` below 1 or `by` not a carried column (the message lists them).
+    """
+    _check(log, by, min_cell)
+    if as_of is not None:
+        log = log.with_as_of(as_of)
+    key = pseudonym_salt(salt)
+    reduced, person_by = _reduce(log, by, key)
+    redactor = _redactor(log, by, person_by)
+    sections = build_tables(reduced, by or "group", by is not None, min_cell)
+    sections = {k: Table(t.key, t.title, t.description, redactor.frame(t.frame), t.counts,
+                         t.percents, t.extra) for k, t in sections.items()}
+    quality = tuple(Table(t.key, t.title, t.description,
+                          t.frame.assign(suppressed=""), t.counts) for t in
+                    _quality(log.report, redactor))
+    default = "Cohort report" + (f" by {by}" if by else "")
+    return CohortReport(
+        title=title or default, as_of=log.as_of, by=by, min_cell=min_cell,
+        sections=tuple(sections.values()), quality=quality,
+        notes=tuple(redactor.text(n) for n in log.report.notes),
+        headline=headline(sections), group_labels_pseudonymised=person_by)

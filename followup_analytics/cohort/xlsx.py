@@ -1,0 +1,213 @@
+"""Excel rendering of a cohort report with openpyxl.
+
+One workbook: a "Read me" sheet (title, as-of date, definitions, suppression rule, privacy,
+sheet list), a "Charts" sheet with native bar charts of the main rates, then one sheet per
+table with a styled, frozen header row, an autofilter, number and percent formats and column
+widths. Every text cell is neutralised (:mod:`.safety`) so no cell can run as a formula.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .methods import DEFINITIONS, PRIVACY, suppression_rule
+from .safety import atomic_write, neutralise
+from .suppression import MARK, TOTAL
+
+if TYPE_CHECKING:
+    from .content import Table
+    from .report import CohortReport
+
+_HEAD_FILL = PatternFill("solid", fgColor="0072B2")
+_HEAD_FONT = Font(bold=True, color="FFFFFF")
+_TOTAL_FONT = Font(bold=True)
+_MARK_FONT = Font(color="808080")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+COUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0%"
+NUMBER_FORMAT = "0.00"
+P_FORMAT = "0.0000"
+_CHARTS_TEXT = ("Native bar charts of the main rates (suppressed rates are left blank); their "
+                "data sit beside them.")
+
+
+def _format(table: Table, column: str) -> str | None:
+    if column in table.counts:
+        return COUNT_FORMAT
+    base = column.replace("_ci_low", "").replace("_ci_high", "")
+    if column in table.percents or base in table.percents or column.startswith("rate") or (
+            column in ("ci_low", "ci_high") and "rate" in table.frame.columns):
+        return PERCENT_FORMAT
+    if column in ("p_value", "q_value"):
+        return P_FORMAT
+    return None
+
+
+def _plain(value: object) -> object:
+    """A cell value openpyxl can store: None for missing, Python scalars, safe text."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):
+        value = value.item()
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def _sheet_name(key: str, used: set[str]) -> str:
+    name = key.replace("_", " ").capitalize()[:31]
+    while name in used:
+        name = name[:29] + f"{len(used) % 100:02d}"
+    used.add(name)
+    return name
+
+
+def _widths(ws: Worksheet, lengths: list[int]) -> None:
+    for j, n in enumerate(lengths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = max(8, min(n + 2, 60))
+
+
+def _table_sheet(ws: Worksheet, table: Table) -> None:
+    frame = table.frame
+    columns = list(frame.columns)
+    ws.append([neutralise(str(c)) for c in columns])
+    for cell in ws[1]:
+        cell.fill, cell.font = _HEAD_FILL, _HEAD_FONT
+    formats = [_format(table, c) for c in columns]
+    hidden = frame["suppressed"].fillna("").ne("").to_numpy() if "suppressed" in frame \
+        else [False] * len(frame)
+    first = frame.iloc[:, 0].astype("string").eq(TOTAL).fillna(False).to_numpy() if len(
+        columns) else []
+    lengths = [len(str(c)) for c in columns]
+    for i, rec in enumerate(frame.itertuples(index=False, name=None)):
+        values = [_plain(v) for v in rec]
+        marked = [v is None and hidden[i] and formats[j] is not None
+                  for j, v in enumerate(values)]
+        ws.append([MARK if m else v for v, m in zip(values, marked, strict=True)])
+        for j, cell in enumerate(ws[ws.max_row]):
+            if marked[j]:
+                cell.font = _MARK_FONT
+                cell.alignment = Alignment(horizontal="right")
+            elif formats[j] and isinstance(values[j], int | float):
+                cell.number_format = formats[j]
+            if first[i]:
+                cell.font = _TOTAL_FONT
+            shown = values[j]
+            width = 7 if isinstance(shown, float) else len(str(shown)) if shown is not None else 0
+            lengths[j] = max(lengths[j], width)
+    ws.freeze_panes = "A2"
+    if len(columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
+    _widths(ws, lengths)
+
+
+def _readme(ws: Worksheet, report: CohortReport, sheets: list[tuple[str, str]]) -> None:
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 100
+    ws.append([neutralise(report.title)])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["Data as of", report.as_of.to_pydatetime()])
+    ws["B2"].number_format = "yyyy-mm-dd"
+    ws["B2"].alignment = Alignment(horizontal="left")
+    ws.append(["Breakdown", neutralise(report.by) if report.by else "whole cohort only"])
+    ws.append(["Minimum cell size", report.min_cell])
+    ws["B4"].alignment = Alignment(horizontal="left")
+    rows: list[tuple[str, str]] = [("", ""), ("Sheets", "")]
+    rows += sheets
+    rows += [("", ""), ("Definitions", "")] + list(DEFINITIONS)
+    rows += [("", ""), ("Small counts", "")]
+    rows += [("", line) for line in suppression_rule(report.min_cell)]
+    rows += [("", ""), ("Privacy", "")] + [("", line) for line in PRIVACY]
+    rows += [("", ""), ("Importer notes", "")] + [("", neutralise(n)) for n in report.notes]
+    for term, text in rows:
+        ws.append([neutralise(term), neutralise(text)])
+        row = ws.max_row
+        ws.cell(row, 2).alignment = _WRAP
+        if term and not text:
+            ws.cell(row, 1).font = Font(bold=True, size=12)
+        elif term:
+            ws.cell(row, 1).font = Font(bold=True)
+            ws.cell(row, 1).alignment = _WRAP
+
+
+def _chart_block(ws: Worksheet, top: int, title: str, frame: pd.DataFrame, label: str,
+                 series: list[str], anchor: str) -> int:
+    """Write a small rate table at `top` and a bar chart of it; return the next free row."""
+    ws.cell(top, 1, neutralise(title)).font = Font(bold=True)
+    ws.cell(top + 1, 1, neutralise(label)).font = _TOTAL_FONT
+    for j, name in enumerate(series, start=2):
+        ws.cell(top + 1, j, neutralise(name)).font = _TOTAL_FONT
+    for i, rec in enumerate(frame.itertuples(index=False, name=None), start=top + 2):
+        ws.cell(i, 1, _plain(rec[0]))
+        for j, v in enumerate(rec[1:], start=2):
+            cell = ws.cell(i, j, _plain(v))
+            cell.number_format = PERCENT_FORMAT
+    last = top + 1 + len(frame)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.y_axis.title = "share"
+    chart.y_axis.numFmt = "0%"
+    chart.y_axis.majorGridlines = None
+    chart.height = max(6.0, 1.2 + 0.55 * len(frame) * max(1, len(series)) ** 0.5)
+    chart.width = 16
+    data = Reference(ws, min_col=2, max_col=1 + len(series), min_row=top + 1, max_row=last)
+    cats = Reference(ws, min_col=1, min_row=top + 2, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    ws.add_chart(chart, anchor)
+    return max(last + 2, top + int(chart.height * 2) + 2)
+
+
+def _charts(ws: Worksheet, report: CohortReport) -> None:
+    ws.column_dimensions["A"].width = 26
+    outcomes = next(t for t in report.sections if t.key == "outcomes").frame
+    by = outcomes.columns[0]
+    wide = outcomes.pivot(index=by, columns="outcome", values="rate")
+    wide = wide.reindex(columns=["response", "interview", "offer", "seeker_offer"])
+    wide = wide.astype("Float64").reset_index()
+    row = 1
+    row = _chart_block(ws, row, "Whole cohort: share with each outcome",
+                       wide.loc[wide[by].eq(TOTAL)].melt(id_vars=by).drop(columns=by)
+                       .rename(columns={"value": "rate"}), "outcome", ["rate"], f"F{row}")
+    if report.by is not None:
+        groups = wide.loc[wide[by].ne(TOTAL), [by, "response", "offer"]]
+        _chart_block(ws, row, f"Response and offer rates by {report.by}", groups, report.by,
+                     ["response", "offer"], f"F{row}")
+
+
+def write_xlsx(report: CohortReport, path: str | os.PathLike[str]) -> Path:
+    """Write `report` as an xlsx workbook, atomically; return the path.
+
+    Parameters
+    ----------
+    report : CohortReport
+    path : path-like
+        Destination (``.xlsx``). Replaced only by a complete workbook.
+
+    Returns
+    -------
+    Path
+    """
+    wb = Workbook()
+    readme = wb.active
+    readme.title = "Read me"
+    used = {"Read me", "Charts"}
+    charts = wb.create_sheet("Charts")
+    sheets = []
+    for table in (*report.sections, *report.quality):
+        name = _sheet_name(table.key, used)
+        _table_sheet(wb.create_sheet(name), table)
+        sheets.append((name, f"{table.title}. {table.description}"))
+    _readme(readme, report, [("Charts", _CHARTS_TEXT), *sheets])
+    _charts(charts, report)
+    return atomic_write(path, lambda p: wb.save(p))
