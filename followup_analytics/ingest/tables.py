@@ -135,14 +135,14 @@ def table_from_grid(grid: pd.DataFrame, *, file: str, sheet: str | None,
     pos, how = found
     header_row = int(grid.index[pos])
     data = grid.iloc[pos + 1:]
-    out_notes = list(notes)
+    out_notes = [*notes, f"header in row {header_row} ({how})"]
     above = rows[rows < pos]
     if above.size:
         listed = ", ".join(str(int(grid.index[p])) for p in above[:5])
-        out_notes.append(f"header found in row {header_row} ({how}); {above.size} title "
-                         f"row{'s' if above.size > 1 else ''} above it skipped (row {listed})")
+        out_notes[-1] += (f"; {above.size} title row{'s' if above.size > 1 else ''} above it "
+                          f"skipped (row {listed})")
     elif pos > 0:
-        out_notes.append(f"header found in row {header_row} below {pos} blank row(s)")
+        out_notes[-1] += f"; {pos} blank row{'s' if pos > 1 else ''} above it skipped"
     trimmed = _trim(data, grid.iloc[pos], file, sheet)
     if trimmed is None:
         return SkippedSheet(file, sheet, f"header only: no data rows below the header in "
@@ -251,7 +251,7 @@ def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None
     hvals = np.where(_filled(hvals), hvals, None)
     repeated = _repeated_header(arrs, hvals, cnt)
     totals = _totals(arrs, fv, first, ~blank & ~repeated)
-    foot = _footnotes(fv, cnt, ~blank & ~repeated & ~totals, int(_filled(hvals).sum()))
+    foot = _footnotes(fv, first, cnt, ~blank & ~repeated & ~totals, _filled(hvals))
     reasons = np.select([blank, repeated, totals, foot],
                         ["blank row", "repeated header", "totals row", "footnote"], "")
     drop = reasons != ""
@@ -325,22 +325,27 @@ def _numeric_or_empty(values: np.ndarray) -> np.ndarray:
     return ok
 
 
-def _footnotes(fv: np.ndarray, cnt: np.ndarray, live: np.ndarray, n_headers: int
-               ) -> np.ndarray:
-    """Single-text-cell rows below the last data row, or marked as notes anywhere."""
+def _footnotes(fv: np.ndarray, first: np.ndarray, cnt: np.ndarray, live: np.ndarray,
+               headed: np.ndarray) -> np.ndarray:
+    """Rows holding one text cell that reads as a note rather than as data.
+
+    Anywhere: text starting like a note (``*``, ``Note:``, ``Source:`` ...). Below the last
+    row with several cells: a sentence (four words or more), or text in a column that has no
+    header. A lone short value ("Beta Ltd") stays in the table for the interpreter to judge.
+    """
     out = np.zeros(len(fv), dtype=bool)
     single = np.flatnonzero((cnt == 1) & live)
     if single.size == 0:
         return out
     texts = pd.Series(fv[single], dtype=object)
     is_str = texts.map(type).eq(str).to_numpy()
-    single, texts = single[is_str], texts[is_str]
-    marked = texts.str.strip().str.lower().str.startswith(_FOOTNOTE_STARTS).to_numpy()
+    single, texts = single[is_str], texts[is_str].str.strip()
+    marked = texts.str.lower().str.startswith(_FOOTNOTE_STARTS).to_numpy()
     out[single[marked]] = True
-    if n_headers >= 2:
-        data_rows = np.flatnonzero((cnt >= 2) & live)
-        last = data_rows[-1] if data_rows.size else -1
-        out[single[single > last]] = True
+    data_rows = np.flatnonzero((cnt >= 2) & live)
+    last = data_rows[-1] if data_rows.size else -1
+    sentence = (texts.str.split().str.len() >= 4).to_numpy() | ~headed[first[single]]
+    out[single[(single > last) & sentence]] = True
     return out
 
 

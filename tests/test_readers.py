@@ -1,0 +1,326 @@
+"""read_source on every supported format, text encodings and delimiters, and bad files."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from followup_analytics.errors import SpreadsheetError
+from followup_analytics.ingest.raw import Source
+from followup_analytics.ingest.readers import ReadLimits, read_source
+from followup_analytics.ingest.sources import expand_sources
+
+DATA = Path(__file__).parent / "data"
+HEADER = ["Company", "Date Applied", "Status", "Follow-up #1 Date", "Follow-ups"]
+ROWS = [["Acme", datetime(2026, 1, 5), "Applied", datetime(2026, 1, 9, 14, 30), 1],
+        ["Béta £td", datetime(2026, 1, 6), "Rejected", None, 0]]
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def tracker_rows() -> list[list]:
+    """Title, blank, header, two data rows, a blank row, a totals row and a footnote."""
+    return [["My job search"], [], HEADER, *ROWS, [], ["Total", None, None, None, 1],
+            ["* figures as of June"]]
+
+
+def read(path_or_obj, **kw):
+    [src] = expand_sources((path_or_obj,))
+    return read_source(src, **kw)
+
+
+# --------------------------------------------------------------------------- workbooks
+def test_xlsx_two_data_sheets_summary_and_notes(tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {
+        "2025": tracker_rows(), "Summary": [["Metric", "Value"], ["Applications", 2]],
+        "2026": [HEADER, ["Gamma", datetime(2026, 2, 1), "Offer", None, 2]],
+        "Notes": [["Follow up within a week."], ["Thank-you notes within a day."]]})
+    tables, skipped = read(path)
+    assert [t.sheet for t in tables] == ["2025", "2026"]
+    assert [(s.sheet, s.reason[:14]) for s in skipped] == [("Summary", "no header row:"),
+                                                          ("Notes", "no header row:")]
+    t = tables[0]
+    assert t.header_row == 3 and list(t.frame.columns) == HEADER
+    assert t.frame.index.tolist() == [4, 5]
+    assert t.dropped[["row", "reason"]].values.tolist() == [
+        [6, "blank row"], [7, "totals row"], [8, "footnote"]]
+    assert t.frame.loc[4, "Date Applied"] == pd.Timestamp("2026-01-05")
+    assert t.frame.loc[4, "Follow-up #1 Date"] == pd.Timestamp("2026-01-09 14:30")
+    assert type(t.frame.loc[4, "Follow-ups"]) is int
+    assert t.frame.loc[5, "Follow-up #1 Date"] is None
+    assert t.frame.loc[5, "Company"] == "Béta £td"
+    assert tables[1].frame.index.tolist() == [2]
+
+
+def test_sheets_by_name_and_position_and_unknown_sheet(tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {"A": tracker_rows(), "B": tracker_rows()})
+    assert [t.sheet for t in read(path, sheets=["B"])[0]] == ["B"]
+    assert [t.sheet for t in read(path, sheets=[1, 0])[0]] == ["B", "A"]
+    assert [t.sheet for t in read(path, sheets="A")[0]] == ["A"]
+    with pytest.raises(SpreadsheetError, match=r"no sheet 'C', 5; the sheets are 'A', 'B'"):
+        read(path, sheets=["C", 5])
+
+
+def test_xlsm_is_read(tmp_path):
+    tables, _ = read(write_xlsx(tmp_path / "t.xlsm", {"Log": tracker_rows()}))
+    assert tables[0].frame["Company"].tolist() == ["Acme", "Béta £td"]
+
+
+def test_xls_fixture_is_read():
+    # tests/data/tracker.xls: LibreOffice 7.4 `soffice --headless --convert-to xls` of an
+    # openpyxl workbook: title, blank, header (row 3), Acme and Beta Ltd, "Total" (row 6).
+    tables, _ = read(DATA / "tracker.xls")
+    t = tables[0]
+    assert (t.sheet, t.header_row, t.frame.index.tolist()) == ("Applications", 3, [4, 5])
+    assert t.frame.loc[4, "Date Applied"] == pd.Timestamp("2026-01-05")
+    assert t.frame.loc[4, "Follow-up #1 Date"] == pd.Timestamp("2026-01-09")
+    assert t.dropped[["row", "reason"]].values.tolist() == [[6, "totals row"]]
+
+
+def test_ods_is_read(tmp_path):
+    path = tmp_path / "t.ods"
+    with pd.ExcelWriter(path, engine="odf") as xw:
+        pd.DataFrame([r + [None] * (5 - len(r)) for r in tracker_rows()]).to_excel(xw, sheet_name="Log", header=False, index=False)
+    tables, _ = read(path)
+    t = tables[0]
+    assert t.header_row == 3 and t.frame.index.tolist() == [4, 5]
+    assert t.frame.loc[4, "Date Applied"] == pd.Timestamp("2026-01-05")
+    assert t.dropped["reason"].tolist() == ["blank row", "totals row", "footnote"]
+
+
+def test_extra_headers_let_a_sheet_with_private_headers_be_read(tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {"S": [["Boss", "Mood"], ["x", "y"]]})
+    with pytest.raises(SpreadsheetError, match="no data table found"):
+        read(path)
+    assert read(path, extra_headers=["Boss", "Mood"])[0][0].header_row == 1
+
+
+# --------------------------------------------------------------------------- text files
+CSV_TEXT = ("My job search\n\nCompany{d}Date Applied{d}Status{d}Notes\n"
+            "Acme{d}2026-01-05{d}Applied{d}\"called, twice; maybe\"\n"
+            "Béta £td{d}2026-01-06{d}Rejected{d}\n\nTotal{d}{d}{d}2\n* figures as of June\n")
+
+
+@pytest.mark.parametrize("ext", [".csv", ".tsv", ".txt"])
+@pytest.mark.parametrize(("delimiter", "label"), [(",", "comma"), (";", "semicolon"),
+                                                  ("\t", "tab"), ("|", "pipe")])
+def test_delimiters(tmp_path, ext, delimiter, label):
+    path = tmp_path / f"log{ext}"
+    path.write_text(CSV_TEXT.format(d=delimiter), encoding="utf-8")
+    [t], _ = read(path)
+    assert f"delimiter {label}" in " ".join(t.notes)
+    assert list(t.frame.columns) == ["Company", "Date Applied", "Status", "Notes"]
+    assert t.frame.loc[4].tolist() == ["Acme", "2026-01-05", "Applied", "called, twice; maybe"]
+    assert t.frame.loc[5, "Notes"] is None
+    assert t.dropped[["row", "reason"]].values.tolist() == [
+        [6, "blank row"], [7, "totals row"], [8, "footnote"]]
+
+
+@pytest.mark.parametrize(("encoding", "expected"), [
+    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"),
+    ("cp1252", "cp1252"), ("utf-16-le", "utf-16-le")])
+def test_encodings(tmp_path, encoding, expected):
+    path = tmp_path / "log.csv"
+    path.write_bytes(CSV_TEXT.format(d=";").encode(encoding))
+    [t], _ = read(path)
+    assert t.notes[0].startswith(f"encoding {expected} (")
+    assert t.frame.loc[5, "Company"] == "Béta £td"
+    assert t.frame.columns[0] == "Company"  # no byte-order mark left in the header
+
+
+def test_non_utf8_after_the_sniffed_sample_switches_to_cp1252(tmp_path):
+    body = "".join(f"Acme {i},2026-01-05,Applied\n" for i in range(5000))
+    path = tmp_path / "log.csv"
+    path.write_bytes(("Company,Date Applied,Status\n" + body + "Café,2026-01-06,x\n")
+                     .encode("cp1252"))
+    [t], _ = read(path)
+    assert t.frame["Company"].iloc[-1] == "Café"
+    assert any("switched to cp1252" in n for n in t.notes)
+
+
+def test_multiline_cells_and_rows_wider_than_the_sample(tmp_path):
+    lines = ["Company,Status,Note", 'Acme,Applied,"line one\nline two"']
+    lines += [f"C{i},Applied," for i in range(3000)] + ["Late,Applied,x,extra,cells"]
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n")
+    [t], _ = read(path)
+    assert t.frame.loc[2, "Note"] == "line one\nline two"
+    assert t.frame.index[-1] == 3003  # records, as a spreadsheet program numbers them
+    assert t.frame.loc[3003, "Unnamed: E"] == "cells"
+
+
+# --------------------------------------------------------------------------- other objects
+def test_streams_are_sniffed_and_left_where_they_were(tmp_path):
+    data = write_xlsx(tmp_path / "t.xlsx", {"Log": tracker_rows()}).read_bytes()
+    stream = io.BytesIO(b"junk" + data)
+    stream.seek(4)
+    [t], _ = read(stream)
+    assert t.file == "<stream 1>" and t.frame.index.tolist() == [4, 5]
+    assert stream.tell() == 4
+    [t], _ = read(io.StringIO(CSV_TEXT.format(d="|")))
+    assert t.frame.loc[5, "Company"] == "Béta £td"
+    [t], _ = read(io.BytesIO(CSV_TEXT.format(d=",").encode("utf-16")))
+    assert t.notes[0].startswith("encoding utf-16")
+
+
+def test_dataframe_source_keeps_its_columns_and_is_not_mutated():
+    df = pd.DataFrame({"Company": ["Acme", "Beta"], "Date Applied": pd.to_datetime(
+        ["2026-01-05", None])})
+    before = df.copy()
+    [t], skipped = read_source(Source("<DataFrame 1>", df, seeker_hint="ana"))
+    pd.testing.assert_frame_equal(df, before)
+    assert (t.header_row, t.sheet, t.seeker_hint, skipped) == (1, None, "ana", [])
+    assert t.frame.index.tolist() == [2, 3] and t.frame.loc[3, "Date Applied"] is None
+    with pytest.raises(SpreadsheetError, match="DataFrame holds no data rows"):
+        read_source(Source("<DataFrame 2>", df.iloc[:0]))
+
+
+def test_seeker_hint_is_carried(tmp_path):
+    (tmp_path / "ana.csv").write_text("Company,Status\nAcme,Applied\n")
+    [src] = expand_sources((tmp_path,))
+    assert read_source(src)[0][0].seeker_hint == "ana"
+
+
+def test_reading_never_modifies_the_file(tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {"Log": tracker_rows()})
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text(CSV_TEXT.format(d=","))
+    for p in (path, csv_path):
+        os.utime(p, (1_700_000_000, 1_700_000_000))
+        before = (p.read_bytes(), p.stat().st_mtime_ns)
+        read(p)
+        assert (p.read_bytes(), p.stat().st_mtime_ns) == before
+
+
+# --------------------------------------------------------------------------- bad files
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+_TYPES = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+          b'content-types"><Override PartName="/xl/workbook.xml" ContentType="application/'
+          b'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+
+
+def _bad(path, match, limits=None):
+    with pytest.raises(SpreadsheetError, match=match) as err:
+        read(path, limits=limits)
+    assert str(path) in str(err.value) and err.value.problems[0].file == str(path)
+
+
+def test_empty_files(tmp_path):
+    for name in ("e.xlsx", "e.csv", "e.xls"):
+        (tmp_path / name).write_bytes(b"")
+        _bad(tmp_path / name, r"empty file \(0 bytes\)")
+
+
+def test_header_only_files(tmp_path):
+    (tmp_path / "h.csv").write_text("Company,Date Applied,Status\n\n")
+    _bad(tmp_path / "h.csv", "no data table found .header only: no data rows below the header")
+    path = write_xlsx(tmp_path / "h.xlsx", {"A": [HEADER], "B": [["Company", "Status"]]})
+    _bad(path, "sheet 'A': header only.*sheet 'B': header only")
+
+
+def test_files_that_are_not_what_their_extension_says(tmp_path):
+    (tmp_path / "page.xlsx").write_text("<html><table><tr><td>x</td></tr></table></html>")
+    _bad(tmp_path / "page.xlsx", r"is not a \.xlsx workbook: it looks like an HTML page")
+    (tmp_path / "page.xls").write_text("<html><table></table></html>")
+    _bad(tmp_path / "page.xls", r"not an Excel 97-2003 \(\.xls\) workbook: it looks like an HTML")
+    zipped = write_xlsx(tmp_path / "z.xlsx", {"A": tracker_rows()})
+    (tmp_path / "z.xls").write_bytes(zipped.read_bytes())
+    _bad(tmp_path / "z.xls", r"zipped workbook .* saved with an \.xls name")
+    (tmp_path / "z.csv").write_bytes(zipped.read_bytes())
+    _bad(tmp_path / "z.csv", r"not a text file: it is a zip container")
+    (tmp_path / "old.xlsx").write_bytes((DATA / "tracker.xls").read_bytes())
+    _bad(tmp_path / "old.xlsx", r"old Excel 97-2003 file saved with a \.xlsx name")
+    (tmp_path / "nul.csv").write_bytes(b"Company,Status\nAc\x00me,\x01\x02\x03\n")
+    _bad(tmp_path / "nul.csv", "NUL bytes")
+    word = _zip(tmp_path / "doc.xlsx", {"[Content_Types].xml": _TYPES.replace(
+        b"spreadsheetml.sheet.main", b"wordprocessingml.document.main")})
+    _bad(word, "is a Word document, not a workbook")
+    _bad(_zip(tmp_path / "plain.xlsx", {"a.txt": b"hello"}), r"no \[Content_Types\]\.xml")
+    _bad(_zip(tmp_path / "odt.ods", {"mimetype": b"application/vnd.oasis.opendocument.text",
+                                     "content.xml": b"<x/>"}), "not an OpenDocument spreadsheet")
+
+
+def test_corrupt_and_truncated_workbooks(tmp_path):
+    data = write_xlsx(tmp_path / "ok.xlsx", {"A": tracker_rows()}).read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    _bad(tmp_path / "cut.xlsx", "corrupt or truncated workbook")
+    (tmp_path / "noise.xlsx").write_bytes(b"PK\x03\x04" + os.urandom(3000))
+    _bad(tmp_path / "noise.xlsx", "corrupt or truncated workbook")
+    with zipfile.ZipFile(tmp_path / "ok.xlsx") as src, \
+            zipfile.ZipFile(tmp_path / "garbled.xlsx", "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info, b"<worksheet><sheetData><row" if "sheet1" in info.filename
+                         else body)
+    _bad(tmp_path / "garbled.xlsx", "corrupt or unreadable workbook")
+
+
+def test_password_protected_workbook():
+    # tests/data/encrypted.xlsx: an openpyxl workbook encrypted once with msoffcrypto-tool
+    # (OOXMLFile.encrypt("secret", out)): an OLE2 container holding an EncryptedPackage.
+    _bad(DATA / "encrypted.xlsx", "password-protected; save an unprotected copy")
+    stream = io.BytesIO((DATA / "encrypted.xlsx").read_bytes())
+    with pytest.raises(SpreadsheetError, match="password-protected|corrupt or unreadable"):
+        read(stream)
+
+
+def test_zip_bombs_are_refused_before_inflating(tmp_path):
+    zeros = {"[Content_Types].xml": _TYPES, "xl/workbook.xml": b"<workbook/>",
+             "xl/worksheets/sheet1.xml": b"0" * (4 * 2**20)}
+    bomb = _zip(tmp_path / "bomb.xlsx", zeros)
+    _bad(bomb, r"compressed [\d,]+:1 \(limit 200:1\).*decompression bomb")
+    _bad(bomb, r"would inflate to 4 MiB \(limit 1 MiB\)",
+         ReadLimits(max_uncompressed_bytes=2**20, max_ratio=10_000))
+    # a central directory declaring a 4 GiB member
+    data = bytearray(write_xlsx(tmp_path / "ok.xlsx", {"A": tracker_rows()}).read_bytes())
+    at = data.index(b"PK\x01\x02")
+    data[at + 24: at + 28] = struct.pack("<I", 0xFFFF0000)
+    (tmp_path / "huge.xlsx").write_bytes(bytes(data))
+    _bad(tmp_path / "huge.xlsx", r"would inflate to 4,096 MiB \(limit 512 MiB\)")
+
+
+def test_member_lying_about_its_size_is_caught_by_its_checksum(tmp_path):
+    path = _zip(tmp_path / "liar.xlsx", {"[Content_Types].xml": _TYPES,
+                                         "xl/worksheets/sheet1.xml": b"<a>" * 400_000})
+    data = bytearray(path.read_bytes())
+    at = data.rindex(b"PK\x01\x02")  # the central directory entry of the last member
+    data[at + 24: at + 28] = struct.pack("<I", 1000)
+    path.write_bytes(bytes(data))
+    _bad(path, "corrupt or truncated workbook")
+
+
+def test_xml_entities_are_refused(tmp_path):
+    lol = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+           b'<!ENTITY lol2 "&lol;&lol;&lol;">]><workbook>&lol2;</workbook>')
+    path = _zip(tmp_path / "lol.xlsx", {"[Content_Types].xml": _TYPES, "xl/workbook.xml": lol})
+    _bad(path, "declares a DTD or entities")
+
+
+def test_row_limit(tmp_path):
+    (tmp_path / "big.csv").write_text("Company,Status\n" + "Acme,Applied\n" * 50)
+    _bad(tmp_path / "big.csv", "more than 20 rows", ReadLimits(max_rows=20))
+    path = write_xlsx(tmp_path / "big.xlsx", {"A": [["Company", "Status"]] + [["a", "b"]] * 30})
+    _bad(path, "has 31 rows", ReadLimits(max_rows=20))
