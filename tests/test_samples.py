@@ -7,13 +7,21 @@ analytics.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+from pathlib import Path
+
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from statsmodels.stats.contingency_tables import StratifiedTable, Table2x2
 
-from followup_analytics import JobSearchLog, vocab
+from followup_analytics import FollowupWarning, JobSearchLog, load, vocab
 from followup_analytics.samples import PLANTED_EFFECTS, simulate, simulate_log
+from followup_analytics.samples.__main__ import main as samples_main
+from followup_analytics.samples._messy import messy_problems
+from followup_analytics.samples.files import _pick_seekers
 
 AS_OF = pd.Timestamp("2026-10-30")
 RESPONSES = list(vocab.RESPONSE_EVENTS)
@@ -224,3 +232,117 @@ def test_post_rejection_notes_lead_to_later_applications(large) -> None:
     later = later.fillna(False).astype(bool).to_numpy()
     # planted 0.10 vs 0.03 within a year; the window before as_of thins both alike
     assert later[noted.to_numpy()].mean() > 2 * later[~noted.to_numpy()].mean()
+
+
+# --------------------------------------------------------------------------- bundled files
+SAMPLES = Path(__file__).resolve().parents[1] / "data_samples"
+NAMES = ["my_tracker.xlsx", "events.csv", "Job Applications.csv", "cohort_2026.xlsx",
+         "messy_tracker.csv", "huntr_export.csv"]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("samples")
+    assert samples_main(["--out", str(out), "--seed", "2026"]) == 0
+    return out
+
+
+def test_regenerated_files_are_byte_identical_to_the_committed_ones(written) -> None:
+    assert sorted(p.name for p in written.iterdir()) == sorted(NAMES)   # no temp files left
+    for name in NAMES:
+        fresh, committed = (written / name).read_bytes(), (SAMPLES / name).read_bytes()
+        assert fresh == committed, f"{name} differs: run python -m followup_analytics.samples"
+        assert len(fresh) < 2 * 1024 * 1024
+
+
+def test_cohort_workbook_meets_the_minimums(written) -> None:
+    book = pd.read_excel(written / "cohort_2026.xlsx", sheet_name=None, engine="calamine")
+    assert list(book) == ["Applications", "Read me"]
+    cohort = book["Applications"]
+    assert len(cohort) >= 4000 and cohort["Student ID"].nunique() >= 40
+    assert cohort["Program"].nunique() >= 3
+    assert cohort["Email"].str.endswith(("@example.org", "@example.com")).all()
+    assert cohort["Student Name"].str.contains(" ").all()
+    for col in ("Date Applied", "Follow-up 1 Date", "Interview 1 Date", "Outcome Date"):
+        assert pd.api.types.is_datetime64_any_dtype(cohort[col]), col   # real date cells
+    for k in range(1, 6):
+        fu = cohort[f"Follow-up {k} Date"]
+        assert (fu.isna() | (fu >= cohort["Date Applied"])).all()   # none before applying
+    assert {"Job Source", "Referral", "Adviser", "Cohort", "Status", "Follow-up 5 To"} <= set(
+        cohort.columns)
+
+
+def test_personal_tracker_has_title_rows_two_sheets_and_a_summary(written) -> None:
+    book = openpyxl.load_workbook(written / "my_tracker.xlsx", read_only=True)
+    assert book.sheetnames == ["Spring 2026", "Summer 2026", "Summary"]
+    heads = []
+    for name in ("Spring 2026", "Summer 2026"):
+        rows = list(book[name].iter_rows(min_row=1, max_row=5, values_only=True))
+        assert rows[0][0].endswith("job search tracker") and rows[2][0] is None
+        heads.append(rows[3])
+        assert isinstance(rows[4][2], datetime)   # Date Applied is a real date cell
+    assert heads[0] == heads[1] and heads[0][:4] == ("Company", "Position", "Date Applied",
+                                                     "Follow-up 1 Date")
+    assert "Interview 2 Date" in heads[0] and heads[0][-2:] == ("Status", "Notes")
+    book.close()
+
+
+def test_linkedin_and_event_log_files_look_like_the_real_thing(written) -> None:
+    li = pd.read_csv(written / "Job Applications.csv")
+    assert list(li.columns) == ["Application Date", "Contact Email", "Contact Phone Number",
+                                "Company Name", "Job Title", "Job Url", "Resume Name",
+                                "Question And Answers"]
+    assert li["Application Date"].str.fullmatch(
+        r"\d{1,2}/\d{1,2}/\d{2}, \d{1,2}:\d{2} (AM|PM)").all()
+    ev = pd.read_csv(written / "events.csv")
+    assert list(ev.columns) == ["Application ID", "Company", "Role", "Date", "Event",
+                                "Channel", "Type", "Recipient", "Notes"]
+    assert set(ev["Event"]) >= {"Applied", "Follow-up", "Interview", "Rejected", "Offer"}
+
+
+def test_messy_tracker_holds_every_planted_problem(written, default) -> None:
+    raw = (written / "messy_tracker.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    lines = raw.decode("cp1252").split("\n")
+    assert lines[3].startswith("Company;Job;Applied;Followed up;How")
+    for needle in ("rejected :(", "Denied", "Not selected", "Offer!", "Ghosted", "No response",
+                   "e-mail", "snail mail", "handwritten note", "TY note", ";-;", ";n/a;",
+                   ";TBD;", ";?;", "Café Lumière"):
+        assert needle in raw.decode("cp1252"), needle
+    assert re.search(r";4\d{4};", raw.decode("cp1252"))   # an Excel serial date
+    problems = messy_problems(*default, _pick_seekers(*default)[3], AS_OF)
+    line = problems.dropna(subset=["line"]).set_index("problem")["line"]
+    assert lines[line["blank row"] - 1].strip(";") == ""
+    assert "20/04/2026;2 April 2026" in lines[line["follow-up dated before its application"] - 1]
+    assert ";30/12/1899;" in lines[line["year 1899 (Excel's day zero)"] - 1]
+    assert "sometime in May" in lines[line["unparseable date 'sometime in May'"] - 1]
+    assert lines[line["totals row"] - 1].startswith("TOTAL;")
+    assert lines[line["footnote"] - 1].startswith("* ")
+
+
+# --------------------------------------------------------------------------- round trip
+def test_load_reads_the_cohort_workbook_back(written, default) -> None:
+    log = load(written / "cohort_2026.xlsx", as_of=AS_OF)
+    _, apps = default
+    assert len(log) == len(apps)
+    assert len(log.seekers) == apps["seeker"].nunique()
+    assert log.report.n_quarantined == 0
+
+
+def test_load_quarantines_and_drops_the_messy_trackers_problems(written, default) -> None:
+    with pytest.warns(FollowupWarning):
+        log = load(written / "messy_tracker.csv", as_of=AS_OF)
+    problems = messy_problems(*default, _pick_seekers(*default)[3], AS_OF)
+    planned = problems.dropna(subset=["line"])
+    quarantine = set(planned.loc[planned["expected"].eq("quarantine"), "line"].astype(int))
+    dropped = set(planned.loc[planned["expected"].eq("drop") & planned["line"].gt(3),
+                              "line"].astype(int))
+    assert set(log.report.quarantine["row"].astype(int)) == quarantine
+    assert set(log.report.dropped["row"].astype(int)) == dropped
+    assert log.report.unknown_values.empty   # every messy label is in the vocabulary
+    events = log.events
+    assert {"rejection", "offer", "followup"} <= set(events["event"].astype(str))
+    fu = events.loc[events["event"].eq("followup")]
+    assert {"email", "letter"} <= set(fu["channel"].astype(str))
+    assert "thank_you" in set(fu["letter_type"].astype(str))

@@ -6,6 +6,7 @@ estimators can be checked against a known truth. They are not evidence about rea
 searches.
 """
 
+from .files import write_samples
 from .simulate import PLANTED_EFFECTS, simulate, simulate_log
 
-__all__ = ["PLANTED_EFFECTS", "simulate", "simulate_log"]
+__all__ = ["PLANTED_EFFECTS", "simulate", "simulate_log", "write_samples"]
