@@ -27,6 +27,7 @@ ALL = "all"       # constant column of the reduced log (whole cohort)
 RATE_DEPS = ("rate", "ci_low", "ci_high")
 OUTCOME_LABELS = {"response": "any response", "interview": "an interview",
                   "offer": "an offer", "seeker_offer": "seekers with an offer"}
+"""Readable names of the ``outcome`` values (figures and charts)."""
 FOLLOWUP_BREAKDOWNS = {"timing": "Follow-up timing (days after the trigger)",
                        "channel": "Follow-up channel", "letter_type": "Letter type"}
 

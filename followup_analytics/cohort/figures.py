@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .content import OUTCOME_LABELS
 from .suppression import TOTAL
 
 if TYPE_CHECKING:
@@ -71,9 +72,10 @@ def draw_figures(report: CohortReport) -> dict[str, str]:
     out: dict[str, str] = {}
     outcomes = t["outcomes"].frame
     whole = _rates(_whole(outcomes))
+    whole["outcome"] = whole["outcome"].map(OUTCOME_LABELS)
     out["outcomes"] = _png(lambda ax: plots.plot_rates(
         whole, group="outcome", sort=False, definition="Share with the outcome",
-        title="Whole cohort: responses, interviews, offers; seekers with an offer", ax=ax),
+        title="Whole cohort: share of applications with …, and of seekers", ax=ax),
         3.0)
     if report.by is not None:
         for outcome, label in (("response", "Any response"), ("offer", "An offer")):

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .content import OUTCOME_LABELS
 from .methods import DEFINITIONS, PRIVACY, suppression_rule
 from .safety import atomic_write, neutralise
 from .suppression import MARK, TOTAL
@@ -36,6 +37,7 @@ COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
 NUMBER_FORMAT = "0.00"
 P_FORMAT = "0.0000"
+_README_WIDTH = 90
 _CHARTS_TEXT = ("Native bar charts of the main rates (suppressed rates are left blank); their "
                 "data sit beside them.")
 
@@ -69,6 +71,15 @@ def _sheet_name(key: str, used: set[str]) -> str:
         name = name[:29] + f"{len(used) % 100:02d}"
     used.add(name)
     return name
+
+
+def _printable(ws: Worksheet, landscape: bool = True) -> None:
+    """Print (and PDF-convert) one page wide, header row repeated on every page."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def _widths(ws: Worksheet, lengths: list[int]) -> None:
@@ -105,6 +116,8 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
             width = 7 if isinstance(shown, float) else len(str(shown)) if shown is not None else 0
             lengths[j] = max(lengths[j], width)
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    _printable(ws)
     if len(columns):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
     _widths(ws, lengths)
@@ -112,7 +125,8 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
 
 def _readme(ws: Worksheet, report: CohortReport, sheets: list[tuple[str, str]]) -> None:
     ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["B"].width = _README_WIDTH
+    _printable(ws, landscape=False)
     ws.append([neutralise(report.title)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(["Data as of", report.as_of.to_pydatetime()])
@@ -132,6 +146,9 @@ def _readme(ws: Worksheet, report: CohortReport, sheets: list[tuple[str, str]]) 
         ws.append([neutralise(term), neutralise(text)])
         row = ws.max_row
         ws.cell(row, 2).alignment = _WRAP
+        lines = max(1, -(-len(text) // (_README_WIDTH - 6)), -(-len(term) // 26))
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * lines
         if term and not text:
             ws.cell(row, 1).font = Font(bold=True, size=12)
         elif term:
@@ -170,19 +187,22 @@ def _chart_block(ws: Worksheet, top: int, title: str, frame: pd.DataFrame, label
 
 def _charts(ws: Worksheet, report: CohortReport) -> None:
     ws.column_dimensions["A"].width = 26
+    _printable(ws)
     outcomes = next(t for t in report.sections if t.key == "outcomes").frame
     by = outcomes.columns[0]
     wide = outcomes.pivot(index=by, columns="outcome", values="rate")
-    wide = wide.reindex(columns=["response", "interview", "offer", "seeker_offer"])
+    wide = wide.reindex(columns=list(OUTCOME_LABELS))
     wide = wide.astype("Float64").reset_index()
+    wide.columns = [by, *OUTCOME_LABELS.values()]
     row = 1
     row = _chart_block(ws, row, "Whole cohort: share with each outcome",
                        wide.loc[wide[by].eq(TOTAL)].melt(id_vars=by).drop(columns=by)
-                       .rename(columns={"value": "rate"}), "outcome", ["rate"], f"F{row}")
+                       .rename(columns={"value": "rate"}), "outcome", ["rate"], f"E{row}")
     if report.by is not None:
-        groups = wide.loc[wide[by].ne(TOTAL), [by, "response", "offer"]]
+        keep = [OUTCOME_LABELS["response"], OUTCOME_LABELS["offer"]]
+        groups = wide.loc[wide[by].ne(TOTAL), [by, *keep]]
         _chart_block(ws, row, f"Response and offer rates by {report.by}", groups, report.by,
-                     ["response", "offer"], f"F{row}")
+                     keep, f"E{row}")
 
 
 def write_xlsx(report: CohortReport, path: str | os.PathLike[str]) -> Path:

@@ -1,0 +1,92 @@
+"""`followup-analytics report` and `demo`: files written, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from followup_analytics.cli import main
+from followup_analytics.cohort.command import SAMPLES
+
+
+@pytest.fixture
+def tracker(tmp_path: Path, rng: np.random.Generator) -> Path:
+    """A small wide-layout tracker csv: 4 seekers x 15 applications, two programs."""
+    n = 60
+    applied = pd.Timestamp("2026-02-02") + pd.to_timedelta(rng.integers(0, 40, n), unit="D")
+    fu = applied + pd.to_timedelta(rng.integers(2, 12, n), unit="D")
+    frame = pd.DataFrame({
+        "Seeker": np.repeat(["Quillon Ashgrove", "Marisol Etxeberria", "Tobiah Winterbourne",
+                             "Ysolde Kettleburn"], 15),
+        "Company": rng.choice(["Acme", "=HYPERLINK(\"http://x\",\"y\")", "Globex"], n),
+        "Role": "Analyst",
+        "Date applied": applied.strftime("%Y-%m-%d"),
+        "Status": rng.choice(["Rejected", "Interview", "Applied", "Offer"], n,
+                             p=[.4, .2, .3, .1]),
+        "Program": np.tile(["Data", "Web"], 30),
+        "Follow-up date": np.where(rng.random(n) < .5, fu.strftime("%Y-%m-%d"), ""),
+        "Follow-up channel": "email",
+    })
+    path = tmp_path / "tracker.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_report_writes_both_files(tracker: Path, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    rc = main(["report", str(tracker), "--by", "Program", "--out", str(out), "--min-cell", "3",
+               "--salt", "k", "--title", "Spring <cohort>"])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    html, xlsx = out / "cohort_report.html", out / "cohort_report.xlsx"
+    assert f"wrote {html}" in printed and f"wrote {xlsx}" in printed
+    text = html.read_text(encoding="utf-8")
+    assert "Spring &lt;cohort&gt;" in text and "Quillon" not in text
+    wb = openpyxl.load_workbook(xlsx)
+    assert "Outcomes" in wb.sheetnames
+
+
+def test_report_html_only(tracker: Path, tmp_path: Path) -> None:
+    assert main(["report", str(tracker), "--out", str(tmp_path), "--format", "html"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("cohort")) == [
+        "cohort_report.html"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--min-cell", "0"], "--min-cell must be at least 1; got 0"),
+    (["--by", "nope"], "--by 'nope' is not a column of the input; choose one of Program"),
+    (["--format", "pdf"], "--format 'pdf': unknown format 'pdf'"),
+])
+def test_bad_arguments_exit_2(tracker: Path, tmp_path: Path, args: list[str], message: str,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["report", str(tracker), "--out", str(tmp_path / "o"), *args])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert err.startswith("followup-analytics: error: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "o" / "cohort_report.html").exists()
+
+
+def test_missing_input_and_file_as_out(tracker: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path / "nope.xlsx")]) == 2
+    assert "input not found" in capsys.readouterr().err
+    blocker = tmp_path / "taken"
+    blocker.write_text("")
+    assert main(["report", str(tracker), "--out", str(blocker)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_demo_on_bundled_samples(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert SAMPLES.exists(), "data_samples/cohort_2026.xlsx is part of the repository"
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("LoadReport:") and "Headline:" in printed
+    assert (tmp_path / "cohort_report.html").stat().st_size > 10_000
+    assert (tmp_path / "cohort_report.xlsx").stat().st_size > 5_000
