@@ -37,6 +37,8 @@ PROGRAM_ROLES: dict[str, tuple[str, ...]] = {
                           "Email Marketing Specialist"),
 }
 PROGRAMS: tuple[str, ...] = tuple(PROGRAM_ROLES)
+#: Every role title, in program order: :func:`roles` returns positions in this tuple.
+ROLE_LABELS: tuple[str, ...] = tuple(t for titles in PROGRAM_ROLES.values() for t in titles)
 COHORTS: tuple[str, ...] = ("Winter 2026", "Spring 2026")
 ADVISERS: tuple[str, ...] = ("Dana Whitfield", "Marco Esposito", "Ngozi Eze", "Helen Park")
 INDUSTRIES: tuple[str, ...] = ("Technology", "Healthcare", "Finance", "Retail", "Education",
@@ -44,6 +46,8 @@ INDUSTRIES: tuple[str, ...] = ("Technology", "Healthcare", "Finance", "Retail", 
 JOB_SOURCES: tuple[str, ...] = ("LinkedIn", "Indeed", "Company website", "Handshake",
                                 "Career fair", "Recruiter")
 JOB_SOURCE_WEIGHTS: tuple[float, ...] = (0.42, 0.22, 0.20, 0.07, 0.04, 0.05)
+#: Job sources as written in the data: the drawn ones, then referrals and re-applications.
+SOURCE_LABELS: tuple[str, ...] = (*JOB_SOURCES, "Referral", "Re-applied")
 
 _COMPANY_HEADS = ("North", "Blue", "Bright", "Cedar", "Harbor", "Summit", "Quarry", "Lumen",
                   "Orchid", "Granite", "Silver", "Maple", "Tidal", "Aster", "Copper", "Falcon",
@@ -106,9 +110,15 @@ def people(rng: np.random.Generator, n: int) -> pd.DataFrame:
 
 
 def roles(rng: np.random.Generator, program: np.ndarray) -> np.ndarray:
-    """Draw one typical role per application given the seeker's program (vectorised)."""
-    out = np.empty(len(program), dtype=object)
-    for name, titles in PROGRAM_ROLES.items():  # loop over 4 programs, not over rows
-        mask = program == name
-        out[mask] = np.array(titles)[rng.integers(0, len(titles), int(mask.sum()))]
+    """Draw one typical role per application given the seeker's program code (vectorised).
+
+    ``program`` holds positions in :data:`PROGRAMS`; the result holds positions in
+    :data:`ROLE_LABELS`.
+    """
+    out = np.empty(len(program), dtype=np.int64)
+    offset = 0
+    for k, titles in enumerate(PROGRAM_ROLES.values()):  # loop over 4 programs, not rows
+        mask = program == k
+        out[mask] = offset + rng.integers(0, len(titles), int(mask.sum()))
+        offset += len(titles)
     return out

@@ -13,6 +13,7 @@ import pandas as pd
 from scipy.special import expit
 
 from .. import vocab
+from . import _people
 
 _NOTES: dict[str, tuple[float, tuple[str, ...]]] = {
     "applied": (0.12, ("Tailored CV and cover letter", "Found via alumni network",
@@ -179,7 +180,8 @@ def post_rejection(rng: np.random.Generator, apps: pd.DataFrame, z_seeker: np.nd
     again = (rng.random(k) < p) & (re_day <= horizon - 1)
     src = rej_app[again]
     new = apps.iloc[src].reset_index(drop=True).assign(
-        day=re_day[again], job_source="Re-applied", referral=False)
+        day=re_day[again], job_source=_people.SOURCE_LABELS.index("Re-applied"),
+        referral=False)
     m = len(new)
     new_idx = len(apps) + np.arange(m)
     ev.add(new_idx, new["day"].to_numpy(), "applied")

@@ -96,7 +96,9 @@ def _lognormal_days(rng: np.random.Generator, n: int, median: float, sigma: floa
 
 
 def _applications(rng: np.random.Generator, seekers: pd.DataFrame, per_seeker: tuple[int, int],
-                  horizon: int, start: pd.Timestamp, eff: Mapping[str, float]) -> pd.DataFrame:
+                  horizon: int, start: pd.Timestamp, eff: Mapping[str, float]
+                  ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Applications as integer codes, and the labels the codes index."""
     lo, hi = per_seeker
     counts = rng.integers(lo, hi + 1, len(seekers))
     s = np.repeat(np.arange(len(seekers)), counts)
@@ -110,16 +112,20 @@ def _applications(rng: np.random.Generator, seekers: pd.DataFrame, per_seeker: t
     pool = _people.companies(rng, 1200)
     company = rng.integers(0, len(pool), n)
     referral = rng.random(n) < eff["referral_share"]
-    source = np.array(_people.JOB_SOURCES)[
-        rng.choice(len(_people.JOB_SOURCES), size=n, p=_people.JOB_SOURCE_WEIGHTS)]
-    return pd.DataFrame({
-        "s": s, "day": day,
-        "company": pool["company"].to_numpy()[company],
-        "role": _people.roles(rng, seekers["program"].to_numpy()[s]),
-        "industry": pool["industry"].to_numpy()[company],
-        "job_source": np.where(referral, "Referral", source),
+    source = rng.choice(len(_people.JOB_SOURCES), size=n, p=_people.JOB_SOURCE_WEIGHTS)
+    program = pd.Index(_people.PROGRAMS).get_indexer(seekers["program"])
+    industry = pd.Index(_people.INDUSTRIES).get_indexer(pool["industry"])
+    apps = pd.DataFrame({
+        "s": s, "day": day, "company": company,
+        "role": _people.roles(rng, program[s]),
+        "industry": industry[company],
+        "job_source": np.where(referral, _people.SOURCE_LABELS.index("Referral"), source),
         "referral": referral,
     })
+    labels = {"company": pool["company"].to_numpy(), "role": np.array(_people.ROLE_LABELS),
+              "industry": np.array(_people.INDUSTRIES),
+              "job_source": np.array(_people.SOURCE_LABELS)}
+    return apps, labels
 
 
 def simulate(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60, 140), *,
@@ -147,8 +153,12 @@ def simulate(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60
       ``followup_response_risk_ratio`` (1.25). The extra responses are replies or
       rejections, so follow-ups after applying do not change interviews or offers.
     * **Tiered cadence (planted null).** Email at once, a letter after about a week, a
-      phone call after about ten business days: no effect of its own on interviews or
-      offers (odds ratio 1.0 within seeker), although its users are stronger seekers.
+      phone call after about ten business days (each step only while still waiting), used on
+      a random half of the applications of cadence-using seekers: no effect of its own on
+      interviews or offers (odds ratio 1.0 within seeker), although its users are stronger
+      seekers. Judge it by intention (an email on day 0-1) or at a landmark after day 15;
+      requiring the completed sequence selects applications that had not heard back by
+      day 13 and biases the comparison downwards.
     * **Post-rejection notes.** A still-interested or feedback-request note after a
       rejection leads to a new application at the same company, invited to interview within
       a year, with probability ``reapply_after_note`` (0.10) vs ``reapply_without_note``
@@ -208,12 +218,12 @@ def simulate(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60
     seekers = _people.people(rng, n_seekers)
     z_seeker = eff["strength_sd"] * rng.standard_normal(n_seekers)
     cadence_user = rng.random(n_seekers) < expit(-1.2 + eff["strength_on_cadence"] * z_seeker)
-    apps = _applications(rng, seekers, (lo, hi), horizon - 1, t0, eff)
+    apps, labels = _applications(rng, seekers, (lo, hi), horizon - 1, t0, eff)
     ev = Events(rng)
     _after_applying(rng, apps, z_seeker, cadence_user, eff, ev)
     reapps = post_rejection(rng, apps, z_seeker, eff, ev, horizon)
     events, applications = _assemble(ev, pd.concat([apps, reapps], ignore_index=True),
-                                     seekers, t0, horizon)
+                                     labels, seekers, t0, horizon)
     return events, applications
 
 
@@ -296,8 +306,9 @@ def _strings(values: np.ndarray, index: np.ndarray) -> pd.Series:
                      ).astype("string")
 
 
-def _assemble(ev: Events, apps: pd.DataFrame, seekers: pd.DataFrame, t0: pd.Timestamp,
-              horizon: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _assemble(ev: Events, apps: pd.DataFrame, labels: dict[str, np.ndarray],
+              seekers: pd.DataFrame, t0: pd.Timestamp, horizon: int
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Order applications, give them ids, censor at ``as_of`` and build the frames."""
     order = np.lexsort((np.arange(len(apps)), apps["day"].to_numpy(), apps["s"].to_numpy()))
     apps = apps.iloc[order].reset_index(drop=True)
@@ -314,8 +325,7 @@ def _assemble(ev: Events, apps: pd.DataFrame, seekers: pd.DataFrame, t0: pd.Time
         return _strings(seekers[col].to_numpy(), s)
 
     def per_app(col: str) -> pd.Series:
-        cat = pd.Categorical(apps[col])
-        return _strings(cat.categories.to_numpy(), cat.codes)
+        return _strings(labels[col], apps[col].to_numpy())
 
     applications = pd.DataFrame({
         "application_id": ids, "seeker": per_seeker("seeker"),
