@@ -39,7 +39,7 @@ def tracker(tmp_path: Path, rng: np.random.Generator) -> Path:
 def test_report_writes_both_files(tracker: Path, tmp_path: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    rc = main(["report", str(tracker), "--by", "Program", "--out", str(out), "--min-cell", "3",
+    rc = main(["report", str(tracker), "--by", "program", "--out", str(out), "--min-cell", "3",
                "--salt", "k", "--title", "Spring <cohort>"])
     assert rc == 0
     printed = capsys.readouterr().out
@@ -49,6 +49,7 @@ def test_report_writes_both_files(tracker: Path, tmp_path: Path,
     assert "Spring &lt;cohort&gt;" in text and "Quillon" not in text
     wb = openpyxl.load_workbook(xlsx)
     assert "Outcomes" in wb.sheetnames
+    assert [c.value for c in wb["Overview"]["A"]][:4] == ["Program", "All", "Data", "Web"]
 
 
 def test_report_html_only(tracker: Path, tmp_path: Path) -> None:

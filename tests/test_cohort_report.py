@@ -17,6 +17,7 @@ from test_cohort_suppression import _recoverable
 
 from followup_analytics import CohortReport, JobSearchLog, cohort_report
 from followup_analytics.cohort.privacy import pseudonym_salt, pseudonymise
+from followup_analytics.cohort.report import resolve_by
 from followup_analytics.cohort.suppression import TOTAL, Additive
 
 NAMES = ["Xanthippe Quarrington", "Barnaby Fizzlewick", "Odalys Thistlewaite",
@@ -292,6 +293,14 @@ def test_repr_html_is_a_fragment(report: CohortReport) -> None:
 def test_bad_arguments(log: JobSearchLog, kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         cohort_report(log, **kwargs)
+
+
+def test_by_matches_headers_ignoring_case(log: JobSearchLog) -> None:
+    assert resolve_by(log, "Program") == "program"
+    assert resolve_by(log, " ADVISER ") == "adviser"
+    assert resolve_by(log, None) is None
+    with pytest.raises(ValueError, match="choose one of"):
+        resolve_by(log, "programme")
 
 
 def test_failed_write_keeps_previous_report(report: CohortReport, tmp_path: Path,

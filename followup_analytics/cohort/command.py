@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import FollowupWarning
+from .report import resolve_by
 
 FORMATS = ("html", "xlsx")
 STEM = "cohort_report"
@@ -75,11 +76,13 @@ def run_report(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
         log = load(*args.inputs, as_of=args.as_of)
-    if args.by is not None and args.by not in log.carried_columns:
+    try:
+        by = resolve_by(log, args.by)
+    except ValueError:
         raise ValueError(f"--by {args.by!r} is not a column of the input; choose one of "
-                         f"{', '.join(log.carried_columns) or '(none found)'}")
+                         f"{', '.join(log.carried_columns) or '(none found)'}") from None
     out = _out_dir(args.out)
-    written = write_report(log, out, formats, by=args.by, min_cell=args.min_cell,
+    written = write_report(log, out, formats, by=by, min_cell=args.min_cell,
                            salt=args.salt, title=args.title)
     print(f"{log.report.n_loaded} rows loaded, {log.report.n_quarantined} quarantined "
           f"(see `followup-analytics inspect`)")
@@ -123,7 +126,7 @@ def run_demo(args: argparse.Namespace) -> int:
     print()
     print(_headline(log))
     print()
-    by = "program" if "program" in log.carried_columns else None
+    by = next((c for c in log.carried_columns if c.lower() == "program"), None)
     out = _out_dir(args.out)
     for path in write_report(log, out, FORMATS, by=by, min_cell=10, salt=None,
                              title="Sample cohort 2026 (synthetic data)"):

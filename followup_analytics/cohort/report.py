@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import vocab
+from ..ingest._text import key
 from ..ingest.report import LoadReport
 from ..log import JobSearchLog
 from .content import ALL, GROUP, Table, build_tables, headline
@@ -95,15 +96,40 @@ class CohortReport:
         return write_xlsx(self, path)
 
 
-def _check(log: object, by: object, min_cell: object) -> None:
+def resolve_by(log: JobSearchLog, by: str | None) -> str | None:
+    """The carried column `by` names, matched exactly or else ignoring case and punctuation.
+
+    Parameters
+    ----------
+    log : JobSearchLog
+    by : str or None
+        E.g. ``"program"`` for an input header ``"Program"``.
+
+    Returns
+    -------
+    str or None
+        The column name as carried on ``log.applications``.
+
+    Raises
+    ------
+    ValueError
+        When no carried column (or more than one) matches; the message lists them.
+    """
+    if by is None or by in log.carried_columns:
+        return by
+    matches = [c for c in log.carried_columns if key(c) == key(by)]
+    if len(matches) != 1:
+        raise ValueError(f"by={by!r} is not a column of the cohort data; choose one of "
+                         f"{log.carried_columns} or None")
+    return matches[0]
+
+
+def _check(log: object, min_cell: object) -> None:
     if not isinstance(log, JobSearchLog):
         raise TypeError(f"log must be a JobSearchLog (see followup_analytics.load); "
                         f"got {type(log).__name__}")
     if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
         raise ValueError(f"min_cell must be an integer of at least 1; got {min_cell!r}")
-    if by is not None and by not in log.carried_columns:
-        raise ValueError(f"by={by!r} is not a column of the cohort data; choose one of "
-                         f"{log.carried_columns} or None")
 
 
 def _reduce(log: JobSearchLog, by: str | None, key: bytes) -> tuple[JobSearchLog, bool]:
@@ -177,7 +203,8 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
         The cohort's log (e.g. from :func:`followup_analytics.load`). Not modified.
     by : str, optional
         A carried column (``program``, ``cohort``, ``adviser`` ...) to break every table
-        down by. Columns naming people (adviser, contact ...) get pseudonymised labels.
+        down by, matched ignoring case and punctuation ("program" finds "Program").
+        Columns naming people (adviser, contact ...) get pseudonymised labels.
     min_cell : int, default 10
         Counts from 1 to ``min_cell - 1`` are suppressed, with complementary suppression
         (see :mod:`followup_analytics.cohort.suppression`).
@@ -203,7 +230,8 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
     ValueError
         `min_cell` below 1 or `by` not a carried column (the message lists them).
     """
-    _check(log, by, min_cell)
+    _check(log, min_cell)
+    by = resolve_by(log, by)
     if as_of is not None:
         log = log.with_as_of(as_of)
     key = pseudonym_salt(salt)
