@@ -63,6 +63,7 @@ def test_xlsx_two_data_sheets_summary_and_notes(tmp_path):
         [6, "blank row"], [7, "totals row"], [8, "footnote"]]
     assert t.frame.loc[4, "Date Applied"] == pd.Timestamp("2026-01-05")
     assert t.frame.loc[4, "Follow-up #1 Date"] == pd.Timestamp("2026-01-09 14:30")
+    assert type(t.frame.loc[4, "Date Applied"]) is datetime
     assert type(t.frame.loc[4, "Follow-ups"]) is int
     assert t.frame.loc[5, "Follow-up #1 Date"] is None
     assert t.frame.loc[5, "Company"] == "Béta £td"
@@ -324,3 +325,12 @@ def test_row_limit(tmp_path):
     _bad(tmp_path / "big.csv", "more than 20 rows", ReadLimits(max_rows=20))
     path = write_xlsx(tmp_path / "big.xlsx", {"A": [["Company", "Status"]] + [["a", "b"]] * 30})
     _bad(path, "has 31 rows", ReadLimits(max_rows=20))
+
+
+def test_returned_frames_can_be_modified_by_their_consumer(tmp_path):
+    (tmp_path / "a.csv").write_text("Company,Status\nAcme,Applied\nBeta,Rejected\n")
+    for path in (tmp_path / "a.csv", write_xlsx(tmp_path / "a.xlsx", {"S": tracker_rows()})):
+        frame = read(path)[0][0].frame
+        frame.iloc[0, 0] = "changed"
+        frame.loc[frame.index[-1], "Status"] = "Offer"
+        assert frame.iloc[0, 0] == "changed" and frame["Status"].iloc[-1] == "Offer"

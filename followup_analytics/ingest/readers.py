@@ -1,10 +1,11 @@
 """Read one source (workbook, text file, stream or DataFrame) into :class:`RawTable` objects.
 
 Workbooks (.xlsx .xlsm .xls .xlsb .ods) are read with python-calamine after the container
-checks of :mod:`._containers`; real date cells arrive as Timestamps, whole numbers as int,
-other numbers as float, text as str, empty cells as None. Text files (.csv .tsv .txt) have
-their encoding and delimiter sniffed and are read by pandas' C parser; every cell is str or
-None. Header finding and row trimming are in :mod:`.tables`.
+checks of :mod:`._containers`; real date cells arrive as ``datetime.datetime``, whole numbers
+as int, other numbers as float, text as str, empty cells as None. Text files (.csv .tsv .txt)
+have their encoding and delimiter sniffed and are read by pandas' C parser; every cell is str
+or None. DataFrames keep their values (missing ones become None). Header finding and row
+trimming are in :mod:`.tables`.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def _read_workbook(source: Source, src: str | io.IOBase, sheets, known: frozense
                                sheet_name)
                 grid = _grid(sheet)
                 result = table_from_grid(grid, file=name, sheet=sheet_name, known=known,
-                                         seeker_hint=source.seeker_hint)
+                                         seeker_hint=source.seeker_hint, none_cells=False)
                 if isinstance(result, RawTable):
                     tables.append(_with_typed_cells(result))
                 else:
@@ -211,11 +212,14 @@ def _grid(sheet: calamine.CalamineSheet) -> pd.DataFrame:
     rows = sheet.to_python(skip_empty_area=True)
     if not rows:
         return pd.DataFrame()
-    width = max(len(r) for r in rows)
-    if any(len(r) != width for r in rows):
-        rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    width = len(rows[0])
     cells = np.empty((len(rows), width), dtype=object)
-    cells[:] = rows
+    try:
+        cells[:] = rows
+    except ValueError:  # ragged rows (calamine returns a rectangle, but be safe)
+        width = max(len(r) for r in rows)
+        cells = np.empty((len(rows), width), dtype=object)
+        cells[:] = [list(r) + [""] * (width - len(r)) for r in rows]
     r0, c0 = start
     return pd.DataFrame(cells, index=pd.RangeIndex(r0 + 1, r0 + 1 + len(rows)),
                         columns=pd.RangeIndex(c0, c0 + width), dtype=object, copy=False)
@@ -229,9 +233,7 @@ def _with_typed_cells(table: RawTable) -> RawTable:
         values = frame.iloc[:, j]
         kind = infer_dtype(values, skipna=True)
         if kind in ("date", "datetime"):
-            stamps = pd.to_datetime(values).astype(object).to_numpy(copy=True)
-            stamps[pd.isna(stamps)] = None
-            cols[col] = stamps
+            cols[col] = _as_datetimes(values)
         elif kind in ("floating", "mixed", "mixed-integer", "mixed-integer-float"):
             cols[col] = _fix_mixed(values.to_numpy(dtype=object))
     if not cols:
@@ -244,13 +246,19 @@ def _with_typed_cells(table: RawTable) -> RawTable:
                     notes=table.notes)
 
 
+def _as_datetimes(values: pd.Series) -> np.ndarray:
+    """date/datetime cells as ``datetime.datetime`` (None where empty), vectorised."""
+    stamps = pd.to_datetime(values).to_numpy().astype("datetime64[us]")
+    return stamps.astype(object)  # numpy turns NaT into None
+
+
 def _fix_mixed(values: np.ndarray) -> np.ndarray:
     out = values.copy()
     kinds = pd.Series(values, dtype=object).map(type)
     date_types = [k for k in kinds.unique() if issubclass(k, date)]
     dates = np.flatnonzero(kinds.isin(date_types).to_numpy()) if date_types else []
     if len(dates):
-        out[dates] = pd.to_datetime(pd.Series(values[dates], dtype=object)).astype(object)
+        out[dates] = _as_datetimes(pd.Series(values[dates], dtype=object))
     floats = np.flatnonzero(kinds.eq(float).to_numpy())
     if floats.size:
         f = values[floats].astype(float)
@@ -282,7 +290,7 @@ def _read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
                 default=1)
     grid, encoding = _parse_text(name, src, encoding, delimiter, width, limits, notes)
     result = table_from_grid(grid, file=name, sheet=None, known=known,
-                             seeker_hint=source.seeker_hint, notes=notes)
+                             seeker_hint=source.seeker_hint, notes=notes, none_cells=False)
     if isinstance(result, RawTable):
         return [result], []
     return [], [result]

@@ -2,7 +2,8 @@
 
 A *grid* is the cells of one sheet (or csv file) as read: a DataFrame of object columns whose
 labels are the 0-based spreadsheet column positions and whose index holds the 1-based row
-numbers a user sees in Excel or LibreOffice; an empty cell is None or ``""``. In the
+numbers a user sees in Excel or LibreOffice; an empty cell is ``""`` or None (readers pass
+``none_cells=False`` when their grids hold only ``""``, which is faster to test). In the
 tables returned every empty cell is None.
 
 :func:`table_from_grid` looks for the header among the first non-blank rows (title and blank
@@ -96,7 +97,8 @@ def column_letter(position: int) -> str:
 
 def table_from_grid(grid: pd.DataFrame, *, file: str, sheet: str | None,
                     known: frozenset[str], seeker_hint: str | None = None,
-                    notes: Sequence[str] = ()) -> RawTable | SkippedSheet:
+                    notes: Sequence[str] = (), none_cells: bool = True
+                    ) -> RawTable | SkippedSheet:
     """Find the header of one sheet and trim its data rows.
 
     Parameters
@@ -111,6 +113,8 @@ def table_from_grid(grid: pd.DataFrame, *, file: str, sheet: str | None,
         Copied to the result.
     notes : sequence of str
         Reader decisions (encoding, delimiter) to carry into the result.
+    none_cells : bool, default True
+        Whether empty cells may be None as well as ``""``.
 
     Returns
     -------
@@ -143,7 +147,7 @@ def table_from_grid(grid: pd.DataFrame, *, file: str, sheet: str | None,
                           f"skipped (row {listed})")
     elif pos > 0:
         out_notes[-1] += f"; {pos} blank row{'s' if pos > 1 else ''} above it skipped"
-    trimmed = _trim(data, grid.iloc[pos], file, sheet)
+    trimmed = _trim(data, grid.iloc[pos], file, sheet, none_cells)
     if trimmed is None:
         return SkippedSheet(file, sheet, f"header only: no data rows below the header in "
                                          f"row {header_row}")
@@ -170,7 +174,7 @@ def table_from_frame(df: pd.DataFrame, *, file: str, seeker_hint: str | None = N
     cells = {j: _missing_to_none(df.iloc[:, j]) for j in range(df.shape[1])}
     grid = pd.DataFrame(cells, index=pd.RangeIndex(2, len(df) + 2), dtype=object)
     header = pd.Series([str(c) for c in df.columns], index=grid.columns, dtype=object)
-    trimmed = _trim(grid, header, file, None)
+    trimmed = _trim(grid, header, file, None, True)
     if trimmed is None:  # no rows, or only blank ones: an empty table
         frame = pd.DataFrame(columns=_dedupe([_header_text(h) for h in header]), dtype=object,
                              index=pd.Index([], dtype=int, name="row"))
@@ -222,6 +226,11 @@ def _filled(values: np.ndarray) -> np.ndarray:
     return (values != "") & (values != None)  # noqa: E711  (elementwise on object arrays)
 
 
+def _not_blank(values: np.ndarray) -> np.ndarray:
+    """Which cells hold something, for arrays whose empty cells are all ``""``."""
+    return values != ""
+
+
 def _data_like(below: np.ndarray) -> bool:
     """Rows below a candidate header: mostly several cells, some of them numbers or dates."""
     if len(below) == 0:
@@ -232,12 +241,13 @@ def _data_like(below: np.ndarray) -> bool:
 
 
 # --------------------------------------------------------------------------- trimming
-def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None
-          ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None,
+          none_cells: bool) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """Split the rows below the header into the table and the dropped rows (None if blank)."""
     n, m = data.shape
     arrs = [data.iloc[:, j].to_numpy(dtype=object) for j in range(m)]
-    nn = np.column_stack([_filled(a) for a in arrs]) if m else np.zeros((n, 0), bool)
+    filled = _filled if none_cells else _not_blank
+    nn = np.column_stack([filled(a) for a in arrs]) if m else np.zeros((n, 0), bool)
     cnt = nn.sum(axis=1)
     blank = cnt == 0
     if blank.all():
@@ -252,12 +262,13 @@ def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None
     repeated = _repeated_header(arrs, hvals, cnt)
     totals = _totals(arrs, fv, first, ~blank & ~repeated)
     foot = _footnotes(fv, first, cnt, ~blank & ~repeated & ~totals, _filled(hvals))
-    reasons = np.select([blank, repeated, totals, foot],
-                        ["blank row", "repeated header", "totals row", "footnote"], "")
-    drop = reasons != ""
+    drop = blank | repeated | totals | foot
+    at = np.flatnonzero(drop)
+    reasons = np.select([blank[at], repeated[at], totals[at]],
+                        ["blank row", "repeated header", "totals row"], "footnote")
     rownums = data.index.to_numpy().astype(int)
-    dropped = pd.DataFrame({"file": file, "sheet": sheet, "row": rownums[drop],
-                            "column": None, "reason": reasons[drop]}, columns=ROW_COLUMNS)
+    dropped = pd.DataFrame({"file": file, "sheet": sheet, "row": rownums[at],
+                            "column": None, "reason": reasons}, columns=ROW_COLUMNS)
     keep = np.flatnonzero(~drop) if drop.any() else None
     kept_nn = nn if keep is None else nn[keep]
     has_data = kept_nn.any(axis=0)
@@ -266,13 +277,23 @@ def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None
     labels = [names[j] or f"Unnamed: {column_letter(int(data.columns[j]))}" for j in keep_cols]
     cells = {}
     for j in keep_cols:
-        values = arrs[j].copy() if keep is None else arrs[j][keep]
-        values[~kept_nn[:, j]] = None
-        cells[j] = values
+        values = arrs[j] if keep is None else arrs[j][keep]
+        cells[j] = (_writeable(values) if kept_nn[:, j].all()
+                    else np.where(kept_nn[:, j], values, None))
     index = pd.Index(rownums if keep is None else rownums[keep], name="row")
     frame = pd.DataFrame(cells, index=index, dtype=object, copy=False)
     frame.columns = _dedupe(labels)
     return frame, dropped
+
+
+def _writeable(values: np.ndarray) -> np.ndarray:
+    """The array itself if it can be made writeable (it views our own grid), else a copy."""
+    if not values.flags.writeable:
+        try:
+            values.flags.writeable = True
+        except ValueError:
+            return values.copy()
+    return values
 
 
 def _repeated_header(arrs: list[np.ndarray], hvals: np.ndarray, cnt: np.ndarray) -> np.ndarray:
