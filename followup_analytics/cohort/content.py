@@ -238,7 +238,8 @@ def build_tables(log: JobSearchLog, by_name: str, has_groups: bool,
         ``time_to_response``: ``[<by>, n, n_responses, n_censored, median_days,
         median_ci_low, median_ci_high, p_response_<d>, p_response_<d>_ci_low,
         p_response_<d>_ci_high …, suppressed]``.
-        ``strategies``: see :func:`.strategies.strategy_table`.
+        ``strategies``: ``[<by>, strategy, level, reference, n_level, k_level, …]``, see
+        :func:`.strategies.strategy_table`.
         ``employers``: ``[company, n, k, rate, ci_low, ci_high, suppressed]``.
     """
     from .strategies import strategy_table
@@ -253,7 +254,7 @@ def build_tables(log: JobSearchLog, by_name: str, has_groups: bool,
                   *(_followup(log, w, by_name, has_groups, min_cell)
                     for w in FOLLOWUP_BREAKDOWNS),
                   _time(log, by_name, has_groups, min_cell),
-                  strategy_table(log, min_cell),
+                  strategy_table(log, min_cell, by_name, has_groups),
                   _employers(feats, min_cell)]
     return {t.key: t for t in tables if t is not None}
 

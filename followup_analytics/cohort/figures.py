@@ -103,9 +103,10 @@ def draw_figures(report: CohortReport) -> dict[str, str]:
         out["time_to_response"] = _png(lambda ax: plots.plot_time_to_response(
             curves, at_days=[], ax=ax), 3.6)
     if "strategies" in t:
-        strat = t["strategies"].frame.dropna(subset=["estimate"])
+        strat = _whole(t["strategies"].frame.assign(suppressed="")).dropna(
+            subset=["estimate"])
         if len(strat):
             out["strategies"] = _png(lambda ax: plots.plot_offer_associations(
-                strat.drop(columns="suppressed"), estimators=("within_seeker_odds_ratio",),
-                ax=ax), 1.2 + 0.45 * len(strat))
+                strat, estimators=("within_seeker_odds_ratio",),
+                ax=ax), 1.4 + 0.75 * len(strat))
     return out

@@ -81,7 +81,8 @@ def table_view(table: Table) -> dict:
         of bool (row is the whole cohort).
     """
     frame = table.frame
-    columns = [c for c in frame.columns if c != "suppressed"]
+    skip = {"suppressed", *table.extra.get("html_hide", ())}
+    columns = [c for c in frame.columns if c not in skip]
     triples = _triples(columns)
     merged = {lo for _, lo, _ in triples} | {hi for _, _, hi in triples}
     shown = [c for c in columns if c not in merged]

@@ -192,6 +192,17 @@ def _quality(report: LoadReport, redactor: Redactor) -> tuple[Table, ...]:
          ("count",))))
 
 
+def _short_paths(report: LoadReport) -> list[str]:
+    """Importer notes with each source's folder removed (folders can name people)."""
+    files = report.sources["file"].dropna().astype(str).unique()
+    notes = []
+    for note in report.notes:
+        for f in sorted(files, key=len, reverse=True):
+            note = note.replace(f, os.path.basename(f))
+        notes.append(note)
+    return notes
+
+
 def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 10,
                   salt: str | bytes | None = None, title: str | None = None,
                   as_of: object = None) -> CohortReport:
@@ -247,5 +258,5 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
     return CohortReport(
         title=title or default, as_of=log.as_of, by=by, min_cell=min_cell,
         sections=tuple(sections.values()), quality=quality,
-        notes=tuple(redactor.text(n) for n in log.report.notes),
+        notes=tuple(redactor.text(n) for n in _short_paths(log.report)),
         headline=headline(sections), group_labels_pseudonymised=person_by)
