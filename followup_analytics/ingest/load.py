@@ -5,10 +5,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Collection, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..errors import AmbiguousDateWarning, LoadWarning, Problem, SpreadsheetError
 from ..log import JobSearchLog
+from .assemble import assemble
 from .columns import check_mapping
 from .layouts import Context, check_layout, detect_layout, interpret
 from .raw import RawTable, SkippedSheet
@@ -119,15 +121,13 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
         part, cm = interpret(table, lay, ctx)
         found_headers |= set(table.frame.columns)
         ev, ap, q = _check_dates(part.events, part.applications, table, ref, limit)
-        ids = set(ap["application_id"].dropna())
-        if ids & seen_ids:
+        if seen_ids and ap["application_id"].isin(seen_ids).any():
             prefix = f"{i + 1}:"
-            ev["application_id"] = prefix + ev["application_id"].astype("string")
-            ap["application_id"] = prefix + ap["application_id"].astype("string")
-            ids = set(ap["application_id"].dropna())
-        seen_ids |= ids
-        ev["source_file"], ev["source_sheet"] = table.file, table.sheet
-        events.append(ev.drop(columns="column"))
+            ev["application_id"] = prefix + ev["application_id"].astype(object)
+            ap["application_id"] = prefix + ap["application_id"].astype(object)
+        if len(tables) > 1:
+            seen_ids |= set(ap["application_id"].dropna())
+        events.append(ev.drop(columns=["column", "applied_on"]))
         apps.append(ap)
         qq = pd.concat([part.quarantine, q], ignore_index=True)
         quarantine.append(qq)
@@ -164,12 +164,10 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
         unmapped=_cat(unmapped, ["file", "sheet", "column"]),
         unknown_values=_unknown(unknown), notes=tuple(notes))
     _raise_or_warn(report, strict, ambiguous, missing)
-    all_events = _cat(events, [])
-    all_apps = _cat(apps, [])
-    if not len(all_apps):
+    if not sum(len(a) for a in apps):
         return _empty_log(report, as_of)
-    return JobSearchLog.from_frames(all_events, all_apps, as_of=as_of, report=report,
-                                    seeker=seeker or "self")
+    return assemble(events, apps, [(t.file, t.sheet) for t in tables], report=report,
+                    as_of=None if as_of is None else ref, seeker=seeker or "self")
 
 
 def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
@@ -218,25 +216,26 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
     """Quarantine implausible dates and events dated before their application."""
     if not len(events):
         return events.copy(), apps.iloc[0:0].copy(), pd.DataFrame(columns=ROW_COLUMNS)
-    ev = events.copy()
-    date = pd.to_datetime(ev["date"]).astype("datetime64[s]")
+    ev = events
+    date = pd.Series(ev["date"].to_numpy(dtype="datetime64[s]"), index=ev.index)
     reason = pd.Series(None, index=ev.index, dtype=object)
     early = (date.dt.year < _MIN_YEAR).to_numpy()
     reason[early] = "year " + date[early].dt.year.astype(str) + f" is before {_MIN_YEAR}"
     late = (date > limit).to_numpy()
     reason[late] = ("date " + date[late].dt.strftime("%Y-%m-%d")
                     + f" is more than a year after as_of ({ref.date()})")
-    by_app = pd.Series(pd.to_datetime(apps["applied_on"]).astype("datetime64[s]").to_numpy(),
-                       index=apps["application_id"].to_numpy())
-    applied_on = ev["application_id"].map(by_app).astype("datetime64[s]")
+    applied_on = pd.Series(ev["applied_on"].to_numpy(dtype="datetime64[s]"), index=ev.index)
     before = ((date < applied_on) & ev["event"].ne("applied")
               & ev["date_known"].astype(bool)).to_numpy() & reason.isna().to_numpy()
     reason[before] = (ev.loc[before, "event"].astype(str) + " dated "
                       + date[before].dt.strftime("%Y-%m-%d") + ", before its application ("
                       + applied_on[before].dt.strftime("%Y-%m-%d") + ")")
     bad = reason.notna().to_numpy()
-    bad_apps = set(ev.loc[bad & ev["event"].eq("applied").to_numpy(), "application_id"])
-    whole = ev["application_id"].isin(bad_apps).to_numpy()
+    if not bad.any():
+        return events, apps, pd.DataFrame(columns=ROW_COLUMNS)
+    bad_keys = ev.loc[bad & ev["event"].eq("applied").to_numpy(), "app_key"].to_numpy()
+    whole = np.isin(ev["app_key"].to_numpy(), bad_keys)
+    bad_apps = set(ev.loc[whole, "application_id"])
     reason[bad & ~ev["event"].eq("applied").to_numpy()] += "; rest of the row loaded"
     q = pd.DataFrame({"file": table.file, "sheet": table.sheet,
                       "row": ev.loc[bad, "source_row"].to_numpy(),
@@ -252,7 +251,8 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
                              columns=ROW_COLUMNS)
         q = pd.concat([q, extra], ignore_index=True)
     ev = ev[keep].reset_index(drop=True)
-    ap = apps[~apps["application_id"].isin(bad_apps)].reset_index(drop=True)
+    ap = (apps[~apps["application_id"].isin(bad_apps)].reset_index(drop=True) if bad_apps
+          else apps)
     return ev, ap, q
 
 

@@ -60,14 +60,11 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _broadcast(codes: np.ndarray, per_unique: np.ndarray, fill: object) -> np.ndarray:
-    out = np.empty(len(codes), dtype=per_unique.dtype if len(per_unique) else object)
-    if len(per_unique):
-        out[:] = per_unique[np.where(codes < 0, 0, codes)]
-    missing = codes < 0
-    if missing.any():
-        out = out.astype(object) if out.dtype != object and fill is None else out
-        out[missing] = fill
-    return out
+    """Per-unique results back to rows in one ``take``; ``fill`` where the code is -1."""
+    table = np.empty(len(per_unique) + 1, dtype=per_unique.dtype)
+    table[:-1] = per_unique
+    table[-1] = fill
+    return table[np.where(codes < 0, len(per_unique), codes)]
 
 
 def _is_missing_value(v: object) -> bool:
@@ -338,9 +335,11 @@ def normalise(values: pd.Series, field: str,
 
     Returns
     -------
-    canonical : Series of object
-        Canonical value per cell; missing cells (and "no event" statuses) are None; text
-        outside the vocabulary is ``"other"``.
+    canonical : Series
+        Canonical value per cell; text outside the vocabulary is ``"other"``. For
+        ``"status"``: object dtype, None for missing cells and "no event" statuses. Otherwise
+        the log's ordered categorical (:data:`followup_analytics.vocab.CHANNELS` ...), NaN
+        for missing cells.
     unknown : DataFrame
         ``field, value, count``: the distinct texts that fell to ``"other"``, with counts.
     """
@@ -351,7 +350,13 @@ def normalise(values: pd.Series, field: str,
     missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))
     canon = np.array([None if miss else _lookup(key(v), table, keywords)
                       for v, miss in zip(uniques, missing, strict=True)], dtype=object)
-    out = pd.Series(_broadcast(codes, canon, None), index=values.index, dtype=object)
+    if field == "status":
+        out = pd.Series(_broadcast(codes, canon, None), index=values.index, dtype=object)
+    else:
+        dtype = pd.CategoricalDtype(_TABLES[field][2], ordered=True)
+        per = dtype.categories.get_indexer(pd.Index(canon, dtype=object)).astype(np.int64)
+        out = pd.Series(pd.Categorical.from_codes(_broadcast(codes, per, -1), dtype=dtype),
+                        index=values.index)
     other = np.flatnonzero(canon == "other")
     other = [i for i in other if key(uniques[i]) != "other"]
     if other:

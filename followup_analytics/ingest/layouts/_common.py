@@ -9,14 +9,17 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
+from ...log import CATEGORIES
 from ..raw import RawTable
 from ..report import ROW_COLUMNS, UNKNOWN_COLUMNS
 from ..values import ParsedDates, is_missing, normalise, parse_dates
 
-#: Internal event columns produced by every layout (``column`` names the input header the
-#: event's date came from, for quarantine messages; ``load`` drops it).
+#: Internal event columns produced by every layout. ``column`` names the input header the
+#: event's date came from (for quarantine messages), ``applied_on`` is the application's
+#: date and ``app_key`` an integer that groups the events of one application within a table
+#: (fast sorting without hashing id strings); ``load`` drops the three.
 EVENT_FIELDS = ["application_id", "date", "event", "channel", "letter_type", "recipient",
-                "note", "date_known", "source_row", "column"]
+                "note", "date_known", "source_row", "column", "applied_on", "app_key"]
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,15 @@ class Collector:
 
 
 def text(values: pd.Series) -> pd.Series:
-    """Cells as stripped strings; missing markers become NA."""
-    out = values.astype("string").str.strip()
-    return out.mask(is_missing(values))
+    """Cells as stripped strings (object dtype), computed per distinct value; missing
+    markers become None."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    missing = is_missing(pd.Series(uniques, dtype=object)).to_numpy()
+    per = np.array([None if m else str(u).strip() for u, m in zip(uniques, missing,
+                                                                 strict=True)], dtype=object)
+    out = per[np.where(codes < 0, 0, codes)] if len(per) else np.full(len(codes), None)
+    out[codes < 0] = None
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def tag(table: RawTable) -> str:
@@ -151,35 +160,68 @@ def row_ids(table: RawTable, id_column: str | None, seeker: pd.Series,
     From the id column when there is one (prefixed by file and, in cohort sheets, seeker),
     else ``file[sheet]:row``.
     """
-    rows = pd.Series(table.frame.index.astype(str), index=table.frame.index)
+    rows = pd.Series(table.frame.index.astype(str), index=table.frame.index, dtype=object)
     base = tag(table) + ":"
     if id_column is None:
-        return (base + rows).astype("string")
+        return base + rows
     ids = text(table.frame[id_column])
     who = (seeker + ":") if seeker_column is not None else ""
-    out = (base + who + ids).fillna(base + "row" + rows)
+    out = (base + who + ids.astype("string")).fillna(base + "row" + rows).astype(object)
     dup = out.duplicated(keep=False)
-    return out.where(~dup, out + ":row" + rows).astype("string")
+    return out.where(~dup, out + ":row" + rows)
 
 
-def events_frame(app_id: pd.Series, dates: pd.Series, event: str | pd.Series,
+def _category(values: pd.Series | None, name: str, mask: np.ndarray) -> pd.Categorical:
+    dtype = CATEGORIES[name]
+    n = int(mask.sum())
+    if values is None:
+        return pd.Categorical.from_codes(np.full(n, -1), dtype=dtype)
+    picked = values[mask]
+    if isinstance(picked.dtype, pd.CategoricalDtype) and picked.dtype == dtype:
+        return picked.array
+    return pd.Categorical(picked.to_numpy(dtype=object), dtype=dtype)
+
+
+def per_row(app_id: pd.Series, applied: pd.Series, app_key: np.ndarray | None = None
+            ) -> pd.DataFrame:
+    """Per input row: its application id, application date and integer application key
+    (default: the spreadsheet row number, one application per row)."""
+    key = app_id.index.to_numpy() if app_key is None else app_key
+    return pd.DataFrame({"application_id": app_id.to_numpy(dtype=object),
+                         "applied_on": applied.to_numpy(dtype="datetime64[s]"),
+                         "app_key": np.asarray(key, dtype=np.int64)}, index=app_id.index)
+
+
+def events_frame(rows: pd.DataFrame, dates: pd.Series, event: str | pd.Series,
                  mask: np.ndarray, column: str | None, *, date_known: bool = True,
                  channel: pd.Series | None = None, letter_type: pd.Series | None = None,
                  recipient: pd.Series | None = None, note: pd.Series | None = None
                  ) -> pd.DataFrame:
-    """Select the rows in `mask` as events of one kind (or per-row kinds)."""
+    """Select the rows in `mask` as events of one kind (or per-row kinds).
+
+    `rows` is :func:`per_row`'s frame. Vocabulary columns come out as the log's ordered
+    categoricals, so building the log needs no further per-row conversion.
+    """
     mask = np.asarray(mask, dtype=bool)
-
-    def pick(s: pd.Series | None) -> object:
-        return s[mask].to_numpy(dtype=object) if s is not None else None
-
+    n = int(mask.sum())
+    if isinstance(event, str):
+        kinds = pd.Categorical.from_codes(
+            np.full(n, CATEGORIES["event"].categories.get_loc(event)),
+            dtype=CATEGORIES["event"])
+    else:
+        kinds = _category(event, "event", mask)
     return pd.DataFrame({
-        "application_id": app_id[mask].to_numpy(dtype=object),
-        "date": dates[mask].to_numpy(),
-        "event": event[mask].to_numpy(dtype=object) if isinstance(event, pd.Series) else event,
-        "channel": pick(channel), "letter_type": pick(letter_type),
-        "recipient": pick(recipient), "note": pick(note), "date_known": date_known,
-        "source_row": app_id.index.to_numpy()[mask], "column": column,
+        "application_id": rows["application_id"].to_numpy()[mask],
+        "date": dates.to_numpy(dtype="datetime64[s]")[mask],
+        "event": kinds,
+        "channel": _category(channel, "channel", mask),
+        "letter_type": _category(letter_type, "letter_type", mask),
+        "recipient": _category(recipient, "recipient", mask),
+        "note": note.to_numpy(dtype=object)[mask] if note is not None else None,
+        "date_known": date_known,
+        "source_row": rows.index.to_numpy()[mask], "column": column,
+        "applied_on": rows["applied_on"].to_numpy()[mask],
+        "app_key": rows["app_key"].to_numpy()[mask],
     }, columns=EVENT_FIELDS)
 
 

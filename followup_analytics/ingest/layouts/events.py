@@ -8,11 +8,21 @@ outside the vocabulary is quarantined (there is no "other" event) and counted.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..columns import ColumnMap
 from ..raw import RawTable
-from ._common import Collector, Context, carried, events_frame, seekers, tag, text
+from ._common import (
+    Collector,
+    Context,
+    carried,
+    events_frame,
+    per_row,
+    seekers,
+    tag,
+    text,
+)
 from .wide import APPLICATION_BASE
 
 #: Fields of the event-log layout, in priority order.
@@ -48,7 +58,8 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context):
                if parts else pd.Series(pd.NA, index=f.index, dtype="string"))
         key = key.mask(key.str.strip(" |").eq(""))
         key_cols = " + ".join(c for c in (cm.column("company"), cm.column("role")) if c)
-    app_id = (tag(table).split("[")[0] + ":" + seeker + ":" + key).astype("string")
+    app_id = (tag(table).split("[")[0] + ":" + seeker.astype("string") + ":"
+              + key.astype("string"))
     no_key = app_id.isna().to_numpy()
     col.quarantine_rows(no_key, key_cols or None,
                         "no application key (an id column, or company and role)")
@@ -72,9 +83,15 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context):
                         "vocabulary; extend it with load(..., vocab={'status': {...}})")
     ok &= ~no_text & ~silent & ~other
 
+    codes, uniq = pd.factorize(app_id.to_numpy(dtype=object), use_na_sentinel=True)
+    is_applied = ok & (ev == "applied")
+    first = (pd.Series(parsed.dates.to_numpy()[is_applied]).groupby(codes[is_applied]).min()
+             .reindex(range(len(uniq))).to_numpy(dtype="datetime64[s]"))
+    applied = pd.Series(np.where(codes >= 0, first[np.maximum(codes, 0)],
+                                 np.datetime64("NaT", "s")), index=f.index)
     note_col = cm.column("note")
     events = events_frame(
-        app_id, parsed.dates, event, ok, date_col,
+        per_row(app_id, applied, codes), parsed.dates, event, ok, date_col,
         channel=col.vocab(cm.column("channel"), "channel", n),
         letter_type=col.vocab(cm.column("letter_type"), "letter_type", n),
         recipient=col.vocab(cm.column("recipient"), "recipient", n),
@@ -90,12 +107,12 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context):
         "role": role[keep].to_numpy(dtype=object) if role is not None else None,
     })
     rows = pd.concat([base, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
-    apps = rows.groupby("application_id", sort=False, dropna=False).first().reset_index()
-    applied = (events[events["event"].eq("applied")].groupby("application_id")["date"].min())
-    apps.insert(4, "applied_on", apps["application_id"].map(applied).astype("datetime64[s]"))
+    apps = rows.groupby(codes[keep], sort=True).first()
+    apps.insert(4, "applied_on", first[apps.index.to_numpy()])
+    with_events = np.bincount(codes[ok], minlength=len(uniq)) > 0
+    apps = apps[with_events[apps.index.to_numpy()]]
     n_missing = int(apps["applied_on"].isna().sum())
     if n_missing:
         col.notes.append(f"{col.where()}: {n_missing} application(s) have no 'applied' event "
                          "(applied_on left empty)")
-    apps = apps[apps["application_id"].isin(events["application_id"])]
     return col.result(events, apps.reset_index(drop=True))

@@ -16,8 +16,17 @@ from .._text import key
 from ..columns import ColumnMap
 from ..raw import RawTable
 from ..values import flags
-from ._common import Collector, Context, carried, events_frame, row_ids, seekers, text
-from .wide import APPLICATION_BASE
+from ._common import (
+    Collector,
+    Context,
+    carried,
+    events_frame,
+    per_row,
+    row_ids,
+    seekers,
+    text,
+)
+from .wide import APPLICATION_BASE, _latest
 
 #: Non-stage fields of the stage-flag layout.
 STAGE_FIELDS = ("application_id", "seeker", "company", "role", "applied_on", "note")
@@ -77,17 +86,17 @@ def interpret_stages(table: RawTable, cm: ColumnMap, ctx: Context):
         "load(..., mapping={'<header>': 'applied_on'})"))
 
     note_col = cm.column("note")
-    parts = [events_frame(app_id, applied, "applied", keep, applied_col,
+    rows = per_row(app_id, applied)
+    parts = [events_frame(rows, applied, "applied", keep, applied_col,
                           note=text(f[note_col]) if note_col else None)]
-    latest = pd.concat([applied] + [d for d, _ in cells.values()], axis=1).max(axis=1)
-    latest = latest.astype("datetime64[s]")
+    latest = _latest([applied] + [d for d, _ in cells.values()], f.index)
     for header, event in stages.items():
         dates, flagged = cells[header]
         if event == "applied":
             continue
-        parts.append(events_frame(app_id, dates, event, keep & dates.notna().to_numpy(),
+        parts.append(events_frame(rows, dates, event, keep & dates.notna().to_numpy(),
                                   header))
-        parts.append(events_frame(app_id, latest, event, keep & flagged, header,
+        parts.append(events_frame(rows, latest, event, keep & flagged, header,
                                   date_known=False))
     events = pd.concat(parts, ignore_index=True)
     col.notes.append(f"{col.where()}: stage columns {list(stages)}")

@@ -15,7 +15,16 @@ import pandas as pd
 
 from ..columns import ColumnMap
 from ..raw import RawTable
-from ._common import Collector, Context, carried, events_frame, row_ids, seekers, text
+from ._common import (
+    Collector,
+    Context,
+    carried,
+    events_frame,
+    per_row,
+    row_ids,
+    seekers,
+    text,
+)
 
 #: Fields of the wide layout, in priority order for headers that fit several.
 WIDE_FIELDS = ("application_id", "seeker", "company", "role", "applied_on", "status",
@@ -62,7 +71,8 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context):
                             parsed.problem.fillna("no application date"))
     note_col = cm.column("note")
     note = text(f[note_col]) if note_col else None
-    parts = [events_frame(app_id, applied, "applied", keep, applied_col, note=note)]
+    rows = per_row(app_id, applied)
+    parts = [events_frame(rows, applied, "applied", keep, applied_col, note=note)]
     has: dict[str, np.ndarray] = {}
     known = [applied]
 
@@ -71,7 +81,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context):
         ok = keep & parsed.dates.notna().to_numpy()
         bad = keep & parsed.problem.notna().to_numpy()
         col.quarantine_rows(bad, column, parsed.problem + "; rest of the row loaded")
-        parts.append(events_frame(app_id, parsed.dates, event, ok, column, **extra))
+        parts.append(events_frame(rows, parsed.dates, event, ok, column, **extra))
         has[event] = has.get(event, np.zeros(n, dtype=bool)) | ok
         known.append(parsed.dates.where(pd.Series(ok, index=f.index)))
 
@@ -92,7 +102,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context):
     for name, event in _DATED:
         if cm.column(name):
             add_dated(cm.column(name), event)
-    _status_events(table, cm, col, app_id, keep, has, known, parts)
+    _status_events(table, cm, col, rows, keep, has, known, parts)
 
     events = pd.concat(parts, ignore_index=True)
     mapped = set(cm.matches["input_column"])
@@ -112,7 +122,13 @@ def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
     return text(f[column])[keep].to_numpy(dtype=object) if column else None
 
 
-def _status_events(table: RawTable, cm: ColumnMap, col: Collector, app_id: pd.Series,
+def _latest(dates: list[pd.Series], index: pd.Index) -> pd.Series:
+    """Row-wise latest date; NaT sorts below every date as int64, so it is ignored."""
+    stacked = np.stack([d.to_numpy(dtype="datetime64[s]").view(np.int64) for d in dates])
+    return pd.Series(stacked.max(axis=0).view("datetime64[s]"), index=index)
+
+
+def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.DataFrame,
                    keep: np.ndarray, has: dict[str, np.ndarray], known: list[pd.Series],
                    parts: list[pd.DataFrame]) -> None:
     status_col = cm.column("status")
@@ -120,7 +136,7 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, app_id: pd.Se
         return
     n = len(table.frame)
     status = col.vocab(status_col, "status", n)
-    latest = pd.concat(known, axis=1).max(axis=1).astype("datetime64[s]")
+    latest = _latest(known, table.frame.index)
     outcome_col = cm.column("outcome_date")
     if outcome_col:
         parsed = col.dates(outcome_col)
@@ -138,12 +154,12 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, app_id: pd.Se
             continue
         if event in ("accepted", "declined"):
             implied = want & ~has.get("offer", np.zeros(n, dtype=bool))
-            parts.append(events_frame(app_id, when, "offer", implied, status_col,
+            parts.append(events_frame(rows, when, "offer", implied, status_col,
                                       date_known=False,
                                       note=pd.Series("implied by the status",
-                                                     index=app_id.index)))
+                                                     index=rows.index)))
         for known_date in (True, False):
             m = want & (dated == known_date)
-            parts.append(events_frame(app_id, when, event, m,
+            parts.append(events_frame(rows, when, event, m,
                                       outcome_col if known_date else status_col,
                                       date_known=known_date))
