@@ -346,3 +346,21 @@ def test_load_quarantines_and_drops_the_messy_trackers_problems(written, default
     fu = events.loc[events["event"].eq("followup")]
     assert {"email", "letter"} <= set(fu["channel"].astype(str))
     assert "thank_you" in set(fu["letter_type"].astype(str))
+
+
+def test_load_reads_every_other_sample_back(written, default) -> None:
+    events, apps = default
+    ranked = _pick_seekers(events, apps)
+    mine = apps.loc[apps["seeker"].eq(ranked[0])]
+    tracker = load(written / "my_tracker.xlsx", as_of=AS_OF)
+    assert len(tracker) == len(mine)
+    sources = tracker.report.sources.set_index("sheet")
+    assert sources.loc["Summary", "status"] == "skipped"
+    assert set(sources.loc[["Spring 2026", "Summer 2026"], "header_row"]) == {4}
+    log = load(written / "events.csv", as_of=AS_OF)
+    assert len(log) == int(apps["seeker"].eq(ranked[1]).sum())
+    assert len(log.events) == int(events["application_id"].str.startswith(ranked[1]).sum())
+    linkedin = load(written / "Job Applications.csv", as_of=AS_OF)
+    assert len(linkedin) == int(mine["job_source"].eq("LinkedIn").sum())
+    huntr = load(written / "huntr_export.csv", as_of=AS_OF)
+    assert len(huntr) == int(apps["seeker"].eq(ranked[4]).sum())
