@@ -334,3 +334,70 @@ def test_returned_frames_can_be_modified_by_their_consumer(tmp_path):
         frame.iloc[0, 0] = "changed"
         frame.loc[frame.index[-1], "Status"] = "Offer"
         assert frame.iloc[0, 0] == "changed" and frame["Status"].iloc[-1] == "Offer"
+
+
+# --------------------------------------------------------------------------- xlsb
+def _record(kind: int, payload: bytes = b"") -> bytes:
+    """One MS-XLSB record: 7-bit varint type and size, then the payload (MS-XLSB 2.1.4)."""
+    head = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, out = len(payload), bytearray()
+    while True:
+        out.append((size & 0x7F) | (0x80 if size > 0x7F else 0))
+        size >>= 7
+        if not size:
+            break
+    return head + bytes(out) + payload
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def write_xlsb(path: Path, rows: list[list]) -> Path:
+    """A minimal one-sheet .xlsb (no Python library writes them; LibreOffice cannot either).
+
+    Records as laid out in [MS-XLSB]: BrtBundleSh in xl/workbook.bin; BrtWsDim, BrtRowHdr,
+    BrtCellSt (text), BrtCellRk (whole numbers) and BrtCellReal (other numbers) in the sheet.
+    """
+    sheet = bytearray(_record(0x81) + _record(0x94, struct.pack(
+        "<4I", 0, len(rows) - 1, 0, max(len(r) for r in rows) - 1)) + _record(0x91))
+    for r, row in enumerate(rows):
+        sheet += _record(0x00, struct.pack("<I", r) + bytes(13))
+        for c, v in enumerate(row):
+            cell = struct.pack("<II", c, 0)
+            if isinstance(v, str):
+                sheet += _record(0x06, cell + _wide(v))
+            elif isinstance(v, int):
+                sheet += _record(0x02, cell + struct.pack("<i", (v << 2) | 2))
+            elif isinstance(v, float):
+                sheet += _record(0x05, cell + struct.pack("<d", v))
+    sheet += _record(0x92) + _record(0x82)
+    book = (_record(0x83) + _record(0x8F)
+            + _record(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide("Log"))
+            + _record(0x90) + _record(0x9D, bytes(26)) + _record(0x84))
+    main = "application/vnd.ms-excel.sheet.binary.macroEnabled.main"
+    types = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+             'content-types"><Default Extension="bin" ContentType="application/'
+             'vnd.ms-excel.worksheet"/><Override PartName="/xl/workbook.bin" ContentType="'
+             f'{main}"/></Types>')
+    rel = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+           'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+           'openxmlformats.org/officeDocument/2006/relationships/{0}" Target="{1}"/>'
+           '</Relationships>')
+    return _zip(path, {"[Content_Types].xml": types.encode(),
+                       "_rels/.rels": rel.format("officeDocument", "xl/workbook.bin").encode(),
+                       "xl/_rels/workbook.bin.rels": rel.format(
+                           "worksheet", "worksheets/sheet1.bin").encode(),
+                       "xl/workbook.bin": book, "xl/worksheets/sheet1.bin": bytes(sheet)})
+
+
+def test_xlsb_is_read(tmp_path):
+    path = write_xlsb(tmp_path / "t.xlsb", [
+        ["Job search"], [], ["Company", "Date Applied", "Status", "Follow-ups"],
+        ["Acme", "2026-01-05", "Applied", 2], ["Beta", "2026-01-06", "Offer", 1.5],
+        ["Total", None, None, 3.5]])
+    [t], _ = read(path)
+    assert (t.sheet, t.header_row, t.frame.index.tolist()) == ("Log", 3, [4, 5])
+    assert t.frame["Follow-ups"].tolist() == [2, 1.5]
+    assert type(t.frame.loc[4, "Follow-ups"]) is int
+    assert t.dropped[["row", "reason"]].values.tolist() == [[6, "totals row"]]
