@@ -439,3 +439,22 @@ def test_real_funnel_and_time_to_response(sample_log):
     shown = first["day"] <= 90
     np.testing.assert_allclose(line.get_ydata()[: shown.sum()],
                                1 - first.loc[shown, "survival"].to_numpy())
+
+
+def test_default_definition_follows_the_unit_and_attrs(by_channel):
+    by_program = by_channel.rename(columns={"channel": "program"})
+    assert plot_rates(by_program).get_title("left").startswith(
+        "Share of applications with the outcome")
+    assert plot_rates(by_channel).get_title("left").startswith(
+        "Response within 30 days of the follow-up")
+    tagged = by_program.copy()
+    tagged.attrs["definition"] = "Offer within 90 days of applying"
+    assert plot_rates(tagged).get_title("left").startswith("Offer within 90 days")
+
+
+def test_heatmap_and_funnel_leave_their_input_unchanged(timing_channel, funnel_frame):
+    before_tc, before_f = timing_channel.copy(), funnel_frame.copy()
+    plot_heatmap(timing_channel)
+    plot_funnel(funnel_frame)
+    pd.testing.assert_frame_equal(timing_channel, before_tc)
+    pd.testing.assert_frame_equal(funnel_frame, before_f)

@@ -31,6 +31,10 @@ WIDTH = 7.5
 
 RATE_COLUMNS: tuple[str, ...] = ("n", "k", "rate", "ci_low", "ci_high", "small_n")
 DEFAULT_DEFINITION = "Response within 30 days of the follow-up"
+#: Group columns that describe a follow-up: response_rates then counts follow-ups.
+FOLLOWUP_GROUPS = frozenset({"timing", "channel", "letter_type", "recipient", "stage"})
+#: Title when the unit is the application and the outcome is not stated.
+APPLICATION_DEFINITION = "Share of applications with the outcome"
 
 
 def require(frame: object, columns: Iterable[str], func: str, expects: str) -> pd.DataFrame:
@@ -86,14 +90,23 @@ def small_mask(frame: pd.DataFrame, min_n: int | None) -> np.ndarray:
     return np.zeros(len(frame), dtype=bool)
 
 
-def definition_of(frame: pd.DataFrame, given: str | None) -> str:
-    """The outcome definition for titles: `given`, the frame's attrs, or the default."""
+def definition_of(frame: pd.DataFrame, given: str | None,
+                  groups: Iterable[str] = ()) -> str:
+    """The outcome definition for titles and labels.
+
+    `given` wins, then ``frame.attrs["definition"]``; otherwise the default of
+    ``response_rates``: a response within 30 days of the follow-up when a group column
+    describes a follow-up, else a neutral "share of applications with the outcome".
+    """
     if given:
         return given
     for key in ("definition", "outcome_definition"):
         text = frame.attrs.get(key)
         if isinstance(text, str) and text:
             return text
+    groups = list(groups)
+    if groups and not FOLLOWUP_GROUPS.intersection(groups):
+        return APPLICATION_DEFINITION
     return DEFAULT_DEFINITION
 
 

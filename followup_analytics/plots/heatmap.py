@@ -64,7 +64,7 @@ def plot_heatmap(result: pd.DataFrame, *, row: str = "timing", col: str = "chann
     rate = pd.to_numeric(cells["rate"], errors="coerce").to_numpy(dtype=float).reshape(shape)
     small = cells["_small"].fillna(False).to_numpy(dtype=bool).reshape(shape) & (n > 0)
     empty = (n == 0) | ~np.isfinite(rate)
-    text = definition_of(df, definition)
+    text = definition_of(df, definition, [row, col])
 
     ax = new_axes(ax, height=max(3.0, 0.55 * len(rows) + 1.8))
     cmap = mpl.colormaps["cividis"].with_extremes(bad="white")

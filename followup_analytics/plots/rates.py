@@ -59,7 +59,9 @@ def plot_rates(result: pd.DataFrame, *, group: str | Sequence[str] | None = None
         The group columns; by default every column that is not a rate column.
     definition : str, optional
         The outcome definition stated in the title and axis label; by default
-        ``result.attrs["definition"]`` or "Response within 30 days of the follow-up".
+        ``result.attrs["definition"]``, else "Response within 30 days of the follow-up" for
+        follow-up groups (timing, channel, letter_type, recipient, stage) and "Share of
+        applications with the outcome" for application groups (program, seeker ...).
     title : str, optional
         Overrides the default title.
     min_n : int, optional
@@ -94,7 +96,7 @@ def plot_rates(result: pd.DataFrame, *, group: str | Sequence[str] | None = None
     elif sort:
         df = df.sort_values("rate", ascending=False, na_position="last", kind="stable",
                             ignore_index=True)
-    text = definition_of(df, definition)
+    text = definition_of(df, definition, groups)
     n = pd.to_numeric(df["n"], errors="coerce").fillna(0).astype(int).to_numpy()
     rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
     lo = pd.to_numeric(df["ci_low"], errors="coerce").to_numpy(dtype=float)
@@ -193,7 +195,7 @@ def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = 
             raise ValueError(f"plot_timing: channels {unknown} are not in the result; "
                              f"available: {present}")
         channels = list(channels)
-    text = definition_of(df, definition)
+    text = definition_of(df, definition, [timing, channel])
     small = small_mask(df, min_n)
     df["_small"] = small
     df["_rate"] = pd.to_numeric(df["rate"], errors="coerce").where(df["n"] > 0)
