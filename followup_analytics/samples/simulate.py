@@ -58,7 +58,7 @@ PLANTED_EFFECTS: dict[str, float] = {
     "strength_on_offer": 0.9,
     "referral_share": 0.05,
     "referral_interview_odds_ratio": 5.0,
-    "referral_offer_odds_ratio": 1.6,
+    "referral_offer_odds_ratio": 2.0,
     "reapply_after_note": 0.10,
     "reapply_without_note": 0.03,
 }
