@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     warnings.simplefilter("ignore", fa.FollowupWarning)  # small groups are drawn muted
+    # strata without any offer make statsmodels divide by zero; those estimates are NaN
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module="statsmodels")
     log = simulate_log()
     for path in (timing_channel(log, args.out), offer_associations(log, args.out)):
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

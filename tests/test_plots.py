@@ -458,3 +458,19 @@ def test_heatmap_and_funnel_leave_their_input_unchanged(timing_channel, funnel_f
     plot_funnel(funnel_frame)
     pd.testing.assert_frame_equal(timing_channel, before_tc)
     pd.testing.assert_frame_equal(funnel_frame, before_f)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_make_figures_writes_the_readme_figures(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "make_figures.py"
+    spec = importlib.util.spec_from_file_location("make_figures", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--out", str(tmp_path)]) == 0
+    for name in ("timing_channel.png", "offer_associations.png"):
+        data = (tmp_path / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+        assert (script.parents[1] / "docs" / name).exists()  # the committed copy
