@@ -401,3 +401,47 @@ def test_xlsb_is_read(tmp_path):
     assert t.frame["Follow-ups"].tolist() == [2, 1.5]
     assert type(t.frame.loc[4, "Follow-ups"]) is int
     assert t.dropped[["row", "reason"]].values.tolist() == [[6, "totals row"]]
+
+
+def _ods_with_repeats(path: Path, rows: int, cols: int) -> Path:
+    cell = (f'<table:table-cell table:number-columns-repeated="{cols}" office:value-type='
+            '"string"><text:p>x</text:p></table:table-cell>')
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office='
+               '"urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:'
+               'names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:'
+               'opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table '
+               'table:name="S"><table:table-row><table:table-cell office:value-type="string">'
+               '<text:p>Company</text:p></table:table-cell><table:table-cell office:value-type='
+               '"string"><text:p>Status</text:p></table:table-cell></table:table-row>'
+               f'<table:table-row table:number-rows-repeated="{rows}">{cell}</table:table-row>'
+               '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+               'table:number-columns-repeated="1024"/></table:table-row>'
+               '</table:table></office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '</manifest:manifest>')
+    return _zip(path, {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                       "content.xml": content.encode(), "META-INF/manifest.xml": manifest.encode()})
+
+
+def test_ods_cell_bomb_is_refused_before_calamine_expands_it(tmp_path):
+    # 1,000,000 x 1,000 repeated filled cells fit in 1 KB; calamine would build them all
+    _bad(_ods_with_repeats(tmp_path / "bomb.ods", 1_000_000, 1_000),
+         r"repeats filled cells 999,999,999 times .*limit 5,000,000")
+    [t], _ = read(_ods_with_repeats(tmp_path / "ok.ods", 3, 2))  # padding rows are free
+    assert t.frame.index.tolist() == [2, 3, 4] and t.frame.loc[2].tolist() == ["x", "x"]
+
+
+def test_sheet_starting_away_from_a1_keeps_spreadsheet_positions(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.cell(3, 3, "Company")
+    ws.cell(3, 5, "Status")
+    ws.cell(4, 3, "Acme")
+    ws.cell(4, 4, "no header here")
+    ws.cell(4, 5, "Applied")
+    wb.save(tmp_path / "off.xlsx")
+    [t], _ = read(tmp_path / "off.xlsx")
+    assert t.header_row == 3 and t.frame.index.tolist() == [4]
+    assert list(t.frame.columns) == ["Company", "Unnamed: D", "Status"]

@@ -188,3 +188,13 @@ def test_every_non_blank_row_below_the_header_is_kept_or_dropped(body):
     assert kept | dropped == set(range(2, len(rows) + 1))
     blank = {i + 2 for i, r in enumerate(body) if all(c in (None, "") for c in r)}
     assert set(t.dropped.loc[t.dropped["reason"] == "blank row", "row"]) == blank
+
+
+def test_a_data_row_full_of_header_words_does_not_beat_the_header():
+    # "applied" and "email" are header synonyms, but the row also holds a date
+    t = read([["Company", "Event", "Channel"], ["Acme", "applied", "email", 45000.0],
+              ["Beta", "applied", "email", 45001.0]])
+    assert t.header_row == 1
+    later = read([["Tracker"], ["Applied", "Email", 45000.0], ["Company", "Status", "When"],
+                  ["Acme", "Applied", 45001.0]])
+    assert later.header_row == 3

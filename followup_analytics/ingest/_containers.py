@@ -11,6 +11,7 @@ password-protected workbook.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -25,6 +26,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_FORMATS = (".xlsx", ".xlsm", ".xlsb", ".ods")
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _MIB = 2**20
+_REPEATED = re.compile(
+    rb'<table:table-(row|cell)\b([^>]*?)table:number-(?:rows|columns)-repeated="(\d+)"([^>]*)>')
 _WORKBOOK_TYPES = {
     ".xlsx": ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
               "sheet.macroEnabled.main", "template.macroEnabled.main"),
@@ -50,6 +53,9 @@ class ReadLimits:
         Refuse a sheet or text file with more rows than this.
     max_text_bytes : int, default 2 GiB
         Refuse a csv/tsv/txt file larger than this.
+    max_repeated_cells : int, default 5,000,000
+        Refuse an ODS whose repeated-cell attributes would create more filled cells than
+        this (a few kilobytes can otherwise expand to billions of cells in memory).
     """
 
     max_uncompressed_bytes: int = 512 * _MIB
@@ -57,6 +63,7 @@ class ReadLimits:
     ratio_min_bytes: int = _MIB
     max_rows: int = 5_000_000
     max_text_bytes: int = 2048 * _MIB
+    max_repeated_cells: int = 5_000_000
 
 
 def fail(name: str, reason: str, sheet: str | None = None) -> SpreadsheetError:
@@ -173,6 +180,8 @@ def _stream_members(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
     for info in infos:
         if info.is_dir():
             continue
+        keep = info.filename == "content.xml"  # ODS: its repeated cells are checked below
+        parts: list[bytes] = []
         with zf.open(info) as member:
             chunk = member.read(4096)
             if info.filename.endswith((".xml", ".rels", ".vml")) and (
@@ -184,7 +193,40 @@ def _stream_members(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
                 if total > limits.max_uncompressed_bytes:
                     raise fail(name, "inflates past the size limit: refused as a possible "
                                      "decompression bomb")
+                if keep:
+                    parts.append(chunk)
                 chunk = member.read(_MIB)
+        if keep:
+            extra = repeated_cells(b"".join(parts))
+            if extra > limits.max_repeated_cells:
+                raise fail(name, f"repeats filled cells {extra:,} times (limit "
+                                 f"{limits.max_repeated_cells:,}): refused as a possible "
+                                 "cell bomb")
+
+
+def repeated_cells(content: bytes) -> int:
+    """How many extra filled cells the ``number-*-repeated`` attributes of an ODS create.
+
+    Repeated *empty* rows and cells (how LibreOffice pads a sheet) cost nothing and are not
+    counted; a repeated row holding values counts its filled cells once per repeat.
+    """
+    extra = 0
+    for m in _REPEATED.finditer(content):
+        n = int(m.group(3))
+        if n <= 1:
+            continue
+        attrs = m.group(2) + m.group(4)
+        if m.group(1) == b"cell":
+            extra += (n - 1) * (b"value-type" in attrs)
+        elif not attrs.endswith(b"/"):
+            end = content.find(b"</table:table-row>", m.end())
+            row = content[m.end(): end if end >= 0 else len(content)]
+            if b"value-type" in row:
+                cells = row.count(b"value-type") + sum(
+                    int(c.group(3)) - 1 for c in _REPEATED.finditer(row)
+                    if b"value-type" in c.group(2) + c.group(4))
+                extra += (n - 1) * cells
+    return extra
 
 
 def _check_parts(name: str, ext: str, zf: zipfile.ZipFile) -> None:

@@ -101,7 +101,8 @@ def read_source(source: Source, *, sheets: Sequence[str | int] | str | int | Non
 def _open(source: Source, limits: ReadLimits) -> tuple[str | io.IOBase, bytes, str]:
     """The path or an in-memory copy of the stream, its first bytes, and its format."""
     name, obj = source.name, source.obj
-    ext = Path(name).suffix.lower() if file_kind(name) else ""
+    named = str(obj) if isinstance(obj, Path | str) else name
+    ext = Path(named).suffix.lower() if file_kind(named) else ""
     if isinstance(obj, Path | str):
         path = str(obj)
         try:
@@ -112,9 +113,12 @@ def _open(source: Source, limits: ReadLimits) -> tuple[str | io.IOBase, bytes, s
             raise fail(name, f"cannot be opened ({err.strerror or err})") from None
         if size == 0:
             raise fail(name, "empty file (0 bytes)")
+        if not ext:
+            ext = (".xlsx" if head.startswith(ZIP_MAGIC)
+                   else ".xls" if head.startswith(OLE_MAGIC) else ".csv")
         if ext not in EXCEL_EXTENSIONS and size > limits.max_text_bytes:
             raise fail(name, f"is larger than {limits.max_text_bytes:,} bytes (limit)")
-        return path, head, ext or ".csv"
+        return path, head, ext
     src = _slurp(name, obj, limits)
     head = src.getvalue()[:_SAMPLE] if isinstance(src, io.BytesIO) else b""
     if isinstance(src, io.BytesIO) and not head:

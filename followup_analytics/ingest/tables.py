@@ -44,7 +44,7 @@ _NOT_DATA_NAMES = ("summary", "pivot", "note", "readme", "read me", "instruction
                    "dashboard", "chart", "overview", "lookup", "setting", "stat", "legend",
                    "help", "guide", "total", "report")
 _FOOTNOTE_STARTS = ("*", "†", "‡", "note:", "notes:", "source:", "sources:", "nb:", "n.b.",
-                    "last updated", "updated:", "(")
+                    "last updated", "updated:")
 _ORDINAL = re.compile(r"\d+(st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh")
 _NUMERIC_TEXT = re.compile(r"^[\s\d.,:/%$€£+\-()]+$")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -189,7 +189,7 @@ def _find_header(head: pd.DataFrame, rows: np.ndarray, known: frozenset[str],
                  sheet: str | None) -> tuple[int, str] | str:
     """Position of the header row and how it was chosen, or why there is none."""
     values = head.to_numpy(dtype=object)
-    best, best_score = -1, 0
+    best, best_score, best_known = -1, 0, 0
     for p in rows:
         cells = values[p]
         texts = [v for v in cells if isinstance(v, str) and v.strip()]
@@ -197,11 +197,12 @@ def _find_header(head: pd.DataFrame, rows: np.ndarray, known: frozenset[str],
             if key(t) in _PIVOT_LABELS or key(t).startswith(_PIVOT_PREFIXES):
                 return (f"pivot table (row {int(head.index[p])} holds {t.strip()!r}), "
                         "not a data table")
-        score = sum(is_known_header(t, known) for t in texts)
-        if score > best_score:
-            best, best_score = int(p), score
-    if best_score >= 2:
-        return best, f"{best_score} recognised column headers"
+        n_known = sum(is_known_header(t, known) for t in texts)
+        typed = _count(cells) - sum(_is_text(v) for v in cells)  # numbers, dates: data-like
+        if n_known - typed > best_score:
+            best, best_score, best_known = int(p), n_known - typed, n_known
+    if best_known >= 2:
+        return best, f"{best_known} recognised column headers"
     name_key = key(sheet or "")
     if not any(word in name_key for word in _NOT_DATA_NAMES):
         for i, p in enumerate(rows):
