@@ -3,8 +3,8 @@
 :meth:`JobSearchLog.from_frames` validates arbitrary user frames, which costs several passes
 of hashing application-id strings (sorting, duplicate and orphan checks). The frames built by
 the layouts are canonical by construction (categorical vocabularies, unique ids per table,
-no orphan events), so :func:`assemble` only converts dtypes and sorts on integer keys:
-table, application key (a row number or a group code), date, event. The result has the same
+events pointing at their application by position), so :func:`assemble` only converts dtypes
+and sorts on integer keys: table, application position, date, event. The result has the same
 columns, dtypes and content as ``from_frames`` would give (a test checks it); events are
 grouped by application in input order rather than in lexicographic id order.
 """
@@ -34,6 +34,26 @@ def _constant(values: np.ndarray, sizes: np.ndarray) -> pd.arrays.StringArray:
     return pd.concat(parts, ignore_index=True).array
 
 
+def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarray
+           ) -> np.ndarray:
+    """Sort order by table, application position, date and event.
+
+    The four integer keys are packed into one int64 when their ranges fit (they do for any
+    realistic input: dates are within 1990..as_of + 1 year by then), which sorts an order of
+    magnitude faster than :func:`numpy.lexsort`; otherwise lexsort.
+    """
+    days = date.astype("datetime64[D]").view(np.int64)
+    keys = [table.astype(np.int64), app - (app.min() if len(app) else 0),
+            days - (days.min() if len(days) else 0), event.astype(np.int64)]
+    bits = [int(k.max()).bit_length() if len(k) else 0 for k in keys]
+    if np.isnat(date).any() or any(k.min() < 0 for k in keys if len(k)) or sum(bits) > 62:
+        return np.lexsort(keys[::-1])
+    packed = np.zeros(len(date), dtype=np.int64)
+    for k, b in zip(keys, bits, strict=True):
+        packed = (packed << b) | k
+    return np.argsort(packed, kind="stable")
+
+
 def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame],
              sources: Sequence[tuple[str, str | None]], *, report: LoadReport,
              as_of: pd.Timestamp | None, seeker: str) -> JobSearchLog:
@@ -42,8 +62,9 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     Parameters
     ----------
     events : sequence of DataFrame
-        Per table: ``application_id, date, event, channel, letter_type, recipient, note,
-        date_known, source_row, app_key`` with categorical vocabulary columns.
+        Per table: ``app_pos`` (position of the application in that table's applications),
+        ``date, event, channel, letter_type, recipient, note, date_known, source_row``, with
+        categorical vocabulary columns.
     applications : sequence of DataFrame
         Per table: ``application_id, seeker, company, role, applied_on`` + carried columns.
     sources : sequence of (file, sheet)
@@ -66,14 +87,17 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     ev = pd.concat(events, ignore_index=True)
     table = np.repeat(np.arange(len(events)), sizes)
     date = ev["date"].to_numpy(dtype="datetime64[s]")
-    order = np.lexsort((ev["event"].cat.codes.to_numpy(), date.view(np.int64),
-                        ev["app_key"].to_numpy(dtype=np.int64), table))
+    app_pos = ev["app_pos"].to_numpy(dtype=np.int64)
+    order = _order(table, app_pos, date, ev["event"].cat.codes.to_numpy())
     ev = ev.take(order)
     files = np.array([f for f, _ in sources], dtype=object)
     sheets = np.array([s for _, s in sources], dtype=object)
     is_fu = (ev["event"] == "followup").to_numpy()
+    apps = pd.concat(applications, ignore_index=True)
+    app_ids = _strings(apps["application_id"])
+    offsets = np.concatenate([[0], np.cumsum([len(a) for a in applications])[:-1]])
     out = pd.DataFrame({
-        "application_id": _strings(ev["application_id"]),
+        "application_id": app_ids.take((offsets[table] + app_pos)[order]),
         "date": date[order],
         "event": ev["event"].array,
     })
@@ -89,9 +113,8 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     out["source_row"] = pd.array(ev["source_row"].to_numpy(dtype=np.int64), dtype="Int64")
     out = out[EVENT_COLUMNS]
 
-    apps = pd.concat(applications, ignore_index=True)
     base = pd.DataFrame({
-        "application_id": _strings(apps["application_id"]),
+        "application_id": app_ids,
         "seeker": _strings(apps["seeker"].where(apps["seeker"].notna(), seeker)),
         "company": _strings(apps["company"]),
         "role": _strings(apps["role"]),

@@ -122,9 +122,7 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
         found_headers |= set(table.frame.columns)
         ev, ap, q = _check_dates(part.events, part.applications, table, ref, limit)
         if seen_ids and ap["application_id"].isin(seen_ids).any():
-            prefix = f"{i + 1}:"
-            ev["application_id"] = prefix + ev["application_id"].astype(object)
-            ap["application_id"] = prefix + ap["application_id"].astype(object)
+            ap["application_id"] = f"{i + 1}:" + ap["application_id"].astype(object)
         if len(tables) > 1:
             seen_ids |= set(ap["application_id"].dropna())
         events.append(ev.drop(columns=["column", "applied_on"]))
@@ -233,27 +231,25 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
     bad = reason.notna().to_numpy()
     if not bad.any():
         return events, apps, pd.DataFrame(columns=ROW_COLUMNS)
-    bad_keys = ev.loc[bad & ev["event"].eq("applied").to_numpy(), "app_key"].to_numpy()
-    whole = np.isin(ev["app_key"].to_numpy(), bad_keys)
-    bad_apps = set(ev.loc[whole, "application_id"])
-    reason[bad & ~ev["event"].eq("applied").to_numpy()] += "; rest of the row loaded"
-    q = pd.DataFrame({"file": table.file, "sheet": table.sheet,
-                      "row": ev.loc[bad, "source_row"].to_numpy(),
-                      "column": ev.loc[bad, "column"].to_numpy(),
-                      "reason": reason[bad].to_numpy()}, columns=ROW_COLUMNS)
-    keep = ~(bad | whole)
+    is_applied = ev["event"].eq("applied").to_numpy()
+    pos = ev["app_pos"].to_numpy()
+    bad_apps = np.zeros(len(apps), dtype=bool)
+    bad_apps[pos[bad & is_applied]] = True
+    whole = bad_apps[pos]
+    reason[bad & ~is_applied] += "; rest of the row loaded"
+    headers = np.array(list(table.frame.columns) + [None], dtype=object)
     undated = whole & ~bad  # events of an application whose date was unusable
-    if undated.any():
-        extra = pd.DataFrame({"file": table.file, "sheet": table.sheet,
-                              "row": ev.loc[undated, "source_row"].to_numpy(),
-                              "column": ev.loc[undated, "column"].to_numpy(),
-                              "reason": "its application's date is unusable"},
-                             columns=ROW_COLUMNS)
-        q = pd.concat([q, extra], ignore_index=True)
-    ev = ev[keep].reset_index(drop=True)
-    ap = (apps[~apps["application_id"].isin(bad_apps)].reset_index(drop=True) if bad_apps
-          else apps)
-    return ev, ap, q
+    reason[undated] = "its application's date is unusable"
+    out = bad | undated
+    q = pd.DataFrame({"file": table.file, "sheet": table.sheet,
+                      "row": ev.loc[out, "source_row"].to_numpy(),
+                      "column": headers[ev.loc[out, "column"].to_numpy()],
+                      "reason": reason[out].to_numpy()}, columns=ROW_COLUMNS)
+    ev = ev[~out].reset_index(drop=True)
+    if bad_apps.any():
+        ev["app_pos"] = (np.cumsum(~bad_apps) - 1)[ev["app_pos"].to_numpy()]
+        apps = apps[~bad_apps].reset_index(drop=True)
+    return ev, apps, q
 
 
 def _stack_notes(tables: Sequence[RawTable]) -> list[str]:

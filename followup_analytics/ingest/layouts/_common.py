@@ -14,12 +14,13 @@ from ..raw import RawTable
 from ..report import ROW_COLUMNS, UNKNOWN_COLUMNS
 from ..values import ParsedDates, is_missing, normalise, parse_dates
 
-#: Internal event columns produced by every layout. ``column`` names the input header the
-#: event's date came from (for quarantine messages), ``applied_on`` is the application's
-#: date and ``app_key`` an integer that groups the events of one application within a table
-#: (fast sorting without hashing id strings); ``load`` drops the three.
-EVENT_FIELDS = ["application_id", "date", "event", "channel", "letter_type", "recipient",
-                "note", "date_known", "source_row", "column", "applied_on", "app_key"]
+#: Internal event columns produced by every layout. ``app_pos`` is the position of the
+#: event's application in the table's ``applications`` frame (ids are taken from there, and
+#: sorting needs no string hashing); ``column`` is the position of the input column the date
+#: came from (-1 for none), ``applied_on`` the application's date; ``load`` uses and drops
+#: these three.
+EVENT_FIELDS = ["app_pos", "date", "event", "channel", "letter_type", "recipient",
+                "note", "date_known", "source_row", "column", "applied_on"]
 
 
 @dataclass(frozen=True)
@@ -182,25 +183,35 @@ def _category(values: pd.Series | None, name: str, mask: np.ndarray) -> pd.Categ
     return pd.Categorical(picked.to_numpy(dtype=object), dtype=dtype)
 
 
-def per_row(app_id: pd.Series, applied: pd.Series, app_key: np.ndarray | None = None
-            ) -> pd.DataFrame:
-    """Per input row: its application id, application date and integer application key
-    (default: the spreadsheet row number, one application per row)."""
-    key = app_id.index.to_numpy() if app_key is None else app_key
-    return pd.DataFrame({"application_id": app_id.to_numpy(dtype=object),
-                         "applied_on": applied.to_numpy(dtype="datetime64[s]"),
-                         "app_key": np.asarray(key, dtype=np.int64)}, index=app_id.index)
+@dataclass(frozen=True)
+class Rows:
+    """Per input row: its application's position in ``applications`` and its date."""
+
+    index: pd.Index
+    app_pos: np.ndarray
+    applied_on: np.ndarray
+    headers: tuple[str, ...]
 
 
-def events_frame(rows: pd.DataFrame, dates: pd.Series, event: str | pd.Series,
+def per_row(table: RawTable, applied: pd.Series, app_pos: np.ndarray | None = None) -> Rows:
+    """Row facts for :func:`events_frame`. Default `app_pos`: one application per kept row,
+    numbered in row order (rows without an application date are not kept)."""
+    dates = applied.to_numpy(dtype="datetime64[s]")
+    if app_pos is None:
+        app_pos = np.cumsum(~np.isnat(dates)) - 1
+    return Rows(table.frame.index, np.asarray(app_pos, dtype=np.int64), dates,
+                tuple(table.frame.columns))
+
+
+def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
                  mask: np.ndarray, column: str | None, *, date_known: bool = True,
                  channel: pd.Series | None = None, letter_type: pd.Series | None = None,
                  recipient: pd.Series | None = None, note: pd.Series | None = None
                  ) -> pd.DataFrame:
     """Select the rows in `mask` as events of one kind (or per-row kinds).
 
-    `rows` is :func:`per_row`'s frame. Vocabulary columns come out as the log's ordered
-    categoricals, so building the log needs no further per-row conversion.
+    Vocabulary columns come out as the log's ordered categoricals, so building the log
+    needs no further per-row conversion.
     """
     mask = np.asarray(mask, dtype=bool)
     n = int(mask.sum())
@@ -211,7 +222,7 @@ def events_frame(rows: pd.DataFrame, dates: pd.Series, event: str | pd.Series,
     else:
         kinds = _category(event, "event", mask)
     return pd.DataFrame({
-        "application_id": rows["application_id"].to_numpy()[mask],
+        "app_pos": rows.app_pos[mask],
         "date": dates.to_numpy(dtype="datetime64[s]")[mask],
         "event": kinds,
         "channel": _category(channel, "channel", mask),
@@ -219,9 +230,9 @@ def events_frame(rows: pd.DataFrame, dates: pd.Series, event: str | pd.Series,
         "recipient": _category(recipient, "recipient", mask),
         "note": note.to_numpy(dtype=object)[mask] if note is not None else None,
         "date_known": date_known,
-        "source_row": rows.index.to_numpy()[mask], "column": column,
-        "applied_on": rows["applied_on"].to_numpy()[mask],
-        "app_key": rows["app_key"].to_numpy()[mask],
+        "source_row": rows.index.to_numpy()[mask],
+        "column": np.full(n, rows.headers.index(column) if column else -1, dtype=np.int32),
+        "applied_on": rows.applied_on[mask],
     }, columns=EVENT_FIELDS)
 
 

@@ -89,9 +89,12 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context):
              .reindex(range(len(uniq))).to_numpy(dtype="datetime64[s]"))
     applied = pd.Series(np.where(codes >= 0, first[np.maximum(codes, 0)],
                                  np.datetime64("NaT", "s")), index=f.index)
+    with_events = np.bincount(codes[ok], minlength=len(uniq)) > 0
+    pos_of_code = np.cumsum(with_events) - 1
     note_col = cm.column("note")
     events = events_frame(
-        per_row(app_id, applied, codes), parsed.dates, event, ok, date_col,
+        per_row(table, applied, np.where(codes >= 0, pos_of_code[np.maximum(codes, 0)], -1)),
+        parsed.dates, event, ok, date_col,
         channel=col.vocab(cm.column("channel"), "channel", n),
         letter_type=col.vocab(cm.column("letter_type"), "letter_type", n),
         recipient=col.vocab(cm.column("recipient"), "recipient", n),
@@ -109,7 +112,6 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context):
     rows = pd.concat([base, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
     apps = rows.groupby(codes[keep], sort=True).first()
     apps.insert(4, "applied_on", first[apps.index.to_numpy()])
-    with_events = np.bincount(codes[ok], minlength=len(uniq)) > 0
     apps = apps[with_events[apps.index.to_numpy()]]
     n_missing = int(apps["applied_on"].isna().sum())
     if n_missing:

@@ -86,7 +86,7 @@ def interpret_stages(table: RawTable, cm: ColumnMap, ctx: Context):
         "load(..., mapping={'<header>': 'applied_on'})"))
 
     note_col = cm.column("note")
-    rows = per_row(app_id, applied)
+    rows = per_row(table, applied.where(pd.Series(keep, index=f.index)))
     parts = [events_frame(rows, applied, "applied", keep, applied_col,
                           note=text(f[note_col]) if note_col else None)]
     latest = _latest([applied] + [d for d, _ in cells.values()], f.index)

@@ -71,7 +71,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context):
                             parsed.problem.fillna("no application date"))
     note_col = cm.column("note")
     note = text(f[note_col]) if note_col else None
-    rows = per_row(app_id, applied)
+    rows = per_row(table, applied.where(pd.Series(keep, index=f.index)))
     parts = [events_frame(rows, applied, "applied", keep, applied_col, note=note)]
     has: dict[str, np.ndarray] = {}
     known = [applied]

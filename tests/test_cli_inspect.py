@@ -1,0 +1,63 @@
+"""`followup-analytics inspect`: what load() found, or exit 2 with one line."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from followup_analytics.cli import main
+
+
+def _tracker(path: Path) -> Path:
+    path.write_text("My tracker\n\nCompany,Date Applied,Follow-up Date,Follow-up Method,"
+                    "Status,Cohort\n"
+                    "Acme,2026-03-01,2026-03-05,e-mail,Rejected,Spring\n"
+                    "Beta,2026-03-02,,,Ghosted,Spring\n"
+                    "Cyan,someday,,,Offer!,Spring\n"
+                    "Delta,2026-03-04,2026-03-06,carrier pigeon,,Spring\n", encoding="utf-8")
+    return path
+
+
+def test_inspect_prints_layout_mapping_counts_quarantine_and_unknown_values(tmp_path, capsys):
+    code = main(["inspect", str(_tracker(tmp_path / "t.csv")), "--as-of", "2026-06-01"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "wide layout, header row 3" in out
+    assert "wide (one row per application" in out
+    assert "'Date Applied' -> applied_on" in out
+    assert "'Follow-up Method' -> followup_channel" in out
+    assert "Carried along (not mapped): 'Cohort'" in out
+    assert "row 6, column 'Date Applied': cannot read 'someday' as a date" in out
+    assert "followup_channel" in out and "'carrier pigeon'" in out
+    assert "Events: applied 3, followup 2, rejection 1" in out
+    assert "3 applications" in out
+
+
+def test_inspect_unusable_files_exit_2_with_one_line(tmp_path, capsys):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 this is not a workbook")
+    for bad in (empty, corrupt, tmp_path / "missing.csv"):
+        code = main(["inspect", str(bad)])
+        err = capsys.readouterr().err
+        assert code == 2, bad
+        assert len(err.strip().splitlines()) == 1, err
+        assert err.startswith("followup-analytics: error:") and bad.name in err
+        assert "Traceback" not in err
+    assert main(["inspect", str(_tracker(tmp_path / "t.csv")), "--as-of", "someday"]) == 2
+    assert "as_of='someday' is not a date" in capsys.readouterr().err
+
+
+def test_inspect_as_a_command(tmp_path):
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    run = subprocess.run([sys.executable, "-m", "followup_analytics.cli", "inspect",
+                          str(empty)], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "empty.xlsx" in run.stderr
+    good = subprocess.run([sys.executable, "-m", "followup_analytics.cli", "inspect",
+                           str(_tracker(tmp_path / "t.csv"))], capture_output=True,
+                          text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+    assert good.returncode == 0 and "wide layout" in good.stdout
