@@ -164,6 +164,8 @@ def test_plot_rates_names_missing_columns(by_channel):
         plot_rates(by_channel.drop(columns="ci_low"))
     with pytest.raises(ValueError, match="plot_rates: expected a DataFrame"):
         plot_rates([1, 2, 3])
+    with pytest.raises(ValueError, match="plot_rates: the result has no rows"):
+        plot_rates(by_channel.iloc[:0])
 
 
 # ------------------------------------------------------------------ plot_timing

@@ -43,7 +43,8 @@ def require(frame: object, columns: Iterable[str], func: str, expects: str) -> p
     Raises
     ------
     ValueError
-        Naming the plot function, the missing columns, what it expects and what it got.
+        Naming the plot function, the missing columns, what it expects and what it got;
+        or saying that the result has no rows.
     """
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"{func}: expected a DataFrame from {expects}; "
@@ -52,6 +53,9 @@ def require(frame: object, columns: Iterable[str], func: str, expects: str) -> p
     if missing:
         raise ValueError(f"{func}: the result is missing column(s) {missing}; it expects "
                          f"the frame returned by {expects}; got columns {list(frame.columns)}")
+    if frame.empty:
+        raise ValueError(f"{func}: the result has no rows, so there is nothing to plot "
+                         f"(was the log empty, or filtered to nothing?)")
     return frame.copy(deep=False)
 
 
