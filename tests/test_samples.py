@@ -15,6 +15,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.stats.contingency_tables import StratifiedTable, Table2x2
 
 from followup_analytics import FollowupWarning, JobSearchLog, load, vocab
@@ -124,6 +126,25 @@ def test_every_field_of_the_data_model_is_exercised(default) -> None:
     assert (ty.groupby("application_id").size() < rounds.reindex(ty["application_id"]
                                                                   .unique())).any()
     assert set(ty["channel"].astype(str)) == {"email", "letter"} and len(per_app) > 0
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(1, 6), low=st.integers(1, 30), extra=st.integers(0, 30),
+       seed=st.integers(0, 2**31), horizon=st.integers(30, 400),
+       thank_you=st.floats(0.2, 5.0), rr=st.floats(1.0, 1.5))
+def test_any_simulation_is_a_valid_censored_log(n, low, extra, seed, horizon, thank_you,
+                                                rr) -> None:
+    as_of = pd.Timestamp("2026-01-05") + pd.Timedelta(days=horizon)
+    events, apps = simulate(n, (low, low + extra), seed=seed, as_of=str(as_of.date()),
+                            effects={"thank_you_offer_odds_ratio": thank_you,
+                                     "followup_response_risk_ratio": rr})
+    JobSearchLog.from_frames(events, apps, as_of=as_of)   # validates vocabularies and ids
+    assert apps["seeker"].nunique() == n
+    assert (apps["applied_on"] <= as_of).all() and (events["date"] <= as_of).all()
+    applied = apps.set_index("application_id")["applied_on"]
+    assert (events["date"].to_numpy()
+            >= applied.reindex(events["application_id"]).to_numpy()).all()
+    assert events.groupby("application_id").size().reindex(applied.index).notna().all()
 
 
 def test_unknown_effect_and_bad_arguments_are_refused() -> None:
