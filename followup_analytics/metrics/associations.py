@@ -26,11 +26,11 @@ from .inference import (
     bh_q,
     fisher_p,
     mantel_haenszel,
-    odds_ratio,
     rate_table,
     risk_difference,
     risk_ratio,
 )
+from .rates import naive_odds_ratio
 from .strategies import STRATEGIES, Strategy
 
 ASSOCIATION_COLUMNS = [
@@ -53,20 +53,26 @@ def _select(strategies: Sequence[str] | None) -> list[Strategy]:
     return [STRATEGIES[s] for s in names]
 
 
-def _counts(f: pd.DataFrame, level: pd.Series, y: np.ndarray) -> pd.DataFrame:
-    """``[level, seeker, n, k]`` over eligible applications (observed combinations)."""
-    ok = level.notna().to_numpy()
-    frame = pd.DataFrame({"level": level[ok].to_numpy(), "seeker": f["seeker"].to_numpy()[ok],
-                          "y": y[ok]})
-    g = frame.groupby(["level", "seeker"], observed=True, sort=False)["y"]
-    return pd.DataFrame({"n": g.size(), "k": g.sum()}).reset_index()
+def _counts(seeker: np.ndarray, n_seekers: int, level: pd.Series,
+            y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Applications ``n`` and outcomes ``k`` per (seeker, level): two seekers x levels arrays."""
+    codes = level.cat.codes.to_numpy()
+    ok = codes >= 0
+    width = len(level.cat.categories)
+    cell = seeker[ok] * width + codes[ok]
+    n = np.bincount(cell, minlength=n_seekers * width).reshape(n_seekers, width)
+    k = np.bincount(cell, weights=y[ok], minlength=n_seekers * width).reshape(n_seekers, width)
+    return n, k.astype(np.int64)
 
 
-def _within_seeker(counts: pd.DataFrame, level: str, reference: str) -> dict:
-    one = counts[counts["level"] == level].set_index("seeker")[["k", "n"]]
-    ref = counts[counts["level"] == reference].set_index("seeker")[["k", "n"]]
-    both = one.add_suffix("1").join(ref.add_suffix("0"), how="outer").fillna(0).astype("int64")
-    return mantel_haenszel(both.rename_axis("stratum").reset_index())
+def _within_seeker(n: np.ndarray, k: np.ndarray, j: int, r: int) -> dict:
+    """Mantel-Haenszel odds ratio of level column `j` vs reference column `r`, by seeker."""
+    keep = (n[:, j] + n[:, r]) > 0
+    strata = pd.DataFrame({"stratum": np.flatnonzero(keep), "k1": k[keep, j],
+                           "n1": n[keep, j], "k0": k[keep, r], "n0": n[keep, r]})
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", SparseStrataWarning)
+        return mantel_haenszel(strata)
 
 
 def _adjusted(f: pd.DataFrame, level: pd.Series, y: np.ndarray, st: Strategy,
@@ -149,9 +155,10 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
         - ``n_reference``, ``k_reference``, ``rate_reference``, ``reference_ci_low``,
           ``reference_ci_high``: the same for the reference level;
         - ``estimator``: ``risk_difference`` (Newcombe interval), ``risk_ratio`` (Katz
-          interval), ``odds_ratio`` (conditional MLE, exact interval),
-          ``within_seeker_odds_ratio`` (Mantel-Haenszel stratified by seeker, with two or
-          more seekers) and ``adjusted_odds_ratio`` (when `adjust` is given);
+          interval), ``odds_ratio`` (conditional MLE with exact interval up to
+          ``EXACT_OR_MAX_N`` = 1,000 applications, sample odds ratio with Woolf interval
+          above), ``within_seeker_odds_ratio`` (Mantel-Haenszel stratified by seeker, with
+          two or more seekers) and ``adjusted_odds_ratio`` (when `adjust` is given);
         - ``n``: applications in the comparison (level + reference);
         - ``estimate``, ``ci_low``, ``ci_high``: the estimate and its 95% interval;
         - ``p_value``: Fisher's exact test (naive rows), the Cochran-Mantel-Haenszel test
@@ -180,17 +187,18 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
     if bad:
         raise ValueError(f"adjust: {bad[0]!r} is not a column of features(log); allowed: "
                          f"{[c for c in f.columns if c != 'application_id']}")
-    several = f["seeker"].nunique() >= 2
+    seeker, names = pd.factorize(f["seeker"], use_na_sentinel=False)
+    several = len(names) >= 2
     blocks, sparse = [], []
     for st in chosen:
         level = st.assign(f, log)
         y = f[st.outcome].fillna(False).to_numpy(dtype=bool)
-        counts = _counts(f, level, y)
-        tot = counts.groupby("level", observed=False)[["n", "k"]].sum()
-        tot = tot.reindex(list(st.levels), fill_value=0)
-        others = [lv for lv in st.levels if lv != st.reference]
-        kl, nl = tot.loc[others, "k"].to_numpy(), tot.loc[others, "n"].to_numpy()
-        kr, nr = (np.full(len(others), tot.loc[st.reference, c]) for c in ("k", "n"))
+        n, k = _counts(seeker, len(names), level, y)
+        r = st.levels.index(st.reference)
+        cols = [i for i in range(len(st.levels)) if i != r]
+        others = [st.levels[i] for i in cols]
+        nl, kl = n.sum(0)[cols], k.sum(0)[cols]
+        nr, kr = np.full(len(cols), n[:, r].sum()), np.full(len(cols), k[:, r].sum())
         lev, ref = rate_table(kl, nl, min_n=min_n), rate_table(kr, nr, min_n=min_n)
         base = pd.DataFrame({
             "strategy": st.name, "level": others, "reference": st.reference,
@@ -205,20 +213,18 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
         p = fisher_p(kl, nl, kr, nr)
         est = {"risk_difference": risk_difference(kl, nl, kr, nr),
                "risk_ratio": risk_ratio(kl, nl, kr, nr),
-               "odds_ratio": odds_ratio(kl, nl, kr, nr)}
+               "odds_ratio": naive_odds_ratio(kl, nl, kr, nr)}
         for name, e in est.items():
             blocks.append(base.assign(estimator=name, estimate=e["estimate"].to_numpy(),
                                       ci_low=e["ci_low"].to_numpy(),
                                       ci_high=e["ci_high"].to_numpy(), p_value=p))
         if several:
             mh = []
-            for lv, n1 in zip(others, nl, strict=True):
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", SparseStrataWarning)
-                    r = _within_seeker(counts, lv, st.reference)
-                if n1 > 0 and r["n_informative"] < 2:
+            for j, lv, n1 in zip(cols, others, nl, strict=True):
+                res = _within_seeker(n, k, j, r)
+                if n1 > 0 and res["n_informative"] < 2:
                     sparse.append(f"{st.name}={lv}")
-                mh.append([r["odds_ratio"], r["ci_low"], r["ci_high"], r["p_value"]])
+                mh.append([res["odds_ratio"], res["ci_low"], res["ci_high"], res["p_value"]])
             mh = np.array(mh, dtype=float).reshape(-1, 4)
             blocks.append(base.assign(estimator="within_seeker_odds_ratio", estimate=mh[:, 0],
                                       ci_low=mh[:, 1], ci_high=mh[:, 2], p_value=mh[:, 3]))

@@ -73,6 +73,14 @@ def _bucket(delay: np.ndarray, buckets: tuple[int, ...]) -> pd.Categorical:
 
 
 # --------------------------------------------------------------------------- event index
+def _positions(app_ids: pd.Series, event_ids: np.ndarray) -> np.ndarray:
+    """Position in the application table of each id (fast path: same order, no gaps)."""
+    ids = app_ids.to_numpy(dtype=object)
+    if len(ids) == len(event_ids) and (ids == event_ids).all():
+        return np.arange(len(ids))
+    return pd.Index(app_ids).get_indexer(event_ids)
+
+
 class _Index:
     """Events as numpy arrays, grouped by application (``rank``) and keyed for searches."""
 
@@ -82,12 +90,12 @@ class _Index:
         change = np.empty(len(ids), dtype=bool)
         change[:1] = True
         change[1:] = ids[1:] != ids[:-1]
-        pos = pd.Index(apps["application_id"]).get_indexer(ids[change])
-        if len(np.unique(pos)) != len(pos):  # not grouped by application: sort once
+        pos = _positions(apps["application_id"], ids[change])
+        if len(pos) and np.bincount(pos[pos >= 0]).max() > 1:  # not grouped by application: sort once
             ev = ev.sort_values(["application_id", "date"], kind="stable", ignore_index=True)
             ids = ev["application_id"].to_numpy(dtype=object)
             change[1:] = ids[1:] != ids[:-1]
-            pos = pd.Index(apps["application_id"]).get_indexer(ids[change])
+            pos = _positions(apps["application_id"], ids[change])
         self.apps = apps
         self.n_apps, self.n_rank = len(apps), len(pos)
         self.pos = pos  # application position of each rank
@@ -97,8 +105,9 @@ class _Index:
         applied_ok = ~np.isnat(applied)
         self.applied_app = np.where(applied_ok, applied.astype(np.int64), 0).astype(float)
         self.applied_app[~applied_ok] = np.nan
-        self.dmin = int(min(day.min(initial=0), np.nanmin(self.applied_app, initial=0)))
-        dmax = int(max(day.max(initial=0), np.nanmax(self.applied_app, initial=0)))
+        known_days = np.concatenate([day, self.applied_app[applied_ok].astype(np.int64)])
+        self.dmin = int(known_days.min()) if len(known_days) else 0
+        dmax = int(known_days.max()) if len(known_days) else 0
         self.big = dmax - self.dmin + 1
         self.day = day
         self.key = self.rank * self.big + (day - self.dmin)
@@ -109,11 +118,18 @@ class _Index:
         self.ev = ev
         self.kind = ev["event"].cat.codes.to_numpy()
         self.known = ev["date_known"].to_numpy(dtype=bool)
+        self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self.codes = {c: ev[c].cat.codes.to_numpy() for c in ("channel", "letter_type",
+                                                             "recipient")}
+        self.identity = bool(len(pos) == self.n_apps and (pos == np.arange(len(pos))).all())
         self.applied = self.applied_app[pos] if len(pos) else np.empty(0)
 
     def mask(self, *events: str) -> np.ndarray:
-        codes = [vocab.EVENTS.index(e) for e in events]
-        return np.isin(self.kind, codes)
+        if events not in self._masks:
+            lut = np.zeros(len(vocab.EVENTS) + 1, dtype=bool)  # last slot: missing (code -1)
+            lut[[vocab.EVENTS.index(e) for e in events]] = True
+            self._masks[events] = lut[self.kind]
+        return self._masks[events]
 
     def first_day(self, mask: np.ndarray) -> np.ndarray:
         """Per rank: the earliest day of the masked events (NaN when none)."""
@@ -135,6 +151,8 @@ class _Index:
 
     def to_apps(self, values: np.ndarray, fill: object) -> np.ndarray:
         """Scatter per-rank values to application positions (``fill`` where no events)."""
+        if self.identity:
+            return np.asarray(values)
         out = np.full(self.n_apps, fill, dtype=np.asarray(values).dtype if len(values)
                       else type(fill))
         out[self.pos] = values
@@ -167,10 +185,9 @@ def _take(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
 
 
 def _to_date(days: np.ndarray) -> np.ndarray:
-    ok = np.isfinite(days)
-    out = np.where(ok, days, 0).astype(np.int64).astype("datetime64[D]").astype("datetime64[s]")
-    out[~ok] = np.datetime64("NaT")
-    return out
+    """Days since 1970 (float, NaN = missing) -> datetime64[s] with NaT."""
+    nat = np.iinfo(np.int64).min
+    return np.where(np.isfinite(days), days * 86400, nat).astype(np.int64).view("datetime64[s]")
 
 
 def _nullable(values: np.ndarray, valid: np.ndarray) -> pd.arrays.BooleanArray:
@@ -206,12 +223,10 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     offer = ix.mask("offer", "accepted", "declined")
     # after an interview or a rejection the trigger may share the follow-up's date, so only
     # later outcomes count; after an application a same-day response counts (README).
-    later = stage > 0
-    i_rs = np.where(later, _search(ix.key[resp], key, base, ix.big, direction="after"),
-                    _search(ix.key[resp], key, base, ix.big, direction="on_or_after"))
+    from_key = key + (stage > 0)  # integer keys: "after d" is "on or after d + 1"
+    i_rs = _search(ix.key[resp], from_key, base, ix.big, direction="on_or_after")
     i_ni = _search(ix.key[iv], key, base, ix.big, direction="after")
-    i_of = np.where(later, _search(ix.key[offer], key, base, ix.big, direction="after"),
-                    _search(ix.key[offer], key, base, ix.big, direction="on_or_after"))
+    i_of = _search(ix.key[offer], from_key, base, ix.big, direction="on_or_after")
     next_resp = _take(ix.day[resp], i_rs)
     res.update(
         stage=stage, trigger=trigger, delay=delay, timing=_bucket(delay, buckets),
@@ -232,6 +247,7 @@ def _compute(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> tuple:
     cache = _CACHE.setdefault(log, {})
     if (window, buckets) in cache:
         return cache[(window, buckets)]
+    cache.clear()  # one set of arrays per log: a new window or buckets replaces the old
     ix = _Index(log)
     ix.as_of_day = int(np.datetime64(log.as_of.date(), "D").astype(np.int64))
     resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
@@ -241,6 +257,17 @@ def _compute(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> tuple:
     fa = _followup_arrays(ix, window, buckets, first_resp, first_offer)
     cache[(window, buckets)] = (ix, fa, first_resp, first_known, first_offer)
     return cache[(window, buckets)]
+
+
+def _memo(log: JobSearchLog, window: int, buckets: tuple[int, ...], build) -> pd.DataFrame:
+    """Build a frame once per (log, window, buckets); hand out shallow copies (copy-on-write
+    keeps the cached frame unchanged whatever the caller does with its copy)."""
+    _compute(log, window, buckets)  # validates the arguments
+    cache = _CACHE[log]
+    key = (build.__name__, window, _check_buckets(buckets))
+    if key not in cache:
+        cache[key] = build(log, window, _check_buckets(buckets))
+    return cache[key].copy(deep=False)
 
 
 def followups(log: JobSearchLog, *, window: int = 30,
@@ -284,6 +311,10 @@ def followups(log: JobSearchLog, *, window: int = 30,
           eligible).
         - every carried application column (cohort, program …).
     """
+    return _memo(log, window, buckets, _followups_frame)
+
+
+def _followups_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> pd.DataFrame:
     ix, fa, *_ = _compute(log, window, buckets)
     ev = ix.ev.iloc[fa["index"]]
     pos = ix.pos[fa["rank"]]
@@ -305,7 +336,7 @@ def followups(log: JobSearchLog, *, window: int = 30,
         "responded_within_window": _nullable(fa["responded"], el),
         "interview_after": _nullable(fa["interview_after"], el),
         "offer_after": _nullable(fa["offer_after"], el),
-    })
+    }, copy=False)  # fresh arrays (ev and pos are copies): no need to consolidate them
     for col in ("application_id", "seeker"):
         out[col] = out[col].astype("string")
     for col in log.carried_columns:
@@ -326,24 +357,25 @@ def _thank_you(ix: _Index, fa: dict) -> tuple[np.ndarray, ...]:
         else np.empty(0, bool)
     round_id = np.cumsum(new_round) - 1
     n_rounds = np.bincount(r_iv[new_round], minlength=ix.n_rank)
-    fu_ev = ix.ev.iloc[fa["index"]]
-    ty = (fu_ev["letter_type"].to_numpy() == "thank_you") & (fa["iv_idx"] >= 0)
-    rounds = np.unique(round_id[fa["iv_idx"][ty]])
-    r_of_round = r_iv[new_round]
-    thanked = np.bincount(r_of_round[rounds], minlength=ix.n_rank)
-    channel = fu_ev["channel"].to_numpy()
-    by_email = _per_rank_any(ix, fa["rank"], ty & (channel == "email"))
-    by_letter = _per_rank_any(ix, fa["rank"], ty & (channel == "letter"))
+    letter = ix.codes["letter_type"][fa["index"]]
+    ty = (letter == vocab.LETTER_TYPES.index("thank_you")) & (fa["iv_idx"] >= 0)
+    is_thanked = np.zeros(int(new_round.sum()), dtype=bool)
+    is_thanked[round_id[fa["iv_idx"][ty]]] = True
+    thanked = np.bincount(r_iv[new_round][is_thanked], minlength=ix.n_rank)
+    channel = ix.codes["channel"][fa["index"]]
+    by_email = _per_rank_any(ix, fa["rank"], ty & (channel == vocab.CHANNELS.index("email")))
+    by_letter = _per_rank_any(ix, fa["rank"], ty & (channel == vocab.CHANNELS.index("letter")))
     return n_rounds, thanked, _per_rank_any(ix, fa["rank"], ty), by_email & by_letter
 
 
 def _cadence(ix: _Index, fa: dict) -> np.ndarray:
     """Per rank: the tiered cadence (see ``CADENCE``) before any response."""
-    channel = ix.ev["channel"].to_numpy()[fa["index"]]
+    channel = ix.codes["channel"][fa["index"]]
     pre = (fa["stage"] == 0) & fa["eligible"]
     since = fa["day"] - ix.applied[fa["rank"]] if len(fa["rank"]) else np.empty(0)
-    steps = [_per_rank_any(ix, fa["rank"], pre & np.isin(channel, ch) & (since >= lo)
-                           & (since <= hi)) for ch, lo, hi in CADENCE]
+    steps = [_per_rank_any(ix, fa["rank"], pre & np.isin(channel, [vocab.CHANNELS.index(c)
+                                                                    for c in ch])
+                           & (since >= lo) & (since <= hi)) for ch, lo, hi in CADENCE]
     return np.logical_and.reduce(steps)
 
 
@@ -351,10 +383,15 @@ def _company_comeback(ix: _Index, last_rej: np.ndarray) -> np.ndarray:
     """Per rank: an interview or offer at the same seeker+company within REAPPLY_DAYS after
     the application's latest rejection (NaN when not rejected or company unknown)."""
     apps = ix.apps
-    sc = pd.MultiIndex.from_arrays([apps["seeker"], apps["company"]]).factorize()[0]
-    sc_rank = sc[ix.pos]
-    known = apps["company"].notna().to_numpy()[ix.pos]
     m = ix.mask("interview", "offer", "accepted", "declined")
+    need = np.isfinite(last_rej) | (np.bincount(ix.rank[m], minlength=ix.n_rank) > 0)
+    rows = ix.pos[need]  # only these applications take part: factorize them alone
+    seeker = pd.factorize(apps["seeker"].to_numpy(object)[rows])[0].astype(np.int64)
+    company, uniques = pd.factorize(apps["company"].to_numpy(object)[rows])
+    sc_rank = np.zeros(ix.n_rank, dtype=np.int64)
+    sc_rank[need] = seeker * (len(uniques) + 1) + company.astype(np.int64)
+    known = np.zeros(ix.n_rank, dtype=bool)
+    known[need] = company >= 0
     tkey = np.sort(sc_rank[ix.rank[m]] * ix.big + (ix.day[m] - ix.dmin))
     ok = np.isfinite(last_rej) & known
     qbase = sc_rank * ix.big
@@ -410,6 +447,10 @@ def features(log: JobSearchLog, *, window: int = 30,
           NA when never rejected (the latter also when the company is unknown).
         - every carried application column (cohort, program …).
     """
+    return _memo(log, window, buckets, _features_frame)
+
+
+def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> pd.DataFrame:
     ix, fa, first_resp, first_known, first_offer = _compute(log, window, buckets)
     apps = ix.apps
     n_int = ix.count(ix.mask("interview"))
@@ -434,14 +475,14 @@ def features(log: JobSearchLog, *, window: int = 30,
     rejected = ix.count(ix.mask("rejection")) > 0
     last_rej = ix.last_day(ix.mask("rejection"))
     fu_idx = fa["index"][first]
-    fu_ev = ix.ev.iloc[fu_idx]
 
     def app(values: np.ndarray, fill: object = np.nan) -> np.ndarray:
         return ix.to_apps(values, fill)
 
     interviewed = app(n_int > 0, False)
     post_note = _per_rank_any(ix, fa["rank"], (fa["stage"] == 2) & np.isin(
-        ix.ev["letter_type"].to_numpy()[fa["index"]], _POST_REJECTION_TYPES))
+        ix.codes["letter_type"][fa["index"]],
+        [vocab.LETTER_TYPES.index(t) for t in _POST_REJECTION_TYPES]))
     comeback = app(_company_comeback(ix, last_rej))
     rank_fu1 = np.full(ix.n_rank, -1)
     rank_fu1[r1] = np.arange(len(r1))
@@ -450,16 +491,16 @@ def features(log: JobSearchLog, *, window: int = 30,
     def first_cat(col: str) -> pd.Categorical:
         codes = np.full(ix.n_apps, -1, dtype=np.int64)
         has = pos_fu1 >= 0
-        codes[has] = fu_ev[col].cat.codes.to_numpy()[pos_fu1[has]] if len(fu_ev) else -1
+        codes[has] = ix.codes[col][fu_idx][pos_fu1[has]]
         return pd.Categorical.from_codes(codes, dtype=ix.ev[col].dtype)
 
     fr_app = app(first_resp)
     out = pd.DataFrame({
-        "application_id": apps["application_id"].to_numpy(),
-        "seeker": apps["seeker"].array,
-        "company": apps["company"].array,
-        "role": apps["role"].array,
-        "applied_on": apps["applied_on"].to_numpy(),
+        "application_id": apps["application_id"].to_numpy(copy=True),
+        "seeker": apps["seeker"].array.copy(),
+        "company": apps["company"].array.copy(),
+        "role": apps["role"].array.copy(),
+        "applied_on": apps["applied_on"].to_numpy(copy=True),
         "responded": np.isfinite(fr_app),
         "first_response_on": _to_date(fr_app),
         "days_to_response": _int_na(np.where(app(first_known) == fr_app, fr_app, np.nan)
@@ -495,8 +536,8 @@ def features(log: JobSearchLog, *, window: int = 30,
         "tiered_cadence": app(_cadence(ix, fa), False),
         "post_rejection_note": _nullable(app(post_note, False), app(rejected, False)),
         "comeback_at_company": _nullable(comeback == 1, np.isfinite(comeback)),
-    })
+    }, copy=False)  # every array is fresh (copied above): skip consolidating ~40 columns
     out["application_id"] = out["application_id"].astype("string")
     for col in log.carried_columns:
-        out[col] = apps[col].array
+        out[col] = apps[col]  # a lazy copy under copy-on-write; same RangeIndex
     return out

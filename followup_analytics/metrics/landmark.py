@@ -18,8 +18,9 @@ import pandas as pd
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
 from .features import features
-from .inference import fisher_p, mantel_haenszel, odds_ratio, rate_table, risk_difference
+from .inference import fisher_p, mantel_haenszel, rate_table, risk_difference
 from .inference import risk_ratio as _risk_ratio
+from .rates import naive_odds_ratio
 
 LANDMARK_COLUMNS = ["landmark_day", "outcome", "group", "estimator", "n", "k", "rate",
                     "estimate", "ci_low", "ci_high", "p_value", "small_n"]
@@ -113,8 +114,9 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
         - ``group``: ``"followed_up"``, ``"not_followed_up"``, or
           ``"followed_up vs not_followed_up"`` on comparison rows;
         - ``estimator``: ``"rate"`` on group rows; ``"risk_difference"`` (Newcombe interval),
-          ``"risk_ratio"`` (Katz log interval), ``"odds_ratio"`` (conditional MLE, exact
-          interval) and, with two or more seekers, ``"within_seeker_odds_ratio"``
+          ``"risk_ratio"`` (Katz log interval), ``"odds_ratio"`` (conditional MLE with exact
+          interval up to ``EXACT_OR_MAX_N`` applications, sample odds ratio with Woolf
+          interval above) and, with two or more seekers, ``"within_seeker_odds_ratio"``
           (Mantel-Haenszel stratified by seeker) on comparison rows;
         - ``n``, ``k``: applications and applications with the outcome (both groups summed
           on comparison rows);
@@ -144,7 +146,7 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
             for g, n, k, r in zip(GROUPS, (n1, n0), (k1, k0), rates.itertuples(), strict=True)]
     p = float(fisher_p(k1, n1, k0, n0)[0])
     for name, fn in (("risk_difference", risk_difference), ("risk_ratio", _risk_ratio),
-                     ("odds_ratio", odds_ratio)):
+                     ("odds_ratio", naive_odds_ratio)):
         est = fn(k1, n1, k0, n0).iloc[0]
         rows.append({"group": COMPARISON, "estimator": name, "n": n1 + n0, "k": k1 + k0,
                      "rate": np.nan, "estimate": est.estimate, "ci_low": est.ci_low,

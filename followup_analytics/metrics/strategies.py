@@ -71,18 +71,26 @@ class Strategy:
     outcome: str = "offered"
 
 
+def _categorical(codes: np.ndarray, eligible: np.ndarray | pd.Series,
+                 levels: tuple[str, ...], index: pd.Index) -> pd.Series:
+    codes = np.where(np.asarray(eligible, dtype=bool), codes, -1)
+    dtype = pd.CategoricalDtype(list(levels), ordered=True)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=index)
+
+
 def _labels(values: pd.Series, eligible: np.ndarray | pd.Series,
             levels: tuple[str, ...]) -> pd.Series:
-    text = values.astype("string")
-    text = text.where(np.asarray(eligible, dtype=bool))
-    return text.astype(pd.CategoricalDtype(list(levels), ordered=True))
+    """Relabel a categorical column onto `levels` (per category, not per row)."""
+    cats = list(values.cat.categories)
+    remap = np.array([levels.index(c) if c in levels else -1 for c in cats] + [-1])
+    codes = remap[values.cat.codes.to_numpy()]  # code -1 (missing) picks the last entry
+    return _categorical(codes, eligible, levels, values.index)
 
 
 def _yes_no(flag: pd.Series, eligible: np.ndarray | pd.Series, yes: str,
             no: str) -> pd.Series:
-    text = pd.Series(np.where(flag.fillna(False).to_numpy(dtype=bool), yes, no),
-                     index=flag.index)
-    return _labels(text, eligible, (yes, no))
+    codes = np.where(flag.fillna(False).to_numpy(dtype=bool), 0, 1)
+    return _categorical(codes, eligible, (yes, no), flag.index)
 
 
 def _still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
@@ -94,15 +102,15 @@ def _still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
 
 
 def _n_followups(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
-    n = f["n_followups"].clip(upper=3).astype(str).replace("3", "3+")
-    return _labels(n, np.ones(len(f), bool), ("0", "1", "2", "3+"))
+    codes = np.minimum(f["n_followups"].to_numpy(), 3)
+    return _categorical(codes, np.ones(len(f), bool), ("0", "1", "2", "3+"), f.index)
 
 
 def _rounds(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
-    thanked, rounds = f["thank_you_rounds"], f["n_interview_rounds"]
-    level = pd.Series(np.select([thanked >= rounds, thanked > 0], ["every", "some"], "none"),
-                      index=f.index)
-    return _labels(level, (rounds >= 2).to_numpy(), ("every", "some", "none"))
+    thanked = f["thank_you_rounds"].to_numpy()
+    rounds = f["n_interview_rounds"].to_numpy()
+    codes = np.select([thanked >= rounds, thanked > 0], [0, 1], 2)
+    return _categorical(codes, rounds >= 2, ("every", "some", "none"), f.index)
 
 
 _TIMING = tuple(timing_dtype(DEFAULT_BUCKETS).categories)
