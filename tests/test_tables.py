@@ -198,3 +198,12 @@ def test_a_data_row_full_of_header_words_does_not_beat_the_header():
     later = read([["Tracker"], ["Applied", "Email", 45000.0], ["Company", "Status", "When"],
                   ["Acme", "Applied", 45001.0]])
     assert later.header_row == 3
+
+
+def test_pivot_words_in_a_title_do_not_hide_a_data_table():
+    t = read([["Count of applications: 2"], ["Company", "Status", "Values"],
+              ["Acme", "Applied", "curious"], ["Beta", "Offer", None]])
+    assert t.header_row == 2 and t.frame.index.tolist() == [3, 4]
+    tabular_pivot = read([["Status", "Count of Company"], ["Applied", 3], ["Offer", 1]],
+                         sheet="Sheet2")
+    assert "pivot table" in tabular_pivot.reason

@@ -38,7 +38,7 @@ _TOTAL_VARIANTS = frozenset(
     for form in (word, word.upper(), word.title(), word.capitalize())
     for end in ("", ":", " ", " :"))
 _TAIL_ROWS = 20
-_PIVOT_LABELS = ("row labels", "column labels", "total result", "values")
+_PIVOT_LABELS = ("row labels", "column labels", "total result")
 _PIVOT_PREFIXES = ("count of ", "sum of ", "average of ", "max of ", "min of ")
 _NOT_DATA_NAMES = ("summary", "pivot", "note", "readme", "read me", "instruction", "about",
                    "dashboard", "chart", "overview", "lookup", "setting", "stat", "legend",
@@ -194,7 +194,8 @@ def _find_header(head: pd.DataFrame, rows: np.ndarray, known: frozenset[str],
         cells = values[p]
         texts = [v for v in cells if isinstance(v, str) and v.strip()]
         for t in texts:
-            if key(t) in _PIVOT_LABELS or key(t).startswith(_PIVOT_PREFIXES):
+            if key(t) in _PIVOT_LABELS or (key(t).startswith(_PIVOT_PREFIXES)
+                                           and _count(cells) >= 2):
                 return (f"pivot table (row {int(head.index[p])} holds {t.strip()!r}), "
                         "not a data table")
         n_known = sum(is_known_header(t, known) for t in texts)
