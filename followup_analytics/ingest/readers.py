@@ -24,6 +24,7 @@ import pandas as pd
 import python_calamine as calamine
 from pandas.api.types import infer_dtype
 
+from ..errors import SpreadsheetError
 from ._containers import (
     OLE_MAGIC,
     ZIP_MAGIC,
@@ -164,11 +165,16 @@ def _read_workbook(source: Source, src: str | io.IOBase, sheets, known: frozense
                 if "WorkSheet" not in typ and typ:
                     skipped.append(SkippedSheet(name, sheet_name, "chart or macro sheet"))
                     continue
-                sheet = wb.get_sheet_by_name(sheet_name)
-                if sheet.height > limits.max_rows:
-                    raise fail(name, f"has {sheet.height:,} rows (limit {limits.max_rows:,})",
-                               sheet_name)
-                grid = _grid(sheet)
+                try:
+                    sheet = wb.get_sheet_by_name(sheet_name)
+                    if sheet.height > limits.max_rows:
+                        raise fail(name, f"has {sheet.height:,} rows (limit "
+                                         f"{limits.max_rows:,})", sheet_name)
+                    grid = _grid(sheet)
+                except (ValueError, OverflowError) as err:  # e.g. a date cell out of range
+                    if isinstance(err, SpreadsheetError):
+                        raise
+                    raise fail(name, f"unreadable cells ({_short(err)})", sheet_name) from None
                 result = table_from_grid(grid, file=name, sheet=sheet_name, known=known,
                                          seeker_hint=source.seeker_hint, none_cells=False)
                 if isinstance(result, RawTable):
