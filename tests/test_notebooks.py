@@ -27,7 +27,7 @@ TIME_LIMIT = 60.0
 #: Figures each notebook draws (rendered as PNG outputs by the inline backend).
 MIN_FIGURES = {
     "01_load_your_tracker.ipynb": 0,
-    "02_timing_channel_letter.ipynb": 8,
+    "02_timing_channel_letter.ipynb": 9,
     "03_what_correlated_with_offers.ipynb": 4,
     "04_cohort_report.ipynb": 0,
 }
