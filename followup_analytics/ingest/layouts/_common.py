@@ -78,19 +78,23 @@ class Collector:
         t = self.table
         return t.file + (f" [{t.sheet}]" if t.sheet else "")
 
-    def _rows(self, mask: np.ndarray, column: str | None, reason: pd.Series | str
-              ) -> pd.DataFrame:
+    def _rows(self, mask: np.ndarray, column: str | None, reason: pd.Series | str,
+              suffix: str = "") -> pd.DataFrame:
         mask = np.asarray(mask, dtype=bool)
-        reasons = (reason[mask].to_numpy() if isinstance(reason, pd.Series)
-                   else np.full(int(mask.sum()), reason, dtype=object))
+        if isinstance(reason, pd.Series):  # per row, or already restricted to the mask
+            picked = reason[mask] if len(reason) == len(mask) else reason
+            reasons = picked.astype(object) + suffix
+        else:
+            reasons = pd.Series(np.full(int(mask.sum()), reason + suffix, dtype=object))
+        reasons = reasons.to_numpy(dtype=object)
         return pd.DataFrame({"file": self.table.file, "sheet": self.table.sheet,
                              "row": self.rows[mask], "column": column, "reason": reasons},
                             columns=ROW_COLUMNS)
 
     def quarantine_rows(self, mask: np.ndarray, column: str | None,
-                        reason: pd.Series | str) -> None:
+                        reason: pd.Series | str, suffix: str = "") -> None:
         if np.asarray(mask).any():
-            self.quarantine.append(self._rows(mask, column, reason))
+            self.quarantine.append(self._rows(mask, column, reason, suffix))
 
     def drop_rows(self, mask: np.ndarray, column: str | None, reason: pd.Series | str) -> None:
         if np.asarray(mask).any():
@@ -241,5 +245,7 @@ def carried(table: RawTable, columns: tuple[str, ...] | list[str], keep: np.ndar
     """Unmapped input columns, untouched, for the kept rows (renamed if they would clash
     with a canonical column)."""
     cols = [c for c in columns if c in table.frame.columns]
-    out = table.frame.loc[np.asarray(keep, dtype=bool), cols].reset_index(drop=True)
+    keep = np.asarray(keep, dtype=bool)
+    out = (table.frame[cols] if keep.all() else table.frame.loc[keep, cols]
+           ).reset_index(drop=True)
     return out.rename(columns={c: f"{c} (input)" for c in cols if c in reserved})

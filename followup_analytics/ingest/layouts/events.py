@@ -77,9 +77,9 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context):
     no_text = ok & raw.isna().to_numpy()
     col.quarantine_rows(no_text, event_col, "no event given")
     silent = ok & ~no_text & pd.isna(ev)
-    col.drop_rows(silent, event_col, "'" + raw.fillna("") + "' means no event")
+    col.drop_rows(silent, event_col, "'" + raw[silent] + "' means no event")
     other = ok & (ev == "other")
-    col.quarantine_rows(other, event_col, "event '" + raw.fillna("") + "' is not in the "
+    col.quarantine_rows(other, event_col, "event '" + raw[other] + "' is not in the "
                         "vocabulary; extend it with load(..., vocab={'status': {...}})")
     ok &= ~no_text & ~silent & ~other
 

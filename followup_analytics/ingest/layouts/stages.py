@@ -64,8 +64,8 @@ def interpret_stages(table: RawTable, cm: ColumnMap, ctx: Context):
         dated = parsed.dates.notna().to_numpy()
         neither = pd.isna(flag) & ~dated
         col.quarantine_rows(neither, header,
-                            "'" + text(f[header]).fillna("") + "' is neither a flag nor a "
-                            "date; rest of the row loaded")
+                            "'" + f[header][neither].astype(str) + "' is neither a flag nor "
+                            "a date; rest of the row loaded")
         cells[header] = (parsed.dates, is_flag & ~dated)
 
     applied_col = cm.column("applied_on")

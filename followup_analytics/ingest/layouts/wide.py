@@ -80,7 +80,8 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context):
         parsed = col.dates(column)
         ok = keep & parsed.dates.notna().to_numpy()
         bad = keep & parsed.problem.notna().to_numpy()
-        col.quarantine_rows(bad, column, parsed.problem + "; rest of the row loaded")
+        col.quarantine_rows(bad, column, parsed.problem,
+                            "; rest of the row loaded")
         parts.append(events_frame(rows, parsed.dates, event, ok, column, **extra))
         has[event] = has.get(event, np.zeros(n, dtype=bool)) | ok
         known.append(parsed.dates.where(pd.Series(ok, index=f.index)))
@@ -141,15 +142,19 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
     if outcome_col:
         parsed = col.dates(outcome_col)
         bad = keep & parsed.problem.notna().to_numpy()
-        col.quarantine_rows(bad, outcome_col, parsed.problem + "; rest of the row loaded")
+        col.quarantine_rows(bad, outcome_col, parsed.problem,
+                            "; rest of the row loaded")
         outcome = parsed.dates
     else:
         outcome = pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[s]")
     dated = outcome.notna().to_numpy()
     when = outcome.where(dated, latest)
-    st = status.to_numpy(dtype=object)
+    codes, uniq = pd.factorize(status.to_numpy(dtype=object), use_na_sentinel=True)
+    uniq = list(uniq)
     for event in _STATUS_EVENTS:
-        want = keep & (st == event) & ~has.get(event, np.zeros(n, dtype=bool))
+        if event not in uniq:
+            continue
+        want = keep & (codes == uniq.index(event)) & ~has.get(event, np.zeros(n, dtype=bool))
         if not want.any():
             continue
         if event in ("accepted", "declined"):
