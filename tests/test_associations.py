@@ -188,3 +188,20 @@ def test_input_not_mutated_and_empty_levels_stay():
     assert (r["n_level"] == 0).all() and r["estimate"].isna().all()
     pd.testing.assert_frame_equal(log.events, ev)
     pd.testing.assert_frame_equal(log.applications, apps)
+
+
+def test_large_tables_use_the_sample_odds_ratio_with_woolf_interval():
+    from statsmodels.stats.contingency_tables import Table2x2
+
+    from followup_analytics.metrics.rates import EXACT_OR_MAX_N, naive_odds_ratio
+
+    # reference: statsmodels Table2x2([[300, 700], [200, 800]]).oddsratio and
+    # .oddsratio_confint() (Woolf); the small table uses scipy's conditional estimate
+    r = naive_odds_ratio([300, 8], [1000, 12], [200, 3], [1000, 12])
+    assert 1000 + 1000 > EXACT_OR_MAX_N
+    t = Table2x2(np.array([[300, 700], [200, 800]]))
+    assert r["estimate"].iloc[0] == pytest.approx(t.oddsratio)
+    lo, hi = t.oddsratio_confint()
+    assert (r["ci_low"].iloc[0], r["ci_high"].iloc[0]) == (pytest.approx(lo), pytest.approx(hi))
+    ref = scipy_odds_ratio([[8, 4], [3, 9]], kind="conditional")
+    assert r["estimate"].iloc[1] == pytest.approx(ref.statistic)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_analytics import JobSearchLog
 from followup_analytics.metrics.features import (
@@ -265,3 +267,29 @@ def test_inputs_are_never_mutated_and_results_are_independent():
     again = features(log)
     assert bool(again.loc[0, "responded"]) and "extra" not in again
     assert bool(followups(log).loc[0, "eligible"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcde"), st.integers(0, 60),
+                          st.sampled_from(["followup", "interview", "reply", "rejection",
+                                           "offer", "accepted", "withdrawn"]),
+                          st.sampled_from(["email", "letter", "phone"]),
+                          st.sampled_from(["thank_you", "status_check", "still_interested"])),
+                max_size=25))
+def test_invariants_on_random_logs(rows):
+    applied = [(a, 0, "applied", None, None) for a in "abcde"]
+    frame = pd.DataFrame(
+        [(a, str((pd.Timestamp("2026-01-01") + pd.Timedelta(days=d)).date()), e,
+          c if e == "followup" else None, t if e == "followup" else None)
+         for a, d, e, c, t in applied + rows], columns=COLS)
+    before = frame.copy()
+    log = JobSearchLog.from_frames(frame, as_of="2026-12-31")
+    f, fu = features(log), followups(log)
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(f["application_id"]) == list("abcde")
+    assert f["n_followups"].sum() == len(fu) == (frame["event"] == "followup").sum()
+    reached = f["furthest_stage"].cat.codes
+    assert (f["responded"] == (reached >= 1)).all()
+    assert (f["interviewed"] <= (reached >= 2)).all() and (f["offered"] == (reached >= 3)).all()
+    assert (fu["delay_days"].dropna() >= 0).all()
+    assert fu.loc[~fu["eligible"], "responded_within_window"].isna().all()
