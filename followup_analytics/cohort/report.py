@@ -17,9 +17,6 @@ from .content import ALL, GROUP, Table, build_tables, headline
 from .privacy import Redactor, identifying_columns, pseudonym_salt, pseudonymise
 from .suppression import TOTAL
 
-_EVENT_KEEP = ["application_id", "date", "event", "channel", "letter_type", "recipient",
-               "date_known"]
-
 
 @dataclass(frozen=True, eq=False)
 class CohortReport:
@@ -148,8 +145,13 @@ def _reduce(log: JobSearchLog, by: str | None, key: bytes) -> tuple[JobSearchLog
         "company": apps["company"], "role": pd.NA, "applied_on": apps["applied_on"],
         GROUP: groups, ALL: pd.Series(TOTAL, index=apps.index, dtype="string"),
     })
-    events = log.events[_EVENT_KEEP]
-    return JobSearchLog.from_frames(events, reduced, as_of=log.as_of), person_by
+    # the log is already canonical: blank the notes and provenance instead of re-validating
+    events = log.events.assign(note=pd.NA, source_file=pd.NA, source_sheet=pd.NA,
+                               source_row=pd.NA)
+    events = events.astype({"note": "string", "source_file": "string",
+                            "source_sheet": "string", "source_row": "Int64"})
+    reduced["role"] = reduced["role"].astype("string")
+    return JobSearchLog(events, reduced, LoadReport(), log.as_of), person_by
 
 
 def _redactor(log: JobSearchLog, by: str | None, person_by: bool) -> Redactor:

@@ -57,8 +57,10 @@ def _subset(log: JobSearchLog, column: str, value: str) -> JobSearchLog:
     keep = apps[column].eq(value).fillna(False).to_numpy()
     ids = apps.loc[keep, "application_id"]
     events = log.events
-    return JobSearchLog.from_frames(events.loc[events["application_id"].isin(ids).to_numpy()],
-                                    apps.loc[keep], as_of=log.as_of)
+    # a subset of a canonical log is canonical (order and dtypes kept): no re-validation
+    events = events.loc[events["application_id"].isin(ids).to_numpy()]
+    return JobSearchLog(events.reset_index(drop=True), apps.loc[keep].reset_index(drop=True),
+                        log.report, log.as_of)
 
 
 def _within_seeker(log: JobSearchLog) -> pd.DataFrame:
