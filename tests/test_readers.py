@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import struct
@@ -12,6 +13,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_analytics.errors import SpreadsheetError
 from followup_analytics.ingest.raw import Source
@@ -445,3 +448,25 @@ def test_sheet_starting_away_from_a1_keeps_spreadsheet_positions(tmp_path):
     [t], _ = read(tmp_path / "off.xlsx")
     assert t.header_row == 3 and t.frame.index.tolist() == [4]
     assert list(t.frame.columns) == ["Company", "Unnamed: D", "Status"]
+
+
+_csv_cell = st.one_of(st.just(""), st.sampled_from(["Acme", "Total", "* note", "a,b", "x\ny",
+                                                    '"q"', "Status", "é £", "12"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(body=st.lists(st.lists(_csv_cell, min_size=3, max_size=3), min_size=1, max_size=20),
+       delimiter=st.sampled_from([",", ";", "\t"]))
+def test_csv_rows_are_kept_or_dropped_under_their_record_number(body, delimiter):
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows([["Company", "Status", "Notes"], *body])
+    try:
+        [t], _ = read_source(Source("<gen>.csv", io.BytesIO(out.getvalue().encode())))
+    except SpreadsheetError as err:  # only when no row below the header holds anything
+        assert "header only" in str(err) and all(c == "" for r in body for c in r)
+        return
+    assert set(t.frame.index) | set(t.dropped["row"]) == set(range(2, len(body) + 2))
+    assert not set(t.frame.index) & set(t.dropped["row"])
+    for row in t.frame.index:
+        cells = [c or None for c in body[row - 2]]
+        assert t.frame.loc[row].tolist()[:3] == cells
