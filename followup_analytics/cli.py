@@ -59,14 +59,7 @@ def _inspect(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)  # everything is in the report
         log = load(*args.inputs, layout=args.layout, as_of=args.as_of, seeker=args.seeker)
-    report = log.report
-    print(report)
-    loaded = report.sources[report.sources["status"] == "loaded"]
-    if len(loaded):
-        print("Layout evidence:")
-        for s in loaded.itertuples(index=False):
-            where = s.file + (f" [{s.sheet}]" if isinstance(s.sheet, str) else "")
-            print(f"  {where}: {s.layout} ({s.reason})")
+    print(log.report)
     counts = log.events["event"].value_counts()
     print("Events: " + (", ".join(f"{k} {v}" for k, v in counts.items() if v) or "none"))
     print()

@@ -12,6 +12,7 @@ def _tracker(path: Path) -> Path:
                     "Status,Cohort\n"
                     "Acme,2026-03-01,2026-03-05,e-mail,Rejected,Spring\n"
                     "Beta,2026-03-02,,,Ghosted,Spring\n"
+                    ",,,,,\n"
                     "Cyan,someday,,,Offer!,Spring\n"
                     "Delta,2026-03-04,2026-03-06,carrier pigeon,,Spring\n", encoding="utf-8")
     return path
@@ -21,12 +22,13 @@ def test_inspect_prints_layout_mapping_counts_quarantine_and_unknown_values(tmp_
     code = main(["inspect", str(_tracker(tmp_path / "t.csv")), "--as-of", "2026-06-01"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "wide layout, header row 3" in out
-    assert "wide (one row per application" in out
+    assert ("wide layout (one row per application with applied_on, followup_date, status), "
+            "header row 3") in out
+    assert "Dropped rows: blank row x1" in out
     assert "'Date Applied' -> applied_on" in out
     assert "'Follow-up Method' -> followup_channel" in out
     assert "Carried along (not mapped): 'Cohort'" in out
-    assert "row 6, column 'Date Applied': cannot read 'someday' as a date" in out
+    assert "row 7, column 'Date Applied': cannot read 'someday' as a date" in out
     assert "followup_channel" in out and "'carrier pigeon'" in out
     assert "Events: applied 3, followup 2, rejection 1" in out
     assert "3 applications" in out

@@ -102,7 +102,8 @@ class LoadReport:
         for s in self.sources.itertuples(index=False):
             where = s.file + (f" [{s.sheet}]" if isinstance(s.sheet, str) else "")
             if s.status == "loaded":
-                lines.append(f"  {where}: {s.layout} layout, header row {s.header_row}, "
+                why = f" ({s.reason})" if isinstance(s.reason, str) and s.reason else ""
+                lines.append(f"  {where}: {s.layout} layout{why}, header row {s.header_row}, "
                              f"{s.n_loaded} loaded, {s.n_quarantined} quarantined")
             else:
                 lines.append(f"  {where}: skipped ({s.reason})")
@@ -121,6 +122,9 @@ class LoadReport:
                 lines.append(f"  {where} row {q.row}{col}: {q.reason}")
             if len(self.quarantine) > 20:
                 lines.append(f"  ... {len(self.quarantine) - 20} more (see report.quarantine)")
+        if len(self.dropped):
+            counts = self.dropped["reason"].value_counts()
+            lines.append("Dropped rows: " + ", ".join(f"{r} x{n}" for r, n in counts.items()))
         if len(self.unknown_values):
             lines.append("Values outside the vocabulary (loaded as 'other'):")
             for u in self.unknown_values.head(20).itertuples(index=False):

@@ -7,8 +7,8 @@
 - ``events``: one row per event (a date, an event/action column, application keys that
   repeat);
 - ``stages``: one column per stage holding flags or dates;
-- ``tracker``: an export whose stage sits in a ``List``/``Status``/``Stage`` column and that
-  has no outcome-date columns (Huntr, Teal, Simplify);
+- ``tracker``: an export whose stage sits in a ``List``/``Stage`` column (Huntr, Teal,
+  Simplify), or a plain ``Status`` column with no follow-up or outcome-date columns;
 - ``wide``: one row per application with follow-up/response/interview/outcome dates.
 
 ``interpret`` then turns the table into canonical events and applications.
@@ -110,8 +110,9 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
     exported = key(status) in {"list", "stage", "pipeline stage", "column"} if status else False
     plain = (status is not None and key(status) in {"status", "application status"}
              and "followup_date" not in wide.fields)
-    if status is not None and not outcome and (exported or plain):
-        return "tracker", f"the stage sits in the {status!r} column; no outcome-date columns"
+    if status is not None and (exported or (plain and not outcome)):
+        return "tracker", (f"the stage sits in the {status!r} column"
+                           + ("" if outcome else "; no outcome-date columns"))
     found = sorted(wide.fields & {"applied_on", "followup_date", "status", *_OUTCOME_FIELDS})
     return "wide", ("one row per application" + (f" with {', '.join(found)}" if found
                                                  else ""))
