@@ -380,6 +380,17 @@ def test_plot_offer_associations_zero_estimate_and_other_outcome(associations):
     assert "outcome (see each row)" in ax.get_xlabel()
 
 
+def test_plot_offer_associations_one_seeker_draws_the_naive_ratio_and_says_why(associations):
+    one_seeker = associations[associations["estimator"] != "within_seeker_odds_ratio"]
+    ax = plot_offer_associations(one_seeker)
+    gids = {line.get_gid() for line in ax.get_lines()}
+    assert "estimate:odds_ratio" in gids and "estimate:within_seeker_odds_ratio" not in gids
+    np.testing.assert_allclose(_by_gid(ax.get_lines(), "estimate:odds_ratio").get_ydata(),
+                               [0, 1, 2])  # one estimator: no vertical offset
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("two or more seekers" in t for t in legend)
+
+
 def test_plot_offer_associations_checks_estimators(associations):
     with pytest.raises(ValueError, match=r"estimator\(s\) \['adjusted_odds_ratio'\]"):
         plot_offer_associations(associations, estimators=["adjusted_odds_ratio"])

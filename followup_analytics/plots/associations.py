@@ -23,6 +23,7 @@ ESTIMATOR_LABELS: dict[str, str] = {
 }
 _COLOURS = {"odds_ratio": OKABE_ITO[0], "within_seeker_odds_ratio": OKABE_ITO[1],
             "adjusted_odds_ratio": OKABE_ITO[2], "risk_ratio": OKABE_ITO[3]}
+_DEFAULT_ESTIMATORS = ("odds_ratio", "within_seeker_odds_ratio")
 _LIMITS = (1 / 20, 20.0)
 _TICKS = (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
 
@@ -43,8 +44,7 @@ def _row_label(row: pd.Series) -> str:
 
 
 def plot_offer_associations(result: pd.DataFrame, *,
-                            estimators: Sequence[str] = ("odds_ratio",
-                                                         "within_seeker_odds_ratio"),
+                            estimators: Sequence[str] | None = None,
                             strategies: Sequence[str] | None = None,
                             drop_empty: bool = True, title: str | None = None,
                             ax: Axes | None = None) -> Axes:
@@ -55,10 +55,12 @@ def plot_offer_associations(result: pd.DataFrame, *,
     result : DataFrame
         An :func:`offer_associations` frame (long form): ``strategy, level, reference,
         estimator, estimate, ci_low, ci_high`` and optionally ``n_level, k_level,
-        n_reference, k_reference`` (printed under each row label) and ``small_n`` (muted).
-    estimators : list of str
-        The ratio estimators to draw side by side (default the naive and the within-seeker
-        odds ratio). Ratios only: the axis is logarithmic.
+        n_reference, k_reference`` (printed under each row label), ``outcome`` (named in the
+        label when it is not ``offered``) and ``small_n`` (drawn hollow and grey).
+    estimators : list of str, optional
+        The ratio estimators to draw side by side. Default: the naive and the within-seeker
+        odds ratio, or the naive one alone when the result has no within-seeker rows (a
+        single seeker); a note then says why. Ratios only: the axis is logarithmic.
     strategies : list of str, optional
         Draw only these strategies, in this order (default: all, in order of appearance).
     drop_empty : bool, default True
@@ -87,6 +89,13 @@ def plot_offer_associations(result: pd.DataFrame, *,
     need = ("strategy", "level", "reference", "estimator", "estimate", "ci_low", "ci_high")
     df = require(result, need, "plot_offer_associations", _EXPECT).reset_index(drop=True)
     present = list(pd.unique(df["estimator"].dropna()))
+    no_within = False
+    if estimators is None:
+        estimators = [e for e in _DEFAULT_ESTIMATORS if e in present]
+        no_within = "within_seeker_odds_ratio" not in present
+        if not estimators:
+            raise ValueError("plot_offer_associations: the result has no odds_ratio rows; "
+                             f"available estimators: {present}")
     wrong = [e for e in estimators if e not in present]
     if wrong:
         raise ValueError(f"plot_offer_associations: estimator(s) {wrong} are not in the "
@@ -173,6 +182,9 @@ def plot_offer_associations(result: pd.DataFrame, *,
     ax.set_xlabel("Odds ratio, level vs reference (log scale, 95% CI)\n" + (
         "< 1: outcome (see each row) less often · > 1: more often" if other_outcome
         else "< 1: fewer offers than the reference · > 1: more offers"))
+    if no_within:
+        handles.append(Line2D([], [], ls="", label="no within-seeker estimate: it needs "
+                              "two or more seekers"))
     if "small_n" in df and df["small_n"].fillna(False).astype(bool).any():
         handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec=MUTED,
                               label="hollow, grey: small group (unstable)"))
