@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from .._text import key
@@ -147,8 +146,3 @@ def _missing(table: RawTable, layout: str, what: str) -> ValueError:
     where = table.file + (f" [{table.sheet}]" if table.sheet else "")
     return SpreadsheetError(f"{where}: layout={layout!r} needs {what}; headers are "
                             f"{list(table.frame.columns)[:20]}")
-
-
-def empty_events() -> pd.DataFrame:
-    """An empty frame with the internal event columns."""
-    return pd.DataFrame({c: np.array([], dtype=object) for c in EVENT_FIELDS})

@@ -16,6 +16,7 @@ from ..raw import RawTable
 from ._common import (
     Collector,
     Context,
+    Interpreted,
     carried,
     events_frame,
     per_row,
@@ -30,7 +31,7 @@ EVENT_LOG_FIELDS = ("application_id", "seeker", "company", "role", "date", "even
                     "channel", "letter_type", "recipient", "note", "status")
 
 
-def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context):
+def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     """Interpret an event log.
 
     Returns

@@ -19,6 +19,7 @@ from ..values import flags
 from ._common import (
     Collector,
     Context,
+    Interpreted,
     carried,
     events_frame,
     per_row,
@@ -38,7 +39,7 @@ def stage_columns(headers: list[str] | pd.Index) -> dict[str, str]:
     return {h: table[key(h)] for h in headers if key(h) in table}
 
 
-def interpret_stages(table: RawTable, cm: ColumnMap, ctx: Context):
+def interpret_stages(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     """Interpret a stage-flag table.
 
     Returns

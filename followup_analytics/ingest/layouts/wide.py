@@ -18,6 +18,7 @@ from ..raw import RawTable
 from ._common import (
     Collector,
     Context,
+    Interpreted,
     carried,
     events_frame,
     per_row,
@@ -39,7 +40,7 @@ _STATUS_EVENTS = ("followup", "reply", "interview", "rejection", "offer", "accep
 APPLICATION_BASE = ["application_id", "seeker", "company", "role", "applied_on"]
 
 
-def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context):
+def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     """Interpret a one-row-per-application table (wide, tracker or LinkedIn layout).
 
     Returns
