@@ -107,26 +107,35 @@ def test_within_seeker_and_bh_q_match_statsmodels_and_scipy():
     np.testing.assert_array_equal(rd["q_value"].to_numpy(), naive["q_value"].to_numpy())
 
 
-def test_adjusted_odds_ratio_equals_glm_binomial():
+@pytest.mark.parametrize("seeker_effects", [False, True])
+def test_adjusted_odds_ratio_equals_logit_on_every_application(seeker_effects):
     cells = {("s", True, True): 9, ("s", True, False): 5, ("s", False, True): 4,
-             ("s", False, False): 10}
-    log = _thank_you_log(cells, programs=("day", "evening", "weekend"))
-    r = _run(log, strategies=["thank_you_after_interview"], adjust=["program"])
+             ("s", False, False): 10, ("t", True, True): 3, ("t", True, False): 6,
+             ("t", False, True): 2, ("t", False, False): 9}
+    log = _thank_you_log(cells, seekers=("s", "t"), programs=("day", "evening", "weekend"))
+    r = _run(log, strategies=["thank_you_after_interview"], adjust=["program"],
+             seeker_effects=seeker_effects)
     adj = r[r["estimator"] == "adjusted_odds_ratio"].iloc[0]
-    # reference: statsmodels GLM(y, X, family=Binomial()) on the same design
+    # reference: statsmodels Logit(y, X).fit() on one row per interviewed application, and
+    # the same model as GLM(y, X, family=Binomial()); X = const, thank_you, program dummies
+    # (and seeker dummies)
     f = associations.features(log)
     f = f[f["interviewed"]]
     x = pd.get_dummies(f["program"].astype("string"), prefix="program", drop_first=True,
                        dtype=float)
+    if seeker_effects:
+        x = x.join(pd.get_dummies(f["seeker"], prefix="seeker", drop_first=True, dtype=float))
     x.insert(0, "thank_you", f["thank_you_after_interview"].astype(float).to_numpy())
     x = sm.add_constant(x)
-    glm = sm.GLM(f["offered"].astype(float).to_numpy(), x,
-                 family=sm.families.Binomial()).fit()
-    assert adj["estimate"] == pytest.approx(np.exp(glm.params["thank_you"]), rel=1e-6)
-    lo, hi = np.exp(glm.conf_int().loc["thank_you"])
+    y = f["offered"].astype(float).to_numpy()
+    logit = sm.Logit(y, x).fit(disp=0)
+    glm = sm.GLM(y, x, family=sm.families.Binomial()).fit()
+    assert glm.params["thank_you"] == pytest.approx(logit.params["thank_you"], rel=1e-6)
+    assert adj["estimate"] == pytest.approx(np.exp(logit.params["thank_you"]), rel=1e-6)
+    lo, hi = np.exp(logit.conf_int().loc["thank_you"])
     assert (adj["ci_low"], adj["ci_high"]) == (pytest.approx(lo, rel=1e-5),
                                                pytest.approx(hi, rel=1e-5))
-    assert adj["p_value"] == pytest.approx(glm.pvalues["thank_you"], rel=1e-5)
+    assert adj["p_value"] == pytest.approx(logit.pvalues["thank_you"], rel=1e-5)
 
 
 def test_strategy_eligibility_and_levels():

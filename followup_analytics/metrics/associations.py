@@ -77,9 +77,11 @@ def _within_seeker(n: np.ndarray, k: np.ndarray, j: int, r: int) -> dict:
 
 def _adjusted(f: pd.DataFrame, level: pd.Series, y: np.ndarray, st: Strategy,
               adjust: list[str], seeker_effects: bool) -> pd.DataFrame:
-    """Adjusted odds ratio per level vs the reference: statsmodels ``Logit``."""
-    import statsmodels.api as sm
+    """Adjusted odds ratio per level vs the reference: logistic regression (statsmodels)."""
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import PerfectSeparationError
+    from statsmodels.tools.tools import add_constant
 
     ok = level.notna().to_numpy()
     lv = level[ok].cat.remove_unused_categories()
@@ -89,7 +91,7 @@ def _adjusted(f: pd.DataFrame, level: pd.Series, y: np.ndarray, st: Strategy,
     if st.reference not in lv.cat.categories or not present:
         return out
     parts = [pd.get_dummies(lv, dtype=float)[present]]
-    covars = list(adjust) + (["seeker"] if seeker_effects else [])
+    covars = list(dict.fromkeys([*adjust, *(["seeker"] if seeker_effects else [])]))
     for c in covars:
         col = f.loc[ok, c]
         if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
@@ -97,19 +99,29 @@ def _adjusted(f: pd.DataFrame, level: pd.Series, y: np.ndarray, st: Strategy,
         else:
             parts.append(pd.get_dummies(col.astype("string"), prefix=c, drop_first=True,
                                         dtype=float))
-    x = sm.add_constant(pd.concat(parts, axis=1), has_constant="add")
+    # count, then infer: one row per distinct (outcome, covariate pattern) with its count;
+    # a binomial GLM with these frequency weights has exactly the likelihood, estimates and
+    # standard errors of a Logit on the individual applications, at a fraction of the cost
+    design = pd.concat(parts, axis=1)
+    design.insert(0, "_outcome", y[ok].astype(float))
+    cells = design.groupby(list(design.columns), sort=False).size()
+    x = cells.index.to_frame(index=False)
+    outcome = x.pop("_outcome").to_numpy()
+    x = add_constant(x, has_constant="add")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            fit = sm.Logit(y[ok].astype(float), x).fit(disp=0, maxiter=100)
+            fit = GLM(outcome, x, family=families.Binomial(),
+                      freq_weights=cells.to_numpy(dtype=float)).fit(maxiter=100)
         except (np.linalg.LinAlgError, ValueError, PerfectSeparationError):
             return out  # singular design or complete separation: not estimable
-    if not fit.mle_retvals.get("converged", False):
+    if not fit.converged or not np.all(np.isfinite(fit.bse[present])):
         return out
     ci = fit.conf_int()
-    for name in present:
-        out.loc[name] = (np.exp(fit.params[name]), np.exp(ci.loc[name, 0]),
-                         np.exp(ci.loc[name, 1]), fit.pvalues[name])
+    with np.errstate(over="ignore"):  # a quasi-separated level: an infinite upper limit
+        for name in present:
+            out.loc[name] = (np.exp(fit.params[name]), np.exp(ci.loc[name, 0]),
+                             np.exp(ci.loc[name, 1]), fit.pvalues[name])
     return out
 
 
@@ -135,8 +147,11 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
         :mod:`followup_analytics.metrics.strategies` for each eligible set and reference.
     adjust : list of str, optional
         Columns of ``features(log)`` (e.g. carried ``program``) to adjust for: adds
-        ``adjusted_odds_ratio`` rows from a logistic regression (statsmodels ``Logit``) of
-        the outcome on the level dummies and these covariates (categorical ones as dummies).
+        ``adjusted_odds_ratio`` rows from a logistic regression of the outcome on the level
+        dummies and these covariates (categorical ones as dummies), fitted as a statsmodels
+        binomial GLM on the distinct covariate patterns weighted by their counts: the same
+        likelihood, estimates and standard errors as ``statsmodels.Logit`` on every
+        eligible application (the tests check this), much faster on large logs.
     seeker_effects : bool, default False
         Add seeker fixed effects to the logistic regression.
     min_n : int, default 10
