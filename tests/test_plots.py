@@ -487,3 +487,17 @@ def test_make_figures_writes_the_readme_figures(tmp_path):
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
         assert (script.parents[1] / "docs" / name).exists()  # the committed copy
+
+
+def test_all_empty_results_say_no_data_instead_of_drawing_blank_axes(timing_channel,
+                                                                   associations):
+    empty = timing_channel.assign(n=0, k=0, rate=np.nan, ci_low=np.nan, ci_high=np.nan,
+                                  small_n=True)
+    for ax in (plot_timing(empty), plot_heatmap(empty)):
+        note = _by_gid(ax.texts, "no_data")
+        assert note.get_text().startswith("No data")
+        assert not ax.get_lines() and not ax.images
+    nothing = associations.assign(n_level=0)
+    ax = plot_offer_associations(nothing)
+    assert _by_gid(ax.texts, "no_data").get_text().startswith("Nothing to compare")
+    assert "associated with" in ax.get_title("left")

@@ -67,6 +67,17 @@ def new_axes(ax: Axes | None, height: float) -> Axes:
     return ax
 
 
+def no_data(ax: Axes | None, message: str, title: str, height: float = 2.4) -> Axes:
+    """An axes that says there is nothing to draw (gid ``"no_data"``), instead of a blank."""
+    ax = new_axes(ax, height)
+    ax.text(0.5, 0.5, message, ha="center", va="center", color=MUTED, fontstyle="italic",
+            transform=ax.transAxes, wrap=True, gid="no_data")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, loc="left")
+    return ax
+
+
 def group_columns(frame: pd.DataFrame, reserved: Iterable[str]) -> list[str]:
     """Columns of a tidy result that identify its groups (everything not reserved)."""
     reserved = set(reserved)

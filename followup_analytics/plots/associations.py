@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
-from ._common import MUTED, OKABE_ITO, new_axes, require
+from ._common import MUTED, OKABE_ITO, new_axes, no_data, require
 
 _EXPECT = ("offer_associations() (long form: strategy, level, reference, estimator, "
            "estimate, ci_low, ci_high, n ...)")
@@ -114,8 +114,9 @@ def plot_offer_associations(result: pd.DataFrame, *,
             if col in df:
                 df = df[pd.to_numeric(df[col], errors="coerce").fillna(0) > 0]
     if df.empty:
-        raise ValueError("plot_offer_associations: no strategy level left to draw "
-                         "(every level or reference is empty)")
+        return no_data(ax, "Nothing to compare: no strategy level has applications on both "
+                       "sides\n(are follow-ups, interviews and offers recorded?)",
+                       title or "Follow-up strategies associated with offers")
     keys = ["strategy", "level", "reference"]
     rows = df.drop_duplicates(keys)[keys].reset_index(drop=True)
     ax = new_axes(ax, height=max(3.0, 0.75 * len(rows) + 1.9))

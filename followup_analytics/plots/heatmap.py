@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 
-from ._common import SMALL_CELL, definition_of, new_axes, pct, require, small_mask
+from ._common import SMALL_CELL, definition_of, new_axes, no_data, pct, require, small_mask
 from .rates import TIMING_LABEL, _order
 
 _EXPECT = 'response_rates(log, by=["timing", "channel"])'
@@ -56,6 +56,10 @@ def plot_heatmap(result: pd.DataFrame, *, row: str = "timing", col: str = "chann
     totals_c = df.groupby(col, observed=True, sort=False)["n"].sum()
     rows = [r for r in _order(df[row]) if totals_r.get(r, 0) > 0]
     cols = [c for c in _order(df[col]) if totals_c.get(c, 0) > 0]
+    if not rows or not cols:
+        return no_data(ax, "No data: every cell has n = 0",
+                       title or f"{definition_of(df, definition, [row, col])}, by {row} "
+                       f"and {col}")
     cells = df.drop_duplicates([row, col]).set_index([row, col])
     grid = pd.MultiIndex.from_product([rows, cols], names=[row, col])
     cells = cells.reindex(grid)

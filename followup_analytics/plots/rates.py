@@ -20,6 +20,7 @@ from ._common import (
     group_columns,
     group_labels,
     new_axes,
+    no_data,
     require,
     small_mask,
 )
@@ -196,6 +197,9 @@ def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = 
                              f"available: {present}")
         channels = list(channels)
     text = definition_of(df, definition, [timing, channel])
+    if not channels:
+        return no_data(ax, f"No data: every group has n = 0\n(no follow-ups with a {timing} "
+                       "were recorded)", title or f"{text}, by follow-up delay and {channel}")
     small = small_mask(df, min_n)
     df["_small"] = small
     df["_rate"] = pd.to_numeric(df["rate"], errors="coerce").where(df["n"] > 0)
