@@ -9,8 +9,10 @@ temp folder; writing is not timed), then times in this process:
 - the full report from the file: ``load`` + ``cohort_report(by="program")`` + ``to_html`` +
   ``to_excel``, with the steps broken down.
 
-Prints the times and the ratio of the full report to ``load`` alone. Target: full report
-<= 30 s. Run: ``.venv/bin/python benchmarks/report.py [n_seekers]``.
+Prints wall-clock and CPU (``time.process_time``) seconds and the ratio of the full report to
+``load`` alone (best of two loads). On a shared machine the wall-clock times swing with the
+other processes; the CPU times show what the run costs. Target: full report <= 30 s.
+Run: ``.venv/bin/python benchmarks/report.py [n_seekers]``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from followup_analytics import FollowupWarning, cohort_report, load
@@ -40,35 +43,39 @@ def _workbook(n_seekers: int) -> Path:
     return path
 
 
+def _timed(steps: dict, name: str, fn: Callable[[], object]) -> object:
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    steps[name] = (time.perf_counter() - w0, time.process_time() - c0)
+    return out
+
+
 def main(n_seekers: int = 1_000) -> None:
     path = _workbook(n_seekers)
     out = Path(tempfile.mkdtemp(prefix="cohort_report_bench_"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
-        t0 = time.perf_counter()
-        log = load(path)
-        t_load = time.perf_counter() - t0
-        print(f"load alone: {t_load:.2f} s ({len(log):,} applications, "
-              f"{len(log.events):,} events, {len(log.seekers):,} seekers)")
-
-        steps = {}
-        t0 = time.perf_counter()
-        log = load(path)
-        steps["load"] = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        report = cohort_report(log, by="program", min_cell=10, salt="bench")
-        steps["cohort_report (tables)"] = time.perf_counter() - t1
-        t1 = time.perf_counter()
-        report.to_html(out / "cohort_report.html")
-        steps["to_html (figures + html)"] = time.perf_counter() - t1
-        t1 = time.perf_counter()
-        report.to_excel(out / "cohort_report.xlsx")
-        steps["to_excel"] = time.perf_counter() - t1
-        total = time.perf_counter() - t0
-    for name, seconds in steps.items():
-        print(f"  {name:<28} {seconds:6.2f} s")
-    print(f"full report from the file: {total:.2f} s = {total / t_load:.2f} x load alone "
-          f"(target <= 30 s: {'met' if total <= 30 else 'NOT met'}); output in {out}")
+        ref: dict = {}
+        for i in range(2):
+            log = _timed(ref, f"load {i}", lambda: load(path))
+        t_load = min(ref.values())
+        print(f"load alone (best of 2): {t_load[0]:.2f} s wall, {t_load[1]:.2f} s CPU "
+              f"({len(log):,} applications, {len(log.events):,} events, "
+              f"{len(log.seekers):,} seekers)")
+        steps: dict = {}
+        log = _timed(steps, "load", lambda: load(path))
+        report = _timed(steps, "cohort_report (tables)", lambda: cohort_report(
+            log, by="program", min_cell=10, salt="bench"))
+        _timed(steps, "to_html (figures + html)",
+               lambda: report.to_html(out / "cohort_report.html"))
+        _timed(steps, "to_excel", lambda: report.to_excel(out / "cohort_report.xlsx"))
+    for name, (wall, cpu) in steps.items():
+        print(f"  {name:<28} {wall:6.2f} s wall {cpu:6.2f} s CPU")
+    wall = sum(w for w, _ in steps.values())
+    cpu = sum(c for _, c in steps.values())
+    print(f"full report from the file: {wall:.2f} s wall = {wall / t_load[0]:.2f} x load alone; "
+          f"{cpu:.2f} s CPU = {cpu / t_load[1]:.2f} x (target <= 30 s: "
+          f"{'met' if wall <= 30 else 'NOT met'} by wall clock); output in {out}")
 
 
 if __name__ == "__main__":

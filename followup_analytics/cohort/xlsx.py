@@ -175,7 +175,7 @@ def _chart_block(ws: Worksheet, top: int, title: str, frame: pd.DataFrame, label
     chart.y_axis.title = "share"
     chart.y_axis.numFmt = "0%"
     chart.y_axis.majorGridlines = None
-    chart.height = max(6.0, 1.2 + 0.55 * len(frame) * max(1, len(series)) ** 0.5)
+    chart.height = max(7.5, 2.0 + 0.6 * len(frame) * max(1, len(series)) ** 0.5)
     chart.width = 16
     data = Reference(ws, min_col=2, max_col=1 + len(series), min_row=top + 1, max_row=last)
     cats = Reference(ws, min_col=1, min_row=top + 2, max_row=last)
@@ -187,6 +187,8 @@ def _chart_block(ws: Worksheet, top: int, title: str, frame: pd.DataFrame, label
 
 def _charts(ws: Worksheet, report: CohortReport) -> None:
     ws.column_dimensions["A"].width = 26
+    for col in "BCD":
+        ws.column_dimensions[col].width = 20
     _printable(ws)
     outcomes = next(t for t in report.sections if t.key == "outcomes").frame
     by = outcomes.columns[0]
