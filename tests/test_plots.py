@@ -151,6 +151,17 @@ def test_plot_rates_keeps_ordered_category_order(timing_channel):
                                email["rate"].to_numpy())
 
 
+def test_plot_rates_sorts_nominal_vocabulary_by_rate_unless_asked_not_to(by_channel):
+    dtype = pd.CategoricalDtype(["email", "phone", "voicemail", "letter", "linkedin"],
+                                ordered=True)
+    frame = by_channel.assign(channel=by_channel["channel"].astype(dtype))
+    labels = [t.get_text().split("  ")[0] for t in plot_rates(frame).get_yticklabels()]
+    assert labels == ["letter", "phone", "email", "linkedin", "voicemail"]
+    labels = [t.get_text().split("  ")[0]
+              for t in plot_rates(frame, sort=False).get_yticklabels()]
+    assert labels == list(by_channel["channel"])
+
+
 def test_plot_rates_draws_on_given_axes_and_uses_definition(by_channel):
     fig, axes = plt.subplots(1, 2)
     out = plot_rates(by_channel, ax=axes[1], definition="Interview within 60 days")

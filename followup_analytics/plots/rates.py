@@ -30,10 +30,16 @@ _TIMING_EXPECT = 'response_rates(log, by=["timing", "channel"])'
 TIMING_LABEL = "Days from trigger to follow-up (application, latest interview or rejection)"
 
 
+#: Vocabulary columns stored as ordered categoricals for a stable display order, but
+#: nominal: their groups are sorted by rate like any other.
+_NOMINAL = frozenset({"channel", "letter_type", "recipient"})
+
+
 def _ordered_by_category(frame: pd.DataFrame, groups: Sequence[str]) -> bool:
+    """True when every group column is an ordinal scale (timing buckets, stages ...)."""
     return len(groups) > 0 and all(
         isinstance(frame[c].dtype, pd.CategoricalDtype) and frame[c].dtype.ordered
-        for c in groups)
+        and c not in _NOMINAL for c in groups)
 
 
 def _legend_small(ax: Axes, any_small: bool, handles: list | None = None,
@@ -68,8 +74,10 @@ def plot_rates(result: pd.DataFrame, *, group: str | Sequence[str] | None = None
     min_n : int, optional
         Groups with fewer applications are muted; by default the ``small_n`` flag is used.
     sort : bool, default True
-        Sort by rate (highest first) unless the group is an ordered categorical (then the
-        category order is kept, e.g. timing buckets).
+        Sort by rate (highest first, empty groups last) unless the group is an ordinal
+        scale, an ordered categorical such as the timing buckets or the stages, whose order
+        is kept. The vocabulary columns ``channel``, ``letter_type`` and ``recipient`` are
+        nominal and sorted by rate; ``sort=False`` keeps the input order.
     ax : Axes, optional
         Draw here; a new figure of notebook width is created when omitted.
 
