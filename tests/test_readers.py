@@ -470,3 +470,31 @@ def test_csv_rows_are_kept_or_dropped_under_their_record_number(body, delimiter)
     for row in t.frame.index:
         cells = [c or None for c in body[row - 2]]
         assert t.frame.loc[row].tolist()[:3] == cells
+
+
+def _sheet_xml(cells: str) -> bytes:
+    return ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>').encode()
+
+
+def test_far_apart_cells_are_refused_before_the_reader_allocates_them(tmp_path):
+    # two filled cells at A1 and ZZ1000000 make a dense 1,000,000 x 702 range in calamine
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Company", "Status"])
+    ws.append(["Acme", "Applied"])
+    ws.cell(1_000_000, 702, "far")
+    wb.save(tmp_path / "far.xlsx")
+    _bad(tmp_path / "far.xlsx", r"spans 702,000,000 cells .*limit 50,000,000.*cell bomb")
+    # the same with cells whose reference is not the first attribute (slower scan)
+    from followup_analytics.ingest._containers import sheet_cells
+    assert sheet_cells(_sheet_xml('<row r="1"><c t="s" r="A1"><v>0</v></c></row>'
+                                  '<row r="900000"><c t="s" r="AB900000"><v>0</v></c></row>')
+                       ) >= 900_000 * 28
+    assert sheet_cells(_sheet_xml('<row r="5"><c r="C5" s="1"/><c r="D5"><v>1</v></c></row>'
+                                  '<row r="9"><c r="B9"><v>2</v></c><c r="ZZ9" s="2"/></row>'
+                                  )) == 5 * 26  # rows 5-9; empty styled cells are not data
+    assert sheet_cells(_sheet_xml('<row r="9"><c r="A9"><v>1</v></c></row>'
+                                  '<row r="2"><c r="A2"><v>1</v></c></row>')) == -1
+    assert sheet_cells(_sheet_xml('<row r="1"><c r="A1"><v>1</v></c><c r="AC1"><v>1</v></c>'
+                                  '</row><row r="2"><c r="AD2"/></row>')) == 29

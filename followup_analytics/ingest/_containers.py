@@ -28,6 +28,10 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _MIB = 2**20
 _REPEATED = re.compile(
     rb'<table:table-(row|cell)\b([^>]*?)table:number-(?:rows|columns)-repeated="(\d+)"([^>]*)>')
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,3})\d+"[^>]*(?<!/)>')
+_ANY_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
+_ROW_REF = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _WORKBOOK_TYPES = {
     ".xlsx": ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
               "sheet.macroEnabled.main", "template.macroEnabled.main"),
@@ -56,6 +60,9 @@ class ReadLimits:
     max_repeated_cells : int, default 5,000,000
         Refuse an ODS whose repeated-cell attributes would create more filled cells than
         this (a few kilobytes can otherwise expand to billions of cells in memory).
+    max_cells : int, default 50,000,000
+        Refuse an xlsx sheet whose filled cells span a larger rectangle: readers allocate
+        every cell between the first and the last filled one.
     """
 
     max_uncompressed_bytes: int = 512 * _MIB
@@ -64,6 +71,7 @@ class ReadLimits:
     max_rows: int = 5_000_000
     max_text_bytes: int = 2048 * _MIB
     max_repeated_cells: int = 5_000_000
+    max_cells: int = 50_000_000
 
 
 def fail(name: str, reason: str, sheet: str | None = None) -> SpreadsheetError:
@@ -180,7 +188,9 @@ def _stream_members(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
     for info in infos:
         if info.is_dir():
             continue
-        keep = info.filename == "content.xml"  # ODS: its repeated cells are checked below
+        ods = info.filename == "content.xml"
+        sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        keep = ods or sheet  # checked below for cells the reader would allocate
         parts: list[bytes] = []
         with zf.open(info) as member:
             chunk = member.read(4096)
@@ -196,12 +206,63 @@ def _stream_members(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
                 if keep:
                     parts.append(chunk)
                 chunk = member.read(_MIB)
-        if keep:
+        if ods:
             extra = repeated_cells(b"".join(parts))
             if extra > limits.max_repeated_cells:
                 raise fail(name, f"repeats filled cells {extra:,} times (limit "
                                  f"{limits.max_repeated_cells:,}): refused as a possible "
                                  "cell bomb")
+        elif sheet:
+            cells = sheet_cells(b"".join(parts))
+            if cells < 0:
+                raise fail(name, f"corrupt workbook: rows of {info.filename!r} are out of order")
+            if cells > limits.max_cells:
+                raise fail(name, f"sheet {info.filename!r} spans {cells:,} cells between its "
+                                 f"first and last filled cell (limit {limits.max_cells:,}): "
+                                 "refused as a possible cell bomb")
+
+
+def sheet_cells(xml: bytes) -> int:
+    """Upper bound on the cells a reader allocates for one xlsx sheet.
+
+    Readers fill a dense rectangle from the first to the last filled cell (rows in document
+    order, columns over all cells), so two filled cells far apart (``A1`` and ``XFD1048576``)
+    cost billions of cells. Rows come from the first and last cells with content; columns
+    from the widest reference. Sheets whose cells all start with ``<c r="`` (every common
+    writer) are measured with fast byte searches; others by a full scan. Returns -1 when
+    the last filled row comes before the first (rows out of order: unusable).
+    """
+    n_cells = xml.count(b"<c ")
+    if n_cells == 0:
+        return 0
+    if n_cells == xml.count(b'<c r="'):
+        first = _ref_before(xml, xml.find(b"</c>"))
+        last = _ref_before(xml, xml.rfind(b"</c>"))
+        if first is None or last is None:
+            return 0
+        wide = {_column(c) for c in set(_WIDE_REF.findall(xml))}
+        cols = max(wide | {26})
+        return -1 if last[1] < first[1] else (last[1] - first[1] + 1) * cols
+    refs = _ANY_REF.findall(xml)
+    rows = [int(r) for _, r in refs] + [int(r) for r in _ROW_REF.findall(xml)]
+    cols = max([_column(c) for c, _ in refs]
+               + [chunk.count(b"<c ") for chunk in xml.split(b"</row>")])
+    return (max(rows, default=0) + xml.count(b"<row")) * cols
+
+
+def _ref_before(xml: bytes, end: int) -> tuple[int, int] | None:
+    """(column, row) of the cell whose ``</c>`` is at ``end``."""
+    if end < 0:
+        return None
+    m = _CELL_REF.match(xml, xml.rfind(b"<c ", 0, end))
+    return (_column(m.group(1)), int(m.group(2))) if m else None
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 def repeated_cells(content: bytes) -> int:
