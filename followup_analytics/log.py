@@ -147,12 +147,13 @@ class JobSearchLog:
             raise ValueError(f"applications has duplicate application_id values, e.g. {dup!r}")
         first_applied = (ev.loc[ev["event"].eq("applied").fillna(False)]
                          .groupby("application_id", observed=True)["date"].min())
+        from_events = pd.Series(
+            first_applied.astype(DATE_DTYPE).reindex(apps["application_id"]).to_numpy(),
+            index=apps.index, dtype=DATE_DTYPE)
         if "applied_on" in apps:
-            apps["applied_on"] = _as_dates(apps["applied_on"])
-            apps["applied_on"] = apps["applied_on"].fillna(
-                apps["application_id"].map(first_applied))
+            apps["applied_on"] = _as_dates(apps["applied_on"]).fillna(from_events)
         else:
-            apps["applied_on"] = apps["application_id"].map(first_applied).astype(DATE_DTYPE)
+            apps["applied_on"] = from_events
         apps["seeker"] = (apps["seeker"].astype("string").fillna(seeker)
                           if "seeker" in apps else pd.Series(seeker, index=apps.index,
                                                              dtype="string"))

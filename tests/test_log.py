@@ -49,3 +49,13 @@ def test_reprs_render():
     assert "2 applications" in repr(log)
     assert "<table>" in log._repr_html_()
     assert log.with_as_of("2026-03-01").as_of == pd.Timestamp("2026-03-01")
+
+
+def test_an_empty_log_keeps_its_columns_and_types():
+    ev = pd.DataFrame({"application_id": pd.Series([], dtype="string"),
+                       "date": pd.Series([], dtype="datetime64[s]"),
+                       "event": pd.Series([], dtype="string")})
+    log = JobSearchLog.from_frames(ev, as_of="2026-05-01")
+    assert len(log) == 0 and len(log.events) == 0
+    assert str(log.applications["applied_on"].dtype) == "datetime64[s]"
+    assert "0 applications" in repr(log)
