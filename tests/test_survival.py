@@ -79,13 +79,34 @@ def test_kaplan_meier_with_responses_on_day_zero_matches_lifelines():
     pd.testing.assert_frame_equal(curve, expected, check_dtype=False, atol=5e-10)
 
 
+@pytest.mark.parametrize("confidence", [0.9, 0.95])
+def test_kaplan_meier_matches_scipy_ecdf_on_random_tied_data(rng, confidence):
+    t = rng.integers(0, 40, 400).astype(float)
+    e = rng.random(400) < 0.6
+    curve = kaplan_meier(t, e, confidence)
+    # scipy.stats.ecdf(CensoredData.right_censored(t, censored=~e)).sf and
+    # .sf.confidence_interval(confidence, method="log-log"), read at every curve day
+    res = stats.ecdf(stats.CensoredData.right_censored(t, censored=~e))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # undefined where S is 0 or 1
+        band = res.sf.confidence_interval(confidence, method="log-log")
+    days = curve["day"].to_numpy()
+    np.testing.assert_allclose(curve["survival"], res.sf.evaluate(days), atol=1e-12)
+    low, high = band.low.evaluate(days), band.high.evaluate(days)
+    defined = np.isfinite(low)
+    np.testing.assert_allclose(curve["ci_low"][defined], low[defined], atol=1e-12)
+    np.testing.assert_allclose(curve["ci_high"][defined], high[defined], atol=1e-12)
+    assert curve.loc[~defined, "survival"].isin([0.0, 1.0]).all()
+    assert curve["at_risk"].iloc[0] == 400 and curve["events"].sum() == e.sum()
+
+
 def test_kaplan_meier_edge_cases():
     assert len(kaplan_meier([], [])) == 0
     none = kaplan_meier([3, 5], [False, False])  # nobody responded: survival stays 1
     assert none["survival"].eq(1).all() and none[["ci_low", "ci_high"]].eq(1).all().all()
     everyone = kaplan_meier([1, 2], [True, True])
     assert everyone["survival"].iloc[-1] == 0 and np.isnan(everyone["ci_low"].iloc[-1])
-    with pytest.raises(ValueError, match=r"durations must not be negative; durations\[1\]"):
+    with pytest.raises(ValueError, match=r"durations must not be negative or missing; durations\[1\]"):
         kaplan_meier([1, -2], [True, True])
     with pytest.raises(ValueError, match="same length"):
         kaplan_meier([1, 2], [True])
@@ -132,6 +153,31 @@ def test_logrank_two_groups_matches_lifelines_and_scipy():
     z = stats.logrank(stats.CensoredData.right_censored(T[a], censored=E[a] == 0),
                       stats.CensoredData.right_censored(T[b], censored=E[b] == 0)).statistic
     assert out["statistic"] == pytest.approx(z ** 2, rel=1e-10)
+
+
+def test_logrank_with_a_group_that_carries_no_information_matches_lifelines():
+    # Group c is censored before the first response: no variance, O - E = 0.
+    # lifelines.statistics.multivariate_logrank_test([1, 2, 3, 4, 5, 6, 0.5, 0.5],
+    #     list("aaabbbcc"), [1, 0, 1, 1, 0, 1, 0, 0])
+    # -> test_statistic 3.571428571428573, p_value 0.16767724875179701, degrees_of_freedom 2
+    out = logrank([1, 2, 3, 4, 5, 6, 0.5, 0.5], [1, 0, 1, 1, 0, 1, 0, 0], list("aaabbbcc"))
+    assert out["statistic"] == pytest.approx(3.571428571428573, rel=1e-10)
+    assert out["p_value"] == pytest.approx(0.16767724875179701, rel=1e-8)
+    assert out["df"] == 2
+
+
+def test_logrank_many_groups_matches_lifelines():
+    gen = np.random.default_rng(0)
+    t = gen.integers(0, 100, 20_000).astype(float)
+    e = gen.random(20_000) < 0.4
+    g = gen.integers(0, 300, 20_000)
+    # the same arrays saved with np.savez and passed to
+    # lifelines.statistics.multivariate_logrank_test(t, g, e)
+    # -> test_statistic 306.17317247314793, p_value 0.3751545826888293
+    out = logrank(t, e, g)
+    assert out["statistic"] == pytest.approx(306.17317247314793, rel=1e-9)
+    assert out["p_value"] == pytest.approx(0.3751545826888293, rel=1e-8)
+    assert out["df"] == 299
 
 
 def test_logrank_undefined_cases_are_nan():

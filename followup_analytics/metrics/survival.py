@@ -1,9 +1,12 @@
 """Time to response: Kaplan-Meier curves, medians, response-by-day probabilities, log-rank.
 
 Applications still waiting are *censored*, never averaged away: the time to response is
-estimated with the Kaplan-Meier product-limit estimator (``scipy.stats.ecdf`` on
-``CensoredData``), with log-log ("exponential Greenwood") pointwise intervals. Groups are
-compared with the k-sample log-rank test computed from counts at each distinct day.
+estimated with the Kaplan-Meier product-limit estimator with log-log ("exponential
+Greenwood") pointwise intervals. Count, then infer: the applications are first reduced to
+counts per group and day (responses, censored), and every curve, median, probability and the
+k-sample log-rank test is computed from those counts, for all groups at once. The curves equal
+``scipy.stats.ecdf`` on ``CensoredData`` with ``confidence_interval(method="log-log")`` and
+lifelines' ``KaplanMeierFitter`` (see the tests).
 """
 
 from __future__ import annotations
@@ -34,18 +37,80 @@ def _durations(durations: ArrayLike, observed: ArrayLike) -> tuple[np.ndarray, n
     if t.shape != e.shape:
         raise ValueError(f"durations and observed must have the same length; "
                          f"got {t.shape[0]} and {e.shape[0]}")
-    if np.isnan(t).any():
-        raise ValueError(f"durations must not be missing; position {np.flatnonzero(np.isnan(t))[0]}"
-                         " is NaN")
-    if (t < 0).any():
-        i = np.flatnonzero(t < 0)[0]
-        raise ValueError(f"durations must not be negative; durations[{i}] = {t[i]:g}")
+    bad = np.flatnonzero(~(t >= 0))
+    if bad.size:
+        raise ValueError(f"durations must not be negative or missing; "
+                         f"durations[{bad[0]}] = {t[bad[0]]:g}")
     return t, e
+
+
+def _curves(codes: np.ndarray, t: np.ndarray, e: np.ndarray,
+            confidence: float) -> pd.DataFrame:
+    """Kaplan-Meier curves of every group at once, from counts per (group, day).
+
+    Returns ``_g`` (the group code) and :data:`CURVE_COLUMNS`, sorted by group and day, with
+    a day-0 row per non-empty group.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1 (exclusive); got {confidence!r}")
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    rows = pd.DataFrame({"_g": codes, "day": t, "events": e.astype(np.int64),
+                         "censored": (~e).astype(np.int64)})
+    start = pd.DataFrame({"_g": np.unique(codes), "day": 0.0, "events": 0, "censored": 0})
+    c = (pd.concat([start, rows], ignore_index=True)
+         .groupby(["_g", "day"], sort=True).sum().reset_index())
+    g = c["_g"]
+    leaving = c["events"] + c["censored"]
+    c["at_risk"] = (leaving.groupby(g).transform("sum") - leaving.groupby(g).cumsum()
+                    + leaving).astype(np.int64)
+    d, n = c["events"].to_numpy(dtype=float), c["at_risk"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        surv = pd.Series(1 - d / n).groupby(g).cumprod().to_numpy()
+        greenwood = pd.Series(d / (n * (n - d))).groupby(g).cumsum().to_numpy()
+        # log-log ("exponential Greenwood") interval, as scipy's method="log-log"
+        se = np.sqrt(greenwood) / np.abs(np.log(surv))
+        low, high = surv ** np.exp(z * se), surv ** np.exp(-z * se)
+    waiting = c["events"].groupby(g).cumsum().to_numpy() == 0
+    c["survival"] = surv
+    c["ci_low"] = np.where(waiting, 1.0, np.where(surv == 0, np.nan, low))
+    c["ci_high"] = np.where(waiting, 1.0, np.where(surv == 0, np.nan, high))
+    return c[["_g", *CURVE_COLUMNS]]
+
+
+def _medians(curves: pd.DataFrame) -> pd.DataFrame:
+    """First day at or below 0.5 of the curve and of each band, per group ``_g``."""
+    zero = curves["survival"].to_numpy() == 0
+    out = {}
+    for col, name in (("survival", "median_days"), ("ci_low", "median_ci_low"),
+                      ("ci_high", "median_ci_high")):
+        hit = (curves[col].to_numpy() <= 0.5) | zero  # the band is undefined at S = 0
+        out[name] = curves.loc[hit].groupby("_g")["day"].first()
+    return pd.DataFrame(out)
+
+
+def _probabilities(curves: pd.DataFrame, days: Sequence[float]) -> pd.DataFrame:
+    """``1 - S(day)`` and its interval per group ``_g`` (columns ``p<i>, p<i>_ci_low,
+    p<i>_ci_high`` for the i-th requested day)."""
+    by_group = curves.groupby("_g")
+    last_day, last_s = by_group["day"].max(), by_group["survival"].last()
+    out = {}
+    for i, day in enumerate(days):
+        at = curves.loc[curves["day"].to_numpy() <= day].groupby("_g").last()
+        ok = ((day <= last_day) | (last_s == 0)).reindex(at.index)
+        zero = at["survival"] == 0
+        out[f"p{i}"] = (1 - at["survival"]).where(ok)
+        out[f"p{i}_ci_low"] = (1 - at["ci_high"]).mask(zero, 1.0).where(ok)
+        out[f"p{i}_ci_high"] = (1 - at["ci_low"]).mask(zero, 1.0).where(ok)
+    return pd.DataFrame(out, index=last_day.index)
 
 
 def kaplan_meier(durations: ArrayLike, observed: ArrayLike,
                  confidence: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier product-limit estimate with log-log pointwise intervals.
+
+    Computed from the counts at each distinct day; equal to ``scipy.stats.ecdf`` on
+    ``CensoredData.right_censored(durations, censored=~observed)`` and its
+    ``sf.confidence_interval(method="log-log")`` (and to lifelines' ``KaplanMeierFitter``).
 
     Parameters
     ----------
@@ -65,7 +130,7 @@ def kaplan_meier(durations: ArrayLike, observed: ArrayLike,
         day : float
             Days since the start.
         at_risk : int
-            Still waiting (neither responded nor censored) just before `day`.
+            Still waiting (neither responded nor censored) at the start of `day`.
         events : int
             Responses on `day`.
         censored : int
@@ -73,35 +138,12 @@ def kaplan_meier(durations: ArrayLike, observed: ArrayLike,
         survival : float
             Estimated probability of no response by the end of `day`.
         ci_low, ci_high : float
-            Log-log ("exponential Greenwood") interval of `survival`, as
-            ``scipy.stats.ecdf(...).sf.confidence_interval(method="log-log")``; 1 while no
-            event has happened yet, NaN where survival is 0.
+            Log-log ("exponential Greenwood") interval of `survival`; 1 while no event has
+            happened yet, NaN where survival is 0.
     """
     t, e = _durations(durations, observed)
-    if t.size == 0:
-        return pd.DataFrame({c: pd.Series(dtype=float if c in ("day", "survival", "ci_low",
-                                                                "ci_high") else np.int64)
-                             for c in CURVE_COLUMNS})
-    days, inverse = np.unique(np.concatenate([[0.0], t]), return_inverse=True)
-    inverse = inverse[1:]
-    events = np.bincount(inverse, weights=e, minlength=days.size).astype(np.int64)
-    censored = np.bincount(inverse, weights=~e, minlength=days.size).astype(np.int64)
-    leaving = events + censored
-    at_risk = t.size - np.concatenate([[0], np.cumsum(leaving)[:-1]])
-    res = stats.ecdf(stats.CensoredData.right_censored(t, censored=~e))
-    survival = res.sf.evaluate(days)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # undefined where survival is 0 or 1
-        band = res.sf.confidence_interval(confidence_level=confidence, method="log-log")
-        low, high = band.low.evaluate(days), band.high.evaluate(days)
-    before_first_event = np.cumsum(events) == 0
-    low = np.where(before_first_event, 1.0, low)
-    high = np.where(before_first_event, 1.0, high)
-    low = np.where(survival == 0, np.nan, low)
-    high = np.where(survival == 0, np.nan, high)
-    return pd.DataFrame({"day": days, "at_risk": at_risk.astype(np.int64), "events": events,
-                         "censored": censored, "survival": survival,
-                         "ci_low": low, "ci_high": high})
+    curves = _curves(np.zeros(t.size, dtype=np.int64), t, e, confidence)
+    return curves.drop(columns="_g").reset_index(drop=True)
 
 
 def km_median(curve: pd.DataFrame) -> tuple[float, float, float]:
@@ -120,18 +162,11 @@ def km_median(curve: pd.DataFrame) -> tuple[float, float, float]:
     Returns
     -------
     median, ci_low, ci_high : float
-        Days; NaN when the curve (or that band) never reaches 0.5 before follow-up ends.
+        Days; NaN when the curve (or that band) never reaches 0.5 before follow-up ends
+        (lifelines reports inf there).
     """
-    day = curve["day"].to_numpy(dtype=float)
-    out = []
-    for col in ("survival", "ci_low", "ci_high"):
-        hit = np.flatnonzero(curve[col].to_numpy(dtype=float) <= 0.5)
-        if col != "survival" and (curve["survival"].to_numpy() == 0).any():
-            # the band is undefined where survival is 0: the curve itself has reached it
-            zero = np.flatnonzero(curve["survival"].to_numpy() == 0)
-            hit = np.union1d(hit, zero)
-        out.append(float(day[hit[0]]) if hit.size else np.nan)
-    return out[0], out[1], out[2]
+    med = _medians(curve.assign(_g=0)).reindex([0])
+    return tuple(float(v) for v in med.iloc[0])  # type: ignore[return-value]
 
 
 def km_probability_by(curve: pd.DataFrame, days: Sequence[float]) -> pd.DataFrame:
@@ -157,25 +192,11 @@ def km_probability_by(curve: pd.DataFrame, days: Sequence[float]) -> pd.DataFram
         ci_low, ci_high : float
             ``1 - ci_high`` and ``1 - ci_low`` of the survival band (1 where survival is 0).
     """
-    d = np.asarray(days, dtype=float)
-    day = curve["day"].to_numpy(dtype=float)
-    if day.size == 0:
-        nan = np.full(d.shape, np.nan)
-        return pd.DataFrame({"day": d, "probability": nan, "ci_low": nan, "ci_high": nan})
-    pos = np.searchsorted(day, d, side="right") - 1
-    surv = curve["survival"].to_numpy(dtype=float)
-    low = curve["ci_low"].to_numpy(dtype=float)
-    high = curve["ci_high"].to_numpy(dtype=float)
-    valid = (pos >= 0) & ((d <= day[-1]) | (surv[-1] == 0))
-    pos = np.clip(pos, 0, None)
-    s = np.where(valid, surv[pos], np.nan)
-    zero = s == 0
-    return pd.DataFrame({
-        "day": d,
-        "probability": 1 - s,
-        "ci_low": np.where(zero, 1.0, np.where(valid, 1 - high[pos], np.nan)),
-        "ci_high": np.where(zero, 1.0, np.where(valid, 1 - low[pos], np.nan)),
-    })
+    d = np.asarray(days, dtype=float).reshape(-1)
+    wide = _probabilities(curve.assign(_g=0), list(d)).reindex([0])
+    values = wide.to_numpy(dtype=float).reshape(-1, 3)
+    return pd.DataFrame({"day": d, "probability": values[:, 0], "ci_low": values[:, 1],
+                         "ci_high": values[:, 2]})
 
 
 def logrank(durations: ArrayLike, observed: ArrayLike,
@@ -205,7 +226,8 @@ def logrank(durations: ArrayLike, observed: ArrayLike,
             Upper tail of the chi-square distribution with `df` degrees of freedom.
     """
     t, e = _durations(durations, observed)
-    codes, _ = pd.factorize(pd.Series(np.asarray(groups, dtype=object)), sort=True)
+    labels = groups if isinstance(groups, pd.Series) else pd.Series(np.asarray(groups))
+    codes, _ = pd.factorize(labels, sort=True)
     if codes.shape != t.shape:
         raise ValueError("groups must have one label per duration")
     keep = codes >= 0
@@ -223,18 +245,24 @@ def logrank(durations: ArrayLike, observed: ArrayLike,
     leave = np.bincount(flat, minlength=n_groups * n_t).reshape(n_groups, n_t)
     at_risk = leave[:, ::-1].cumsum(axis=1)[:, ::-1].astype(float)
     n_all, d_all = at_risk.sum(axis=0), d.sum(axis=0)
-    share = at_risk / n_all
-    expected = (share * d_all).sum(axis=1)
+    at_event = d_all > 0  # other days add nothing to O - E or to its variance
+    share = at_risk[:, at_event] / n_all[at_event]
+    n_all, d_all = n_all[at_event], d_all[at_event]
+    diff = d.sum(axis=1) - share @ d_all  # observed - expected per group
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(n_all > 1, d_all * (n_all - d_all) / (n_all - 1), 0.0)
-    cov = np.einsum("t,gt,ht->gh", w, share, share)
-    var = np.diag((w * share).sum(axis=1)) - cov
-    diff = (d.sum(axis=1) - expected)[:-1]
-    v = var[:-1, :-1]
-    try:
-        stat = float(diff @ np.linalg.solve(v, diff))
-    except np.linalg.LinAlgError:
+    diag = share @ w
+    # Groups with no variance also have O - E = 0; drop them and one more group (the
+    # covariance matrix of all groups is singular); pinv only when still singular.
+    idx = np.flatnonzero(diag > 0)[:-1]
+    if idx.size == 0:
         return result
+    sub = share[idx]
+    v = np.diag(diag[idx]) - (sub * w) @ sub.T
+    try:
+        stat = float(diff[idx] @ np.linalg.solve(v, diff[idx]))
+    except np.linalg.LinAlgError:
+        stat = float(diff[idx] @ np.linalg.pinv(v) @ diff[idx])
     result.update(statistic=stat, p_value=float(stats.chi2.sf(stat, n_groups - 1)))
     return result
 
@@ -416,52 +444,49 @@ def time_to_response(log: JobSearchLog, by: str | None = None, *, as_of: object 
         When a group has fewer than 20 applications.
     """
     as_of_ts = log.as_of if as_of is None else pd.Timestamp(as_of).normalize()
-    days = tuple(int(d) for d in days)
+    days = tuple(dict.fromkeys(int(d) for d in days))
     apps = log.applications
     dur = _durations_from_log(log, as_of_ts)
     if by is None:
-        group = pd.Series(0, index=apps.index)
-        levels: list = [0]
+        labels = pd.Series([0])
+        codes = np.zeros(len(apps), dtype=np.int64)
     else:
         group, levels = _groups(log, apps, by)
-    curves, rows, small = [], [], []
-    for level in levels:
-        in_group = group.eq(level).fillna(False).to_numpy()
-        d = dur.loc[in_group & ~dur["excluded"].to_numpy()]
-        curve = kaplan_meier(d["duration"], d["observed"], confidence)
-        med = km_median(curve)
-        prob = km_probability_by(curve, days)
-        row = {"n": len(d), "n_responses": int(d["observed"].sum()),
-               "n_censored": int((~d["observed"]).sum()),
-               "n_excluded": int(dur["excluded"].to_numpy()[in_group].sum()),
-               "median_days": med[0], "median_ci_low": med[1], "median_ci_high": med[2]}
-        for i, day in enumerate(days):
-            row[f"p_response_{day}"] = prob["probability"].iloc[i]
-            row[f"p_response_{day}_ci_low"] = prob["ci_low"].iloc[i]
-            row[f"p_response_{day}_ci_high"] = prob["ci_high"].iloc[i]
-        rows.append(row)
-        curves.append(curve if by is None else curve.assign(**{by: level}))
-        if len(d) < SMALL_GROUP:
-            small.append(f"{level!r} ({len(d)})" if by is not None else str(len(d)))
-    summary = pd.DataFrame(rows)
-    curve_frame = pd.concat(curves, ignore_index=True)
-    if by is not None:
         dtype = group.dtype if isinstance(group.dtype, pd.CategoricalDtype) else None
-        summary.insert(0, by, pd.Series(levels, dtype=dtype))
-        curve_frame = curve_frame[[by, *CURVE_COLUMNS]]
-        if dtype is not None:
-            curve_frame[by] = curve_frame[by].astype(dtype)
-        ok = ~dur["excluded"].to_numpy() & group.notna().to_numpy()
-        lr = logrank(dur["duration"][ok], dur["observed"][ok], group[ok].astype(object))
-        n_groups = int((summary["n"] > 0).sum())
-        test = pd.DataFrame([{**lr, "n_groups": n_groups}], columns=TEST_COLUMNS)
+        labels = pd.Series(levels, dtype=dtype)
+        codes = np.asarray(pd.Categorical(group, categories=levels).codes, dtype=np.int64)
+    excluded = dur["excluded"].to_numpy()
+    n_excluded = np.bincount(codes[excluded & (codes >= 0)], minlength=len(labels))
+    used = ~excluded & (codes >= 0)
+    t, e = dur["duration"].to_numpy()[used], dur["observed"].to_numpy()[used]
+    curves = _curves(codes[used], t, e, confidence)
+    groups = pd.RangeIndex(len(labels))
+    n = np.bincount(codes[used], minlength=len(labels))
+    k = np.bincount(codes[used], weights=e, minlength=len(labels)).astype(np.int64)
+    probs = _probabilities(curves, days).reindex(groups)
+    probs.columns = [f"p_response_{d}{part}" for d in days
+                     for part in ("", "_ci_low", "_ci_high")]
+    summary = pd.concat([
+        pd.DataFrame({"n": n, "n_responses": k, "n_censored": n - k,
+                      "n_excluded": n_excluded.astype(np.int64)}),
+        _medians(curves).reindex(groups), probs], axis=1).reset_index(drop=True)
+    curve_frame = curves.drop(columns="_g").reset_index(drop=True)
+    if by is None:
+        test = pd.DataFrame({c: pd.Series(dtype=np.int64 if c in ("df", "n_groups") else float)
+                             for c in TEST_COLUMNS})
     else:
-        test = pd.DataFrame({"statistic": pd.Series(dtype=float),
-                             "df": pd.Series(dtype=np.int64),
-                             "p_value": pd.Series(dtype=float),
-                             "n_groups": pd.Series(dtype=np.int64)})
-    if small:
-        where = f" in group(s) {', '.join(small)}" if by is not None else f": {small[0]}"
+        summary.insert(0, by, labels)
+        curve_frame.insert(0, by, labels.iloc[curves["_g"].to_numpy()].reset_index(drop=True))
+        lr = logrank(t, e, codes[used])
+        test = pd.DataFrame([{**lr, "n_groups": int((summary["n"] > 0).sum())}],
+                            columns=TEST_COLUMNS)
+    small = summary["n"] < SMALL_GROUP
+    if small.any():
+        names = [f"{v!r} ({n})" for v, n in zip(labels[small], summary["n"][small],
+                                                strict=True)]
+        more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+        where = (f" in group(s) {', '.join(names[:10])}{more}" if by is not None
+                 else f": {int(summary['n'].iloc[0])}")
         warnings.warn(f"fewer than {SMALL_GROUP} applications{where}; time-to-response "
                       "estimates are unstable", SmallSampleWarning, stacklevel=2)
     return TimeToResponse(curve_frame, summary, test, by, days, as_of_ts)
