@@ -110,3 +110,4 @@ def test_no_hidden_cell_recoverable_in_random_two_way_tables(seed: int) -> None:
     small = (t["n"] > 0) & (t["n"] < 10)
     assert out.loc[small, "n"].isna().all()
     assert _recoverable(t, out, ["n"], add) == []
+

@@ -174,10 +174,11 @@ def _time(log: JobSearchLog, by_name: str, has_groups: bool, min_cell: int) -> T
         results[col] = time_to_response(log, by=col)
         return results[col].summary
 
-    frame = _stack(log, compute, by_name, has_groups).drop(columns="n_excluded")
+    # n (= n_responses + n_censored) is left out: a hidden part could be recovered from it
+    frame = _stack(log, compute, by_name, has_groups).drop(columns=["n", "n_excluded"])
     stats = [c for c in frame.columns if c.startswith(("median", "p_response"))]
-    counts = ["n", "n_responses", "n_censored"]
-    add = Additive(across=(((), by_name),), within_row=(("n_responses", "n_censored"),))
+    counts = ["n_responses", "n_censored"]
+    add = Additive(across=(((), by_name),), within_row=(tuple(counts),))
     frame = suppress(frame, counts, min_cell=min_cell, additive=add,
                      hides={c: stats for c in counts})
     curves = _stack(log, lambda c: results[c].curves, by_name, has_groups)
@@ -188,7 +189,8 @@ def _time(log: JobSearchLog, by_name: str, has_groups: bool, min_cell: int) -> T
     return Table("time_to_response", "Time to first response",
                  "Days from applying to the first response (Kaplan-Meier; applications "
                  "still waiting are censored at the as-of date or at withdrawal, never "
-                 "averaged away). p_response_d is the probability of a response by day d.",
+                 "averaged away). n_responses + n_censored are the applications analysed; "
+                 "p_response_d is the probability of a response by day d.",
                  frame, tuple(counts),
                  tuple(c for c in stats if c.startswith("p_response")), {"curves": curves})
 
@@ -235,7 +237,7 @@ def build_tables(log: JobSearchLog, by_name: str, has_groups: bool,
         suppressed]``.
         ``followup_timing``, ``followup_channel``, ``followup_letter_type``: ``[<by>,
         <category>, n, k, rate, ci_low, ci_high, suppressed]`` (unit: eligible follow-up).
-        ``time_to_response``: ``[<by>, n, n_responses, n_censored, median_days,
+        ``time_to_response``: ``[<by>, n_responses, n_censored, median_days,
         median_ci_low, median_ci_high, p_response_<d>, p_response_<d>_ci_low,
         p_response_<d>_ci_high …, suppressed]``.
         ``strategies``: ``[<by>, strategy, level, reference, n_level, k_level, …]``, see
