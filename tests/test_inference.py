@@ -11,6 +11,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.multitest import multipletests
@@ -329,3 +331,28 @@ def test_inputs_are_not_mutated():
     pd.testing.assert_series_equal(UCB["k1"], k1)
     np.testing.assert_array_equal(n1, ucb["n1"].to_numpy())
     assert np.isnan(p[1]) and p[0] == 0.2
+
+
+# --------------------------------------------------------------------------- invariants
+@st.composite
+def _two_groups(draw):
+    n1, n0 = draw(st.integers(0, 60)), draw(st.integers(0, 60))
+    return draw(st.integers(0, n1)), n1, draw(st.integers(0, n0)), n0
+
+
+@settings(max_examples=150, deadline=None)
+@given(_two_groups())
+def test_intervals_contain_their_estimate_and_stay_in_range(table):
+    k1, n1, k0, n0 = table
+    lo, hi = wilson_ci([k1], [n1])
+    if n1:
+        assert 0 <= lo[0] <= k1 / n1 <= hi[0] <= 1
+    rd = risk_difference([k1], [n1], [k0], [n0]).iloc[0]
+    rr = risk_ratio([k1], [n1], [k0], [n0]).iloc[0]
+    orr = odds_ratio([k1], [n1], [k0], [n0], kind="sample").iloc[0]
+    if n1 and n0:
+        assert -1 <= rd["ci_low"] <= rd["estimate"] <= rd["ci_high"] <= 1
+        assert fisher_p([k1], [n1], [k0], [n0])[0] <= 1 + 1e-12
+    for row in (rr, orr):
+        if not np.isnan(row["estimate"]):
+            assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
