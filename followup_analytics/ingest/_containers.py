@@ -29,7 +29,7 @@ _MIB = 2**20
 _REPEATED = re.compile(
     rb'<table:table-(row|cell)\b([^>]*?)table:number-(?:rows|columns)-repeated="(\d+)"([^>]*)>')
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
-_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,3})\d+"[^>]*(?<!/)>')
+_SCAN = re.compile(rb'<c (?:r="([A-Z]{2,3})\d+"[^>]*(?<!/)>|(?!r="))')
 _ANY_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
 _ROW_REF = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _WORKBOOK_TYPES = {
@@ -232,16 +232,15 @@ def sheet_cells(xml: bytes) -> int:
     writer) are measured with fast byte searches; others by a full scan. Returns -1 when
     the last filled row comes before the first (rows out of order: unusable).
     """
-    n_cells = xml.count(b"<c ")
-    if n_cells == 0:
+    if xml.find(b"<c ") < 0:
         return 0
-    if n_cells == xml.count(b'<c r="'):
+    found = set(_SCAN.findall(xml))  # wide column letters; b"" for a cell without r first
+    if b"" not in found:
         first = _ref_before(xml, xml.find(b"</c>"))
         last = _ref_before(xml, xml.rfind(b"</c>"))
         if first is None or last is None:
             return 0
-        wide = {_column(c) for c in set(_WIDE_REF.findall(xml))}
-        cols = max(wide | {26})
+        cols = max({_column(c) for c in found} | {26})
         return -1 if last[1] < first[1] else (last[1] - first[1] + 1) * cols
     refs = _ANY_REF.findall(xml)
     rows = [int(r) for _, r in refs] + [int(r) for r in _ROW_REF.findall(xml)]

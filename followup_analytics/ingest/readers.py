@@ -176,11 +176,9 @@ def _read_workbook(source: Source, src: str | io.IOBase, sheets, known: frozense
                         raise
                     raise fail(name, f"unreadable cells ({_short(err)})", sheet_name) from None
                 result = table_from_grid(grid, file=name, sheet=sheet_name, known=known,
-                                         seeker_hint=source.seeker_hint, none_cells=False)
-                if isinstance(result, RawTable):
-                    tables.append(_with_typed_cells(result))
-                else:
-                    skipped.append(result)
+                                         seeker_hint=source.seeker_hint, none_cells=False,
+                                         convert=_typed_cells)
+                (tables if isinstance(result, RawTable) else skipped).append(result)
         finally:
             wb.close()
     except calamine.PasswordError:
@@ -235,25 +233,26 @@ def _grid(sheet: calamine.CalamineSheet) -> pd.DataFrame:
                         columns=pd.RangeIndex(c0, c0 + width), dtype=object, copy=False)
 
 
-def _with_typed_cells(table: RawTable) -> RawTable:
-    """Date cells as Timestamps, whole numbers as int (per column, vectorised)."""
-    frame = table.frame
-    cols = {}
-    for j, col in enumerate(frame.columns):
-        values = frame.iloc[:, j]
-        kind = infer_dtype(values, skipna=True)
-        if kind in ("date", "datetime"):
-            cols[col] = _as_datetimes(values)
-        elif kind in ("floating", "mixed", "mixed-integer", "mixed-integer-float"):
-            cols[col] = _fix_mixed(values.to_numpy(dtype=object))
-    if not cols:
-        return table
-    frame = frame.copy()
-    for col, values in cols.items():
-        frame[col] = pd.Series(values, index=frame.index, dtype=object)
-    return RawTable(file=table.file, sheet=table.sheet, header_row=table.header_row,
-                    frame=frame, dropped=table.dropped, seeker_hint=table.seeker_hint,
-                    notes=table.notes)
+def _typed_cells(values: np.ndarray) -> np.ndarray:
+    """One column's cells with date cells as datetime and whole numbers as int (vectorised)."""
+    kind = infer_dtype(values, skipna=True)
+    if kind in ("date", "datetime"):
+        return _as_datetimes(pd.Series(values, dtype=object))
+    if kind == "floating":
+        return _whole_floats(values)
+    if kind in ("mixed", "mixed-integer", "mixed-integer-float"):
+        return _fix_mixed(values)
+    return values
+
+
+def _whole_floats(values: np.ndarray) -> np.ndarray:
+    f = pd.Series(values, dtype=object).astype("float64").to_numpy()
+    whole = np.isfinite(f) & (np.mod(f, 1) == 0) & (np.abs(f) < 2**53)
+    if not whole.any():
+        return values
+    out = values.copy()
+    out[whole] = f[whole].astype(np.int64).astype(object)
+    return out
 
 
 def _as_datetimes(values: pd.Series) -> np.ndarray:

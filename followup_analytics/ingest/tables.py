@@ -16,7 +16,7 @@ either in the table or in ``dropped``.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 
 import numpy as np
@@ -97,7 +97,8 @@ def column_letter(position: int) -> str:
 
 def table_from_grid(grid: pd.DataFrame, *, file: str, sheet: str | None,
                     known: frozenset[str], seeker_hint: str | None = None,
-                    notes: Sequence[str] = (), none_cells: bool = True
+                    notes: Sequence[str] = (), none_cells: bool = True,
+                    convert: Callable[[np.ndarray], np.ndarray] | None = None
                     ) -> RawTable | SkippedSheet:
     """Find the header of one sheet and trim its data rows.
 
@@ -115,6 +116,9 @@ def table_from_grid(grid: pd.DataFrame, *, file: str, sheet: str | None,
         Reader decisions (encoding, delimiter) to carry into the result.
     none_cells : bool, default True
         Whether empty cells may be None as well as ``""``.
+    convert : callable, optional
+        Applied to each kept column (an object array, None where empty); returns the
+        column's final values (readers use it to type date and number cells).
 
     Returns
     -------
@@ -147,7 +151,7 @@ def table_from_grid(grid: pd.DataFrame, *, file: str, sheet: str | None,
                           f"skipped (row {listed})")
     elif pos > 0:
         out_notes[-1] += f"; {pos} blank row{'s' if pos > 1 else ''} above it skipped"
-    trimmed = _trim(data, grid.iloc[pos], file, sheet, none_cells)
+    trimmed = _trim(data, grid.iloc[pos], file, sheet, none_cells, convert)
     if trimmed is None:
         return SkippedSheet(file, sheet, f"header only: no data rows below the header in "
                                          f"row {header_row}")
@@ -174,7 +178,7 @@ def table_from_frame(df: pd.DataFrame, *, file: str, seeker_hint: str | None = N
     cells = {j: _missing_to_none(df.iloc[:, j]) for j in range(df.shape[1])}
     grid = pd.DataFrame(cells, index=pd.RangeIndex(2, len(df) + 2), dtype=object)
     header = pd.Series([str(c) for c in df.columns], index=grid.columns, dtype=object)
-    trimmed = _trim(grid, header, file, None, True)
+    trimmed = _trim(grid, header, file, None, True, None)
     if trimmed is None:  # no rows, or only blank ones: an empty table
         frame = pd.DataFrame(columns=_dedupe([_header_text(h) for h in header]), dtype=object,
                              index=pd.Index([], dtype=int, name="row"))
@@ -244,7 +248,8 @@ def _data_like(below: np.ndarray) -> bool:
 
 # --------------------------------------------------------------------------- trimming
 def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None,
-          none_cells: bool) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+          none_cells: bool, convert: Callable[[np.ndarray], np.ndarray] | None
+          ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """Split the rows below the header into the table and the dropped rows (None if blank)."""
     n, m = data.shape
     arrs = [data.iloc[:, j].to_numpy(dtype=object) for j in range(m)]
@@ -280,8 +285,9 @@ def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None,
     cells = {}
     for j in keep_cols:
         values = arrs[j] if keep is None else arrs[j][keep]
-        cells[j] = (_writeable(values) if kept_nn[:, j].all()
-                    else np.where(kept_nn[:, j], values, None))
+        values = (_writeable(values) if kept_nn[:, j].all()
+                  else np.where(kept_nn[:, j], values, None))
+        cells[j] = values if convert is None else convert(values)
     index = pd.Index(rownums if keep is None else rownums[keep], name="row")
     frame = pd.DataFrame(cells, index=index, dtype=object, copy=False)
     frame.columns = _dedupe(labels)
