@@ -349,3 +349,37 @@ def test_log_without_responses_or_withdrawals():
     assert res.curves["day"].tolist() == [0, 8, 10]
     assert res.curves["survival"].eq(1).all() and np.isnan(res.summary["median_days"].iloc[0])
     assert res.summary["p_response_7"].iloc[0] == 0
+
+
+def test_random_logs_keep_every_application_and_monotone_curves(rng):
+    checked = 0
+    for _ in range(10):
+        n = int(rng.integers(1, 80))
+        ids = [f"r{i}" for i in range(n)]
+        applied = pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 40, n), "D")
+        kinds = rng.choice(["reply", "rejection", "withdrawn", "followup", "offer"], n)
+        when = applied + pd.to_timedelta(rng.integers(-3, 50, n), "D")
+        events = pd.DataFrame({
+            "application_id": ids + ids, "date": list(applied) + list(when),
+            "event": ["applied"] * n + list(kinds),
+            "date_known": [True] * n + list(rng.random(n) < 0.9)})
+        apps = pd.DataFrame({"application_id": ids,
+                             "cohort": rng.choice(["a", "b", "c", None], n)})
+        log = JobSearchLog.from_frames(events, apps, as_of="2026-02-20")
+        withdrawn_early = (kinds == "withdrawn") & (when < applied)
+        if withdrawn_early.any():
+            with pytest.raises(ValueError, match="before they were applied for"):
+                _quiet(log, by="cohort")
+            continue
+        res = _quiet(log, by="cohort")
+        checked += 1
+        s = res.summary
+        assert s["n"].sum() + s["n_excluded"].sum() == apps["cohort"].notna().sum()
+        assert (s["n_responses"] + s["n_censored"] == s["n"]).all()
+        for _, c in res.curves.groupby("cohort", observed=True):
+            assert c["at_risk"].iloc[0] == s.set_index("cohort").loc[c["cohort"].iloc[0], "n"]
+            assert (np.diff(c["survival"]) <= 1e-12).all()
+            ok = c["ci_low"].notna()
+            assert ((c["ci_low"][ok] <= c["survival"][ok] + 1e-12)
+                    & (c["survival"][ok] <= c["ci_high"][ok] + 1e-12)).all()
+    assert checked >= 3
