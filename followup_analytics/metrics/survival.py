@@ -387,7 +387,11 @@ def _groups(log: JobSearchLog, apps: pd.DataFrame, by: str) -> tuple[pd.Series, 
     if isinstance(values.dtype, pd.CategoricalDtype):
         levels = list(values.cat.categories)
     else:
-        levels = sorted(values.dropna().unique())
+        present = list(values.dropna().unique())
+        try:
+            levels = sorted(present)
+        except TypeError:  # mixed types in a carried column: order by their text
+            levels = sorted(present, key=str)
     return values, levels
 
 
