@@ -176,15 +176,15 @@ def row_ids(table: RawTable, id_column: str | None, seeker: pd.Series,
     return out.where(~dup, out + ":row" + rows)
 
 
-def _category(values: pd.Series | None, name: str, mask: np.ndarray) -> pd.Categorical:
+def _codes(values: pd.Series | None, name: str, mask: np.ndarray) -> np.ndarray:
+    """Category codes (``-1`` = missing) of the masked rows in the log's vocabulary."""
     dtype = CATEGORIES[name]
-    n = int(mask.sum())
     if values is None:
-        return pd.Categorical.from_codes(np.full(n, -1), dtype=dtype)
+        return np.full(int(mask.sum()), -1, dtype=np.int16)
     picked = values[mask]
-    if isinstance(picked.dtype, pd.CategoricalDtype) and picked.dtype == dtype:
-        return picked.array
-    return pd.Categorical(picked.to_numpy(dtype=object), dtype=dtype)
+    if not (isinstance(picked.dtype, pd.CategoricalDtype) and picked.dtype == dtype):
+        picked = pd.Series(pd.Categorical(picked.to_numpy(dtype=object), dtype=dtype))
+    return picked.cat.codes.to_numpy().astype(np.int16)
 
 
 @dataclass(frozen=True)
@@ -211,33 +211,43 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
                  mask: np.ndarray, column: str | None, *, date_known: bool = True,
                  channel: pd.Series | None = None, letter_type: pd.Series | None = None,
                  recipient: pd.Series | None = None, note: pd.Series | None = None
-                 ) -> pd.DataFrame:
+                 ) -> dict[str, np.ndarray]:
     """Select the rows in `mask` as events of one kind (or per-row kinds).
 
-    Vocabulary columns come out as the log's ordered categoricals, so building the log
-    needs no further per-row conversion.
+    Returns one array per :data:`EVENT_FIELDS` column (vocabulary columns as category codes);
+    :func:`concat_events` turns a list of them into one frame.
     """
     mask = np.asarray(mask, dtype=bool)
     n = int(mask.sum())
     if isinstance(event, str):
-        kinds = pd.Categorical.from_codes(
-            np.full(n, CATEGORIES["event"].categories.get_loc(event)),
-            dtype=CATEGORIES["event"])
+        kinds = np.full(n, CATEGORIES["event"].categories.get_loc(event), dtype=np.int16)
     else:
-        kinds = _category(event, "event", mask)
-    return pd.DataFrame({
+        kinds = _codes(event, "event", mask)
+    return {
         "app_pos": rows.app_pos[mask],
         "date": dates.to_numpy(dtype="datetime64[s]")[mask],
         "event": kinds,
-        "channel": _category(channel, "channel", mask),
-        "letter_type": _category(letter_type, "letter_type", mask),
-        "recipient": _category(recipient, "recipient", mask),
-        "note": note.to_numpy(dtype=object)[mask] if note is not None else None,
-        "date_known": date_known,
+        "channel": _codes(channel, "channel", mask),
+        "letter_type": _codes(letter_type, "letter_type", mask),
+        "recipient": _codes(recipient, "recipient", mask),
+        "note": (note.to_numpy(dtype=object)[mask] if note is not None
+                 else np.full(n, None, dtype=object)),
+        "date_known": np.full(n, date_known),
         "source_row": rows.index.to_numpy()[mask],
         "column": np.full(n, rows.headers.index(column) if column else -1, dtype=np.int32),
         "applied_on": rows.applied_on[mask],
-    }, columns=EVENT_FIELDS)
+    }
+
+
+def concat_events(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """One frame of :data:`EVENT_FIELDS` from :func:`events_frame` parts (one concatenation
+    per column; vocabulary columns become the log's ordered categoricals)."""
+    out = {}
+    for name in EVENT_FIELDS:
+        values = np.concatenate([p[name] for p in parts])
+        out[name] = (pd.Categorical.from_codes(values, dtype=CATEGORIES[name])
+                     if name in CATEGORIES else values)
+    return pd.DataFrame(out, columns=EVENT_FIELDS)
 
 
 def carried(table: RawTable, columns: tuple[str, ...] | list[str], keep: np.ndarray,

@@ -18,6 +18,7 @@ from ._common import (
     Context,
     Interpreted,
     carried,
+    concat_events,
     events_frame,
     per_row,
     seekers,
@@ -93,13 +94,13 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
     with_events = np.bincount(codes[ok], minlength=len(uniq)) > 0
     pos_of_code = np.cumsum(with_events) - 1
     note_col = cm.column("note")
-    events = events_frame(
+    events = concat_events([events_frame(
         per_row(table, applied, np.where(codes >= 0, pos_of_code[np.maximum(codes, 0)], -1)),
         parsed.dates, event, ok, date_col,
         channel=col.vocab(cm.column("channel"), "channel", n),
         letter_type=col.vocab(cm.column("letter_type"), "letter_type", n),
         recipient=col.vocab(cm.column("recipient"), "recipient", n),
-        note=text(f[note_col]) if note_col else None)
+        note=text(f[note_col]) if note_col else None)])
 
     keep = ~no_key
     mapped = set(cm.matches["input_column"])

@@ -21,6 +21,7 @@ from ._common import (
     Context,
     Interpreted,
     carried,
+    concat_events,
     events_frame,
     per_row,
     row_ids,
@@ -99,7 +100,7 @@ def interpret_stages(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
                                   header))
         parts.append(events_frame(rows, latest, event, keep & flagged, header,
                                   date_known=False))
-    events = pd.concat(parts, ignore_index=True)
+    events = concat_events(parts)
     col.notes.append(f"{col.where()}: stage columns {list(stages)}")
 
     mapped = set(cm.matches["input_column"]) | set(stages)

@@ -20,6 +20,7 @@ from ._common import (
     Context,
     Interpreted,
     carried,
+    concat_events,
     events_frame,
     per_row,
     row_ids,
@@ -106,7 +107,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
             add_dated(cm.column(name), event)
     _status_events(table, cm, col, rows, keep, has, known, parts)
 
-    events = pd.concat(parts, ignore_index=True)
+    events = concat_events(parts)
     mapped = set(cm.matches["input_column"])
     unmapped = [c for c in f.columns if c not in mapped]
     apps = pd.DataFrame({
@@ -132,7 +133,7 @@ def _latest(dates: list[pd.Series], index: pd.Index) -> pd.Series:
 
 def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.DataFrame,
                    keep: np.ndarray, has: dict[str, np.ndarray], known: list[pd.Series],
-                   parts: list[pd.DataFrame]) -> None:
+                   parts: list[dict[str, np.ndarray]]) -> None:
     status_col = cm.column("status")
     if status_col is None:
         return
