@@ -498,3 +498,30 @@ def test_far_apart_cells_are_refused_before_the_reader_allocates_them(tmp_path):
                                   '<row r="2"><c r="A2"><v>1</v></c></row>')) == -1
     assert sheet_cells(_sheet_xml('<row r="1"><c r="A1"><v>1</v></c><c r="AC1"><v>1</v></c>'
                                   '</row><row r="2"><c r="AD2"/></row>')) == 29
+
+
+def test_xlsb_far_apart_cells_are_refused(tmp_path):
+    path = write_xlsb(tmp_path / "ok.xlsb", [["Company", "Status"], ["Acme", "Applied"]])
+    # the same workbook with a second filled cell at row 1,000,000, column 1,000
+    sheet = _record(0x81) + _record(0x94, struct.pack("<4I", 0, 999_999, 0, 999)) \
+        + _record(0x91) + _record(0x00, struct.pack("<I", 0) + bytes(13)) \
+        + _record(0x06, struct.pack("<II", 0, 0) + _wide("Company")) \
+        + _record(0x06, struct.pack("<II", 1, 0) + _wide("Status")) \
+        + _record(0x00, struct.pack("<I", 999_999) + bytes(13)) \
+        + _record(0x06, struct.pack("<II", 999, 0) + _wide("far")) + _record(0x92)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp_path / "bomb.xlsb", "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, sheet if info.filename.endswith("sheet1.bin")
+                         else src.read(info))
+    assert read(path)[0][0].frame.index.tolist() == [2]
+    _bad(tmp_path / "bomb.xlsb", r"spans 1,000,000,000 cells")
+
+
+def test_truncated_xlsb_sheet_is_corrupt(tmp_path):
+    path = write_xlsb(tmp_path / "ok.xlsb", [["Company", "Status"], ["Acme", "Applied"]])
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp_path / "cut.xlsb", "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info, body[:-3] + b"\x86" if info.filename.endswith("sheet1.bin")
+                         else body)
+    _bad(tmp_path / "cut.xlsb", "corrupt")

@@ -4,7 +4,10 @@ Workbooks are untrusted input. A zip-based workbook (.xlsx .xlsm .xlsb .ods) is 
 :mod:`zipfile` first: its declared sizes and compression ratios are bounded, every member is
 streamed once with the total capped (so a member that lies about its size is caught by its
 checksum before it can inflate further), its XML parts may not declare a DTD (entity
-expansion), and its content types must say it is a workbook. Old .xls files must be OLE2
+expansion), and its content types must say it is a workbook. Sheets are measured before a
+reader sees them: the rectangle between the first and last filled cells of an xlsx/xlsb
+sheet, and the filled cells an ODS repeats, are bounded (a few kilobytes can otherwise make
+a reader allocate billions of cells and abort the process). Old .xls files must be OLE2
 containers; an OLE2 file with an .xlsx name holding an ``EncryptedPackage`` is a
 password-protected workbook.
 """
@@ -160,7 +163,7 @@ def check_zip(name: str, ext: str, src: str | IO[bytes], limits: ReadLimits) -> 
     except SpreadsheetError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError) as err:
+            NotImplementedError, RuntimeError, IndexError) as err:
         raise fail(name, f"corrupt or truncated workbook ({_reason(err)})") from None
     finally:
         _rewind(src)
@@ -189,7 +192,7 @@ def _stream_members(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
         if info.is_dir():
             continue
         ods = info.filename == "content.xml"
-        sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        sheet = info.filename.startswith("xl/worksheets/")
         keep = ods or sheet  # checked below for cells the reader would allocate
         parts: list[bytes] = []
         with zf.open(info) as member:
@@ -213,7 +216,8 @@ def _stream_members(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
                                  f"{limits.max_repeated_cells:,}): refused as a possible "
                                  "cell bomb")
         elif sheet:
-            cells = sheet_cells(b"".join(parts))
+            data = b"".join(parts)
+            cells = xlsb_cells(data) if info.filename.endswith(".bin") else sheet_cells(data)
             if cells < 0:
                 raise fail(name, f"corrupt workbook: rows of {info.filename!r} are out of order")
             if cells > limits.max_cells:
@@ -247,6 +251,41 @@ def sheet_cells(xml: bytes) -> int:
     cols = max([_column(c) for c, _ in refs]
                + [chunk.count(b"<c ") for chunk in xml.split(b"</row>")])
     return (max(rows, default=0) + xml.count(b"<row")) * cols
+
+
+def xlsb_cells(data: bytes) -> int:
+    """:func:`sheet_cells` for a binary (.xlsb) sheet, walking its records.
+
+    Each record is a 7-bit varint type and size ([MS-XLSB] 2.1.4); ``BrtRowHdr`` (type 0)
+    sets the row, cell records (types 2 to 11) start with their column.
+    """
+    pos, end = 0, len(data)
+    row = first = last = -1
+    max_col = 0
+    while pos < end:
+        kind = data[pos] & 0x7F
+        if data[pos] & 0x80:
+            pos += 1
+            kind |= (data[pos] & 0x7F) << 7
+        pos += 1
+        size = shift = 0
+        for _ in range(4):
+            byte = data[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        if kind == 0 and size >= 4:
+            row = int.from_bytes(data[pos:pos + 4], "little")
+        elif 2 <= kind <= 11 and size >= 4:
+            max_col = max(max_col, int.from_bytes(data[pos:pos + 4], "little") + 1)
+            first = row if first < 0 else first
+            last = row
+        pos += size
+    if first < 0:
+        return 0
+    return -1 if last < first else (last - first + 1) * max_col
 
 
 def _ref_before(xml: bytes, end: int) -> tuple[int, int] | None:
