@@ -295,6 +295,15 @@ def test_bad_arguments(log: JobSearchLog, kwargs: dict, message: str) -> None:
         cohort_report(log, **kwargs)
 
 
+def test_empty_log_is_refused_clearly() -> None:
+    events = pd.DataFrame({"application_id": pd.Series([], dtype="string"),
+                           "date": pd.Series([], dtype="datetime64[s]"),
+                           "event": pd.Series([], dtype="string")})
+    empty = JobSearchLog.from_frames(events, as_of="2026-01-01")
+    with pytest.raises(ValueError, match="no applications"):
+        cohort_report(empty)
+
+
 def test_by_matches_headers_ignoring_case(log: JobSearchLog) -> None:
     assert resolve_by(log, "Program") == "program"
     assert resolve_by(log, " ADVISER ") == "adviser"

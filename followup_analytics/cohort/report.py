@@ -127,6 +127,9 @@ def _check(log: object, min_cell: object) -> None:
                         f"got {type(log).__name__}")
     if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
         raise ValueError(f"min_cell must be an integer of at least 1; got {min_cell!r}")
+    if len(log) == 0:
+        raise ValueError("the log holds no applications: nothing to report (see log.report "
+                         "for what was read and set aside)")
 
 
 def _reduce(log: JobSearchLog, by: str | None, key: bytes) -> tuple[JobSearchLog, bool]:
@@ -241,7 +244,8 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
     Raises
     ------
     ValueError
-        `min_cell` below 1 or `by` not a carried column (the message lists them).
+        `min_cell` below 1, `by` not a carried column (the message lists them), or a log
+        without applications.
     """
     _check(log, min_cell)
     by = resolve_by(log, by)
