@@ -20,18 +20,21 @@ from ..log import APPLICATION_COLUMNS, CATEGORIES, EVENT_COLUMNS, JobSearchLog
 from .report import LoadReport
 
 
-def _strings(values: np.ndarray | pd.Series) -> pd.arrays.StringArray:
-    """Text (str or missing) as the "string" dtype, without per-element re-validation."""
+def _strings(values: np.ndarray | pd.Series, missing: str = "any") -> pd.arrays.StringArray:
+    """Text as the "string" dtype. `missing`: ``"any"`` (None or NaN may occur), ``"none"``
+    (only None may occur: a cheaper test) or ``"never"``."""
     arr = np.array(values, dtype=object)
-    arr[pd.isna(arr)] = pd.NA
+    if missing != "never":
+        arr[pd.isna(arr) if missing == "any" else np.equal(arr, None)] = pd.NA
     return pd.arrays.StringArray(arr)
 
 
 def _constant(values: np.ndarray, sizes: np.ndarray) -> pd.arrays.StringArray:
     """One value per table, repeated over its (contiguous, in order) events."""
-    parts = [pd.Series(v, index=range(k), dtype="string") for v, k in zip(values, sizes,
-                                                                           strict=True)]
-    return pd.concat(parts, ignore_index=True).array
+    filled = np.empty(int(sizes.sum()), dtype=object)
+    filled[:] = np.repeat(np.array([pd.NA if v is None else v for v in values], dtype=object),
+                          sizes)
+    return pd.arrays.StringArray(filled)
 
 
 def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarray
@@ -88,34 +91,35 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     table = np.repeat(np.arange(len(events)), sizes)
     date = ev["date"].to_numpy(dtype="datetime64[s]")
     app_pos = ev["app_pos"].to_numpy(dtype=np.int64)
-    order = _order(table, app_pos, date, ev["event"].cat.codes.to_numpy())
-    ev = ev.take(order)
+    event_codes = ev["event"].cat.codes.to_numpy()
+    order = _order(table, app_pos, date, event_codes)
+    event_codes = event_codes[order]
     files = np.array([f for f, _ in sources], dtype=object)
     sheets = np.array([s for _, s in sources], dtype=object)
-    is_fu = (ev["event"] == "followup").to_numpy()
+    is_fu = event_codes == CATEGORIES["event"].categories.get_loc("followup")
     apps = pd.concat(applications, ignore_index=True)
-    app_ids = _strings(apps["application_id"])
+    app_ids = _strings(apps["application_id"], "never")
     offsets = np.concatenate([[0], np.cumsum([len(a) for a in applications])[:-1]])
-    out = pd.DataFrame({
+    cols: dict[str, object] = {
         "application_id": app_ids.take((offsets[table] + app_pos)[order]),
         "date": date[order],
-        "event": ev["event"].array,
-    })
+        "event": pd.Categorical.from_codes(event_codes, dtype=CATEGORIES["event"]),
+    }
     for name in ("channel", "letter_type", "recipient"):
-        col = ev[name].astype(CATEGORIES[name])
-        codes = col.cat.codes.to_numpy().copy()
+        codes = ev[name].cat.codes.to_numpy()[order]
         codes[(codes < 0) & is_fu] = CATEGORIES[name].categories.get_loc("unknown")
-        out[name] = pd.Categorical.from_codes(codes, dtype=CATEGORIES[name])
-    out["note"] = _strings(ev["note"])
-    out["date_known"] = ev["date_known"].to_numpy(dtype=bool)
-    out["source_file"] = _constant(files, sizes)
-    out["source_sheet"] = _constant(sheets, sizes)
-    out["source_row"] = pd.array(ev["source_row"].to_numpy(dtype=np.int64), dtype="Int64")
-    out = out[EVENT_COLUMNS]
+        cols[name] = pd.Categorical.from_codes(codes, dtype=CATEGORIES[name])
+    cols["note"] = _strings(ev["note"].to_numpy(dtype=object)[order], "none")
+    cols["date_known"] = ev["date_known"].to_numpy(dtype=bool)[order]
+    cols["source_file"] = _constant(files, sizes)
+    cols["source_sheet"] = _constant(sheets, sizes)
+    cols["source_row"] = pd.array(ev["source_row"].to_numpy(dtype=np.int64)[order],
+                                  dtype="Int64")
+    out = pd.DataFrame(cols, columns=EVENT_COLUMNS, copy=False)
 
     base = pd.DataFrame({
         "application_id": app_ids,
-        "seeker": _strings(apps["seeker"].where(apps["seeker"].notna(), seeker)),
+        "seeker": _strings(apps["seeker"].where(apps["seeker"].notna(), seeker), "never"),
         "company": _strings(apps["company"]),
         "role": _strings(apps["role"]),
         "applied_on": pd.to_datetime(apps["applied_on"]).to_numpy(dtype="datetime64[s]"),
@@ -126,4 +130,4 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     if as_of is None:
         latest = [d.max() for d in (out["date"], apps["applied_on"]) if d.notna().any()]
         as_of = max(latest) if latest else pd.Timestamp.today().normalize()
-    return JobSearchLog(out.reset_index(drop=True), apps, report, pd.Timestamp(as_of))
+    return JobSearchLog(out, apps, report, pd.Timestamp(as_of))
