@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from test_cohort_suppression import _recoverable
 
-from followup_analytics import CohortReport, JobSearchLog, cohort_report
+from followup_analytics import CohortReport, JobSearchLog, LoadReport, cohort_report
 from followup_analytics.cohort.privacy import pseudonym_salt, pseudonymise
 from followup_analytics.cohort.report import resolve_by
 from followup_analytics.cohort.suppression import TOTAL, Additive
@@ -33,7 +33,8 @@ ADVISERS = ["Mirabel Oakenshield", "Cornelius Abernathy-Lyle"]
 HOSTILE_COMPANIES = ['<script>alert("co")</script>', '=HYPERLINK("http://x","y")', "+1+1",
                      "@SUM(A1)", "-2+3"]
 PROGRAMS = ["Data <script>alert('prog')</script>", "=cmd|' /C calc'!A0", "Web"]
-PLANTED = [*NAMES, *EMAILS, *PHONES, *NOTES, *ADVISERS]
+CONTACT_COMPANIES = ["ceo.private@corp-example.org", "Call +1 415 555 0199"]
+PLANTED = [*NAMES, *EMAILS, *PHONES, *NOTES, *ADVISERS, *CONTACT_COMPANIES]
 
 
 def make_log(rng: np.random.Generator, per_seeker: int = 30) -> JobSearchLog:
@@ -44,7 +45,7 @@ def make_log(rng: np.random.Generator, per_seeker: int = 30) -> JobSearchLog:
     ids = np.char.add("A", np.arange(n).astype(str))
     start = pd.Timestamp("2026-01-05")
     applied = start + pd.to_timedelta(rng.integers(0, 60, n), unit="D")
-    companies = np.array([*HOSTILE_COMPANIES, "Acme", "Globex", "Initech"])
+    companies = np.array([*HOSTILE_COMPANIES, *CONTACT_COMPANIES, "Acme", "Globex"])
     apps = pd.DataFrame({
         "application_id": ids, "seeker": np.array(NAMES)[sid],
         "company": companies[rng.integers(0, len(companies), n)], "role": "Analyst",
@@ -75,7 +76,19 @@ def make_log(rng: np.random.Generator, per_seeker: int = 30) -> JobSearchLog:
                       "event": "offer"}),
     ]
     events = pd.concat(parts, ignore_index=True)
-    return JobSearchLog.from_frames(events, apps, as_of="2026-05-01")
+    home = f"/home/{NAMES[3]}/cohort.xlsx"
+    report = LoadReport(
+        sources=pd.DataFrame({"file": [home], "sheet": ["Sheet1"], "status": ["loaded"],
+                              "layout": ["wide"], "header_row": [1], "n_rows": [n + 1],
+                              "n_loaded": [n], "n_quarantined": [1], "n_dropped": [0],
+                              "reason": [""]}),
+        quarantine=pd.DataFrame({"file": [home], "sheet": ["Sheet1"], "row": [7],
+                                 "column": ["Date"],
+                                 "reason": [f"date {NAMES[5]!r} not understood"]}),
+        unknown_values=pd.DataFrame({"field": ["channel"], "value": [f"rang {PHONES[2]}"],
+                                     "count": [1]}),
+        notes=(f"{home}: header in row 1", f"value {EMAILS[4]} looked like a date"))
+    return JobSearchLog.from_frames(events, apps, as_of="2026-05-01", report=report)
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +129,9 @@ def test_tables_and_columns(report: CohortReport) -> None:
     assert whole.loc["seeker_offer", "unit"] == "seeker"
     assert int(whole.loc["response", "n"]) == 360
     assert 0 < whole.loc["response", "rate"] < 1
+    assert report.tables["sources"]["file"].tolist() == ["cohort.xlsx"]
+    assert report.tables["quarantine"]["reason"].tolist() == ["date '[redacted]' not understood"]
+    assert report.notes[0] == "cohort.xlsx: header in row 1"
 
 
 def test_no_identifying_value_in_any_output(report: CohortReport,
