@@ -525,3 +525,14 @@ def test_truncated_xlsb_sheet_is_corrupt(tmp_path):
             dst.writestr(info, body[:-3] + b"\x86" if info.filename.endswith("sheet1.bin")
                          else body)
     _bad(tmp_path / "cut.xlsb", "corrupt")
+
+
+def test_xls_far_apart_cells_are_refused(tmp_path):
+    data = bytearray((DATA / "tracker.xls").read_bytes())
+    at = data.rindex(b"\xfd\x00\x0a\x00")  # the last LABELSST cell record (row 5, column A)
+    assert struct.unpack_from("<HH", data, at + 4) == (5, 0)
+    struct.pack_into("<HH", data, at + 4, 65000, 60000)
+    (tmp_path / "far.xls").write_bytes(bytes(data))
+    _bad(tmp_path / "far.xls", r"a sheet spans 3,900,125,001 cells")
+    (tmp_path / "cut.xls").write_bytes(bytes(data[:700]))
+    _bad(tmp_path / "cut.xls", "corrupt")

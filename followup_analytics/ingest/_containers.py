@@ -15,6 +15,7 @@ password-protected workbook.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -23,6 +24,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ..errors import Problem, SpreadsheetError
+from ._xls import xls_cells
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -64,8 +66,8 @@ class ReadLimits:
         Refuse an ODS whose repeated-cell attributes would create more filled cells than
         this (a few kilobytes can otherwise expand to billions of cells in memory).
     max_cells : int, default 50,000,000
-        Refuse an xlsx sheet whose filled cells span a larger rectangle: readers allocate
-        every cell between the first and the last filled one.
+        Refuse a sheet (.xlsx .xlsm .xlsb .xls) whose filled cells span a larger rectangle:
+        readers allocate every cell between the first and the last filled one.
     """
 
     max_uncompressed_bytes: int = 512 * _MIB
@@ -134,6 +136,29 @@ def check_binary(name: str, ext: str, head: bytes, src: str | IO[bytes],
             raise fail(name, f"is not an Excel 97-2003 (.xls) workbook: it looks like "
                              f"{describe(head)}; open it in a spreadsheet program and save "
                              "it as .xlsx or .csv")
+        check_xls(name, src, limits)
+
+
+def check_xls(name: str, src: str | IO[bytes], limits: ReadLimits) -> None:
+    """Bound the cell rectangle of every sheet of an .xls before a reader allocates it."""
+    try:
+        if isinstance(src, str):
+            with open(src, "rb") as fh:
+                data = fh.read(limits.max_uncompressed_bytes + 1)
+        else:
+            data = src.read()
+        if len(data) > limits.max_uncompressed_bytes:
+            raise fail(name, f"is larger than {limits.max_uncompressed_bytes:,} bytes (limit)")
+        cells = xls_cells(data)
+    except (ValueError, struct.error, IndexError, OverflowError) as err:
+        if isinstance(err, SpreadsheetError):
+            raise
+        raise fail(name, f"corrupt or truncated workbook ({_reason(err)})") from None
+    finally:
+        _rewind(src)
+    if cells > limits.max_cells:
+        raise fail(name, f"a sheet spans {cells:,} cells between its filled cells (limit "
+                         f"{limits.max_cells:,}): refused as a possible cell bomb")
 
 
 def zip_format(src: str | IO[bytes]) -> str:
