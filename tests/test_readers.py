@@ -487,7 +487,7 @@ def test_far_apart_cells_are_refused_before_the_reader_allocates_them(tmp_path):
     wb.save(tmp_path / "far.xlsx")
     _bad(tmp_path / "far.xlsx", r"spans 702,000,000 cells .*limit 50,000,000.*cell bomb")
     # the same with cells whose reference is not the first attribute (slower scan)
-    from followup_analytics.ingest._containers import sheet_cells
+    from followup_analytics.ingest._extent import sheet_cells
     assert sheet_cells(_sheet_xml('<row r="1"><c t="s" r="A1"><v>0</v></c></row>'
                                   '<row r="900000"><c t="s" r="AB900000"><v>0</v></c></row>')
                        ) >= 900_000 * 28
