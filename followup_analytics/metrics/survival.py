@@ -95,7 +95,7 @@ def _probabilities(curves: pd.DataFrame, days: Sequence[float]) -> pd.DataFrame:
     last_day, last_s = by_group["day"].max(), by_group["survival"].last()
     out = {}
     for i, day in enumerate(days):
-        at = curves.loc[curves["day"].to_numpy() <= day].groupby("_g").last()
+        at = curves.loc[curves["day"].to_numpy() <= day].groupby("_g").last(skipna=False)
         ok = ((day <= last_day) | (last_s == 0)).reindex(at.index)
         zero = at["survival"] == 0
         out[f"p{i}"] = (1 - at["survival"]).where(ok)
