@@ -247,7 +247,7 @@ def concat_events(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
         values = np.concatenate([p[name] for p in parts])
         out[name] = (pd.Categorical.from_codes(values, dtype=CATEGORIES[name])
                      if name in CATEGORIES else values)
-    return pd.DataFrame(out, columns=EVENT_FIELDS)
+    return pd.DataFrame(out, columns=EVENT_FIELDS, copy=False)
 
 
 def carried(table: RawTable, columns: tuple[str, ...] | list[str], keep: np.ndarray,
