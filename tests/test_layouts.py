@@ -198,3 +198,17 @@ def test_forced_events_layout_without_columns_is_a_clear_error():
     t = _table({"Company": ["A"], "Date Applied": ["2026-01-01"]})
     with pytest.raises(ValueError, match=r"t.xlsx \[Sheet1\]: layout='events' needs"):
         interpret(t, "events", Context())
+
+
+def test_accepted_status_implies_an_offer_and_forced_layout_is_reported():
+    data = {"Company": ["Acme", "Beta"], "Date Applied": ["2026-03-01", "2026-03-02"],
+            "Offer Date": [None, "2026-03-20"], "Status": ["Accepted", "Offer declined"]}
+    log = load_tables([_table(data)], layout="wide")
+    ev = log.events
+    acme = ev[ev["source_row"] == 2]
+    assert acme["event"].astype(str).tolist() == ["applied", "offer", "accepted"]
+    assert acme.loc[acme["event"] == "offer", "note"].iloc[0] == "implied by the status"
+    beta = ev[ev["source_row"] == 3]
+    assert beta["event"].astype(str).tolist() == ["applied", "offer", "declined"]
+    assert beta.loc[beta["event"] == "offer", "date_known"].iloc[0]   # dated by its column
+    assert log.report.sources["reason"].iloc[0] == "layout given by the caller"
