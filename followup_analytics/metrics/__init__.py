@@ -13,14 +13,8 @@ from .inference import (
     risk_ratio,
     wilson_ci,
 )
-from .survival import (
-    TimeToResponse,
-    kaplan_meier,
-    km_median,
-    km_probability_by,
-    logrank,
-    time_to_response,
-)
+from .km import kaplan_meier, km_median, km_probability_by, logrank
+from .survival import TimeToResponse, time_to_response
 
 # isort: split
 # rates, funnel, landmark, associations, summary
