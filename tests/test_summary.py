@@ -66,3 +66,35 @@ def test_summary_does_not_mutate_and_is_quiet_on_enough_data():
     with warnings.catch_warnings():
         warnings.simplefilter("error", SmallSampleWarning)
         summary(log, min_n=5)
+
+
+def _count(caught, category):
+    return sum(issubclass(w.category, category) for w in caught)
+
+
+def test_small_log_warns_once_for_the_whole_table():
+    # time_to_response() warns too (fewer than 20 applications): summary folds that warning
+    # into its own, so a small log gives exactly one SmallSampleWarning
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        summary(_log())
+    assert _count(caught, SmallSampleWarning) == 1
+    message = str(next(w.message for w in caught if w.category is SmallSampleWarning))
+    assert "only 5 applications" in message
+    assert "median days to response rests on 5 applications" in message
+
+
+def test_inner_time_to_response_warning_is_judged_by_min_n():
+    # 12 applications: time_to_response() alone would warn (< 20), summary does not (>= 10)
+    rows = [(f"x{i}", "2026-01-01", "applied", None, None) for i in range(12)]
+    rows += [(f"x{i}", f"2026-01-{3 + i:02d}", "reply", None, None) for i in range(8)]
+    log = JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), as_of="2026-03-01")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s = summary(log).set_index("metric")
+    assert _count(caught, SmallSampleWarning) == 0
+    assert s.loc["median_days_to_response", "n"] == 12
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        summary(log, min_n=13)
+    assert _count(caught, SmallSampleWarning) == 1

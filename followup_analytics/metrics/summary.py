@@ -27,7 +27,8 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
     ----------
     log : JobSearchLog
     min_n : int, default 10
-        Fewer applications than this warns with SmallSampleWarning.
+        Fewer applications than this (in the log, or analysed for the median days to
+        response) warns with SmallSampleWarning.
 
     Returns
     -------
@@ -45,6 +46,12 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
         - ``value``: the headline value (the count for counts, the rate for rates, days for
           the median);
         - ``note``: what exactly is counted.
+
+    Warns
+    -----
+    SmallSampleWarning
+        At most once per call, naming every headline number that rests on fewer than
+        `min_n` applications (the inner time-to-response warning is folded into it).
     """
     f = features(log)
     interviewed = f["interviewed"].to_numpy(dtype=bool)
@@ -77,9 +84,12 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
                           "rate": rates["rate"].to_numpy(), "ci_low": rates["ci_low"].to_numpy(),
                           "ci_high": rates["ci_high"].to_numpy(),
                           "value": rates["rate"].to_numpy(), "note": [r[3] for r in rows]})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SmallSampleWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         ttr = time_to_response(log).summary.iloc[0]
+    for w in caught:  # SmallSampleWarning is folded into the one warning below
+        if not issubclass(w.category, SmallSampleWarning):
+            warnings.warn(w.message, w.category, stacklevel=2)
     counts = pd.DataFrame({
         "metric": ["applications", "seekers", "median_days_to_response"],
         "n": [len(f), f["seeker"].nunique(), int(ttr["n"])],
@@ -94,7 +104,10 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
     })
     out = pd.concat([counts.iloc[:2], table.iloc[:6], counts.iloc[2:], table.iloc[6:]],
                     ignore_index=True)
-    if len(f) < min_n:
-        warnings.warn(f"only {len(f)} applications: the headline rates are unstable",
-                      SmallSampleWarning, stacklevel=2)
+    small = [f"only {len(f)} applications: the headline rates are unstable"] \
+        if len(f) < min_n else []
+    if int(ttr["n"]) < min_n:
+        small.append(f"the median days to response rests on {int(ttr['n'])} applications")
+    if small:  # one warning for the whole table, whatever the inner calls warned about
+        warnings.warn("; ".join(small), SmallSampleWarning, stacklevel=2)
     return out[SUMMARY_COLUMNS].astype({"n": "int64", "k": "int64", "value": float})
