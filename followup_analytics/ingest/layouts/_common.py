@@ -154,8 +154,10 @@ def seekers(table: RawTable, column: str | None, ctx: Context) -> pd.Series:
     ``seeker=`` argument, or ``"self"``."""
     fallback = table.seeker_hint or ctx.seeker or "self"
     if column is None:
-        return pd.Series(fallback, index=table.frame.index, dtype="string")
-    return text(table.frame[column]).fillna(fallback)
+        return pd.Series(np.full(len(table.frame), fallback, dtype=object),
+                         index=table.frame.index)
+    out = text(table.frame[column])
+    return out.where(out.notna(), fallback)
 
 
 def row_ids(table: RawTable, id_column: str | None, seeker: pd.Series,
