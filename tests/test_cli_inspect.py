@@ -63,3 +63,16 @@ def test_inspect_as_a_command(tmp_path):
                            str(_tracker(tmp_path / "t.csv"))], capture_output=True,
                           text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
     assert good.returncode == 0 and "wide layout" in good.stdout
+
+
+def test_report_html_lists_quarantined_and_dropped_rows(tmp_path):
+    import warnings
+
+    from followup_analytics import LoadWarning, load
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LoadWarning)
+        log = load(_tracker(tmp_path / "t.csv"), as_of="2026-06-01")
+    html = log.report._repr_html_()
+    assert "Quarantined rows (1)" in html and "Dropped rows (blank, totals, notes) (1)" in html
+    assert "someday" in html and "<script" not in html

@@ -144,6 +144,7 @@ class LoadReport:
         ]
         for title, frame in (("Sources", self.sources), ("Column mapping", self.mapping),
                              ("Quarantined rows", self.quarantine),
+                             ("Dropped rows (blank, totals, notes)", self.dropped),
                              ("Values outside the vocabulary", self.unknown_values),
                              ("Carried along (not mapped)", self.unmapped)):
             if len(frame):
