@@ -259,7 +259,7 @@ def test_suppressed_counts_cannot_be_recomputed_from_margins(log: JobSearchLog,
             small = original[c].between(1, report.min_cell - 1)
             assert masked.loc[small, c].isna().all(), (key, c)
             n_hidden += int(masked[c].isna().sum())
-        assert _recoverable(original, masked, counts, additive) == [], key
+        assert _recoverable(original, masked, counts, additive, report.min_cell) == [], key
         rate_cols = [c for c in ("rate", "ci_low", "ci_high") if c in masked]
         if rate_cols and "k" in masked:
             hidden_row = masked["n"].isna() | masked["k"].isna()

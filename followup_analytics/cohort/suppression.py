@@ -3,19 +3,21 @@
 Rule (also printed in every report's methods section):
 
 1. *Primary*: every count from 1 to ``min_cell - 1`` is hidden. Zero is shown.
-2. *Complementary*: counts are additive along *sets* of cells whose total is known or shown:
-   the groups of a breakdown add up to the whole cohort, the categories of a breakdown
-   (channels, timing buckets ...) add up to the group's total, and some columns add up
-   within a row (responded + censored = applications). Whenever a set holds exactly one
-   hidden cell, the next-smallest visible cell of that set is hidden too, preferring cells
-   whose other sets already hold a hidden cell, and this repeats until no set holds exactly
-   one. Finally, any hidden cell that the totals still pin down (checked by linear algebra)
-   gets one more visible cell of its sets hidden. A hidden count can then not be worked out
-   by subtraction.
+2. *Complementary*: counts are additive along *sets* of cells: the groups of a breakdown
+   add up to the whole cohort, the categories of a group (channels, timing buckets ...) add
+   up to the group's total, and some columns add up within a row (responded + still waiting
+   = applications). A total shown in the table (the whole-cohort row) belongs to the set it
+   totals; a total not in the table is assumed known to the reader (another table may show
+   it). Whenever a set holds exactly one hidden cell, the next-smallest visible cell of that
+   set is hidden too (preferring non-zero cells, cells whose other sets already hold a
+   hidden cell, and leaving totals to the last), until no set holds exactly one. Finally,
+   any hidden cell that the totals still pin down (checked by linear algebra) gets one more
+   visible cell of its sets hidden. A hidden count can then not be worked out by
+   subtraction.
 3. Rates, intervals and estimates computed from a hidden count are hidden with it.
 
-Totals are assumed known to a reader even where the table hides them, which errs on the safe
-side.
+Tables that share a quantity (applications per group appear in several tables) use the same
+sets for it, so the same cells are hidden in each.
 """
 
 from __future__ import annotations
@@ -52,19 +54,26 @@ class Additive:
     within_row: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
 
 
-def _set_ids(table: pd.DataFrame, keys: Sequence[str], member: str) -> np.ndarray:
-    """Set number of every row for one dimension (-1 for margin rows)."""
+def _set_ids(table: pd.DataFrame, keys: Sequence[str],
+             member: str) -> tuple[np.ndarray, np.ndarray]:
+    """Set number of every row for one dimension, and its sign in the set's equation.
+
+    Members get +1; a margin row (``member`` is :data:`TOTAL`) belongs to the set it totals
+    with -1 (members - margin = 0). Sets without members get -1 (no set).
+    """
     is_member = (table[member].astype("string") != TOTAL).fillna(True).to_numpy()
     if keys:
         ids = table.groupby(list(keys), sort=False, dropna=False, observed=True).ngroup()
         ids = ids.to_numpy()
     else:
         ids = np.zeros(len(table), dtype=int)
-    return np.where(is_member, ids, -1)
+    has_members = np.isin(ids, ids[is_member])
+    return np.where(has_members, ids, -1), np.where(is_member, 1, -1)
 
 
 def _cells(table: pd.DataFrame, counts: Sequence[str], spec: Additive) -> pd.DataFrame:
-    """Long frame of count cells: row, column, value and one set id per additive set."""
+    """Long frame of count cells: row, column, value, and per additive dimension the set id
+    (``s<d>``) and sign (``sign<d>``); per within-row set the row (``w<r>``)."""
     n = len(table)
     parts = []
     dims = [_set_ids(table, keys, member) for keys, member in spec.across] if n else []
@@ -72,11 +81,16 @@ def _cells(table: pd.DataFrame, counts: Sequence[str], spec: Additive) -> pd.Dat
         part = pd.DataFrame({"row": np.arange(n), "col": j,
                              "value": pd.to_numeric(table[col], errors="coerce")
                              .astype("float64").to_numpy()})
-        for d, ids in enumerate(dims):
+        for d, (ids, sign) in enumerate(dims):
             part[f"s{d}"] = np.where(ids >= 0, ids * len(counts) + j, -1)
+            part[f"sign{d}"] = sign
         parts.append(part)
     cells = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["row", "col", "value"])
+    margin = np.zeros(len(cells), dtype=bool)
+    for d in range(len(dims)):
+        margin |= (cells[f"sign{d}"].to_numpy() < 0) & (cells[f"s{d}"].to_numpy() >= 0)
+    cells["margin"] = margin
     for r, cols in enumerate(spec.within_row):
         member = cells["col"].isin([counts.index(c) for c in cols])
         cells[f"w{r}"] = np.where(member, cells["row"], -1)
@@ -107,10 +121,13 @@ def _singletons(cells: pd.DataFrame, hidden: np.ndarray, set_cols: list[str]) ->
             counts = pd.Series(hidden & (oids >= 0)).groupby(oids).sum()
             opens += ((oids >= 0) & (pd.Series(oids).map(counts).to_numpy() == 0)).astype(int)
         value = cells["value"].to_numpy()
-        cand = pd.DataFrame({"set": ids, "zero": value == 0, "opens": opens, "value": value,
+        # totals last: they may be known from another table
+        cand = pd.DataFrame({"set": ids, "margin": cells["margin"].to_numpy(),
+                             "zero": value == 0, "opens": opens, "value": value,
                              "pos": np.arange(len(cells))})
         cand = cand[np.isin(ids, single) & ~hidden & valid]
-        chosen = (cand.sort_values(["set", "zero", "opens", "value", "pos"], kind="stable")
+        chosen = (cand.sort_values(["set", "margin", "zero", "opens", "value", "pos"],
+                                   kind="stable")
                   .drop_duplicates("set")["pos"].to_numpy())
         hidden[chosen] = True
     return hidden
@@ -129,8 +146,10 @@ def _pinned(cells: pd.DataFrame, hidden: np.ndarray, set_cols: list[str]) -> np.
     eqs = []
     for sc in set_cols:
         ids = cells[sc].to_numpy()[pos]
+        sign_col = f"sign{sc[1:]}" if sc.startswith("s") else None
+        sign = cells[sign_col].to_numpy()[pos] if sign_col else np.ones(len(pos))
         for s in np.unique(ids[ids >= 0]):
-            eqs.append((ids == s).astype(float))
+            eqs.append(np.where(ids == s, sign, 0).astype(float))
     if not eqs:
         return pos[:0]
     null = linalg.null_space(np.vstack(eqs))
@@ -151,7 +170,8 @@ def _unpin(cells: pd.DataFrame, hidden: np.ndarray, set_cols: list[str]) -> np.n
                 continue
             cand = np.flatnonzero((ids == ids[p]) & ~hidden & valid)
             if len(cand):
-                order = np.lexsort((value[cand], value[cand] == 0))
+                order = np.lexsort((value[cand], value[cand] == 0,
+                                    cells["margin"].to_numpy()[cand]))
                 hidden[cand[order[0]]] = True
                 return hidden
     return hidden
