@@ -149,13 +149,14 @@ def test_cohort_sheet_and_folder_of_per_seeker_files(tmp_path):
 def test_user_mapping_wins_and_is_checked(tmp_path):
     path = _csv(tmp_path / "mine.csv", ["Org,When I sent it,Result",
                                         "Acme,2026-01-05,Offer!"])
-    log = load(path, mapping={"When I sent it": "applied_on", "Org": "company",
+    log = load(path, mapping={"when i SENT it": "applied_on", "Org": "company",
                               "Not there": "role"})
     assert log.applications["company"].tolist() == ["Acme"]
     assert _ev(log)[0] == ("applied", "2026-01-05")
     m = log.report.mapping.set_index("input_column")["field"]
     assert m["When I sent it"] == "applied_on"
     assert any("'Not there' is not in any input" in n for n in log.report.notes)
+    assert not any("'when i SENT it'" in n for n in log.report.notes)   # found by key
     with pytest.raises(ValueError, match="'sent' is not a canonical field.*applied_on"):
         load(path, mapping={"When I sent it": "sent"})
     with pytest.raises(ValueError, match="layout must be one of"):

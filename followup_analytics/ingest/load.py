@@ -119,7 +119,7 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
         lay, why = ((layout, "layout given by the caller") if layout != "auto"
                     else detect_layout(table, mapping))
         part, cm = interpret(table, lay, ctx)
-        found_headers |= set(table.frame.columns)
+        found_headers |= set(mapping or {}) - set(cm.missing)
         ev, ap, q = _check_dates(part.events, part.applications, table, ref, limit)
         if seen_ids and ap["application_id"].isin(seen_ids).any():
             ap["application_id"] = f"{i + 1}:" + ap["application_id"].astype(object)
