@@ -89,6 +89,7 @@ def table_view(table: Table) -> dict:
     heads = {v: f"{v} (95% CI)" for v, _, _ in triples}
     hidden_rows = frame["suppressed"].fillna("").ne("").to_numpy() if "suppressed" in frame \
         else [False] * len(frame)
+    numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in columns}
     rows = []
     for i, rec in enumerate(frame[columns].to_dict("records")):
         cells = []
@@ -96,8 +97,8 @@ def table_view(table: Table) -> dict:
             kind = _kind(table, c)
             value = rec[c]
             if value is None or (not isinstance(value, str) and pd.isna(value)):
-                cells.append(Cell(MARK, "supp") if hidden_rows[i] and kind != "other" or (
-                    hidden_rows[i] and c in heads) else Cell("–", "num"))
+                cells.append(Cell(MARK, "supp") if hidden_rows[i] and numeric[c]
+                             else Cell("–", "num"))
                 continue
             text = _fmt(value, kind)
             trip = next((t for t in triples if t[0] == c), None)

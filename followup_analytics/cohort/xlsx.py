@@ -94,6 +94,7 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
     for cell in ws[1]:
         cell.fill, cell.font = _HEAD_FILL, _HEAD_FONT
     formats = [_format(table, c) for c in columns]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in columns]
     hidden = frame["suppressed"].fillna("").ne("").to_numpy() if "suppressed" in frame \
         else [False] * len(frame)
     first = frame.iloc[:, 0].astype("string").eq(TOTAL).fillna(False).to_numpy() if len(
@@ -101,7 +102,7 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
     lengths = [len(str(c)) for c in columns]
     for i, rec in enumerate(frame.itertuples(index=False, name=None)):
         values = [_plain(v) for v in rec]
-        marked = [v is None and hidden[i] and formats[j] is not None
+        marked = [v is None and hidden[i] and numeric[j]
                   for j, v in enumerate(values)]
         ws.append([MARK if m else v for v, m in zip(values, marked, strict=True)])
         for j, cell in enumerate(ws[ws.max_row]):
