@@ -280,6 +280,7 @@ def headline(tables: dict[str, Table]) -> dict[str, object]:
     for outcome in OUTCOME_LABELS:
         row = pick("outcomes", outcome=outcome)
         out[f"{outcome}_rate"] = val(row["rate"])
-    med = pick("time_to_response")["median_days"]
-    out["median_days"] = val(med)
+    ttr = pick("time_to_response")
+    out["median_days"] = val(ttr["median_days"])
+    out["median_suppressed"] = bool(ttr["suppressed"])
     return out

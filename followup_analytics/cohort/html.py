@@ -138,9 +138,8 @@ def render(report: CohortReport, standalone: bool = True) -> str:
         report=report, standalone=standalone, sections=sections, quality=quality,
         definitions=DEFINITIONS, rule=suppression_rule(report.min_cell), privacy=PRIVACY,
         as_of=report.as_of.date().isoformat(), h=h, pct=pct, num=num, mark=MARK,
-        median=("not reached" if h.get("median_days") is None and h.get("response_rate")
-                is not None else (f"{h['median_days']:.0f} days"
-                                  if h.get("median_days") is not None else MARK)))
+        median=(MARK if h.get("median_suppressed") else "not reached"
+                if h.get("median_days") is None else f"{h['median_days']:.0f} days"))
 
 
 def write_html(report: CohortReport, path: str | os.PathLike[str]) -> Path:
