@@ -20,8 +20,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import followup_analytics as fa
-from followup_analytics.metrics.associations import offer_associations as _offer_associations
-from followup_analytics.metrics.rates import response_rates
 from followup_analytics.plots import plot_offer_associations, plot_timing
 from followup_analytics.samples import simulate_log
 
@@ -34,7 +32,7 @@ _PNG = {"dpi": 110, "metadata": {"Software": None}}  # no version stamp: byte-st
 
 def timing_channel(log: fa.JobSearchLog, out: Path) -> Path:
     """Response after a status-check follow-up, by delay after applying and channel."""
-    rates = response_rates(log, by=["timing", "channel", "letter_type"])
+    rates = fa.response_rates(log, by=["timing", "channel", "letter_type"])
     status = rates[rates["letter_type"] == "status_check"].drop(columns="letter_type")
     ax = plot_timing(
         status, definition="Response within 30 days of the follow-up",
@@ -47,7 +45,7 @@ def timing_channel(log: fa.JobSearchLog, out: Path) -> Path:
 
 def offer_associations(log: fa.JobSearchLog, out: Path) -> Path:
     """Naive and within-seeker odds ratios of an offer for the headline strategies."""
-    assoc = _offer_associations(log)
+    assoc = fa.offer_associations(log)
     names = [s for s in README_STRATEGIES if s in set(assoc["strategy"])]
     ax = plot_offer_associations(assoc, strategies=names)
     path = out / "offer_associations.png"

@@ -419,7 +419,7 @@ def sample_log():
 
 @pytest.mark.filterwarnings("ignore::followup_analytics.FollowupWarning")
 def test_real_rates_timing_and_heatmap(sample_log):
-    from followup_analytics.metrics.rates import response_rates
+    from followup_analytics import response_rates
 
     by_channel = response_rates(sample_log, by="channel")
     ax = plot_rates(by_channel)
@@ -448,8 +448,7 @@ def test_real_rates_timing_and_heatmap(sample_log):
 
 @pytest.mark.filterwarnings("ignore::followup_analytics.FollowupWarning")
 def test_real_funnel_and_time_to_response(sample_log):
-    from followup_analytics.metrics.funnel import funnel
-    from followup_analytics.metrics.survival import time_to_response
+    from followup_analytics import funnel, time_to_response
 
     f = funnel(sample_log)
     ax = plot_funnel(f)
