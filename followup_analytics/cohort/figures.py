@@ -20,20 +20,16 @@ _DPI = 110
 
 
 def _png(draw: Callable[[object], object], height: float) -> str:
-    import matplotlib
+    # a bare Figure (no pyplot): the user's backend and open figures are left alone
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7.5, height), layout="constrained")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            draw(ax)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=_DPI, metadata={"Software": None})
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(7.5, height), layout="constrained")
+    ax = fig.subplots()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        draw(ax)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=_DPI, metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
