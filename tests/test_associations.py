@@ -160,9 +160,11 @@ def test_strategy_eligibility_and_levels():
         "tiered_cadence", None, "other", "other", None, None]   # rej, two_rounds: answered
     rounds = STRATEGIES["thank_you_rounds"].assign(f, log)
     assert rounds.notna().sum() == 1 and rounds.iloc[5] == "some"
+    # timing: a landmark at day 14, like the cadence's at day 16 (late_reply answered on day
+    # 10: out; quiet, rejected on day 20, was still waiting on day 14: in)
     timing = STRATEGIES["first_followup_timing"].assign(f, log)
     assert timing.astype(object).where(timing.notna(), None).tolist() == [
-        "0–1", "0–1", "2–3", None, None, None]
+        "0–1", None, "2–3", None, None, None]
     note = STRATEGIES["post_rejection_note"].assign(f, log)
     assert note.astype(object).where(note.notna(), None).tolist() == [
         None, None, "no_note", None, "note", None]
@@ -170,6 +172,35 @@ def test_strategy_eligibility_and_levels():
     row = r.iloc[0]
     assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
         1, 1, 2, 0)
+
+
+
+def test_timing_and_cadence_are_judged_at_their_landmarks():
+    rows = (
+        _app("day2", (2, "followup", "email"), (40, "offer"))          # 2–3, offer after 14
+        + _app("day9", (9, "followup", "email"), (13, "interview"))    # answered by day 14
+        + _app("day15", (15, "followup", "email"))                     # first follow-up too late
+        + _app("gave_up", (5, "followup", "email"), (12, "withdrawn"))  # withdrawn by day 14
+        + _app("day14", (14, "followup", "email"), (16, "reply"))      # 8–14, waiting on 14
+        + [("recent", pd.Timestamp("2026-01-25"), "applied", None, None),   # seen 10 days
+           ("recent", pd.Timestamp("2026-01-26"), "followup", "email", None)]
+    )
+    log = JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), as_of="2026-02-04")
+    f = associations.features(log)
+
+    def levels(name):
+        got = STRATEGIES[name].assign(f, log).set_axis(f["application_id"])
+        return got.astype(object).where(got.notna(), None).to_dict()
+
+    assert levels("first_followup_timing") == {
+        "day2": "2–3", "day9": None, "day15": None, "gave_up": None, "day14": "8–14",
+        "recent": None}
+    # the cadence's landmark is day 16: day14 answered on day 16 is out, day15 is "other"
+    assert levels("tiered_cadence") == {
+        "day2": "other", "day9": None, "day15": "other", "gave_up": None, "day14": None,
+        "recent": None}
+    for name, day in (("first_followup_timing", 14), ("tiered_cadence", 16)):
+        assert f"landmark at day {day}: applications still waiting" in STRATEGIES[name].eligible
 
 
 def test_errors_warnings_and_wording():

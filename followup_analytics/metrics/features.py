@@ -309,7 +309,9 @@ def features(log: JobSearchLog, *, window: int = 30,
           ``thank_you_email_and_letter``: thank-yous sent both by email and by letter. All
           NA when never interviewed.
         - ``tiered_cadence``: before any response, an email 0–3 days after applying, a letter
-          5–9 days after and a phone call or voicemail 12–16 days after (``CADENCE``).
+          5–9 days after and a phone call or voicemail 12–16 days after (``CADENCE``). Only
+          applications that had not heard back by day 12 can complete it: compare it at a
+          landmark (``offer_associations`` does, at day 16), never among all applications.
         - ``post_rejection_note``: a still_interested or feedback_request follow-up after a
           rejection; ``comeback_at_company``: an interview or offer for the same seeker at the
           same company within 365 days after the latest rejection (any application). Both

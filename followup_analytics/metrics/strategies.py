@@ -7,18 +7,12 @@ Each is compared only among the applications that reached the stage where it app
 
 Choices made here (documented in the README "Analytics" section):
 
-* channel, letter type and timing describe the **first follow-up** and are compared among
-  followed-up applications (reference: email, status check, 4–7 days), never against
-  applications without a follow-up: that comparison is biased (a quick reply prevents a
-  follow-up) and is only offered by :func:`~followup_analytics.landmark_effect`. Timing is
-  compared among applications whose first follow-up came before any interview or rejection,
-  so that every delay is counted from the application.
+* channel and letter type describe the **first follow-up** and are compared among
+  followed-up applications (reference: email, status check), never against applications
+  without a follow-up: that comparison is biased (a quick reply prevents a follow-up) and is
+  only offered by :func:`~followup_analytics.landmark_effect`.
 * the number of follow-ups (0/1/2/3+) is compared among all applications; it inherits the
   same bias and is shown for description only.
-* the tiered cadence (email 0–3 days after applying, a letter 5–9 days after, a phone call or
-  voicemail 12–16 days after, all before any response) is compared among applications still
-  waiting on day 16 (observed that long, no response and no withdrawal by then): only they
-  could have completed it.
 * thank-you notes after every round vs some rounds vs none: among interviewed applications
   with two or more interview rounds (with one round "some" cannot happen).
 * a thank-you by both email and letter vs a thank-you by one channel only: among interviewed
@@ -26,6 +20,31 @@ Choices made here (documented in the README "Analytics" section):
 * a post-rejection note (still interested / feedback request): among rejected applications
   with a known company; the outcome is a later interview or offer for the same seeker at the
   same company within 365 days (``comeback_at_company``).
+
+Two strategies are defined by *when* follow-ups happened, and a late follow-up can only
+happen to an application that had not heard back by then: counting the follow-ups that
+happened selects the applications that were still waiting (immortal-time, or survivorship,
+bias). Both are therefore judged at a **landmark** day L, as
+:func:`~followup_analytics.landmark_effect` is: only applications still waiting at L
+(applied at least L days before ``as_of``, no response and no withdrawal on or before day L)
+take part, the strategy is read from what was done by day L, and the outcome (an offer)
+necessarily comes after day L.
+
+* the tiered cadence (email 0–3 days after applying, a letter 5–9 days after, a phone call or
+  voicemail 12–16 days after, all before any response): landmark at day 16 (``CADENCE_DAY``,
+  the last step's latest day); cadence completed by then vs not. Counted among all
+  applications, the completed cadence would be compared with applications many of which got
+  an early answer, which biases it downwards (on the simulated samples, a planted null came
+  out as a within-seeker odds ratio of about 0.26).
+* the timing of the first follow-up (days from applying, reference 4–7): landmark at day 14
+  (``TIMING_DAY``, the end of the 8–14 bucket); applications first followed up by then, in
+  the 0–1, 2–3, 4–7 or 8–14 bucket. A first follow-up on day 20 is only possible for an
+  application with no interview or rejection by day 20, so without the landmark the later
+  buckets collect the applications that had gone quiet (on the simulated samples, with
+  no planted effect of follow-ups on offers, the within-seeker odds ratios ran from 1.5 for
+  0–1 days to 0.07 for 31+). The 15–30 and 31+ buckets cannot be judged at this landmark:
+  their rows stay, empty. A landmark keeps what was done by day L comparable, at a price: a
+  follow-up that brought an answer before day L takes its application out of the comparison.
 """
 
 from __future__ import annotations
@@ -42,6 +61,9 @@ from .features import CADENCE, DEFAULT_BUCKETS, timing_dtype
 
 #: Last day of the tiered cadence: its comparison is a landmark at this day.
 CADENCE_DAY = max(hi for _, _, hi in CADENCE)
+#: Landmark day of the first follow-up's timing: the end of the 8–14 days bucket.
+TIMING_DAY = 14
+_TIMING = tuple(timing_dtype(DEFAULT_BUCKETS).categories)
 
 
 @dataclass(frozen=True)
@@ -101,6 +123,15 @@ def _still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
     return observed & ~(resp <= day) & ~(gone <= day)
 
 
+def _timing(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
+    """Timing bucket of the first follow-up, among applications still waiting on
+    ``TIMING_DAY`` and first followed up by then (hence before any response)."""
+    delay = f["followup_delay_days"].to_numpy(float, na_value=np.nan)
+    by_then = f["followup_stage"].eq("after_application").fillna(False).to_numpy(bool)
+    eligible = _still_waiting(f, log, TIMING_DAY) & by_then & (delay <= TIMING_DAY)
+    return _labels(f["timing"], eligible, _TIMING)
+
+
 def _n_followups(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
     codes = np.minimum(f["n_followups"].to_numpy(), 3)
     return _categorical(codes, np.ones(len(f), bool), ("0", "1", "2", "3+"), f.index)
@@ -112,8 +143,6 @@ def _rounds(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
     codes = np.select([thanked >= rounds, thanked > 0], [0, 1], 2)
     return _categorical(codes, rounds >= 2, ("every", "some", "none"), f.index)
 
-
-_TIMING = tuple(timing_dtype(DEFAULT_BUCKETS).categories)
 
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
     Strategy("thank_you_after_interview", ("thank_you", "no_thank_you"), "no_thank_you",
@@ -127,16 +156,20 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
              "followed-up applications (letter type of the first follow-up)",
              lambda f, log: _labels(f["letter_type"], f["followed_up"], vocab.LETTER_TYPES)),
     Strategy("first_followup_timing", _TIMING, "4–7",
-             "applications first followed up before any interview or rejection (days from "
-             "applying)",
-             lambda f, log: _labels(f["timing"], f["followup_stage"].eq("after_application")
-                                    .fillna(False), _TIMING)),
+             f"landmark at day {TIMING_DAY}: applications still waiting then (observed, no "
+             f"response and not withdrawn by day {TIMING_DAY}) and first followed up by then; "
+             "bucket of days from applying (15–30 and 31+ cannot be judged at this landmark "
+             f"and stay empty); offers after day {TIMING_DAY}. Without the landmark, later "
+             "follow-ups would select applications that had not heard back",
+             _timing),
     Strategy("n_followups", ("0", "1", "2", "3+"), "0",
              "all applications (descriptive: a quick reply prevents further follow-ups)",
              _n_followups),
     Strategy("tiered_cadence", ("tiered_cadence", "other"), "other",
-             f"applications still waiting on day {CADENCE_DAY} (observed, no response and "
-             "not withdrawn by then)",
+             f"landmark at day {CADENCE_DAY}: applications still waiting then (observed, no "
+             f"response and not withdrawn by day {CADENCE_DAY}); cadence completed by then vs "
+             f"not; offers after day {CADENCE_DAY}. Counting completed cadences among all "
+             "applications would select those that had not heard back by about day 13",
              lambda f, log: _yes_no(f["tiered_cadence"], _still_waiting(f, log, CADENCE_DAY),
                                     "tiered_cadence", "other")),
     Strategy("thank_you_rounds", ("every", "some", "none"), "none",
