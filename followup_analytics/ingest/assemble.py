@@ -109,7 +109,7 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
         codes = ev[name].cat.codes.to_numpy()[order]
         codes[(codes < 0) & is_fu] = CATEGORIES[name].categories.get_loc("unknown")
         cols[name] = pd.Categorical.from_codes(codes, dtype=CATEGORIES[name])
-    cols["note"] = _strings(ev["note"].to_numpy(dtype=object)[order], "none")
+    cols["note"] = ev["note"].astype("string").array.take(order)
     cols["date_known"] = ev["date_known"].to_numpy(dtype=bool)[order]
     cols["source_file"] = _constant(files, sizes)
     cols["source_sheet"] = _constant(sheets, sizes)

@@ -215,23 +215,25 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
     if not len(events):
         return events.copy(), apps.iloc[0:0].copy(), pd.DataFrame(columns=ROW_COLUMNS)
     ev = events
-    date = pd.Series(ev["date"].to_numpy(dtype="datetime64[s]"), index=ev.index)
+    d = ev["date"].to_numpy(dtype="datetime64[s]")
+    a = ev["applied_on"].to_numpy(dtype="datetime64[s]")
+    is_applied = (ev["event"].cat.codes.to_numpy()
+                  == ev["event"].cat.categories.get_loc("applied"))
+    early = d < np.datetime64(f"{_MIN_YEAR}-01-01", "s")
+    late = d > np.datetime64(limit.date(), "s")
+    before = (d < a) & ~is_applied & ev["date_known"].to_numpy(dtype=bool) & ~early & ~late
+    bad = early | late | before
+    if not bad.any():
+        return events, apps, pd.DataFrame(columns=ROW_COLUMNS)
+    date = pd.Series(d, index=ev.index)
+    applied_on = pd.Series(a, index=ev.index)
     reason = pd.Series(None, index=ev.index, dtype=object)
-    early = (date.dt.year < _MIN_YEAR).to_numpy()
     reason[early] = "year " + date[early].dt.year.astype(str) + f" is before {_MIN_YEAR}"
-    late = (date > limit).to_numpy()
     reason[late] = ("date " + date[late].dt.strftime("%Y-%m-%d")
                     + f" is more than a year after as_of ({ref.date()})")
-    applied_on = pd.Series(ev["applied_on"].to_numpy(dtype="datetime64[s]"), index=ev.index)
-    before = ((date < applied_on) & ev["event"].ne("applied")
-              & ev["date_known"].astype(bool)).to_numpy() & reason.isna().to_numpy()
     reason[before] = (ev.loc[before, "event"].astype(str) + " dated "
                       + date[before].dt.strftime("%Y-%m-%d") + ", before its application ("
                       + applied_on[before].dt.strftime("%Y-%m-%d") + ")")
-    bad = reason.notna().to_numpy()
-    if not bad.any():
-        return events, apps, pd.DataFrame(columns=ROW_COLUMNS)
-    is_applied = ev["event"].eq("applied").to_numpy()
     pos = ev["app_pos"].to_numpy()
     bad_apps = np.zeros(len(apps), dtype=bool)
     bad_apps[pos[bad & is_applied]] = True

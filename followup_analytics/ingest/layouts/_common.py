@@ -232,8 +232,7 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
         "channel": _codes(channel, "channel", mask),
         "letter_type": _codes(letter_type, "letter_type", mask),
         "recipient": _codes(recipient, "recipient", mask),
-        "note": (note.to_numpy(dtype=object)[mask] if note is not None
-                 else np.full(n, None, dtype=object)),
+        "note": note.to_numpy(dtype=object)[mask] if note is not None else None,
         "date_known": np.full(n, date_known),
         "source_row": rows.index.to_numpy()[mask],
         "column": np.full(n, rows.headers.index(column) if column else -1, dtype=np.int32),
@@ -241,11 +240,30 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
     }
 
 
+def _notes(parts: list[dict[str, np.ndarray]]) -> pd.arrays.StringArray:
+    """The note column as the "string" dtype; parts without notes cost nothing per row."""
+    sizes = [len(p["date"]) for p in parts]
+    if all(p["note"] is None for p in parts):
+        return pd.Series(pd.NA, index=range(sum(sizes)), dtype="string").array
+    arr = np.full(sum(sizes), pd.NA, dtype=object)
+    start = 0
+    for p, k in zip(parts, sizes, strict=True):
+        if p["note"] is not None:
+            values = np.array(p["note"], dtype=object)
+            values[pd.isna(values)] = pd.NA
+            arr[start:start + k] = values
+        start += k
+    return pd.arrays.StringArray(arr)
+
+
 def concat_events(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     """One frame of :data:`EVENT_FIELDS` from :func:`events_frame` parts (one concatenation
     per column; vocabulary columns become the log's ordered categoricals)."""
-    out = {}
+    out: dict[str, object] = {}
     for name in EVENT_FIELDS:
+        if name == "note":
+            out[name] = _notes(parts)
+            continue
         values = np.concatenate([p[name] for p in parts])
         out[name] = (pd.Categorical.from_codes(values, dtype=CATEGORIES[name])
                      if name in CATEGORIES else values)
