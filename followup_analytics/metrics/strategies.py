@@ -41,8 +41,8 @@ necessarily comes after day L.
   the 0–1, 2–3, 4–7 or 8–14 bucket. A first follow-up on day 20 is only possible for an
   application with no interview or rejection by day 20, so without the landmark the later
   buckets collect the applications that had gone quiet (on the simulated samples, with
-  no planted effect of follow-ups on offers, the within-seeker odds ratios ran from 1.5 for
-  0–1 days to 0.07 for 31+). The 15–30 and 31+ buckets cannot be judged at this landmark:
+  no planted effect of follow-ups on offers, the within-seeker odds ratios against 4–7 days
+  ran from about 1.6 for 0–1 days to about 0.1 for 31+). The 15–30 and 31+ buckets cannot be judged at this landmark:
   their rows stay, empty. A landmark keeps what was done by day L comparable, at a price: a
   follow-up that brought an answer before day L takes its application out of the comparison.
 """
