@@ -117,7 +117,7 @@ def test_tables_and_columns(report: CohortReport) -> None:
     t = report.tables
     assert list(t) == ["overview", "outcomes", "funnel", "followup_timing", "followup_channel",
                        "followup_letter_type", "time_to_response", "strategies", "employers",
-                       "sources", "quarantine", "unknown_values"]
+                       "seekers", "sources", "quarantine", "unknown_values"]
     assert list(t["overview"].columns) == ["program", "seekers", "applications", "followups",
                                            "suppressed"]
     assert list(t["outcomes"].columns) == ["program", "outcome", "unit", "n", "k", "rate",
@@ -146,6 +146,15 @@ def test_no_identifying_value_in_any_output(report: CohortReport,
         surname = value.split()[-1]
         if value in NAMES:
             assert surname not in html and surname not in cells
+
+
+def test_seekers_appear_as_salted_pseudonyms(report: CohortReport) -> None:
+    seekers = report.tables["seekers"]
+    assert list(seekers.columns) == ["seeker", "program", "applications", "followups",
+                                     "responses", "interviews", "offers", "suppressed"]
+    expected = pseudonymise(pd.Series(NAMES), pseudonym_salt("fixed"))   # report's salt
+    assert sorted(seekers["seeker"]) == sorted(expected)
+    assert int(seekers["applications"].sum()) == 360   # 30 each: never suppressed
 
 
 def test_person_breakdown_gets_pseudonymised_labels(log: JobSearchLog) -> None:
@@ -241,6 +250,8 @@ SETS = {
                                                      (("program",), "timing")))),
     "followup_channel": (["n", "k"], Additive(across=((("channel",), "program"),
                                                       (("program",), "channel")))),
+    "seekers": (["applications", "followups", "responses", "interviews", "offers"],
+                Additive(across=((("program",), "seeker"),))),
     "time_to_response": (["n_responses", "n_censored"],
                          Additive(across=(((), "program"),),
                                   within_row=(("n_responses", "n_censored"),))),

@@ -195,6 +195,25 @@ def _time(log: JobSearchLog, by_name: str, has_groups: bool, min_cell: int) -> T
                  tuple(c for c in stats if c.startswith("p_response")), {"curves": curves})
 
 
+def _seekers(feats: pd.DataFrame, by_name: str, min_cell: int) -> Table:
+    groups = [GROUP, "seeker"]
+    g = feats.groupby(groups, observed=True, sort=True)
+    frame = pd.DataFrame({"applications": g.size(), "responses": g["responded"].sum(),
+                          "interviews": g["interviewed"].sum(),
+                          "offers": g["offered"].sum()}).reset_index()
+    fu = feats["n_followups"].groupby([feats[c] for c in groups], observed=True).sum()
+    frame.insert(3, "followups", fu.to_numpy())
+    frame = frame.rename(columns={GROUP: by_name})[["seeker", by_name, *frame.columns[2:]]]
+    counts = ["applications", "followups", "responses", "interviews", "offers"]
+    frame = suppress(frame, counts, min_cell=min_cell,
+                     additive=Additive(across=(((by_name,), "seeker"),)))
+    return Table("seekers", "Activity per seeker (pseudonymised)",
+                 "One row per seeker (and group): applications, follow-ups, and applications "
+                 "that got a response, an interview or an offer. Seekers appear as keyed "
+                 "pseudonyms only; small counts are suppressed like everywhere else.",
+                 frame, tuple(counts))
+
+
 def _employers(feats: pd.DataFrame, min_cell: int, top: int = 15) -> Table:
     company = feats["company"].astype("string").str.strip()
     g = feats.assign(company=company).dropna(subset=["company"]).groupby("company")
@@ -243,6 +262,8 @@ def build_tables(log: JobSearchLog, by_name: str, has_groups: bool,
         ``strategies``: ``[<by>, strategy, level, reference, n_level, k_level, …]``, see
         :func:`.strategies.strategy_table`.
         ``employers``: ``[company, n, k, rate, ci_low, ci_high, suppressed]``.
+        ``seekers``: ``[seeker, <by>, applications, followups, responses, interviews,
+        offers, suppressed]``, seekers as pseudonyms.
     """
     from .strategies import strategy_table
 
@@ -257,7 +278,8 @@ def build_tables(log: JobSearchLog, by_name: str, has_groups: bool,
                     for w in FOLLOWUP_BREAKDOWNS),
                   _time(log, by_name, has_groups, min_cell),
                   strategy_table(log, min_cell, by_name, has_groups),
-                  _employers(feats, min_cell)]
+                  _employers(feats, min_cell),
+                  _seekers(feats, by_name, min_cell)]
     return {t.key: t for t in tables if t is not None}
 
 

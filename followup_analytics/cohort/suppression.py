@@ -143,6 +143,10 @@ def _pinned(cells: pd.DataFrame, hidden: np.ndarray, set_cols: list[str]) -> np.
     pos = np.flatnonzero(hidden)
     if not len(pos):
         return pos
+    memberships = sum((cells[sc].to_numpy()[pos] >= 0).astype(int) for sc in set_cols)
+    if np.max(memberships, initial=0) <= 1:
+        # disjoint sets, each holding 0 or >= 2 hidden cells: nothing is determined
+        return pos[:0]
     eqs = []
     for sc in set_cols:
         ids = cells[sc].to_numpy()[pos]
