@@ -203,6 +203,50 @@ def test_timing_and_cadence_are_judged_at_their_landmarks():
         assert f"landmark at day {day}: applications still waiting" in STRATEGIES[name].eligible
 
 
+def test_first_followup_channel_and_letter_type_share_the_timing_landmark():
+    # the first follow-up made after applying, among applications still waiting on day 14
+    # and followed up by then: the same applications for timing, channel and letter type
+    rows = (
+        _app("phone3", (3, "followup", "phone"), (40, "offer"))          # no type: unknown
+        + _app("value9", (9, "followup", "email", "value_add"), (20, "interview"))
+        + _app("letter_then_ty", (3, "followup", "letter", "status_check"), (20, "interview"),
+               (21, "followup", "letter", "thank_you"), (40, "offer"))  # the first one counts
+        + _app("ty_late", (20, "interview"), (21, "followup", "letter", "thank_you"),
+               (40, "offer"))                    # waiting on day 14, but a thank-you only
+        + _app("ty_early", (5, "interview"), (6, "followup", "letter", "thank_you"),
+               (30, "offer"))                    # interviewed before day 14
+        + _app("answered", (2, "followup", "email"), (10, "reply"))      # answered by day 14
+        + _app("late", (20, "followup", "phone"))                        # after day 14
+        + _app("silent")                                                 # never followed up
+        + _app("gave_up", (4, "followup", "email"), (10, "withdrawn"))  # withdrawn by day 14
+        + _app("rej_note", (5, "rejection"), (6, "followup", "email", "feedback_request"))
+        + [("recent", pd.Timestamp("2026-12-25"), "applied", None, None),   # seen 6 days
+           ("recent", pd.Timestamp("2026-12-26"), "followup", "email", None)]
+    )
+    log = JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), as_of="2026-12-31")
+    f = associations.features(log)
+
+    def levels(name):
+        got = STRATEGIES[name].assign(f, log).set_axis(f["application_id"])
+        return {k: v for k, v in got.astype(object).where(got.notna(), None).items()
+                if v is not None}
+
+    assert levels("first_followup_channel") == {
+        "phone3": "phone", "value9": "email", "letter_then_ty": "letter"}
+    assert levels("first_followup_letter_type") == {
+        "phone3": "unknown", "value9": "value_add", "letter_then_ty": "status_check"}
+    assert levels("first_followup_timing") == {
+        "phone3": "2–3", "value9": "8–14", "letter_then_ty": "2–3"}
+    for name in ("first_followup_channel", "first_followup_letter_type"):
+        eligible = STRATEGIES[name].eligible
+        assert "landmark at day 14: applications still waiting" in eligible
+        assert "after applying" in eligible and "Thank-you notes after an interview" in eligible
+    r = _run(log, strategies=["first_followup_channel"]).set_index(["level", "estimator"])
+    row = r.loc[("letter", "odds_ratio")]
+    assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
+        1, 1, 1, 0)
+
+
 def test_errors_warnings_and_wording():
     log = _thank_you_log({("s", True, True): 2, ("s", False, False): 2})
     with pytest.raises(ValueError, match="strategies: unknown strategy 'magic'; allowed"):

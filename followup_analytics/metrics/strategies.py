@@ -7,12 +7,8 @@ Each is compared only among the applications that reached the stage where it app
 
 Choices made here (documented in the README "Analytics" section):
 
-* channel and letter type describe the **first follow-up** and are compared among
-  followed-up applications (reference: email, status check), never against applications
-  without a follow-up: that comparison is biased (a quick reply prevents a follow-up) and is
-  only offered by :func:`~followup_analytics.landmark_effect`.
-* the number of follow-ups (0/1/2/3+) is compared among all applications; it inherits the
-  same bias and is shown for description only.
+* the number of follow-ups (0/1/2/3+) is compared among all applications; it is biased (a
+  quick reply prevents further follow-ups) and is shown for description only.
 * thank-you notes after every round vs some rounds vs none: among interviewed applications
   with two or more interview rounds (with one round "some" cannot happen).
 * a thank-you by both email and letter vs a thank-you by one channel only: among interviewed
@@ -21,14 +17,16 @@ Choices made here (documented in the README "Analytics" section):
   with a known company; the outcome is a later interview or offer for the same seeker at the
   same company within 365 days (``comeback_at_company``).
 
-Two strategies are defined by *when* follow-ups happened, and a late follow-up can only
-happen to an application that had not heard back by then: counting the follow-ups that
-happened selects the applications that were still waiting (immortal-time, or survivorship,
-bias). Both are therefore judged at a **landmark** day L, as
+Four strategies are judged at a **landmark** day L, as
 :func:`~followup_analytics.landmark_effect` is: only applications still waiting at L
 (applied at least L days before ``as_of``, no response and no withdrawal on or before day L)
 take part, the strategy is read from what was done by day L, and the outcome (an offer)
-necessarily comes after day L.
+necessarily comes after day L. A late follow-up can only happen to an application that had
+not heard back by then, so counting the follow-ups that happened selects the applications
+that were still waiting (immortal-time, or survivorship, bias); and a follow-up after an
+interview only happens to an interviewed application. A landmark keeps what was done by day
+L comparable, at a price: a follow-up that brought an answer before day L takes its
+application out of the comparison.
 
 * the tiered cadence (email 0–3 days after applying, a letter 5–9 days after, a phone call or
   voicemail 12–16 days after, all before any response): landmark at day 16 (``CADENCE_DAY``,
@@ -36,15 +34,22 @@ necessarily comes after day L.
   applications, the completed cadence would be compared with applications many of which got
   an early answer, which biases it downwards (on the simulated samples, a planted null came
   out as a within-seeker odds ratio of about 0.26).
-* the timing of the first follow-up (days from applying, reference 4–7): landmark at day 14
-  (``TIMING_DAY``, the end of the 8–14 bucket); applications first followed up by then, in
-  the 0–1, 2–3, 4–7 or 8–14 bucket. A first follow-up on day 20 is only possible for an
-  application with no interview or rejection by day 20, so without the landmark the later
-  buckets collect the applications that had gone quiet (on the simulated samples, with
-  no planted effect of follow-ups on offers, the within-seeker odds ratios against 4–7 days
-  ran from about 1.6 for 0–1 days to about 0.1 for 31+). The 15–30 and 31+ buckets cannot be judged at this landmark:
-  their rows stay, empty. A landmark keeps what was done by day L comparable, at a price: a
-  follow-up that brought an answer before day L takes its application out of the comparison.
+* the **first follow-up** made after applying, by its timing (days from applying, reference
+  4–7), its channel (reference email) or its letter type (reference status check): one
+  landmark at day 14 (``TIMING_DAY``, the end of the 8–14 bucket) and one eligible set for
+  the three (:func:`_first_followup_by_landmark`): applications still waiting then and first
+  followed up by then, after applying. Never against applications without a follow-up (that
+  is :func:`~followup_analytics.landmark_effect`), and never with thank-you notes after an
+  interview, which have their own strategies. On the simulated samples follow-ups after
+  applying have no planted effect on offers. Without the landmark, a first follow-up on day
+  20 is only possible for an application with no interview or rejection by day 20, so the
+  later timing buckets collected the applications that had gone quiet (within-seeker odds
+  ratios against 4–7 days from about 1.6 for 0–1 days to about 0.1 for 31+); and the first
+  follow-up at any stage mixed reminders to silent applications with thank-you notes after
+  interviews, so channels used for thank-you notes looked like offer makers and the others
+  like the opposite (within seeker about 4 for letter vs email, about 0.3 for phone,
+  voicemail and in person, about 17 for the thank-you letter type). The 15–30 and 31+ timing
+  buckets cannot be judged at this landmark: their rows stay, empty.
 """
 
 from __future__ import annotations
@@ -123,13 +128,27 @@ def _still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
     return observed & ~(resp <= day) & ~(gone <= day)
 
 
-def _timing(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
-    """Timing bucket of the first follow-up, among applications still waiting on
-    ``TIMING_DAY`` and first followed up by then (hence before any response)."""
+def _first_followup_by_landmark(f: pd.DataFrame, log: JobSearchLog) -> np.ndarray:
+    """Applications still waiting on ``TIMING_DAY`` whose first follow-up was made after
+    applying on or before that day (hence before any response): the eligible set of the
+    first follow-up's timing, channel and letter type."""
     delay = f["followup_delay_days"].to_numpy(float, na_value=np.nan)
-    by_then = f["followup_stage"].eq("after_application").fillna(False).to_numpy(bool)
-    eligible = _still_waiting(f, log, TIMING_DAY) & by_then & (delay <= TIMING_DAY)
-    return _labels(f["timing"], eligible, _TIMING)
+    after_applying = f["followup_stage"].eq("after_application").fillna(False).to_numpy(bool)
+    return _still_waiting(f, log, TIMING_DAY) & after_applying & (delay <= TIMING_DAY)
+
+
+def _first_followup(column: str, levels: tuple[str, ...]
+                    ) -> Callable[[pd.DataFrame, JobSearchLog], pd.Series]:
+    """``assign`` of a strategy reading `column` of the first follow-up at the landmark."""
+    def assign(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
+        return _labels(f[column], _first_followup_by_landmark(f, log), levels)
+    return assign
+
+
+def _first_followup_eligible(what: str) -> str:
+    return (f"landmark at day {TIMING_DAY}: applications still waiting then (observed, no "
+            f"response and not withdrawn by day {TIMING_DAY}) and first followed up by then, "
+            f"after applying; {what}; offers after day {TIMING_DAY}")
 
 
 def _n_followups(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
@@ -150,18 +169,21 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
              lambda f, log: _yes_no(f["thank_you_after_interview"], f["interviewed"],
                                     "thank_you", "no_thank_you")),
     Strategy("first_followup_channel", vocab.CHANNELS, "email",
-             "followed-up applications (channel of the first follow-up)",
-             lambda f, log: _labels(f["channel"], f["followed_up"], vocab.CHANNELS)),
+             _first_followup_eligible("channel of that follow-up") + ". Thank-you notes "
+             "after an interview have their own strategies: mixed in, they would make the "
+             "channels they use look like offer makers",
+             _first_followup("channel", vocab.CHANNELS)),
     Strategy("first_followup_letter_type", vocab.LETTER_TYPES, "status_check",
-             "followed-up applications (letter type of the first follow-up)",
-             lambda f, log: _labels(f["letter_type"], f["followed_up"], vocab.LETTER_TYPES)),
+             _first_followup_eligible("letter type of that follow-up") + ". Thank-you notes "
+             "after an interview have their own strategies: mixed in, they would make "
+             "thanking look like an offer maker",
+             _first_followup("letter_type", vocab.LETTER_TYPES)),
     Strategy("first_followup_timing", _TIMING, "4–7",
-             f"landmark at day {TIMING_DAY}: applications still waiting then (observed, no "
-             f"response and not withdrawn by day {TIMING_DAY}) and first followed up by then; "
-             "bucket of days from applying (15–30 and 31+ cannot be judged at this landmark "
-             f"and stay empty); offers after day {TIMING_DAY}. Without the landmark, later "
-             "follow-ups would select applications that had not heard back",
-             _timing),
+             _first_followup_eligible("bucket of days from applying (15–30 and 31+ cannot be "
+                                      "judged at this landmark and stay empty)")
+             + ". Without the landmark, later follow-ups would select applications that had "
+             "not heard back",
+             _first_followup("timing", _TIMING)),
     Strategy("n_followups", ("0", "1", "2", "3+"), "0",
              "all applications (descriptive: a quick reply prevents further follow-ups)",
              _n_followups),
