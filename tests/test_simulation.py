@@ -1,7 +1,8 @@
 """Planted effects: on simulated job searches with a known truth, the within-seeker estimates
 recover the planted effects, the naive ones show the planted confounding, and the planted
-nulls (tiered cadence; follow-ups after applying have no effect on offers) are not
-"discovered" once they are judged at their landmarks."""
+nulls (tiered cadence; follow-ups after applying have no effect on offers, whatever their
+timing, channel or letter type) are not "discovered" once they are judged at their
+landmarks."""
 
 from __future__ import annotations
 
@@ -149,3 +150,37 @@ def test_first_followup_timing_is_not_discovered_at_its_landmark(large_log, larg
     naive = _within_seeker(f.assign(late=f["timing"].eq("15–30").fillna(False)), "late",
                            after_applying & f["timing"].isin(["4–7", "15–30"]))
     assert naive["ci_high"] < 0.5
+
+
+def test_first_followup_channel_and_letter_type_are_not_discovered_at_the_landmark(
+        large_log):
+    # channels and letter types have no planted effect on offers: at the day-14 landmark
+    # (first follow-up after applying, still waiting) no level differs from email or from
+    # a status check within seeker
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FollowupWarning)
+        t = offer_associations(large_log, strategies=["first_followup_channel",
+                                                      "first_followup_letter_type"])
+    t = t[t["estimator"] == "within_seeker_odds_ratio"].set_index(["strategy", "level"])
+    channels = t.loc["first_followup_channel"]
+    judged = channels[channels["n_level"] > 0]
+    assert set(judged.index) == {"phone", "voicemail", "linkedin", "in_person", "text"}
+    assert (judged.loc[["phone", "voicemail", "in_person"], "n_level"] > 3000).all()
+    assert (judged["q_value"] >= 0.05).all()
+    assert ((judged["ci_low"] < 1) & (judged["ci_high"] > 1)).all()
+    assert _se_log(judged.loc["phone"]) < 0.15
+    types = t.loc["first_followup_letter_type"]
+    assert types.loc["value_add", "n_level"] > 10_000
+    assert types.loc["value_add", "q_value"] >= 0.05
+    # thank-you notes after interviews are out: they are judged by their own strategies
+    assert types.loc["thank_you", "n_level"] == 0 == channels.loc["letter", "n_level"]
+    # why: the first follow-up at any stage mixes reminders to silent applications with
+    # thank-you notes after interviews (email or letter): "letter" then "finds" many more
+    # offers than email, and a phone call far fewer
+    f = features(large_log)
+    followed = f["followed_up"].fillna(False)
+    naive = {c: _within_seeker(f.assign(x=f["channel"].eq(c).fillna(False)), "x",
+                               followed & f["channel"].isin(["email", c]))
+             for c in ("letter", "phone")}
+    assert naive["letter"]["ci_low"] > 2
+    assert naive["phone"]["ci_high"] < 0.5
