@@ -335,11 +335,11 @@ def normalise(values: pd.Series, field: str,
 
     Returns
     -------
-    canonical : Series
-        Canonical value per cell; text outside the vocabulary is ``"other"``. For
-        ``"status"``: object dtype, None for missing cells and "no event" statuses. Otherwise
-        the log's ordered categorical (:data:`followup_analytics.vocab.CHANNELS` ...), NaN
-        for missing cells.
+    canonical : Series of category
+        Canonical value per cell; text outside the vocabulary is ``"other"``; missing cells
+        are NaN. For ``"status"`` the categories are the event names plus ``"other"``, and
+        "no event" statuses ("Ghosted") are NaN too. Otherwise the log's ordered categorical
+        (:data:`followup_analytics.vocab.CHANNELS` ...).
     unknown : DataFrame
         ``field, value, count``: the distinct texts that fell to ``"other"``, with counts.
     """
@@ -351,12 +351,12 @@ def normalise(values: pd.Series, field: str,
     canon = np.array([None if miss else _lookup(key(v), table, keywords)
                       for v, miss in zip(uniques, missing, strict=True)], dtype=object)
     if field == "status":
-        out = pd.Series(_broadcast(codes, canon, None), index=values.index, dtype=object)
+        dtype = pd.CategoricalDtype((*_vocab.EVENTS, "other"), ordered=False)
     else:
         dtype = pd.CategoricalDtype(_TABLES[field][2], ordered=True)
-        per = dtype.categories.get_indexer(pd.Index(canon, dtype=object)).astype(np.int64)
-        out = pd.Series(pd.Categorical.from_codes(_broadcast(codes, per, -1), dtype=dtype),
-                        index=values.index)
+    per = dtype.categories.get_indexer(pd.Index(canon, dtype=object)).astype(np.int64)
+    out = pd.Series(pd.Categorical.from_codes(_broadcast(codes, per, -1), dtype=dtype),
+                    index=values.index)
     other = np.flatnonzero(canon == "other")
     other = [i for i in other if key(uniques[i]) != "other"]
     if other:

@@ -270,6 +270,12 @@ def concat_events(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     return pd.DataFrame(out, columns=EVENT_FIELDS, copy=False)
 
 
+def kept(values: pd.Series | np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The kept rows of a column as a numpy array (no copy pass when every row is kept)."""
+    arr = values.to_numpy() if isinstance(values, pd.Series) else values
+    return arr if keep.all() else arr[keep]
+
+
 def carried(table: RawTable, columns: tuple[str, ...] | list[str], keep: np.ndarray,
             reserved: set[str]) -> pd.DataFrame:
     """Unmapped input columns, untouched, for the kept rows (renamed if they would clash

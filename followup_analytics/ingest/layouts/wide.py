@@ -22,6 +22,7 @@ from ._common import (
     carried,
     concat_events,
     events_frame,
+    kept,
     per_row,
     row_ids,
     seekers,
@@ -111,18 +112,18 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     mapped = set(cm.matches["input_column"])
     unmapped = [c for c in f.columns if c not in mapped]
     apps = pd.DataFrame({
-        "application_id": app_id[keep].to_numpy(dtype=object),
-        "seeker": seeker[keep].to_numpy(dtype=object),
+        "application_id": kept(app_id, keep),
+        "seeker": kept(seeker, keep),
         "company": _opt_text(f, cm.column("company"), keep),
         "role": _opt_text(f, cm.column("role"), keep),
-        "applied_on": applied[keep].to_numpy(),
+        "applied_on": kept(applied, keep),
     })
     apps = pd.concat([apps, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
     return col.result(events, apps)
 
 
 def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
-    return text(f[column])[keep].to_numpy(dtype=object) if column else None
+    return kept(text(f[column]), keep) if column else None
 
 
 def _latest(dates: list[pd.Series], index: pd.Index) -> pd.Series:
@@ -151,12 +152,13 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
         outcome = pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[s]")
     dated = outcome.notna().to_numpy()
     when = outcome.where(dated, latest)
-    codes, uniq = pd.factorize(status.to_numpy(dtype=object), use_na_sentinel=True)
-    uniq = list(uniq)
+    codes = status.cat.codes.to_numpy()
+    present = set(np.unique(codes).tolist())
     for event in _STATUS_EVENTS:
-        if event not in uniq:
+        code = status.cat.categories.get_loc(event)
+        if code not in present:
             continue
-        want = keep & (codes == uniq.index(event)) & ~has.get(event, np.zeros(n, dtype=bool))
+        want = keep & (codes == code) & ~has.get(event, np.zeros(n, dtype=bool))
         if not want.any():
             continue
         if event in ("accepted", "declined"):
