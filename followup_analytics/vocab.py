@@ -1,6 +1,6 @@
 """Canonical vocabularies and their synonyms: one place, data rather than code.
 
-Matching is done by :func:`followup_analytics.ingest.values.normalise_vocab`: a value is
+Matching is done by :func:`followup_analytics.ingest.values.normalise`: a value is
 reduced to a *key* (lower case, accents folded, every run of non-alphanumerics turned into one
 space, trimmed) and looked up among the synonyms below (also keyed). When no synonym matches
 exactly, the ``*_KEYWORDS`` tables are tried in order: the first canonical value one of whose
