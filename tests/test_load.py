@@ -75,6 +75,8 @@ def test_wide_workbook_with_title_rows_two_sheets_and_a_summary(tmp_path):
     assert log.applications["Program"].tolist() == ["Data", "Data", "UX"]
     offer = log.events[log.events["event"] == "offer"].iloc[0]
     assert offer["date"] == pd.Timestamp("2026-06-01") and not offer["date_known"]
+    only = load(path, sheets=["Summer"], as_of="2026-07-01")
+    assert only.report.sources["sheet"].tolist() == ["Summer"] and len(only) == 1
 
 
 def test_event_log_csv_with_semicolons_and_day_first_dates(tmp_path):
