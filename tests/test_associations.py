@@ -81,6 +81,9 @@ def test_thank_you_counts_and_naive_numbers_equal_scipy():
     assert list(r["p_value"]) == pytest.approx([stats.fisher_exact(table).pvalue] * 3)
 
 
+# at the day-14 landmark no application of this log is waiting without a follow-up, so the
+# n_followups levels have no reference (NaN p, as the test expects) and no seeker strata
+@pytest.mark.filterwarnings("ignore::followup_analytics.SparseStrataWarning")
 def test_within_seeker_and_bh_q_match_statsmodels_and_scipy():
     cells = {("s", True, True): 6, ("s", True, False): 2, ("s", False, True): 2,
              ("s", False, False): 4, ("t", True, True): 2, ("t", True, False): 5,
@@ -173,6 +176,64 @@ def test_strategy_eligibility_and_levels():
     assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
         1, 1, 2, 0)
 
+
+def test_n_followups_counts_follow_ups_after_applying_by_the_day_14_landmark():
+    # among applications still waiting on day 14 (the first follow-up's landmark), the
+    # follow-ups made after applying on or before day 14; thank-you notes after an interview
+    # and follow-ups after the landmark are not counted, whatever their number
+    rows = (
+        _app("none", (40, "offer"))                                          # 0
+        + _app("one", (3, "followup", "email"), (20, "followup", "letter"),
+               (30, "rejection"))                                            # day 20: later
+        + _app("two", (2, "followup", "email"), (14, "followup", "phone"),   # day 14 counts
+               (30, "offer"))
+        + _app("cadence", (1, "followup", "email"), (7, "followup", "letter"),
+               (14, "followup", "phone"))                                    # 3+
+        + _app("four", (1, "followup", "email"), (4, "followup", "email"),
+               (8, "followup", "letter"), (12, "followup", "phone"), (50, "offer"))  # 3+
+        + _app("thanked_late", (20, "interview"), (21, "followup", "email", "thank_you"),
+               (25, "followup", "email"), (40, "offer"))                     # 0 (was 2)
+        + _app("late_only", (20, "followup", "email"), (27, "followup", "phone"),
+               (35, "followup", "letter"))                                   # 0 (was 3+)
+        + _app("answered", (2, "followup", "email"), (9, "followup", "email"), (12, "reply"),
+               (13, "followup", "email"))                                    # answered: out
+        + _app("interviewed", (5, "interview"), (6, "followup", "email", "thank_you"),
+               (7, "followup", "letter"), (30, "offer"))                     # out (was 2)
+        + _app("gave_up", (4, "followup", "email"), (10, "withdrawn"))      # withdrawn: out
+        + _app("rej_note", (5, "rejection"), (6, "followup", "email", "feedback_request"))
+        + [("recent", pd.Timestamp("2026-12-25"), "applied", None, None),   # seen 6 days
+           ("recent", pd.Timestamp("2026-12-26"), "followup", "email", None)]
+    )
+    ids = ["no_events", "none", "one", "two", "cadence", "four", "thanked_late", "late_only",
+           "answered", "interviewed", "gave_up", "rej_note", "recent"]
+    apps = pd.DataFrame({"application_id": ids,   # no_events: applied, nothing logged since
+                         "applied_on": [pd.Timestamp("2026-03-01")] + [pd.NaT] * 12})
+    log = JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps, as_of="2026-12-31")
+    f = associations.features(log)
+    got = STRATEGIES["n_followups"].assign(f, log).set_axis(f["application_id"])
+    got = got.astype(object).where(got.notna(), None).to_dict()
+    assert got == {"no_events": "0", "none": "0", "one": "1", "two": "2", "cadence": "3+",
+                   "four": "3+", "thanked_late": "0", "late_only": "0", "answered": None,
+                   "interviewed": None, "gave_up": None, "rej_note": None, "recent": None}
+    # one or more: exactly the applications of the first follow-up's strategies
+    timing = STRATEGIES["first_followup_timing"].assign(f, log).set_axis(f["application_id"])
+    assert set(timing.dropna().index) == {k for k, v in got.items() if v not in (None, "0")}
+    eligible = STRATEGIES["n_followups"].eligible
+    assert "landmark at day 14: applications still waiting" in eligible
+    assert "after applying" in eligible and "offers after day 14" in eligible
+    r = _run(log, strategies=["n_followups"]).set_index(["level", "estimator"])
+    counts = r.xs("odds_ratio", level="estimator")[["n_level", "k_level", "n_reference",
+                                                    "k_reference"]]
+    assert counts.to_dict("index") == {
+        "1": {"n_level": 1, "k_level": 0, "n_reference": 4, "k_reference": 2},
+        "2": {"n_level": 1, "k_level": 1, "n_reference": 4, "k_reference": 2},
+        "3+": {"n_level": 2, "k_level": 1, "n_reference": 4, "k_reference": 2}}
+    # reference: scipy.stats.fisher_exact per level, scipy.stats.false_discovery_control
+    p = [stats.fisher_exact([[0, 1], [2, 2]]).pvalue, stats.fisher_exact([[1, 0], [2, 2]]).pvalue,
+         stats.fisher_exact([[1, 1], [2, 2]]).pvalue]
+    naive = r.xs("odds_ratio", level="estimator")
+    np.testing.assert_allclose(naive["p_value"], p)
+    np.testing.assert_allclose(naive["q_value"], stats.false_discovery_control(p, method="bh"))
 
 
 def test_timing_and_cadence_are_judged_at_their_landmarks():

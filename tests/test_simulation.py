@@ -1,7 +1,7 @@
 """Planted effects: on simulated job searches with a known truth, the within-seeker estimates
 recover the planted effects, the naive ones show the planted confounding, and the planted
 nulls (tiered cadence; follow-ups after applying have no effect on offers, whatever their
-timing, channel or letter type) are not "discovered" once they are judged at their
+timing, channel, letter type or number) are not "discovered" once they are judged at their
 landmarks."""
 
 from __future__ import annotations
@@ -184,3 +184,29 @@ def test_first_followup_channel_and_letter_type_are_not_discovered_at_the_landma
              for c in ("letter", "phone")}
     assert naive["letter"]["ci_low"] > 2
     assert naive["phone"]["ci_high"] < 0.5
+
+
+def test_number_of_followups_is_not_discovered_at_the_landmark(large_log):
+    # the number of follow-ups has no planted effect on offers: at the day-14 landmark
+    # (still waiting, follow-ups made after applying by then) no count differs from none
+    # within seeker
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FollowupWarning)
+        t = offer_associations(large_log, strategies=["n_followups", "first_followup_timing"])
+    ws = t[(t["strategy"] == "n_followups")
+           & (t["estimator"] == "within_seeker_odds_ratio")].set_index("level")
+    assert list(ws.index) == ["1", "2", "3+"]
+    assert (ws["n_level"] > 15_000).all() and (ws["n_reference"] > 200_000).all()
+    assert all(_se_log(row) < 0.1 for _, row in ws.iterrows())
+    assert (ws["q_value"] >= 0.05).all()
+    assert ((ws["ci_low"] < 1) & (ws["ci_high"] > 1)).all()
+    # one follow-up or more: the applications of the first follow-up's timing
+    timing = t[(t["strategy"] == "first_followup_timing") & (t["estimator"] == "odds_ratio")]
+    assert ws["n_level"].sum() == timing["n_level"].sum() + timing["n_reference"].iloc[0]
+    # why the landmark: every follow-up ever made, among all applications, rewards those
+    # that stayed open long enough to collect several and those thanked after an interview:
+    # "3+" then "finds" about three times the odds of an offer
+    f = features(large_log)
+    many = _within_seeker(f.assign(many=f["n_followups"].ge(3)), "many",
+                          f["n_followups"].eq(0) | f["n_followups"].ge(3))
+    assert many["ci_low"] > 2

@@ -271,6 +271,15 @@ def _company_comeback(ix: _Index, last_rej: np.ndarray) -> np.ndarray:
     return out
 
 
+def _followups_after_applying(log: JobSearchLog, day: int) -> np.ndarray:
+    """Per application (the rows of :func:`features`): follow-ups made after applying (stage
+    ``after_application``) at most `day` days after applying. Private: the landmark count of
+    :mod:`.strategies` (``n_followups``); not a column of :func:`features`."""
+    ix, fa, *_ = _compute(log, 30, DEFAULT_BUCKETS)  # stage and delay ignore window, buckets
+    by_day = (fa["stage"] == 0) & (fa["delay"] <= day)  # NaN delay compares False
+    return ix.to_apps(np.bincount(fa["rank"][by_day], minlength=ix.n_rank), 0)
+
+
 def features(log: JobSearchLog, *, window: int = 30,
              buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.DataFrame:
     """One row per application: outcomes, furthest stage, follow-ups and thank-you notes.

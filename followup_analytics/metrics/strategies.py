@@ -7,8 +7,6 @@ Each is compared only among the applications that reached the stage where it app
 
 Choices made here (documented in the README "Analytics" section):
 
-* the number of follow-ups (0/1/2/3+) is compared among all applications; it is biased (a
-  quick reply prevents further follow-ups) and is shown for description only.
 * thank-you notes after every round vs some rounds vs none: among interviewed applications
   with two or more interview rounds (with one round "some" cannot happen).
 * a thank-you by both email and letter vs a thank-you by one channel only: among interviewed
@@ -17,7 +15,7 @@ Choices made here (documented in the README "Analytics" section):
   with a known company; the outcome is a later interview or offer for the same seeker at the
   same company within 365 days (``comeback_at_company``).
 
-Four strategies are judged at a **landmark** day L, as
+Five strategies are judged at a **landmark** day L, as
 :func:`~followup_analytics.landmark_effect` is: only applications still waiting at L
 (applied at least L days before ``as_of``, no response and no withdrawal on or before day L)
 take part, the strategy is read from what was done by day L, and the outcome (an offer)
@@ -50,6 +48,15 @@ application out of the comparison.
   like the opposite (within seeker about 4 for letter vs email, about 0.3 for phone,
   voicemail and in person, about 17 for the thank-you letter type). The 15–30 and 31+ timing
   buckets cannot be judged at this landmark: their rows stay, empty.
+* the **number of follow-ups** made after applying by the same day-14 landmark (0, 1, 2, 3+,
+  reference 0), among the applications still waiting then: those with one or more are
+  exactly the applications of the first follow-up's strategies (one helper,
+  :func:`_followups_by_landmark`, gives both), those with none were not followed up by day
+  14. On the simulated samples the number of follow-ups has no planted effect on offers.
+  Counted over the whole life of the application, as it once was, it favoured the
+  applications that stayed open long enough to collect several follow-ups and those that
+  collected thank-you notes after interviews: within seeker about 1.5 for 1, 2.5 for 2 and
+  3.3 for 3+ against none, all with q ≈ 0.
 """
 
 from __future__ import annotations
@@ -62,11 +69,12 @@ import pandas as pd
 
 from .. import vocab
 from ..log import JobSearchLog
-from .features import CADENCE, DEFAULT_BUCKETS, timing_dtype
+from .features import CADENCE, DEFAULT_BUCKETS, _followups_after_applying, timing_dtype
 
 #: Last day of the tiered cadence: its comparison is a landmark at this day.
 CADENCE_DAY = max(hi for _, _, hi in CADENCE)
-#: Landmark day of the first follow-up's timing: the end of the 8–14 days bucket.
+#: Landmark day of the first follow-up (timing, channel, letter type) and of the number of
+#: follow-ups: the end of the 8–14 days bucket.
 TIMING_DAY = 14
 _TIMING = tuple(timing_dtype(DEFAULT_BUCKETS).categories)
 
@@ -128,13 +136,26 @@ def _still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
     return observed & ~(resp <= day) & ~(gone <= day)
 
 
+def _followups_by_landmark(f: pd.DataFrame, log: JobSearchLog
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """The day-``TIMING_DAY`` landmark: which applications are still waiting then, and per
+    application how many follow-ups were made after applying on or before that day (for an
+    application still waiting, all of them came before any response).
+
+    The first follow-up was made after applying by the landmark exactly when that count is
+    one or more (an earlier follow-up cannot follow an interview or rejection that a later
+    one does not), so the first follow-up's strategies and ``n_followups`` share this set.
+    """
+    return (_still_waiting(f, log, TIMING_DAY),
+            _followups_after_applying(log, TIMING_DAY))
+
+
 def _first_followup_by_landmark(f: pd.DataFrame, log: JobSearchLog) -> np.ndarray:
     """Applications still waiting on ``TIMING_DAY`` whose first follow-up was made after
     applying on or before that day (hence before any response): the eligible set of the
     first follow-up's timing, channel and letter type."""
-    delay = f["followup_delay_days"].to_numpy(float, na_value=np.nan)
-    after_applying = f["followup_stage"].eq("after_application").fillna(False).to_numpy(bool)
-    return _still_waiting(f, log, TIMING_DAY) & after_applying & (delay <= TIMING_DAY)
+    waiting, n = _followups_by_landmark(f, log)
+    return waiting & (n > 0)
 
 
 def _first_followup(column: str, levels: tuple[str, ...]
@@ -152,8 +173,10 @@ def _first_followup_eligible(what: str) -> str:
 
 
 def _n_followups(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
-    codes = np.minimum(f["n_followups"].to_numpy(), 3)
-    return _categorical(codes, np.ones(len(f), bool), ("0", "1", "2", "3+"), f.index)
+    """Follow-ups made after applying by ``TIMING_DAY`` (0, 1, 2, 3+), among the applications
+    still waiting then (not ``f["n_followups"]``, which counts every follow-up ever made)."""
+    waiting, n = _followups_by_landmark(f, log)
+    return _categorical(np.minimum(n, 3), waiting, ("0", "1", "2", "3+"), f.index)
 
 
 def _rounds(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
@@ -185,7 +208,11 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
              "not heard back",
              _first_followup("timing", _TIMING)),
     Strategy("n_followups", ("0", "1", "2", "3+"), "0",
-             "all applications (descriptive: a quick reply prevents further follow-ups)",
+             f"landmark at day {TIMING_DAY}: applications still waiting then (observed, no "
+             f"response and not withdrawn by day {TIMING_DAY}); follow-ups made after "
+             f"applying by then (0, 1, 2, 3+); offers after day {TIMING_DAY}. Counting every "
+             "follow-up ever made would favour applications that stayed open long enough to "
+             "collect several, and count thank-you notes after interviews",
              _n_followups),
     Strategy("tiered_cadence", ("tiered_cadence", "other"), "other",
              f"landmark at day {CADENCE_DAY}: applications still waiting then (observed, no "
