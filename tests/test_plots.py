@@ -387,6 +387,14 @@ def test_plot_offer_associations_zero_estimate_and_other_outcome(associations):
     np.testing.assert_allclose(arrow.get_xdata(), [ax.get_xlim()[0]])
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[2].endswith("comeback at company 2/6 vs 15/100")
+    frame.loc[naive_channel, ["estimate", "ci_high"]] = np.inf
+    ax = plot_offer_associations(frame)
+    arrow = _by_gid(ax.get_lines(), "infinite:odds_ratio")
+    np.testing.assert_allclose(arrow.get_xdata(), [ax.get_xlim()[1]])
+    np.testing.assert_allclose(arrow.get_ydata(), [2 - 0.16])
+    # only the within-seeker NaN of that row is "not estimable", not the infinite naive one
+    assert [t.get_position()[1] for t in ax.texts if t.get_gid() == "not_estimable"] == [
+        pytest.approx(2 + 0.16)]
     assert labels[0].endswith("offers 20/60 vs 6/40")
     assert "outcome (see each row)" in ax.get_xlabel()
 

@@ -78,8 +78,9 @@ def plot_offer_associations(result: pd.DataFrame, *,
         estimates, one per strategy level in order of appearance, NaN where not estimable)
         and interval lines ``"ci:<estimator>"``; a vertical reference line at 1 (gid
         ``"reference"``); arrow heads where an interval runs off the axis
-        (``"clipped_high:<estimator>"``, ``"clipped_low:<estimator>"``) and at the left edge
-        for estimates of 0 (``"zero:<estimator>"``).
+        (``"clipped_high:<estimator>"``, ``"clipped_low:<estimator>"``), at the left edge
+        for estimates of 0 (``"zero:<estimator>"``) and at the right edge for infinite ones
+        (``"infinite:<estimator>"``, no one in the reference had the outcome).
 
     Raises
     ------
@@ -162,7 +163,13 @@ def plot_offer_associations(result: pd.DataFrame, *,
         for p in pos[zero]:
             ax.text(lo_lim, p, "   0: none with the outcome", ha="left", va="center",
                     fontsize="x-small", color=colour, gid="zero_label")
-        for p in pos[~ok & ~zero]:
+        endless = e_raw == np.inf  # nobody in the reference had the outcome
+        ax.plot(np.full(endless.sum(), hi_lim), pos[endless], ls="", marker=">", ms=7,
+                color=colour, clip_on=False, gid=f"infinite:{est}")
+        for p in pos[endless]:
+            ax.text(hi_lim, p, "∞: none in the reference had the outcome   ", ha="right",
+                    va="center", fontsize="x-small", color=colour, gid="infinite_label")
+        for p in pos[~ok & ~zero & ~endless]:
             ax.text(1.0, p, "not estimable ", ha="right", va="center", fontsize="x-small",
                     color=MUTED, gid="not_estimable")
         handles.append(Line2D([], [], ls="-", marker="o" if j == 0 else "D", color=colour,
