@@ -27,11 +27,14 @@ from .metrics.funnel import funnel
 from .metrics.landmark import landmark_effect
 from .metrics.rates import response_rates
 from .metrics.summary import summary
-from .metrics.survival import time_to_response
+from .metrics.survival import TimeToResponse, time_to_response
 
 # isort: split
 # ---- cohort reports  (keep one import per line below this marker)
 from .cohort import CohortReport, cohort_report
+
+# ---- samples
+from .samples import PLANTED_EFFECTS, simulate, simulate_log, write_samples
 
 # plots live in followup_analytics.plots (imported on demand: matplotlib stays optional
 # at import time)
@@ -49,7 +52,9 @@ __all__ = [
     "Problem",
     "SmallSampleWarning",
     "SparseStrataWarning",
+    "PLANTED_EFFECTS",
     "SpreadsheetError",
+    "TimeToResponse",
     "__version__",
     "cohort_report",
     "features",
@@ -59,6 +64,9 @@ __all__ = [
     "load",
     "offer_associations",
     "response_rates",
+    "simulate",
+    "simulate_log",
     "summary",
     "time_to_response",
+    "write_samples",
 ]
