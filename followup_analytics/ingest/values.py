@@ -246,7 +246,9 @@ def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDa
         problem[bad] = [_problem(v) for v in uniques[bad]]
     out_dates = pd.Series(_broadcast(codes, dates.to_numpy(), np.datetime64("NaT", "s")),
                           index=values.index, dtype=_DATE_DTYPE)
-    out_problem = pd.Series(_broadcast(codes, problem, None), index=values.index, dtype=object)
+    out_problem = pd.Series(_broadcast(codes, problem, None) if bad.any()
+                            else np.full(len(codes), None, dtype=object),
+                            index=values.index, dtype=object)
     return ParsedDates(out_dates, out_problem, order, ambiguous)
 
 
