@@ -196,8 +196,9 @@ def test_quarantine_reasons_and_strict_lists_every_problem(tmp_path):
         "Old,1899-05-01,,",
         "Future,2031-01-01,,",
         "Garbled,someday,,"])
-    with pytest.warns(LoadWarning, match="4 row"):
+    with pytest.warns(LoadWarning, match="4 row") as caught:
         log = load(path, as_of="2026-06-01")
+    assert caught[0].filename == __file__      # the warning points at the caller's line
     q = log.report.quarantine.set_index("row")
     assert "before its application" in q.loc[3, "reason"] and q.loc[3, "column"] == \
         "Follow-up Date"

@@ -89,8 +89,8 @@ def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] |
         got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
         tables += got
         skipped += skip
-    return load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
-                       as_of=as_of, strict=strict, vocab=vocab)
+    return _load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
+                        as_of=as_of, strict=strict, vocab=vocab, stacklevel=4)
 
 
 def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = (), *,
@@ -102,6 +102,14 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
     Parameters and return value as in :func:`load`; `tables` and `skipped` are what
     :func:`followup_analytics.ingest.readers.read_source` returns.
     """
+    return _load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
+                        as_of=as_of, strict=strict, vocab=vocab, stacklevel=4)
+
+
+def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], *,
+                 layout: str, mapping: Mapping[str, object] | None, seeker: str | None,
+                 as_of: object, strict: bool, vocab: Mapping[str, Mapping[str, object]] | None,
+                 stacklevel: int) -> JobSearchLog:
     check_layout(layout)
     check_mapping(mapping)
     check_vocab(vocab)
@@ -161,7 +169,7 @@ def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = 
         quarantine=_cat(quarantine, ROW_COLUMNS), dropped=_cat(dropped, ROW_COLUMNS),
         unmapped=_cat(unmapped, ["file", "sheet", "column"]),
         unknown_values=_unknown(unknown), notes=tuple(notes))
-    _raise_or_warn(report, strict, ambiguous, missing)
+    _raise_or_warn(report, strict, ambiguous, missing, stacklevel)
     if not sum(len(a) for a in apps):
         return _empty_log(report, as_of)
     return assemble(events, apps, [(t.file, t.sheet) for t in tables], report=report,
@@ -264,7 +272,7 @@ def _stack_notes(tables: Sequence[RawTable]) -> list[str]:
 
 
 def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
-                   missing: list[str]) -> None:
+                   missing: list[str], stacklevel: int) -> None:
     q = report.quarantine
     if strict:
         problems = [Problem(r.file, r.sheet if isinstance(r.sheet, str) else None,
@@ -282,7 +290,7 @@ def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
         warnings.warn(AmbiguousDateWarning(
             "day/month order assumed (month-first unless '.'-separated) for "
             + "; ".join(ambiguous) + "; pass dates as ISO (2026-03-04) to be sure"),
-            stacklevel=3)
+            stacklevel=stacklevel)
     if len(q):
         rows = report.n_quarantined
         first = q.iloc[0]
@@ -290,5 +298,5 @@ def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
             f"{rows} row(s) quarantined (first: {first['file']}"
             + (f" [{first['sheet']}]" if isinstance(first["sheet"], str) else "")
             + f" row {first['row']}: {first['reason']}); see log.report.quarantine"),
-            stacklevel=3)
+            stacklevel=stacklevel)
 
