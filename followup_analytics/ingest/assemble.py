@@ -87,7 +87,7 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
         applied_on`` + carried columns).
     """
     sizes = np.array([len(e) for e in events], dtype=np.int64)
-    ev = pd.concat(events, ignore_index=True)
+    ev = events[0] if len(events) == 1 else pd.concat(events, ignore_index=True)
     table = np.repeat(np.arange(len(events)), sizes)
     date = ev["date"].to_numpy(dtype="datetime64[s]")
     app_pos = ev["app_pos"].to_numpy(dtype=np.int64)
@@ -97,7 +97,8 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     files = np.array([f for f, _ in sources], dtype=object)
     sheets = np.array([s for _, s in sources], dtype=object)
     is_fu = event_codes == CATEGORIES["event"].categories.get_loc("followup")
-    apps = pd.concat(applications, ignore_index=True)
+    apps = (applications[0] if len(applications) == 1
+            else pd.concat(applications, ignore_index=True))
     app_ids = _strings(apps["application_id"], "never")
     offsets = np.concatenate([[0], np.cumsum([len(a) for a in applications])[:-1]])
     cols: dict[str, object] = {
