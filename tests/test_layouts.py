@@ -212,3 +212,23 @@ def test_accepted_status_implies_an_offer_and_forced_layout_is_reported():
     assert beta["event"].astype(str).tolist() == ["applied", "offer", "declined"]
     assert beta.loc[beta["event"] == "offer", "date_known"].iloc[0]   # dated by its column
     assert log.report.sources["reason"].iloc[0] == "layout given by the caller"
+
+
+def test_response_date_on_the_day_of_another_response_is_not_an_extra_reply():
+    import followup_analytics as fa
+
+    frame = pd.DataFrame({
+        "Company": ["Acme", "Beta", "Gamma"],
+        "Date Applied": ["2026-03-02", "2026-03-02", "2026-03-02"],
+        "Response Date": ["2026-03-09", "2026-03-05", "2026-03-06"],
+        "Interview 1 Date": ["2026-03-09", "2026-03-12", None],
+        "Rejection Date": [None, None, "2026-03-06"],
+    })
+    events = fa.load(frame).events
+    counts = events.groupby(["application_id", "event"], observed=True).size().unstack(
+        fill_value=0)
+    # Acme: the response *was* the interview; Beta: a reply, then an interview;
+    # Gamma: the response was the rejection.
+    assert counts["reply"].tolist() == [0, 1, 0]
+    assert counts["interview"].tolist() == [1, 1, 0]
+    assert counts["rejection"].tolist() == [0, 0, 1]

@@ -108,7 +108,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
             add_dated(cm.column(name), event)
     _status_events(table, cm, col, rows, keep, has, known, parts)
 
-    events = concat_events(parts)
+    events = _drop_echoed_replies(concat_events(parts), table, cm.column("response_date"))
     mapped = set(cm.matches["input_column"])
     unmapped = [c for c in f.columns if c not in mapped]
     apps = pd.DataFrame({
@@ -120,6 +120,28 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     })
     apps = pd.concat([apps, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
     return col.result(events, apps)
+
+
+def _drop_echoed_replies(events: pd.DataFrame, table: RawTable,
+                         response_col: str | None) -> pd.DataFrame:
+    """Drop the reply taken from a "Response Date" cell when the same application has an
+    interview, rejection or offer (from any column or the status) dated that same day.
+
+    A wide tracker's response date records the first employer contact; when that contact was
+    the interview invitation or the rejection, it is that event, not an extra reply.
+    """
+    if response_col is None or events.empty:
+        return events
+    kind = events["event"]
+    col = list(table.frame.columns).index(response_col)
+    echo = kind.eq("reply").to_numpy() & (events["column"].to_numpy() == col)
+    other = (kind.isin(["interview", "rejection", "offer"]).to_numpy()
+             & events["date_known"].to_numpy(dtype=bool))
+    if not echo.any() or not other.any():
+        return events
+    keys = pd.MultiIndex.from_arrays([events["app_pos"].to_numpy(), events["date"].to_numpy()])
+    echo &= keys.isin(keys[other])
+    return events.loc[~echo].reset_index(drop=True) if echo.any() else events
 
 
 def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
