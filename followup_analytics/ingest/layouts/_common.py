@@ -160,6 +160,20 @@ def seekers(table: RawTable, column: str | None, ctx: Context) -> pd.Series:
     return out.where(out.notna(), fallback)
 
 
+def prefixed_rows(prefix: str, index: pd.Index) -> np.ndarray:
+    """``prefix + str(row)`` for every row label, as an object array of str.
+
+    Integer labels go through numpy's variable-width string dtype (conversion and
+    concatenation in C, one Python string built per row at the end), about twice as fast
+    as concatenating Python strings.
+    """
+    labels = index.to_numpy()
+    if labels.dtype.kind not in "iu":
+        return (prefix + pd.Series(index.astype(str), dtype=object)).to_numpy(dtype=object)
+    digits = labels.astype(np.dtypes.StringDType())
+    return np.strings.add(prefix, digits).astype(object)
+
+
 def row_ids(table: RawTable, id_column: str | None, seeker: pd.Series,
             seeker_column: str | None) -> pd.Series:
     """Application ids for one-row-per-application layouts, unique within the table.
@@ -167,10 +181,11 @@ def row_ids(table: RawTable, id_column: str | None, seeker: pd.Series,
     From the id column when there is one (prefixed by file and, in cohort sheets, seeker),
     else ``file[sheet]:row``.
     """
-    rows = pd.Series(table.frame.index.astype(str), index=table.frame.index, dtype=object)
     base = tag(table) + ":"
     if id_column is None:
-        return base + rows
+        return pd.Series(prefixed_rows(base, table.frame.index), index=table.frame.index,
+                         dtype=object)
+    rows = pd.Series(table.frame.index.astype(str), index=table.frame.index, dtype=object)
     ids = text(table.frame[id_column])
     who = (seeker + ":") if seeker_column is not None else ""
     out = (base + who + ids.astype("string")).fillna(base + "row" + rows).astype(object)

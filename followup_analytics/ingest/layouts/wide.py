@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...log import CATEGORIES
 from ..columns import ColumnMap
 from ..raw import RawTable
 from ._common import (
@@ -70,8 +71,9 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
         parsed = col.dates(applied_col)
         applied = parsed.dates
         keep = applied.notna().to_numpy()
-        col.quarantine_rows(~keep, applied_col,
-                            parsed.problem.fillna("no application date"))
+        if not keep.all():
+            col.quarantine_rows(~keep, applied_col,
+                                parsed.problem[~keep].fillna("no application date"))
     note_col = cm.column("note")
     note = text(f[note_col]) if note_col else None
     rows = per_row(table, applied.where(pd.Series(keep, index=f.index)))
@@ -108,7 +110,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
             add_dated(cm.column(name), event)
     _status_events(table, cm, col, rows, keep, has, known, parts)
 
-    events = _drop_echoed_replies(concat_events(parts), table, cm.column("response_date"))
+    events = concat_events(_drop_echoed_replies(parts, table, cm.column("response_date")))
     mapped = set(cm.matches["input_column"])
     unmapped = [c for c in f.columns if c not in mapped]
     apps = pd.DataFrame({
@@ -122,26 +124,42 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     return col.result(events, apps)
 
 
-def _drop_echoed_replies(events: pd.DataFrame, table: RawTable,
-                         response_col: str | None) -> pd.DataFrame:
+def _drop_echoed_replies(parts: list[dict[str, np.ndarray]], table: RawTable,
+                         response_col: str | None) -> list[dict[str, np.ndarray]]:
     """Drop the reply taken from a "Response Date" cell when the same application has an
     interview, rejection or offer (from any column or the status) dated that same day.
 
     A wide tracker's response date records the first employer contact; when that contact was
-    the interview invitation or the rejection, it is that event, not an extra reply.
+    the interview invitation or the rejection, it is that event, not an extra reply. Works on
+    the :func:`events_frame` parts before they are concatenated, matching (application
+    position, day) pairs packed into one integer, so only the reply part is copied.
     """
-    if response_col is None or events.empty:
-        return events
-    kind = events["event"]
+    if response_col is None:
+        return parts
+    cats = CATEGORIES["event"].categories
+    reply = cats.get_loc("reply")
+    outcomes = [cats.get_loc(e) for e in ("interview", "rejection", "offer")]
     col = list(table.frame.columns).index(response_col)
-    echo = kind.eq("reply").to_numpy() & (events["column"].to_numpy() == col)
-    other = (kind.isin(["interview", "rejection", "offer"]).to_numpy()
-             & events["date_known"].to_numpy(dtype=bool))
-    if not echo.any() or not other.any():
-        return events
-    keys = pd.MultiIndex.from_arrays([events["app_pos"].to_numpy(), events["date"].to_numpy()])
-    echo &= keys.isin(keys[other])
-    return events.loc[~echo].reset_index(drop=True) if echo.any() else events
+
+    def packed(p: dict[str, np.ndarray], m: np.ndarray) -> np.ndarray:
+        days = p["date"][m].astype("datetime64[D]").view(np.int64)
+        return (p["app_pos"][m].astype(np.int64) << 32) + days
+
+    other = [packed(p, m) for p in parts
+             if (m := np.isin(p["event"], outcomes) & p["date_known"].astype(bool)).any()]
+    if not other:
+        return parts
+    targets = np.unique(np.concatenate(other))
+    out = []
+    for p in parts:
+        echo = (p["event"] == reply) & (p["column"] == col)
+        if echo.any():
+            echo[echo] = np.isin(packed(p, echo), targets)
+        if echo.any():
+            keep = ~echo
+            p = {k: (v[keep] if v is not None else None) for k, v in p.items()}
+        out.append(p)
+    return out
 
 
 def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
