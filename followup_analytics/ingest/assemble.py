@@ -19,22 +19,40 @@ import pandas as pd
 from ..log import APPLICATION_COLUMNS, CATEGORIES, EVENT_COLUMNS, JobSearchLog
 from .report import LoadReport
 
+#: The "string" dtype of the log's text columns (NA-valued, Python storage).
+STRING = pd.StringDtype("python", na_value=pd.NA)
+
 
 def _strings(values: np.ndarray | pd.Series, missing: str = "any") -> pd.arrays.StringArray:
     """Text as the "string" dtype. `missing`: ``"any"`` (None or NaN may occur), ``"none"``
-    (only None may occur: a cheaper test) or ``"never"``."""
+    (only None may occur: a cheaper test) or ``"never"``. Values that already are a
+    :class:`~pandas.arrays.StringArray` are used as they are."""
+    if isinstance(values, pd.Series) and values.dtype == STRING:
+        return values.array
     arr = np.array(values, dtype=object)
     if missing != "never":
         arr[pd.isna(arr) if missing == "any" else np.equal(arr, None)] = pd.NA
     return pd.arrays.StringArray(arr)
 
 
+def _seekers(values: pd.Series, seeker: str) -> pd.arrays.StringArray:
+    """The seeker column with `seeker` where it names none."""
+    if values.dtype == STRING:
+        arr = values.array
+        missing = arr.isna()
+        if not missing.any():
+            return arr
+        arr = arr.copy()
+        arr[missing] = seeker
+        return arr
+    return _strings(values.where(values.notna(), seeker), "never")
+
+
 def _constant(values: np.ndarray, sizes: np.ndarray) -> pd.arrays.StringArray:
     """One value per table, repeated over its (contiguous, in order) events."""
-    filled = np.empty(int(sizes.sum()), dtype=object)
-    filled[:] = np.repeat(np.array([pd.NA if v is None else v for v in values], dtype=object),
-                          sizes)
-    return pd.arrays.StringArray(filled)
+    per = pd.arrays.StringArray(np.array([pd.NA if v is None else v for v in values],
+                                         dtype=object))
+    return per.take(np.repeat(np.arange(len(per)), sizes))
 
 
 def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarray
@@ -120,7 +138,7 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
 
     base = pd.DataFrame({
         "application_id": app_ids,
-        "seeker": _strings(apps["seeker"].where(apps["seeker"].notna(), seeker), "never"),
+        "seeker": _seekers(apps["seeker"], seeker),
         "company": _strings(apps["company"]),
         "role": _strings(apps["role"]),
         "applied_on": pd.to_datetime(apps["applied_on"]).to_numpy(dtype="datetime64[s]"),

@@ -19,6 +19,8 @@ from ..values import ParsedDates, is_missing, normalise, parse_dates
 #: sorting needs no string hashing); ``column`` is the position of the input column the date
 #: came from (-1 for none), ``applied_on`` the application's date; ``load`` uses and drops
 #: these three.
+_STRING = pd.StringDtype("python", na_value=pd.NA)
+
 EVENT_FIELDS = ["app_pos", "date", "event", "channel", "letter_type", "recipient",
                 "note", "date_known", "source_row", "column", "applied_on"]
 
@@ -143,6 +145,22 @@ def text(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index, dtype=object)
 
 
+def strings(values: pd.Series, fallback: str | None = None) -> pd.Series:
+    """:func:`text` as the log's "string" dtype: missing cells are ``fallback`` (default
+    NA). The distinct values are converted once and taken to the rows, so no per-row
+    missing test or string validation pass is needed later."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    missing = is_missing(pd.Series(uniques, dtype=object)).to_numpy()
+    per = np.empty(len(uniques) + 1, dtype=object)
+    per[:-1] = [pd.NA if m else str(u).strip() for u, m in zip(uniques, missing, strict=True)]
+    per[-1] = pd.NA
+    if fallback is not None:
+        per[pd.isna(per)] = fallback
+    table = pd.arrays.StringArray(per)
+    out = table.take(np.where(codes < 0, len(uniques), codes))
+    return pd.Series(out, index=values.index, copy=False)
+
+
 def tag(table: RawTable) -> str:
     """Short provenance prefix for generated application ids."""
     name = PurePath(table.file).name if not table.file.startswith("<") else table.file
@@ -154,10 +172,9 @@ def seekers(table: RawTable, column: str | None, ctx: Context) -> pd.Series:
     ``seeker=`` argument, or ``"self"``."""
     fallback = table.seeker_hint or ctx.seeker or "self"
     if column is None:
-        return pd.Series(np.full(len(table.frame), fallback, dtype=object),
-                         index=table.frame.index)
-    out = text(table.frame[column])
-    return out.where(out.notna(), fallback)
+        return pd.Series(pd.arrays.StringArray(np.array([fallback], dtype=object)).take(
+            np.zeros(len(table.frame), dtype=np.intp)), index=table.frame.index, copy=False)
+    return strings(table.frame[column], fallback)
 
 
 def prefixed_rows(prefix: str, index: pd.Index) -> np.ndarray:
@@ -183,8 +200,8 @@ def row_ids(table: RawTable, id_column: str | None, seeker: pd.Series,
     """
     base = tag(table) + ":"
     if id_column is None:
-        return pd.Series(prefixed_rows(base, table.frame.index), index=table.frame.index,
-                         dtype=object)
+        return pd.Series(pd.arrays.StringArray(prefixed_rows(base, table.frame.index)),
+                         index=table.frame.index, copy=False)
     rows = pd.Series(table.frame.index.astype(str), index=table.frame.index, dtype=object)
     ids = text(table.frame[id_column])
     who = (seeker + ":") if seeker_column is not None else ""
@@ -287,7 +304,10 @@ def concat_events(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
 
 def kept(values: pd.Series | np.ndarray, keep: np.ndarray) -> np.ndarray:
     """The kept rows of a column as a numpy array (no copy pass when every row is kept)."""
-    arr = values.to_numpy() if isinstance(values, pd.Series) else values
+    if isinstance(values, pd.Series):
+        arr = values.array if values.dtype == _STRING else values.to_numpy()
+    else:
+        arr = values
     return arr if keep.all() else arr[keep]
 
 

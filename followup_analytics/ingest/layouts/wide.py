@@ -27,6 +27,7 @@ from ._common import (
     per_row,
     row_ids,
     seekers,
+    strings,
     text,
 )
 
@@ -163,7 +164,7 @@ def _drop_echoed_replies(parts: list[dict[str, np.ndarray]], table: RawTable,
 
 
 def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
-    return kept(text(f[column]), keep) if column else None
+    return kept(strings(f[column]), keep) if column else None
 
 
 def _latest(dates: list[pd.Series], index: pd.Index) -> pd.Series:
