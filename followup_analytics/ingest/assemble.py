@@ -132,8 +132,8 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     cols["date_known"] = ev["date_known"].to_numpy(dtype=bool)[order]
     cols["source_file"] = _constant(files, sizes)
     cols["source_sheet"] = _constant(sheets, sizes)
-    cols["source_row"] = pd.array(ev["source_row"].to_numpy(dtype=np.int64)[order],
-                                  dtype="Int64")
+    rows = ev["source_row"].to_numpy(dtype=np.int64)[order]
+    cols["source_row"] = pd.arrays.IntegerArray(rows, np.zeros(len(rows), dtype=bool))
     out = pd.DataFrame(cols, columns=EVENT_COLUMNS, copy=False)
 
     base = pd.DataFrame({

@@ -152,7 +152,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         src_rows.append({"file": table.file, "sheet": table.sheet, "status": "loaded",
                          "layout": lay, "header_row": table.header_row,
                          "n_rows": len(table.frame),
-                         "n_loaded": int(ev["source_row"].nunique()),
+                         "n_loaded": _n_distinct(ev["source_row"].to_numpy()),
                          "n_quarantined": int(qq["row"].nunique()),
                          "n_dropped": len(dd), "reason": why})
     src_rows += [{"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason}
@@ -260,6 +260,18 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
         ev["app_pos"] = (np.cumsum(~bad_apps) - 1)[ev["app_pos"].to_numpy()]
         apps = apps[~bad_apps].reset_index(drop=True)
     return ev, apps, q
+
+
+def _n_distinct(rows: np.ndarray) -> int:
+    """How many distinct row numbers; spreadsheet row numbers are small non-negative
+    integers, counted with one boolean table instead of hashing."""
+    if not len(rows):
+        return 0
+    if rows.dtype.kind in "iu" and rows.min() >= 0 and rows.max() <= 4 * len(rows) + 1024:
+        seen = np.zeros(int(rows.max()) + 1, dtype=bool)
+        seen[rows] = True
+        return int(seen.sum())
+    return int(pd.Series(rows).nunique())
 
 
 def _stack_notes(tables: Sequence[RawTable]) -> list[str]:

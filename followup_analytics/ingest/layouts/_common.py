@@ -215,9 +215,10 @@ def _codes(values: pd.Series | None, name: str, mask: np.ndarray) -> np.ndarray:
     dtype = CATEGORIES[name]
     if values is None:
         return np.full(int(mask.sum()), -1, dtype=np.int16)
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.dtype == dtype:
+        return values.cat.codes.to_numpy()[mask].astype(np.int16)
     picked = values[mask]
-    if not (isinstance(picked.dtype, pd.CategoricalDtype) and picked.dtype == dtype):
-        picked = pd.Series(pd.Categorical(picked.to_numpy(dtype=object), dtype=dtype))
+    picked = pd.Series(pd.Categorical(picked.to_numpy(dtype=object), dtype=dtype))
     return picked.cat.codes.to_numpy().astype(np.int16)
 
 
@@ -276,7 +277,8 @@ def _notes(parts: list[dict[str, np.ndarray]]) -> pd.arrays.StringArray:
     """The note column as the "string" dtype; parts without notes cost nothing per row."""
     sizes = [len(p["date"]) for p in parts]
     if all(p["note"] is None for p in parts):
-        return pd.Series(pd.NA, index=range(sum(sizes)), dtype="string").array
+        return pd.arrays.StringArray(np.array([pd.NA], dtype=object)).take(
+            np.zeros(sum(sizes), dtype=np.intp))
     arr = np.full(sum(sizes), pd.NA, dtype=object)
     start = 0
     for p, k in zip(parts, sizes, strict=True):
