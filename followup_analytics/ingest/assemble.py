@@ -64,14 +64,19 @@ def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarr
     magnitude faster than :func:`numpy.lexsort`; otherwise lexsort.
     """
     days = date.astype("datetime64[D]").view(np.int64)
-    keys = [table.astype(np.int64), app - (app.min() if len(app) else 0),
-            days - (days.min() if len(days) else 0), event.astype(np.int64)]
-    bits = [int(k.max()).bit_length() if len(k) else 0 for k in keys]
-    if np.isnat(date).any() or any(k.min() < 0 for k in keys if len(k)) or sum(bits) > 62:
-        return np.lexsort(keys[::-1])
+    keys = [table, app, days, event]
+    mins = [int(k.min()) if len(k) else 0 for k in keys]
+    lows = [0, mins[1], mins[2], 0]  # table and event codes are packed as they are
+    bits = [(int(k.max()) - lo).bit_length() if len(k) else 0
+            for k, lo in zip(keys, lows, strict=True)]
+    if np.isnat(date).any() or mins[0] < 0 or mins[3] < 0 or sum(bits) > 62:
+        return np.lexsort([k.astype(np.int64) - lo
+                           for k, lo in zip(keys, lows, strict=True)][::-1])
     packed = np.zeros(len(date), dtype=np.int64)
-    for k, b in zip(keys, bits, strict=True):
-        packed = (packed << b) | k
+    for k, lo, b in zip(keys, lows, bits, strict=True):
+        if b:  # in place: no temporary per key
+            packed <<= b
+            packed += (k - lo) if lo else k
     return np.argsort(packed, kind="stable")
 
 
@@ -128,7 +133,8 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
         codes = ev[name].cat.codes.to_numpy()[order]
         codes[(codes < 0) & is_fu] = CATEGORIES[name].categories.get_loc("unknown")
         cols[name] = pd.Categorical.from_codes(codes, dtype=CATEGORIES[name])
-    cols["note"] = ev["note"].astype("string").array.take(order)
+    note = ev["note"].astype("string").array
+    cols["note"] = note if note.isna().all() else note.take(order)  # all NA: order moot
     cols["date_known"] = ev["date_known"].to_numpy(dtype=bool)[order]
     cols["source_file"] = _constant(files, sizes)
     cols["source_sheet"] = _constant(sheets, sizes)

@@ -155,7 +155,9 @@ def _drop_echoed_replies(parts: list[dict[str, np.ndarray]], table: RawTable,
     for p in parts:
         echo = (p["event"] == reply) & (p["column"] == col)
         if echo.any():
-            echo[echo] = np.isin(packed(p, echo), targets)
+            keys = packed(p, echo)
+            at = np.minimum(np.searchsorted(targets, keys), len(targets) - 1)
+            echo[echo] = targets[at] == keys
         if echo.any():
             keep = ~echo
             p = {k: (v[keep] if v is not None else None) for k, v in p.items()}
