@@ -147,6 +147,14 @@ def check_mapping(mapping: Mapping[str, object] | None) -> dict[str, tuple[str |
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _cached_candidates(header: str, fields: tuple[str, ...]
+                       ) -> tuple[tuple[float, str, int | None, str], ...]:
+    """:func:`_candidates` against the built-in synonyms, remembered: layout detection and
+    interpretation match the same headers several times."""
+    return tuple(_candidates(header, fields, _synonym_keys()))
+
+
 def _candidates(header: str, fields: Sequence[str], syn: dict[str, list[str]],
                 ) -> list[tuple[float, str, int | None, str]]:
     k = key(header)
@@ -201,7 +209,6 @@ def match_columns(headers: Sequence[str], fields: Collection[str] | None = None,
         ``missing`` (user-mapped headers not present).
     """
     order = list(fields) if fields is not None else list(vocab.FIELD_SYNONYMS)
-    syn = _synonym_keys()
     user = check_mapping(mapping)
     by_key = {key(h): h for h in reversed(list(headers))}
     rows: list[tuple[str, str, int | None, float, str]] = []
@@ -222,7 +229,7 @@ def match_columns(headers: Sequence[str], fields: Collection[str] | None = None,
     for pos, h in enumerate(headers):
         if h in taken_cols:
             continue
-        for score, f, g, how in _candidates(h, order, syn):
+        for score, f, g, how in _cached_candidates(h, tuple(order)):
             cands.append((-score, pos, order.index(f), h, f, g, how))
     for neg, _pos, _prio, h, f, g, how in sorted(cands, key=lambda c: c[:3]):
         if h in taken_cols or (f, g) in taken_slots:

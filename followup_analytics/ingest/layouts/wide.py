@@ -90,7 +90,8 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
                             "; rest of the row loaded")
         parts.append(events_frame(rows, parsed.dates, event, ok, column, **extra))
         has[event] = has.get(event, np.zeros(n, dtype=bool)) | ok
-        known.append(parsed.dates.where(pd.Series(ok, index=f.index)))
+        known.append(np.where(ok, parsed.dates.to_numpy(dtype="datetime64[s]"),
+                              np.datetime64("NaT", "s")))
 
     fu = cm.groups("followup_date")
     chans, types, recips = (cm.groups("followup_channel"), cm.groups("followup_type"),
@@ -169,14 +170,17 @@ def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
     return kept(strings(f[column]), keep) if column else None
 
 
-def _latest(dates: list[pd.Series], index: pd.Index) -> pd.Series:
+def _latest(dates: list[pd.Series | np.ndarray], index: pd.Index) -> pd.Series:
     """Row-wise latest date; NaT sorts below every date as int64, so it is ignored."""
-    stacked = np.stack([d.to_numpy(dtype="datetime64[s]").view(np.int64) for d in dates])
-    return pd.Series(stacked.max(axis=0).view("datetime64[s]"), index=index)
+    ints = [np.asarray(d, dtype="datetime64[s]").view(np.int64) for d in dates]
+    out = ints[0].copy()
+    for d in ints[1:]:
+        np.maximum(out, d, out=out)
+    return pd.Series(out.view("datetime64[s]"), index=index)
 
 
 def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.DataFrame,
-                   keep: np.ndarray, has: dict[str, np.ndarray], known: list[pd.Series],
+                   keep: np.ndarray, has: dict[str, np.ndarray], known: list[pd.Series | np.ndarray],
                    parts: list[dict[str, np.ndarray]]) -> None:
     status_col = cm.column("status")
     if status_col is None:
