@@ -76,7 +76,9 @@ def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarr
     for k, lo, b in zip(keys, lows, bits, strict=True):
         if b:  # in place: no temporary per key
             packed <<= b
-            packed += (k - lo) if lo else k
+            packed += k
+            if lo:
+                packed -= lo
     return np.argsort(packed, kind="stable")
 
 

@@ -60,11 +60,12 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _broadcast(codes: np.ndarray, per_unique: np.ndarray, fill: object) -> np.ndarray:
-    """Per-unique results back to rows in one ``take``; ``fill`` where the code is -1."""
+    """Per-unique results back to rows in one ``take``; ``fill`` where the code is -1
+    (the fill sits last, where numpy's index -1 points: no remapping pass over the codes)."""
     table = np.empty(len(per_unique) + 1, dtype=per_unique.dtype)
     table[:-1] = per_unique
     table[-1] = fill
-    return table[np.where(codes < 0, len(per_unique), codes)]
+    return table.take(codes)
 
 
 def _is_missing_value(v: object) -> bool:
@@ -356,7 +357,8 @@ def normalise(values: pd.Series, field: str,
         dtype = pd.CategoricalDtype((*_vocab.EVENTS, "other"), ordered=False)
     else:
         dtype = pd.CategoricalDtype(_TABLES[field][2], ordered=True)
-    per = dtype.categories.get_indexer(pd.Index(canon, dtype=object)).astype(np.int64)
+    per = dtype.categories.get_indexer(pd.Index(canon, dtype=object)).astype(
+        np.int8 if len(dtype.categories) < 127 else np.int64)  # the codes' final width
     out = pd.Series(pd.Categorical.from_codes(_broadcast(codes, per, -1), dtype=dtype),
                     index=values.index)
     other = np.flatnonzero(canon == "other")

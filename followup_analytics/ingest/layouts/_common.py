@@ -157,7 +157,7 @@ def strings(values: pd.Series, fallback: str | None = None) -> pd.Series:
     if fallback is not None:
         per[pd.isna(per)] = fallback
     table = pd.arrays.StringArray(per)
-    out = table.take(np.where(codes < 0, len(uniques), codes))
+    out = table.take(codes)  # code -1 (missing) takes the last entry: the fill
     return pd.Series(out, index=values.index, copy=False)
 
 
