@@ -77,10 +77,11 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
                                 parsed.problem[~keep].fillna("no application date"))
     note_col = cm.column("note")
     note = text(f[note_col]) if note_col else None
-    rows = per_row(table, applied.where(pd.Series(keep, index=f.index)))
+    rows = per_row(table, applied)  # NaT exactly where the row is not kept
     parts = [events_frame(rows, applied, "applied", keep, applied_col, note=note)]
     has: dict[str, np.ndarray] = {}
-    known = [applied]
+    known: list[pd.Series | np.ndarray] = [applied]
+    all_kept = bool(keep.all())
 
     def add_dated(column: str, event: str, **extra: pd.Series | None) -> None:
         parsed = col.dates(column)
@@ -90,8 +91,9 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
                             "; rest of the row loaded")
         parts.append(events_frame(rows, parsed.dates, event, ok, column, **extra))
         has[event] = has.get(event, np.zeros(n, dtype=bool)) | ok
-        known.append(np.where(ok, parsed.dates.to_numpy(dtype="datetime64[s]"),
-                              np.datetime64("NaT", "s")))
+        known.append(parsed.dates if all_kept  # then `ok` is where the date is known
+                     else np.where(ok, parsed.dates.to_numpy(dtype="datetime64[s]"),
+                                   np.datetime64("NaT", "s")))
 
     fu = cm.groups("followup_date")
     chans, types, recips = (cm.groups("followup_channel"), cm.groups("followup_type"),
