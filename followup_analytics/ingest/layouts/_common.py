@@ -210,14 +210,15 @@ def row_ids(table: RawTable, id_column: str | None, seeker: pd.Series,
     return out.where(~dup, out + ":row" + rows)
 
 
-def _codes(values: pd.Series | None, name: str, mask: np.ndarray) -> np.ndarray:
-    """Category codes (``-1`` = missing) of the masked rows in the log's vocabulary."""
+def _codes(values: pd.Series | None, name: str, at: np.ndarray) -> np.ndarray:
+    """Category codes (``-1`` = missing) of the rows at positions `at` in the log's
+    vocabulary."""
     dtype = CATEGORIES[name]
     if values is None:
-        return np.full(int(mask.sum()), -1, dtype=np.int16)
+        return np.full(len(at), -1, dtype=np.int16)
     if isinstance(values.dtype, pd.CategoricalDtype) and values.dtype == dtype:
-        return values.cat.codes.to_numpy()[mask].astype(np.int16)
-    picked = values[mask]
+        return values.cat.codes.to_numpy().take(at).astype(np.int16)
+    picked = values.iloc[at]
     picked = pd.Series(pd.Categorical(picked.to_numpy(dtype=object), dtype=dtype))
     return picked.cat.codes.to_numpy().astype(np.int16)
 
@@ -252,24 +253,24 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
     Returns one array per :data:`EVENT_FIELDS` column (vocabulary columns as category codes);
     :func:`concat_events` turns a list of them into one frame.
     """
-    mask = np.asarray(mask, dtype=bool)
-    n = int(mask.sum())
+    at = np.flatnonzero(np.asarray(mask, dtype=bool))  # once, then a take per column
+    n = len(at)
     if isinstance(event, str):
         kinds = np.full(n, CATEGORIES["event"].categories.get_loc(event), dtype=np.int16)
     else:
-        kinds = _codes(event, "event", mask)
+        kinds = _codes(event, "event", at)
     return {
-        "app_pos": rows.app_pos[mask],
-        "date": dates.to_numpy(dtype="datetime64[s]")[mask],
+        "app_pos": rows.app_pos.take(at),
+        "date": dates.to_numpy(dtype="datetime64[s]").take(at),
         "event": kinds,
-        "channel": _codes(channel, "channel", mask),
-        "letter_type": _codes(letter_type, "letter_type", mask),
-        "recipient": _codes(recipient, "recipient", mask),
-        "note": note.to_numpy(dtype=object)[mask] if note is not None else None,
+        "channel": _codes(channel, "channel", at),
+        "letter_type": _codes(letter_type, "letter_type", at),
+        "recipient": _codes(recipient, "recipient", at),
+        "note": note.to_numpy(dtype=object).take(at) if note is not None else None,
         "date_known": np.full(n, date_known),
-        "source_row": rows.index.to_numpy()[mask],
+        "source_row": rows.index.to_numpy().take(at),
         "column": np.full(n, rows.headers.index(column) if column else -1, dtype=np.int32),
-        "applied_on": rows.applied_on[mask],
+        "applied_on": rows.applied_on.take(at),
     }
 
 
