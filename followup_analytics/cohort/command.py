@@ -103,7 +103,8 @@ def _headline(log: object) -> str:
         if row.metric in ("applications", "seekers"):
             text = f"{int(value):,}"
         elif "median" in row.metric:
-            text = "not reached" if value != value else f"{value:.0f} days"
+            text = ("not reached (fewer than half got a response)" if value != value
+                    else f"{value:.0f} days")
         else:
             text = "n/a" if value != value else f"{value:.1%}"
         lines.append(f"  {row.metric.replace('_', ' ')}: {text}")

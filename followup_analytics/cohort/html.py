@@ -138,7 +138,7 @@ def render(report: CohortReport, standalone: bool = True) -> str:
         report=report, standalone=standalone, sections=sections, quality=quality,
         definitions=DEFINITIONS, rule=suppression_rule(report.min_cell), privacy=PRIVACY,
         as_of=report.as_of.date().isoformat(), h=h, pct=pct, num=num, mark=MARK,
-        median=(MARK if h.get("median_suppressed") else "not reached"
+        median=(MARK if h.get("median_suppressed") else "not reached (under half responded)"
                 if h.get("median_days") is None else f"{h['median_days']:.0f} days"))
 
 
