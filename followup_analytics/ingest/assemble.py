@@ -113,7 +113,7 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     """
     sizes = np.array([len(e) for e in events], dtype=np.int64)
     ev = events[0] if len(events) == 1 else pd.concat(events, ignore_index=True)
-    table = np.repeat(np.arange(len(events)), sizes)
+    table = np.repeat(np.arange(len(events), dtype=np.int32), sizes)
     date = ev["date"].to_numpy(dtype="datetime64[s]")
     app_pos = ev["app_pos"].to_numpy(dtype=np.int64)
     event_codes = ev["event"].cat.codes.to_numpy()
@@ -127,7 +127,8 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     app_ids = _strings(apps["application_id"], "never")
     offsets = np.concatenate([[0], np.cumsum([len(a) for a in applications])[:-1]])
     cols: dict[str, object] = {
-        "application_id": app_ids.take((offsets[table] + app_pos)[order]),
+        "application_id": app_ids.take(app_pos[order] if len(applications) == 1
+                                       else (offsets[table] + app_pos)[order]),
         "date": date[order],
         "event": pd.Categorical.from_codes(event_codes, dtype=CATEGORIES["event"]),
     }
