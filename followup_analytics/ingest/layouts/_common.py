@@ -250,8 +250,9 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
                  ) -> dict[str, np.ndarray]:
     """Select the rows in `mask` as events of one kind (or per-row kinds).
 
-    Returns one array per :data:`EVENT_FIELDS` column (vocabulary columns as category codes);
-    :func:`concat_events` turns a list of them into one frame.
+    Returns one array per :data:`EVENT_FIELDS` column (vocabulary columns as category codes)
+    except the row facts (``app_pos``, ``source_row``, ``applied_on``), given as the selected
+    positions ``at`` in ``rows``; :func:`concat_events` turns a list of them into one frame.
     """
     at = np.flatnonzero(np.asarray(mask, dtype=bool))  # once, then a take per column
     n = len(at)
@@ -260,7 +261,8 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
     else:
         kinds = _codes(event, "event", at)
     return {
-        "app_pos": rows.app_pos.take(at),
+        "at": at,  # app_pos, source_row and applied_on are taken from `rows` once, at concat
+        "rows": rows,
         "date": dates.to_numpy(dtype="datetime64[s]").take(at),
         "event": kinds,
         "channel": _codes(channel, "channel", at),
@@ -268,9 +270,7 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
         "recipient": _codes(recipient, "recipient", at),
         "note": note.to_numpy(dtype=object).take(at) if note is not None else None,
         "date_known": np.full(n, date_known),
-        "source_row": rows.index.to_numpy().take(at),
         "column": np.full(n, rows.headers.index(column) if column else -1, dtype=np.int32),
-        "applied_on": rows.applied_on.take(at),
     }
 
 
@@ -295,7 +295,20 @@ def concat_events(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     """One frame of :data:`EVENT_FIELDS` from :func:`events_frame` parts (one concatenation
     per column; vocabulary columns become the log's ordered categoricals)."""
     out: dict[str, object] = {}
+    rows = parts[0]["rows"]
+    if all(p["rows"] is rows for p in parts):  # one take per row fact over all parts
+        at = np.concatenate([p["at"] for p in parts])
+        out |= {"app_pos": rows.app_pos.take(at), "source_row": rows.index.to_numpy().take(at),
+                "applied_on": rows.applied_on.take(at)}
+    else:
+        out |= {"app_pos": np.concatenate([p["rows"].app_pos.take(p["at"]) for p in parts]),
+                "source_row": np.concatenate([p["rows"].index.to_numpy().take(p["at"])
+                                              for p in parts]),
+                "applied_on": np.concatenate([p["rows"].applied_on.take(p["at"])
+                                              for p in parts])}
     for name in EVENT_FIELDS:
+        if name in out:
+            continue
         if name == "note":
             out[name] = _notes(parts)
             continue

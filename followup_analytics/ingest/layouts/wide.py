@@ -147,7 +147,7 @@ def _drop_echoed_replies(parts: list[dict[str, np.ndarray]], table: RawTable,
 
     def packed(p: dict[str, np.ndarray], m: np.ndarray) -> np.ndarray:
         days = p["date"][m].astype("datetime64[D]").view(np.int64)
-        return (p["app_pos"][m].astype(np.int64) << 32) + days
+        return (p["rows"].app_pos.take(p["at"][m]).astype(np.int64) << 32) + days
 
     other = [packed(p, m) for p in parts
              if (m := np.isin(p["event"], outcomes) & p["date_known"].astype(bool)).any()]
@@ -163,7 +163,7 @@ def _drop_echoed_replies(parts: list[dict[str, np.ndarray]], table: RawTable,
             echo[echo] = targets[at] == keys
         if echo.any():
             keep = ~echo
-            p = {k: (v[keep] if v is not None else None) for k, v in p.items()}
+            p = {k: (v[keep] if isinstance(v, np.ndarray) else v) for k, v in p.items()}
         out.append(p)
     return out
 
