@@ -207,3 +207,10 @@ def test_pivot_words_in_a_title_do_not_hide_a_data_table():
     tabular_pivot = read([["Status", "Count of Company"], ["Applied", 3], ["Offer", 1]],
                          sheet="Sheet2")
     assert "pivot table" in tabular_pivot.reason
+
+
+def test_a_table_whose_only_row_repeats_the_header_is_dropped_not_a_crash():
+    # Found by hypothesis: no live row left for the totals check.
+    t = read([["Company", "Status", "Date Applied"], ["Company", "Status", None]])
+    assert len(t.frame) == 0
+    assert t.dropped[["row", "reason"]].values.tolist() == [[2, "repeated header"]]

@@ -327,7 +327,8 @@ def _totals(arrs: list[np.ndarray], fv: np.ndarray, first: np.ndarray, live: np.
     out = np.zeros(len(fv), dtype=bool)
     cand = pd.Series(fv, dtype=object).isin(_TOTAL_VARIANTS).to_numpy() & live
     tail = np.flatnonzero(live)[-_TAIL_ROWS:]
-    cand[tail] |= [isinstance(v, str) and _is_total_label(v) for v in fv[tail]]
+    cand[tail] |= np.array([isinstance(v, str) and _is_total_label(v) for v in fv[tail]],
+                           dtype=bool)
     cand = np.flatnonzero(cand)
     if cand.size == 0:
         return out
