@@ -13,7 +13,7 @@ from .errors import (
     SparseStrataWarning,
     SpreadsheetError,
 )
-from .ingest.report import LoadReport
+from .loadreport import LoadReport
 from .log import JobSearchLog
 
 # isort: split

@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import vocab
 from .errors import SpreadsheetError
-from .ingest.report import LoadReport
+from .loadreport import LoadReport
 
 EVENT_COLUMNS = ["application_id", "date", "event", "channel", "letter_type", "recipient",
                  "note", "date_known", "source_file", "source_sheet", "source_row"]

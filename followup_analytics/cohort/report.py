@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import vocab
-from ..ingest._text import key
-from ..ingest.report import LoadReport
+from ..loadreport import LoadReport
 from ..log import JobSearchLog
+from ..text import key
 from .content import ALL, GROUP, Table, build_tables, headline
 from .privacy import Redactor, identifying_columns, pseudonym_salt, pseudonymise
 from .suppression import TOTAL

@@ -5,7 +5,7 @@ matches headers (:mod:`.columns`), detects layouts (:mod:`.layouts`), parses val
 (:mod:`.values`) and records every decision in a :class:`LoadReport`.
 """
 
+from ..loadreport import LoadReport
 from .load import load, load_tables
-from .report import LoadReport
 
 __all__ = ["LoadReport", "load", "load_tables"]

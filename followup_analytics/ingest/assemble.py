@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..loadreport import LoadReport
 from ..log import APPLICATION_COLUMNS, CATEGORIES, EVENT_COLUMNS, JobSearchLog
-from .report import LoadReport
 
 #: The "string" dtype of the log's text columns (NA-valued, Python storage).
 STRING = pd.StringDtype("python", na_value=pd.NA)

@@ -1,6 +1,6 @@
 """Header matching: which input column holds which canonical field.
 
-Headers are compared through :func:`~followup_analytics.ingest._text.key` (case, spaces,
+Headers are compared through :func:`~followup_analytics.text.key` (case, spaces,
 punctuation and accents ignored) against :data:`followup_analytics.vocab.FIELD_SYNONYMS`:
 
 1. a user mapping ``{"My header": "applied_on"}`` wins;
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import vocab
-from ._text import key
+from ..text import key
 
 MATCH_COLUMNS = ["input_column", "field", "group", "score", "how"]
 _ORDINAL = re.compile(r"^(?:#?(\d{1,2})(?:st|nd|rd|th)?|first|second|third|fourth|fifth)$")

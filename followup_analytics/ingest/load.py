@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AmbiguousDateWarning, LoadWarning, Problem, SpreadsheetError
+from ..loadreport import ROW_COLUMNS, SOURCE_COLUMNS, UNKNOWN_COLUMNS, LoadReport
 from ..log import JobSearchLog
 from .assemble import assemble
 from .columns import check_mapping
 from .layouts import Context, check_layout, detect_layout, interpret
 from .raw import RawTable, SkippedSheet
-from .report import ROW_COLUMNS, SOURCE_COLUMNS, UNKNOWN_COLUMNS, LoadReport
 from .values import check_vocab
 
 _MIN_YEAR = 1990

@@ -14,7 +14,7 @@ from typing import IO
 
 import pandas as pd
 
-from .report import ROW_COLUMNS
+from ..loadreport import ROW_COLUMNS
 
 
 @dataclass(frozen=True)

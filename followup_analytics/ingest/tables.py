@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from ._text import key
+from ..loadreport import ROW_COLUMNS
+from ..text import key
 from .raw import RawTable, SkippedSheet
-from .report import ROW_COLUMNS
 
 #: How many non-blank rows at the top of a sheet are searched for the header.
 HEADER_SCAN_ROWS = 30
@@ -61,7 +61,7 @@ def known_headers(extra_headers: Collection[str] = ()) -> frozenset[str]:
     Returns
     -------
     frozenset of str
-        Keys as produced by :func:`followup_analytics.ingest._text.key`.
+        Keys as produced by :func:`followup_analytics.text.key`.
     """
     keys = {key(f) for f in vocab.FIELD_SYNONYMS}
     keys.update(s for syns in vocab.FIELD_SYNONYMS.values() for s in syns)

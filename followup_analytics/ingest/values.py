@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab as _vocab
-from ._text import key
+from ..text import key
 
 #: Excel serial day numbers accepted as dates: 1990-01-01 .. 2099-12-31.
 SERIAL_RANGE: tuple[int, int] = (32874, 73051)

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .._text import key
+from ...text import key
 from ..columns import ColumnMap, match_columns
 from ..raw import RawTable
 from ..values import flags, parse_dates

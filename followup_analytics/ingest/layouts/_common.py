@@ -9,9 +9,9 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
+from ...loadreport import ROW_COLUMNS, UNKNOWN_COLUMNS
 from ...log import CATEGORIES
 from ..raw import RawTable
-from ..report import ROW_COLUMNS, UNKNOWN_COLUMNS
 from ..values import ParsedDates, is_missing, normalise, parse_dates
 
 #: Internal event columns produced by every layout. ``app_pos`` is the position of the

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ... import vocab
-from .._text import key
+from ...text import key
 from ..columns import ColumnMap
 from ..raw import RawTable
 from ..values import flags

@@ -1,4 +1,4 @@
-"""Text keys shared by header matching and vocabulary normalisation."""
+"""Text keys shared by header matching, vocabulary normalisation and report labels."""
 
 from __future__ import annotations
 
