@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 SOURCE_COLUMNS = ["file", "sheet", "status", "layout", "header_row", "n_rows", "n_loaded",
-                  "n_quarantined", "n_dropped", "reason"]
+                  "n_quarantined", "n_dropped", "n_partly_quarantined", "reason"]
 MAPPING_COLUMNS = ["file", "sheet", "input_column", "field"]
 ROW_COLUMNS = ["file", "sheet", "row", "column", "reason"]
 UNMAPPED_COLUMNS = ["file", "sheet", "column"]
@@ -30,15 +30,19 @@ class LoadReport:
     sources : DataFrame
         One row per file/sheet: ``file, sheet, status`` (``loaded`` or ``skipped``),
         ``layout``, ``header_row`` (1-based, as the spreadsheet shows it), ``n_rows``
-        (non-blank data rows), ``n_loaded``, ``n_quarantined``, ``n_dropped`` and ``reason``
-        (why a sheet was skipped, or the evidence for the detected layout).
+        (non-blank data rows), ``n_loaded`` (rows loaded), ``n_quarantined`` (rows set aside
+        whole), ``n_dropped`` (rows that are no data or no application), so that
+        ``n_loaded + n_quarantined + n_dropped == n_rows``; ``n_partly_quarantined`` (loaded
+        rows that lost a cell, counted in ``n_loaded``) and ``reason`` (why a sheet was
+        skipped, or the evidence for the detected layout).
     mapping : DataFrame
         ``file, sheet, input_column, field``: which input header became which canonical field.
     quarantine : DataFrame
         ``file, sheet, row, column, reason``: rows that were not loaded, and why.
     dropped : DataFrame
         ``file, sheet, row, column, reason``: rows that carry no data (blank, totals,
-        footnotes), counted so nothing disappears unnoticed.
+        footnotes) or are no application (a wish-list row, a row naming only a company, a
+        duplicate sheet), counted so nothing disappears unnoticed.
     unmapped : DataFrame
         ``file, sheet, column``: input columns carried along untouched (not used by the model).
     unknown_values : DataFrame
@@ -71,12 +75,21 @@ class LoadReport:
 
     @property
     def n_quarantined(self) -> int:
-        """Input rows set aside with a reason (distinct file/sheet/row)."""
+        """Input rows set aside whole with a reason (not loaded at all)."""
+        if len(self.sources) and self.sources["n_partly_quarantined"].notna().any():
+            return int(self.sources["n_quarantined"].fillna(0).sum())
         return int(len(self.quarantine[["file", "sheet", "row"]].drop_duplicates()))
 
     @property
+    def n_partly_quarantined(self) -> int:
+        """Loaded rows that lost one or more cells (listed in ``quarantine``)."""
+        return int(self.sources["n_partly_quarantined"].fillna(0).sum())
+
+    @property
     def n_dropped(self) -> int:
-        """Rows without data (blank, totals, footnotes)."""
+        """Non-blank rows set aside as no data (totals, footnotes) or no application."""
+        if len(self.sources) and self.sources["n_partly_quarantined"].notna().any():
+            return int(self.sources["n_dropped"].fillna(0).sum())
         return int(len(self.dropped))
 
     @classmethod
@@ -97,8 +110,11 @@ class LoadReport:
 
     # ------------------------------------------------------------------ display
     def __str__(self) -> str:
-        lines = [f"LoadReport: {self.n_loaded} rows loaded, {self.n_quarantined} quarantined, "
-                 f"{self.n_dropped} dropped (blank/totals/notes)"]
+        lines = [f"LoadReport: {self.n_loaded} rows loaded"
+                 + (f" ({self.n_partly_quarantined} of them with a cell quarantined)"
+                    if self.n_partly_quarantined else "")
+                 + f", {self.n_quarantined} quarantined, "
+                 f"{self.n_dropped} dropped (blank, totals, notes, not applications)"]
         for s in self.sources.itertuples(index=False):
             where = s.file + (f" [{s.sheet}]" if isinstance(s.sheet, str) else "")
             if s.status == "loaded":

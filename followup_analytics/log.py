@@ -57,9 +57,11 @@ class JobSearchLog:
         One row per event: ``application_id, date, event, channel, letter_type, recipient,
         note, date_known, source_file, source_sheet, source_row``. Vocabulary columns are
         ordered categoricals (see :mod:`followup_analytics.vocab`). ``date_known`` is False
-        when the input gave an outcome (e.g. a final status "Rejected") without its date and
-        the importer dated it at the application's latest known date; time-to-response
-        analyses leave such dates out. Sorted by application and date.
+        when the input gave an event without its date (a final status "Rejected", a tick in
+        a stage column, an undated application): its ``date`` is NaT (or, in user frames,
+        a date not to be trusted). Such events count for the furthest stage, funnels and
+        outcome rates, never for timing, follow-up stage or trigger, time to response or
+        landmarks. Sorted by application and date (undated events last).
     applications : DataFrame
         One row per application: ``application_id, seeker, company, role, applied_on`` and
         every other input column carried along untouched (cohort, program, adviser ...).
@@ -125,12 +127,13 @@ class JobSearchLog:
         ev["note"] = ev["note"].astype("string")
         ev["date_known"] = (events["date_known"].fillna(True).astype(bool)
                             if "date_known" in events else True)
+        ev["date_known"] &= ev["date"].notna()  # an event without a date: date unknown
         for name, dtype in (("source_file", "string"), ("source_sheet", "string"),
                             ("source_row", "Int64")):
             ev[name] = (events[name] if name in events else pd.Series(pd.NA, index=ev.index))
             ev[name] = ev[name].astype(dtype)
-        if ev["date"].isna().any() or ev["application_id"].isna().any():
-            raise ValueError("events must have a date and an application_id on every row "
+        if ev["application_id"].isna().any():
+            raise ValueError("events must have an application_id on every row "
                              "(load() quarantines such rows instead)")
         ev = ev.sort_values(["application_id", "date", "event"], kind="stable",
                             ignore_index=True)

@@ -81,6 +81,23 @@ STATUS_SYNONYMS: dict[str, str | None] = {
     "follow up sent": "followup", "thank you sent": "followup", "sent thank you": "followup",
     "checked in": "followup", "check in": "followup", "nudge": "followup",
 }
+#: Statuses saying the seeker has not applied (yet): such rows are not applications and go
+#: to ``report.dropped`` with the reason. Keys as produced by :func:`text.key`.
+NOT_APPLIED_STATUSES: frozenset[str] = frozenset({
+    "wishlist", "wish list", "wish", "saved", "save", "bookmarked", "bookmark", "interested",
+    "to apply", "not applied", "not yet applied", "not applied yet", "draft", "watchlist",
+    "watch list", "watching", "planned", "plan to apply", "planning to apply", "todo", "to do",
+    "prospect", "prospects", "researching", "research", "considering", "maybe", "idea",
+    "ideas", "waiting for referral", "waiting on referral", "need referral",
+    "referral needed", "asked for referral", "will apply", "apply", "to be applied",
+    "not started", "backlog", "target", "targets", "lead", "leads", "shortlist",
+    "shortlisted by me", "queued", "queue", "upcoming", "found", "new",
+    # de, es, fr, pt, zh
+    "merkliste", "vorgemerkt", "noch nicht beworben", "geplant", "zu bewerben",
+    "por aplicar", "pendiente de aplicar", "no aplicado", "guardado", "a postuler",
+    "pas encore postule", "sauvegarde", "a candidatar", "nao candidatado", "salvo",
+    "待投递", "未投递", "收藏", "准备投递", "想投",
+})
 #: Fallback keywords for statuses, tried in order on the words of the key.
 STATUS_KEYWORDS: tuple[tuple[str, str | None], ...] = (
     ("ghost", None), ("no response", None), ("no reply", None), ("never heard", None),

@@ -64,12 +64,15 @@ def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarr
     magnitude faster than :func:`numpy.lexsort`; otherwise lexsort.
     """
     days = date.astype("datetime64[D]").view(np.int64)
+    nat = np.isnat(date)
+    if nat.any():  # undated events sort after the dated ones of their application
+        days = np.where(nat, days[~nat].max() + 1 if (~nat).any() else 0, days)
     keys = [table, app, days, event]
     mins = [int(k.min()) if len(k) else 0 for k in keys]
     lows = [0, mins[1], mins[2], 0]  # table and event codes are packed as they are
     bits = [(int(k.max()) - lo).bit_length() if len(k) else 0
             for k, lo in zip(keys, lows, strict=True)]
-    if np.isnat(date).any() or mins[0] < 0 or mins[3] < 0 or sum(bits) > 62:
+    if mins[0] < 0 or mins[3] < 0 or sum(bits) > 62:
         return np.lexsort([k.astype(np.int64) - lo
                            for k, lo in zip(keys, lows, strict=True)][::-1])
     packed = np.zeros(len(date), dtype=np.int64)

@@ -149,12 +149,16 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         unmapped.append(pd.DataFrame({"file": table.file, "sheet": table.sheet,
                                       "column": [c for c in table.frame.columns
                                                  if c not in set(cm.matches["input_column"])]}))
+        loaded_rows = ev["source_row"].to_numpy()
+        q_rows = pd.unique(qq["row"].to_numpy())
+        partly = int(np.isin(q_rows, loaded_rows).sum()) if len(q_rows) else 0
         src_rows.append({"file": table.file, "sheet": table.sheet, "status": "loaded",
                          "layout": lay, "header_row": table.header_row,
-                         "n_rows": len(table.frame),
-                         "n_loaded": _n_distinct(ev["source_row"].to_numpy()),
-                         "n_quarantined": int(qq["row"].nunique()),
-                         "n_dropped": len(dd), "reason": why})
+                         "n_rows": len(table.frame) + _n_not_blank(table.dropped),
+                         "n_loaded": _n_distinct(loaded_rows),
+                         "n_quarantined": len(q_rows) - partly,
+                         "n_dropped": _n_not_blank(dd), "n_partly_quarantined": partly,
+                         "reason": why})
     src_rows += [{"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason}
                  for s in skipped]
     notes += _stack_notes(tables)
@@ -164,7 +168,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
     report = LoadReport(
         sources=pd.DataFrame(src_rows, columns=SOURCE_COLUMNS).astype(
             {c: "Int64" for c in ("header_row", "n_rows", "n_loaded", "n_quarantined",
-                                  "n_dropped")}),
+                                  "n_dropped", "n_partly_quarantined")}),
         mapping=_cat(maps, ["file", "sheet", "input_column", "field"]),
         quarantine=_cat(quarantine, ROW_COLUMNS), dropped=_cat(dropped, ROW_COLUMNS),
         unmapped=_cat(unmapped, ["file", "sheet", "column"]),
@@ -274,6 +278,11 @@ def _n_distinct(rows: np.ndarray) -> int:
     return int(pd.Series(rows).nunique())
 
 
+def _n_not_blank(dropped: pd.DataFrame) -> int:
+    """Dropped rows that hold something (blank rows are listed but not counted)."""
+    return int((dropped["reason"] != "blank row").sum()) if len(dropped) else 0
+
+
 def _stack_notes(tables: Sequence[RawTable]) -> list[str]:
     by_file: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for t in tables:
@@ -304,10 +313,13 @@ def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
             + "; ".join(ambiguous) + "; pass dates as ISO (2026-03-04) to be sure"),
             stacklevel=stacklevel)
     if len(q):
-        rows = report.n_quarantined
+        partly = report.n_partly_quarantined
+        rows = report.n_quarantined + partly
         first = q.iloc[0]
         warnings.warn(LoadWarning(
-            f"{rows} row(s) quarantined (first: {first['file']}"
+            f"{rows} row(s) quarantined" + (f", {partly} of them only partly (rest of the "
+                                            "row loaded)" if partly else "")
+            + f" (first: {first['file']}"
             + (f" [{first['sheet']}]" if isinstance(first["sheet"], str) else "")
             + f" row {first['row']}: {first['reason']}); see log.report.quarantine"),
             stacklevel=stacklevel)

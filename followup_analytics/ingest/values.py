@@ -284,6 +284,9 @@ def _table(field: str, extra: Mapping[str, object] | None
            ) -> tuple[dict[str, object], tuple[tuple[str, object], ...]]:
     synonyms, keywords, _ = _TABLES[field]
     table = {key(k): v for k, v in synonyms.items()}
+    if field == "status":
+        for k in _vocab.NOT_APPLIED_STATUSES:
+            table.setdefault(k, None)
     for canon in _TABLES[field][2]:
         if canon is not None:
             table.setdefault(key(canon), canon)
@@ -371,6 +374,40 @@ def normalise(values: pd.Series, field: str,
     else:
         unknown = pd.DataFrame(columns=["field", "value", "count"])
     return out, unknown
+
+
+#: What a status cell says about the row (see :func:`status_kinds`).
+STATUS_BLANK, STATUS_NOT_APPLIED, STATUS_OPEN, STATUS_EVENT, STATUS_OTHER = range(5)
+
+
+def status_kinds(values: pd.Series, extra: Mapping[str, object] | None = None) -> np.ndarray:
+    """Classify status cells, once per distinct value.
+
+    Returns
+    -------
+    ndarray of int8
+        :data:`STATUS_BLANK` (empty or a missing marker), :data:`STATUS_NOT_APPLIED`
+        ("Wishlist", "To apply", "Saved": not an application),
+        :data:`STATUS_OPEN` (applied, no event: "Pending", "Ghosted"),
+        :data:`STATUS_EVENT` (names an event) or :data:`STATUS_OTHER` (outside the
+        vocabulary).
+    """
+    table, keywords = _table("status", extra)
+    codes, uniques = _factorize(values)
+
+    def one(v: object) -> int:
+        if _is_missing_value(v):
+            return STATUS_BLANK
+        k = key(v)
+        if k in _vocab.NOT_APPLIED_STATUSES and k not in (extra or {}):
+            return STATUS_NOT_APPLIED
+        canon = _lookup(k, table, keywords)
+        if canon is None:
+            return STATUS_OPEN
+        return STATUS_OTHER if canon == "other" else STATUS_EVENT
+
+    per = np.fromiter((one(v) for v in uniques), dtype=np.int8, count=len(uniques))
+    return _broadcast(codes, per, STATUS_BLANK)
 
 
 def flags(values: pd.Series) -> pd.Series:

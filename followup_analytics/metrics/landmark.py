@@ -64,6 +64,7 @@ def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response
     waiting = ~(_offset(f, "first_response_on") <= day)
     staying = ~(_offset(f, "withdrawn_on") <= day)
     keep = observable.to_numpy(dtype=bool, na_value=False) & waiting & staying
+    keep &= ~_has_undated_events(log, f["application_id"])
     out_day = _offset(f, _OUTCOME_DATES[outcome])
     after = out_day > day
     if window is not None:
@@ -168,3 +169,14 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
     out.insert(0, "outcome", outcome)
     out.insert(0, "landmark_day", int(day))
     return out[LANDMARK_COLUMNS].astype({"n": "int64", "k": "int64"})
+
+
+def _has_undated_events(log: JobSearchLog, ids: pd.Series) -> np.ndarray:
+    """Applications with an event other than applying whose date is unknown: whether it came
+    before or after the landmark cannot be told, so they leave the comparison."""
+    ev = log.events
+    undated = ~ev["date_known"].to_numpy(dtype=bool) & ~ev["event"].eq("applied").to_numpy(
+        dtype=bool, na_value=False)
+    if not undated.any():
+        return np.zeros(len(ids), dtype=bool)
+    return ids.isin(ev.loc[undated, "application_id"]).to_numpy(dtype=bool)

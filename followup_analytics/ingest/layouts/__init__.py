@@ -93,7 +93,8 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
                                 ev.column("role")) if c]
         repeats = (bool(table.frame[key_cols].dropna(how="all").duplicated().any())
                    if key_cols else False)
-        if repeats or "applied_on" not in wide.fields:
+        # one row per company with a plain "Date": a tracker dated by that column
+        if repeats or ("applied_on" not in wide.fields and not key_cols):
             why = "application keys repeat" if repeats else "no application-date column"
             return "events", (f"a date column {date_col!r} and an event column "
                               f"{event_col!r}; {why}")
@@ -131,6 +132,8 @@ def interpret(table: RawTable, layout: str, ctx: Context) -> tuple[Interpreted, 
         stages = stage_columns(headers)
         headers = [h for h in headers if h not in stages or h in user]
     cm = match_columns(headers, _fields(layout), mapping=ctx.mapping)
+    if layout in ("wide", "tracker") and "applied_on" not in cm.fields:
+        cm = _date_by_content(table, cm)
     if layout == "events":
         if cm.column("date") is None or (cm.column("event") or cm.column("status")) is None:
             raise _missing(table, "events", "a date column and an event column")
@@ -146,3 +149,30 @@ def _missing(table: RawTable, layout: str, what: str) -> ValueError:
     where = table.file + (f" [{table.sheet}]" if table.sheet else "")
     return SpreadsheetError(f"{where}: layout={layout!r} needs {what}; headers are "
                             f"{list(table.frame.columns)[:20]}")
+
+
+def _date_by_content(table: RawTable, cm: ColumnMap) -> ColumnMap:
+    """Without an application-date header, the leftmost unmatched column whose values are
+    dates (at least 80% of its filled cells, at least two) becomes the application date;
+    the evidence goes in the mapping's ``how``."""
+    taken = set(cm.matches["input_column"])
+    for header in table.frame.columns:
+        if header in taken:
+            continue
+        values = table.frame[header]
+        filled = values.notna().to_numpy()
+        if filled.sum() < 2 and not (filled.sum() == 1 and len(values) == 1):
+            continue
+        parsed = parse_dates(values[filled])
+        share = float(parsed.dates.notna().mean())
+        if share >= 0.8:
+            row = pd.DataFrame({"input_column": [header], "field": ["applied_on"],
+                                "group": pd.array([pd.NA], dtype="Int64"), "score": [share],
+                                "how": [f"content: {share:.0%} of its cells are dates"]})
+            matches = pd.concat([cm.matches, row], ignore_index=True)
+            order = {h: i for i, h in enumerate(table.frame.columns)}
+            matches = matches.sort_values("input_column", key=lambda c: c.map(order),
+                                          kind="stable", ignore_index=True)
+            return ColumnMap(matches, tuple(h for h in cm.unmapped if h != header),
+                             cm.missing)
+    return cm

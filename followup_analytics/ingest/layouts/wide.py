@@ -5,17 +5,25 @@ Date/Channel/Type/To"), a response date, interview dates, rejection and offer da
 status/outcome column. Every dated cell becomes an event; the status adds the event it names
 unless a dated column already gave that event, so a final "Rejected" never erases an earlier
 interview. A status without a date of its own is dated at the outcome-date column when there
-is one, else at the row's latest known date with ``date_known=False``.
+is one, else left undated (NaT, ``date_known=False``): never placed on another event's date.
+A row is an application when it has an application date, a status at or beyond "applied" or
+any dated event (see :func:`application_rows`); an application without a date is loaded
+undated.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
+from ...errors import LoadWarning
 from ...log import CATEGORIES
 from ..columns import ColumnMap
 from ..raw import RawTable
+from ..values import STATUS_EVENT, STATUS_NOT_APPLIED, STATUS_OPEN, status_kinds
 from ._common import (
     Collector,
     Context,
@@ -63,37 +71,34 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     nat = pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]")
 
     applied_col = cm.column("applied_on")
+    dated_cols = _dated_columns(cm)
+    parsed = {c: col.dates(c) for c in ([applied_col] if applied_col else []) + dated_cols}
     if applied_col is None:
-        keep = np.zeros(n, dtype=bool)
-        col.quarantine_rows(~keep, None, "no application-date column found; name one with "
-                            "load(..., mapping={'<header>': 'applied_on'})")
-        applied = nat
+        applied, unusable = nat, np.zeros(n, dtype=bool)
     else:
-        parsed = col.dates(applied_col)
-        applied = parsed.dates
-        keep = applied.notna().to_numpy()
-        if not keep.all():
-            col.quarantine_rows(~keep, applied_col,
-                                parsed.problem[~keep].fillna("no application date"))
+        applied = parsed[applied_col].dates
+        unusable = parsed[applied_col].problem.notna().to_numpy()
+        col.quarantine_rows(unusable, applied_col, parsed[applied_col].problem)
+    status_col = cm.column("status")
+    kinds = (status_kinds(f[status_col], _status_extra(ctx)) if status_col
+             else np.zeros(n, dtype=np.int8))
+    keep = _applications(table, cm, col, applied, unusable, kinds,
+                         [parsed[c].dates for c in dated_cols])
     note_col = cm.column("note")
     note = text(f[note_col]) if note_col else None
-    rows = per_row(table, applied)  # NaT exactly where the row is not kept
-    parts = [events_frame(rows, applied, "applied", keep, applied_col, note=note)]
+    rows = per_row(table, applied, np.cumsum(keep) - 1)
+    has_date = applied.notna().to_numpy()
+    parts = [events_frame(rows, applied, "applied", keep, applied_col, note=note,
+                          date_known=has_date)]
     has: dict[str, np.ndarray] = {}
-    known: list[pd.Series | np.ndarray] = [applied]
-    all_kept = bool(keep.all())
 
     def add_dated(column: str, event: str, **extra: pd.Series | None) -> None:
-        parsed = col.dates(column)
-        ok = keep & parsed.dates.notna().to_numpy()
-        bad = keep & parsed.problem.notna().to_numpy()
-        col.quarantine_rows(bad, column, parsed.problem,
-                            "; rest of the row loaded")
-        parts.append(events_frame(rows, parsed.dates, event, ok, column, **extra))
+        p = parsed[column]
+        ok = keep & p.dates.notna().to_numpy()
+        bad = keep & p.problem.notna().to_numpy()
+        col.quarantine_rows(bad, column, p.problem, "; rest of the row loaded")
+        parts.append(events_frame(rows, p.dates, event, ok, column, **extra))
         has[event] = has.get(event, np.zeros(n, dtype=bool)) | ok
-        known.append(parsed.dates if all_kept  # then `ok` is where the date is known
-                     else np.where(ok, parsed.dates.to_numpy(dtype="datetime64[s]"),
-                                   np.datetime64("NaT", "s")))
 
     fu = cm.groups("followup_date")
     chans, types, recips = (cm.groups("followup_channel"), cm.groups("followup_type"),
@@ -112,7 +117,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     for name, event in _DATED:
         if cm.column(name):
             add_dated(cm.column(name), event)
-    _status_events(table, cm, col, rows, keep, has, known, parts)
+    _status_events(table, cm, col, rows, keep, has, parts)
 
     events = concat_events(_drop_echoed_replies(parts, table, cm.column("response_date")))
     mapped = set(cm.matches["input_column"])
@@ -172,24 +177,17 @@ def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
     return kept(strings(f[column]), keep) if column else None
 
 
-def _latest(dates: list[pd.Series | np.ndarray], index: pd.Index) -> pd.Series:
-    """Row-wise latest date; NaT sorts below every date as int64, so it is ignored."""
-    ints = [np.asarray(d, dtype="datetime64[s]").view(np.int64) for d in dates]
-    out = ints[0].copy()
-    for d in ints[1:]:
-        np.maximum(out, d, out=out)
-    return pd.Series(out.view("datetime64[s]"), index=index)
-
-
 def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.DataFrame,
-                   keep: np.ndarray, has: dict[str, np.ndarray], known: list[pd.Series | np.ndarray],
+                   keep: np.ndarray, has: dict[str, np.ndarray],
                    parts: list[dict[str, np.ndarray]]) -> None:
+    """Events named by the status column, unless a dated column already gave them. Dated at
+    the outcome-date column when it has a date; otherwise undated (NaT, ``date_known``
+    False): never placed on another event's date."""
     status_col = cm.column("status")
     if status_col is None:
         return
     n = len(table.frame)
     status = col.vocab(status_col, "status", n)
-    latest = _latest(known, table.frame.index)
     outcome_col = cm.column("outcome_date")
     if outcome_col:
         parsed = col.dates(outcome_col)
@@ -200,7 +198,6 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
     else:
         outcome = pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[s]")
     dated = outcome.notna().to_numpy()
-    when = outcome.where(dated, latest)
     codes = status.cat.codes.to_numpy()
     present = set(np.unique(codes).tolist())
     for event in _STATUS_EVENTS:
@@ -212,12 +209,75 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
             continue
         if event in ("accepted", "declined"):
             implied = want & ~has.get("offer", np.zeros(n, dtype=bool))
-            parts.append(events_frame(rows, when, "offer", implied, status_col,
+            undated = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[s]")
+            parts.append(events_frame(rows, undated, "offer", implied, status_col,
                                       date_known=False,
                                       note=pd.Series("implied by the status",
                                                      index=rows.index)))
         for known_date in (True, False):
             m = want & (dated == known_date)
-            parts.append(events_frame(rows, when, event, m,
+            parts.append(events_frame(rows, outcome, event, m,
                                       outcome_col if known_date else status_col,
                                       date_known=known_date))
+
+
+def _dated_columns(cm: ColumnMap) -> list[str]:
+    """Input columns whose dates are events: follow-ups, interviews, responses, outcomes."""
+    out = list(cm.groups("followup_date").values())
+    out += list(cm.groups("interview_date").values())
+    out += [cm.column(name) for name, _ in _DATED if cm.column(name)]
+    return out
+
+
+def _status_extra(ctx: Context) -> Mapping[str, object] | None:
+    extra = (ctx.vocab or {}).get("status")
+    return extra if extra is not None else (ctx.vocab or {}).get("event")
+
+
+def _applications(table: RawTable, cm: ColumnMap, col: Collector, applied: pd.Series,
+                  unusable: np.ndarray, kinds: np.ndarray, dated: list[pd.Series]
+                  ) -> np.ndarray:
+    """Which rows are applications (see :func:`application_rows`); the others go to
+    ``report.dropped`` with the reason."""
+    names = [cm.column(c) for c in ("company", "role") if cm.column(c)]
+    event_dated = np.zeros(len(applied), dtype=bool)
+    for d in dated:
+        event_dated |= d.notna().to_numpy()
+    return application_rows(table, col, applied.notna().to_numpy(), unusable, kinds,
+                            event_dated, names, cm.column("status"))
+
+
+def application_rows(table: RawTable, col: Collector, has_date: np.ndarray,
+                     unusable: np.ndarray, kinds: np.ndarray, event_dated: np.ndarray,
+                     names: list[str], status_col: str | None) -> np.ndarray:
+    """Rows that are applications: an application date, a status at or beyond "applied"
+    (an event, or an open status such as "Pending"), or any dated event. A status saying
+    "not applied" ("Wishlist", "To apply") makes the row no application even with a date.
+    When no row of the table qualifies, every row naming a company or role is taken (with a
+    warning). Rows set aside are listed in ``report.dropped`` with the reason.
+    """
+    n = len(has_date)
+    not_applied = kinds == STATUS_NOT_APPLIED
+    qualifies = has_date | (kinds == STATUS_EVENT) | (kinds == STATUS_OPEN) | event_dated
+    keep = qualifies & ~not_applied & ~unusable
+    f = table.frame
+    if not keep.any() and not unusable.all():
+        named = np.zeros(n, dtype=bool)
+        for c in names:
+            named |= f[c].notna().to_numpy()
+        if not names:
+            named[:] = True
+        keep = named & ~not_applied & ~unusable
+        if keep.any():
+            msg = (f"{col.where()}: no row has an application date, a status or a dated "
+                   f"event; all {int(keep.sum())} row(s) naming a company or role were "
+                   "loaded as applications without dates")
+            col.notes.append(msg)
+            warnings.warn(LoadWarning(msg), stacklevel=6)
+    if status_col is not None:
+        raw = f[status_col]
+        col.drop_rows(not_applied & ~unusable, status_col,
+                      "not applied: status '" + raw.astype(str).str.strip() + "'")
+    col.drop_rows(~keep & ~not_applied & ~unusable, None,
+                  "not an application: no application date, status or dated event")
+    return keep
