@@ -9,7 +9,7 @@ import pandas as pd
 
 SOURCE_COLUMNS = ["file", "sheet", "status", "layout", "header_row", "n_rows", "n_loaded",
                   "n_quarantined", "n_dropped", "n_partly_quarantined", "reason"]
-MAPPING_COLUMNS = ["file", "sheet", "input_column", "field"]
+MAPPING_COLUMNS = ["file", "sheet", "input_column", "field", "score", "evidence", "runner_up"]
 ROW_COLUMNS = ["file", "sheet", "row", "column", "reason"]
 UNMAPPED_COLUMNS = ["file", "sheet", "column"]
 UNKNOWN_COLUMNS = ["field", "value", "count"]
@@ -36,7 +36,10 @@ class LoadReport:
         rows that lost a cell, counted in ``n_loaded``) and ``reason`` (why a sheet was
         skipped, or the evidence for the detected layout).
     mapping : DataFrame
-        ``file, sheet, input_column, field``: which input header became which canonical field.
+        ``file, sheet, input_column, field, score, evidence, runner_up``: which input
+        header became which canonical field, how sure (header similarity x value fit), the
+        evidence (how the header matched, what the values look like) and the next best
+        field for that column (or the field its values refused).
     quarantine : DataFrame
         ``file, sheet, row, column, reason``: rows that were not loaded, and why.
     dropped : DataFrame
@@ -126,7 +129,9 @@ class LoadReport:
         if len(self.mapping):
             lines.append("Column mapping:")
             for m in self.mapping.drop_duplicates(["input_column", "field"]).itertuples():
-                lines.append(f"  {m.input_column!r} -> {m.field}")
+                why = f" ({m.evidence})" if isinstance(m.evidence, str) else ""
+                alt = f"; runner-up {m.runner_up}" if isinstance(m.runner_up, str) else ""
+                lines.append(f"  {m.input_column!r} -> {m.field}{why}{alt}")
         if len(self.unmapped):
             cols = ", ".join(repr(c) for c in self.unmapped["column"].drop_duplicates())
             lines.append(f"Carried along (not mapped): {cols}")

@@ -248,3 +248,20 @@ STAGE_FLAG_HEADERS: dict[str, str] = {
 }
 FLAG_TRUE: frozenset[str] = frozenset({"x", "yes", "y", "true", "1", "✓", "✔", "done", "v"})
 FLAG_FALSE: frozenset[str] = frozenset({"no", "n", "false", "0", ""})
+
+
+# --------------------------------------------------------------------------- languages
+def _merge_languages() -> None:
+    """Add the synonyms of :mod:`followup_analytics.vocab_i18n` (keyed) to the tables above."""
+    from . import vocab_i18n as _i18n
+    from .text import key as _key
+
+    for field_name, extra in _i18n.FIELD_SYNONYMS.items():
+        have = FIELD_SYNONYMS[field_name]
+        FIELD_SYNONYMS[field_name] = have + tuple(k for k in map(_key, extra)
+                                                  if k and k not in have)
+    for text_, canon in _i18n.STATUS_SYNONYMS.items():
+        STATUS_SYNONYMS.setdefault(_key(text_), canon)
+
+
+_merge_languages()

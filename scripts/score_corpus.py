@@ -51,11 +51,12 @@ def matches(want: int, got: int) -> bool:
 
 
 def fixture_files(folder: Path) -> list[Path]:
-    """The fixture file(s) of a corpus folder, in name order (not the manifest)."""
+    """The fixture file(s) and folder(s) of a corpus folder, in name order (not the
+    manifest): what a user would pass to ``load``."""
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and p.name != "manifest.toml" and not p.name.startswith((".", "README"))
+        if p.name != "manifest.toml" and not p.name.startswith((".", "README"))
     )
 
 

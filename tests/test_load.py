@@ -206,7 +206,9 @@ def test_quarantine_reasons_and_strict_lists_every_problem(tmp_path):
     assert "year 1899 is before 1990" in q.loc[4, "reason"]
     assert "more than a year after as_of" in q.loc[5, "reason"]
     assert "'someday'" in q.loc[6, "reason"] and q.loc[6, "column"] == "Date Applied"
-    assert len(log) == 2          # "Early" keeps its application, loses the follow-up
+    # "Early" keeps its application, loses the follow-up; "Garbled" loads undated
+    assert len(log) == 3
+    assert log.applications["applied_on"].isna().sum() == 1
     with pytest.raises(SpreadsheetError) as err:
         load(path, as_of="2026-06-01", strict=True)
     assert len(err.value.problems) == 4
@@ -268,14 +270,15 @@ def test_every_non_blank_row_is_loaded_quarantined_or_dropped(kinds):
     seen = (set(log.events["source_row"].dropna().astype(int))
             | set(rep.quarantine["row"].astype(int)) | set(rep.dropped["row"].astype(int)))
     assert rows <= seen
-    good = {i + 2 for i, k in enumerate(kinds) if k in ("good", "early_followup", "no_date")}
+    good = {i + 2 for i, k in enumerate(kinds)
+            if k in ("good", "early_followup", "no_date", "bad_date")}
     assert set(log.events["source_row"].astype(int)) == good
     # the counters add up: loaded + quarantined whole + dropped = non-blank input rows
     non_blank = sum(k != "blank" for k in kinds)
     src = rep.sources.iloc[0]
     assert src["n_loaded"] + src["n_quarantined"] + src["n_dropped"] == non_blank
     assert rep.n_loaded + rep.n_quarantined + rep.n_dropped == non_blank
-    assert rep.n_partly_quarantined == sum(k == "early_followup" for k in kinds)
+    assert rep.n_partly_quarantined == sum(k in ("early_followup", "bad_date") for k in kinds)
     assert src["n_rows"] == non_blank
 
 

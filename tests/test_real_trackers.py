@@ -97,13 +97,15 @@ def test_undated_events_stay_out_of_time_to_response_and_landmarks(tmp_path):
     assert not sample["application_id"].isin(f.loc[undated, "application_id"]).any()
 
 
-def test_missing_date_never_quarantines_but_unreadable_date_does(tmp_path):
+def test_missing_or_unreadable_date_never_quarantines_the_row(tmp_path):
     path = _csv(
         tmp_path, "t.csv", ["Company,Date Applied,Status", "Acme,,Applied", "Beta,someday,Applied"]
     )
     log = _quiet_load(path)
-    assert log.applications["company"].tolist() == ["Acme"]
-    assert log.report.quarantine["row"].tolist() == [3]
+    assert log.applications["company"].tolist() == ["Acme", "Beta"]
+    q = log.report.quarantine  # the unreadable cell is listed; the row is loaded undated
+    assert q["row"].tolist() == [3] and q["reason"].str.contains("rest of the row").all()
+    assert log.report.n_partly_quarantined == 1 and log.report.n_quarantined == 0
 
 
 # ----------------------------------------------------------------- rows that are no applications
@@ -130,3 +132,166 @@ def test_not_applied_rows_go_to_dropped_with_the_reason(tmp_path):
     assert set(d.index) == {3, 4, 5, 6, 7, 8}
     src = log.report.sources.iloc[0]
     assert src["n_loaded"] + src["n_quarantined"] + src["n_dropped"] == 7
+
+
+# ----------------------------------------------------------------- columns by header and content
+def test_yes_no_column_never_becomes_a_date_field(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        [
+            "Company,Date Applied,Followed up?,Follow-up date,Job Offer,Selected for interview?",
+            "Acme,2026-03-01,Yes,2026-03-08,No,Yes",
+            "Beta,2026-03-02,No,,No,No",
+            "Cyan,2026-03-03,Yes,,Yes,Yes",
+        ],
+    )
+    log = _quiet_load(path)
+    m = log.report.mapping.set_index("input_column")
+    assert m.loc["Follow-up date", "field"] == "followup_date"
+    assert m.loc["Job Offer", "field"] == "flag:offer"
+    assert m.loc["Selected for interview?", "field"] == "flag:interview"
+    assert "Followed up?" not in m.index or m.loc["Followed up?", "field"].startswith("flag:")
+    f = fa.features(log)
+    assert f["offered"].tolist() == [False, False, True]
+    assert (f["furthest_stage"] >= "interviewed").sum() == 2
+    assert f["n_followups"].tolist() == [1, 0, 1]  # Cyan's "Yes": an undated follow-up
+
+
+def test_unknown_header_with_dates_beside_a_company_is_the_application_date(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        ["Company,When I sent it,Result", "Acme,2026-01-05,Rejected", "Beta,2026-01-07,"],
+    )
+    log = _quiet_load(path)
+    assert log.applications["applied_on"].notna().all()
+    row = log.report.mapping.set_index("input_column").loc["When I sent it"]
+    assert row["field"] == "applied_on" and "dates" in row["evidence"]
+
+
+def test_followed_up_by_holding_channels_is_a_channel(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        [
+            "Company,Date Applied,Follow-up date,Followed up by",
+            "Acme,2026-01-05,2026-01-09,Email",
+            "Beta,2026-01-05,2026-01-10,Phone",
+        ],
+    )
+    log = _quiet_load(path)
+    fu = log.events[log.events["event"] == "followup"]
+    assert fu["channel"].astype(str).tolist() == ["email", "phone"]
+
+
+# ----------------------------------------------------------------- vocabulary and languages
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Heard nothing",
+        "Not heard back",
+        "Haven't heard back",
+        "Awaiting response",
+        "No Response",
+        "没消息",
+    ],
+)
+def test_negated_replies_are_no_response(text):
+    import pandas as pd
+
+    from followup_analytics.ingest.values import normalise
+
+    assert pd.isna(normalise(pd.Series([text]), "status")[0].iloc[0])
+
+
+def test_text_key_keeps_chinese():
+    from followup_analytics.text import key
+
+    assert key("投递日期") == "投递日期" and key("Bewerbung (März)") == "bewerbung marz"
+
+
+def test_chinese_and_german_trackers_load(tmp_path):
+    zh = _csv(
+        tmp_path,
+        "投递记录.csv",
+        [
+            "公司,岗位,投递时间,状态",
+            "甲公司,数据分析,2026-03-01,一面挂",
+            "乙公司,后端,2026-03-02,已投递",
+            "丙公司,算法,2026-03-03,oc",
+        ],
+    )
+    log = _quiet_load(zh)
+    f = fa.features(log)
+    assert len(log) == 3 and f["applied_on"].notna().all()
+    assert f["rejected"].tolist() == [True, False, False]
+    assert (f["furthest_stage"] >= "interviewed").tolist() == [True, False, True]
+    de = _csv(
+        tmp_path,
+        "bewerbungen.csv",
+        [
+            "Firma,Stelle,Beworben am,Ergebnis",
+            "Acme,Analyst,03.02.2026,Absage",
+            "Beta,Dev,04.02.2026,Vorstellungsgespräch",
+        ],
+    )
+    f = fa.features(_quiet_load(de))
+    assert f["company"].tolist() == ["Acme", "Beta"] and f["rejected"].tolist() == [True, False]
+    assert f["interviewed"].tolist() == [False, True]
+
+
+# ----------------------------------------------------------------- layouts
+def test_sankey_link_list_and_sankeymatic_text(tmp_path):
+    links = _csv(
+        tmp_path,
+        "sankey.csv",
+        [
+            "target,source,value",
+            "Response,Applied,4",
+            "No Response,Applied,6",
+            "Interview,Response,3",
+            "Rejected,Response,1",
+            "Offer,Interview,1",
+        ],
+    )
+    log = _quiet_load(links)
+    f = fa.features(log)
+    assert len(log) == 10 and f["responded"].sum() == 4 and f["interviewed"].sum() == 3
+    assert f["offered"].sum() == 1 and not log.events["date_known"].any()
+    text = tmp_path / "flows.txt"
+    text.write_text(
+        "Applications [5] No response\nApplications [3] Rejection\n\n"
+        "Applications [2] First Round\nFirst Round [0] Rejection\n",
+        encoding="utf-8",
+    )
+    log = _quiet_load(text)
+    f = fa.features(log)
+    assert len(log) == 10 and f["responded"].sum() == 5 and f["interviewed"].sum() == 2
+    assert "zero flow" in log.report.dropped["reason"].tolist()
+
+
+def test_linkedin_export_folder_is_one_seeker_and_saved_jobs_are_not_applications(tmp_path):
+    jobs = tmp_path / "export" / "Jobs"
+    jobs.mkdir(parents=True)
+    head = (
+        "Application Date,Contact Email,Contact Phone Number,Company Name,Job Title,"
+        "Job Url,Resume Name,Question And Answers"
+    )
+    (jobs / "Job Applications.csv").write_text(
+        head + '\n"8/15/26, 10:02 AM",me@example.com,,Acme,Analyst,https://example.com/1,cv.pdf,\n',
+        encoding="utf-8",
+    )
+    (jobs / "Job Applications_1.csv").write_text(
+        head + '\n"8/16/26, 11:02 AM",me@example.com,,Beta,Clerk,https://example.com/2,cv.pdf,\n',
+        encoding="utf-8",
+    )
+    (jobs / "Saved Jobs.csv").write_text(
+        "Saved Date,Job Url,Job Title,Company Name\n8/1/26,https://example.com/3,Dev,Cyan\n",
+        encoding="utf-8",
+    )
+    for source in (tmp_path / "export", jobs):
+        log = _quiet_load(source)
+        assert log.applications["company"].tolist() == ["Acme", "Beta"]
+        assert log.seekers == ["self"]
+        assert "saved jobs" in " ".join(log.report.sources["reason"].dropna())

@@ -29,8 +29,11 @@ import pandas as pd
 
 from .. import vocab
 from ..text import key
+from .profile import Profile, field_fit
 
-MATCH_COLUMNS = ["input_column", "field", "group", "score", "how"]
+MATCH_COLUMNS = ["input_column", "field", "group", "score", "how", "runner_up"]
+#: Header similarity x value fit below which a column is not given a field.
+MIN_SCORE = 0.35
 _ORDINAL = re.compile(r"^(?:#?(\d{1,2})(?:st|nd|rd|th)?|first|second|third|fourth|fifth)$")
 _WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _NUMBER_WORDS = frozenset({"no", "nr", "number", "round"})
@@ -89,6 +92,25 @@ class ColumnMap:
     matches: pd.DataFrame
     unmapped: tuple[str, ...]
     missing: tuple[str, ...] = ()
+    flags: tuple[tuple[str, str], ...] = ()
+
+    def with_flags(self, flags: Mapping[str, str]) -> ColumnMap:
+        """This map plus flag columns (header -> event), taken out of ``unmapped`` and of
+        a field they held with a poor fit."""
+        if not flags:
+            return self
+        m = self.matches[~self.matches["input_column"].isin(list(flags))]
+        return ColumnMap(m.reset_index(drop=True),
+                         tuple(h for h in self.unmapped if h not in flags), self.missing,
+                         tuple(flags.items()))
+
+    def flag_labels(self) -> pd.DataFrame:
+        """Flag columns for the LoadReport (field ``flag:<event>``)."""
+        return pd.DataFrame({"input_column": [h for h, _ in self.flags],
+                             "field": [f"flag:{e}" for _, e in self.flags],
+                             "score": 1.0,
+                             "evidence": "header names the event; values are flags",
+                             "runner_up": None})
 
     def column(self, field: str) -> str | None:
         """The input column mapped to a single field (or the first group), or None."""
@@ -110,13 +132,18 @@ class ColumnMap:
         return set(self.matches["field"])
 
     def labels(self) -> pd.DataFrame:
-        """``input_column, field`` for the LoadReport; numbered groups shown as
-        ``followup_date[2]``."""
-        g = self.matches["group"]
-        label = self.matches["field"].where(
-            g.isna() | g.eq(0) | ~self.matches["field"].isin(vocab.REPEATED_FIELDS),
-            self.matches["field"] + "[" + g.astype("Int64").astype(str) + "]")
-        return pd.DataFrame({"input_column": self.matches["input_column"], "field": label})
+        """``input_column, field, score, evidence, runner_up`` for the LoadReport; numbered
+        groups shown as ``followup_date[2]``."""
+        m = self.matches
+        g = m["group"]
+        label = m["field"].where(
+            g.isna() | g.eq(0) | ~m["field"].isin(vocab.REPEATED_FIELDS),
+            m["field"] + "[" + g.astype("Int64").astype(str) + "]")
+        out = pd.DataFrame({"input_column": m["input_column"], "field": label,
+                            "score": m["score"].astype(float).round(2),
+                            "evidence": m["how"],
+                            "runner_up": m.get("runner_up", pd.Series(None, index=m.index))})
+        return pd.concat([out, self.flag_labels()], ignore_index=True) if self.flags else out
 
 
 def check_mapping(mapping: Mapping[str, object] | None) -> dict[str, tuple[str | None, int | None]]:
@@ -188,7 +215,8 @@ def _candidates(header: str, fields: Sequence[str], syn: dict[str, list[str]],
 
 
 def match_columns(headers: Sequence[str], fields: Collection[str] | None = None, *,
-                  mapping: Mapping[str, object] | None = None) -> ColumnMap:
+                  mapping: Mapping[str, object] | None = None,
+                  profiles: Mapping[str, Profile] | None = None) -> ColumnMap:
     """Match input headers to canonical fields.
 
     Parameters
@@ -202,10 +230,18 @@ def match_columns(headers: Sequence[str], fields: Collection[str] | None = None,
         User decisions ``{header: field}``, validated by :func:`check_mapping`; headers are
         found exactly, else by key.
 
+    profiles : mapping, optional
+        Header -> :class:`~followup_analytics.ingest.profile.Profile` of its values. The
+        score of a candidate is its header similarity times how well the values fit the
+        field (:func:`~followup_analytics.ingest.profile.field_fit`); candidates scoring
+        below :data:`MIN_SCORE` are refused (a Yes/No column is no date field).
+
     Returns
     -------
     ColumnMap
-        ``matches`` (``input_column, field, group, score, how``), ``unmapped`` and
+        ``matches`` (``input_column, field, group, score, how, runner_up``: ``how`` says
+        how the header matched and what the values look like, ``runner_up`` the next best
+        field for that column, or the field its values refused), ``unmapped`` and
         ``missing`` (user-mapped headers not present).
     """
     order = list(fields) if fields is not None else list(vocab.FIELD_SYNONYMS)
@@ -223,20 +259,35 @@ def match_columns(headers: Sequence[str], fields: Collection[str] | None = None,
         taken_cols.add(col)
         if field is not None:
             g = group if group is not None else (0 if field in vocab.REPEATED_FIELDS else None)
-            rows.append((col, field, g, 1.0, "user"))
+            rows.append((col, field, g, 1.0, "user", None))
             taken_slots.add((field, g))
     cands = []
+    refused: dict[str, str] = {}
     for pos, h in enumerate(headers):
         if h in taken_cols:
             continue
+        p = profiles.get(h) if profiles is not None else None
         for score, f, g, how in _cached_candidates(h, tuple(order)):
-            cands.append((-score, pos, order.index(f), h, f, g, how))
-    for neg, _pos, _prio, h, f, g, how in sorted(cands, key=lambda c: c[:3]):
+            fit = field_fit(f, p)
+            if score * fit < MIN_SCORE:
+                refused.setdefault(h, f"{f} refused: values {p.describe() if p else ''}")
+                continue
+            ev = how + (f" header; values {p.describe()}" if p is not None else "")
+            cands.append((-score * fit, pos, order.index(f), h, f, g, ev))
+    cands.sort(key=lambda c: c[:3])
+    chosen: dict[str, str] = {}
+    for neg, _pos, _prio, h, f, g, how in cands:
         if h in taken_cols or (f, g) in taken_slots:
             continue
-        rows.append((h, f, g, -neg, how))
+        rows.append((h, f, g, -neg, how, None))
+        chosen[h] = f
         taken_cols.add(h)
         taken_slots.add((f, g))
+    runner: dict[str, str] = {}
+    for neg, _pos, _prio, h, f, _g, _how in cands:
+        if h in chosen and f != chosen[h] and h not in runner:
+            runner[h] = f"{f} ({-neg:.2f})"
+    rows = [r[:5] + (runner.get(r[0]) or refused.get(r[0]),) for r in rows]
     matched = {r[0] for r in rows}
     frame = pd.DataFrame(rows, columns=MATCH_COLUMNS).astype({"group": "Int64"})
     pos = {h: i for i, h in enumerate(headers)}

@@ -9,11 +9,18 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AmbiguousDateWarning, LoadWarning, Problem, SpreadsheetError
-from ..loadreport import ROW_COLUMNS, SOURCE_COLUMNS, UNKNOWN_COLUMNS, LoadReport
+from ..loadreport import (
+    MAPPING_COLUMNS,
+    ROW_COLUMNS,
+    SOURCE_COLUMNS,
+    UNKNOWN_COLUMNS,
+    LoadReport,
+)
 from ..log import JobSearchLog
 from .assemble import assemble
 from .columns import check_mapping
 from .layouts import Context, check_layout, detect_layout, interpret
+from .profile import profile_frame
 from .raw import RawTable, SkippedSheet
 from .values import check_vocab
 
@@ -32,7 +39,8 @@ def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] |
         What to read: .xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt files, a folder holding one
         file per seeker (the file name becomes the seeker), a glob, an open file or a
         DataFrame. Sheets with the same columns are stacked.
-    layout : {"auto", "wide", "events", "stages", "linkedin", "tracker"}, default "auto"
+    layout : {"auto", "wide", "events", "stages", "linkedin", "tracker", "sankey"}, \
+default "auto"
         Force a layout instead of detecting it per sheet.
     mapping : mapping, optional
         ``{"My header": "applied_on"}``: header -> canonical field; wins over the automatic
@@ -80,12 +88,19 @@ def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] |
     if not sources:
         raise ValueError("load() needs at least one source (a file, folder, glob, open file "
                          "or DataFrame)")
+    from .layouts.sankey import read_sankeymatic
+    from .linkedin import export_parts, one_seeker
     from .readers import read_source
     from .sources import expand_sources
 
     tables: list[RawTable] = []
-    skipped: list[SkippedSheet] = []
-    for source in expand_sources(sources):
+    expanded = [export_parts(s) or s for s in sources]
+    found, skipped = one_seeker(expand_sources(expanded))
+    for source in found:
+        flows = read_sankeymatic(source.obj, source.name)
+        if flows is not None:
+            tables.append(flows)
+            continue
         got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
         tables += got
         skipped += skip
@@ -124,9 +139,10 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
     found_headers: set[str] = set()
     seen_ids: set[str] = set()
     for i, table in enumerate(tables):
+        profiles = profile_frame(table.frame)
         lay, why = ((layout, "layout given by the caller") if layout != "auto"
-                    else detect_layout(table, mapping))
-        part, cm = interpret(table, lay, ctx)
+                    else detect_layout(table, mapping, profiles))
+        part, cm = interpret(table, lay, ctx, profiles)
         found_headers |= set(mapping or {}) - set(cm.missing)
         ev, ap, q = _check_dates(part.events, part.applications, table, ref, limit)
         if seen_ids and ap["application_id"].isin(seen_ids).any():
@@ -169,7 +185,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         sources=pd.DataFrame(src_rows, columns=SOURCE_COLUMNS).astype(
             {c: "Int64" for c in ("header_row", "n_rows", "n_loaded", "n_quarantined",
                                   "n_dropped", "n_partly_quarantined")}),
-        mapping=_cat(maps, ["file", "sheet", "input_column", "field"]),
+        mapping=_cat(maps, MAPPING_COLUMNS),
         quarantine=_cat(quarantine, ROW_COLUMNS), dropped=_cat(dropped, ROW_COLUMNS),
         unmapped=_cat(unmapped, ["file", "sheet", "column"]),
         unknown_values=_unknown(unknown), notes=tuple(notes))

@@ -66,6 +66,7 @@ def known_headers(extra_headers: Collection[str] = ()) -> frozenset[str]:
     keys = {key(f) for f in vocab.FIELD_SYNONYMS}
     keys.update(s for syns in vocab.FIELD_SYNONYMS.values() for s in syns)
     keys.update(vocab.STAGE_FLAG_HEADERS)
+    keys.update(("source", "target", "value", "from", "to", "count", "weight"))  # Sankey links
     keys.update(key(h) for h in extra_headers)
     keys.discard("")
     return frozenset(keys)

@@ -9,7 +9,9 @@
 - ``stages``: one column per stage holding flags or dates;
 - ``tracker``: an export whose stage sits in a ``List``/``Stage`` column (Huntr, Teal,
   Simplify), or a plain ``Status`` column with no follow-up or outcome-date columns;
-- ``wide``: one row per application with follow-up/response/interview/outcome dates.
+- ``wide``: one row per application with follow-up/response/interview/outcome dates;
+- ``sankey``: a flow list (source, target, value) or SankeyMATIC text: counts, replayed
+  into that many applications with undated events.
 
 ``interpret`` then turns the table into canonical events and applications.
 """
@@ -22,14 +24,17 @@ import pandas as pd
 
 from ...text import key
 from ..columns import ColumnMap, match_columns
+from ..profile import Profile, flag_events, header_event, profile_frame
 from ..raw import RawTable
 from ..values import flags, parse_dates
 from ._common import EVENT_FIELDS, Context, Interpreted
 from .events import EVENT_LOG_FIELDS, interpret_events
+from .sankey import flow_columns, interpret_sankey
 from .stages import STAGE_FIELDS, interpret_stages, stage_columns
 from .wide import LINKEDIN_FIELDS, WIDE_FIELDS, interpret_wide
 
-LAYOUTS: tuple[str, ...] = ("auto", "wide", "events", "stages", "linkedin", "tracker")
+LAYOUTS: tuple[str, ...] = ("auto", "wide", "events", "stages", "linkedin", "tracker",
+                            "sankey")
 _LINKEDIN_MARKS = frozenset({"contact email", "contact phone number", "job url",
                              "resume name", "question and answers", "company name",
                              "job title"})
@@ -68,9 +73,12 @@ def _stage_evidence(table: RawTable) -> tuple[list[str], list[str]]:
     return usable, flagged
 
 
-def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
-                  ) -> tuple[str, str]:
+def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None,
+                  profiles: Mapping[str, Profile] | None = None) -> tuple[str, str]:
     """Decide the layout of a table from its headers (and a glance at its values).
+
+    `profiles` (header -> :class:`~followup_analytics.ingest.profile.Profile`) is computed
+    when not given.
 
     Returns
     -------
@@ -78,12 +86,18 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
         The layout name and the evidence, in words, for the LoadReport.
     """
     headers = list(table.frame.columns)
+    flows = flow_columns(headers)
+    if flows is not None:
+        return "sankey", (f"Sankey flow list: source {flows[0]!r}, target {flows[1]!r}, "
+                          f"value {flows[2]!r}")
     keys = {key(h) for h in headers}
     marks = sorted(keys & _LINKEDIN_MARKS)
     if "application date" in keys and len(marks) >= 3:
         return "linkedin", f"LinkedIn export headers: application date, {', '.join(marks)}"
-    ev = match_columns(headers, EVENT_LOG_FIELDS, mapping=mapping)
-    wide = match_columns(headers, WIDE_FIELDS, mapping=mapping)
+    if profiles is None:
+        profiles = profile_frame(table.frame)
+    ev = match_columns(headers, EVENT_LOG_FIELDS, mapping=mapping, profiles=profiles)
+    wide = match_columns(headers, WIDE_FIELDS, mapping=mapping, profiles=profiles)
     date_col = ev.column("date")
     event_col = ev.column("event")
     if event_col is None and ev.column("status") and "applied_on" not in wide.fields:
@@ -118,7 +132,8 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
                                                  else ""))
 
 
-def interpret(table: RawTable, layout: str, ctx: Context) -> tuple[Interpreted, ColumnMap]:
+def interpret(table: RawTable, layout: str, ctx: Context,
+              profiles: Mapping[str, Profile] | None = None) -> tuple[Interpreted, ColumnMap]:
     """Turn a table into canonical events and applications under the given layout.
 
     Returns
@@ -127,13 +142,26 @@ def interpret(table: RawTable, layout: str, ctx: Context) -> tuple[Interpreted, 
         The :class:`Interpreted` rows and the :class:`ColumnMap` used.
     """
     headers = list(table.frame.columns)
+    if layout == "sankey":
+        if flow_columns(headers) is None:
+            raise _missing(table, "sankey", "source, target and value columns")
+        return interpret_sankey(table, ctx), ColumnMap(
+            pd.DataFrame(columns=["input_column", "field", "group", "score", "how",
+                                  "runner_up"]), tuple(headers))
     if layout == "stages":
         user = set(ctx.mapping or {})
         stages = stage_columns(headers)
         headers = [h for h in headers if h not in stages or h in user]
-    cm = match_columns(headers, _fields(layout), mapping=ctx.mapping)
+    if profiles is None:
+        profiles = profile_frame(table.frame)
+    cm = match_columns(headers, _fields(layout), mapping=ctx.mapping, profiles=profiles)
     if layout in ("wide", "tracker") and "applied_on" not in cm.fields:
-        cm = _date_by_content(table, cm)
+        cm = _date_by_content(table, cm, profiles)
+    if layout in ("wide", "tracker", "linkedin"):
+        taken = dict(zip(cm.matches["input_column"], cm.matches["score"], strict=True))
+        user = set(ctx.mapping or {})
+        cm = cm.with_flags(flag_events([h for h in headers if h not in user], profiles,
+                                       taken))
     if layout == "events":
         if cm.column("date") is None or (cm.column("event") or cm.column("status")) is None:
             raise _missing(table, "events", "a date column and an event column")
@@ -151,28 +179,27 @@ def _missing(table: RawTable, layout: str, what: str) -> ValueError:
                             f"{list(table.frame.columns)[:20]}")
 
 
-def _date_by_content(table: RawTable, cm: ColumnMap) -> ColumnMap:
+def _date_by_content(table: RawTable, cm: ColumnMap,
+                     profiles: Mapping[str, Profile]) -> ColumnMap:
     """Without an application-date header, the leftmost unmatched column whose values are
-    dates (at least 80% of its filled cells, at least two) becomes the application date;
-    the evidence goes in the mapping's ``how``."""
+    dates (at least 80% of its filled cells) becomes the application date; the evidence
+    goes in the mapping."""
     taken = set(cm.matches["input_column"])
     for header in table.frame.columns:
-        if header in taken:
+        p = profiles.get(header)
+        if header in taken or p is None or not p.filled or header_event(header):
             continue
-        values = table.frame[header]
-        filled = values.notna().to_numpy()
-        if filled.sum() < 2 and not (filled.sum() == 1 and len(values) == 1):
-            continue
-        parsed = parse_dates(values[filled])
-        share = float(parsed.dates.notna().mean())
+        share = p["date"]
         if share >= 0.8:
             row = pd.DataFrame({"input_column": [header], "field": ["applied_on"],
                                 "group": pd.array([pd.NA], dtype="Int64"), "score": [share],
-                                "how": [f"content: {share:.0%} of its cells are dates"]})
+                                "how": [f"content: values {p.describe()}, no application-"
+                                        "date header"],
+                                "runner_up": [None]})
             matches = pd.concat([cm.matches, row], ignore_index=True)
             order = {h: i for i, h in enumerate(table.frame.columns)}
             matches = matches.sort_values("input_column", key=lambda c: c.map(order),
                                           kind="stable", ignore_index=True)
             return ColumnMap(matches, tuple(h for h in cm.unmapped if h != header),
-                             cm.missing)
+                             cm.missing, cm.flags)
     return cm

@@ -73,11 +73,14 @@ def interpret_stages(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
     applied_col = cm.column("applied_on")
     applied_stage = [h for h, e in stages.items() if e == "applied"]
     unusable = np.zeros(len(f), dtype=bool)
+    staged_date = unusable
     if applied_col is not None:
         parsed = col.dates(applied_col)
         applied = parsed.dates
-        unusable = parsed.problem.notna().to_numpy()
-        col.quarantine_rows(unusable, applied_col, parsed.problem)
+        unreadable = parsed.problem.notna().to_numpy()  # the row loads undated
+        col.quarantine_rows(unreadable, applied_col, parsed.problem,
+                            "; rest of the row loaded")
+        staged_date = unreadable
     else:
         applied = (cells[applied_stage[0]][0] if applied_stage
                    else pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]"))
@@ -87,7 +90,7 @@ def interpret_stages(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
     for d, flagged in cells.values():
         staged |= flagged | d.notna().to_numpy()
     names = [c for c in (cm.column("company"), cm.column("role")) if c]
-    keep = application_rows(table, col, applied.notna().to_numpy(), unusable,
+    keep = application_rows(table, col, applied.notna().to_numpy() | staged_date, unusable,
                             np.zeros(len(f), dtype=np.int8), staged, names, None)
 
     note_col = cm.column("note")

@@ -23,7 +23,14 @@ from ...errors import LoadWarning
 from ...log import CATEGORIES
 from ..columns import ColumnMap
 from ..raw import RawTable
-from ..values import STATUS_EVENT, STATUS_NOT_APPLIED, STATUS_OPEN, status_kinds
+from ..values import (
+    STATUS_EVENT,
+    STATUS_NOT_APPLIED,
+    STATUS_OPEN,
+    flags,
+    mentions_interview,
+    status_kinds,
+)
 from ._common import (
     Collector,
     Context,
@@ -75,15 +82,28 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     parsed = {c: col.dates(c) for c in ([applied_col] if applied_col else []) + dated_cols}
     if applied_col is None:
         applied, unusable = nat, np.zeros(n, dtype=bool)
+        unreadable = unusable
     else:
         applied = parsed[applied_col].dates
-        unusable = parsed[applied_col].problem.notna().to_numpy()
-        col.quarantine_rows(unusable, applied_col, parsed[applied_col].problem)
+        # an unreadable date: the cell is quarantined, the row loads undated
+        unreadable = parsed[applied_col].problem.notna().to_numpy()
+        col.quarantine_rows(unreadable, applied_col, parsed[applied_col].problem,
+                            "; rest of the row loaded")
+        unusable = np.zeros(n, dtype=bool)
     status_col = cm.column("status")
     kinds = (status_kinds(f[status_col], _status_extra(ctx)) if status_col
              else np.zeros(n, dtype=np.int8))
-    keep = _applications(table, cm, col, applied, unusable, kinds,
-                         [parsed[c].dates for c in dated_cols])
+    flagged = {h: (flags(f[h]).to_numpy(dtype=object) == True)  # noqa: E712
+               for h, _e in cm.flags}
+    applied_flags = [flagged[h] for h, e in cm.flags if e == "applied"]
+    if applied_flags:  # "Finished?", "Applied?": a row not ticked was not sent
+        ticked = np.logical_or.reduce(applied_flags)
+        kinds = np.where(~ticked & (kinds != STATUS_EVENT), STATUS_NOT_APPLIED, kinds)
+    keep = _applications(table, cm, col, applied.notna() | unreadable, unusable, kinds,
+                         [parsed[c].dates for c in dated_cols]
+                         + [pd.Series(np.where(flagged[h], np.datetime64("2000-01-01", "s"),
+                                               np.datetime64("NaT", "s")))
+                            for h, e in cm.flags if e != "applied"])
     note_col = cm.column("note")
     note = text(f[note_col]) if note_col else None
     rows = per_row(table, applied, np.cumsum(keep) - 1)
@@ -117,6 +137,12 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     for name, event in _DATED:
         if cm.column(name):
             add_dated(cm.column(name), event)
+    for h, event in cm.flags:  # a ticked flag column: an undated event
+        if event == "applied":
+            continue
+        want = keep & flagged[h] & ~has.get(event, np.zeros(n, dtype=bool))
+        parts.append(events_frame(rows, nat, event, want, h, date_known=False))
+        has[event] = has.get(event, np.zeros(n, dtype=bool)) | want
     _status_events(table, cm, col, rows, keep, has, parts)
 
     events = concat_events(_drop_echoed_replies(parts, table, cm.column("response_date")))
@@ -199,6 +225,15 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
         outcome = pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[s]")
     dated = outcome.notna().to_numpy()
     codes = status.cat.codes.to_numpy()
+    # "面试挂", "Inter + Rejec", "rejected after interview": the interview is an event too
+    also = keep & mentions_interview(table.frame[status_col]) & ~has.get(
+        "interview", np.zeros(n, dtype=bool)) & (codes != status.cat.categories.get_loc(
+            "interview"))
+    if also.any():
+        undated = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[s]")
+        parts.append(events_frame(rows, undated, "interview", also, status_col,
+                                  date_known=False))
+        has["interview"] = has.get("interview", np.zeros(n, dtype=bool)) | also
     present = set(np.unique(codes).tolist())
     for event in _STATUS_EVENTS:
         code = status.cat.categories.get_loc(event)
@@ -234,16 +269,16 @@ def _status_extra(ctx: Context) -> Mapping[str, object] | None:
     return extra if extra is not None else (ctx.vocab or {}).get("event")
 
 
-def _applications(table: RawTable, cm: ColumnMap, col: Collector, applied: pd.Series,
+def _applications(table: RawTable, cm: ColumnMap, col: Collector, has_date: pd.Series,
                   unusable: np.ndarray, kinds: np.ndarray, dated: list[pd.Series]
                   ) -> np.ndarray:
     """Which rows are applications (see :func:`application_rows`); the others go to
     ``report.dropped`` with the reason."""
     names = [cm.column(c) for c in ("company", "role") if cm.column(c)]
-    event_dated = np.zeros(len(applied), dtype=bool)
+    event_dated = np.zeros(len(has_date), dtype=bool)
     for d in dated:
         event_dated |= d.notna().to_numpy()
-    return application_rows(table, col, applied.notna().to_numpy(), unusable, kinds,
+    return application_rows(table, col, has_date.to_numpy(dtype=bool), unusable, kinds,
                             event_dated, names, cm.column("status"))
 
 
@@ -274,10 +309,14 @@ def application_rows(table: RawTable, col: Collector, has_date: np.ndarray,
                    "loaded as applications without dates")
             col.notes.append(msg)
             warnings.warn(LoadWarning(msg), stacklevel=6)
+    unticked = not_applied & ~unusable
     if status_col is not None:
         raw = f[status_col]
-        col.drop_rows(not_applied & ~unusable, status_col,
+        has_status = raw.notna().to_numpy()
+        col.drop_rows(unticked & has_status, status_col,
                       "not applied: status '" + raw.astype(str).str.strip() + "'")
+        unticked &= ~has_status
+    col.drop_rows(unticked, None, "not applied: not ticked as applied")
     col.drop_rows(~keep & ~not_applied & ~unusable, None,
                   "not an application: no application date, status or dated event")
     return keep
