@@ -46,7 +46,7 @@ def timing_channel(log: fa.JobSearchLog, out: Path) -> Path:
 def offer_associations(log: fa.JobSearchLog, out: Path) -> Path:
     """Naive and within-seeker odds ratios of an offer for the headline strategies."""
     assoc = fa.offer_associations(log)
-    names = [s for s in README_STRATEGIES if s in set(assoc["strategy"])]
+    names = [s for s in README_STRATEGIES if s in set(assoc["key"])]
     ax = plot_offer_associations(assoc, strategies=names)
     path = out / "offer_associations.png"
     ax.figure.savefig(path, **_PNG)
