@@ -1,4 +1,4 @@
-"""Regenerate the README figures from the bundled synthetic samples (deterministic).
+"""Regenerate the figures of docs/analytics.md from the bundled synthetic samples (deterministic).
 
     .venv/bin/python scripts/make_figures.py            # writes docs/*.png
 
@@ -24,7 +24,7 @@ from followup_analytics.plots import plot_offer_associations, plot_timing
 from followup_analytics.samples import simulate_log
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Strategies shown in the README forest plot, in this order.
+#: Strategies shown in the forest plot of docs/analytics.md, in this order.
 README_STRATEGIES = ("thank_you_after_interview", "thank_you_email_and_letter",
                      "tiered_cadence", "post_rejection_note")
 _PNG = {"dpi": 110, "metadata": {"Software": None}}  # no version stamp: byte-stable output

@@ -181,3 +181,10 @@ def test_changelog_lists_every_renamed_argument():
         assert f"`{old}=`" in text and new in text
     for column in COMPARISON_COLUMNS:
         assert f"`{column}`" in text
+
+
+def test_schema_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(schema)
+    assert result.attempted >= 3 and result.failed == 0

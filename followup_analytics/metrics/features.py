@@ -8,7 +8,7 @@ Two units of analysis exist, and every analysis says which one it uses:
   follow-up's timing, channel, letter type, recipient and stage. An application followed up
   three times contributes up to three rows, so these rates describe follow-ups, not seekers.
 
-Definitions (README "Definitions"):
+Definitions (docs/definitions.md):
 
 * a *response* is a reply, interview, rejection or offer (an ``accepted``/``declined`` event
   implies an offer, hence a response); silence is not an event;
@@ -97,7 +97,7 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
     offer = ix.mask("offer", "accepted", "declined")
     # after an interview or a rejection the trigger may share the follow-up's date, so only
-    # later outcomes count; after an application a same-day response counts (README).
+    # later outcomes count; after an application a same-day response counts (docs/definitions.md).
     from_key = key + (stage > 0)  # integer keys: "after d" is "on or after d + 1"
     i_rs = _search(ix.key[resp], from_key, base, ix.big, direction="on_or_after")
     i_ni = _search(ix.key[iv], key, base, ix.big, direction="after")
