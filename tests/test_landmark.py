@@ -119,3 +119,24 @@ def test_sparse_strata_and_bad_arguments():
         landmark_effect(_log(), outcome="hire")
     with pytest.raises(ValueError, match="day must be"):
         landmark_effect(_log(), day=-1)
+
+
+def test_level_rates_gives_each_arm_with_its_wilson_interval():
+    from statsmodels.stats.proportion import proportion_confint
+
+    from followup_analytics import level_rates
+
+    with pytest.warns(SmallSampleWarning):
+        r = landmark_effect(_log())
+        rates = level_rates(r)
+    assert list(rates.columns) == ["key", "level", "n", "k", "rate", "ci_low", "ci_high",
+                                   "small_n"]
+    assert list(rates["level"]) == ["followed_up", "not_followed_up"]
+    assert list(zip(rates["n"], rates["k"], strict=True)) == [(2, 1), (2, 2)]
+    # reference: statsmodels proportion_confint(1, 2, method="wilson")
+    lo, hi = proportion_confint(1, 2, alpha=0.05, method="wilson")
+    assert (rates["ci_low"].iloc[0], rates["ci_high"].iloc[0]) == (pytest.approx(lo),
+                                                                   pytest.approx(hi))
+    assert rates.attrs["definition"] == r.attrs["definition"]
+    with pytest.raises(ValueError, match="level_rates: the result is missing"):
+        level_rates(r.drop(columns="n_level"))
