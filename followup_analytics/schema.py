@@ -225,6 +225,11 @@ def check_groups(
     """Refuse a breakdown into more than `max_groups` distinct groups (None: no limit)."""
     if max_groups is None or not by:
         return
+    bound = 1
+    for c in by:  # cheap upper bound first: the product of the distinct values per column
+        bound *= frame[c].nunique(dropna=False)
+    if bound <= max_groups:
+        return
     n = len(frame[list(by)].drop_duplicates())
     if n > max_groups:
         raise ValueError(
