@@ -132,12 +132,12 @@ def definition_of(frame: pd.DataFrame, given: str | None,
     return DEFAULT_DEFINITION
 
 
-def as_of_note(frame: object) -> str:
-    """ " (data as of <date>)" from a result's definition, or "" when it has none."""
+def as_of_note(frame: object, template: str = "; data as of {date}") -> str:
+    """`template` filled with the ``as_of`` date of a result's definition ("" without one)."""
     stored = schema.definition_of(frame)
     if stored is None or stored.as_of is None:
         return ""
-    return f" (data as of {pd.Timestamp(stored.as_of).date()})"
+    return template.format(date=pd.Timestamp(stored.as_of).date())
 
 
 def colours(names: Sequence[str]) -> dict[str, str]:

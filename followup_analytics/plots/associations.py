@@ -101,7 +101,8 @@ def plot_offer_associations(result: pd.DataFrame, *,
     what = _PLURAL.get(stored.outcome or "offer", "offers") if stored else "offers"
     default_title = ("Follow-up strategies associated with offers"
                      if stored is None or stored.landmark is None
-                     else f"{stored.describe()}: followed up vs not") + as_of_note(df)
+                     else f"{stored.describe()}: followed up vs not")
+    dated = as_of_note(df)
     present = list(pd.unique(df["estimator"].dropna()))
     no_within = False
     if estimators is None:
@@ -212,7 +213,7 @@ def plot_offer_associations(result: pd.DataFrame, *,
                               label="hollow, grey: small group (unstable)"))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize="small",
               frameon=False, ncols=1, borderaxespad=0.2, handletextpad=0.4)
-    ax.set_title(title or f"{default_title}\n(associations, not proof of cause)",
+    ax.set_title(title or f"{default_title}\n(associations, not proof of cause{dated})",
                  loc="left", fontsize="medium",
                  pad=10 + 13 * len(handles))
     return ax

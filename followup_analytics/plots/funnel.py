@@ -104,6 +104,7 @@ def plot_funnel(result: pd.DataFrame, *, title: str | None = None,
     ax.set_ylim(len(stages) - 0.5, -0.5)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
+    dated = as_of_note(df, "\nFurthest stage of each application; data as of {date}")
     ax.set_title(title or "How far applications got: applied → responded → interviewed → "
-                 f"offered → accepted{as_of_note(df)}", loc="left", fontsize="medium")
+                 f"offered → accepted{dated}", loc="left", fontsize="medium")
     return ax

@@ -87,7 +87,7 @@ def plot_time_to_response(result: object, *, days: Sequence[float] | None = None
         When a required column is missing.
     """
     df = _curves(result).reset_index(drop=True)
-    dated = as_of_note(df)
+    dated = as_of_note(df, " at {date}")
     groups = group_columns(df, _CURVE_COLUMNS)
     df["_label"] = group_labels(df, groups)
     if groups:
