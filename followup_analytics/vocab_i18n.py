@@ -62,6 +62,8 @@ STATUS_SYNONYMS: dict[str, str | None] = {
     "posting removed": "reply", "rej": "rejection", "rjct": "rejection", "int": "interview",
     "intv": "interview", "ph screen": "interview", "bin": "rejection", "archive": "rejection",
     "trash": "rejection", "oc": "offer", "offer call": "offer", "under consideration": None,
+    "resume downloaded": None, "cv downloaded": None, "application viewed": None,
+    "profile viewed": None, "viewed by employer": None, "seen": None,
     "declined offer": "declined", "offer declined": "declined", "no offer": "rejection",
     # de
     "beworben": "applied", "gesendet": "applied", "abgeschickt": "applied",
@@ -110,7 +112,8 @@ STATUS_KEYWORDS: tuple[tuple[str, str | None], ...] = (
     ("zusage", "offer"), ("angebot", "offer"), ("ofert", "offer"), ("offre", "offer"),
     ("propost", "offer"), ("negotiat", "offer"),
     ("gesprach", "interview"), ("entrevist", "interview"), ("entretien", "interview"),
-    ("round", "interview"),
+    ("round", "interview"), ("assess", "reply"), ("assesment", "reply"), ("test", "reply"),
+    ("download", None), ("viewed", None),
     ("投", "applied"), ("beworb", "applied"), ("postul", "applied"), ("candidat", "applied"),
 )
 

@@ -36,6 +36,7 @@ class Score:
     got: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     trace: str | None = None
+    refused: str | None = None
 
     def ok(self, measure: str) -> bool:
         return measure in self.got and matches(self.want[measure], self.got[measure])
@@ -87,7 +88,9 @@ def counts(log: object) -> dict[str, int]:
 
 
 def score_one(folder: Path) -> Score:
-    """Load one corpus folder with its manifest's ``load_args`` and compare."""
+    """Load one corpus folder with its manifest's ``load_args`` and compare. A
+    :class:`~followup_analytics.SpreadsheetError` (a refusal with a message) scores as
+    nothing loaded; any other exception is a crash."""
     import followup_analytics as fa
 
     manifest = tomllib.loads((folder / "manifest.toml").read_text(encoding="utf-8"))
@@ -98,6 +101,9 @@ def score_one(folder: Path) -> Score:
             warnings.simplefilter("ignore")
             log = fa.load(*fixture_files(folder), **manifest.get("load_args", {}))
         score.got = counts(log)
+    except fa.SpreadsheetError as exc:  # refused with a message: a failure, not a crash
+        score.refused = str(exc)[:300]
+        score.got = dict.fromkeys(MEASURES, 0)
     except Exception as exc:  # a crash is scored, and reported by the test
         score.error = f"{type(exc).__name__}: {exc}"[:300]
         score.got = {}
@@ -122,6 +128,7 @@ def scoreboard(scores: list[Score]) -> str:
             f"{s.slug:28s} "
             + " ".join(f"{c:>12s}" for c in cells)
             + f"  {'yes' if s.passed else 'no'}"
+            + (f" (refused: {s.refused[-80:]})" if s.refused else "")
         )
     n = sum(s.passed for s in scores)
     crashed = sum(s.error is not None for s in scores)

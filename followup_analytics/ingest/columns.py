@@ -104,6 +104,16 @@ class ColumnMap:
                          tuple(h for h in self.unmapped if h not in flags), self.missing,
                          tuple(flags.items()))
 
+    def with_match(self, header: str, field: str, score: float, how: str) -> ColumnMap:
+        """This map plus one column decided by its content (not its header)."""
+        row = pd.DataFrame({"input_column": [header], "field": [field],
+                            "group": pd.array([pd.NA], dtype="Int64"), "score": [score],
+                            "how": [how], "runner_up": [None]})
+        matches = pd.concat([self.matches, row], ignore_index=True) if len(self.matches) \
+            else row
+        return ColumnMap(matches, tuple(h for h in self.unmapped if h != header),
+                         self.missing, self.flags)
+
     def flag_labels(self) -> pd.DataFrame:
         """Flag columns for the LoadReport (field ``flag:<event>``)."""
         return pd.DataFrame({"input_column": [h for h, _ in self.flags],

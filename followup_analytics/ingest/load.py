@@ -164,7 +164,8 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         maps.append(cm.labels().assign(file=table.file, sheet=table.sheet))
         unmapped.append(pd.DataFrame({"file": table.file, "sheet": table.sheet,
                                       "column": [c for c in table.frame.columns
-                                                 if c not in set(cm.matches["input_column"])]}))
+                                                 if c not in set(cm.matches["input_column"])
+                                                 and c not in dict(cm.flags)]}))
         loaded_rows = ev["source_row"].to_numpy()
         q_rows = pd.unique(qq["row"].to_numpy())
         partly = int(np.isin(q_rows, loaded_rows).sum()) if len(q_rows) else 0

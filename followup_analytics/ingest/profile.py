@@ -142,8 +142,13 @@ def field_fit(field: str, p: Profile | None) -> float:
     if p is None or p.filled == 0:
         return 1.0
     if field in _DATE_FIELDS:
-        # dates, or words written where a date was expected ("No response", "Rejected")
-        return min(1.0, p["date"] + 0.8 * p["status"] + 0.5 * p["text"] + 0.4 * p["number"])
+        # dates, or words written where a date was expected ("No response", "Rejected");
+        # a column of words without a single date is no date field (unreadable date text
+        # stays, to be quarantined cell by cell)
+        fit = min(1.0, p["date"] + 0.8 * p["status"] + 0.5 * p["text"] + 0.4 * p["number"])
+        words = (p["date"] == 0 and p["status"] + p["flag"] + p["channel"] >= 0.5
+                 and p.filled >= 3)
+        return min(fit, 0.3) if words else fit
     if field in ("status", "event"):
         return min(1.0, p["status"] + 0.7 * p["text"] + 0.3 * p["channel"]
                    + 0.15 * p["flag"] + 0.1 * p["number"])

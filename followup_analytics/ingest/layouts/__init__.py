@@ -155,6 +155,8 @@ def interpret(table: RawTable, layout: str, ctx: Context,
     if profiles is None:
         profiles = profile_frame(table.frame)
     cm = match_columns(headers, _fields(layout), mapping=ctx.mapping, profiles=profiles)
+    if layout in ("wide", "tracker", "stages"):
+        cm = _company_by_content(table, cm, profiles)
     if layout in ("wide", "tracker") and "applied_on" not in cm.fields:
         cm = _date_by_content(table, cm, profiles)
     if layout in ("wide", "tracker", "linkedin"):
@@ -179,27 +181,40 @@ def _missing(table: RawTable, layout: str, what: str) -> ValueError:
                             f"{list(table.frame.columns)[:20]}")
 
 
+def _company_by_content(table: RawTable, cm: ColumnMap,
+                        profiles: Mapping[str, Profile]) -> ColumnMap:
+    """Without a company or role header, the leftmost unmatched column of distinct text
+    (at least 80% text, 60% distinct) is the company; the evidence goes in the mapping."""
+    if {"company", "role"} & cm.fields:
+        return cm
+    taken = set(cm.matches["input_column"]) | {h for h, _ in cm.flags}
+    for header in table.frame.columns:
+        p = profiles.get(header)
+        if header in taken or p is None or p.filled < 3 or header_event(header):
+            continue
+        if p["text"] >= 0.8 and p.distinct >= 0.6:
+            return cm.with_match(header, "company", p["text"],
+                                 f"content: values {p.describe()}, "
+                                 f"{p.distinct:.0%} distinct; no company header")
+    return cm
+
+
 def _date_by_content(table: RawTable, cm: ColumnMap,
                      profiles: Mapping[str, Profile]) -> ColumnMap:
     """Without an application-date header, the leftmost unmatched column whose values are
     dates (at least 80% of its filled cells) becomes the application date; the evidence
     goes in the mapping."""
     taken = set(cm.matches["input_column"])
+    beside = bool({"company", "role"} & cm.fields)  # dates beside a company or role
     for header in table.frame.columns:
         p = profiles.get(header)
         if header in taken or p is None or not p.filled or header_event(header):
             continue
+        if not beside:
+            break
         share = p["date"]
         if share >= 0.8:
-            row = pd.DataFrame({"input_column": [header], "field": ["applied_on"],
-                                "group": pd.array([pd.NA], dtype="Int64"), "score": [share],
-                                "how": [f"content: values {p.describe()}, no application-"
-                                        "date header"],
-                                "runner_up": [None]})
-            matches = pd.concat([cm.matches, row], ignore_index=True)
-            order = {h: i for i, h in enumerate(table.frame.columns)}
-            matches = matches.sort_values("input_column", key=lambda c: c.map(order),
-                                          kind="stable", ignore_index=True)
-            return ColumnMap(matches, tuple(h for h in cm.unmapped if h != header),
-                             cm.missing, cm.flags)
+            return cm.with_match(header, "applied_on", share,
+                                 f"content: values {p.describe()}, no application-date "
+                                 "header")
     return cm

@@ -112,10 +112,12 @@ class Collector:
                 self.ambiguous.append(f"{self.where()}: column {column!r}")
         return parsed
 
-    def vocab(self, column: str | None, field_name: str, n: int) -> pd.Series:
+    def vocab(self, column: str | None, field_name: str, n: int,
+              extra: Mapping[str, object] | None = None) -> pd.Series:
         if column is None:
             return pd.Series([None] * n, index=self.table.frame.index, dtype=object)
-        extra = (self.ctx.vocab or {}).get(field_name)
+        if extra is None:
+            extra = (self.ctx.vocab or {}).get(field_name)
         if extra is None and field_name == "status":
             extra = (self.ctx.vocab or {}).get("event")
         values, unknown = normalise(self.table.frame[column], field_name, extra)

@@ -22,8 +22,10 @@ import pandas as pd
 from ...errors import LoadWarning
 from ...log import CATEGORIES
 from ..columns import ColumnMap
+from ..profile import header_event
 from ..raw import RawTable
 from ..values import (
+    STATUS_BLANK,
     STATUS_EVENT,
     STATUS_NOT_APPLIED,
     STATUS_OPEN,
@@ -96,9 +98,10 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     flagged = {h: (flags(f[h]).to_numpy(dtype=object) == True)  # noqa: E712
                for h, _e in cm.flags}
     applied_flags = [flagged[h] for h, e in cm.flags if e == "applied"]
-    if applied_flags:  # "Finished?", "Applied?": a row not ticked was not sent
+    if applied_flags:  # "Finished?", "Applied?": ticked was sent, not ticked was not
         ticked = np.logical_or.reduce(applied_flags)
-        kinds = np.where(~ticked & (kinds != STATUS_EVENT), STATUS_NOT_APPLIED, kinds)
+        kinds = np.where(~ticked & (kinds != STATUS_EVENT), STATUS_NOT_APPLIED,
+                         np.where(ticked & (kinds == STATUS_BLANK), STATUS_OPEN, kinds))
     keep = _applications(table, cm, col, applied.notna() | unreadable, unusable, kinds,
                          [parsed[c].dates for c in dated_cols]
                          + [pd.Series(np.where(flagged[h], np.datetime64("2000-01-01", "s"),
@@ -213,7 +216,11 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
     if status_col is None:
         return
     n = len(table.frame)
-    status = col.vocab(status_col, "status", n)
+    if header_event(status_col) == "reply":  # "Response?": No = no reply, Yes = a reply
+        extra = {**_YES_NO_REPLY, **(_status_extra(col.ctx) or {})}
+        status = col.vocab(status_col, "status", n, extra)
+    else:
+        status = col.vocab(status_col, "status", n)
     outcome_col = cm.column("outcome_date")
     if outcome_col:
         parsed = col.dates(outcome_col)
@@ -256,6 +263,11 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
                                       date_known=known_date))
 
 
+_YES_NO_REPLY: dict[str, str | None] = {
+    **dict.fromkeys(("no", "n", "none", "nope", "否", "无", "nein", "non", "nao"), None),
+    **dict.fromkeys(("yes", "y", "yes!", "是", "有", "ja", "si", "oui", "sim"), "reply")}
+
+
 def _dated_columns(cm: ColumnMap) -> list[str]:
     """Input columns whose dates are events: follow-ups, interviews, responses, outcomes."""
     out = list(cm.groups("followup_date").values())
@@ -274,7 +286,9 @@ def _applications(table: RawTable, cm: ColumnMap, col: Collector, has_date: pd.S
                   ) -> np.ndarray:
     """Which rows are applications (see :func:`application_rows`); the others go to
     ``report.dropped`` with the reason."""
-    names = [cm.column(c) for c in ("company", "role") if cm.column(c)]
+    by_header = cm.matches[~cm.matches["how"].astype(str).str.startswith("content")]
+    names = [c for c in by_header.loc[by_header["field"].isin(["company", "role"]),
+                                      "input_column"]]
     event_dated = np.zeros(len(has_date), dtype=bool)
     for d in dated:
         event_dated |= d.notna().to_numpy()
@@ -296,13 +310,12 @@ def application_rows(table: RawTable, col: Collector, has_date: np.ndarray,
     qualifies = has_date | (kinds == STATUS_EVENT) | (kinds == STATUS_OPEN) | event_dated
     keep = qualifies & ~not_applied & ~unusable
     f = table.frame
-    if not keep.any() and not unusable.all():
+    if not keep.any() and names and not not_applied.any():
+        # a plain list of companies: no row says "not applied", none qualifies otherwise
         named = np.zeros(n, dtype=bool)
         for c in names:
             named |= f[c].notna().to_numpy()
-        if not names:
-            named[:] = True
-        keep = named & ~not_applied & ~unusable
+        keep = named & ~unusable
         if keep.any():
             msg = (f"{col.where()}: no row has an application date, a status or a dated "
                    f"event; all {int(keep.sum())} row(s) naming a company or role were "
