@@ -157,3 +157,11 @@ HEADER_EVENTS: tuple[tuple[str, str], ...] = (
 #: "Inter + Rejec", "rejected after interview"): the interview is kept as a second event.
 INTERVIEW_WORDS: tuple[str, ...] = ("interview", "inter ", "面", "gesprach", "entrevist",
                                     "entretien", "onsite", "screen")
+
+#: Headers that are a stage by themselves (Chinese trackers keep one column per round).
+STAGE_HEADERS: dict[str, str] = {
+    "笔试": "reply", "测评": "reply", "简历": "reply", "简历筛选": "reply", "性格测试": "reply",
+    "一面": "interview", "二面": "interview", "三面": "interview", "四面": "interview",
+    "终面": "interview", "hr面": "interview", "群面": "interview", "面试": "interview",
+    "offer": "offer", "oc": "offer", "意向": "offer",
+}

@@ -295,3 +295,32 @@ def test_linkedin_export_folder_is_one_seeker_and_saved_jobs_are_not_application
         assert log.applications["company"].tolist() == ["Acme", "Beta"]
         assert log.seekers == ["self"]
         assert "saved jobs" in " ".join(log.report.sources["reason"].dropna())
+
+
+def test_stage_mark_columns_ticks_crosses_and_notes(tmp_path):
+    path = _csv(
+        tmp_path,
+        "秋招.csv",
+        [
+            "公司,投递时间,笔试,一面,二面,offer",
+            "甲,8.1,√,√,×,",  # written test, interview, failed the second round
+            "乙,8.3,无,,,",  # no written test: no response
+            "丙,9.1,不匹配,,,",  # screened out: a rejection, no written test
+            "丁,9.2,9.22,8.24（19:00）,,√",
+            "戊,9.3,,,,×",
+        ],
+    )  # a cross under offer: no offer
+    log = _quiet_load(path)
+    f = fa.features(log).set_index("company")
+    assert len(f) == 5 and f["applied_on"].isna().all()  # month.day without a year
+    assert f["responded"].to_dict() == {"甲": True, "乙": False, "丙": True, "丁": True, "戊": True}
+    assert f["interviewed"].to_dict() == {
+        "甲": True,
+        "乙": False,
+        "丙": False,
+        "丁": True,
+        "戊": False,
+    }
+    assert f["offered"].sum() == 1 and f.loc["戊", "rejected"]
+    m = log.report.mapping.set_index("input_column")["field"]
+    assert m["一面"] == "flag:interview" and m["offer"] == "flag:offer"

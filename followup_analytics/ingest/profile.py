@@ -12,6 +12,7 @@ header similarity, so a Yes/No column never becomes a date field and "Followed u
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from ..text import key
 from .values import _is_missing_value, _lookup, _table, parse_dates
 
 #: Rows read from the top, and spread over the rest, to profile a column.
-SAMPLE = 1000
+SAMPLE = 100
 KINDS = ("date", "flag", "status", "channel", "number", "url", "email", "text")
 _DATE_FIELDS = frozenset({"applied_on", "followup_date", "response_date", "interview_date",
                           "rejection_date", "offer_date", "outcome_date", "date"})
@@ -104,31 +105,33 @@ def profile_column(values: pd.Series) -> Profile:
         idx = np.flatnonzero(todo)
         kinds[idx[dates]] = "date"
         todo[idx[dates]] = False
-    status_table, status_kw = _table("status", None)
-    channel_table, channel_kw = _table("channel", None)
     for i in np.flatnonzero(todo):
         u = uniques[i]
-        if isinstance(u, int | float | np.integer | np.floating):
-            kinds[i] = "number"
-            continue
-        s = str(u).strip()
-        if _EMAIL.match(s):
-            kinds[i] = "email"
-        elif _URL.search(s):
-            kinds[i] = "url"
-        elif _NUMBER.match(s):
-            kinds[i] = "number"
-        else:
-            k = key(s)
-            if len(k) <= 40 and _lookup(k, status_table, status_kw) != "other":
-                kinds[i] = "status"
-            elif len(k) <= 40 and _lookup(k, channel_table, channel_kw) != "other":
-                kinds[i] = "channel"
+        kinds[i] = ("number" if isinstance(u, int | float | np.integer | np.floating)
+                    else _text_kind(str(u).strip()))
     filled = int(counts[~missing].sum())
     if not filled:
         return Profile(0, {}, 0.0)
     share = {kind: float(counts[~missing & (kinds == kind)].sum()) / filled for kind in KINDS}
     return Profile(filled, {k: v for k, v in share.items() if v}, int((~missing).sum()) / filled)
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_kind(s: str) -> str:
+    """Kind of one text cell (remembered: the same words recur across columns and files)."""
+    if _EMAIL.match(s):
+        return "email"
+    if _URL.search(s):
+        return "url"
+    if _NUMBER.match(s):
+        return "number"
+    k = key(s)
+    if len(k) <= 40:
+        if _lookup(k, *_table("status", None)) != "other":
+            return "status"
+        if _lookup(k, *_table("channel", None)) != "other":
+            return "channel"
+    return "text"
 
 
 def profile_frame(frame: pd.DataFrame) -> dict[str, Profile]:
@@ -166,6 +169,7 @@ def header_event(header: str) -> str | None:
     """The event a header names ("Job Offer" -> offer, "一面" -> interview), or None."""
     k = key(header)
     stage = {key(h): e for h, e in vocab.STAGE_FLAG_HEADERS.items()}
+    stage.update(vocab_i18n.STAGE_HEADERS)
     if k in stage:
         return stage[k]
     for word, event in vocab_i18n.HEADER_EVENTS:
@@ -176,14 +180,19 @@ def header_event(header: str) -> str | None:
 
 def flag_events(headers: Sequence[str], profiles: Mapping[str, Profile],
                 taken: Mapping[str, float]) -> dict[str, str]:
-    """Columns of flags (at least 80% of the filled cells) whose header names an event, and
-    that no field took with a good fit (``taken``: header -> fit of its field)."""
+    """Stage-mark columns: the header names an event and the values are marks (flags for
+    at least 80% of the filled cells, or flags, dates and numbers for 60%, or any marks
+    under a header that is a stage by itself, such as "一面"), and no field took the column
+    with a good fit (``taken``: header -> score of its field)."""
     out = {}
     for h in headers:
         p = profiles.get(h)
-        if p is None or p.filled == 0 or p["flag"] < 0.8 or taken.get(h, 0.0) >= 0.5:
+        if p is None or p.filled == 0 or taken.get(h, 0.0) >= 0.5:
             continue
         event = header_event(h)
-        if event is not None:
+        if event is None:
+            continue
+        exact = key(h) in vocab_i18n.STAGE_HEADERS
+        if p["flag"] >= 0.8 or p["flag"] + p["date"] + p["number"] >= 0.6 or exact:
             out[h] = event
     return out

@@ -160,7 +160,9 @@ def interpret(table: RawTable, layout: str, ctx: Context,
     if layout in ("wide", "tracker") and "applied_on" not in cm.fields:
         cm = _date_by_content(table, cm, profiles)
     if layout in ("wide", "tracker", "linkedin"):
-        taken = dict(zip(cm.matches["input_column"], cm.matches["score"], strict=True))
+        strong = ~cm.matches["how"].astype(str).str.startswith(("contains", "spelling"))
+        taken = dict(zip(cm.matches["input_column"],
+                         cm.matches["score"].where(~strong, 1.0), strict=True))
         user = set(ctx.mapping or {})
         cm = cm.with_flags(flag_events([h for h in headers if h not in user], profiles,
                                        taken))
@@ -170,7 +172,7 @@ def interpret(table: RawTable, layout: str, ctx: Context,
         return interpret_events(table, cm, ctx), cm
     if layout == "stages":
         return interpret_stages(table, cm, ctx), cm
-    return interpret_wide(table, cm, ctx), cm
+    return interpret_wide(table, cm, ctx, profiles), cm
 
 
 def _missing(table: RawTable, layout: str, what: str) -> ValueError:

@@ -22,7 +22,8 @@ import pandas as pd
 from ...errors import LoadWarning
 from ...log import CATEGORIES
 from ..columns import ColumnMap
-from ..profile import header_event
+from ..marks import read_marks
+from ..profile import Profile, header_event
 from ..raw import RawTable
 from ..values import (
     STATUS_BLANK,
@@ -61,7 +62,8 @@ _STATUS_EVENTS = ("followup", "reply", "interview", "rejection", "offer", "accep
 APPLICATION_BASE = ["application_id", "seeker", "company", "role", "applied_on"]
 
 
-def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
+def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
+                   profiles: Mapping[str, Profile] | None = None) -> Interpreted:
     """Interpret a one-row-per-application table (wide, tracker or LinkedIn layout).
 
     Returns
@@ -95,18 +97,21 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     status_col = cm.column("status")
     kinds = (status_kinds(f[status_col], _status_extra(ctx)) if status_col
              else np.zeros(n, dtype=np.int8))
+    marks = {h: read_marks(f[h], e, notes_count=profiles is None or h not in profiles
+                           or profiles[h]["flag"] < 0.8)
+             for h, e in cm.flags if e != "applied"}
     flagged = {h: (flags(f[h]).to_numpy(dtype=object) == True)  # noqa: E712
-               for h, _e in cm.flags}
-    applied_flags = [flagged[h] for h, e in cm.flags if e == "applied"]
+               for h, e in cm.flags if e == "applied"}
+    applied_flags = list(flagged.values())
     if applied_flags:  # "Finished?", "Applied?": ticked was sent, not ticked was not
         ticked = np.logical_or.reduce(applied_flags)
         kinds = np.where(~ticked & (kinds != STATUS_EVENT), STATUS_NOT_APPLIED,
                          np.where(ticked & (kinds == STATUS_BLANK), STATUS_OPEN, kinds))
     keep = _applications(table, cm, col, applied.notna() | unreadable, unusable, kinds,
                          [parsed[c].dates for c in dated_cols]
-                         + [pd.Series(np.where(flagged[h], np.datetime64("2000-01-01", "s"),
+                         + [pd.Series(np.where(pd.notna(m[0]), np.datetime64("2000-01-01", "s"),
                                                np.datetime64("NaT", "s")))
-                            for h, e in cm.flags if e != "applied"])
+                            for m in marks.values()])
     note_col = cm.column("note")
     note = text(f[note_col]) if note_col else None
     rows = per_row(table, applied, np.cumsum(keep) - 1)
@@ -140,12 +145,17 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     for name, event in _DATED:
         if cm.column(name):
             add_dated(cm.column(name), event)
-    for h, event in cm.flags:  # a ticked flag column: an undated event
-        if event == "applied":
-            continue
-        want = keep & flagged[h] & ~has.get(event, np.zeros(n, dtype=bool))
-        parts.append(events_frame(rows, nat, event, want, h, date_known=False))
-        has[event] = has.get(event, np.zeros(n, dtype=bool)) | want
+    for h, (first, second, mark_dates) in marks.items():  # stage marks: events
+        dated = mark_dates.notna().to_numpy()
+        for which in (first, second):
+            for event in pd.unique(which[pd.notna(which)]):
+                want = keep & (which == event) & ~has.get(event, np.zeros(n, dtype=bool))
+                parts.append(events_frame(rows, mark_dates, event, want & dated, h))
+                parts.append(events_frame(rows, nat, event, want & ~dated, h,
+                                          date_known=False))
+        for which in (first, second):
+            for event in pd.unique(which[pd.notna(which)]):
+                has[event] = has.get(event, np.zeros(n, dtype=bool)) | (keep & (which == event))
     _status_events(table, cm, col, rows, keep, has, parts)
 
     events = concat_events(_drop_echoed_replies(parts, table, cm.column("response_date")))
@@ -326,8 +336,10 @@ def application_rows(table: RawTable, col: Collector, has_date: np.ndarray,
     if status_col is not None:
         raw = f[status_col]
         has_status = raw.notna().to_numpy()
-        col.drop_rows(unticked & has_status, status_col,
-                      "not applied: status '" + raw.astype(str).str.strip() + "'")
+        m = unticked & has_status
+        if m.any():
+            col.drop_rows(m, status_col,
+                          "not applied: status '" + raw[m].astype(str).str.strip() + "'")
         unticked &= ~has_status
     col.drop_rows(unticked, None, "not applied: not ticked as applied")
     col.drop_rows(~keep & ~not_applied & ~unusable, None,
