@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import html
+import json
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
 
 import pandas as pd
 
@@ -53,6 +59,9 @@ class LoadReport:
         with ``load(..., vocab=...)`` to map it.
     notes : tuple of str
         Decisions worth knowing (date order per column, ambiguous columns, stacked sheets).
+    quarantined_cells : DataFrame
+        ``file, sheet, row`` and the original cells (under their headers) of every
+        quarantined row, for :meth:`quarantine_to_csv`.
     """
 
     sources: pd.DataFrame = field(default_factory=lambda: _frame(None, SOURCE_COLUMNS))
@@ -62,6 +71,8 @@ class LoadReport:
     unmapped: pd.DataFrame = field(default_factory=lambda: _frame(None, UNMAPPED_COLUMNS))
     unknown_values: pd.DataFrame = field(default_factory=lambda: _frame(None, UNKNOWN_COLUMNS))
     notes: tuple[str, ...] = ()
+    quarantined_cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["file", "sheet", "row"]))
 
     def __post_init__(self) -> None:
         for name, cols in (("sources", SOURCE_COLUMNS), ("mapping", MAPPING_COLUMNS),
@@ -109,7 +120,60 @@ class LoadReport:
             unknown = (unknown.groupby(["field", "value"], sort=False, as_index=False)["count"]
                        .sum().sort_values("count", ascending=False, kind="stable"))
         notes = tuple(n for r in reports for n in r.notes)
-        return cls(unknown_values=unknown, notes=notes, **cat)
+        cells = [r.quarantined_cells for r in reports if len(r.quarantined_cells)]
+        return cls(unknown_values=unknown, notes=notes, **cat,
+                   quarantined_cells=(pd.concat(cells, ignore_index=True) if cells
+                                      else pd.DataFrame(columns=["file", "sheet", "row"])))
+
+    # ------------------------------------------------------------------ fix and re-import
+    def save_mapping(self, path: str | PathLike[str]) -> Path:
+        """Write the column mapping used (header -> field) to a .json or .toml file that
+        ``load(..., mapping=path)`` reads back; edit it to settle a mapping.
+
+        Flag columns and content decisions are written too; headers mapped to different
+        fields in different sheets keep the first. Written atomically.
+        """
+        path = Path(path)
+        pairs: dict[str, str] = {}
+        for m in self.mapping.itertuples(index=False):
+            field_ = str(m.field)
+            if field_.startswith("flag:"):
+                continue  # stage marks are found again from their header
+            field_ = re.sub(r"\[(\d+)\]$", r":\1", field_)
+            pairs.setdefault(str(m.input_column), field_)
+        if path.suffix.lower() == ".toml":
+            text = "[mapping]\n" + "".join(f"{json.dumps(k)} = {json.dumps(v)}\n"
+                                            for k, v in pairs.items())
+        else:
+            text = json.dumps(pairs, indent=2, ensure_ascii=False) + "\n"
+        _write_atomic(path, text)
+        return path
+
+    def quarantine_to_csv(self, path: str | PathLike[str]) -> Path:
+        """Write the quarantined rows to csv to fix and re-import them: ``file, sheet, row,
+        columns, reasons`` and then the row's original cells under their original headers
+        (from :attr:`quarantined_cells`). Cells a spreadsheet would run as a formula are
+        neutralised with a leading quote. Written atomically; returns the path."""
+        path = Path(path)
+        q = self.quarantine
+        if len(q):
+            keys = ["file", "sheet", "row"]
+            why = (q.assign(sheet=q["sheet"].astype(object).fillna(""),
+                            column=q["column"].astype(object).fillna(""))
+                   .groupby(keys, sort=False, dropna=False)
+                   .agg(columns=("column", lambda c: "; ".join(x for x in c if x)),
+                        reasons=("reason", "; ".join)).reset_index()
+                   .sort_values(keys, kind="stable", ignore_index=True))
+            cells = self.quarantined_cells
+            if len(cells):
+                cells = cells.assign(sheet=cells["sheet"].astype(object).fillna(""))
+                why = why.merge(cells, on=keys, how="left")
+        else:
+            why = pd.DataFrame(columns=["file", "sheet", "row", "columns", "reasons"])
+        out = why.map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r"
+                      else v)
+        _write_atomic(path, out.to_csv(index=False))
+        return path
 
     # ------------------------------------------------------------------ display
     def __str__(self) -> str:
@@ -177,3 +241,16 @@ class LoadReport:
             parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
                          + "</ul>")
         return "".join(parts) + "</div>"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write text to a temporary file beside `path`, then rename it over `path`."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

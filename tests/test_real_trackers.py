@@ -324,3 +324,85 @@ def test_stage_mark_columns_ticks_crosses_and_notes(tmp_path):
     assert f["offered"].sum() == 1 and f.loc["戊", "rejected"]
     m = log.report.mapping.set_index("input_column")["field"]
     assert m["一面"] == "flag:interview" and m["offer"] == "flag:offer"
+
+
+# ----------------------------------------------------------------- fix and re-import
+def test_quarantine_exports_original_cells_and_mapping_file_round_trips(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        [
+            "Org,When I sent it,Result,Follow-up Date",
+            "Acme,2026-01-05,Rejected,2026-01-02",
+            "Beta,2026-01-07,,=1+1",
+        ],
+    )
+    log = _quiet_load(path, as_of="2026-03-01")
+    out = log.report.quarantine_to_csv(tmp_path / "q.csv")
+    import pandas as pd
+
+    q = pd.read_csv(out, dtype=str)
+    assert q["row"].tolist() == ["2", "3"]
+    assert q["Org"].tolist() == ["Acme", "Beta"]  # the original cells
+    assert q["Follow-up Date"].tolist() == ["2026-01-02", "'=1+1"]  # neutralised
+    assert "before its application" in q["reasons"].iloc[0]
+    for name in ("m.json", "m.toml"):
+        saved = log.report.save_mapping(tmp_path / name)
+        again = _quiet_load(path, mapping=saved, as_of="2026-03-01")
+        pd.testing.assert_frame_equal(again.events, log.events)
+    with pytest.raises(ValueError, match="cannot be read"):
+        fa.load(path, mapping=tmp_path / "missing.json")
+
+
+def test_dayfirst_decides_what_the_values_cannot(tmp_path):
+    path = _csv(tmp_path, "t.csv", ["Company,Date Applied", "A,03/04/2026", "B,05/06/2026"])
+    log = fa.load(path, dayfirst=True)
+    assert log.applications["applied_on"].dt.month.tolist() == [4, 6]
+    assert any("dayfirst=" in n for n in log.report.notes)
+
+
+# ----------------------------------------------------------------- whole-table decisions
+def test_headerless_list_is_read_by_content(tmp_path):
+    rows = [
+        f"Firm {i},Applied,2026-01-{i + 1:02d},{'Rejected' if i % 3 == 0 else ''}" for i in range(9)
+    ]
+    log = _quiet_load(_csv(tmp_path, "list.csv", rows + ["Firm X,,,"]))
+    f = fa.features(log)
+    assert len(log) == 9 and f["rejected"].sum() == 3
+    assert log.report.sources["header_row"].iloc[0] == 0
+    assert log.report.dropped["row"].tolist() == [10]  # a company-only row
+
+
+def test_event_trail_in_unlabelled_columns(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        ["公司,投递日期,,", "甲,7.04,7.17笔试,7.21下午面试", "乙,7.04,,", "丙,7.12,挂了,"],
+    )
+    f = fa.features(_quiet_load(path)).set_index("company")
+    assert f["responded"].tolist() == [True, False, True]
+    assert f["interviewed"].tolist() == [True, False, False]
+
+
+def test_header_stays_above_a_data_row_full_of_header_words(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        ["Firma,Stelle,Status,Kanal", "Acme,Analyst,Offer,Email", "Beta,Dev,Follow up,Phone"],
+    )
+    log = _quiet_load(path)
+    assert log.report.sources["header_row"].iloc[0] == 1 and len(log) == 2
+
+
+def test_a_count_of_note_is_not_a_pivot_and_total_can_be_a_company(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        [
+            "Company,Date Applied,Notes",
+            "Acme,2026-01-05,Count of calls: 3",
+            "Total,2026-01-06,a company called Total",
+        ],
+    )
+    log = _quiet_load(path)
+    assert log.applications["company"].tolist() == ["Acme", "Total"]

@@ -21,9 +21,13 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
+import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
 
 import pandas as pd
 
@@ -117,9 +121,13 @@ class ColumnMap:
     def flag_labels(self) -> pd.DataFrame:
         """Flag columns for the LoadReport (field ``flag:<event>``)."""
         return pd.DataFrame({"input_column": [h for h, _ in self.flags],
-                             "field": [f"flag:{e}" for _, e in self.flags],
+                             "field": [f"flag:{e}" if e != "status" else "status (values)"
+                                       for _, e in self.flags],
                              "score": 1.0,
-                             "evidence": "header names the event; values are flags",
+                             "evidence": ["header names the event; values are marks"
+                                          if e != "status" else
+                                          "values are mostly status words"
+                                          for _, e in self.flags],
                              "runner_up": None})
 
     def column(self, field: str) -> str | None:
@@ -154,6 +162,36 @@ class ColumnMap:
                             "evidence": m["how"],
                             "runner_up": m.get("runner_up", pd.Series(None, index=m.index))})
         return pd.concat([out, self.flag_labels()], ignore_index=True) if self.flags else out
+
+
+def read_mapping(mapping: Mapping[str, object] | str | PathLike[str] | None
+                 ) -> Mapping[str, object] | None:
+    """A user mapping, read from a .json or .toml file when `mapping` is a path.
+
+    The file holds ``{"header": "field"}`` (json) or ``"header" = "field"`` lines (toml),
+    optionally under a ``[mapping]`` table; ``null`` (json) or ``""`` keeps a column out.
+
+    Raises
+    ------
+    ValueError
+        Naming the file when it cannot be read or holds no mapping.
+    """
+    if mapping is None or isinstance(mapping, Mapping):
+        return mapping
+    if not isinstance(mapping, str | PathLike):
+        raise ValueError(f"mapping must be a dict or the path of a .json/.toml file; got "
+                         f"{type(mapping).__name__}")
+    path = Path(mapping)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = (tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text))
+    except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"mapping file {str(path)!r} cannot be read: {exc}") from exc
+    if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
+        data = data["mapping"]
+    if not isinstance(data, dict) or not all(isinstance(v, str | None) for v in data.values()):
+        raise ValueError(f"mapping file {str(path)!r} must hold header -> field pairs")
+    return {str(k): (v or None) for k, v in data.items()}
 
 
 def check_mapping(mapping: Mapping[str, object] | None) -> dict[str, tuple[str | None, int | None]]:

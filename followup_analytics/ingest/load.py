@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection, Mapping, Sequence
+from os import PathLike
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from ..loadreport import (
 )
 from ..log import JobSearchLog
 from .assemble import assemble
-from .columns import check_mapping
+from .columns import check_mapping, read_mapping
 from .layouts import Context, check_layout, detect_layout, interpret
 from .profile import profile_frame
 from .raw import RawTable, SkippedSheet
@@ -27,10 +28,12 @@ from .values import check_vocab
 _MIN_YEAR = 1990
 
 
-def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] | None = None,
+def load(*sources: object, layout: str = "auto",
+         mapping: Mapping[str, object] | str | PathLike[str] | None = None,
          sheets: Sequence[str | int] | None = None, seeker: str | None = None,
          as_of: object = None, strict: bool = False,
-         vocab: Mapping[str, Mapping[str, object]] | None = None) -> JobSearchLog:
+         vocab: Mapping[str, Mapping[str, object]] | None = None,
+         dayfirst: bool | None = None) -> JobSearchLog:
     """Read job-search spreadsheets into one canonical log, reporting every decision.
 
     Parameters
@@ -42,9 +45,11 @@ def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] |
     layout : {"auto", "wide", "events", "stages", "linkedin", "tracker", "sankey"}, \
 default "auto"
         Force a layout instead of detecting it per sheet.
-    mapping : mapping, optional
+    mapping : mapping or path, optional
         ``{"My header": "applied_on"}``: header -> canonical field; wins over the automatic
         matching. ``"followup_date:2"`` names a repeated group; None keeps a column out.
+        A path to a .json or .toml file holding such a mapping (as written by
+        :meth:`LoadReport.save_mapping <followup_analytics.LoadReport.save_mapping>`).
     sheets : sequence of str or int, optional
         Sheet names or 0-based positions to read (default: every sheet holding data).
     seeker : str, optional
@@ -59,6 +64,9 @@ default "auto"
     vocab : mapping, optional
         Extra synonyms per vocabulary, e.g. ``{"channel": {"Slack": "text"}}``; fields
         ``status`` (or ``event``), ``channel``, ``letter_type``, ``recipient``.
+    dayfirst : bool, optional
+        Day/month order for date columns whose values cannot decide it (``03/04/2026``
+        everywhere); default: month-first, day-first for ``.`` separators, with a warning.
 
     Returns
     -------
@@ -83,6 +91,7 @@ default "auto"
         When a date column's day/month order could not be decided from its values.
     """
     check_layout(layout)
+    mapping = read_mapping(mapping)
     check_mapping(mapping)
     check_vocab(vocab)
     if not sources:
@@ -105,30 +114,35 @@ default "auto"
         tables += got
         skipped += skip
     return _load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
-                        as_of=as_of, strict=strict, vocab=vocab, stacklevel=4)
+                        as_of=as_of, strict=strict, vocab=vocab, stacklevel=4,
+                        dayfirst=dayfirst)
 
 
 def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = (), *,
                 layout: str = "auto", mapping: Mapping[str, object] | None = None,
                 seeker: str | None = None, as_of: object = None, strict: bool = False,
-                vocab: Mapping[str, Mapping[str, object]] | None = None) -> JobSearchLog:
+                vocab: Mapping[str, Mapping[str, object]] | None = None,
+                dayfirst: bool | None = None) -> JobSearchLog:
     """Interpret tables already read (the second half of :func:`load`).
 
     Parameters and return value as in :func:`load`; `tables` and `skipped` are what
     :func:`followup_analytics.ingest.readers.read_source` returns.
     """
-    return _load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
-                        as_of=as_of, strict=strict, vocab=vocab, stacklevel=4)
+    return _load_tables(tables, skipped, layout=layout, mapping=read_mapping(mapping),
+                        seeker=seeker, as_of=as_of, strict=strict, vocab=vocab, stacklevel=4,
+                        dayfirst=dayfirst)
 
 
 def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], *,
                  layout: str, mapping: Mapping[str, object] | None, seeker: str | None,
                  as_of: object, strict: bool, vocab: Mapping[str, Mapping[str, object]] | None,
-                 stacklevel: int) -> JobSearchLog:
+                 stacklevel: int, dayfirst: bool | None = None) -> JobSearchLog:
     check_layout(layout)
     check_mapping(mapping)
     check_vocab(vocab)
-    ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping)
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise ValueError(f"dayfirst must be True, False or None; got {dayfirst!r}")
+    ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping, dayfirst=dayfirst)
     ref = _as_of(as_of)
     limit = ref + pd.DateOffset(years=1)
 
@@ -136,6 +150,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
                                                                              range(8))
     notes: list[str] = []
     ambiguous: list[str] = []
+    cells: list[pd.DataFrame] = []
     found_headers: set[str] = set()
     seen_ids: set[str] = set()
     for i, table in enumerate(tables):
@@ -153,6 +168,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         apps.append(ap)
         qq = pd.concat([part.quarantine, q], ignore_index=True)
         quarantine.append(qq)
+        cells.append(_original_cells(table, qq))
         dd = pd.concat([table.dropped.reindex(columns=ROW_COLUMNS), part.dropped],
                        ignore_index=True)
         dropped.append(dd)
@@ -189,7 +205,8 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         mapping=_cat(maps, MAPPING_COLUMNS),
         quarantine=_cat(quarantine, ROW_COLUMNS), dropped=_cat(dropped, ROW_COLUMNS),
         unmapped=_cat(unmapped, ["file", "sheet", "column"]),
-        unknown_values=_unknown(unknown), notes=tuple(notes))
+        unknown_values=_unknown(unknown), notes=tuple(notes),
+        quarantined_cells=_cat(cells, ["file", "sheet", "row"]))
     _raise_or_warn(report, strict, ambiguous, missing, stacklevel)
     if not sum(len(a) for a in apps):
         return _empty_log(report, as_of)
@@ -293,6 +310,21 @@ def _n_distinct(rows: np.ndarray) -> int:
         seen[rows] = True
         return int(seen.sum())
     return int(pd.Series(rows).nunique())
+
+
+def _original_cells(table: RawTable, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """The original cells of the quarantined rows of one table (file, sheet, row first)."""
+    rows = pd.unique(quarantine["row"].dropna().to_numpy())
+    rows = rows[np.isin(rows, table.frame.index.to_numpy())] if len(rows) else rows
+    if not len(rows):
+        return pd.DataFrame(columns=["file", "sheet", "row"])
+    frame = table.frame.loc[rows]
+    clash = {"file", "sheet", "row", "columns", "reasons"}
+    out = frame.rename(columns={c: f"{c} (input)" for c in frame.columns if c in clash})
+    out = out.reset_index()
+    out.insert(0, "sheet", table.sheet)
+    out.insert(0, "file", table.file)
+    return out
 
 
 def _n_not_blank(dropped: pd.DataFrame) -> int:

@@ -164,8 +164,9 @@ def interpret(table: RawTable, layout: str, ctx: Context,
         taken = dict(zip(cm.matches["input_column"],
                          cm.matches["score"].where(~strong, 1.0), strict=True))
         user = set(ctx.mapping or {})
-        cm = cm.with_flags(flag_events([h for h in headers if h not in user], profiles,
-                                       taken))
+        marks = flag_events([h for h in headers if h not in user], profiles, taken)
+        marks |= _status_by_content(table, cm, profiles, set(marks) | user)
+        cm = cm.with_flags(marks)
     if layout == "events":
         if cm.column("date") is None or (cm.column("event") or cm.column("status")) is None:
             raise _missing(table, "events", "a date column and an event column")
@@ -181,6 +182,22 @@ def _missing(table: RawTable, layout: str, what: str) -> ValueError:
     where = table.file + (f" [{table.sheet}]" if table.sheet else "")
     return SpreadsheetError(f"{where}: layout={layout!r} needs {what}; headers are "
                             f"{list(table.frame.columns)[:20]}")
+
+
+def _status_by_content(table: RawTable, cm: ColumnMap, profiles: Mapping[str, Profile],
+                       skip: set[str]) -> dict[str, str]:
+    """Unlabelled (or unmatched, when the table has no status column) columns whose values
+    are mostly status words ("7.17笔试", "Rejected"): read as further status columns."""
+    taken = set(cm.matches["input_column"]) | skip
+    has_status = "status" in cm.fields
+    out = {}
+    for header in table.frame.columns:
+        p = profiles.get(header)
+        if header in taken or p is None or not p.filled or p["status"] < 0.6:
+            continue
+        if header.startswith("Unnamed: ") or not has_status:
+            out[header] = "status"
+    return out
 
 
 def _company_by_content(table: RawTable, cm: ColumnMap,

@@ -32,6 +32,7 @@ class Context:
     seeker: str | None = None
     vocab: Mapping[str, Mapping[str, object]] | None = None
     mapping: Mapping[str, object] | None = None
+    dayfirst: bool | None = None
 
 
 @dataclass
@@ -104,6 +105,11 @@ class Collector:
 
     def dates(self, column: str) -> ParsedDates:
         parsed = parse_dates(self.table.frame[column])
+        if parsed.ambiguous and self.ctx.dayfirst is not None:  # the user decides
+            parsed = parse_dates(self.table.frame[column], day_first=self.ctx.dayfirst)
+            self.notes.append(f"{self.where()}: column {column!r} read {parsed.order}, "
+                              "as dayfirst= says (the values do not decide)")
+            return parsed
         if parsed.order:
             how = "assumed (the values do not decide)" if parsed.ambiguous else "decided"
             self.notes.append(f"{self.where()}: column {column!r} read {parsed.order}, "

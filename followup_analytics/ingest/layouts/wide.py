@@ -99,7 +99,14 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
              else np.zeros(n, dtype=np.int8))
     marks = {h: read_marks(f[h], e, notes_count=profiles is None or h not in profiles
                            or profiles[h]["flag"] < 0.8)
-             for h, e in cm.flags if e != "applied"}
+             for h, e in cm.flags if e not in ("applied", "status")}
+    for h, e in cm.flags:  # further status columns (found by their values)
+        if e == "status":
+            said = col.vocab(h, "status", n).astype(object).to_numpy()
+            said = np.where(pd.isna(said) | (said == "other") | (said == "applied"), None,
+                            said)
+            marks[h] = (said, np.full(n, None, dtype=object),
+                        pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]"))
     flagged = {h: (flags(f[h]).to_numpy(dtype=object) == True)  # noqa: E712
                for h, e in cm.flags if e == "applied"}
     applied_flags = list(flagged.values())
