@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 SOURCE_COLUMNS = ["file", "sheet", "status", "layout", "header_row", "n_rows", "n_loaded",
-                  "n_quarantined", "n_dropped", "n_partly_quarantined", "reason"]
+                  "n_quarantined", "n_dropped", "n_partly_quarantined", "records_outcomes",
+                  "reason"]
 MAPPING_COLUMNS = ["file", "sheet", "input_column", "field", "score", "evidence", "runner_up"]
 ROW_COLUMNS = ["file", "sheet", "row", "column", "reason"]
 UNMAPPED_COLUMNS = ["file", "sheet", "column"]
@@ -39,7 +40,9 @@ class LoadReport:
         (non-blank data rows), ``n_loaded`` (rows loaded), ``n_quarantined`` (rows set aside
         whole), ``n_dropped`` (rows that are no data or no application), so that
         ``n_loaded + n_quarantined + n_dropped == n_rows``; ``n_partly_quarantined`` (loaded
-        rows that lost a cell, counted in ``n_loaded``) and ``reason`` (why a sheet was
+        rows that lost a cell, counted in ``n_loaded``), ``records_outcomes`` (False for a
+        source with no column that could hold a reply, interview, rejection or offer, such
+        as LinkedIn's export: its rates are unknown, not 0%) and ``reason`` (why a sheet was
         skipped, or the evidence for the detected layout).
     mapping : DataFrame
         ``file, sheet, input_column, field, score, evidence, runner_up``: which input

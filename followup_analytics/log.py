@@ -202,6 +202,27 @@ class JobSearchLog:
         """Distinct seekers, in order of appearance."""
         return list(self._applications["seeker"].dropna().unique())
 
+    def outcome_recorded(self) -> pd.Series:
+        """Per application (aligned with :attr:`applications`): whether its source records
+        outcomes at all (``report.sources["records_outcomes"]``). An application known only
+        from a source without any outcome column (LinkedIn's export) has unknown outcomes,
+        not "no response"; rates leave it out and say so."""
+        src = self.report.sources
+        out = pd.Series(True, index=self._applications.index)
+        if "records_outcomes" not in src or not len(src):
+            return out
+        blind = src[src["records_outcomes"].eq(False).fillna(False).to_numpy(dtype=bool)]
+        if not len(blind):
+            return out
+        ev = self._events
+        keys = ev["source_file"].astype(object).fillna("") + "\x1f" + \
+            ev["source_sheet"].astype(object).fillna("")
+        blind_keys = set(blind["file"].astype(object).fillna("") + "\x1f"
+                         + blind["sheet"].astype(object).fillna(""))
+        seen = ev["application_id"][~keys.isin(blind_keys).to_numpy()]
+        return pd.Series(self._applications["application_id"].isin(seen).to_numpy(),
+                         index=self._applications.index)
+
     def with_as_of(self, as_of: object) -> JobSearchLog:
         """Return the same log with another censoring date."""
         return JobSearchLog(self._events, self._applications, self.report,

@@ -406,3 +406,25 @@ def test_a_count_of_note_is_not_a_pivot_and_total_can_be_a_company(tmp_path):
     )
     log = _quiet_load(path)
     assert log.applications["company"].tolist() == ["Acme", "Total"]
+
+
+def test_rates_over_a_source_without_outcomes_are_unknown_not_zero(tmp_path):
+    li = _csv(
+        tmp_path,
+        "Job Applications.csv",
+        [
+            "Application Date,Contact Email,Contact Phone Number,Company Name,Job Title,Job Url,"
+            "Resume Name,Question And Answers",
+            *[
+                f'"8/{i + 1}/26, 10:02 AM",me@example.com,,Co{i},Analyst,https://example.com/{i},'
+                "cv.pdf,"
+                for i in range(12)
+            ],
+        ],
+    )
+    log = _quiet_load(li)
+    assert not log.report.sources["records_outcomes"].any()
+    with pytest.warns(UserWarning, match="no outcome recorded"):
+        r = fa.response_rates(log, by="seeker")
+    assert r["n"].sum() == 0 and r["rate"].isna().all()
+    assert "no outcome recorded" in r.attrs["definition"].extra

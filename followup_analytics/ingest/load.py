@@ -19,7 +19,7 @@ from ..loadreport import (
 )
 from ..log import JobSearchLog
 from .assemble import assemble
-from .columns import check_mapping, read_mapping
+from .columns import ColumnMap, check_mapping, read_mapping
 from .layouts import Context, check_layout, detect_layout, interpret
 from .profile import profile_frame
 from .raw import RawTable, SkippedSheet
@@ -191,7 +191,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
                          "n_loaded": _n_distinct(loaded_rows),
                          "n_quarantined": len(q_rows) - partly,
                          "n_dropped": _n_not_blank(dd), "n_partly_quarantined": partly,
-                         "reason": why})
+                         "records_outcomes": _records_outcomes(lay, cm), "reason": why})
     src_rows += [{"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason}
                  for s in skipped]
     notes += _stack_notes(tables)
@@ -310,6 +310,20 @@ def _n_distinct(rows: np.ndarray) -> int:
         seen[rows] = True
         return int(seen.sum())
     return int(pd.Series(rows).nunique())
+
+
+_OUTCOME_FIELDS = frozenset({"status", "event", "response_date", "interview_date",
+                             "rejection_date", "offer_date", "outcome_date"})
+
+
+def _records_outcomes(layout: str, cm: ColumnMap) -> bool:
+    """Whether a table has any place for an employer response (a status, an outcome date,
+    a stage mark, an event column); LinkedIn's export has none."""
+    if layout in ("sankey", "stages"):
+        return True
+    if layout == "linkedin":
+        return False
+    return bool(_OUTCOME_FIELDS & cm.fields) or any(e != "applied" for _, e in cm.flags)
 
 
 def _original_cells(table: RawTable, quarantine: pd.DataFrame) -> pd.DataFrame:
