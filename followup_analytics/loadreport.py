@@ -20,6 +20,8 @@ MAPPING_COLUMNS = ["file", "sheet", "input_column", "field", "score", "evidence"
 ROW_COLUMNS = ["file", "sheet", "row", "column", "reason"]
 UNMAPPED_COLUMNS = ["file", "sheet", "column"]
 UNKNOWN_COLUMNS = ["field", "value", "count"]
+MERGE_COLUMNS = ["application_id", "merged_id", "company", "role", "file", "merged_file",
+                 "days_apart"]
 
 
 def _frame(rows: list | pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
@@ -62,6 +64,10 @@ class LoadReport:
         with ``load(..., vocab=...)`` to map it.
     notes : tuple of str
         Decisions worth knowing (date order per column, ambiguous columns, stacked sheets).
+    merges : DataFrame
+        ``application_id, merged_id, company, role, file, merged_file, days_apart``: the
+        same application found in two files (same company and role, dates a few days
+        apart), folded into one.
     quarantined_cells : DataFrame
         ``file, sheet, row`` and the original cells (under their headers) of every
         quarantined row, for :meth:`quarantine_to_csv`.
@@ -76,6 +82,7 @@ class LoadReport:
     notes: tuple[str, ...] = ()
     quarantined_cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["file", "sheet", "row"]))
+    merges: pd.DataFrame = field(default_factory=lambda: _frame(None, MERGE_COLUMNS))
 
     def __post_init__(self) -> None:
         for name, cols in (("sources", SOURCE_COLUMNS), ("mapping", MAPPING_COLUMNS),
@@ -213,6 +220,11 @@ class LoadReport:
         if len(self.dropped):
             counts = self.dropped["reason"].value_counts()
             lines.append("Dropped rows: " + ", ".join(f"{r} x{n}" for r, n in counts.items()))
+        if len(self.merges):
+            lines.append(f"Merged ({len(self.merges)} applications found in two files):")
+            for m in self.merges.head(10).itertuples(index=False):
+                lines.append(f"  {m.company} / {m.role}: {m.merged_file} -> {m.file} "
+                             f"({m.days_apart} days apart)")
         if len(self.unknown_values):
             lines.append("Values outside the vocabulary (loaded as 'other'):")
             for u in self.unknown_values.head(20).itertuples(index=False):

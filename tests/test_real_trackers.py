@@ -428,3 +428,52 @@ def test_rates_over_a_source_without_outcomes_are_unknown_not_zero(tmp_path):
         r = fa.response_rates(log, by="seeker")
     assert r["n"].sum() == 0 and r["rate"].isna().all()
     assert "no outcome recorded" in r.attrs["definition"].extra
+
+
+def test_a_cleaned_copy_sheet_is_not_counted_twice(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    raw = wb.active
+    raw.title = "Raw"
+    clean = wb.create_sheet("Clean")
+    raw.append(["Company", "Role", "Date Applied", "Status", "Notes"])
+    clean.append(["Company", "Role", "Date Applied", "Status"])
+    for i in range(5):
+        raw.append([f"Co{i}", "Analyst", f"2026-01-0{i + 1}", "Applied", "raw note"])
+        clean.append([f"Co{i}", "Analyst", f"2026-01-0{i + 1}", "Rejected" if i else "Applied"])
+    wb.save(tmp_path / "t.xlsx")
+    log = _quiet_load(tmp_path / "t.xlsx")
+    assert len(log) == 5
+    d = log.report.dropped
+    assert (d["sheet"] == "Clean").sum() == 5 and d["reason"].str.startswith("copy of").all()
+
+
+def test_the_same_application_in_two_sources_is_merged(tmp_path):
+    mine = _csv(
+        tmp_path,
+        "mine.csv",
+        [
+            "Company,Role,Date Applied,Status",
+            "Acme,Analyst,2026-08-15,Interviewing",
+            "Beta,Clerk,2026-08-20,Rejected",
+        ],
+    )
+    li = _csv(
+        tmp_path,
+        "Job Applications.csv",
+        [
+            "Application Date,Contact Email,Contact Phone Number,Company Name,Job Title,Job Url,"
+            "Resume Name,Question And Answers",
+            '"8/16/26, 10:02 AM",me@example.com,,ACME,analyst,https://example.com/1,cv.pdf,',
+            '"8/30/26, 10:02 AM",me@example.com,,Beta,Clerk,https://example.com/2,cv.pdf,',
+        ],
+    )
+    log = _quiet_load(mine, li)
+    assert len(log) == 3  # Acme merged (1 day apart); Beta 10 days apart: two applications
+    m = log.report.merges
+    assert m["company"].tolist() == ["Acme"] and m["days_apart"].tolist() == [1]
+    ev = log.events
+    acme = ev[ev["application_id"] == m["application_id"].iloc[0]]
+    assert acme["event"].astype(str).tolist() == ["applied", "interview"]
+    assert "Merged" in str(log.report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Collection, Mapping, Sequence
 from os import PathLike
@@ -21,6 +22,7 @@ from ..log import JobSearchLog
 from .assemble import assemble
 from .columns import ColumnMap, check_mapping, read_mapping
 from .layouts import Context, check_layout, detect_layout, interpret
+from .merge import copy_sheets, merge_sources
 from .profile import profile_frame
 from .raw import RawTable, SkippedSheet
 from .values import check_vocab
@@ -192,6 +194,15 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
                          "n_quarantined": len(q_rows) - partly,
                          "n_dropped": _n_not_blank(dd), "n_partly_quarantined": partly,
                          "records_outcomes": _records_outcomes(lay, cm), "reason": why})
+    copies = copy_sheets([t.file for t in tables], [t.sheet for t in tables], apps)
+    for i, why in copies.items():  # a cleaned copy of a sheet: its rows are not counted
+        rows = pd.unique(events[i]["source_row"].to_numpy())
+        dropped[i] = pd.concat([dropped[i], pd.DataFrame({
+            "file": tables[i].file, "sheet": tables[i].sheet, "row": rows, "column": None,
+            "reason": why})], ignore_index=True)
+        events[i], apps[i] = events[i].iloc[0:0], apps[i].iloc[0:0]
+        src_rows[i] |= {"n_loaded": 0, "n_dropped": src_rows[i]["n_dropped"] + len(rows),
+                        "reason": why}
     src_rows += [{"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason}
                  for s in skipped]
     notes += _stack_notes(tables)
@@ -210,8 +221,12 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
     _raise_or_warn(report, strict, ambiguous, missing, stacklevel)
     if not sum(len(a) for a in apps):
         return _empty_log(report, as_of)
-    return assemble(events, apps, [(t.file, t.sheet) for t in tables], report=report,
-                    as_of=None if as_of is None else ref, seeker=seeker or "self")
+    log = assemble(events, apps, [(t.file, t.sheet) for t in tables], report=report,
+                   as_of=None if as_of is None else ref, seeker=seeker or "self")
+    ev, ap, merges = merge_sources(log.events, log.applications)
+    if not len(merges):
+        return log
+    return JobSearchLog(ev, ap, dataclasses.replace(report, merges=merges), log.as_of)
 
 
 def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
