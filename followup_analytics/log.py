@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import vocab
@@ -12,7 +13,8 @@ from .errors import SpreadsheetError
 from .loadreport import LoadReport
 
 EVENT_COLUMNS = ["application_id", "date", "event", "channel", "letter_type", "recipient",
-                 "note", "date_known", "source_file", "source_sheet", "source_row"]
+                 "note", "date_known", "source_file", "source_sheet", "source_row",
+                 "action_id"]
 APPLICATION_COLUMNS = ["application_id", "seeker", "company", "role", "applied_on"]
 
 #: Ordered categorical dtypes of the vocabulary columns.
@@ -23,6 +25,17 @@ CATEGORIES: dict[str, pd.CategoricalDtype] = {
     "recipient": pd.CategoricalDtype(vocab.RECIPIENTS, ordered=True),
 }
 DATE_DTYPE = "datetime64[s]"
+
+
+def _action_ids(events: pd.DataFrame, is_fu: np.ndarray) -> pd.Series:
+    """Follow-up action numbers: as given (events sharing one are one action, e.g. a letter
+    and an email sent together), else one action per follow-up event; NA for other events."""
+    if "action_id" in events:
+        given = pd.to_numeric(events["action_id"], errors="coerce")
+        if given[is_fu].notna().all():
+            return given.where(is_fu).astype("Int64")
+    return pd.Series(np.where(is_fu, np.cumsum(is_fu), 0), index=events.index).where(
+        is_fu).astype("Int64")
 
 
 def _as_dates(values: pd.Series) -> pd.Series:
@@ -55,8 +68,11 @@ class JobSearchLog:
     ----------
     events : DataFrame
         One row per event: ``application_id, date, event, channel, letter_type, recipient,
-        note, date_known, source_file, source_sheet, source_row``. Vocabulary columns are
-        ordered categoricals (see :mod:`followup_analytics.vocab`). ``date_known`` is False
+        note, date_known, source_file, source_sheet, source_row, action_id``. Vocabulary
+        columns are ordered categoricals (see :mod:`followup_analytics.vocab`).
+        ``action_id`` numbers follow-up actions: one cell naming two channels or recipients
+        ("Email + posted letter") gives two events sharing one action (NA for other
+        events); follow-up counts count actions. ``date_known`` is False
         when the input gave an event without its date (a final status "Rejected", a tick in
         a stage column, an undated application): its ``date`` is NaT (or, in user frames,
         a date not to be trusted). Such events count for the furthest stage, funnels and
@@ -132,6 +148,7 @@ class JobSearchLog:
                             ("source_row", "Int64")):
             ev[name] = (events[name] if name in events else pd.Series(pd.NA, index=ev.index))
             ev[name] = ev[name].astype(dtype)
+        ev["action_id"] = _action_ids(events, is_fu)
         if ev["application_id"].isna().any():
             raise ValueError("events must have an application_id on every row "
                              "(load() quarantines such rows instead)")

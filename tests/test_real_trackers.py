@@ -477,3 +477,28 @@ def test_the_same_application_in_two_sources_is_merged(tmp_path):
     acme = ev[ev["application_id"] == m["application_id"].iloc[0]]
     assert acme["event"].astype(str).tolist() == ["applied", "interview"]
     assert "Merged" in str(log.report)
+
+
+def test_a_cell_naming_two_channels_is_one_action_with_two_events(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        [
+            "Company,Date Applied,Follow-up 1 Date,Follow-up 1 Method,Follow-up 1 To",
+            "Acme,2026-03-01,2026-03-05,Email + posted letter,HR",
+            "Beta,2026-03-01,2026-03-06,Phone,HR cc hiring manager",
+            "Cyan,2026-03-01,2026-03-07,e-mail,Recruiter",
+        ],
+    )
+    log = _quiet_load(path)
+    fu = log.events[log.events["event"] == "followup"]
+    assert len(fu) == 5 and fu["action_id"].nunique() == 3
+    acme = fu[fu["action_id"] == fu["action_id"].iloc[0]]
+    assert sorted(acme["channel"].astype(str)) == ["email", "letter"]
+    assert sorted(fu.loc[fu["channel"] == "phone", "recipient"].astype(str)) == [
+        "hiring_manager",
+        "hr",
+    ]
+    f = fa.features(log)
+    assert f["n_followups"].tolist() == [1, 1, 1]
+    assert len(fa.followups(log)) == 3

@@ -85,6 +85,18 @@ def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarr
     return np.argsort(packed, kind="stable")
 
 
+def _actions(table: np.ndarray, rows: np.ndarray, column: np.ndarray, is_fu: np.ndarray
+             ) -> pd.arrays.IntegerArray:
+    """Follow-up action ids: the follow-ups of one input row taken from one column are one
+    action (a cell naming two channels gives two events); NA for other events."""
+    ids = np.zeros(len(rows), dtype=np.int64)
+    if is_fu.any():
+        k = (table[is_fu].astype(np.int64) << 42) + (rows[is_fu].astype(np.int64) << 12) \
+            + column[is_fu].astype(np.int64) + 1
+        ids[is_fu] = pd.factorize(k)[0] + 1
+    return pd.arrays.IntegerArray(ids, ~is_fu)
+
+
 def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame],
              sources: Sequence[tuple[str, str | None]], *, report: LoadReport,
              as_of: pd.Timestamp | None, seeker: str) -> JobSearchLog:
@@ -146,6 +158,8 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     cols["source_sheet"] = _constant(sheets, sizes)
     rows = ev["source_row"].to_numpy(dtype=np.int64)[order]
     cols["source_row"] = pd.arrays.IntegerArray(rows, np.zeros(len(rows), dtype=bool))
+    cols["action_id"] = _actions(table[order], rows, ev["column"].to_numpy()[order]
+                                 if "column" in ev else np.zeros(len(rows), np.int64), is_fu)
     out = pd.DataFrame(cols, columns=EVENT_COLUMNS, copy=False)
 
     base = pd.DataFrame({

@@ -166,7 +166,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
             ap["application_id"] = f"{i + 1}:" + ap["application_id"].astype(object)
         if len(tables) > 1:
             seen_ids |= set(ap["application_id"].dropna())
-        events.append(ev.drop(columns=["column", "applied_on"]))
+        events.append(ev.drop(columns=["applied_on"]))
         apps.append(ap)
         qq = pd.concat([part.quarantine, q], ignore_index=True)
         quarantine.append(qq)
@@ -234,6 +234,7 @@ def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
     from ..log import APPLICATION_COLUMNS, CATEGORIES, EVENT_COLUMNS
 
     dtypes = {"date": "datetime64[s]", "date_known": "bool", "source_row": "Int64",
+              "action_id": "Int64",
               **CATEGORIES}
     events = pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, "string"))
                            for c in EVENT_COLUMNS})

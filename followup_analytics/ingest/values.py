@@ -437,6 +437,40 @@ def status_kinds(values: pd.Series, extra: Mapping[str, object] | None = None) -
     return _broadcast(codes, per, STATUS_BLANK)
 
 
+_TWO = re.compile(r"\s*(?:\+|&|/|,|;|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bcc\b|"
+                  r"\bplus\b|\bthen\b|、|和|及)\s*", re.IGNORECASE)
+
+
+def two_values(values: pd.Series, field: str, extra: Mapping[str, object] | None = None
+               ) -> tuple[pd.Series, pd.Series]:
+    """For cells naming two things ("Email + posted letter", "HR cc hiring manager"), the
+    canonical values of the first and of the second; NaN elsewhere. Per distinct value."""
+    if field not in _TABLES or field == "status":
+        raise ValueError(f"field must be channel, letter_type or recipient; got {field!r}")
+    table, keywords = _table(field, extra)
+    codes, uniques = _factorize(values)
+
+    def one(v: object) -> object:
+        if _is_missing_value(v) or not isinstance(v, str) or not _TWO.search(v):
+            return None
+        whole = _lookup(key(v), table, keywords)
+        if whole not in (None, "other") and key(v) in table:
+            return None  # a known phrase ("thank you / status check" is not two)
+        parts = [_lookup(key(p), table, keywords) for p in _TWO.split(v) if key(p)]
+        known = [p for p in parts if p not in (None, "other")]
+        distinct = list(dict.fromkeys(known))
+        return (distinct[0], distinct[1]) if len(distinct) >= 2 else None
+
+    pairs = [one(v) for v in uniques]
+    dtype = pd.CategoricalDtype(_TABLES[field][2], ordered=True)
+    out = []
+    for i in (0, 1):
+        per = np.array([p[i] if p else None for p in pairs], dtype=object)
+        out.append(pd.Series(pd.Categorical(_broadcast(codes, per, None), dtype=dtype),
+                             index=values.index))
+    return out[0], out[1]
+
+
 def mentions_interview(values: pd.Series) -> np.ndarray:
     """Which cells name an interview besides what else they say ("一面挂", "Inter + Rejec",
     "Rejected after interview"); negated ones ("no interview") do not count."""

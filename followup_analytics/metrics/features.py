@@ -78,7 +78,7 @@ def _bucket(delay: np.ndarray, buckets: tuple[int, ...]) -> pd.Categorical:
 def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
                      first_response: np.ndarray, first_offer: np.ndarray) -> dict:
     """Per follow-up event: stage, trigger, delay, eligibility and outcomes (numpy)."""
-    fu = ix.mask("followup")
+    fu = ix.mask("followup") & ~ix.repeat_action  # one row per follow-up action
     rank, day, key = ix.rank[fu], ix.day[fu], ix.key[fu]
     dated = ix.known[fu]  # an undated follow-up has no stage, trigger, delay or outcome
     base = rank * ix.big

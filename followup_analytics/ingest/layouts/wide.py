@@ -33,6 +33,7 @@ from ..values import (
     flags,
     mentions_interview,
     status_kinds,
+    two_values,
 )
 from ._common import (
     Collector,
@@ -139,10 +140,22 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
     chans, types, recips = (cm.groups("followup_channel"), cm.groups("followup_type"),
                             cm.groups("followup_recipient"))
     for g, date_col in sorted(fu.items()):
-        add_dated(date_col, "followup",
-                  channel=col.vocab(chans.get(g), "channel", n),
-                  letter_type=col.vocab(types.get(g), "letter_type", n),
-                  recipient=col.vocab(recips.get(g), "recipient", n))
+        detail = {"channel": col.vocab(chans.get(g), "channel", n),
+                  "letter_type": col.vocab(types.get(g), "letter_type", n),
+                  "recipient": col.vocab(recips.get(g), "recipient", n)}
+        # "Email + posted letter": two events of one action (same row and date column)
+        seconds = []
+        for name, source in (("channel", chans.get(g)), ("recipient", recips.get(g))):
+            if source is not None:
+                first, second = two_values(f[source], name, (ctx.vocab or {}).get(name))
+                if second.notna().any():
+                    detail[name] = first.where(first.notna(), detail[name])
+                    seconds.append((name, second))
+        add_dated(date_col, "followup", **detail)
+        for name, second in seconds:
+            two = keep & second.notna().to_numpy() & parsed[date_col].dates.notna().to_numpy()
+            parts.append(events_frame(rows, parsed[date_col].dates, "followup", two,
+                                      date_col, **(detail | {name: second})))
     orphan = sorted((set(chans) | set(types) | set(recips)) - set(fu))
     if orphan:
         col.notes.append(f"{col.where()}: follow-up details without a follow-up date column "
