@@ -502,3 +502,27 @@ def test_a_cell_naming_two_channels_is_one_action_with_two_events(tmp_path):
     f = fa.features(log)
     assert f["n_followups"].tolist() == [1, 1, 1]
     assert len(fa.followups(log)) == 3
+
+
+def test_contacts_sheets_and_dashboards_are_not_applications(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    apps = wb.active
+    apps.title = "Applications"
+    apps.append(["Company", "Role", "Date Applied", "Status"])
+    apps.append(["Acme", "Analyst", "2026-01-05", "Applied"])
+    people = wb.create_sheet("Contacts")
+    people.append(["Name", "Company", "Email", "Date", "Notes"])
+    for i in range(3):
+        people.append([f"Person {i}", f"Co{i}", f"p{i}@example.com", f"2026-01-0{i + 1}", "met"])
+    dash = wb.create_sheet("Dashboard")
+    dash.append(["Status", "Count"])
+    for s, n in (("Applied", 10), ("Rejected", 4), ("Interview", 2)):
+        dash.append([s, n])
+    wb.save(tmp_path / "t.xlsx")
+    log = _quiet_load(tmp_path / "t.xlsx")
+    assert log.applications["company"].tolist() == ["Acme"]
+    d = log.report.dropped
+    assert (d["sheet"] == "Contacts").sum() == 3 and (d["sheet"] == "Dashboard").sum() == 3
+    assert d["reason"].str.startswith("not applications").all()

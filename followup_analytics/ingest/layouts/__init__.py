@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from ...text import key
@@ -27,7 +28,15 @@ from ..columns import ColumnMap, match_columns
 from ..profile import Profile, flag_events, header_event, profile_frame
 from ..raw import RawTable
 from ..values import flags, parse_dates
-from ._common import EVENT_FIELDS, Context, Interpreted
+from ._common import (
+    EVENT_FIELDS,
+    Collector,
+    Context,
+    Interpreted,
+    concat_events,
+    events_frame,
+    per_row,
+)
 from .events import EVENT_LOG_FIELDS, interpret_events
 from .sankey import flow_columns, interpret_sankey
 from .stages import STAGE_FIELDS, interpret_stages, stage_columns
@@ -86,16 +95,19 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None,
         The layout name and the evidence, in words, for the LoadReport.
     """
     headers = list(table.frame.columns)
+    if profiles is None:
+        profiles = profile_frame(table.frame)
     flows = flow_columns(headers)
     if flows is not None:
         return "sankey", (f"Sankey flow list: source {flows[0]!r}, target {flows[1]!r}, "
                           f"value {flows[2]!r}")
     keys = {key(h) for h in headers}
+    not_apps = _not_applications(table, keys, profiles)
+    if not_apps:
+        return "none", not_apps
     marks = sorted(keys & _LINKEDIN_MARKS)
     if "application date" in keys and len(marks) >= 3:
         return "linkedin", f"LinkedIn export headers: application date, {', '.join(marks)}"
-    if profiles is None:
-        profiles = profile_frame(table.frame)
     ev = match_columns(headers, EVENT_LOG_FIELDS, mapping=mapping, profiles=profiles)
     wide = match_columns(headers, WIDE_FIELDS, mapping=mapping, profiles=profiles)
     date_col = ev.column("date")
@@ -142,6 +154,19 @@ def interpret(table: RawTable, layout: str, ctx: Context,
         The :class:`Interpreted` rows and the :class:`ColumnMap` used.
     """
     headers = list(table.frame.columns)
+    if layout == "none":  # a contacts sheet or a dashboard: every row set aside
+        col = Collector(table, ctx)
+        col.drop_rows(np.ones(len(table.frame), dtype=bool), None,
+                      "not applications: " + detect_layout(table, ctx.mapping, profiles)[1])
+        empty = concat_events([events_frame(per_row(table, pd.Series(
+            pd.NaT, index=table.frame.index, dtype="datetime64[s]")), pd.Series(
+            pd.NaT, index=table.frame.index, dtype="datetime64[s]"), "applied",
+            np.zeros(len(table.frame), dtype=bool), None)])
+        apps = pd.DataFrame({c: pd.Series([], dtype=object) for c in
+                             ("application_id", "seeker", "company", "role", "applied_on")})
+        return col.result(empty, apps), ColumnMap(
+            pd.DataFrame(columns=["input_column", "field", "group", "score", "how",
+                                  "runner_up"]), tuple(headers))
     if layout == "sankey":
         if flow_columns(headers) is None:
             raise _missing(table, "sankey", "source, target and value columns")
@@ -182,6 +207,34 @@ def _missing(table: RawTable, layout: str, what: str) -> ValueError:
     where = table.file + (f" [{table.sheet}]" if table.sheet else "")
     return SpreadsheetError(f"{where}: layout={layout!r} needs {what}; headers are "
                             f"{list(table.frame.columns)[:20]}")
+
+
+_CONTACT_SHEETS = ("contact", "network", "outreach", "people", "recruiter", "kontakt",
+                   "contacto", "contato", "联系人", "人脉", "reseau")
+_CONTACT_HEADERS = frozenset({"contact", "contact name", "name", "email", "e mail", "phone",
+                              "phone number", "linkedin", "linkedin profile", "title",
+                              "relationship", "how we met", "met at", "mobile"})
+_APPLICATION_FIELDS = frozenset({"applied_on", "status", "role", "followup_date",
+                                 "response_date", "interview_date", "offer_date",
+                                 "rejection_date"})
+
+
+def _not_applications(table: RawTable, keys: set[str], profiles: Mapping[str, Profile]
+                      ) -> str:
+    """Why a table holds no applications (a contacts sheet, a dashboard of counts), or ""."""
+    wide = match_columns(list(table.frame.columns), WIDE_FIELDS, profiles=profiles)
+    fields = wide.fields
+    sheet = key(table.sheet or "")
+    if any(w in sheet for w in _CONTACT_SHEETS) and not (fields & {"applied_on", "status"}):
+        return f"contacts sheet {table.sheet!r} (people, not applications)"
+    if len(keys & _CONTACT_HEADERS) >= 2 and not (fields & _APPLICATION_FIELDS):
+        return ("contacts list: columns " + ", ".join(sorted(keys & _CONTACT_HEADERS))
+                + " and no application column")
+    if fields <= {"status", "note", "outcome_date"} and "status" in fields:
+        others = [h for h in table.frame.columns if h not in set(wide.matches["input_column"])]
+        if others and all(profiles[h]["number"] >= 0.9 for h in others if profiles[h].filled):
+            return "a dashboard: counts per status, not one row per application"
+    return ""
 
 
 def _status_by_content(table: RawTable, cm: ColumnMap, profiles: Mapping[str, Profile],
