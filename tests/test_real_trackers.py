@@ -526,3 +526,61 @@ def test_contacts_sheets_and_dashboards_are_not_applications(tmp_path):
     d = log.report.dropped
     assert (d["sheet"] == "Contacts").sum() == 3 and (d["sheet"] == "Dashboard").sum() == 3
     assert d["reason"].str.startswith("not applications").all()
+
+
+def test_day_per_column_with_company_names_in_cells(tmp_path):
+    path = _csv(
+        tmp_path,
+        "week.csv",
+        [
+            "2026-03-02,2026-03-03,2026-03-04,2026-03-05",
+            "Acme,Beta,Cyan,",
+            "Dune,,Echo,",
+            ",,Fern,",
+        ],
+    )
+    log = _quiet_load(path)
+    assert log.report.sources["layout"].iloc[0] == "days"
+    apps = log.applications.sort_values("company")
+    assert apps["company"].tolist() == ["Acme", "Beta", "Cyan", "Dune", "Echo", "Fern"]
+    assert apps["applied_on"].dt.day.tolist() == [2, 3, 4, 2, 4, 4]
+
+
+def test_one_sheet_per_seeker(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for n, name in enumerate(("Ana Lima", "Bo Chen")):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        ws.title = name
+        ws.append(["Company", "Date Applied", "Status"])
+        ws.append([f"Co{n}", "2026-01-05", "Applied"])
+        ws.append([f"Co{n}b", "2026-01-06", "Rejected"])
+    wb.save(tmp_path / "cohort.xlsx")
+    log = _quiet_load(tmp_path / "cohort.xlsx")
+    assert log.applications["seeker"].tolist() == ["Ana Lima", "Ana Lima", "Bo Chen", "Bo Chen"]
+    assert any("one sheet per seeker" in n for n in log.report.notes)
+
+
+def test_a_replies_file_joins_the_applications_by_company(tmp_path):
+    apps = _csv(
+        tmp_path,
+        "applications.csv",
+        [
+            "Company,Role,Date Applied",
+            "Acme,Analyst,2026-02-01",
+            "Beta,Clerk,2026-02-02",
+            "Cyan,Dev,2026-02-03",
+        ],
+    )
+    replies = _csv(
+        tmp_path,
+        "replies.csv",
+        ["Company,Response Date,Status", "ACME,2026-02-10,Rejected", "Cyan,2026-02-12,Interview"],
+    )
+    log = _quiet_load(apps, replies)
+    f = fa.features(log).set_index("company")
+    assert len(log) == 3
+    assert f["responded"].tolist() == [True, False, True]
+    assert f.loc["Cyan", "interviewed"] and f.loc["Acme", "rejected"]
+    assert len(log.report.merges) == 2

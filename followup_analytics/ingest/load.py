@@ -22,7 +22,7 @@ from ..log import JobSearchLog
 from .assemble import assemble
 from .columns import ColumnMap, check_mapping, read_mapping
 from .layouts import Context, check_layout, detect_layout, interpret
-from .merge import copy_sheets, merge_sources
+from .merge import copy_sheets, merge_sources, seeker_sheets
 from .profile import profile_frame
 from .raw import RawTable, SkippedSheet
 from .values import check_vocab
@@ -145,6 +145,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
     if dayfirst is not None and not isinstance(dayfirst, bool):
         raise ValueError(f"dayfirst must be True, False or None; got {dayfirst!r}")
     ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping, dayfirst=dayfirst)
+    tables, seeker_notes = seeker_sheets(list(tables))
     ref = _as_of(as_of)
     limit = ref + pd.DateOffset(years=1)
 
@@ -205,7 +206,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
                         "reason": why}
     src_rows += [{"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason}
                  for s in skipped]
-    notes += _stack_notes(tables)
+    notes += _stack_notes(tables) + seeker_notes
     missing = [h for h in (mapping or {}) if h not in found_headers]
     notes += [f"mapping header {h!r} is not in any input" for h in missing]
 

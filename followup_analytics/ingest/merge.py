@@ -6,16 +6,23 @@
 - :func:`merge_sources`: an application in one file that matches one in another file (same
   company and role, as keys; application dates at most :data:`MERGE_DAYS` apart) is one
   application: the events of the second move to the first (its ``applied`` event is dropped)
-  and every merge is listed in ``report.merges``.
+  and every merge is listed in ``report.merges``. A file without any application date (a
+  file of replies) joins the applications of the other files by company (and role when
+  both name one).
+- :func:`seeker_sheets`: sheets with the same columns named like people are one seeker each.
 """
 
 from __future__ import annotations
+
+import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
 
 from ..loadreport import MERGE_COLUMNS
 from ..text import key
+from .raw import RawTable
 
 #: Application dates at most this many days apart may be the same application.
 MERGE_DAYS = 3
@@ -71,18 +78,26 @@ def merge_sources(events: pd.DataFrame, apps: pd.DataFrame
                        index=first["application_id"].to_numpy(dtype=object))
     a = apps[["application_id", "company", "role", "applied_on"]].copy()
     a["file"] = a["application_id"].map(source).to_numpy(dtype=object)
-    a = a[a["company"].notna() & a["role"].notna() & a["applied_on"].notna()
-          & a["file"].notna()]
+    a = a[a["company"].notna() & a["file"].notna()]
     if a["file"].nunique() < 2:
         return events, apps, empty
-    a["k"] = (a["company"].astype(object).map(key) + "\x1f"
-              + a["role"].astype(object).map(key))
-    a = a[a["k"].str.len() > 1]
-    pairs = a.merge(a, on="k", suffixes=("", "_2"))
-    days = (pd.to_datetime(pairs["applied_on_2"]) - pd.to_datetime(pairs["applied_on"])).dt.days
     order = pd.Index(apps["application_id"]).get_indexer
-    pairs = pairs[(pairs["file"] != pairs["file_2"]) & (days.abs() <= MERGE_DAYS)
-                  & (order(pairs["application_id"]) < order(pairs["application_id_2"]))]
+    a["pos"] = order(a["application_id"])
+    a["c"] = a["company"].astype(object).map(key)
+    a["r"] = a["role"].astype(object).map(key, na_action="ignore")
+    a = a[a["c"].str.len() > 0]
+    pairs = a.merge(a, on="c", suffixes=("", "_2"))
+    pairs = pairs[(pairs["file"] != pairs["file_2"]) & (pairs["pos"] < pairs["pos_2"])]
+    days = (pd.to_datetime(pairs["applied_on_2"]) - pd.to_datetime(pairs["applied_on"])).dt.days
+    same = (pairs["r"] == pairs["r_2"]) & (days.abs() <= MERGE_DAYS)
+    # a file of replies (no application dates at all) joins the applications by company
+    undated_files = set(a.groupby("file")["applied_on"].apply(lambda d: d.isna().all())
+                        .pipe(lambda s: s[s].index))
+    roles_agree = pairs["r"].isna() | pairs["r_2"].isna() | (pairs["r"] == pairs["r_2"])
+    replies = (pairs["file_2"].isin(undated_files) & ~pairs["file"].isin(undated_files)
+               & pairs["applied_on"].notna() & roles_agree)
+    pairs = pairs[same | replies]
+    days = days[same | replies]
     if not len(pairs):
         return events, apps, empty
     pairs = pairs.drop_duplicates("application_id_2")  # each folded once, into the first
@@ -106,3 +121,33 @@ def merge_sources(events: pd.DataFrame, apps: pd.DataFrame
         "file": pairs["file"].to_numpy(), "merged_file": pairs["file_2"].to_numpy(),
         "days_apart": days.loc[pairs.index].abs().to_numpy()}, columns=MERGE_COLUMNS)
     return ev, kept, merges
+
+
+_GENERIC_SHEETS = re.compile(
+    r"(?:sheet|tabelle|feuil|hoja|planilha|blatt|table|data|raw|clean|final|copy|old|new|"
+    r"archive|backup|template|applications?|jobs?|tracker|log|list|summary|dashboard|"
+    r"spring|summer|autumn|fall|winter|jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|"
+    r"nov|de[cz]|q[1-4]|week|round|batch|intern|season|\d|秋招|春招|实习|校招|社招|宏)",
+    re.IGNORECASE)
+
+
+def seeker_sheets(tables: list[RawTable]) -> tuple[list[RawTable], list[str]]:
+    """One sheet per seeker: sheets of one workbook with the same columns whose names are
+    not generic (not "Sheet1", a month, a season, a year, "Raw"/"Clean") are taken as the
+    seekers' names (unless the rows name their seeker). Returns the tables, seekers set
+    where so, and notes."""
+    groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for i, t in enumerate(tables):
+        if t.sheet is not None and t.seeker_hint is None:
+            groups.setdefault((t.file, tuple(t.frame.columns)), []).append(i)
+    out, notes = list(tables), []
+    for (file, _cols), idx in groups.items():
+        names = [tables[i].sheet or "" for i in idx]
+        if len(idx) < 2 or any(_GENERIC_SHEETS.search(n) or len(n.strip()) < 2
+                               for n in names):
+            continue
+        for i in idx:
+            out[i] = dataclasses.replace(tables[i], seeker_hint=tables[i].sheet)
+        notes.append(f"{file}: sheets {names} have the same columns and person-like names: "
+                     "one sheet per seeker")
+    return out, notes

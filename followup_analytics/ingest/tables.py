@@ -244,8 +244,29 @@ def _find_header(head: pd.DataFrame, rows: np.ndarray, known: frozenset[str],
             if len(texts) >= 3 and len(texts) == _count(values[p]) \
                     and _data_like(values[rows[i + 1:i + 6]]):
                 return int(p), f"{len(texts)} text headers above rows of data"
+    for i, p in enumerate(rows[:5]):  # a planner: one column per day, names below
+        cells = [v for v in values[p] if v is not None and v != ""]
+        days = _date_cells(cells)
+        below = values[rows[i + 1:i + 6]].ravel()
+        names = [v for v in below if v is not None and v != ""]
+        if days >= 3 and days == len(cells) and names \
+                and np.mean([_is_text(v) for v in names]) >= 0.8:
+            return int(p), f"{days} date headers above names"
     return ("no header row: fewer than 2 recognised column headers in the first "
             f"{HEADER_SCAN_ROWS} rows (a summary, pivot or notes sheet?)")
+
+
+def _date_cells(cells: list[object]) -> int:
+    """How many cells are dates (date cells, or text such as "2026-03-02", "3 Mar 2026")."""
+    from .values import parse_dates
+
+    if not cells:
+        return 0
+    typed = sum(isinstance(v, datetime | date) for v in cells)
+    texts = [v for v in cells if isinstance(v, str)]
+    if texts:
+        typed += int(parse_dates(pd.Series(texts, dtype=object)).dates.notna().sum())
+    return typed
 
 
 def _repeats_below(values: np.ndarray, p: int, rows: np.ndarray) -> bool:

@@ -10,6 +10,7 @@
 - ``tracker``: an export whose stage sits in a ``List``/``Stage`` column (Huntr, Teal,
   Simplify), or a plain ``Status`` column with no follow-up or outcome-date columns;
 - ``wide``: one row per application with follow-up/response/interview/outcome dates;
+- ``days``: one column per day, company names in the cells;
 - ``sankey``: a flow list (source, target, value) or SankeyMATIC text: counts, replayed
   into that many applications with undated events.
 
@@ -37,13 +38,14 @@ from ._common import (
     events_frame,
     per_row,
 )
+from .days import day_columns, interpret_days
 from .events import EVENT_LOG_FIELDS, interpret_events
 from .sankey import flow_columns, interpret_sankey
 from .stages import STAGE_FIELDS, interpret_stages, stage_columns
 from .wide import LINKEDIN_FIELDS, WIDE_FIELDS, interpret_wide
 
 LAYOUTS: tuple[str, ...] = ("auto", "wide", "events", "stages", "linkedin", "tracker",
-                            "sankey")
+                            "sankey", "days")
 _LINKEDIN_MARKS = frozenset({"contact email", "contact phone number", "job url",
                              "resume name", "question and answers", "company name",
                              "job title"})
@@ -101,6 +103,10 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None,
     if flows is not None:
         return "sankey", (f"Sankey flow list: source {flows[0]!r}, target {flows[1]!r}, "
                           f"value {flows[2]!r}")
+    days = day_columns(table)
+    if days:
+        return "days", (f"{len(days)} date headers ({list(days)[0]} ... {list(days)[-1]}) "
+                        "holding names: one column per day")
     keys = {key(h) for h in headers}
     not_apps = _not_applications(table, keys, profiles)
     if not_apps:
@@ -165,6 +171,12 @@ def interpret(table: RawTable, layout: str, ctx: Context,
         apps = pd.DataFrame({c: pd.Series([], dtype=object) for c in
                              ("application_id", "seeker", "company", "role", "applied_on")})
         return col.result(empty, apps), ColumnMap(
+            pd.DataFrame(columns=["input_column", "field", "group", "score", "how",
+                                  "runner_up"]), tuple(headers))
+    if layout == "days":
+        if not day_columns(table):
+            raise _missing(table, "days", "at least three date headers holding names")
+        return interpret_days(table, ctx), ColumnMap(
             pd.DataFrame(columns=["input_column", "field", "group", "score", "how",
                                   "runner_up"]), tuple(headers))
     if layout == "sankey":
