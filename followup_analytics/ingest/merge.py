@@ -30,18 +30,25 @@ MERGE_DAYS = 3
 COPY_SHARE = 0.8
 
 
+def _keys(values: pd.Series) -> pd.Series:
+    """:func:`key` of each cell, computed once per distinct value ("" when missing)."""
+    codes, uniques = pd.factorize(values.astype(object).to_numpy(), use_na_sentinel=True)
+    per = np.array([key(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(per[codes], index=values.index)
+
+
 def _fingerprints(apps: pd.DataFrame) -> pd.Series:
-    company = apps["company"].astype(object).map(key, na_action="ignore").fillna("")
-    role = apps["role"].astype(object).map(key, na_action="ignore").fillna("")
     day = pd.to_datetime(apps["applied_on"]).dt.strftime("%Y-%m-%d").fillna("")
-    return company + "\x1f" + role + "\x1f" + day
+    return _keys(apps["company"]) + "\x1f" + _keys(apps["role"]) + "\x1f" + day
 
 
 def copy_sheets(files: list[str], sheets: list[str | None],
                 apps: list[pd.DataFrame]) -> dict[int, str]:
     """Tables (by position) that copy an earlier sheet of the same file -> the reason."""
     out: dict[int, str] = {}
-    prints = [set(_fingerprints(a)) if len(a) and "company" in a else set() for a in apps]
+    shared_file = {f for f in files if files.count(f) > 1}
+    prints = [set(_fingerprints(a)) if len(a) and "company" in a and files[i] in shared_file
+              else set() for i, a in enumerate(apps)]
     for i in range(len(apps)):
         if sheets[i] is None or not len(apps[i]) or not apps[i]["company"].notna().any():
             continue
@@ -72,6 +79,8 @@ def merge_sources(events: pd.DataFrame, apps: pd.DataFrame
         ``report.merges`` rows (:data:`~followup_analytics.loadreport.MERGE_COLUMNS`).
     """
     empty = pd.DataFrame(columns=MERGE_COLUMNS)
+    if events["source_file"].nunique() < 2:  # one file: nothing to merge
+        return events, apps, empty
     applied = events[events["event"].eq("applied").to_numpy(dtype=bool, na_value=False)]
     first = applied.drop_duplicates("application_id")
     source = pd.Series(first["source_file"].to_numpy(dtype=object),
@@ -83,8 +92,8 @@ def merge_sources(events: pd.DataFrame, apps: pd.DataFrame
         return events, apps, empty
     order = pd.Index(apps["application_id"]).get_indexer
     a["pos"] = order(a["application_id"])
-    a["c"] = a["company"].astype(object).map(key)
-    a["r"] = a["role"].astype(object).map(key, na_action="ignore")
+    a["c"] = _keys(a["company"])
+    a["r"] = _keys(a["role"]).replace("", None)
     a = a[a["c"].str.len() > 0]
     pairs = a.merge(a, on="c", suffixes=("", "_2"))
     pairs = pairs[(pairs["file"] != pairs["file_2"]) & (pairs["pos"] < pairs["pos_2"])]

@@ -8,6 +8,7 @@ broadcasts the result back with integer codes, so the cost per row is a numpy ``
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -282,19 +283,26 @@ def _problem(v: object) -> str:
 
 
 # --------------------------------------------------------------------------- vocabularies
-def _table(field: str, extra: Mapping[str, object] | None
-           ) -> tuple[dict[str, object], tuple[tuple[str, object], ...]]:
-    synonyms, keywords, _ = _TABLES[field]
+@functools.cache
+def _base_table(field: str) -> dict[str, object]:
+    """Built-in synonyms of a vocabulary, keyed (built once; never mutated)."""
+    synonyms, _keywords, canons = _TABLES[field]
     table = {key(k): v for k, v in synonyms.items()}
     if field == "status":
         for k in _vocab.NOT_APPLIED_STATUSES:
             table.setdefault(k, None)
-    for canon in _TABLES[field][2]:
+    for canon in canons:
         if canon is not None:
             table.setdefault(key(canon), canon)
+    return table
+
+
+def _table(field: str, extra: Mapping[str, object] | None
+           ) -> tuple[dict[str, object], tuple[tuple[str, object], ...]]:
+    table = _base_table(field)
     if extra:
-        table.update({key(k): v for k, v in extra.items()})
-    return table, keywords
+        table = {**table, **{key(k): v for k, v in extra.items()}}
+    return table, _TABLES[field][1]
 
 
 def _has_word(k: str, word: str) -> bool:
