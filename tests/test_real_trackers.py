@@ -584,3 +584,25 @@ def test_a_replies_file_joins_the_applications_by_company(tmp_path):
     assert f["responded"].tolist() == [True, False, True]
     assert f.loc["Cyan", "interviewed"] and f.loc["Acme", "rejected"]
     assert len(log.report.merges) == 2
+
+
+def test_header_matching_cost_per_header_is_bounded(monkeypatch):
+    """Linear in the number of columns: a spelling check compares a header with a handful of
+    synonyms (same first letter, similar length), never with the whole list."""
+    import difflib
+
+    from followup_analytics.ingest import columns
+
+    sizes = []
+    real = difflib.get_close_matches
+
+    def counting(word, possibilities, *args, **kwargs):
+        sizes.append(len(possibilities))
+        return real(word, possibilities, *args, **kwargs)
+
+    monkeypatch.setattr(columns.difflib, "get_close_matches", counting)
+    headers = ["Compnay", "Date Applied"] + [f"Unnamed: {i}" for i in range(3000)]
+    headers += [f"col {i} remarks" for i in range(3000)]
+    cm = columns.match_columns(headers)
+    assert cm.column("company") == "Compnay"
+    assert sizes and max(sizes) <= 60 and len(sizes) <= 3001

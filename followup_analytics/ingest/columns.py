@@ -9,8 +9,14 @@ punctuation and accents ignored) against :data:`followup_analytics.vocab.FIELD_S
    rest matched exactly, for the fields in :data:`~followup_analytics.vocab.REPEATED_FIELDS`
    (score 0.95);
 4. conservative fuzzy matching: a synonym of at least four letters contained as whole words
-   in a header at least half made of it ("Student Email Address"), or a near spelling
-   ("Compnay") by :func:`difflib.SequenceMatcher` ratio of at least 0.85.
+   in a header at least half made of it ("Student Email Address": looked up as word
+   n-grams), or a near spelling ("Compnay") by :func:`difflib.SequenceMatcher` ratio of at
+   least 0.85 against the synonyms with the same first letter and a similar length. The
+   cost per header is bounded (no scan of every synonym), so matching is linear in the
+   number of columns; blank headers ("Unnamed: AB") are not guessed at.
+
+Candidates are then weighed by how well the column's values fit the field (see
+:mod:`followup_analytics.ingest.profile`).
 
 Every input column goes to at most one field (and one group); when several columns claim a
 field the best score wins (then the leftmost column), and the losers are carried along
@@ -36,6 +42,7 @@ from ..text import key
 from .profile import Profile, field_fit
 
 MATCH_COLUMNS = ["input_column", "field", "group", "score", "how", "runner_up"]
+_MAX_FUZZY = 60  # headers longer than this (keys) get exact matches only
 #: Header similarity x value fit below which a column is not given a field.
 MIN_SCORE = 0.35
 _ORDINAL = re.compile(r"^(?:#?(\d{1,2})(?:st|nd|rd|th)?|first|second|third|fourth|fifth)$")
@@ -247,19 +254,36 @@ def _candidates(header: str, fields: Sequence[str], syn: dict[str, list[str]],
     if found:
         return found
     base = stripped if n is not None else k
-    for s, fs in syn.items():
-        if len(s) < 4 or s == base:
-            continue
-        if re.search(rf"(?:^| ){re.escape(s)}(?: |$)", base) and len(s) / len(base) >= 0.5:
+    if base.startswith("unnamed ") or len(base) > _MAX_FUZZY:
+        return found  # a blank header ("Unnamed: AB") or a sentence: no fuzzy guess
+    words = base.split()
+    for i in range(len(words)):  # synonyms contained as whole words: word n-grams
+        for j in range(i + 1, len(words) + 1):
+            s = " ".join(words[i:j])
+            fs = syn.get(s)
+            if not fs or len(s) < 4 or s == base or len(s) / len(base) < 0.5:
+                continue
             score = 0.5 + 0.4 * len(s) / len(base)
             found += [(score, f, n if f in vocab.REPEATED_FIELDS else None, "contains")
                       for f in fs if f in fields]
-    if not found and len(base) >= 5:
-        for s in difflib.get_close_matches(base, list(syn), n=3, cutoff=0.85):
+    if not found and len(base) >= 5:  # a near spelling among synonyms of a similar shape
+        near = [s for s in _by_initial().get(base[0], ()) if abs(len(s) - len(base)) <= 2]
+        for s in difflib.get_close_matches(base, near, n=3, cutoff=0.85):
             ratio = difflib.SequenceMatcher(None, base, s).ratio()
             found += [(0.85 * ratio, f, n if f in vocab.REPEATED_FIELDS else None, "spelling")
                       for f in syn[s] if f in fields]
     return found
+
+
+@functools.cache
+def _by_initial() -> dict[str, tuple[str, ...]]:
+    """Synonym keys by first character: the spelling check compares a header with a
+    handful of them, so header matching stays linear in the number of columns."""
+    out: dict[str, list[str]] = {}
+    for s in _synonym_keys():
+        if s:
+            out.setdefault(s[0], []).append(s)
+    return {c: tuple(v) for c, v in out.items()}
 
 
 def match_columns(headers: Sequence[str], fields: Collection[str] | None = None, *,

@@ -33,6 +33,7 @@ _TEXT_FIELDS = frozenset({"company", "role", "seeker", "note", "followup_type",
                           "letter_type", "followup_recipient", "recipient"})
 _PLURAL = {"text": "text", "email": "emails", "status": "status words",
            "channel": "channel words", "url": "URLs"}
+_MAYBE_DATE = re.compile(r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _URL = re.compile(r"^(?:https?://|www\.)|\.(?:com|org|net|io|de|cn|fr|es)(?:/|$)", re.I)
 _NUMBER = re.compile(r"^[\s$€£¥]*[-+]?\d[\d,.\s]*[kK%]?$")
@@ -100,9 +101,11 @@ def profile_column(values: pd.Series) -> Profile:
     flag = np.array([_flag_kind(u) == "flag" for u in uniques], dtype=bool)
     kinds[flag] = "flag"
     todo = ~missing & ~flag
-    if todo.any():
-        dates = parse_dates(pd.Series(uniques[todo], dtype=object)).dates.notna().to_numpy()
-        idx = np.flatnonzero(todo)
+    maybe = todo & np.array([not isinstance(u, str) or _MAYBE_DATE.search(u) is not None
+                             for u in uniques], dtype=bool)
+    if maybe.any():  # only values with a digit or a month name can be dates
+        dates = parse_dates(pd.Series(uniques[maybe], dtype=object)).dates.notna().to_numpy()
+        idx = np.flatnonzero(maybe)
         kinds[idx[dates]] = "date"
         todo[idx[dates]] = False
     for i in np.flatnonzero(todo):
@@ -134,9 +137,13 @@ def _text_kind(s: str) -> str:
     return "text"
 
 
+#: Columns profiled at most per table (the rest are decided by their header alone).
+MAX_PROFILED = 2000
+
+
 def profile_frame(frame: pd.DataFrame) -> dict[str, Profile]:
-    """:func:`profile_column` for every column, by header."""
-    return {str(c): profile_column(frame[c]) for c in frame.columns}
+    """:func:`profile_column` for the first :data:`MAX_PROFILED` columns, by header."""
+    return {str(c): profile_column(frame[c]) for c in frame.columns[:MAX_PROFILED]}
 
 
 def field_fit(field: str, p: Profile | None) -> float:
