@@ -190,15 +190,10 @@ def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
 
 
 def _as_of(as_of: object) -> pd.Timestamp:
-    if as_of is None:
-        return pd.Timestamp.today().normalize()
-    try:
-        ts = pd.Timestamp(as_of)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"as_of={as_of!r} is not a date; give e.g. '2026-10-30'") from exc
-    if pd.isna(ts):
-        raise ValueError(f"as_of={as_of!r} is not a date; give e.g. '2026-10-30'")
-    return ts.normalize()
+    """The reference day of the date checks: `as_of`, or today when not given."""
+    from ..log import parse_as_of
+
+    return pd.Timestamp.today().normalize() if as_of is None else parse_as_of(as_of)
 
 
 def _cat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -292,12 +287,16 @@ def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
                             r.column if isinstance(r.column, str) else None, r.reason)
                     for r in q.itertuples(index=False)]
         problems += [Problem(None, None, None, h, "mapping names a header that is not in "
-                             "any input") for h in missing]
+                             f"any input{_closest_header(h, report)}") for h in missing]
         problems += [Problem(None, None, None, None, f"{a}: day/month order cannot be "
                              "decided from the values") for a in ambiguous]
         if problems:
             raise SpreadsheetError(problems=problems)
         return
+    for h in missing:
+        warnings.warn(LoadWarning(f"mapping key {h!r} matches no column in any input"
+                                  f"{_closest_header(h, report)}; it was not used"),
+                      stacklevel=stacklevel)
     if ambiguous:
         warnings.warn(AmbiguousDateWarning(
             "day/month order assumed (month-first unless '.'-separated) for "
@@ -312,3 +311,10 @@ def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
             + f" row {first['row']}: {first['reason']}); see log.report.quarantine"),
             stacklevel=stacklevel)
 
+
+def _closest_header(header: str, report: LoadReport) -> str:
+    """' (did you mean 'Company'?)' for the input column closest to a mapping key, or ''."""
+    from ..schema import did_you_mean
+
+    columns = [*report.mapping["input_column"], *report.unmapped["column"]]
+    return did_you_mean(str(header), [str(c) for c in columns if c is not None])
