@@ -170,3 +170,33 @@ def test_no_import_cycles():
 def test_the_checker_sees_imports(module):
     """Guard against a checker that silently finds nothing."""
     assert GRAPH[module], module
+
+
+def test_library_code_never_silences_every_warning():
+    """``warnings.simplefilter("ignore")`` without a category hides the user's warnings too
+    (and bugs): library code names the categories it means."""
+    bad = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            name = node.func.attr
+            given = {k.arg for k in node.keywords}
+            if name == "simplefilter" and len(node.args) < 2 and "category" not in given:
+                bad.append(f"{module}:{node.lineno}")
+            elif (
+                name == "filterwarnings"
+                and len(node.args) < 3
+                and not given & {"category", "message"}
+            ):
+                bad.append(f"{module}:{node.lineno}")
+    bad = [b for b in bad if not _always(b)]
+    assert not bad, "blanket warning filters at " + ", ".join(bad)
+
+
+def _always(where: str) -> bool:
+    """``simplefilter("always")`` inside ``catch_warnings(record=True)`` records, it hides
+    nothing."""
+    module, line = where.rsplit(":", 1)
+    text = MODULES[module].read_text(encoding="utf-8").splitlines()[int(line) - 1]
+    return '"always"' in text or "'always'" in text
