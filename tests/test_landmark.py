@@ -140,3 +140,22 @@ def test_level_rates_gives_each_arm_with_its_wilson_interval():
     assert rates.attrs["definition"] == r.attrs["definition"]
     with pytest.raises(ValueError, match="level_rates: the result is missing"):
         level_rates(r.drop(columns="n_level"))
+
+
+def test_landmark_comparisons_and_strategies_share_one_eligibility_rule():
+    """Day 14 on the hand-made log: a, b, e answered, f withdrew and h was interviewed
+    before it, g is not observed that long; c and d are still waiting. The strategies judged
+    at a landmark (first follow-up by day 14) use the same set."""
+    from followup_analytics.metrics import strategies
+    from followup_analytics.metrics.features import features
+    from followup_analytics.metrics.landmark import still_waiting
+
+    log = _log()
+    f = features(log)
+    waiting = set(f.loc[still_waiting(f, log, 14), "application_id"])
+    assert waiting == {"c", "d"}
+    assert set(landmark_sample(log, 14)["application_id"]) == waiting
+    in_strategy, n = strategies._followups_by_landmark(f, log)
+    assert strategies.TIMING_DAY == 14
+    assert set(f.loc[in_strategy, "application_id"]) == waiting
+    assert set(f.loc[in_strategy & (n > 0), "application_id"]) == {"c"}

@@ -1,6 +1,6 @@
 """The package's layer diagram, enforced on the source (parsed with ast, nothing imported).
 
-    vocab, errors, schema, text        (base: import nothing above them)
+    vocab, errors, schema, text, output  (base: import nothing above them)
       -> log, loadreport               (the data model)
       -> ingest | metrics | samples    (siblings: never import each other)
       -> plots -> cohort -> cli
@@ -25,7 +25,7 @@ ROOT = "followup_analytics"
 #: Components by layer, lowest first. Components of one layer may import each other only
 #: where the layer says so (the small base modules), never between sibling sub-packages.
 LAYERS: list[tuple[set[str], bool]] = [
-    ({"vocab", "errors", "schema", "text"}, True),
+    ({"vocab", "vocab_i18n", "errors", "schema", "text", "output"}, True),
     ({"log", "loadreport"}, True),
     ({"ingest", "metrics", "samples"}, False),
     ({"plots"}, False),

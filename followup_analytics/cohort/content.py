@@ -19,12 +19,13 @@ from ..metrics.funnel import funnel
 from ..metrics.inference import rate_table
 from ..metrics.rates import response_rates
 from ..metrics.survival import time_to_response
+from ..schema import OUTCOME_PHRASES
 from .suppression import TOTAL, Additive, suppress
 from .table import ALL, GROUP, Table
 
 RATE_DEPS = ("rate", "ci_low", "ci_high")
-OUTCOME_LABELS = {"response": "any response", "interview": "an interview",
-                  "offer": "an offer", "seeker_offer": "seekers with an offer"}
+OUTCOME_LABELS = {**{o: OUTCOME_PHRASES[o] for o in ("response", "interview", "offer")},
+                  "seeker_offer": "seekers with an offer"}
 """Readable names of the ``outcome`` values (figures and charts)."""
 FOLLOWUP_BREAKDOWNS = {"timing": "Follow-up timing (days after the trigger)",
                        "channel": "Follow-up channel", "letter_type": "Letter type"}

@@ -178,22 +178,21 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
 
 def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
     """A log with no applications (every row quarantined or dropped), canonical dtypes."""
-    from ..log import APPLICATION_COLUMNS, CATEGORIES, EVENT_COLUMNS
+    from ..log import APPLICATION_COLUMNS, CATEGORIES, DATE_DTYPE, EVENT_COLUMNS
 
-    dtypes = {"date": "datetime64[s]", "date_known": "bool", "source_row": "Int64",
-              **CATEGORIES}
+    dtypes = {"date": DATE_DTYPE, "date_known": "bool", "source_row": "Int64", **CATEGORIES}
     events = pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, "string"))
                            for c in EVENT_COLUMNS})
-    apps = pd.DataFrame({c: pd.Series([], dtype="datetime64[s]" if c == "applied_on"
+    apps = pd.DataFrame({c: pd.Series([], dtype=DATE_DTYPE if c == "applied_on"
                                       else "string") for c in APPLICATION_COLUMNS})
     return JobSearchLog(events, apps, report, _as_of(as_of))
 
 
 def _as_of(as_of: object) -> pd.Timestamp:
     """The reference day of the date checks: `as_of`, or today when not given."""
-    from ..log import parse_as_of
+    from ..log import default_as_of, parse_as_of
 
-    return pd.Timestamp.today().normalize() if as_of is None else parse_as_of(as_of)
+    return default_as_of() if as_of is None else parse_as_of(as_of)
 
 
 def _cat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

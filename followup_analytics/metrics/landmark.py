@@ -40,6 +40,21 @@ def _offset(f: pd.DataFrame, column: str) -> np.ndarray:
     return delta.to_numpy(dtype=float, na_value=np.nan)
 
 
+def still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
+    """Which applications of ``features(log)`` are still waiting on day `day` after applying.
+
+    The eligible set of every landmark comparison (:func:`landmark_effect` and the
+    strategies judged at a landmark): applied at least `day` days before ``log.as_of`` (so
+    the day is observed), no response and no withdrawal on or before it.
+    """
+    applied = f["applied_on"]
+    observed = (applied + pd.Timedelta(days=int(day)) <= log.as_of).to_numpy(
+        dtype=bool, na_value=False)
+    waiting = ~(_offset(f, "first_response_on") <= day)
+    staying = ~(_offset(f, "withdrawn_on") <= day)
+    return observed & waiting & staying
+
+
 def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response",
                     window: int | None = None) -> pd.DataFrame:
     """The applications in the landmark comparison, one row each.
@@ -62,11 +77,7 @@ def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response
     if window is not None and (not isinstance(window, int | np.integer) or window < 1):
         raise ValueError(f"window must be None or a positive number of days; got {window!r}")
     f = features(log)
-    applied = f["applied_on"].notna().to_numpy()
-    observable = applied & (f["applied_on"] + pd.Timedelta(days=int(day)) <= log.as_of)
-    waiting = ~(_offset(f, "first_response_on") <= day)
-    staying = ~(_offset(f, "withdrawn_on") <= day)
-    keep = observable.to_numpy(dtype=bool, na_value=False) & waiting & staying
+    keep = still_waiting(f, log, day)
     out_day = _offset(f, _OUTCOME_DATES[outcome])
     after = out_day > day
     if window is not None:

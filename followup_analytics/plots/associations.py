@@ -16,8 +16,6 @@ from ._common import MUTED, OKABE_ITO, as_of_note, new_axes, no_data, require
 
 _EXPECT = ("offer_associations() or landmark_effect() (the comparison schema: key, level, "
            "reference, estimator, estimate, ci_low, ci_high, n_level ...)")
-_PLURAL = {"response": "responses", "interview": "interviews", "offer": "offers",
-           "comeback": "comebacks"}
 ESTIMATOR_LABELS: dict[str, str] = {
     "odds_ratio": "naive (all applications pooled)",
     "within_seeker_odds_ratio": "within seeker (Mantel–Haenszel)",
@@ -98,7 +96,7 @@ def plot_offer_associations(result: pd.DataFrame, *,
     need = ("key", "level", "reference", "estimator", "estimate", "ci_low", "ci_high")
     df = require(result, need, "plot_offer_associations", _EXPECT).reset_index(drop=True)
     stored = schema.definition_of(df)
-    what = _PLURAL.get(stored.outcome or "offer", "offers") if stored else "offers"
+    what = schema.OUTCOME_PLURALS.get(stored.outcome or "offer", "offers") if stored else "offers"
     default_title = ("Follow-up strategies associated with offers"
                      if stored is None or stored.landmark is None
                      else f"{stored.describe()}: followed up vs not")
