@@ -1,6 +1,6 @@
 """The package's layer diagram, enforced on the source (parsed with ast, nothing imported).
 
-    vocab, errors, schema, text, output  (base: import nothing above them)
+    vocab, errors, schema, text, output, version  (base: import nothing above them)
       -> log, loadreport               (the data model)
       -> ingest | metrics | samples    (siblings: never import each other)
       -> plots -> cohort -> cli
@@ -25,7 +25,7 @@ ROOT = "followup_analytics"
 #: Components by layer, lowest first. Components of one layer may import each other only
 #: where the layer says so (the small base modules), never between sibling sub-packages.
 LAYERS: list[tuple[set[str], bool]] = [
-    ({"vocab", "vocab_i18n", "errors", "schema", "text", "output"}, True),
+    ({"vocab", "vocab_i18n", "errors", "schema", "text", "output", "version"}, True),
     ({"log", "loadreport"}, True),
     ({"ingest", "metrics", "samples"}, False),
     ({"plots"}, False),
@@ -127,14 +127,18 @@ def test_imports_go_down_the_layers():
     assert not bad, "\n".join(bad)
 
 
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
 def test_no_private_imports_across_components():
     bad = []
     for module, imports in GRAPH.items():
         for target, names, line, _ in imports:
             if _component(target) in ("", _component(module)):
                 continue
-            private_module = [p for p in target.split(".") if p.startswith("_")]
-            private_names = [n for n in names if n.startswith("_")]
+            private_module = [p for p in target.split(".") if _private(p)]
+            private_names = [n for n in names if _private(n)]
             if private_module or private_names:
                 bad.append(f"{module}:{line} imports private {target} {private_names or ''}")
     assert not bad, "\n".join(bad)
