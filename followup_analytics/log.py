@@ -190,6 +190,24 @@ class JobSearchLog:
         ------
         ValueError
             When a required column is missing or a vocabulary column holds unknown values.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import followup_analytics as fa
+        >>> events = pd.DataFrame({
+        ...     "application_id": ["a", "a", "a", "b"],
+        ...     "date": ["2026-03-02", "2026-03-05", "2026-03-09", "2026-03-02"],
+        ...     "event": ["applied", "followup", "reply", "applied"],
+        ...     "channel": [None, "email", None, None],
+        ... })
+        >>> log = fa.JobSearchLog.from_frames(events, as_of="2026-06-30")
+        >>> log
+        <JobSearchLog: 2 applications by 1 seeker(s), 4 events (applied 2, followup 1, ...>
+        >>> log.applications[["application_id", "seeker", "applied_on"]]
+          application_id seeker applied_on
+        0              a   self 2026-03-02
+        1              b   self 2026-03-02
         """
         missing = [c for c in ("application_id", "date", "event") if c not in events.columns]
         if missing:

@@ -73,6 +73,30 @@ def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] |
         When rows were quarantined (one summary warning).
     AmbiguousDateWarning
         When a date column's day/month order could not be decided from its values.
+
+    Examples
+    --------
+    A tracker kept as a table (a file path, a folder, a glob or a DataFrame):
+
+    >>> import pandas as pd
+    >>> import followup_analytics as fa
+    >>> tracker = pd.DataFrame({"Company": ["Acme", "Globex"],
+    ...                         "Date Applied": ["2026-03-02", "2026-03-04"],
+    ...                         "Status": ["Rejected", "Interview"]})
+    >>> log = fa.load(tracker, as_of="2026-04-30")
+    >>> log.applications[["company", "applied_on"]]
+      company applied_on
+    0    Acme 2026-03-02
+    1  Globex 2026-03-04
+    >>> log.events["event"].tolist()
+    ['applied', 'rejection', 'applied', 'interview']
+
+    The bundled (synthetic) cohort workbook; ``log.report`` lists every decision:
+
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> log.report.n_quarantined
+    0
     """
     check_layout(layout)
     check_mapping(mapping)

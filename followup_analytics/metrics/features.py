@@ -204,6 +204,22 @@ def followups(log: JobSearchLog, *, window: int = 30,
         - every carried application column (cohort, program …).
 
         ``attrs["definition"]``: outcome response within `window` days of the follow-up.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import followup_analytics as fa
+    >>> events = pd.DataFrame({
+    ...     "application_id": ["a", "a", "a", "b"],
+    ...     "date": ["2026-03-02", "2026-03-05", "2026-03-09", "2026-03-02"],
+    ...     "event": ["applied", "followup", "reply", "applied"],
+    ...     "channel": [None, "email", None, None],
+    ... })
+    >>> log = fa.JobSearchLog.from_frames(events, as_of="2026-06-30")
+    >>> fa.followups(log)[["application_id", "delay_days", "timing", "channel", "eligible",
+    ...                    "responded_within_window"]]
+      application_id  delay_days timing channel  eligible  responded_within_window
+    0              a           3    2–3   email      True                     True
     """
     return attach(_memo(log, window, buckets, _followups_frame), Definition(
         "response", window=window, unit="follow-up", as_of=log.as_of, stage="follow-up"))
@@ -350,6 +366,23 @@ def features(log: JobSearchLog, *, window: int = 30,
         - every carried application column (cohort, program …).
 
         ``attrs["definition"]``: unit application, `window`, ``as_of``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import followup_analytics as fa
+    >>> events = pd.DataFrame({
+    ...     "application_id": ["a", "a", "a", "b"],
+    ...     "date": ["2026-03-02", "2026-03-05", "2026-03-09", "2026-03-02"],
+    ...     "event": ["applied", "followup", "reply", "applied"],
+    ...     "channel": [None, "email", None, None],
+    ... })
+    >>> log = fa.JobSearchLog.from_frames(events, as_of="2026-06-30")
+    >>> fa.features(log)[["application_id", "responded", "days_to_response", "n_followups",
+    ...                   "followup_delay_days"]]
+      application_id  responded  days_to_response  n_followups  followup_delay_days
+    0              a       True                 7            1                    3
+    1              b      False              <NA>            0                 <NA>
     """
     return attach(_memo(log, window, buckets, _features_frame), Definition(
         None, window=window, unit="application", as_of=log.as_of,

@@ -149,6 +149,19 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
         When a group has fewer than `min_n` applications.
     SparseStrataWarning
         When fewer than two seekers carry information for the within-seeker estimate.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.schema import COMPARISON_COLUMNS
+    >>> effect = fa.landmark_effect(log, day=7)
+    >>> effect.columns.tolist() == COMPARISON_COLUMNS
+    True
+    >>> effect[["key", "level", "reference"]].drop_duplicates()
+                  key        level        reference
+    0  landmark_day_7  followed_up  not_followed_up
     """
     s = landmark_sample(log, day, outcome=outcome, window=window)
     treated = s["followed_up_by_landmark"].to_numpy()

@@ -92,6 +92,16 @@ def plot_offer_associations(result: pd.DataFrame, *,
     ------
     ValueError
         When a required column is missing or an estimator is not in the result.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.plots import plot_offer_associations
+    >>> ax = plot_offer_associations(fa.offer_associations(log))
+    >>> ax.get_xlabel().splitlines()[0]
+    'Odds ratio, level vs reference (log scale, 95% CI)'
     """
     need = ("key", "level", "reference", "estimator", "estimate", "ci_low", "ci_high")
     df = require(result, need, "plot_offer_associations", _EXPECT).reset_index(drop=True)

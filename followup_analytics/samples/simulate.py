@@ -198,6 +198,15 @@ def simulate(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60
     ------
     ValueError
         When an argument is out of range or ``effects`` has an unknown key.
+
+    Examples
+    --------
+    >>> from followup_analytics.samples import simulate
+    >>> events, applications = simulate(n_seekers=3, seed=7)
+    >>> events.columns[:3].tolist()
+    ['application_id', 'date', 'event']
+    >>> applications["seeker"].nunique()
+    3
     """
     unknown = sorted(set(effects or {}) - set(PLANTED_EFFECTS))
     if unknown:
@@ -367,6 +376,13 @@ def simulate_log(n_seekers: int = 48, applications_per_seeker: tuple[int, int] =
     -------
     JobSearchLog
         Events and applications as documented in :func:`simulate`.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> log = fa.simulate_log(n_seekers=3, seed=7)
+    >>> len(log.seekers), log.as_of.date().isoformat()
+    (3, '2026-10-30')
     """
     events, applications = simulate(n_seekers, applications_per_seeker, seed=seed,
                                     start=start, as_of=as_of, effects=effects)
