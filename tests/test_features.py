@@ -6,6 +6,7 @@ import importlib
 
 import pandas as pd
 import pytest
+from conftest import build_log
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,7 @@ COLS = ["application_id", "date", "event", "channel", "letter_type"]
 
 
 def _log(rows, apps=None, as_of="2026-12-31"):
-    return JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps, as_of=as_of)
+    return build_log(rows, apps, as_of=as_of)
 
 
 def _row(frame: pd.DataFrame, app: str) -> pd.Series:

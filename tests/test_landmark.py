@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import build_log
 from scipy import stats
 from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
 from statsmodels.stats.contingency_tables import StratifiedTable
@@ -36,8 +37,7 @@ def _log(seekers=None):
     apps = None
     if seekers is not None:
         apps = pd.DataFrame({"application_id": list("abcdefhg"), "seeker": seekers})
-    return JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps,
-                                    as_of="2026-03-31")
+    return build_log(rows, apps, as_of="2026-03-31")
 
 
 def test_landmark_sample_keeps_waiting_observable_applications():
