@@ -72,3 +72,21 @@ def test_outcome_words_come_from_the_schema():
         name for name, code in CODE.items() if re.search(r"'an interview'|'a later interview", code)
     )
     assert spelled == ["schema.py"]
+
+
+def test_the_cadence_days_in_words_follow_the_cadence():
+    """Texts that ship in results and docs give the cadence's days from ``CADENCE``: the
+    last step starts on day 12 and the landmark is its last day, 16."""
+    from followup_analytics.metrics.features import CADENCE
+    from followup_analytics.metrics.strategies import CADENCE_DAY, STRATEGIES
+
+    start, end = CADENCE[-1][1], CADENCE[-1][2]
+    assert (start, end) == (12, 16) and CADENCE_DAY == end
+    eligible = STRATEGIES["tiered_cadence"].eligible
+    assert f"day {end}" in eligible and f"by day {start}" in eligible
+    stale = [
+        name
+        for name, code in SOURCES.items()
+        if re.search(r"about day 13|after day 15|by day 13\b", code)
+    ]
+    assert not stale

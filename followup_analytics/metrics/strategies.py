@@ -211,7 +211,7 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
              f"landmark at day {CADENCE_DAY}: applications still waiting then (observed, no "
              f"response and not withdrawn by day {CADENCE_DAY}); cadence completed by then vs "
              f"not; offers after day {CADENCE_DAY}. Counting completed cadences among all "
-             "applications would select those that had not heard back by about day 13",
+             f"applications would select those that had not heard back by day {CADENCE[-1][1]}",
              lambda f, log: _yes_no(f["tiered_cadence"], still_waiting(f, log, CADENCE_DAY),
                                     "tiered_cadence", "other")),
     Strategy("thank_you_rounds", ("every", "some", "none"), "none",
