@@ -17,9 +17,10 @@ import re
 
 import pandas as pd
 
-from ..output import FORMULA_PREFIXES, atomic_write
+from ..output import FORMULA_PREFIXES, atomic_write, atomic_write_all
 
-__all__ = ["FORMULA_PREFIXES", "atomic_write", "neutralise", "neutralise_frame"]
+__all__ = ["FORMULA_PREFIXES", "atomic_write", "atomic_write_all", "neutralise",
+           "neutralise_frame"]
 # Control characters that the xlsx format cannot store (tab, LF and CR are allowed).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
