@@ -87,45 +87,6 @@ def _categorical(values: pd.Series, name: str) -> pd.Series:
     return text.astype(dtype)
 
 
-def _applications_frame(applications: pd.DataFrame | None, ev: pd.DataFrame,
-                        seeker: str) -> pd.DataFrame:
-    """The canonical application table for the canonical events `ev` (see
-    :meth:`JobSearchLog.from_frames`)."""
-    if applications is None:
-        applications = pd.DataFrame({"application_id": ev["application_id"].unique()})
-    if "application_id" not in applications.columns:
-        raise ValueError("applications is missing required column 'application_id'; "
-                         f"got {list(applications.columns)}")
-    apps = applications.copy()
-    apps["application_id"] = apps["application_id"].astype("string")
-    if apps["application_id"].duplicated().any():
-        dup = apps.loc[apps["application_id"].duplicated(), "application_id"].iloc[0]
-        raise ValueError(f"applications has duplicate application_id values, e.g. {dup!r}")
-    first_applied = (ev.loc[ev["event"].eq("applied").fillna(False)]
-                     .groupby("application_id", observed=True)["date"].min())
-    from_events = pd.Series(
-        first_applied.astype(DATE_DTYPE).reindex(apps["application_id"]).to_numpy(),
-        index=apps.index, dtype=DATE_DTYPE)
-    if "applied_on" in apps:
-        apps["applied_on"] = _as_dates(apps["applied_on"]).fillna(from_events)
-    else:
-        apps["applied_on"] = from_events
-    apps["seeker"] = (apps["seeker"].astype("string").fillna(seeker)
-                      if "seeker" in apps else pd.Series(seeker, index=apps.index,
-                                                         dtype="string"))
-    for name in ("company", "role"):
-        apps[name] = apps[name].astype("string") if name in apps else pd.NA
-        apps[name] = apps[name].astype("string")
-    orphans = ~ev["application_id"].isin(apps["application_id"])
-    if orphans.any():
-        raise ValueError(f"{int(orphans.sum())} event(s) refer to application_id values "
-                         f"not in applications, e.g. "
-                         f"{ev.loc[orphans, 'application_id'].iloc[0]!r}")
-    extra = [c for c in apps.columns if c not in APPLICATION_COLUMNS]
-    apps = apps[APPLICATION_COLUMNS + extra].reset_index(drop=True)
-    return apps
-
-
 @dataclass(frozen=True, eq=False)
 class JobSearchLog:
     """A canonical job-search log: events, applications, the load report and ``as_of``.
@@ -300,3 +261,42 @@ class JobSearchLog:
             + self._events.head(10).to_html(index=False, na_rep="", escape=True)
             + "</details></div>"
         )
+
+
+def _applications_frame(applications: pd.DataFrame | None, ev: pd.DataFrame,
+                        seeker: str) -> pd.DataFrame:
+    """The canonical application table for the canonical events `ev` (see
+    :meth:`JobSearchLog.from_frames`)."""
+    if applications is None:
+        applications = pd.DataFrame({"application_id": ev["application_id"].unique()})
+    if "application_id" not in applications.columns:
+        raise ValueError("applications is missing required column 'application_id'; "
+                         f"got {list(applications.columns)}")
+    apps = applications.copy()
+    apps["application_id"] = apps["application_id"].astype("string")
+    if apps["application_id"].duplicated().any():
+        dup = apps.loc[apps["application_id"].duplicated(), "application_id"].iloc[0]
+        raise ValueError(f"applications has duplicate application_id values, e.g. {dup!r}")
+    first_applied = (ev.loc[ev["event"].eq("applied").fillna(False)]
+                     .groupby("application_id", observed=True)["date"].min())
+    from_events = pd.Series(
+        first_applied.astype(DATE_DTYPE).reindex(apps["application_id"]).to_numpy(),
+        index=apps.index, dtype=DATE_DTYPE)
+    if "applied_on" in apps:
+        apps["applied_on"] = _as_dates(apps["applied_on"]).fillna(from_events)
+    else:
+        apps["applied_on"] = from_events
+    apps["seeker"] = (apps["seeker"].astype("string").fillna(seeker)
+                      if "seeker" in apps else pd.Series(seeker, index=apps.index,
+                                                         dtype="string"))
+    for name in ("company", "role"):
+        apps[name] = apps[name].astype("string") if name in apps else pd.NA
+        apps[name] = apps[name].astype("string")
+    orphans = ~ev["application_id"].isin(apps["application_id"])
+    if orphans.any():
+        raise ValueError(f"{int(orphans.sum())} event(s) refer to application_id values "
+                         f"not in applications, e.g. "
+                         f"{ev.loc[orphans, 'application_id'].iloc[0]!r}")
+    extra = [c for c in apps.columns if c not in APPLICATION_COLUMNS]
+    apps = apps[APPLICATION_COLUMNS + extra].reset_index(drop=True)
+    return apps
