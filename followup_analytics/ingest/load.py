@@ -204,7 +204,8 @@ def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
     """A log with no applications (every row quarantined or dropped), canonical dtypes."""
     from ..log import APPLICATION_COLUMNS, CATEGORIES, DATE_DTYPE, EVENT_COLUMNS
 
-    dtypes = {"date": DATE_DTYPE, "date_known": "bool", "source_row": "Int64", **CATEGORIES}
+    dtypes = {"date": "datetime64[s]", "date_known": "bool", "source_row": "Int64",
+              **CATEGORIES}
     events = pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, "string"))
                            for c in EVENT_COLUMNS})
     apps = pd.DataFrame({c: pd.Series([], dtype=DATE_DTYPE if c == "applied_on"
