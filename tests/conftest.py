@@ -31,7 +31,8 @@ DAY0 = pd.Timestamp("2026-01-01")
 
 def build_log(rows: Iterable[Sequence[object]],
               apps: pd.DataFrame | Mapping[str, Sequence[object]] | None = None, *,
-              as_of: object = None, day0: object = DAY0) -> JobSearchLog:
+              as_of: object = None, day0: object = DAY0,
+              **columns: Sequence[object]) -> JobSearchLog:
     """A small log from event tuples, as the tests write them.
 
     Parameters
@@ -45,6 +46,8 @@ def build_log(rows: Iterable[Sequence[object]],
         or ``program``); derived from the events when omitted.
     as_of : date-like, optional
         Passed to :meth:`JobSearchLog.from_frames` (default: the latest date).
+    **columns
+        More event columns, one value per row (e.g. ``date_known=[True, False, ...]``).
     """
     rows = [tuple(r) for r in rows]
     width = max((len(r) for r in rows), default=3)
@@ -56,6 +59,8 @@ def build_log(rows: Iterable[Sequence[object]],
         offsets = pd.to_timedelta(dates[days].astype(np.int64), unit="D")
         dates[days] = list(pd.Timestamp(day0) + offsets)
         events["date"] = dates
+    for name, values in columns.items():
+        events[name] = list(values)
     if apps is not None and not isinstance(apps, pd.DataFrame):
         apps = pd.DataFrame(dict(apps))
     return JobSearchLog.from_frames(events, apps, as_of=as_of)
