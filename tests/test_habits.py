@@ -27,11 +27,14 @@ def test_licence_file_matches_the_package_metadata():
 
 def test_contributing_covers_setup_tests_layers_style_and_vocabulary():
     guide = _text("CONTRIBUTING.md")
-    for heading in ("## Set-up", "## Test", "## Layers", "## Style",
-                    "## Adding a vocabulary word"):
+    for heading in ("## Set-up", "## Test", "## Layers", "## Style", "## Adding a vocabulary word"):
         assert heading in guide, heading
-    for command in ("make test", "make test-fast", "followup_analytics/vocab.py",
-                    "tests/test_layers.py"):
+    for command in (
+        "make test",
+        "make test-fast",
+        "followup_analytics/vocab.py",
+        "tests/test_layers.py",
+    ):
         assert command in guide, command
     for path in re.findall(r"`(tests/[\w/]+\.py)", guide):  # the files it names exist
         assert (ROOT / path).is_file(), path
@@ -45,15 +48,22 @@ def test_ci_sets_what_conftest_reads_for_derandomised_hypothesis():
     for name in read:
         assert re.search(rf"^export {name}=", ci, flags=re.MULTILINE), name
     # and it does switch the profile on: run a tiny probe the way CI runs pytest
-    probe = ("import os, sys; sys.path.insert(0, 'tests'); import conftest; "
-             "from hypothesis import settings; print(settings.default.derandomize)")
+    probe = (
+        "import os, sys; sys.path.insert(0, 'tests'); import conftest; "
+        "from hypothesis import settings; print(settings.default.derandomize)"
+    )
     env_line = next(line for line in ci.splitlines() if line.startswith("export "))
     name, value = env_line.removeprefix("export ").split("=", 1)
     value = re.sub(r"^\"?\$\{\w+:-(\w+)\}\"?$", r"\1", value)
     env = {k: v for k, v in os.environ.items() if k not in read}
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         cwd=ROOT, env={**env, name: value, "PYTHONPATH": str(ROOT)},
-                         check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**env, name: value, "PYTHONPATH": str(ROOT)},
+        check=True,
+    ).stdout.strip()
     assert out == "True"
 
 
@@ -70,7 +80,7 @@ def test_notebooks_set_no_global_warning_filter_and_find_samples_with_the_helper
         assert "simplefilter" not in code and "filterwarnings" not in code, path.name
         if "cohort_2026.xlsx" in code or "my_tracker.xlsx" in code:
             assert "sample_path" in code, path.name
-            assert "data_samples\"" not in code, path.name  # no folder search by hand
+            assert 'data_samples"' not in code, path.name  # no folder search by hand
 
 
 def test_sample_path_finds_the_bundled_files_and_names_the_closest():
