@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -180,7 +178,9 @@ class LoadReport:
                 why = why.merge(cells, on=keys, how="left")
         else:
             why = pd.DataFrame(columns=["file", "sheet", "row", "columns", "reasons"])
-        out = why.map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r"
+        from .output import FORMULA_PREFIXES
+
+        out = why.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
                       else v)
         _write_atomic(path, out.to_csv(index=False))
         return path
@@ -258,14 +258,9 @@ class LoadReport:
         return "".join(parts) + "</div>"
 
 
+
 def _write_atomic(path: Path, text: str) -> None:
-    """Write text to a temporary file beside `path`, then rename it over `path`."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write text through :func:`followup_analytics.output.atomic_write`."""
+    from .output import atomic_write
+
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
