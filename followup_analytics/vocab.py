@@ -96,8 +96,12 @@ NOT_APPLIED_STATUSES: frozenset[str] = frozenset({
     "merkliste", "vorgemerkt", "noch nicht beworben", "geplant", "zu bewerben",
     "por aplicar", "pendiente de aplicar", "no aplicado", "guardado", "a postuler",
     "pas encore postule", "sauvegarde", "a candidatar", "nao candidatado", "salvo",
-    "待投递", "未投递", "收藏", "准备投递", "想投",
+    "待投递", "未投递", "收藏", "准备投递", "想投", "未投", "没投", "不投",
 })
+#: Words that make a longer status "not applied" ("未投（岗位未开放）", "not applied yet").
+NOT_APPLIED_KEYWORDS: tuple[str, ...] = ("未投", "没投", "不投", "待投", "not applied",
+                                         "to apply", "wish list", "wishlist",
+                                         "noch nicht beworben")
 #: Fallback keywords for statuses, tried in order on the words of the key.
 STATUS_KEYWORDS: tuple[tuple[str, str | None], ...] = (
     ("ghost", None), ("no response", None), ("no reply", None), ("never heard", None),

@@ -106,6 +106,7 @@ STATUS_KEYWORDS: tuple[tuple[str, str | None], ...] = (
     ("意向", "offer"), ("录用", "offer"),
     ("挂", "rejection"), ("拒信", "rejection"), ("未通过", "rejection"), ("不匹配", "rejection"),
     ("不合适", "rejection"), ("感谢信", "rejection"), ("没岗位", "rejection"),
+    ("约面", "reply"), ("面试邀请", "reply"), ("邀请面试", "reply"),  # invited, not yet held
     ("面", "interview"), ("笔试", "reply"), ("测评", "reply"), ("笔", "reply"),
     ("absag", "rejection"), ("abgelehn", "rejection"), ("rechaz", "rejection"),
     ("refus", "rejection"), ("rejeit", "rejection"), ("reprov", "rejection"),

@@ -606,3 +606,23 @@ def test_header_matching_cost_per_header_is_bounded(monkeypatch):
     cm = columns.match_columns(headers)
     assert cm.column("company") == "Compnay"
     assert sizes and max(sizes) <= 60 and len(sizes) <= 3001
+
+
+def test_chinese_not_applied_and_invited_rows(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        [
+            "公司,投递日期,进度",
+            "甲,2025/9/29,初筛",
+            "乙, ,未投",
+            "丙,2025/9/30,可约面试",
+            "丁,2025/9/30,三面结束",
+        ],
+    )
+    log = _quiet_load(path)
+    f = fa.features(log).set_index("company")
+    assert list(f.index) == ["甲", "丙", "丁"]
+    assert f["responded"].tolist() == [False, True, True]
+    assert f["interviewed"].tolist() == [False, False, True]
+    assert log.report.dropped["reason"].tolist() == ["not applied: status '未投'"]

@@ -434,7 +434,10 @@ def status_kinds(values: pd.Series, extra: Mapping[str, object] | None = None) -
         if _is_missing_value(v):
             return STATUS_BLANK
         k = key(v)
-        if k in _vocab.NOT_APPLIED_STATUSES and k not in (extra or {}):
+        if k in (extra or {}):
+            pass
+        elif k in _vocab.NOT_APPLIED_STATUSES or any(
+                _has_word(k, w) for w in _vocab.NOT_APPLIED_KEYWORDS):
             return STATUS_NOT_APPLIED
         canon = _lookup(k, table, keywords)
         if canon is None:
@@ -490,7 +493,8 @@ def mentions_interview(values: pd.Series) -> np.ndarray:
         k = key(v) + " "
         return (any(_has_word(k, w) for w in _vocab_i18n.INTERVIEW_WORDS)
                 and not re.search(r"\b(?:no|not|without|kein|sin|pas|sem) (?:an )?inter", k)
-                and not any(w in k for w in ("拒了面", "拒绝面", "没面")))
+                and not any(w in k for w in ("拒了面", "拒绝面", "没面", "约面", "面试邀请",
+                                             "邀请面试")))
 
     per = np.fromiter((one(v) for v in uniques), dtype=bool, count=len(uniques))
     return _broadcast(codes, per, False)
