@@ -626,3 +626,19 @@ def test_chinese_not_applied_and_invited_rows(tmp_path):
     assert f["responded"].tolist() == [False, True, True]
     assert f["interviewed"].tolist() == [False, False, True]
     assert log.report.dropped["reason"].tolist() == ["not applied: status '未投'"]
+
+
+def test_several_applications_in_one_row(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        [
+            "企业,岗位一,投递时间,状态,岗位二,投递时间,状态",
+            "甲,后端,2026-08-01,已投递,前端,2026-08-03,面试挂",
+            "乙,算法,2026-08-02,简历挂,,,",
+        ],
+    )
+    log = _quiet_load(path)
+    f = fa.features(log)
+    assert len(log) == 3 and sorted(f["role"]) == ["前端", "后端", "算法"]
+    assert f.set_index("role").loc["前端", "interviewed"]

@@ -22,6 +22,7 @@ from ..log import JobSearchLog
 from .assemble import assemble
 from .columns import ColumnMap, check_mapping, read_mapping
 from .layouts import Context, check_layout, detect_layout, interpret
+from .layouts.groups import may_hold_groups, split_groups
 from .merge import copy_sheets, merge_sources, seeker_sheets
 from .profile import profile_frame
 from .raw import RawTable, SkippedSheet
@@ -170,6 +171,10 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         raise ValueError(f"dayfirst must be True, False or None; got {dayfirst!r}")
     ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping, dayfirst=dayfirst)
     tables, seeker_notes = seeker_sheets(list(tables))
+    if layout in ("auto", "wide", "tracker"):  # several applications in one row
+        tables = [t for table in tables for t in (
+            table, *(split_groups(table, profile_frame(table.frame))
+                     if may_hold_groups(list(table.frame.columns)) else ()))]
     ref = _as_of(as_of)
     limit = ref + pd.DateOffset(years=1)
 

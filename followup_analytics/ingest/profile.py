@@ -200,6 +200,9 @@ def flag_events(headers: Sequence[str], profiles: Mapping[str, Profile],
         if event is None:
             continue
         exact = key(h) in vocab_i18n.STAGE_HEADERS
-        if p["flag"] >= 0.8 or p["flag"] + p["date"] + p["number"] >= 0.6 or exact:
+        if event == "applied":  # "Applied?" ticks; an application-date column is no flag
+            if p["flag"] >= 0.8:
+                out[h] = event
+        elif p["flag"] >= 0.8 or p["flag"] + p["date"] + p["number"] >= 0.6 or exact:
             out[h] = event
     return out
