@@ -19,8 +19,9 @@ from ..loadreport import (
     LoadReport,
 )
 from ..log import JobSearchLog
+from .accounting import n_distinct, n_not_blank, original_cells, records_outcomes, stack_notes
 from .assemble import assemble
-from .columns import ColumnMap, check_mapping, read_mapping
+from .columns import check_mapping, read_mapping
 from .layouts import Context, check_layout, detect_layout, interpret
 from .layouts.groups import may_hold_groups, split_groups
 from .merge import copy_sheets, merge_sources, seeker_sheets
@@ -200,7 +201,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         apps.append(ap)
         qq = pd.concat([part.quarantine, q], ignore_index=True)
         quarantine.append(qq)
-        cells.append(_original_cells(table, qq))
+        cells.append(original_cells(table, qq))
         dd = pd.concat([table.dropped.reindex(columns=ROW_COLUMNS), part.dropped],
                        ignore_index=True)
         dropped.append(dd)
@@ -219,11 +220,11 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         partly = int(np.isin(q_rows, loaded_rows).sum()) if len(q_rows) else 0
         src_rows.append({"file": table.file, "sheet": table.sheet, "status": "loaded",
                          "layout": lay, "header_row": table.header_row,
-                         "n_rows": len(table.frame) + _n_not_blank(table.dropped),
-                         "n_loaded": _n_distinct(loaded_rows),
+                         "n_rows": len(table.frame) + n_not_blank(table.dropped),
+                         "n_loaded": n_distinct(loaded_rows),
                          "n_quarantined": len(q_rows) - partly,
-                         "n_dropped": _n_not_blank(dd), "n_partly_quarantined": partly,
-                         "records_outcomes": _records_outcomes(lay, cm), "reason": why})
+                         "n_dropped": n_not_blank(dd), "n_partly_quarantined": partly,
+                         "records_outcomes": records_outcomes(lay, cm), "reason": why})
     copies = copy_sheets([t.file for t in tables], [t.sheet for t in tables], apps)
     for i, why in copies.items():  # a cleaned copy of a sheet: its rows are not counted
         rows = pd.unique(events[i]["source_row"].to_numpy())
@@ -235,7 +236,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
                         "reason": why}
     src_rows += [{"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason}
                  for s in skipped]
-    notes += _stack_notes(tables) + seeker_notes
+    notes += stack_notes(tables) + seeker_notes
     missing = [h for h in (mapping or {}) if h not in found_headers]
     notes += [f"mapping header {h!r} is not in any input" for h in missing]
 
@@ -339,61 +340,6 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
         ev["app_pos"] = (np.cumsum(~bad_apps) - 1)[ev["app_pos"].to_numpy()]
         apps = apps[~bad_apps].reset_index(drop=True)
     return ev, apps, q
-
-
-def _n_distinct(rows: np.ndarray) -> int:
-    """How many distinct row numbers; spreadsheet row numbers are small non-negative
-    integers, counted with one boolean table instead of hashing."""
-    if not len(rows):
-        return 0
-    if rows.dtype.kind in "iu" and rows.min() >= 0 and rows.max() <= 4 * len(rows) + 1024:
-        seen = np.zeros(int(rows.max()) + 1, dtype=bool)
-        seen[rows] = True
-        return int(seen.sum())
-    return int(pd.Series(rows).nunique())
-
-
-_OUTCOME_FIELDS = frozenset({"status", "event", "response_date", "interview_date",
-                             "rejection_date", "offer_date", "outcome_date"})
-
-
-def _records_outcomes(layout: str, cm: ColumnMap) -> bool:
-    """Whether a table has any place for an employer response (a status, an outcome date,
-    a stage mark, an event column); LinkedIn's export has none."""
-    if layout in ("sankey", "stages"):
-        return True
-    if layout == "linkedin":
-        return False
-    return bool(_OUTCOME_FIELDS & cm.fields) or any(e != "applied" for _, e in cm.flags)
-
-
-def _original_cells(table: RawTable, quarantine: pd.DataFrame) -> pd.DataFrame:
-    """The original cells of the quarantined rows of one table (file, sheet, row first)."""
-    rows = pd.unique(quarantine["row"].dropna().to_numpy())
-    rows = rows[np.isin(rows, table.frame.index.to_numpy())] if len(rows) else rows
-    if not len(rows):
-        return pd.DataFrame(columns=["file", "sheet", "row"])
-    frame = table.frame.loc[rows]
-    clash = {"file", "sheet", "row", "columns", "reasons"}
-    out = frame.rename(columns={c: f"{c} (input)" for c in frame.columns if c in clash})
-    out = out.reset_index()
-    out.insert(0, "sheet", table.sheet)
-    out.insert(0, "file", table.file)
-    return out
-
-
-def _n_not_blank(dropped: pd.DataFrame) -> int:
-    """Dropped rows that hold something (blank rows are listed but not counted)."""
-    return int((dropped["reason"] != "blank row").sum()) if len(dropped) else 0
-
-
-def _stack_notes(tables: Sequence[RawTable]) -> list[str]:
-    by_file: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-    for t in tables:
-        if t.sheet is not None:
-            by_file.setdefault((t.file, tuple(t.frame.columns)), []).append(t.sheet)
-    return [f"{file}: sheets {sheets} have the same columns and were stacked"
-            for (file, _), sheets in by_file.items() if len(sheets) > 1]
 
 
 def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],

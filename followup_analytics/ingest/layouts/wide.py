@@ -25,16 +25,16 @@ from ..columns import ColumnMap
 from ..marks import read_marks
 from ..profile import Profile, header_event
 from ..raw import RawTable
-from ..values import (
+from ..statuses import (
     STATUS_BLANK,
     STATUS_EVENT,
     STATUS_NOT_APPLIED,
     STATUS_OPEN,
-    flags,
     mentions_interview,
     status_kinds,
     two_values,
 )
+from ..values import flags
 from ._common import (
     Collector,
     Context,
