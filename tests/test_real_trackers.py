@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
 import pytest
 
 import followup_analytics as fa
@@ -642,3 +643,21 @@ def test_several_applications_in_one_row(tmp_path):
     f = fa.features(log)
     assert len(log) == 3 and sorted(f["role"]) == ["前端", "后端", "算法"]
     assert f.set_index("role").loc["前端", "interviewed"]
+
+
+def test_event_log_rows_without_a_date_load_undated(tmp_path):
+    path = _csv(
+        tmp_path,
+        "log.csv",
+        [
+            "Company,Date,Event",
+            "Acme,2026-03-01,Applied",
+            "Acme,,Rejected",
+            "Beta,2026-03-02,Applied",
+            "Beta,2026-03-09,Interview",
+        ],
+    )
+    log = _quiet_load(path)
+    assert log.report.sources["layout"].iloc[0] == "events" and log.report.quarantine.empty
+    rej = log.events[log.events["event"] == "rejection"]
+    assert len(rej) == 1 and pd.isna(rej["date"].iloc[0]) and not rej["date_known"].iloc[0]
