@@ -10,11 +10,11 @@ from __future__ import annotations
 
 #: Canonical field -> extra header synonyms.
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "company": ("公司", "公司名称", "公司名", "名称", "企业", "企业名称", "单位", "投递公司", "雇主",
+    "company": ("公司", "公司名称", "公司名", "名称", "投递对象", "投递公司名称", "企业", "企业名称", "单位", "投递公司", "雇主",
                 "Firma", "Unternehmen", "Arbeitgeber", "Firmenname", "Empresa", "Compañía",
                 "Entreprise", "Société", "Employeur", "Companhia", "Empregador",
                 "Organisation name", "Employer name"),
-    "role": ("岗位", "职位", "投递岗位", "职位名称", "岗位名称", "岗位一", "Stelle", "Stellenbezeichnung",
+    "role": ("岗位", "职位", "投递岗位", "投递职位", "职位名称", "岗位名称", "岗位一", "Stelle", "Stellenbezeichnung",
              "Jobtitel", "Puesto", "Cargo", "Vacante", "Poste", "Intitulé du poste", "Vaga",
              "Função", "Job Position", "Role/Title", "Position applied for"),
     "applied_on": ("投递时间", "投递日期", "申请时间", "申请日期", "网申时间", "投递", "Beworben am",

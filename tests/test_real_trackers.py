@@ -661,3 +661,25 @@ def test_event_log_rows_without_a_date_load_undated(tmp_path):
     assert log.report.sources["layout"].iloc[0] == "events" and log.report.quarantine.empty
     rej = log.events[log.events["event"] == "rejection"]
     assert len(rej) == 1 and pd.isna(rej["date"].iloc[0]) and not rej["date_known"].iloc[0]
+
+
+def test_a_titled_block_under_the_table_adds_events_not_applications(tmp_path):
+    path = _csv(
+        tmp_path,
+        "t.csv",
+        [
+            "Company,Role,Date Applied",
+            "Acme*,Analyst,2026-09-01",
+            "Beta,Dev,2026-09-02",
+            "Cyan,PM,2026-09-03",
+            ",,",
+            "Interviews,,",
+            "Acme,9.4 14:50,Offer",
+            "Cyan,9.6 10:00,second round done",
+        ],
+    )
+    log = _quiet_load(path)
+    f = fa.features(log).set_index("company")
+    assert list(f.index) == ["Acme*", "Beta", "Cyan"]
+    assert f["interviewed"].tolist() == [True, False, True]
+    assert f["offered"].tolist() == [True, False, False]

@@ -21,7 +21,7 @@ _spec.loader.exec_module(score_corpus)
 
 #: Fixtures that must import with the hand counts. Raise it as the importer improves, never
 #: lower it to get green.
-MIN_PASSED = 27
+MIN_PASSED = 28
 
 
 @pytest.fixture(scope="module")

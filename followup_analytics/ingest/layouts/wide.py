@@ -21,6 +21,7 @@ import pandas as pd
 
 from ...errors import LoadWarning
 from ...log import CATEGORIES
+from ...text import key
 from ..columns import ColumnMap
 from ..marks import read_marks
 from ..profile import Profile, header_event
@@ -49,6 +50,7 @@ from ._common import (
     strings,
     text,
 )
+from .blocks import titled_blocks
 
 #: Fields of the wide layout, in priority order for headers that fit several.
 WIDE_FIELDS = ("application_id", "seeker", "company", "role", "applied_on", "status",
@@ -120,9 +122,14 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
                          + [pd.Series(np.where(pd.notna(m[0]), np.datetime64("2000-01-01", "s"),
                                                np.datetime64("NaT", "s")))
                             for m in marks.values()])
+    blocks, owner = _blocks(table, cm, keep)
+    keep &= ~np.isin(np.arange(n), list(blocks))
     note_col = cm.column("note")
     note = text(f[note_col]) if note_col else None
-    rows = per_row(table, applied, np.cumsum(keep) - 1)
+    app_pos = np.cumsum(keep) - 1
+    if blocks:  # a titled block's rows are events of applications listed above
+        app_pos[list(owner)] = app_pos[list(owner.values())]
+    rows = per_row(table, applied, app_pos)
     has_date = applied.notna().to_numpy()
     parts = [events_frame(rows, applied, "applied", keep, applied_col, note=note,
                           date_known=has_date)]
@@ -177,6 +184,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
             for event in pd.unique(which[pd.notna(which)]):
                 has[event] = has.get(event, np.zeros(n, dtype=bool)) | (keep & (which == event))
     _status_events(table, cm, col, rows, keep, has, parts)
+    _block_events(table, col, rows, blocks, owner, parts)
 
     events = concat_events(_drop_echoed_replies(parts, table, cm.column("response_date")))
     mapped = set(cm.matches["input_column"])
@@ -291,6 +299,57 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
             parts.append(events_frame(rows, outcome, event, m,
                                       outcome_col if known_date else status_col,
                                       date_known=known_date))
+
+
+def _blocks(table: RawTable, cm: ColumnMap, keep: np.ndarray
+            ) -> tuple[dict[int, str], dict[int, int]]:
+    """Rows of titled blocks (see :mod:`.blocks`) and, for those naming a company listed
+    above, the row of that company's latest application above them."""
+    blocks, _titles = titled_blocks(table.frame, cm.column("company"))
+    if not blocks:
+        return {}, {}
+    company = table.frame[cm.column("company")].to_numpy(dtype=object)
+    latest: dict[str, int] = {}
+    owner: dict[int, int] = {}
+    for r in range(len(company)):
+        k = key(company[r]) if isinstance(company[r], str) else ""
+        if r in blocks:
+            # the same name, or one name starting the other ("海棠信息" and "海棠信息*（3）")
+            hit = latest.get(k) if k in latest else next(
+                (latest[c] for c in reversed(latest)
+                 if len(k) >= 2 and (c.startswith(k) or k.startswith(c))), None)
+            if hit is not None:
+                owner[r] = hit
+        elif keep[r] and k:
+            latest[k] = r
+    return {r: e for r, e in blocks.items() if r in owner}, owner
+
+
+def _block_events(table: RawTable, col: Collector, rows: pd.DataFrame,
+                  blocks: dict[int, str], owner: dict[int, int],
+                  parts: list[dict[str, np.ndarray]]) -> None:
+    """The block's event (its title) for each of its rows, and any outcome its cells say
+    ("已意向": an offer), undated."""
+    if not blocks:
+        return
+    n = len(table.frame)
+    nat = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[s]")
+    for event in set(blocks.values()):
+        mask = np.isin(np.arange(n), [r for r, e in blocks.items() if e == event])
+        parts.append(events_frame(rows, nat, event, mask, None, date_known=False))
+    at = np.array(sorted(blocks))
+    said = np.full(n, None, dtype=object)
+    for c in table.frame.columns[1:]:
+        values = col.vocab(c, "status", n).astype(object).to_numpy()
+        outcome = np.isin(values, ["offer", "accepted", "rejection", "declined"])
+        take = np.zeros(n, dtype=bool)
+        take[at] = True
+        take &= outcome & pd.isna(said)
+        said[take] = values[take]
+    for event in pd.unique(said[pd.notna(said)]):
+        parts.append(events_frame(rows, nat, event, said == event, None, date_known=False))
+    col.notes.append(f"{col.where()}: {len(blocks)} row(s) of a titled block are events of "
+                     "applications listed above them")
 
 
 _YES_NO_REPLY: dict[str, str | None] = {

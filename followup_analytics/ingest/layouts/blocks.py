@@ -1,0 +1,59 @@
+"""A titled block under the table: "面试" / "Interviews" on a row of its own, then rows naming
+companies already listed above, with what happened to each ("9.4 周日 14:50 | 软开 | 已意向").
+Such rows are events of those applications, not new applications.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...text import key
+from ..profile import header_event
+from ..values import _is_missing_value
+
+
+def titled_blocks(frame: pd.DataFrame, company: str | None) -> tuple[dict[int, str],
+                                                                      np.ndarray]:
+    """Block rows -> the event their title names, and the title rows.
+
+    A title row holds one text cell, in the first column, naming an event ("面试",
+    "Interviews", "Offers"); the block runs until the next row holding a single cell.
+    Only blocks whose rows name (in the first column) a company listed above the title
+    count. Returns ``{row position: event}`` and a mask of the title rows.
+    """
+    n = len(frame)
+    titles = np.zeros(n, dtype=bool)
+    out: dict[int, str] = {}
+    if company is None or not n or frame.shape[1] < 2:
+        return out, titles
+    cells = frame.to_numpy(dtype=object)
+    filled = pd.notna(cells) & ~np.vectorize(_is_missing_value, otypes=[bool])(cells)
+    single = filled.sum(axis=1) == 1
+    first = frame.columns[0]
+    col0 = frame[first].to_numpy(dtype=object)
+    above = frame[company].to_numpy(dtype=object)
+    for t in np.flatnonzero(single & filled[:, 0]):
+        text = col0[t]
+        event = header_event(text) if isinstance(text, str) and len(text) <= 30 else None
+        if event not in ("interview", "offer", "rejection", "reply"):
+            continue
+        known = [key(v) for v in above[:t] if isinstance(v, str)]
+        rows = []
+        for r in range(t + 1, n):
+            if single[r] or not filled[r].any():
+                if rows or single[r]:
+                    break
+                continue
+            rows.append(r)
+        matched = [r for r in rows if isinstance(col0[r], str) and _listed(key(col0[r]), known)]
+        if matched and len(matched) >= 0.5 * len(rows):
+            titles[t] = True
+            out.update(dict.fromkeys(rows, event))
+    return out, titles
+
+
+def _listed(name: str, known: list[str]) -> bool:
+    """The name, or a name it starts or that starts it, is among those listed above."""
+    return len(name) >= 2 and any(k == name or k.startswith(name) or name.startswith(k)
+                                  for k in known if k)
