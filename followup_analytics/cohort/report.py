@@ -13,6 +13,7 @@ from .. import vocab
 from ..loadreport import LoadReport
 from ..log import JobSearchLog
 from ..text import key
+from .audit import Audit
 from .content import ALL, GROUP, Table, build_tables, headline
 from .privacy import Redactor, identifying_columns, pseudonym_salt, pseudonymise
 from .suppression import TOTAL
@@ -44,6 +45,13 @@ class CohortReport:
         Whole-cohort numbers (None when suppressed).
     group_labels_pseudonymised : bool
         True when the breakdown column names people and its values were replaced.
+    audit : Audit
+        What the disclosure audit published and hid (see :mod:`.audit`).
+    private : Table
+        Activity per seeker, unsuppressed: only for the adviser's private appendix
+        (:meth:`to_private_excel`), never part of the shared report.
+    merged_groups : int
+        Breakdown groups with fewer than ``min_cell`` seekers, merged into "other groups".
     """
 
     title: str
@@ -55,11 +63,21 @@ class CohortReport:
     notes: tuple[str, ...]
     headline: dict
     group_labels_pseudonymised: bool = False
+    audit: Audit | None = None
+    private: Table | None = None
+    merged_groups: int = 0
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table of the report by key (copies): the analyses, then the appendix."""
         return {t.key: t.frame.copy() for t in (*self.sections, *self.quality)}
+
+    def to_private_excel(self, path: str | os.PathLike[str]) -> Path:
+        """Write the per-seeker appendix for the adviser alone: an xlsx readable only by
+        its owner (mode 0600). Not suppressed: never share it."""
+        from .xlsx import write_private
+
+        return write_private(self, path)
 
     @functools.cached_property
     def figures(self) -> dict[str, str]:
@@ -132,19 +150,60 @@ def _check(log: object, min_cell: object) -> None:
                          "for what was read and set aside)")
 
 
-def _reduce(log: JobSearchLog, by: str | None, key: bytes) -> tuple[JobSearchLog, bool]:
+OTHER = "other groups"
+
+
+def merge_small_groups(groups: pd.Series, seekers: pd.Series,
+                       min_cell: int) -> tuple[pd.Series, int]:
+    """Label a breakdown group only when it holds at least `min_cell` seekers.
+
+    Smaller groups are merged into :data:`OTHER`; while that merged group is itself
+    smaller than `min_cell`, the smallest labelled group joins it.
+
+    Returns
+    -------
+    (Series, int)
+        The new labels and the number of groups merged.
+
+    Raises
+    ------
+    ValueError
+        When no group would keep its label (for example a column of names or ids).
+    """
+    per = seekers.groupby(groups.to_numpy(), sort=True).nunique().sort_values(
+        kind="stable")
+    small = list(per.index[per < min_cell])
+    big = list(per.index[per >= min_cell])
+    while small and big and seekers[groups.isin(small)].nunique() < min_cell:
+        small.append(big.pop(0))
+    if small and len(big) < 1:
+        raise ValueError(
+            f"no group of the breakdown holds {min_cell} seekers or more once small groups "
+            f"are merged ({len(per)} groups); a breakdown by this column would identify "
+            f"people. Choose a coarser column or a lower min_cell.")
+    if not small:
+        return groups, 0
+    return groups.where(~groups.isin(small), OTHER), len(small)
+
+
+def _reduce(log: JobSearchLog, by: str | None, key: bytes,
+            min_cell: int = 1) -> tuple[JobSearchLog, bool, int]:
     """The log the report is computed from: no names, contacts or notes."""
     apps = log.applications
     person_by = by is not None and by in identifying_columns(apps)
+    merged = 0
     if by is None:
         groups = pd.Series(TOTAL, index=apps.index, dtype="string")
     else:
         groups = apps[by].astype("string").str.strip().fillna("(missing)")
+        groups, merged = merge_small_groups(groups, apps["seeker"].fillna("(unknown)"),
+                                            min_cell)
         if person_by:
-            groups = pseudonymise(groups, key, prefix="G-")
+            groups = groups.where(groups.eq(OTHER), pseudonymise(groups, key, prefix="G-"))
+    seekers = pseudonymise(apps["seeker"].fillna("(unknown)"), key)
     reduced = pd.DataFrame({
         "application_id": apps["application_id"],
-        "seeker": pseudonymise(apps["seeker"].fillna("(unknown)"), key),
+        "seeker": seekers,
         "company": apps["company"], "role": pd.NA, "applied_on": apps["applied_on"],
         GROUP: groups, ALL: pd.Series(TOTAL, index=apps.index, dtype="string"),
     })
@@ -154,7 +213,7 @@ def _reduce(log: JobSearchLog, by: str | None, key: bytes) -> tuple[JobSearchLog
     events = events.astype({"note": "string", "source_file": "string",
                             "source_sheet": "string", "source_row": "Int64"})
     reduced["role"] = reduced["role"].astype("string")
-    return JobSearchLog(events, reduced, LoadReport(), log.as_of), person_by
+    return JobSearchLog(events, reduced, LoadReport(), log.as_of), person_by, merged
 
 
 def _redactor(log: JobSearchLog, by: str | None, person_by: bool) -> Redactor:
@@ -252,9 +311,9 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
     if as_of is not None:
         log = log.with_as_of(as_of)
     key = pseudonym_salt(salt)
-    reduced, person_by = _reduce(log, by, key)
+    reduced, person_by, merged = _reduce(log, by, key, min_cell)
     redactor = _redactor(log, by, person_by)
-    sections = build_tables(reduced, by or "group", by is not None, min_cell)
+    sections, audit, private = build_tables(reduced, by or "group", by is not None, min_cell)
     sections = {k: Table(t.key, t.title, t.description, redactor.frame(t.frame), t.counts,
                          t.percents, t.extra) for k, t in sections.items()}
     quality = tuple(Table(t.key, t.title, t.description,
@@ -265,4 +324,5 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
         title=title or default, as_of=log.as_of, by=by, min_cell=min_cell,
         sections=tuple(sections.values()), quality=quality,
         notes=tuple(redactor.text(n) for n in _short_paths(log.report)),
-        headline=headline(sections), group_labels_pseudonymised=person_by)
+        headline=headline(sections), group_labels_pseudonymised=person_by, audit=audit,
+        private=private, merged_groups=merged)

@@ -234,6 +234,13 @@ def suppress(table: pd.DataFrame, counts: Sequence[str], *, min_cell: int,
     hides = dict(hides or {})
     grid = hidden.reshape(len(counts), len(out)) if len(counts) else np.zeros((0, len(out)),
                                                                               dtype=bool)
+    return hide_cells(out, counts, grid, hides)
+
+
+def hide_cells(out: pd.DataFrame, counts: Sequence[str], grid: np.ndarray,
+               hides: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Blank the counts where ``grid[j]`` (one bool row per count column) is True, with
+    their dependent columns, and add the ``suppressed`` column; `out` is changed."""
     labels = np.full(len(out), "", dtype=object)
     for j, col in enumerate(counts):
         rows = grid[j]

@@ -234,3 +234,12 @@ def write_xlsx(report: CohortReport, path: str | os.PathLike[str]) -> Path:
     _readme(readme, report, [("Charts", _CHARTS_TEXT), *sheets])
     _charts(charts, report)
     return atomic_write(path, lambda p: wb.save(p))
+
+
+def write_private(report: CohortReport, path: str | os.PathLike[str]) -> Path:
+    """Write the per-seeker appendix as a workbook readable by its owner only (0600)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Seekers (private)"
+    _table_sheet(ws, report.private)
+    return atomic_write(path, lambda p: wb.save(p), private=True)
