@@ -129,9 +129,13 @@ def test_tables_and_columns(report: CohortReport) -> None:
     assert whole.loc["seeker_offer", "unit"] == "seeker"
     assert int(whole.loc["response", "n"]) == 360
     assert 0 < whole.loc["response", "rate"] < 1
-    assert report.tables["sources"]["file"].tolist() == ["cohort.xlsx"]
-    assert report.tables["quarantine"]["reason"].tolist() == ["date '[redacted]' not understood"]
-    assert report.notes[0] == "cohort.xlsx: header in row 1"
+    # file and sheet names can name people: numbered; cell text left out of reasons
+    assert report.tables["sources"]["file"].tolist() == ["file 1"]
+    assert report.tables["sources"]["sheet"].tolist() == ["sheet 1"]
+    assert report.tables["quarantine"]["reason"].tolist() == ["date [value] not understood"]
+    assert report.tables["unknown_values"].to_dict("records") == [
+        {"field": "channel", "value": "(free text)", "texts": 1, "count": 1, "suppressed": ""}]
+    assert report.notes[0].startswith("The importer made 2 notes about the input")
 
 
 def test_no_identifying_value_in_any_output(report: CohortReport,

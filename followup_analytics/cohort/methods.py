@@ -46,11 +46,19 @@ def suppression_rule(min_cell: int) -> tuple[str, ...]:
 
 
 PRIVACY: tuple[str, ...] = (
-    "Seekers appear only as pseudonyms (S- followed by a keyed hash). Without a fixed salt "
-    "the key is random, so pseudonyms hold within one report only.",
-    "Names, email addresses, phone numbers and free-text notes from the input are never "
+    "Seekers appear only as pseudonyms (S- followed by a keyed hash). The key is the "
+    "adviser's own, kept in their configuration folder and never written into a report, so "
+    "a seeker keeps the same pseudonym in every report made with it (a --salt overrides "
+    "it).",
+    "Names, email addresses, phone numbers, ids and free-text notes from the input are never "
     "used; every text cell is also checked against them and against email and phone "
-    "patterns, and redacted if it matches.",
-    "A breakdown by a column that names people (adviser, contact ...) shows pseudonymised "
-    "labels (G- followed by a keyed hash).",
+    "patterns, and redacted if it matches. The data-quality section shows counts and field "
+    "names only: files and sheets are numbered and cell text is left out.",
+    "A breakdown group is labelled only when it holds at least as many seekers as the "
+    "minimum cell size; smaller groups are merged into 'other groups'. A breakdown by a "
+    "column that names people (adviser, contact ...) shows pseudonymised labels (G- "
+    "followed by a keyed hash).",
+    "One row per seeker would give back the number of seekers in each group: the "
+    "per-seeker table is not part of this report. It is written, for the adviser alone, "
+    "to a separate private appendix readable only by its owner.",
 )

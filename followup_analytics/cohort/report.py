@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -230,41 +231,73 @@ def _redactor(log: JobSearchLog, by: str | None, person_by: bool) -> Redactor:
     return Redactor(values.tolist())
 
 
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|‘[^’]*’|“[^”]*”")
+_PLAIN = re.compile(r"[a-z ,;:()/.\-–]+")
+
+
+def reason_kind(reason: object) -> str:
+    """A quarantine reason without the cell text it may quote.
+
+    Quoted parts become ``[value]``; what remains is kept only when it is plain lower-case
+    wording (no name, number or address can hide in it), else "could not be read".
+    """
+    if not isinstance(reason, str) or not reason.strip():
+        return "could not be read"
+    text = _QUOTED.sub("[value]", reason).strip()
+    check = text.replace("[value]", "")
+    return text if _PLAIN.fullmatch(check or " ") else "could not be read"
+
+
+def _notes(report: LoadReport) -> tuple[str, ...]:
+    """Importer notes are counted, not quoted (they name files and cell values)."""
+    n = len(report.notes)
+    return ((f"The importer made {n} note{'s' if n != 1 else ''} about the input (header "
+             "rows, date orders, ambiguous columns); run `followup-analytics inspect` on "
+             "the input to read them.",) if n else ())
+
+
 def _quality(report: LoadReport, redactor: Redactor) -> tuple[Table, ...]:
+    """The data-quality appendix: counts and field names, never the input's text.
+
+    Files and sheets are numbered (their names can name seekers); quarantine reasons keep
+    their wording without the quoted cell text; values outside the vocabularies are
+    counted per field, not shown.
+    """
     src = report.sources.copy()
-    src["file"] = src["file"].astype("string").map(
-        lambda p: os.path.basename(p) if isinstance(p, str) else p)
+    files = {f: f"file {i}" for i, f in enumerate(pd.unique(src["file"].dropna()), start=1)}
+    sheets = {s: f"sheet {i}" for i, s in enumerate(pd.unique(src["sheet"].dropna()),
+                                                    start=1)}
+    src["file"] = src["file"].map(files).astype("string")
+    src["sheet"] = src["sheet"].map(sheets).astype("string")
     src = src.drop(columns=["reason"])
     q = report.quarantine.copy()
-    q["file"] = q["file"].astype("string").map(
-        lambda p: os.path.basename(p) if isinstance(p, str) else p)
+    q["file"] = q["file"].map(files).astype("string")
+    q["sheet"] = q["sheet"].map(sheets).astype("string")
+    q["reason"] = q["reason"].map(reason_kind).astype("string")
     reasons = (q.groupby(["file", "sheet", "column", "reason"], dropna=False, sort=False)
                .size().rename("rows").reset_index()
                .sort_values("rows", ascending=False, kind="stable").head(50))
-    unknown = report.unknown_values.head(50)
+    unknown = report.unknown_values.copy()
+    known = {v.casefold() for v in (*vocab.EVENTS, *vocab.CHANNELS, *vocab.LETTER_TYPES,
+                                    *vocab.RECIPIENTS, *vocab.STAGES)}
+    unknown["value"] = unknown["value"].astype("string")
+    words = unknown["value"].str.strip().str.casefold().isin(known).fillna(False)
+    unknown = (unknown.assign(value=unknown["value"].where(words, "(free text)"))
+               .groupby(["field", "value"], dropna=False, sort=True)
+               .agg(texts=("count", "size"), count=("count", "sum")).reset_index())
     return tuple(Table(key, title, text, redactor.frame(frame), counts)
                  for key, title, text, frame, counts in (
         ("sources", "Files and sheets read",
          "What was read, the detected layout and header row, and the rows loaded, set "
-         "aside (quarantined) and dropped (blank, totals, notes).", src,
+         "aside (quarantined) and dropped (blank, totals, notes). Files and sheets are "
+         "numbered: their names can name people.", src,
          ("header_row", "n_rows", "n_loaded", "n_quarantined", "n_dropped")),
         ("quarantine", "Rows set aside, by reason",
          "Rows that could not be used, grouped by file, sheet, column and reason (at most "
-         "50 reasons).", reasons, ("rows",)),
+         "50 reasons; the cell text is left out).", reasons, ("rows",)),
         ("unknown_values", "Values outside the vocabularies",
-         "Free text that was loaded as 'other'; extend the vocabulary to map it.", unknown,
-         ("count",))))
-
-
-def _short_paths(report: LoadReport) -> list[str]:
-    """Importer notes with each source's folder removed (folders can name people)."""
-    files = report.sources["file"].dropna().astype(str).unique()
-    notes = []
-    for note in report.notes:
-        for f in sorted(files, key=len, reverse=True):
-            note = note.replace(f, os.path.basename(f))
-        notes.append(note)
-    return notes
+         "Text that was loaded as 'other', counted per field (the text itself stays on "
+         "your machine: see `followup-analytics inspect`).", unknown, ("texts", "count"))))
 
 
 def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 10,
@@ -284,8 +317,10 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
         Counts from 1 to ``min_cell - 1`` are suppressed, with complementary suppression
         (see :mod:`followup_analytics.cohort.suppression`).
     salt : str or bytes, optional
-        Secret that makes seeker pseudonyms stable across reports; by default a random one
-        (pseudonyms then hold within this report only).
+        Secret for the seeker pseudonyms. By default the adviser's own key
+        (:func:`.privacy.adviser_key`: created once, mode 0600, under
+        ``$XDG_CONFIG_HOME/followup_analytics/``), so pseudonyms stay the same from one
+        report to the next.
     title : str, optional
         Default: "Cohort report" (plus "by <column>").
     as_of : date-like, optional
@@ -323,6 +358,6 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
     return CohortReport(
         title=title or default, as_of=log.as_of, by=by, min_cell=min_cell,
         sections=tuple(sections.values()), quality=quality,
-        notes=tuple(redactor.text(n) for n in _short_paths(log.report)),
+        notes=_notes(log.report),
         headline=headline(sections), group_labels_pseudonymised=person_by, audit=audit,
         private=private, merged_groups=merged)
