@@ -345,15 +345,27 @@ def test_by_matches_headers_ignoring_case(log: JobSearchLog) -> None:
 
 def test_failed_write_keeps_previous_report(report: CohortReport, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    target = report.to_excel(tmp_path / "r.xlsx")
-    before = target.read_bytes()
+    old = report.write({"html": tmp_path / "r.html", "xlsx": tmp_path / "r.xlsx"})
+    before = [p.read_bytes() for p in old]
+    real = Path.write_bytes
 
-    def broken_save(self: openpyxl.Workbook, filename: str) -> None:
-        Path(filename).write_bytes(b"PK half a workbook")
-        raise OSError("disk full")
+    def broken(self: Path, data: bytes) -> int:
+        if self.suffix == ".tmpxlsx" or self.name.endswith(".tmp.xlsx"):
+            real(self, data[: len(data) // 2])
+            raise OSError("disk full")
+        return real(self, data)
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    monkeypatch.setattr(Path, "write_bytes", broken)
+    again = dataclasses.replace(report, run_id="second")
     with pytest.raises(OSError, match="disk full"):
-        report.to_excel(target)
-    assert target.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]
+        again.write({"html": tmp_path / "r.html", "xlsx": tmp_path / "r.xlsx"})
+    # neither file of the pair changed (the HTML was complete, but its workbook was not)
+    assert [p.read_bytes() for p in old] == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.xlsx"]
+
+
+def test_pair_carries_one_run_id(report: CohortReport, files: dict[str, Path]) -> None:
+    html = files["html"].read_text(encoding="utf-8")
+    readme = openpyxl.load_workbook(files["xlsx"])["Read me"]
+    run = next(r[1].value for r in readme.iter_rows() if r[0].value == "Run")
+    assert run.startswith(f"run {report.run_id},") and run in html

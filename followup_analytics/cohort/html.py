@@ -6,7 +6,6 @@ figures as ``data:`` URIs, no script and no external resource.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,8 +13,7 @@ from typing import TYPE_CHECKING
 import jinja2
 import pandas as pd
 
-from .methods import DEFINITIONS, PRIVACY, suppression_rule
-from .safety import atomic_write
+from .methods import DEFINITIONS, PRIVACY, run_label, suppression_rule
 from .suppression import MARK, TOTAL
 
 if TYPE_CHECKING:
@@ -137,12 +135,11 @@ def render(report: CohortReport, standalone: bool = True) -> str:
     return template.render(
         report=report, standalone=standalone, sections=sections, quality=quality,
         definitions=DEFINITIONS, rule=suppression_rule(report.min_cell), privacy=PRIVACY,
-        as_of=report.as_of.date().isoformat(), h=h, pct=pct, num=num, mark=MARK,
+        as_of=report.as_of.date().isoformat(), h=h, run=run_label(report), pct=pct, num=num, mark=MARK,
         median=(MARK if h.get("median_suppressed") else "not reached (under half responded)"
                 if h.get("median_days") is None else f"{h['median_days']:.0f} days"))
 
 
-def write_html(report: CohortReport, path: str | os.PathLike[str]) -> Path:
-    """Render `report` and write it atomically to `path`; return the path."""
-    text = render(report, standalone=True)
-    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+def render_bytes(report: CohortReport) -> bytes:
+    """The standalone HTML document of `report`, UTF-8 encoded."""
+    return render(report, standalone=True).encode("utf-8")

@@ -62,3 +62,9 @@ PRIVACY: tuple[str, ...] = (
     "per-seeker table is not part of this report. It is written, for the adviser alone, "
     "to a separate private appendix readable only by its owner.",
 )
+
+
+def run_label(report: object) -> str:
+    """Which run made a report: the HTML and the workbook of one run carry the same."""
+    created = report.created.strftime("%Y-%m-%d %H:%M UTC")
+    return f"run {report.run_id}, made {created}"

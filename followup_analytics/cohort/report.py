@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +55,9 @@ class CohortReport:
         (:meth:`to_private_excel`), never part of the shared report.
     merged_groups : int
         Breakdown groups with fewer than ``min_cell`` seekers, merged into "other groups".
+    run_id, created : str, Timestamp
+        Which run made the report: printed in the HTML and the workbook, so a reader can
+        tell that both files come from the same run.
     """
 
     title: str
@@ -67,6 +72,9 @@ class CohortReport:
     audit: Audit | None = None
     private: Table | None = None
     merged_groups: int = 0
+    run_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:12])
+    created: pd.Timestamp = dataclasses.field(
+        default_factory=lambda: pd.Timestamp.now(tz="UTC").floor("s"))
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -101,15 +109,27 @@ class CohortReport:
 
     def to_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the report as one self-contained HTML file (atomically); return its path."""
-        from .html import write_html
-
-        return write_html(self, path)
+        return self.write({"html": path})[0]
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
         """Write the report as an xlsx workbook (atomically); return its path."""
-        from .xlsx import write_xlsx
+        return self.write({"xlsx": path})[0]
 
-        return write_xlsx(self, path)
+    def write(self, paths: dict[str, str | os.PathLike[str]]) -> list[Path]:
+        """Write several formats as one set (``{"html": path, "xlsx": path}``): all are
+        rendered to temporary files first and renamed into place only when every one is
+        complete. File modes follow the umask."""
+        from .html import render_bytes
+        from .safety import atomic_write_all
+        from .xlsx import workbook_bytes
+
+        render = {"html": render_bytes, "xlsx": workbook_bytes}
+        bad = [f for f in paths if f not in render]
+        if bad:
+            raise ValueError(f"unknown report format {bad[0]!r}; choose html or xlsx")
+        data = {fmt: render[fmt](self) for fmt in paths}
+        return atomic_write_all([(path, lambda p, b=data[fmt]: p.write_bytes(b))
+                                 for fmt, path in paths.items()])
 
 
 def resolve_by(log: JobSearchLog, by: str | None) -> str | None:

@@ -79,7 +79,17 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+def _file_mode(private: bool) -> int:
+    """0600 for a private file, else what the user's umask allows for a new file."""
+    if private:
+        return 0o600
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None], *,
+                 private: bool = False) -> Path:
     """Write a file through a temporary sibling and rename it over `path` when complete.
 
     Parameters
@@ -90,6 +100,9 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
     write : callable
         ``write(tmp_path)`` writes the whole content to ``tmp_path`` (same folder, same
         suffix).
+    private : bool, default False
+        Readable by its owner only (0600); otherwise the mode follows the umask, like any
+        new file.
 
     Returns
     -------
@@ -101,17 +114,37 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
     Exception
         Whatever `write` raised; the temporary file is removed and `path` is untouched.
     """
-    dest = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.",
-                                    suffix=f".tmp{dest.suffix}")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    return atomic_write_all([(path, write)], private=private)[0]
+
+
+def atomic_write_all(jobs: list[tuple[str | os.PathLike[str], Callable[[Path], None]]], *,
+                     private: bool = False) -> list[Path]:
+    """Write several files as a set: every one to a temporary sibling first, and rename
+    them over their destinations only once all are complete (so the HTML and the workbook
+    of a report come from the same run). On any failure, or an interrupt, every temporary
+    file is removed and no destination is touched.
+
+    Returns
+    -------
+    list of Path
+        The destination paths, in order.
+    """
+    temps: list[tuple[Path, Path]] = []
+    mode = _file_mode(private)
     try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
+        for path, write in jobs:
+            dest = Path(path)
+            fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.",
+                                            suffix=f".tmp{dest.suffix}")
+            os.close(fd)
+            temps.append((Path(tmp_name), dest))
+            write(Path(tmp_name))
+            os.chmod(tmp_name, mode)
+        for tmp, dest in temps:
+            os.replace(tmp, dest)
     except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        for tmp, _ in temps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         raise
-    return dest
+    return [dest for _, dest in temps]

@@ -8,6 +8,7 @@ widths. Every text cell is neutralised (:mod:`.safety`) so no cell can run as a 
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .content import OUTCOME_LABELS
-from .methods import DEFINITIONS, PRIVACY, suppression_rule
+from .methods import DEFINITIONS, PRIVACY, run_label, suppression_rule
 from .safety import atomic_write, neutralise
 from .suppression import MARK, TOTAL
 
@@ -136,6 +137,7 @@ def _readme(ws: Worksheet, report: CohortReport, sheets: list[tuple[str, str]]) 
     ws.append(["Breakdown", neutralise(report.by) if report.by else "whole cohort only"])
     ws.append(["Minimum cell size", report.min_cell])
     ws["B4"].alignment = Alignment(horizontal="left")
+    ws.append(["Run", run_label(report)])
     rows: list[tuple[str, str]] = [("", ""), ("Sheets", "")]
     rows += sheets
     rows += [("", ""), ("Definitions", "")] + list(DEFINITIONS)
@@ -208,19 +210,8 @@ def _charts(ws: Worksheet, report: CohortReport) -> None:
                      keep, f"E{row}")
 
 
-def write_xlsx(report: CohortReport, path: str | os.PathLike[str]) -> Path:
-    """Write `report` as an xlsx workbook, atomically; return the path.
-
-    Parameters
-    ----------
-    report : CohortReport
-    path : path-like
-        Destination (``.xlsx``). Replaced only by a complete workbook.
-
-    Returns
-    -------
-    Path
-    """
+def workbook_bytes(report: CohortReport) -> bytes:
+    """The xlsx workbook of `report`, as bytes."""
     wb = Workbook()
     readme = wb.active
     readme.title = "Read me"
@@ -233,7 +224,9 @@ def write_xlsx(report: CohortReport, path: str | os.PathLike[str]) -> Path:
         sheets.append((name, f"{table.title}. {table.description}"))
     _readme(readme, report, [("Charts", _CHARTS_TEXT), *sheets])
     _charts(charts, report)
-    return atomic_write(path, lambda p: wb.save(p))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def write_private(report: CohortReport, path: str | os.PathLike[str]) -> Path:
