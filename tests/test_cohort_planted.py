@@ -7,6 +7,7 @@ vocabularies, file and sheet names, and a breakdown column holding names.
 
 from __future__ import annotations
 
+import base64
 import re
 import unicodedata
 import warnings
@@ -103,7 +104,9 @@ def log() -> JobSearchLog:
 
 def _outputs(report, out: Path) -> dict[str, str]:
     html = report.to_html(out / "r.html").read_text(encoding="utf-8")
-    html = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)   # pixels, not text
+    # figures are SVG: search their text, not their base64
+    html = re.sub(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)",
+                  lambda m: base64.b64decode(m.group(1)).decode("utf-8"), html)
     wb = openpyxl.load_workbook(report.to_excel(out / "r.xlsx"))
     cells = "\n".join([str(c.value) for ws in wb for row in ws.iter_rows() for c in row
                        if c.value is not None] + wb.sheetnames)

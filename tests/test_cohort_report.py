@@ -203,7 +203,7 @@ def test_html_self_contained(files: dict[str, Path]) -> None:
     parser.feed(html)
     assert parser.refs, "the report has figures and a table of contents"
     for attr, value in parser.refs:
-        assert value.startswith("data:image/png;base64,") if attr == "src" else \
+        assert value.startswith("data:image/svg+xml;base64,") if attr == "src" else \
             value.startswith("#"), (attr, value[:60])
     assert "url(" not in parser.style and "@import" not in parser.style
     assert "@media print" in parser.style and "@media (max-width" in parser.style
@@ -234,15 +234,28 @@ def test_workbook_layout(files: dict[str, Path], report: CohortReport) -> None:
     assert readme["A2"].value == "Data as of"
     assert readme["B2"].value.date() == report.as_of.date()
     text = " ".join(str(c.value) for row in readme.iter_rows() for c in row if c.value)
-    assert "Response" in text and "next-smallest" in text
+    assert "Response" in text and "as an attacker would" in text
     ws = wb["Outcomes"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     assert ws["A1"].font.bold and ws["A1"].fill.fgColor.rgb.endswith("0072B2")
     header = [c.value for c in ws[1]]
-    rate = ws.cell(2, header.index("rate") + 1)
+    assert header[:5] == ["Program", "Outcome", "Counted per", "Out of", "With the outcome"]
+    rate = ws.cell(2, header.index("Share") + 1)
     assert rate.number_format == "0.0%" and isinstance(rate.value, float)
-    assert ws.cell(2, header.index("n") + 1).number_format == "#,##0"
+    assert ws.cell(2, header.index("Out of") + 1).number_format == "#,##0"
     assert ws.column_dimensions["B"].width >= 8
+    # one font family; hidden values are empty numbers, flagged beside, never text
+    assert {c.font.name for w in wb for row in w.iter_rows() for c in row} == {"Arial"}
+    flag = header.index("Hidden values")
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    hidden = [r for r in rows if r[flag]]
+    assert hidden, "the fixture should hide something"
+    for r in rows:
+        assert all(v is None or isinstance(v, int | float) for v in r[3:flag])
+        assert (r[4] is None) == ("With the outcome" in (r[flag] or ""))
+    # printed one page wide at a readable size
+    assert ws.page_setup.scale >= 55 and ws.page_setup.orientation in ("portrait",
+                                                                         "landscape")
     with zipfile.ZipFile(files["xlsx"]) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 2 and "barChart>" in z.read(charts[0]).decode()
@@ -314,7 +327,7 @@ def test_repr_html_is_a_fragment(report: CohortReport) -> None:
     frag = report._repr_html_()
     assert frag.lstrip().startswith("<style>") and "<html" not in frag
     assert "Cohort report by program" in frag and "Methods and definitions" in frag
-    assert "[c]" in frag
+    assert ">hidden<" in frag and "[c]" not in frag
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

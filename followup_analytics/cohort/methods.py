@@ -31,17 +31,18 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
 def suppression_rule(min_cell: int) -> tuple[str, ...]:
     """The suppression rule in words, for a given minimum cell size."""
     return (
-        f"Every count from 1 to {min_cell - 1} is hidden (shown as [c]); zero is shown.",
-        "So that a hidden count cannot be worked out by subtraction from a total, another "
-        "count is hidden alongside it: whenever the groups of a breakdown, the categories "
-        "of a group (channels, timing buckets ...) or the parts of a row (responses and "
-        "still waiting) hold exactly one hidden count, the next-smallest count of the same "
-        "set is hidden too, until no set holds exactly one; a final linear-algebra check "
-        "hides one more count wherever the totals would still pin a hidden one down.",
-        "Rates, intervals, medians and odds ratios computed from a hidden count are hidden "
-        "with it. Figures are drawn from the tables after suppression; survival curves are "
-        f"drawn only for groups with at least {min_cell} responses and {min_cell} "
-        "applications still waiting.",
+        f"Every count from 1 to {min_cell - 1} is hidden (shown as “hidden”), and so is a "
+        f"count whose complement is that small (14 follow-ups of which 11 were answered "
+        f"would show 3 unanswered); zero is shown.",
+        "Everything the report publishes is checked at once, as an attacker would: every "
+        "count in every table and figure, the same number appearing in several tables, "
+        "groups adding up to the whole cohort, categories adding up to a group, k never "
+        "above n. Further counts are hidden until, for every hidden small count, the whole "
+        f"numbers consistent with all of that still span at least {min_cell} values; then "
+        "each further count that is not needed for this is shown again.",
+        "Rates, intervals, medians, numbers at risk and odds ratios computed from a hidden "
+        "count are hidden with it. Time-to-response curves stop where fewer than "
+        f"{min_cell} applications are still waiting.",
     )
 
 

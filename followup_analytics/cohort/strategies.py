@@ -14,7 +14,10 @@ ESTIMATOR = "within_seeker_odds_ratio"
 _LEVEL = ("rate_level", "level_ci_low", "level_ci_high")
 _REFERENCE = ("rate_reference", "reference_ci_low", "reference_ci_high")
 _ESTIMATE = ("estimate", "ci_low", "ci_high", "p_value", "q_value")
-COLUMNS = ["strategy", "level", "reference", "n_level", "k_level", "rate_level",
+#: What the HTML shows (the workbook keeps every column): the within-seeker estimates.
+HTML_COLUMNS = ("strategy", "level", "reference", "outcome", "estimate", "ci_low", "ci_high",
+                "q_value", "n_level", "n_reference")
+COLUMNS = ["strategy", "level", "reference", "outcome", "n_level", "k_level", "rate_level",
            "level_ci_low", "level_ci_high", "n_reference", "k_reference", "rate_reference",
            "reference_ci_low", "reference_ci_high", "estimator", "n", "estimate", "ci_low",
            "ci_high", "p_value", "q_value"]
@@ -63,6 +66,13 @@ def apply_strategy_protection(frame: pd.DataFrame, long: pd.DataFrame,
     return out
 
 
+def estimated(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows the HTML shows: comparisons with a within-seeker estimate, strongest
+    evidence (smallest q) first."""
+    shown = frame.dropna(subset=["estimate"])
+    return shown.sort_values("q_value", kind="stable", na_position="last")
+
+
 def _subset(log: JobSearchLog, column: str, value: str) -> JobSearchLog:
     apps = log.applications
     keep = apps[column].eq(value).fillna(False).to_numpy()
@@ -78,7 +88,7 @@ def _within_seeker(log: JobSearchLog) -> pd.DataFrame:
     result = offer_associations(log)
     frame = result.loc[result["estimator"].eq(ESTIMATOR).to_numpy()]
     frame = frame.reindex(columns=COLUMNS).reset_index(drop=True)
-    for col in ("strategy", "level", "reference", "estimator"):
+    for col in ("strategy", "level", "reference", "outcome", "estimator"):
         frame[col] = frame[col].astype("string")
     return frame
 
@@ -135,4 +145,5 @@ def strategy_table(log: JobSearchLog, min_cell: int, by_name: str = "group",
                  "for the number of comparisons (Benjamini-Hochberg).", _long(frame, by_name),
                  counts, ("rate_level", "level_ci_low", "level_ci_high",
                                  "rate_reference", "reference_ci_low", "reference_ci_high"),
-                 {"html_hide": ("estimator",), "wide": frame, "dropped": dropped}), _spec(by_name)
+                 {"html_columns": HTML_COLUMNS, "html_rows": estimated, "wide": frame,
+                  "dropped": dropped}), _spec(by_name)
