@@ -340,6 +340,8 @@ class Audit:
     n_hidden_per_table : int
         Counts the earlier rule (table by table, :func:`.suppression.suppress`) hides among
         the same published counts, for comparison.
+    failing_per_table : int
+        Sensitive quantities the earlier rule leaves narrower than ``min_cell``.
     """
 
     n_published: int
@@ -347,6 +349,7 @@ class Audit:
     n_hidden: int
     failing: int
     n_hidden_per_table: int = 0
+    failing_per_table: int = 0
 
 
 def _solve(solver: _Solver) -> tuple[np.ndarray, np.ndarray]:
@@ -412,15 +415,16 @@ def protect(tables: Mapping[str, tuple[pd.DataFrame, Spec]],
     for name, (frame, spec) in tables.items():
         out[name] = _apply(frame.reset_index(drop=True), spec, model.cells[name], hidden)
     published = np.asarray(model.published, dtype=bool)
+    old = _per_table(tables, model, min_cell)
     audit = Audit(int(published.sum()), int((primary & published).sum()),
-                  int((hidden & published).sum()), left,
-                  _per_table(tables, model, min_cell))
+                  int((hidden & published).sum()), left, int(old.sum()),
+                  len(solver.failing(old)) if min_cell > 1 else 0)
     return out, audit
 
 
 def _per_table(tables: Mapping[str, tuple[pd.DataFrame, Spec]], model: _Model,
-               min_cell: int) -> int:
-    """Distinct published counts the table-by-table rule would hide."""
+               min_cell: int) -> np.ndarray:
+    """The published counts the table-by-table rule would hide."""
     from .suppression import suppress
 
     old = np.zeros(len(model.values), dtype=bool)
@@ -431,7 +435,7 @@ def _per_table(tables: Mapping[str, tuple[pd.DataFrame, Spec]], model: _Model,
         for j, col in enumerate(spec.counts):
             gone = shown[col].isna().to_numpy() & (grid[j] >= 0)
             old[grid[j][gone]] = True
-    return int(old.sum())
+    return old
 
 
 def _apply(frame: pd.DataFrame, spec: Spec, grid: np.ndarray,
