@@ -49,7 +49,7 @@ def _curves() -> pd.DataFrame:
 def test_multi_group_time_chart_has_ticks_at_risk_and_a_clear_legend() -> None:
     ax = Figure(figsize=(7.5, 4.2), layout="constrained").subplots()
     # an empty day list (what the report used to pass) still gets day ticks
-    plot_time_to_response(_curves(), at_days=[], max_day=56, ax=ax,
+    plot_time_to_response(_curves(), days=[], max_day=56, ax=ax,
                           at_risk={"Web": [30, 12, "hidden", "hidden", "hidden"]})
     ticks = list(ax.get_xticks())
     assert len(ticks) >= 4 and ticks[0] == 0

@@ -160,7 +160,7 @@ def _time(t: dict, report: CohortReport) -> str | None:
                for _, row in risk.iterrows() if row[by] in shown}
     groups = len(shown)
     return _svg(lambda ax: plot_time_to_response(
-        curves, at_days=days, max_day=max(days), at_risk=at_risk, ax=ax,
+        curves, days=days, max_day=max(days), at_risk=at_risk, ax=ax,
         title="Time to a first employer response (reply, interview, rejection or offer)"),
         3.4 + 0.25 * groups + (0.3 if groups > 1 else 0))
 

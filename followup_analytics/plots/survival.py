@@ -8,7 +8,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._common import ACCENT, OKABE_ITO, group_columns, group_labels, new_axes, require
+from ..schema import renamed
+from ._common import (
+    ACCENT,
+    OKABE_ITO,
+    as_of_note,
+    group_columns,
+    group_labels,
+    new_axes,
+    require,
+)
 
 _CURVE_COLUMNS = ("day", "at_risk", "events", "censored", "survival", "ci_low", "ci_high")
 _EXPECT = "time_to_response() (its .curves: <group columns>, " + ", ".join(_CURVE_COLUMNS) + ")"
@@ -42,7 +51,8 @@ def at_risk_at(curve: pd.DataFrame, days: Sequence[float]) -> np.ndarray:
     return out
 
 
-def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = None,
+@renamed(at_days="days")
+def plot_time_to_response(result: object, *, days: Sequence[float] | None = None,
                           max_day: float | None = None, title: str | None = None,
                           at_risk: Mapping[str, Sequence[object]] | None = None,
                           ax: Axes | None = None) -> Axes:
@@ -54,7 +64,7 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
         The result of :func:`time_to_response` or its ``.curves`` frame: ``<group columns>,
         day, at_risk, events, censored, survival, ci_low, ci_high`` (survival = probability
         of no response yet; starts at 1 on day 0).
-    at_days : list of float, optional
+    days : list of float, optional
         Days at which the numbers at risk are printed below the axis (default: every 7, 14,
         30 ... days up to `max_day`, at most seven).
     max_day : float, optional
@@ -62,7 +72,7 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
     title : str, optional
         Overrides the default title.
     at_risk : mapping, optional
-        Group label -> the numbers at risk to print at `at_days` (one per day; a string
+        Group label -> the numbers at risk to print at `days` (one per day; a string
         such as "hidden" is printed as is). Default: read from the curves. Give it when
         the curves are cut short (a cohort report stops a curve where few applications
         are left, and publishes the numbers at risk separately).
@@ -75,7 +85,7 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
         Per group: a step line with gid ``"km:<group>"`` (x: day, y: 1 − survival, starting
         at 0 on day 0), a band (the 95% interval), a marker line ``"censor:<group>"`` at the
         days with censored applications, and texts with gid ``"at_risk"`` (one per group and
-        day in `at_days`, in group order). With several groups the legend sits above the
+        day in `days`, in group order). With several groups the legend sits above the
         axes, never over the curves.
 
     Raises
@@ -84,6 +94,7 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
         When a required column is missing.
     """
     df = _curves(result).reset_index(drop=True)
+    dated = as_of_note(df, " at {date}")
     groups = group_columns(df, _CURVE_COLUMNS)
     df["_label"] = group_labels(df, groups)
     if groups:
@@ -91,7 +102,7 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
     labels = list(pd.unique(df["_label"]))
     last = float(df["day"].max()) if len(df) else 30.0
     max_day = float(max_day) if max_day is not None else max(min(last, DEFAULT_MAX_DAY), 1.0)
-    days = list(at_days) if at_days else _default_days(max_day)
+    days = list(days) if days else _default_days(max_day)
     palette = {lab: (ACCENT if len(labels) == 1 else OKABE_ITO[i % len(OKABE_ITO)])
                for i, lab in enumerate(labels)}
 
@@ -154,6 +165,6 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
     elif not groups:
         ax.legend(loc="lower right", fontsize="small", frameon=False)
     ax.set_title(title or "Time to a first employer response (reply, interview, rejection "
-                 "or offer)\nKaplan–Meier; applications without one are censored",
+                 f"or offer)\nKaplan–Meier; applications without one are censored{dated}",
                  loc="left", pad=6 + (16 * -(-len(labels) // 3) if len(labels) > 1 else 0))
     return ax
