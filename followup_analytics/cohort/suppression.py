@@ -1,4 +1,7 @@
-"""Small-cell suppression with complementary suppression.
+"""Small-cell suppression table by table (the earlier rule), and the helpers the audit shares.
+
+Cohort reports now protect every table at once with :mod:`.audit`; :func:`suppress` stays as
+the per-table rule the audit reports its counts against (``Audit.n_hidden_per_table``).
 
 Rule (also printed in every report's methods section):
 
@@ -31,8 +34,6 @@ from scipy import linalg
 
 #: Label of the whole-cohort row in a breakdown column (and of a category total).
 TOTAL = "All"
-#: How a suppressed cell is shown.
-MARK = "[c]"
 
 
 @dataclass(frozen=True)
