@@ -3,7 +3,7 @@
 Cohort reports now protect every table at once with :mod:`.audit`; :func:`suppress` stays as
 the per-table rule the audit reports its counts against (``Audit.n_hidden_per_table``).
 
-Rule (also printed in every report's methods section):
+The per-table rule:
 
 1. *Primary*: every count from 1 to ``min_cell - 1`` is hidden. Zero is shown.
 2. *Complementary*: counts are additive along *sets* of cells: the groups of a breakdown
