@@ -98,3 +98,25 @@ def test_one_number_format_and_plain_labels(report) -> None:
     assert "other" not in set(channels) and "unknown" not in set(channels)
     html = report._repr_html_()
     assert html.count("Categories that no one used are left out") == 1
+
+
+def test_time_curves_show_no_small_step(report) -> None:
+    """Each drawn step of the whole-cohort curve covers at least min_cell responses, and
+    the curve stops before fewer than min_cell applications are waiting."""
+    from followup_analytics.metrics.survival import time_to_response
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = time_to_response(load(SAMPLES)).curves
+    curves = report.tables["time_to_response"]  # the table; curves live in extra
+    shown = next(t for t in report.sections if t.key == "time_to_response").extra["curves"]
+    whole = shown.loc[shown.iloc[:, 0].eq("All")]
+    assert len(whole) > 3 and curves is not None
+    assert (shown["censored"] == 0).all() and (shown["at_risk"] >= report.min_cell).all()
+    days = whole["day"].to_numpy()
+    events = full.set_index("day")["events"]
+    for a, b in zip(days[:-1], days[1:], strict=True):
+        assert events.loc[(events.index > a) & (events.index <= b)].sum() >= report.min_cell
+    # the drawn values are the exact Kaplan-Meier estimates at those days
+    exact = full.set_index("day").loc[days, "survival"].to_numpy()
+    np.testing.assert_allclose(whole["survival"].to_numpy(), exact)

@@ -7,6 +7,7 @@ per group. Counts are suppressed here (see :mod:`.suppression`); the renderers o
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass, field
 
@@ -241,7 +242,20 @@ def _shown_curves(curves: pd.DataFrame, time: pd.DataFrame, risk: pd.DataFrame,
     shown = time.loc[time[["n_responses", "n_censored"]].notna().all(axis=1)
                      & risk.iloc[:, 1].notna().to_numpy(), by_name]
     keep = curves[by_name].isin(set(shown)) & curves["at_risk"].ge(min_cell)
-    return curves.loc[keep].reset_index(drop=True)
+    curves = curves.loc[keep].reset_index(drop=True)
+    steps = curves.groupby(by_name, sort=False)["events"].transform(
+        lambda e: pd.Series(_coarse(e.to_numpy(), min_cell), index=e.index))
+    # a step per day would show how many responded that day: the curve is drawn only at
+    # days where at least min_cell responses have come since the last drawn step (the
+    # value there is the exact Kaplan-Meier estimate); censoring marks are left out
+    out = curves.loc[steps.to_numpy(dtype=bool) | curves["day"].eq(0).to_numpy()]
+    return out.assign(censored=0).reset_index(drop=True)
+
+
+def _coarse(events: np.ndarray, min_cell: int) -> np.ndarray:
+    """True at the rows where the events since the last True row reach `min_cell`."""
+    since = itertools.accumulate(events, lambda acc, e: e if acc >= min_cell else acc + e)
+    return np.fromiter(since, dtype=float, count=len(events)) >= min_cell
 
 
 def private_seekers(feats: pd.DataFrame, by_name: str) -> Table:

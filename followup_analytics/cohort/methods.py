@@ -42,7 +42,8 @@ def suppression_rule(min_cell: int) -> tuple[str, ...]:
         "each further count that is not needed for this is shown again.",
         "Rates, intervals, medians, numbers at risk and odds ratios computed from a hidden "
         "count are hidden with it. Time-to-response curves stop where fewer than "
-        f"{min_cell} applications are still waiting.",
+        f"{min_cell} applications are still waiting, and take a step only once at least "
+        f"{min_cell} responses have come since the last one (no censoring marks).",
     )
 
 
