@@ -54,6 +54,11 @@ def _check_min_cell(min_cell: int) -> None:
         raise ValueError(f"--min-cell must be at least 1; got {min_cell}")
 
 
+def _wrote(path: Path) -> str:
+    private = " (private: per-seeker rows, for you alone; do not share)"
+    return f"wrote {path}" + (private if PRIVATE in path.name else "")
+
+
 def write_report(log: object, out: Path, formats: tuple[str, ...], **options: object) -> list[Path]:
     """Build the cohort report of `log` and write it in `formats` into `out`.
 
@@ -103,7 +108,7 @@ def run_report(args: argparse.Namespace) -> int:
     print(f"{log.report.n_loaded} rows loaded, {log.report.n_quarantined} quarantined "
           f"(see `followup-analytics inspect`)")
     for path in written:
-        print(f"wrote {path}")
+        print(_wrote(path))
     return 0
 
 
@@ -148,5 +153,5 @@ def run_demo(args: argparse.Namespace) -> int:
     # synthetic data: a fixed salt, so the demo leaves no key in the user's folder
     for path in write_report(log, out, FORMATS, by=by, min_cell=10, salt="sample data",
                              title="Sample cohort 2026 (synthetic data)"):
-        print(f"wrote {path}")
+        print(_wrote(path))
     return 0
