@@ -254,7 +254,7 @@ def test_workbook_layout(files: dict[str, Path], report: CohortReport) -> None:
         assert all(v is None or isinstance(v, int | float) for v in r[3:flag])
         assert (r[4] is None) == ("With the outcome" in (r[flag] or ""))
     # printed one page wide at a readable size
-    assert ws.page_setup.scale >= 55 and ws.page_setup.orientation in ("portrait",
+    assert ws.page_setup.scale >= 70 and ws.page_setup.orientation in ("portrait",
                                                                          "landscape")
     with zipfile.ZipFile(files["xlsx"]) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]

@@ -136,6 +136,7 @@ def table_view(table: Table) -> dict:
     return {"headers": [heads.get(c, column_label(table.key, c)) for c in shown],
             "rows": rows, "total": total,
             "whole": [r for r, t in zip(rows, total, strict=True) if t or not split],
+            "whole_total": [t and not all(total) for t in total if t or not split],
             "groups": [r for r, t in zip(rows, total, strict=True) if split and not t]}
 
 

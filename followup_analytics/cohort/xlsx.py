@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -42,6 +43,8 @@ _FLAG_FONT = Font(name=FONT, size=10, italic=True, color="6B6B6B")
 FLAG = "Hidden values"
 #: Printable width of a landscape A4 page, in column-width units at 100%.
 _PAGE_UNITS = {"landscape": 105, "portrait": 70}
+#: Smallest print scale (percent): 10-point text prints at 7 points.
+MIN_SCALE = 70
 _WRAP = Alignment(wrap_text=True, vertical="top")
 COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
@@ -94,7 +97,8 @@ def _sheet_name(key: str, used: set[str]) -> str:
 
 def _printable(ws: Worksheet, width: float, landscape: bool = True) -> None:
     """Print one page wide at a readable size: landscape when wide, scaled down only as
-    far as the columns need (never below 55%), the header row repeated on every page.
+    far as the columns need (never below 70%: 7-point text), the header row repeated on
+    every page.
 
     An explicit scale rather than "fit to one page wide": LibreOffice reads a fit height of
     0 as one page tall and prints whole sheets in 4-point text.
@@ -103,7 +107,7 @@ def _printable(ws: Worksheet, width: float, landscape: bool = True) -> None:
     ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_setup.scale = int(max(55, min(100, 100 * _PAGE_UNITS[orientation] / max(width,
+    ws.page_setup.scale = int(max(MIN_SCALE, min(100, 100 * _PAGE_UNITS[orientation] / max(width,
                                                                                     1))))
     ws.page_margins.left = ws.page_margins.right = 0.5
 
@@ -132,7 +136,9 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
         lambda s: ", ".join(column_label(table.key, c.strip()) for c in s.split(",") if c))
              if flagged else None)
     first = frame.iloc[:, 0].astype("string").eq(TOTAL).fillna(False).to_numpy() if len(
-        columns) else []
+        columns) else np.zeros(0, dtype=bool)
+    if first.all():
+        first = np.zeros(len(frame), dtype=bool)    # only whole-cohort rows: none stands out
     lengths = [min(len(h), 16) for h in heads] + ([len(FLAG)] if flagged else [])
     category = [c in _CATEGORY_COLUMNS for c in columns]
     for i, rec in enumerate(frame[columns].itertuples(index=False, name=None)):
@@ -156,7 +162,7 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
                              f"{max(ws.max_row, 1)}"
     width = _widths(ws, lengths)
     _printable(ws, width, landscape=width > _PAGE_UNITS["portrait"])
-    if width * 0.55 > _PAGE_UNITS["landscape"] and len(columns) > 3:
+    if width * MIN_SCALE / 100 > _PAGE_UNITS["landscape"] and len(columns) > 3:
         # still wider than a page: every page repeats the columns that say what a row is
         keys = sum(1 for c in columns if not pd.api.types.is_numeric_dtype(frame[c]))
         ws.print_title_cols = f"A:{get_column_letter(max(1, min(keys, 4)))}"
