@@ -44,8 +44,12 @@ def _key(table: str, row: pd.Series, col: str, by: str) -> tuple:
         return ("apps", g) if stage == "applied" else ("reach", stage, g)
     if table.startswith("followup_"):
         return (table, row.iloc[1], g, col)
+    # in these data no application is left out of the time to response (no undated
+    # response): an attacker who guesses so is right, so this one knows it
     if table == "at_risk" and col == "day_0":
-        return ("analysed", g)
+        return ("apps", g)
+    if table == "time_to_response" and col == "n_responses":
+        return ("reach", "responded", g)
     if table == "strategies":
         side = "level" if col.endswith("_level") else "reference"
         return ("strategy", row["strategy"], row[side], col.split("_")[0])
@@ -74,6 +78,7 @@ class Attacker:
         self.le: list[tuple[dict[int, float], float]] = []
         self.pairs: list[tuple[int, int]] = []
         self.published: set[int] = set()
+        self.time_parts: set[tuple] = set()
         counts = dict(self.COUNTS)
         counts["at_risk"] = tuple(c for c in shown["at_risk"] if c.startswith("day_"))
         for table, cols in counts.items():
@@ -89,6 +94,8 @@ class Attacker:
                     v = self._v(_key(table, row, c, pub.columns[0]), float(tru.at[r, c]))
                     ids[c] = v
                     self.published.add(v)
+                    if table == "time_to_response":
+                        self.time_parts.add(_key(table, row, c, pub.columns[0]))
                     if pd.notna(pub.at[r, c]):
                         assert float(pub.at[r, c]) == self.true[v], (table, r, c)
                         self.fixed[v] = self.true[v]
@@ -132,11 +139,13 @@ class Attacker:
             g = next((x for x in key if x in groups), None)
             if g is not None:                           # groups add up to the cohort
                 sets[("groups", tuple(TOTAL if x == g else x for x in key))].append(v)
+            if key[:2] == ("reach", "responded") and key in self.time_parts:
+                sets[("parts", ("apps", key[2]))].append(v)
             if key[0].startswith("followup_"):          # categories: eligible follow-ups
                 # each table's categories add up to the same eligible follow-ups
                 sets[(key[0], ("eligible", key[2], key[3]))].append(v)
             if key[0] == "time_to_response":            # responded + waiting = analysed
-                sets[("parts", ("analysed", key[1]))].append(v)
+                sets[("parts", ("apps", key[1]))].append(v)
         for (_, total_key), members in sorted(sets.items(), key=lambda kv: str(kv[0])):
             if total_key[0] in ("eligible", "strategy_total"):
                 total = self._v(total_key, sum(self.true[m] for m in members))

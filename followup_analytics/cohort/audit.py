@@ -49,7 +49,9 @@ class Spec:
         Denominator and numerator columns: ``k <= n`` and ``n - k`` is sensitive.
     latent : mapping
         Additive dimension (index into ``across`` then ``within_row``) -> name of the
-        unpublished total its sets add up to, shared by tables using the same name.
+        unpublished total its sets add up to, shared by tables using the same name. A
+        within-row name starting with "=" is a quantity key (``"=apps"``: the row total is
+        the group's applications, when the data agree).
     """
 
     counts: tuple[str, ...]
@@ -75,8 +77,13 @@ class _Model:
         if i is not None and self.values[i] == value:
             self.published[i] |= published
             return i
-        if i is not None:          # a declared identity that the data do not obey
-            key = f"{key}#{len(self.values)}"
+        if i is not None:
+            # the declared identity does not hold in these data: a quantity of its own
+            # (shared with any other cell declared alike and equal to it)
+            key = f"{key}#{value:g}"
+            if key in self.keys:
+                self.published[self.keys[key]] |= published
+                return self.keys[key]
         self.keys[key] = len(self.values)
         self.values.append(value)
         self.published.append(published)
@@ -131,8 +138,9 @@ def _add_table(model: _Model, name: str, frame: pd.DataFrame, spec: Spec) -> Non
             members = [grid[j, r] for j in idx]
             if min(members) < 0:
                 continue
-            total = model.var(f"latent|{label}|{first[r]}",
-                              sum(model.values[m] for m in members), False)
+            name = label[1:] if label.startswith("=") else f"latent|{label}"
+            total = model.var(f"{name}|{first[r]}", sum(model.values[m] for m in members),
+                              False)
             model.margin[total] = True
             model.eqs.append({**{m: 1.0 for m in members}, total: -1.0})
     for n_col, k_col in spec.pairs:

@@ -208,7 +208,11 @@ def _time(log: JobSearchLog, by_name: str, has_groups: bool,
     stats = [c for c in frame.columns if c.startswith(("median", "p_response"))]
     counts = ("n_responses", "n_censored")
     add = Additive(across=(((), by_name),), within_row=(counts,))
-    spec = Spec(counts, add, {c: stats for c in counts}, latent={1: "analysed"})
+    # responses + still waiting are the applications analysed: all of them unless some
+    # were left out (undated), and the responses those with a response; where the data
+    # agree, they are one quantity with the other tables' (an attacker would guess so)
+    frame[QUANTITY + "n_responses"] = _q(frame, by_name, "reach", "responded")
+    spec = Spec(counts, add, {c: stats for c in counts}, latent={1: "=apps"})
     curves = _stack(log, lambda c: results[c].curves, by_name, has_groups)
     from ..plots.survival import at_risk_at
 
@@ -219,7 +223,7 @@ def _time(log: JobSearchLog, by_name: str, has_groups: bool,
                             for g in frame[by_name]]
     cols = tuple(f"day_{d}" for d in days)
     # on day 0 every application analysed is waiting: the row total of the main table
-    risk[QUANTITY + cols[0]] = "latent|analysed|" + risk[by_name].astype("string")
+    risk[QUANTITY + cols[0]] = "apps|" + risk[by_name].astype("string")
     risk_spec = Spec(cols, Additive(across=(((), by_name),)))
     return [(Table("time_to_response", "Time to first response",
                    "Days from applying to the first response (Kaplan-Meier; applications "
