@@ -57,9 +57,13 @@ def _log(rng: np.random.Generator) -> JobSearchLog:
     notes = np.array([f"talked to {NOTE_NAMES[0]} about {IDS[3]}",
                       f"mail {OBFUSCATED[1]} or {_plain(NAMES[2])}",
                       f"{NAMES[4].split()[-1]} {NAMES[4].split()[0]} said wait"])
+    companies = rng.choice(["Acme", "Globex", "Initech", "Umbrella"], n).astype(object)
+    # a referral noted in the company cell, by many seekers: big enough for the employers
+    # table, and reordered and de-accented
+    companies[::6] = f"{_plain(NAMES[1].split()[-1])}, {_plain(NAMES[1].split()[0])} (referral)"
     apps = pd.DataFrame({
         "application_id": ids, "seeker": np.array(NAMES)[sid],
-        "company": rng.choice(["Acme", "Globex", "Initech", "Umbrella"], n),
+        "company": companies,
         "role": "Analyst", "applied_on": applied,
         "Student Name": np.array(NAMES)[sid], "Student ID": np.array(IDS)[sid],
         "Mentor": np.where(sid % 2 == 0, NOTE_NAMES[0], NOTE_NAMES[1]),

@@ -14,6 +14,7 @@ import hmac
 import os
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -194,6 +195,26 @@ def identifying_columns(applications: pd.DataFrame) -> list[str]:
     return out
 
 
+def _plain(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+
+
+def name_variants(value: str) -> set[str]:
+    """Spellings of a name someone else may have typed: reordered and without accents.
+
+    Only for values of two to four words of letters (names); others give no variant.
+    """
+    words = value.split()
+    if not 2 <= len(words) <= 4 or not all(w.replace("-", "").replace("'", "").isalpha()
+                                           for w in words):
+        return set()
+    first, last = words[0], words[-1]
+    out = {" ".join(reversed(words)), f"{last}, {first}", f"{last} {first}",
+           f"{first} {last}", value}
+    return out | {_plain(v) for v in out}
+
+
 class Redactor:
     """Replace identifying text in output tables.
 
@@ -204,12 +225,16 @@ class Redactor:
         to one of them, or containing one of at least `min_length` characters, is redacted.
     min_length : int, default 5
         Shorter values are only matched as whole cells (to avoid redacting common words).
+
+    Names (two to four words) are also matched reordered ("Chen Adrian", "Chen, Adrian")
+    and without accents ("Jose Nunez" for "José Núñez").
     """
 
     token = "[redacted]"
 
     def __init__(self, values: Iterable[str], min_length: int = 5) -> None:
         cleaned = {str(v).strip() for v in values if isinstance(v, str) and str(v).strip()}
+        cleaned |= {x for v in cleaned for x in name_variants(v)}
         self._exact = {v.casefold() for v in cleaned}
         long = sorted((v for v in cleaned if len(v) >= min_length), key=len, reverse=True)
         self._inner = (re.compile("|".join(re.escape(v) for v in long), re.IGNORECASE)
