@@ -89,7 +89,7 @@ def test_one_number_format_and_plain_labels(report) -> None:
     assert view["headers"][:5] == ["Program", "Outcome", "Counted per", "Out of",
                                    "With the outcome"]
     cells = [c.text for row in view["rows"] for c in row]
-    assert "4,679" in cells and "any response" in cells and "hidden" in cells
+    assert "4,679" in cells and "a response" in cells and "hidden" in cells
     assert not any(x.startswith("0.") and len(x) > 6 for x in cells)   # no raw floats
     assert column_label("outcomes", "p_response_7") == "Response by day 7"
     assert category_label("in_person") == "in person"

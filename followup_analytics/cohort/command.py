@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import FollowupWarning
+from ..samples.bundled import SAMPLES_DIR
 from .report import resolve_by
 
 FORMATS = ("html", "xlsx")
@@ -19,7 +20,7 @@ STEM = "cohort_report"
 #: Middle part of the private appendix's name (``cohort_report.private-seekers.xlsx``).
 PRIVATE = "private-seekers"
 #: Where the bundled sample workbook lives in a source checkout (editable install).
-SAMPLES = Path(__file__).resolve().parents[2] / "data_samples" / "cohort_2026.xlsx"
+SAMPLES = SAMPLES_DIR / "cohort_2026.xlsx"
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..errors import FollowupWarning
 from .labels import HIDDEN, category_label, fmt_count, fmt_percent
 from .suppression import TOTAL
 
@@ -38,7 +39,8 @@ def _svg(draw: Callable[[Axes], object], height: float) -> str:
         fig = Figure(figsize=(WIDTH, height), layout="constrained")
         ax = fig.subplots()
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            # small counts are marked in the figure itself and in the report's tables
+            warnings.simplefilter("ignore", FollowupWarning)
             draw(ax)
         buf = io.BytesIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})

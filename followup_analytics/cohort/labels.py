@@ -13,6 +13,9 @@ import math
 
 import pandas as pd
 
+from ..schema import OUTCOME_PHRASES
+from .content import OUTCOME_LABELS
+
 #: How a hidden (suppressed) value is shown, in tables and figures alike.
 HIDDEN = "hidden"
 
@@ -55,8 +58,8 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
 
 #: Category values shown in words.
 CATEGORIES: dict[str, str] = {
-    "response": "any response", "interview": "an interview", "offer": "an offer",
-    "seeker_offer": "seekers with an offer", "application": "application",
+    **OUTCOME_LABELS,
+    "application": "application",
     "seeker": "seeker", "in_person": "in person", "linkedin": "LinkedIn",
     "thank_you": "thank-you note", "status_check": "status check",
     "still_interested": "still interested", "feedback_request": "feedback request",
@@ -72,7 +75,7 @@ CATEGORIES: dict[str, str] = {
     "no_thank_you": "no thank-you note", "no_note": "no note",
     "email_and_letter": "email and letter", "one_channel": "one channel",
     "every": "every round", "some": "some rounds", "none": "none", "note": "a note",
-    "offered": "an offer", "comeback_at_company": "an interview or offer at the same company",
+    "offered": OUTCOME_PHRASES["offer"], "comeback_at_company": OUTCOME_PHRASES["comeback"],
     "within_seeker_odds_ratio": "within-seeker odds ratio",
 }
 

@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -75,7 +76,7 @@ class CohortReport:
     merged_groups: int = 0
     run_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:12])
     created: pd.Timestamp = dataclasses.field(
-        default_factory=lambda: pd.Timestamp.now(tz="UTC").floor("s"))
+        default_factory=lambda: pd.Timestamp(datetime.now(UTC)).floor("s"))
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -367,6 +368,17 @@ def cohort_report(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     ValueError
         `min_cell` below 1, `by` not a carried column (the message lists them), more groups
         than `max_groups`, or a log without applications.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> report = fa.cohort_report(log, by="program")
+    >>> report.by, report.min_cell
+    ('Program', 10)
+    >>> "funnel" in report.tables
+    True
     """
     _check(log, min_cell)
     if by is not None and not isinstance(by, str):

@@ -134,7 +134,7 @@ def strategy_table(log: JobSearchLog, min_cell: int, by_name: str = "group",
         its 95% interval, Mantel-Haenszel ``p_value`` and Benjamini-Hochberg ``q_value``
         (within the group). The estimate is hidden whenever one of its four counts is.
     """
-    from .content import Table
+    from .table import Table
 
     # whole cohort only: within a group few seekers share a level, so per-group estimates
     # are mostly suppressed and unstable

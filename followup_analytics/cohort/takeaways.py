@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..schema import OUTCOME_PHRASES
 from .labels import category_label, fmt_count, fmt_estimate, fmt_percent
 from .suppression import TOTAL
 
@@ -27,9 +28,8 @@ def _outcomes(t: dict[str, pd.DataFrame]) -> str | None:
     seekers = _whole(t["overview"])["seekers"].iloc[0]
     if pd.isna(apps) or pd.isna(seekers):
         return None
-    parts = [f"{fmt_percent(rows.at[o, 'rate'])} {label}"
-             for o, label in (("response", "got a response"),
-                              ("interview", "an interview"), ("offer", "an offer"))
+    parts = [f"{fmt_percent(rows.at[o, 'rate'])} {'got ' * (o == 'response')}"
+             f"{OUTCOME_PHRASES[o]}" for o in ("response", "interview", "offer")
              if o in rows.index and pd.notna(rows.at[o, "rate"])]
     text = (f"{fmt_count(seekers)} seekers sent {fmt_count(apps)} applications"
             + (f": {', '.join(parts)}." if parts else "."))
