@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from .report import CohortReport
 
 
+#: A strategy's outcome (see ``metrics.strategies.STRATEGIES``) in words.
+_OUTCOME = {"offered": OUTCOME_PHRASES["offer"],
+            "comeback_at_company": OUTCOME_PHRASES["comeback"]}
+
+
 def _whole(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[frame.iloc[:, 0].eq(TOTAL).fillna(False).to_numpy()]
 
@@ -46,8 +51,8 @@ def _speed(t: dict[str, pd.DataFrame]) -> str | None:
     if not shown:
         return None
     said = " and ".join(f"{fmt_percent(p)} by day {d}" for d, p in shown[:2])
-    return (f"Responses come early or not at all: {said} (Kaplan–Meier, applications still "
-            "waiting counted as waiting).")
+    return (f"Of all applications, {said} had a first response (Kaplan–Meier: applications "
+            "still waiting count as waiting, not as answered).")
 
 
 def _extremes(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
@@ -81,10 +86,10 @@ def _strategy(t: dict[str, pd.DataFrame]) -> str:
         return ("No follow-up strategy shows a clear within-seeker association with offers "
                 "once the number of comparisons is accounted for.")
     row = sig.loc[(sig["estimate"].astype(float).apply(lambda x: abs(x - 1))).idxmax()]
-    way = "more" if float(row["estimate"]) > 1 else "fewer"
-    return (f"{category_label(row['strategy'])}: {category_label(row['level'])} went with "
-            f"{way} {category_label(row.get('outcome', 'offered'))} for the same seeker "
-            f"than {category_label(row['reference'])} (odds ratio "
+    way = "more" if float(row["estimate"]) > 1 else "less"
+    return (f"{category_label(row['strategy'])}: {category_label(row['level'])} went {way} "
+            f"often with {_OUTCOME.get(row.get('outcome'), OUTCOME_PHRASES['offer'])} than "
+            f"{category_label(row['reference'])}, for the same seeker (odds ratio "
             f"{fmt_estimate(row['estimate'])}, 95% CI {fmt_estimate(row['ci_low'])}–"
             f"{fmt_estimate(row['ci_high'])}). An association, not a cause.")
 
