@@ -1,6 +1,6 @@
 """HTML rendering of a cohort report through autoescaped jinja2 templates.
 
-The output is one self-contained file: inline CSS (phone-friendly, with print rules), PNG
+The output is one self-contained file: inline CSS (phone-friendly, with print rules), SVG
 figures as ``data:`` URIs, no script and no external resource.
 """
 

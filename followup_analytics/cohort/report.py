@@ -92,7 +92,7 @@ class CohortReport:
 
     @functools.cached_property
     def figures(self) -> dict[str, str]:
-        """PNG figures as ``data:`` URIs, by name (drawn once, from the suppressed tables)."""
+        """SVG figures as ``data:`` URIs, by name (drawn once, from the suppressed tables)."""
         from .figures import draw_figures
 
         return draw_figures(self)
