@@ -17,6 +17,8 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import optimize
 
 from followup_analytics import JobSearchLog, cohort_report, load
@@ -301,3 +303,74 @@ def test_protect_same_quantity_hidden_everywhere() -> None:
                       "b": (b, Spec(("n", "k"), add, pairs=(("n", "k"),)))}, 10)
     assert out["a"]["n"].isna().tolist() == out["b"]["n"].isna().tolist()
     assert "_q_n" not in out["a"]
+
+
+def _two_way_ranges(values: np.ndarray, shown: np.ndarray, cells: list[tuple[int, int]],
+                    m: int) -> list[float]:
+    """Integer range of each cell of a groups x categories table whose groups add up to a
+    published whole-cohort row and whose categories add up to unpublished group totals,
+    given the cells `shown` (an independent attacker for :func:`protect`)."""
+    g, c = values.shape
+    n = (g + 1) * c + (g + 1)              # cells (groups + whole row) and group totals
+    idx = lambda i, j: i * c + j  # noqa: E731
+    tot = lambda i: (g + 1) * c + i  # noqa: E731
+    rows = []
+    for j in range(c):                     # groups add up to the whole-cohort row
+        r = np.zeros(n)
+        r[[idx(i, j) for i in range(g)]] = 1
+        r[idx(g, j)] = -1
+        rows.append(r)
+    for i in range(g + 1):                 # categories add up to the row's total
+        r = np.zeros(n)
+        r[[idx(i, j) for j in range(c)]] = 1
+        r[tot(i)] = -1
+        rows.append(r)
+    full = np.vstack([values, values.sum(axis=0)])
+    lb, ub = np.zeros(n), np.full(n, np.inf)
+    for i in range(g + 1):
+        for j in range(c):
+            if shown[i, j]:
+                lb[idx(i, j)] = ub[idx(i, j)] = full[i, j]
+    cons = optimize.LinearConstraint(np.vstack(rows), 0, 0)
+    out = []
+    for i, j in cells:
+        obj = np.zeros(n)
+        obj[idx(i, j)] = 1
+        ends = []
+        for sign in (1, -1):
+            res = optimize.milp(sign * obj, constraints=cons, integrality=np.ones(n),
+                                bounds=optimize.Bounds(lb, ub))
+            ends.append(-sign * np.inf if res.status else sign * res.fun)
+        out.append(ends[1] - ends[0])
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.lists(st.lists(st.sampled_from([0, 1, 2, 4, 7, 9, 12, 25, 60]), min_size=3,
+                              max_size=3), min_size=2, max_size=4),
+       m=st.integers(3, 10))
+def test_property_two_way_tables_protected_and_locally_minimal(data, m) -> None:
+    values = np.array(data)
+    g, c = values.shape
+    rows = [{"g": f"G{i}", "cat": f"C{j}", "n": int(values[i, j])}
+            for i in range(g) for j in range(c)]
+    rows += [{"g": TOTAL, "cat": f"C{j}", "n": int(values[:, j].sum())} for j in range(c)]
+    frame = pd.DataFrame(rows)
+    spec = Spec(("n",), Additive(across=((("cat",), "g"), (("g",), "cat"))))
+    out, audit = protect({"t": (frame, spec)}, m)
+    hidden = out["t"]["n"].isna().to_numpy()
+    shown = np.ones((g + 1, c), dtype=bool)
+    for r, h in zip(rows, hidden, strict=True):
+        i = g if r["g"] == TOTAL else int(r["g"][1:])
+        shown[i, int(r["cat"][1:])] = not h
+    full = np.vstack([values, values.sum(axis=0)])
+    small = [(i, j) for i in range(g + 1) for j in range(c) if 1 <= full[i, j] < m]
+    assert audit.failing == 0
+    assert all(not shown[cell] for cell in small)
+    assert all(w >= m for w in _two_way_ranges(values, shown, small, m))
+    extra = [(i, j) for i in range(g + 1) for j in range(c)
+             if not shown[i, j] and not 1 <= full[i, j] < m]
+    for cell in extra:      # showing any one complementary count exposes a small one
+        again = shown.copy()
+        again[cell] = True
+        assert min(_two_way_ranges(values, again, small, m)) < m, cell
