@@ -112,8 +112,8 @@ def _outcomes(log: JobSearchLog, feats: pd.DataFrame, by_name: str, has_groups: 
     return Table("outcomes", "Responses, interviews and offers",
                  "Share of applications that got any response (reply, interview, rejection "
                  "or offer), an interview or an offer, and share of seekers with at least one "
-                 "offer, with Wilson 95% intervals. n is the number of applications (seekers "
-                 "for the last measure); k those with the outcome.", frame, ("n", "k"),
+                 "offer, with Wilson 95% intervals. “Out of” counts applications (seekers for "
+                 "the last measure); “With the outcome” those with it.", frame, ("n", "k"),
                  ("rate", "ci_low", "ci_high")), spec
 
 
@@ -135,8 +135,8 @@ def _funnel(log: JobSearchLog, by_name: str, has_groups: bool,
     spec = Spec(("n", "k"), _across(by_name, "stage"), {"n": deps, "k": deps}, (("n", "k"),))
     return Table("funnel", "Funnel",
                  "Applications reaching each stage (furthest stage from all events: applied "
-                 "< responded < interviewed < offered < accepted). rate is the conversion "
-                 "from the previous stage, share_of_applied the share of all applications.",
+                 "< responded < interviewed < offered < accepted), with the share of the stage "
+                 "before that reached each stage and the share of all applications.",
                  frame, ("n", "k"), ("rate", "ci_low", "ci_high", "share_of_applied")), spec
 
 
@@ -200,8 +200,9 @@ def _time(log: JobSearchLog, by_name: str, has_groups: bool,
     return [(Table("time_to_response", "Time to first response",
                    "Days from applying to the first response (Kaplan-Meier; applications "
                    "still waiting are censored at the as-of date or at withdrawal, never "
-                   "averaged away). n_responses + n_censored are the applications analysed; "
-                   "p_response_d is the probability of a response by day d.",
+                   "averaged away). “Got a response” and “Still waiting” add up to the "
+                   "applications analysed; “Response by day d” is the estimated share with a "
+                   "response by that day.",
                    frame, counts,
                    tuple(c for c in stats if c.startswith("p_response")),
                    {"curves": curves}), spec),

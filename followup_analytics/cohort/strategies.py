@@ -149,9 +149,9 @@ def strategy_table(log: JobSearchLog, min_cell: int, by_name: str = "group",
     return Table("strategies", "Follow-up strategies and offers",
                  "Each strategy is compared with its reference among the applications where "
                  "it applies (for example thank-you notes among interviewed applications). "
-                 "estimate is the within-seeker odds ratio of an offer (Cochran-Mantel-"
+                 "The within-seeker odds ratio (Cochran-Mantel-"
                  "Haenszel, stratified by seeker): above 1, the strategy went with more offers "
-                 "for the same seeker. These are associations, not causes; q_value corrects "
+                 "for the same seeker. These are associations, not causes; q (adjusted) corrects "
                  "for the number of comparisons (Benjamini-Hochberg).", _long(frame, by_name),
                  counts, ("rate_level", "level_ci_low", "level_ci_high",
                                  "rate_reference", "reference_ci_low", "reference_ci_high"),
