@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .content import OUTCOME_LABELS
 from .html import _CATEGORY_COLUMNS
-from .labels import category_label, column_label
+from .labels import HIDDEN, category_label, column_label
 from .methods import DEFINITIONS, PRIVACY, run_label, suppression_rule
 from .safety import atomic_write, neutralise
 from .suppression import TOTAL
@@ -243,12 +243,18 @@ def _charts(ws: Worksheet, report: CohortReport) -> None:
     wide = wide.astype("Float64").reset_index()
     wide.columns = [by, *OUTCOME_LABELS.values()]
     row = 1
-    row = _chart_block(ws, row, "Whole cohort: share with each outcome",
-                       wide.loc[wide[by].eq(TOTAL)].melt(id_vars=by).drop(columns=by)
-                       .rename(columns={"value": "rate"}), "outcome", ["rate"], f"E{row}")
+    whole = (wide.loc[wide[by].eq(TOTAL)].melt(id_vars=by).drop(columns=by)
+             .rename(columns={"value": "rate"}))
+    # a hidden rate has no bar: its label says so (an empty bar would read as 0)
+    whole["variable"] = whole["variable"].where(whole["rate"].notna(),
+                                                whole["variable"] + f" ({HIDDEN})")
+    row = _chart_block(ws, row, "Whole cohort: share with each outcome", whole, "outcome",
+                       ["rate"], f"E{row}")
     if report.by is not None:
         keep = [OUTCOME_LABELS["response"], OUTCOME_LABELS["offer"]]
         groups = wide.loc[wide[by].ne(TOTAL), [by, *keep]]
+        gone = groups[keep].isna().any(axis=1)
+        groups[by] = groups[by].where(~gone, groups[by] + f" ({HIDDEN} in part)")
         _chart_block(ws, row, f"Response and offer rates by {report.by}", groups, report.by,
                      keep, f"E{row}")
 
