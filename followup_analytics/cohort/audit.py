@@ -120,6 +120,10 @@ def _add_table(model: _Model, name: str, frame: pd.DataFrame, spec: Spec) -> Non
                     continue
                 if margins:
                     total = margins[0]
+                    if sum(model.values[m] for m in members) != model.values[total]:
+                        # not additive in these data (a seeker in two groups is counted
+                        # in each): no equation, rather than a false one
+                        continue
                 else:
                     where = "|".join(str(frame[k].iloc[rows[0]]) for k in keys)
                     total = model.var(f"latent|{label}|{col}|{where}",
