@@ -8,5 +8,7 @@ searches.
 
 from .files import write_samples
 from .simulate import PLANTED_EFFECTS, simulate, simulate_log
+from .traps import TRAPS, simulate_traps, simulate_traps_log
 
-__all__ = ["PLANTED_EFFECTS", "simulate", "simulate_log", "write_samples"]
+__all__ = ["PLANTED_EFFECTS", "TRAPS", "simulate", "simulate_log", "simulate_traps",
+           "simulate_traps_log", "write_samples"]
