@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import jinja2
 import pandas as pd
 
+from ..metrics.inference import format_p
 from .methods import DEFINITIONS, PRIVACY, suppression_rule
 from .safety import atomic_write
 from .suppression import MARK, TOTAL
@@ -55,6 +56,8 @@ def _fmt(value: object, kind: str) -> str:
         return f"{int(value):,}"
     if kind == "percent":
         return f"{float(value):.1%}"
+    if kind == "p":
+        return format_p(float(value))
     if isinstance(value, float):
         if abs(value) >= 100:
             return f"{value:,.0f}"
@@ -65,6 +68,8 @@ def _fmt(value: object, kind: str) -> str:
 def _kind(table: Table, column: str) -> str:
     if column in table.counts:
         return "count"
+    if column in ("p_value", "q_value"):
+        return "p"
     if column in table.percents or column.startswith("rate") or "ci_" in column and (
             column.replace("_ci_low", "").replace("_ci_high", "") in table.percents):
         return "percent"

@@ -30,30 +30,24 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 #: (a quick reply prevents a follow-up); use landmark_effect instead.
 _NAIVE = ("followed_up", "application_id")
 RATE_COLUMNS = ["n", "k", "rate", "ci_low", "ci_high", "small_n"]
-#: Comparisons of up to this many applications use the conditional maximum-likelihood odds
-#: ratio with its exact interval (as R's fisher.test); larger ones the sample odds ratio with
-#: Woolf's interval: the two agree closely there, and the exact interval's cost grows with n
-#: (about 0.05 s at 1,000 applications, 100 s at 200,000).
-EXACT_OR_MAX_N = 1000
 
 
 def naive_odds_ratio(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray,
                      n0: np.ndarray) -> pd.DataFrame:
-    """Odds ratios of 2x2 tables: exact up to ``EXACT_OR_MAX_N`` applications, Woolf above.
+    """Pooled odds ratios of 2x2 tables: the sample odds ratio at every size.
+
+    Woolf's log interval; with a zero cell the estimate is 0 or inf and the interval the
+    exact conditional one (the zero-cell rule of
+    :func:`~followup_analytics.metrics.inference.odds_ratio`, ``kind="sample"``). One
+    estimator whatever the number of applications, so adding applications never switches
+    the method.
 
     Returns
     -------
     DataFrame
-        ``estimate, ci_low, ci_high`` per table (see
-        :func:`~followup_analytics.metrics.inference.odds_ratio`).
+        ``estimate, ci_low, ci_high`` per table.
     """
-    k1, n1, k0, n0 = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (k1, n1, k0, n0))
-    out = pd.DataFrame(np.nan, index=range(len(k1)), columns=["estimate", "ci_low", "ci_high"])
-    for kind, m in (("conditional", n1 + n0 <= EXACT_OR_MAX_N),
-                    ("sample", n1 + n0 > EXACT_OR_MAX_N)):
-        if m.any():
-            out.loc[m] = odds_ratio(k1[m], n1[m], k0[m], n0[m], kind=kind).to_numpy()
-    return out
+    return odds_ratio(k1, n1, k0, n0, kind="sample").reset_index(drop=True)
 
 
 def _as_list(by: str | Sequence[str], name: str = "by") -> list[str]:
