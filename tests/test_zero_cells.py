@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
-from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats import proportion as sm_proportion
+from statsmodels.stats.contingency_tables import Table2x2
 
 from followup_analytics.metrics.inference import format_p, odds_ratio, risk_ratio
 from followup_analytics.metrics.rates import naive_odds_ratio
