@@ -11,6 +11,7 @@ import pandas as pd
 from .. import vocab
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
+from ._naive import refuse_naive
 from .features import STAGE_DTYPE, features
 from .inference import rate_table
 from .rates import _as_list
@@ -31,7 +32,10 @@ def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     log : JobSearchLog
     by : str or list of str, optional
         Column(s) of ``features(log)`` to split the funnel by (``"seeker"``, ``"program"`` …).
-        Categorical groups keep their order; empty groups stay as rows (n = 0).
+        Categorical groups keep their order; empty groups stay as rows (n = 0). Columns
+        that describe following up or thanking (``followed_up``, ``n_followups``,
+        ``tiered_cadence``, ``thank_you_*`` …) are refused: see
+        :func:`~followup_analytics.landmark_effect`.
     min_n : int, default 10
         Conversions from fewer than `min_n` applications warn with SmallSampleWarning.
 
@@ -52,10 +56,11 @@ def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     Raises
     ------
     ValueError
-        When a `by` column is not a column of ``features(log)``.
+        When a `by` column is not a column of ``features(log)``, or describes following up.
     """
-    f = features(log)
     cols = [] if by is None else _as_list(by)
+    refuse_naive(cols, "funnel")
+    f = features(log)
     bad = [c for c in cols if c not in f.columns or c == "application_id"]
     if bad:
         raise ValueError(f"by={bad[0]!r} is not a column of features(log); allowed: "

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
+from ._naive import refuse_naive
 from .features import DEFAULT_BUCKETS, features, followups
 from .inference import odds_ratio, rate_table
 
@@ -118,8 +119,11 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     * any other column of :func:`~followup_analytics.metrics.features.features` (carried
       columns such as ``program``, ``seeker``, ``furthest_stage`` …) makes the unit the
       **application**: the outcome is ``responded``, ``interviewed`` or ``offered``.
-      ``followed_up`` is refused: that naive comparison is biased because a quick reply
-      prevents a follow-up; use :func:`~followup_analytics.landmark_effect`.
+      Columns that describe following up or thanking (``followed_up``, ``n_followups``,
+      ``tiered_cadence``, ``thank_you_*`` …) are refused: those naive comparisons are
+      biased (a quick reply prevents a follow-up); use
+      :func:`~followup_analytics.landmark_effect` or
+      :func:`~followup_analytics.offer_associations`.
 
     Rates are associations between a group and an outcome, not effects of the group.
 
@@ -160,6 +164,7 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {list(OUTCOMES)}; got {outcome!r}")
     cols = _as_list(by)
+    refuse_naive(cols, "response_rates")
     if any(c in FOLLOWUP_BY for c in cols):
         allowed = [*FOLLOWUP_BY, "seeker", *log.carried_columns]
         bad = [c for c in cols if c not in allowed]

@@ -20,6 +20,7 @@ import pandas as pd
 from .. import vocab
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
+from ._naive import refuse_naive
 from .km import (
     CURVE_COLUMNS,
     _curves,
@@ -185,7 +186,9 @@ def time_to_response(log: JobSearchLog, by: str | None = None, *, as_of: object 
         A column of ``log.applications`` (``"seeker"``, or a carried column such as
         ``"program"``), or of ``features(log)`` when that is available. Group order is the
         categorical order when the column is categorical, sorted otherwise; rows whose group
-        is missing are left out.
+        is missing are left out. Columns that describe following up or thanking
+        (``followed_up``, ``n_followups``, ``tiered_cadence``, ``thank_you_*`` …) are
+        refused: see :func:`~followup_analytics.landmark_effect`.
     as_of : date-like, optional
         Censoring date; default ``log.as_of``.
     days : sequence of int, default (7, 14, 30)
@@ -217,6 +220,8 @@ def time_to_response(log: JobSearchLog, by: str | None = None, *, as_of: object 
     SmallSampleWarning
         When a group has fewer than 20 applications.
     """
+    if by is not None:
+        refuse_naive([by], "time_to_response")
     as_of_ts = log.as_of if as_of is None else pd.Timestamp(as_of).normalize()
     days = tuple(dict.fromkeys(int(d) for d in days))
     apps = log.applications
