@@ -64,7 +64,7 @@ def test_thank_you_counts_and_naive_numbers_equal_scipy():
     assert list(r["estimator"]) == ["risk_difference", "risk_ratio", "odds_ratio"]  # 1 seeker
     row = r.iloc[0]
     assert (row["level"], row["reference"]) == ("thank_you", "no_thank_you")
-    assert row["eligible"] == "interviewed applications"       # never_interviewed left out
+    assert row["eligible"].startswith("landmark 2 days after the first interview round")
     assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
         12, 8, 12, 3)
     est = r.set_index("estimator")["estimate"]
@@ -160,8 +160,12 @@ def test_strategy_eligibility_and_levels():
     cad = STRATEGIES["tiered_cadence"].assign(f, log)
     assert cad.astype(object).where(cad.notna(), None).tolist() == [
         "tiered_cadence", None, "other", "other", None, None]   # rej, two_rounds: answered
+    # thank-you notes: one unit per application and round, at the landmark round + 2 days;
+    # two_rounds thanked its first round (day 6 <= 5 + 2), not its second (day 9)
+    first = STRATEGIES["thank_you_after_interview"].assign(f, log)
+    assert first.notna().sum() == 2 and first.iloc[5] == "thank_you"
     rounds = STRATEGIES["thank_you_rounds"].assign(f, log)
-    assert rounds.notna().sum() == 1 and rounds.iloc[5] == "some"
+    assert rounds.notna().sum() == 1 and rounds.iloc[5] == "no_thank_you"
     # timing: a landmark at day 14, like the cadence's at day 16 (late_reply answered on day
     # 10: out; quiet, rejected on day 20, was still waiting on day 14: in)
     timing = STRATEGIES["first_followup_timing"].assign(f, log)

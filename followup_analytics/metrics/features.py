@@ -32,6 +32,7 @@ import pandas as pd
 
 from .. import vocab
 from ..log import JobSearchLog
+from . import thank_you as _ty
 from ._events import _Index, _int_na, _nullable, _per_rank_any, _search, _take, _to_date
 
 #: Upper edges (inclusive, in days) of the follow-up timing buckets: 0–1, 2–3, 4–7, 8–14,
@@ -81,8 +82,8 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     rank, day, key = ix.rank[fu], ix.day[fu], ix.key[fu]
     base = rank * ix.big
     res = {"index": np.flatnonzero(fu), "rank": rank, "day": day}
-    iv = ix.mask("interview")
-    rej = ix.mask("rejection")
+    iv = ix.mask("interview") & ix.known  # an undated event is never a trigger
+    rej = ix.mask("rejection") & ix.known
     i_iv = _search(ix.key[iv], key, base, ix.big, direction="on_or_before")
     i_rj = _search(ix.key[rej], key, base, ix.big, direction="on_or_before")
     stage = np.where(i_rj >= 0, 2, np.where(i_iv >= 0, 1, 0))
@@ -218,25 +219,6 @@ def _followups_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -
     return out
 
 
-def _thank_you(ix: _Index, fa: dict) -> tuple[np.ndarray, ...]:
-    """Per rank: interview rounds, rounds thanked, thank-you by email and by letter."""
-    iv = ix.mask("interview")
-    r_iv, d_iv = ix.rank[iv], ix.day[iv]
-    new_round = np.r_[True, (r_iv[1:] != r_iv[:-1]) | (d_iv[1:] != d_iv[:-1])] if len(r_iv) \
-        else np.empty(0, bool)
-    round_id = np.cumsum(new_round) - 1
-    n_rounds = np.bincount(r_iv[new_round], minlength=ix.n_rank)
-    letter = ix.codes["letter_type"][fa["index"]]
-    ty = (letter == vocab.LETTER_TYPES.index("thank_you")) & (fa["iv_idx"] >= 0)
-    is_thanked = np.zeros(int(new_round.sum()), dtype=bool)
-    is_thanked[round_id[fa["iv_idx"][ty]]] = True
-    thanked = np.bincount(r_iv[new_round][is_thanked], minlength=ix.n_rank)
-    channel = ix.codes["channel"][fa["index"]]
-    by_email = _per_rank_any(ix, fa["rank"], ty & (channel == vocab.CHANNELS.index("email")))
-    by_letter = _per_rank_any(ix, fa["rank"], ty & (channel == vocab.CHANNELS.index("letter")))
-    return n_rounds, thanked, _per_rank_any(ix, fa["rank"], ty), by_email & by_letter
-
-
 def _cadence(ix: _Index, fa: dict) -> np.ndarray:
     """Per rank: the tiered cadence (see ``CADENCE``) before any response."""
     channel = ix.codes["channel"][fa["index"]]
@@ -280,6 +262,15 @@ def _followups_after_applying(log: JobSearchLog, day: int) -> np.ndarray:
     return ix.to_apps(np.bincount(fa["rank"][by_day], minlength=ix.n_rank), 0)
 
 
+def _thank_you_landmark(log: JobSearchLog, round_no: int) -> dict[str, np.ndarray]:
+    """Per application (the rows of :func:`features`): the landmark of interview round
+    `round_no` (0 = first) for thank-you notes (:func:`.thank_you.landmark`). Private: the
+    thank-you strategies of :mod:`.strategies`."""
+    ix, fa, *_ = _compute(log, 30, DEFAULT_BUCKETS)  # notes and rounds ignore both
+    lm = _ty.landmark(ix, _ty.rounds(ix, fa), round_no)
+    return {k: ix.to_apps(v, False) for k, v in lm.items()}
+
+
 def features(log: JobSearchLog, *, window: int = 30,
              buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.DataFrame:
     """One row per application: outcomes, furthest stage, follow-ups and thank-you notes.
@@ -298,13 +289,16 @@ def features(log: JobSearchLog, *, window: int = 30,
     DataFrame
         - ``application_id, seeker, company, role, applied_on``: from the application table.
         - ``responded``: any reply, interview, rejection or offer (or an accepted/declined
-          offer). ``first_response_on``: its earliest date. ``days_to_response``: days from
-          applying to it (Int64; NA when the first response's date was imputed by the
-          importer, ``date_known`` False).
+          offer), dated or not. ``first_response_on``: the earliest *dated* one (an undated
+          event never acts as a date). ``days_to_response``: days from applying to the
+          first response (Int64; NA when the first response's date is not known).
         - ``interviewed``, ``n_interviews`` (interview events), ``n_interview_rounds``
-          (distinct interview dates), ``first_interview_on``.
+          (distinct dated interview days), ``first_interview_on``.
         - ``offered`` (offer, accepted or declined), ``first_offer_on``, ``accepted``,
-          ``rejected``, ``withdrawn``, ``withdrawn_on``.
+          ``rejected``, ``withdrawn``, ``withdrawn_on`` (dates: dated events only).
+        - ``undated_outcome``: a response, decision or withdrawal without a known date; such
+          applications count for the stage and the outcome rates but are left out of
+          every landmark comparison.
         - ``furthest_stage``: ordered categorical over applied < responded < interviewed <
           offered < accepted, from all events.
         - ``followed_up``, ``n_followups``, ``first_followup_on``; of the first follow-up:
@@ -312,11 +306,15 @@ def features(log: JobSearchLog, *, window: int = 30,
           ``letter_type``, ``recipient``, ``timing`` (bucket of the delay).
         - ``response_after_followup``: a response on or after the first follow-up and within
           ``window`` days of it; NA when not followed up or when a response came before it.
-        - ``thank_you_after_interview``: a thank-you follow-up dated on or after an
-          interview. ``thank_you_rounds``: interview rounds followed by a thank-you before the
-          next round. ``thank_you_every_round``: every round thanked.
-          ``thank_you_email_and_letter``: thank-yous sent both by email and by letter. All
-          NA when never interviewed.
+        - ``thank_you_after_interview``: a thank-you note that counts for some interview
+          round: sent on the day of the round or within ``THANK_YOU_WINDOW`` (2) days after
+          it, and before any decision (a note on the decision's day does not count; see
+          :mod:`.thank_you`). ``thank_you_rounds``: rounds with such a note.
+          ``thank_you_every_round``: every dated round thanked.
+          ``thank_you_email_and_letter``: some round thanked both by email and by letter.
+          All NA when never interviewed. These describe what was done; comparisons with
+          offers are made at a landmark per round
+          (:func:`~followup_analytics.offer_associations`).
         - ``tiered_cadence``: before any response, an email 0–3 days after applying, a letter
           5–9 days after and a phone call or voicemail 12–16 days after (``CADENCE``). Only
           applications that had not heard back by day 12 can complete it: compare it at a
@@ -351,9 +349,12 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
     fu1_day = at_first(fa["day"])
     fu1_ok = ~(first_resp < fu1_day) & np.isfinite(fu1_day)
     after_fu = (first_resp - fu1_day) <= window
-    n_rounds, thanked, ty_any, ty_both = _thank_you(ix, fa)
+    rnd = _ty.rounds(ix, fa)
+    pr = _ty.per_rank(ix, rnd)
+    n_rounds, thanked, ty_both = pr["n_rounds"], pr["n_thanked"], pr["both"]
+    ty_any = thanked > 0
     rejected = ix.count(ix.mask("rejection")) > 0
-    last_rej = ix.last_day(ix.mask("rejection"))
+    last_rej = ix.last_day(ix.mask("rejection") & ix.known)
     fu_idx = fa["index"][first]
 
     def app(values: np.ndarray, fill: object = np.nan) -> np.ndarray:
@@ -382,19 +383,21 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         "role": apps["role"].array.copy(),
         "applied_on": apps["applied_on"].to_numpy(copy=True),
         "responded": np.isfinite(fr_app),
-        "first_response_on": _to_date(fr_app),
+        "first_response_on": _to_date(app(first_known)),
         "days_to_response": _int_na(np.where(app(first_known) == fr_app, fr_app, np.nan)
                                     - ix.applied_app),
         "interviewed": interviewed,
         "n_interviews": app(n_int, 0),
         "n_interview_rounds": app(n_rounds, 0),
-        "first_interview_on": _to_date(app(ix.first_day(ix.mask("interview")))),
+        "first_interview_on": _to_date(app(ix.first_day(ix.mask("interview") & ix.known))),
         "offered": app(offered, False),
-        "first_offer_on": _to_date(app(first_offer)),
+        "first_offer_on": _to_date(app(ix.first_day(ix.mask("offer", "accepted", "declined")
+                                                    & ix.known))),
         "accepted": app(accepted, False),
         "rejected": app(rejected, False),
         "withdrawn": app(ix.count(ix.mask("withdrawn")) > 0, False),
-        "withdrawn_on": _to_date(app(ix.first_day(ix.mask("withdrawn")))),
+        "withdrawn_on": _to_date(app(ix.first_day(ix.mask("withdrawn") & ix.known))),
+        "undated_outcome": app(rnd.undated_outcome, False),
         "furthest_stage": pd.Categorical.from_codes(app(stage, 0), dtype=STAGE_DTYPE),
         "followed_up": app(n_fu > 0, False),
         "n_followups": app(n_fu, 0),

@@ -63,7 +63,8 @@ def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response
     observable = applied & (f["applied_on"] + pd.Timedelta(days=int(day)) <= log.as_of)
     waiting = ~(_offset(f, "first_response_on") <= day)
     staying = ~(_offset(f, "withdrawn_on") <= day)
-    keep = observable.to_numpy(dtype=bool, na_value=False) & waiting & staying
+    dated = ~f["undated_outcome"].to_numpy(dtype=bool)  # undated: cannot tell if by day L
+    keep = observable.to_numpy(dtype=bool, na_value=False) & waiting & staying & dated
     out_day = _offset(f, _OUTCOME_DATES[outcome])
     after = out_day > day
     if window is not None:

@@ -93,7 +93,7 @@ def _interviews(rng: np.random.Generator, app: np.ndarray, r1: np.ndarray, z: np
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Rounds, thank-you notes and decisions of interviewed applications.
 
-    Returns the rejected applications and their (dated) rejection days.
+    Returns the rejected applications and their rejection days (dated in the log or not).
     """
     m = len(app)
     quick = rng.random(m) < t["quick_rejection_share"]
@@ -121,8 +121,8 @@ def _interviews(rng: np.random.Generator, app: np.ndarray, r1: np.ndarray, z: np
             send = held & (rng.random(m) < habit)
             d = day[r] + np.where(rng.random(m) < 0.8, rng.integers(0, 2, m),
                                   rng.integers(3, 7, m))
-        letter = rng.random(m) < 0.15
-        for channel, pick in (("email", send & ~letter), ("letter", send & letter)):
+        how = rng.choice(3, size=m, p=(0.75, 0.1, 0.15))  # email, letter, both
+        for channel, pick in (("email", send & (how != 1)), ("letter", send & (how != 0))):
             ev.add(app[pick], d[pick], "followup", channel, "thank_you")
     last = day[rounds - 1, np.arange(m)]
     decided = np.where(quick, r1 + q_lag, last + rng.integers(4, 21, m))
@@ -133,8 +133,7 @@ def _interviews(rng: np.random.Generator, app: np.ndarray, r1: np.ndarray, z: np
            "thank_you")
     rejected = ~offer & (quick | (rng.random(m) < 0.7))   # the others are ghosted
     ev.add(app[rejected], decided[rejected], "rejection", known=~undated[rejected])
-    dated = rejected & ~undated
-    return app[dated], decided[dated]
+    return app[rejected], decided[rejected]
 
 
 def simulate_traps(n_seekers: int = 100, applications_per_seeker: tuple[int, int] = (40, 120),
@@ -217,19 +216,26 @@ def simulate_traps(n_seekers: int = 100, applications_per_seeker: tuple[int, int
     quiet = ~resp & (rng.random(n) < 0.04)
     ev.add(idx[quiet], day0[quiet] + rng.integers(20, 61, n)[quiet], "withdrawn")
 
-    # post-rejection notes: written more by strong seekers, who also come back more
+    # post-rejection notes: written more by strong seekers, who also come back more; the
+    # note itself changes nothing
     rej_app = np.concatenate([idx[rej_now], rej_app])
     rej_day = np.concatenate([(day0 + t_resp)[rej_now], rej_day])
     k = len(rej_app)
-    note = rng.random(k) < expit(-2.0 + t["strength_on_note"] * z[rej_app])
-    ev.add(rej_app[note], rej_day[note] + rng.integers(0, 8, k)[note], "followup", "email",
-           "still_interested")
     back = rng.random(k) < 0.06 * np.exp(t["strength_on_comeback"] * z[rej_app])
     back_day = rej_day + rng.integers(30, 200, k)
     src = rej_app[back]
     new = n + np.arange(len(src))
     ev.add(new, back_day[back], "applied")
-    ev.add(new, back_day[back] + rng.integers(3, 15, len(src)), "interview")
+    # the comeback interview goes through the same rounds, notes and decisions
+    rej2_app, rej2_day = _interviews(rng, new, back_day[back] + rng.integers(3, 15, len(src)),
+                                     z[src], habit[src], t, float(np.log(thank_you_odds_ratio)),
+                                     ev)
+    all_app = np.concatenate([rej_app, rej2_app])
+    all_day = np.concatenate([rej_day, rej2_day])
+    z_all = np.concatenate([z, z[src]])
+    note = rng.random(len(all_app)) < expit(-2.0 + t["strength_on_note"] * z_all[all_app])
+    ev.add(all_app[note], all_day[note] + rng.integers(0, 8, len(all_app))[note], "followup",
+           "email", "still_interested")
 
     company = np.concatenate([rng.integers(0, 9000, n), np.zeros(len(src), np.int64)])
     company[n:] = company[src]
