@@ -15,13 +15,20 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.optimize import brentq
 from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
 from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.contingency_tables import Table2x2
 
-from followup_analytics.metrics.inference import format_p, odds_ratio, risk_ratio
+from followup_analytics.metrics.exact import exact_common_odds_ratio_ci
+from followup_analytics.metrics.inference import (
+    format_p,
+    mantel_haenszel,
+    odds_ratio,
+    risk_ratio,
+)
 from followup_analytics.metrics.rates import naive_odds_ratio
 
 
@@ -85,3 +92,37 @@ def test_tiny_p_values_are_never_shown_as_zero():
     assert format_p(2.5e-5) == "2.5e-05"
     assert format_p(0.0412) == "0.041"
     assert format_p(float("nan")) == ""
+
+
+# ----------------------------------------------------------------- within-seeker zero cells
+STRATA = {"k1": [0, 0, 0], "n1": [5, 3, 7], "k0": [2, 1, 4], "n0": [9, 6, 8]}
+
+
+def _scipy_upper_limit(k1, n1, k0, n0):
+    """P(T <= 0; psi) = 0.025 with T = sum of scipy.stats.nchypergeom_fisher variables
+    (M = n1 + n0, n = n1, N = k1 + k0 per stratum), solved by brentq in log psi."""
+    from scipy.stats import nchypergeom_fisher
+
+    def p_zero(log_psi):
+        p = 1.0
+        for a, m, c, r in zip(k1, n1, k0, n0, strict=True):
+            p *= nchypergeom_fisher.pmf(0, m + r, m, a + c, np.exp(log_psi))
+        return p - 0.025
+    return np.exp(brentq(p_zero, -20, 5, xtol=1e-12))
+
+
+def test_within_seeker_odds_ratio_zero_is_given_the_exact_interval():
+    strata = pd.DataFrame({"stratum": ["s", "t", "u"], **STRATA})
+    mh = mantel_haenszel(strata)
+    # the 0.1 interval was (0, 0): it covered nothing
+    assert mh["odds_ratio"] == 0 and mh["ci_low"] == 0
+    assert mh["ci_high"] == pytest.approx(_scipy_upper_limit(**STRATA), rel=1e-6)
+    assert mh["p_value"] > 0
+
+
+def test_exact_interval_with_one_stratum_is_fisher_tests():
+    # scipy.stats.contingency.odds_ratio([[2, 15], [10, 3]]).confidence_interval()
+    # (R: fisher.test(matrix(c(2, 10, 15, 3), nrow = 2)), see test_inference)
+    low, high = exact_common_odds_ratio_ci([2], [17], [10], [13])
+    ci = scipy_odds_ratio([[2, 15], [10, 3]], kind="conditional").confidence_interval(0.95)
+    assert (low, high) == pytest.approx((ci.low, ci.high), rel=1e-8)

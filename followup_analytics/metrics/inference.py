@@ -28,6 +28,7 @@ from scipy.stats.contingency import odds_ratio as _scipy_odds_ratio
 from statsmodels.stats.contingency_tables import StratifiedTable
 
 from ..errors import SparseStrataWarning
+from .exact import exact_common_odds_ratio_ci
 
 COMPARISON_COLUMNS = ["estimate", "ci_low", "ci_high"]
 
@@ -465,7 +466,10 @@ def mantel_haenszel(strata: pd.DataFrame, *, stratum: Hashable = "stratum",
         odds_ratio : float
             Mantel-Haenszel pooled odds ratio.
         ci_low, ci_high : float
-            Robins-Breslow-Greenland interval.
+            Robins-Breslow-Greenland interval. Zero-cell rule: when the pooled odds ratio
+            is 0 or infinite (e.g. no outcome in the group of interest in any stratum),
+            the exact conditional interval of the common odds ratio instead
+            (:mod:`.exact`), which contains it.
         statistic : float
             Cochran-Mantel-Haenszel chi-square (1 degree of freedom).
         p_value : float
@@ -506,9 +510,14 @@ def mantel_haenszel(strata: pd.DataFrame, *, stratum: Hashable = "stratum",
     tables = np.stack([np.stack([k1_, n1_ - k1_], axis=-1),
                        np.stack([k0_, n0_ - k0_], axis=-1)], axis=-2)[informative]
     st = StratifiedTable(np.moveaxis(tables, 0, -1))
-    low, high = st.oddsratio_pooled_confint(alpha=1 - confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = float(st.oddsratio_pooled)
+        low, high = st.oddsratio_pooled_confint(alpha=1 - confidence)
+    if not 0 < estimate < np.inf:  # zero-cell rule: the exact conditional interval
+        inf_ = informative
+        low, high = exact_common_odds_ratio_ci(k1_[inf_], n1_[inf_], k0_[inf_], n0_[inf_],
+                                               confidence)
     test = st.test_null_odds(correction=correction)
-    result.update(odds_ratio=float(st.oddsratio_pooled), ci_low=float(low),
-                  ci_high=float(high), statistic=float(test.statistic),
-                  p_value=float(test.pvalue))
+    result.update(odds_ratio=estimate, ci_low=float(low), ci_high=float(high),
+                  statistic=float(test.statistic), p_value=float(test.pvalue))
     return result
