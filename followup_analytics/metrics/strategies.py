@@ -84,7 +84,7 @@ from .features import (
     _thank_you_landmark,
     timing_dtype,
 )
-from .thank_you import THANK_YOU_WINDOW
+from .thank_you import OUTCOME_DAYS, THANK_YOU_WINDOW
 
 #: Last day of the tiered cadence: its comparison is a landmark at this day.
 CADENCE_DAY = max(hi for _, _, hi in CADENCE)
@@ -215,9 +215,10 @@ def _both_channels(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
 def _round_eligible(which: str) -> str:
     return (f"landmark {THANK_YOU_WINDOW} days after the {which} interview round: "
             "applications interviewed, with no decision (offer, rejection, withdrawal) by "
-            "then and no undated outcome; a thank-you note counts when sent on the day of "
-            f"the round or up to {THANK_YOU_WINDOW} days after it, before any decision; "
-            "offers after the landmark")
+            f"then, no undated outcome and at least {OUTCOME_DAYS} days observed after it; "
+            "a thank-you note counts when sent on the day of the round or up to "
+            f"{THANK_YOU_WINDOW} days after it, before any decision; offers after the "
+            "landmark")
 
 
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in (

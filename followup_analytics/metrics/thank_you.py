@@ -17,7 +17,8 @@ The comparison of thanking vs not is judged at a **landmark**, one per applicati
 ``round + window`` of its first round. Only applications without a decision by then take
 part (a quick rejection leaves no time to thank, so counting it would make notes look like
 offer makers), the note is read from what was sent by then, and the outcome (an offer)
-comes after it. Later rounds are judged the same way at their own landmark, the second
+comes after it; the landmark must lie at least ``OUTCOME_DAYS`` (60) days before ``as_of``,
+so that every application had time to get its answer. Later rounds are judged the same way at their own landmark, the second
 round apart from the first, so that more rounds never mean more chances to "thank".
 
 Method: numpy over the event index of :mod:`._events`; the latest round on or before each
@@ -35,6 +36,10 @@ from ._events import _Index, _search
 
 #: Days after an interview round within which a thank-you note counts for it.
 THANK_YOU_WINDOW = 2
+#: Days after the landmark that must be observed (by ``as_of``) for an application to take
+#: part: an offer made after ``as_of`` is not in the data, so an application interviewed
+#: just before it would count as "no offer" whatever happens next.
+OUTCOME_DAYS = 60
 #: Events that decide an application.
 DECISIONS: tuple[str, ...] = ("offer", "accepted", "declined", "rejection", "withdrawn")
 _OUTCOMES: tuple[str, ...] = (*vocab.RESPONSE_EVENTS, "accepted", "declined", "withdrawn")
@@ -97,8 +102,8 @@ def landmark(ix: _Index, r: Rounds, round_no: int, window: int = THANK_YOU_WINDO
              ) -> dict[str, np.ndarray]:
     """Per rank, at the landmark ``round + window`` of round `round_no` (0 = first).
 
-    Returns ``eligible`` (the round is dated, its landmark observed by ``as_of``, no dated
-    decision on or before the landmark, no undated outcome), ``thanked`` and ``both``
+    Returns ``eligible`` (the round is dated, the landmark and ``OUTCOME_DAYS`` after it
+    observed by ``as_of``, no dated decision on or before the landmark, no undated outcome), ``thanked`` and ``both``
     (a counting note for that round; by email and by letter), and ``left_out_undated``
     (applications with that round left out for an undated outcome).
     """
@@ -110,7 +115,7 @@ def landmark(ix: _Index, r: Rounds, round_no: int, window: int = THANK_YOU_WINDO
     both = np.zeros(ix.n_rank, dtype=bool)
     both[r.round_rank[sel & r.both]] = True
     end = day + window
-    observed = end <= ix.as_of_day  # NaN compares False
+    observed = end + OUTCOME_DAYS <= ix.as_of_day  # NaN compares False
     undecided = ~(r.decision <= end)
     return {"eligible": observed & undecided & ~r.undated_outcome, "thanked": thanked,
             "both": both, "left_out_undated": observed & undecided & r.undated_outcome}

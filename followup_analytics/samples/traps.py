@@ -136,7 +136,7 @@ def _interviews(rng: np.random.Generator, app: np.ndarray, r1: np.ndarray, z: np
     return app[rejected], decided[rejected]
 
 
-def simulate_traps(n_seekers: int = 100, applications_per_seeker: tuple[int, int] = (40, 120),
+def simulate_traps(n_seekers: int = 150, applications_per_seeker: tuple[int, int] = (40, 120),
                    *, seed: int = 0, start: str = "2026-01-05", as_of: str = "2026-10-30",
                    thank_you_odds_ratio: float = 1.0,
                    traps: dict[str, float] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -144,10 +144,10 @@ def simulate_traps(n_seekers: int = 100, applications_per_seeker: tuple[int, int
 
     Parameters
     ----------
-    n_seekers : int, default 100
+    n_seekers : int, default 150
     applications_per_seeker : (int, int), default (40, 120)
-        Inclusive range of applications per seeker (uniform). The defaults give about 8,000
-        applications and 1,600 interviewed ones.
+        Inclusive range of applications per seeker (uniform). The defaults give about 12,000
+        applications and 2,500 interviewed ones.
     seed : int, default 0
     start, as_of : date-like
         First application date and the censoring date (events after it are dropped).
@@ -291,7 +291,7 @@ def _frames(ev: _Events, seeker: np.ndarray, company: np.ndarray, applied: np.nd
     return events, applications
 
 
-def simulate_traps_log(n_seekers: int = 100,
+def simulate_traps_log(n_seekers: int = 150,
                        applications_per_seeker: tuple[int, int] = (40, 120), *,
                        seed: int = 0, start: str = "2026-01-05", as_of: str = "2026-10-30",
                        thank_you_odds_ratio: float = 1.0,
