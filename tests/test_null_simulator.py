@@ -41,10 +41,10 @@ def null_rows() -> pd.DataFrame:
         log = simulate_traps_log(seed=seed)
         t = _quiet(offer_associations, log)
         lm = _quiet(landmark_effect, log)
-        rows.append(t.loc[t["estimator"] == WS, ["strategy", "level", "estimate", "ci_low",
+        rows.append(t.loc[t["estimator"] == WS, ["key", "level", "estimate", "ci_low",
                                                   "ci_high", "q_value"]].assign(seed=seed))
         rows.append(lm.loc[lm["estimator"] == WS, ["estimate", "ci_low", "ci_high"]].assign(
-            strategy="landmark_effect", level="followed_up", seed=seed))
+            key="landmark_effect", level="followed_up", seed=seed))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -59,7 +59,7 @@ def test_within_seeker_intervals_cover_the_null(null_rows):
 
 @pytest.mark.slow
 def test_bh_q_below_005_in_at_most_5_percent_of_strategy_rows(null_rows):
-    q = null_rows.loc[null_rows["strategy"] != "landmark_effect", "q_value"].dropna()
+    q = null_rows.loc[null_rows["key"] != "landmark_effect", "q_value"].dropna()
     assert len(q) > 200 and (q < 0.05).mean() <= 0.05
 
 

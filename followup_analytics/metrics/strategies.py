@@ -5,7 +5,7 @@ eligible for the comparison), names the *reference* level the others are compare
 describes the eligible set in words, and names the outcome (``offered`` unless stated).
 Each is compared only among the applications that reached the stage where it applies.
 
-Choices made here (documented in the README "Analytics" section):
+Choices made here (documented in docs/analytics.md, "Strategies vs offers"):
 
 * thank-you notes (see :mod:`.thank_you`): a note counts for an interview round when sent
   on its day or up to ``THANK_YOU_WINDOW`` (2) days after it and before any decision. Each
