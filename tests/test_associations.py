@@ -61,24 +61,26 @@ def test_thank_you_counts_and_naive_numbers_equal_scipy():
                           ("s", False, True): 3, ("s", False, False): 9})
     r = _run(log, strategies=["thank_you_after_interview"])
     assert list(r.columns) == associations.ASSOCIATION_COLUMNS
-    assert list(r["estimator"]) == ["risk_difference", "risk_ratio", "odds_ratio"]  # 1 seeker
+    assert list(r["estimator"]) == ["pooled_risk_difference", "pooled_risk_ratio",
+                                    "pooled_odds_ratio"]  # 1 seeker
     row = r.iloc[0]
     assert (row["level"], row["reference"]) == ("thank_you", "no_thank_you")
     assert row["key"] == "thank_you_after_interview" and row["n_seekers"] == 1
-    assert (r["note"] == "").all()
+    assert (r["note"] == "one seeker: pooled and within-seeker coincide; 11 of 24 "
+                         "applications had the outcome").all()
     d = r.attrs["definition"]
     assert (d.outcome, d.unit, d.as_of) == ("offer", "application", log.as_of)
     assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
         12, 8, 12, 3)
     est = r.set_index("estimator")["estimate"]
-    assert est["risk_difference"] == pytest.approx(8 / 12 - 3 / 12)
-    assert est["risk_ratio"] == pytest.approx((8 / 12) / (3 / 12))
+    assert est["pooled_risk_difference"] == pytest.approx(8 / 12 - 3 / 12)
+    assert est["pooled_risk_ratio"] == pytest.approx((8 / 12) / (3 / 12))
     table = [[8, 4], [3, 9]]
     # reference: scipy.stats.fisher_exact([[8, 4], [3, 9]]).pvalue and the sample odds ratio
     # with Woolf's interval, statsmodels Table2x2([[8, 4], [3, 9]]).oddsratio_confint()
     ref = Table2x2(np.array(table))
-    assert est["odds_ratio"] == pytest.approx(ref.oddsratio)
-    assert r.set_index("estimator").loc["odds_ratio", "ci_low"] == pytest.approx(
+    assert est["pooled_odds_ratio"] == pytest.approx(ref.oddsratio)
+    assert r.set_index("estimator").loc["pooled_odds_ratio", "ci_low"] == pytest.approx(
         ref.oddsratio_confint()[0])
     assert list(r["p_value"]) == pytest.approx([stats.fisher_exact(table).pvalue] * 3)
 
@@ -102,13 +104,13 @@ def test_within_seeker_and_bh_q_match_statsmodels_and_scipy():
     lo, hi = st.oddsratio_pooled_confint()
     assert (ws["ci_low"], ws["ci_high"]) == (pytest.approx(lo), pytest.approx(hi))
     assert ws["p_value"] == pytest.approx(st.test_null_odds(correction=True).pvalue)
-    naive = r[r["estimator"] == "odds_ratio"]
+    naive = r[r["estimator"] == "pooled_odds_ratio"]
     # reference: scipy.stats.false_discovery_control over the naive Fisher p-values
     p = naive["p_value"].to_numpy()
     ok = ~np.isnan(p)
     np.testing.assert_allclose(naive["q_value"].to_numpy()[ok],
                                stats.false_discovery_control(p[ok], method="bh"))
-    rd = r[r["estimator"] == "risk_difference"]
+    rd = r[r["estimator"] == "pooled_risk_difference"]
     np.testing.assert_array_equal(rd["q_value"].to_numpy(), naive["q_value"].to_numpy())
 
 
@@ -228,7 +230,7 @@ def test_n_followups_counts_follow_ups_after_applying_by_the_day_14_landmark():
     assert "landmark at day 14: applications still waiting" in eligible
     assert "after applying" in eligible and "offers after day 14" in eligible
     r = _run(log, strategies=["n_followups"]).set_index(["level", "estimator"])
-    counts = r.xs("odds_ratio", level="estimator")[["n_level", "k_level", "n_reference",
+    counts = r.xs("pooled_odds_ratio", level="estimator")[["n_level", "k_level", "n_reference",
                                                     "k_reference"]]
     assert counts.to_dict("index") == {
         "1": {"n_level": 1, "k_level": 0, "n_reference": 4, "k_reference": 2},
@@ -237,7 +239,7 @@ def test_n_followups_counts_follow_ups_after_applying_by_the_day_14_landmark():
     # reference: scipy.stats.fisher_exact per level, scipy.stats.false_discovery_control
     p = [stats.fisher_exact([[0, 1], [2, 2]]).pvalue, stats.fisher_exact([[1, 0], [2, 2]]).pvalue,
          stats.fisher_exact([[1, 1], [2, 2]]).pvalue]
-    naive = r.xs("odds_ratio", level="estimator")
+    naive = r.xs("pooled_odds_ratio", level="estimator")
     np.testing.assert_allclose(naive["p_value"], p)
     np.testing.assert_allclose(naive["q_value"], stats.false_discovery_control(p, method="bh"))
 
@@ -309,7 +311,7 @@ def test_first_followup_channel_and_letter_type_share_the_timing_landmark():
         assert "landmark at day 14: applications still waiting" in eligible
         assert "after applying" in eligible and "Thank-you notes after an interview" in eligible
     r = _run(log, strategies=["first_followup_channel"]).set_index(["level", "estimator"])
-    row = r.loc[("letter", "odds_ratio")]
+    row = r.loc[("letter", "pooled_odds_ratio")]
     assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
         1, 1, 1, 0)
 
@@ -327,7 +329,9 @@ def test_errors_warnings_and_wording():
     with pytest.warns(SparseStrataWarning, match="thank_you_after_interview=thank_you"):
         r = _run(two, strategies=["thank_you_after_interview"])
     ws = r.set_index("estimator").loc["within_seeker_odds_ratio"]
-    assert np.isnan(ws["estimate"]) and ws["n_seekers"] == 2
+    # n_seekers on the within-seeker row counts the informative seekers (here only s)
+    assert np.isnan(ws["estimate"]) and ws["n_seekers"] == 1
+    assert set(r.loc[r["estimator"] != "within_seeker_odds_ratio", "n_seekers"]) == {2}
     assert ws["note"] == "fewer than two seekers carry information"
     for text in (associations.__doc__, offer_associations.__doc__):
         assert "associated" in text and "causes" not in text

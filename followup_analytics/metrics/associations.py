@@ -22,6 +22,7 @@ import pandas as pd
 from ..errors import SmallSampleWarning, SparseStrataWarning
 from ..log import JobSearchLog
 from ..schema import COMPARISON_COLUMNS, Definition, attach, missing_notes
+from ._flags import MIN_SEEKERS, one_seeker_notes, small_flags
 from .features import features
 from .inference import (
     bh_q,
@@ -34,7 +35,7 @@ from .rates import naive_odds_ratio
 from .strategies import STRATEGIES, Strategy
 
 ASSOCIATION_COLUMNS = COMPARISON_COLUMNS
-NAIVE = ("risk_difference", "risk_ratio", "odds_ratio")
+NAIVE = ("pooled_risk_difference", "pooled_risk_ratio", "pooled_odds_ratio")
 
 
 def _select(strategies: Sequence[str] | None) -> list[Strategy]:
@@ -163,18 +164,28 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
           level and at the reference, and those with the outcome (an offer, or for
           ``post_rejection_note`` a comeback: see ``STRATEGIES[key].eligible`` and
           ``.outcome`` for the eligible set and outcome of each strategy);
-        - ``estimator``: ``risk_difference`` (Newcombe interval), ``risk_ratio`` (Katz
-          interval), ``odds_ratio`` (conditional MLE with exact interval up to
-          ``EXACT_OR_MAX_N`` = 1,000 applications, sample odds ratio with Woolf interval
-          above), ``within_seeker_odds_ratio`` (Mantel-Haenszel stratified by seeker, with
-          two or more seekers) and ``adjusted_odds_ratio`` (when `adjust` is given);
+        - ``estimator``: all applications pooled (confounded by the seeker: strong seekers
+          follow up more and get more offers): ``pooled_risk_difference`` (Newcombe
+          interval), ``pooled_risk_ratio`` (Katz interval; 0 or inf with a score interval
+          when a group has no outcome), ``pooled_odds_ratio`` (sample odds ratio with
+          Woolf's interval at every size; 0 or inf with the exact interval on a zero cell);
+          ``within_seeker_odds_ratio`` (Mantel-Haenszel stratified by seeker, with two or
+          more seekers; exact interval when it is 0 or inf) and ``adjusted_odds_ratio``
+          (when `adjust` is given). None of them is an effect: each is an association
+          among the eligible applications;
         - ``estimate``, ``ci_low``, ``ci_high``: the estimate and its 95% interval;
         - ``p_value``: Fisher's exact test (naive rows), the Cochran-Mantel-Haenszel test
           (within-seeker) or the Wald test (adjusted);
         - ``q_value``: Benjamini-Hochberg q within the estimator family (see above);
-        - ``small_n``: level or reference has fewer than `min_n` applications;
-        - ``n_seekers``: seekers with an application at the level or the reference;
-        - ``note``: why the estimate is missing ("" otherwise).
+        - ``small_n``: level or reference has fewer than `min_n` applications, fewer than
+          5 applications had the outcome (or fewer than 5 did not), or (within-seeker rows)
+          fewer than 5 seekers carry information (:mod:`._flags`);
+        - ``n_seekers``: seekers with an application at the level or the reference; on
+          within-seeker rows, the informative seekers (both groups present, the outcome
+          neither absent nor universal);
+        - ``note``: why the estimate is missing ("" otherwise); with one seeker, that
+          pooled and within-seeker coincide, the number of applications with the outcome,
+          and "this log cannot tell" below 10 of them.
 
         ``attrs["definition"]``: outcome offer, unit application, ``as_of``.
 
@@ -214,20 +225,20 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
         base = pd.DataFrame({
             "key": st.name, "level": others, "reference": st.reference, "n_level": nl,
             "k_level": kl, "n_reference": nr, "k_reference": kr,
-            "small_n": (nl < min_n) | (nr < min_n),
+            "small_n": small_flags(nl, kl, nr, kr, min_n),
             "n_seekers": [int(((n[:, j] + n[:, r]) > 0).sum()) for j in cols],
             "note": "not estimable",
         })
         p = fisher_p(kl, nl, kr, nr)
-        est = {"risk_difference": risk_difference(kl, nl, kr, nr),
-               "risk_ratio": risk_ratio(kl, nl, kr, nr),
-               "odds_ratio": naive_odds_ratio(kl, nl, kr, nr)}
+        est = {"pooled_risk_difference": risk_difference(kl, nl, kr, nr),
+               "pooled_risk_ratio": risk_ratio(kl, nl, kr, nr),
+               "pooled_odds_ratio": naive_odds_ratio(kl, nl, kr, nr)}
         for name, e in est.items():
             blocks.append(base.assign(estimator=name, estimate=e["estimate"].to_numpy(),
                                       ci_low=e["ci_low"].to_numpy(),
                                       ci_high=e["ci_high"].to_numpy(), p_value=p))
         if several:
-            mh, why = [], []
+            mh, why, informative = [], [], []
             for j, lv, n1 in zip(cols, others, nl, strict=True):
                 res = _within_seeker(n, k, j, r)
                 if n1 > 0 and res["n_informative"] < 2:
@@ -235,10 +246,14 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
                 mh.append([res["odds_ratio"], res["ci_low"], res["ci_high"], res["p_value"]])
                 why.append("fewer than two seekers carry information"
                            if res["n_informative"] < 2 else "not estimable")
+                informative.append(res["n_informative"])
             mh = np.array(mh, dtype=float).reshape(-1, 4)
+            informative = np.array(informative, dtype=np.int64)
             blocks.append(base.assign(estimator="within_seeker_odds_ratio", estimate=mh[:, 0],
                                       ci_low=mh[:, 1], ci_high=mh[:, 2], p_value=mh[:, 3],
-                                      note=why))
+                                      note=why, n_seekers=informative,
+                                      small_n=base["small_n"].to_numpy()
+                                      | (informative < MIN_SEEKERS)))
         if adjust:
             a = _adjusted(f, level, y, st, adjust, seeker_effects).loc[others]
             blocks.append(base.assign(
@@ -248,7 +263,7 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
     out = pd.concat(blocks, ignore_index=True)
     out["q_value"] = np.nan
     naive = out["estimator"].isin(NAIVE).to_numpy()
-    tests = out.loc[out["estimator"].eq("odds_ratio").to_numpy(), ["key", "level",
+    tests = out.loc[out["estimator"].eq("pooled_odds_ratio").to_numpy(), ["key", "level",
                                                                    "p_value"]]
     q = pd.Series(bh_q(tests["p_value"].to_numpy()),
                   index=pd.MultiIndex.from_frame(tests[["key", "level"]]))
@@ -268,6 +283,10 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
     _warn(out, sparse, min_n)
     out["note"] = missing_notes(out["n_level"], out["k_level"], out["n_reference"],
                                 out["k_reference"], out["estimate"], out["note"])
+    if not several:
+        counts = [out[c].to_numpy() for c in ("n_level", "k_level", "n_reference",
+                                              "k_reference")]
+        out["note"] = np.where(out["note"] == "", one_seeker_notes(*counts), out["note"])
     return attach(out[COMPARISON_COLUMNS], Definition(
         "offer", unit="application", as_of=log.as_of,
         extra="among each strategy's eligible applications; post_rejection_note: a later "
