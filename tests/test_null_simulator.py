@@ -7,6 +7,8 @@ that is not there, and a planted one is recovered.
   n).proportion_ci(0.99)``) includes 95%; Benjamini-Hochberg q < 0.05 appears in at most 5%
   of the within-seeker strategy rows. (The pooled rows are confounded by the seeker by
   design: strong seekers follow up, thank and write more and also get more offers.)
+* (c) the timing rates of follow-ups after applying coincide with their day-by-day
+  baseline (rate minus baseline covers 0 as above);
 * (d) a planted within-seeker odds ratio of 1.6 for thank-you notes within 24 hours of the
   first round is recovered at the default simulation size: the interval covers 1.6 and
   excludes 1.
@@ -21,7 +23,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from followup_analytics import FollowupWarning, landmark_effect, offer_associations
+from followup_analytics import (
+    FollowupWarning,
+    landmark_effect,
+    offer_associations,
+    response_rates,
+)
 from followup_analytics.samples.traps import simulate_traps_log
 
 SEEDS = range(1000, 1024)
@@ -35,10 +42,14 @@ def _quiet(fn, *args, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def null_rows() -> pd.DataFrame:
+def null_runs() -> list:
+    return [simulate_traps_log(seed=seed) for seed in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def null_rows(null_runs) -> pd.DataFrame:
     rows = []
-    for seed in SEEDS:
-        log = simulate_traps_log(seed=seed)
+    for seed, log in zip(SEEDS, null_runs, strict=True):
         t = _quiet(offer_associations, log)
         lm = _quiet(landmark_effect, log)
         rows.append(t.loc[t["estimator"] == WS, ["key", "level", "estimate", "ci_low",
@@ -61,6 +72,22 @@ def test_within_seeker_intervals_cover_the_null(null_rows):
 def test_bh_q_below_005_in_at_most_5_percent_of_strategy_rows(null_rows):
     q = null_rows.loc[null_rows["key"] != "landmark_effect", "q_value"].dropna()
     assert len(q) > 200 and (q < 0.05).mean() <= 0.05
+
+
+@pytest.mark.slow
+def test_timing_rates_coincide_with_their_baseline(null_runs):
+    # (c) the follow-up rate minus its baseline, per bucket and seed: a 95% interval from
+    # both intervals' standard errors covers 0 at a rate whose 99% band includes 95%
+    z = []
+    for log in null_runs:
+        r = _quiet(response_rates, log, by="timing")
+        r = r[(r["n"] >= 30) & r["baseline_rate"].notna()]
+        se = np.hypot((r["ci_high"] - r["ci_low"]) / 3.92,
+                      (r["baseline_ci_high"] - r["baseline_ci_low"]) / 3.92)
+        z.append(((r["rate"] - r["baseline_rate"]) / se).to_numpy())
+    z = np.concatenate(z)
+    ci = stats.binomtest(int((np.abs(z) < 1.96).sum()), len(z)).proportion_ci(0.99)
+    assert len(z) > 100 and ci.low <= 0.95 <= ci.high, np.round(z, 2)
 
 
 def test_planted_thank_you_odds_ratio_is_recovered():

@@ -26,8 +26,9 @@ from ..schema import (
     resolve_by,
 )
 from ._naive import refuse_naive
-from .features import DEFAULT_BUCKETS, features, followups
+from .features import DEFAULT_BUCKETS, FOLLOWUP_STAGES, features, followups
 from .inference import odds_ratio, rate_table
+from .timing import timing_baseline
 
 #: Grouping columns that describe a follow-up event: rates per (eligible) follow-up.
 FOLLOWUP_BY: tuple[str, ...] = ("timing", "channel", "letter_type", "recipient", "stage")
@@ -103,7 +104,8 @@ def rates_from_counts(counts: pd.DataFrame, by: list[str], *, min_n: int = 10,
 def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
                    outcome: str = "response", window: int = 30,
                    buckets: tuple[int, ...] = DEFAULT_BUCKETS,
-                   min_n: int = 10, max_groups: int | None = MAX_GROUPS) -> pd.DataFrame:
+                   min_n: int = 10, max_groups: int | None = MAX_GROUPS,
+                   stage: str | None = None) -> pd.DataFrame:
     """Rates of responses, interviews or offers per group, with Wilson 95% intervals.
 
     The unit depends on `by`:
@@ -139,6 +141,10 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
         Groups with fewer units are flagged ``small_n`` (never dropped).
     max_groups : int or None, default 200
         Refuse a breakdown into more groups than this (None: no limit).
+    stage : {"after_application", "after_interview", "after_rejection", "all"}, optional
+        Follow-up unit only: keep the follow-ups of this stage. Default: follow-ups after
+        applying when `by` includes ``"timing"`` (a delay after applying, after an
+        interview and after a rejection are different things), all stages otherwise.
 
     Returns
     -------
@@ -150,6 +156,13 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
         - ``n``: units in the group; ``k``: units with the outcome;
         - ``rate``: ``k / n``; ``ci_low``, ``ci_high``: Wilson 95% interval;
         - ``small_n``: ``n < min_n``.
+        - with ``"timing"`` in `by` (follow-ups after applying, outcome response, other
+          groups among channel, letter_type, recipient): ``baseline_rate``,
+          ``baseline_ci_low``, ``baseline_ci_high``, ``baseline_days``: the response rate,
+          in the same window, of the applications still waiting on the follow-up's day and
+          not followed up by then, matched day by day (:mod:`.timing`). Responses fade with
+          time, so the rates fall with the delay even when following up does nothing;
+          compare each bucket with its baseline, not with the other buckets.
 
         ``attrs["definition"]`` holds the :class:`~followup_analytics.schema.Definition`
         (outcome, window, unit, ``as_of``).
@@ -177,7 +190,14 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
             raise ValueError(f"by={bad[0]!r} cannot be combined with follow-up columns; "
                              f"allowed with them: {allowed}")
         frame = followups(log, window=window, buckets=buckets)
-        frame = frame.loc[frame["eligible"].to_numpy()]
+        stage = stage or ("after_application" if "timing" in cols else "all")
+        if stage not in (*FOLLOWUP_STAGES, "all"):
+            raise ValueError(f"stage must be one of {[*FOLLOWUP_STAGES, 'all']}; "
+                             f"got {stage!r}")
+        keep = frame["eligible"].to_numpy(copy=True)
+        if stage != "all":
+            keep &= frame["stage"].eq(stage).to_numpy()
+        frame = frame.loc[keep]
         y = FOLLOWUP_OUTCOMES[outcome]
         what, unit = "follow-up groups", "follow-up"
     else:
@@ -187,11 +207,17 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     counts = count_groups(frame, cols, y)
     out = rates_from_counts(counts, cols, min_n=min_n, what=what)
     follow = unit == "follow-up"
+    if (follow and "timing" in cols and stage == "after_application" and outcome == "response"
+            and set(cols) <= {"timing", "channel", "letter_type", "recipient"}):
+        base = timing_baseline(log, window, buckets)
+        out = out.merge(base, on="timing", how="left", sort=False)
     return attach(out, Definition(
         outcome, window=window if follow and outcome == "response" else None, unit=unit,
         as_of=log.as_of, stage="follow-up" if follow else None,
-        extra=("eligible follow-ups; interviews and offers any time after the follow-up"
-               if follow and outcome != "response" else "")))
+        extra="; ".join(x for x in (
+            f"follow-ups {stage.replace('_', ' ')}" if follow and stage != "all" else "",
+            "eligible follow-ups; interviews and offers any time after the follow-up"
+            if follow and outcome != "response" else "") if x)))
 
 
 def level_rates(result: pd.DataFrame, *, min_n: int = 10) -> pd.DataFrame:

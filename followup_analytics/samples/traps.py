@@ -196,7 +196,7 @@ def simulate_traps(n_seekers: int = 150, applications_per_seeker: tuple[int, int
     d2 = d1 + rng.integers(7, 15, n)
     second = rng.random(n) < 0.35
     for d, who in ((d1, wants), (d2, wants & second)):
-        ok = who & (d < wait)                          # only while still waiting
+        ok = who & (d <= wait)  # while still waiting (a same-day reply may come after it)
         phone = rng.random(n) < 0.25
         for channel, pick in (("email", ok & ~phone), ("phone", ok & phone)):
             ev.add(idx[pick], day0[pick] + d[pick], "followup", channel, "status_check")
