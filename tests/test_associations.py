@@ -115,7 +115,7 @@ def test_within_seeker_and_bh_q_match_statsmodels_and_scipy():
 
 
 @pytest.mark.parametrize("seeker_effects", [False, True])
-def test_adjusted_odds_ratio_equals_logit_on_every_application(seeker_effects):
+def test_adjusted_odds_ratio_is_mantel_haenszel_over_the_covariate_strata(seeker_effects):
     cells = {("s", True, True): 9, ("s", True, False): 5, ("s", False, True): 4,
              ("s", False, False): 10, ("t", True, True): 3, ("t", True, False): 6,
              ("t", False, True): 2, ("t", False, False): 9}
@@ -123,26 +123,33 @@ def test_adjusted_odds_ratio_equals_logit_on_every_application(seeker_effects):
     r = _run(log, strategies=["thank_you_after_interview"], adjust=["program"],
              seeker_effects=seeker_effects)
     adj = r[r["estimator"] == "adjusted_odds_ratio"].iloc[0]
-    # reference: statsmodels Logit(y, X).fit() on one row per interviewed application, and
-    # the same model as GLM(y, X, family=Binomial()); X = const, thank_you, program dummies
-    # (and seeker dummies)
+    # reference: statsmodels StratifiedTable over the program (x seeker) strata, built here
+    # from one row per interviewed application: oddsratio_pooled, oddsratio_pooled_confint()
+    # and test_null_odds(correction=True)
     f = associations.features(log)
     f = f[f["interviewed"]]
-    x = pd.get_dummies(f["program"].astype("string"), prefix="program", drop_first=True,
-                       dtype=float)
-    if seeker_effects:
-        x = x.join(pd.get_dummies(f["seeker"], prefix="seeker", drop_first=True, dtype=float))
-    x.insert(0, "thank_you", f["thank_you_after_interview"].astype(float).to_numpy())
-    x = sm.add_constant(x)
-    y = f["offered"].astype(float).to_numpy()
-    logit = sm.Logit(y, x).fit(disp=0)
-    glm = sm.GLM(y, x, family=sm.families.Binomial()).fit()
-    assert glm.params["thank_you"] == pytest.approx(logit.params["thank_you"], rel=1e-6)
-    assert adj["estimate"] == pytest.approx(np.exp(logit.params["thank_you"]), rel=1e-6)
-    lo, hi = np.exp(logit.conf_int().loc["thank_you"])
-    assert (adj["ci_low"], adj["ci_high"]) == (pytest.approx(lo, rel=1e-5),
-                                               pytest.approx(hi, rel=1e-5))
-    assert adj["p_value"] == pytest.approx(logit.pvalues["thank_you"], rel=1e-5)
+    keys = ["program", "seeker"] if seeker_effects else ["program"]
+    tables = []
+    for _, g in f.groupby(keys):
+        t = pd.crosstab(g["thank_you_after_interview"].astype(bool), g["offered"]).reindex(
+            index=[True, False], columns=[True, False], fill_value=0).to_numpy()
+        if (t.sum(1) > 0).all() and (t.sum(0) > 0).all():
+            tables.append(t)
+    st = StratifiedTable(np.stack(tables, axis=-1))
+    assert adj["estimate"] == pytest.approx(st.oddsratio_pooled, rel=1e-10)
+    assert (adj["ci_low"], adj["ci_high"]) == pytest.approx(st.oddsratio_pooled_confint(),
+                                                            rel=1e-10)
+    assert adj["p_value"] == pytest.approx(st.test_null_odds(correction=True).pvalue)
+
+
+def test_adjustment_within_seeker_refuses_a_covariate_constant_within_seekers():
+    cells = {("s", True, True): 3, ("s", False, False): 3, ("t", True, False): 3,
+             ("t", False, True): 3}
+    log = _thank_you_log(cells, seekers=("s", "t"))   # one program per seeker
+    with pytest.raises(ValueError, match="constant within every seeker"):
+        offer_associations(log, adjust=["program"], seeker_effects=True)
+    with pytest.raises(ValueError, match="seeker_effects=True needs adjust"):
+        offer_associations(log, seeker_effects=True)
 
 
 def test_strategy_eligibility_and_levels():
