@@ -7,7 +7,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.contingency_tables import StratifiedTable, Table2x2
 
