@@ -26,6 +26,7 @@ from ..schema import (
     resolve_by,
 )
 from ._naive import refuse_naive
+from .clustered import FEW_SEEKERS, seeker_robust_ci
 from .features import DEFAULT_BUCKETS, FOLLOWUP_STAGES, features, followups
 from .inference import odds_ratio, rate_table
 from .timing import timing_baseline
@@ -101,6 +102,26 @@ def rates_from_counts(counts: pd.DataFrame, by: list[str], *, min_n: int = 10,
     return out[[*by, *RATE_COLUMNS]]
 
 
+def _seeker_robust(out: pd.DataFrame, frame: pd.DataFrame, cols: list[str], y: str
+                   ) -> tuple[pd.DataFrame, str]:
+    """Replace the Wilson intervals of application rates by seeker-robust ones."""
+    per = count_groups(frame, [*cols, "seeker"], y)
+    per = per[per["seeker"].notna()]
+    keys = pd.MultiIndex.from_frame(out[cols]) if len(cols) > 1 else pd.Index(out[cols[0]])
+    wide_n = per.pivot_table(index=cols, columns="seeker", values="n", aggfunc="sum",
+                             observed=False, dropna=False).reindex(keys).fillna(0)
+    wide_k = per.pivot_table(index=cols, columns="seeker", values="k", aggfunc="sum",
+                             observed=False, dropna=False).reindex(keys).fillna(0)
+    low, high, g = seeker_robust_ci(wide_k.to_numpy(), wide_n.to_numpy())
+    out = out.copy()
+    out["ci_low"], out["ci_high"] = low, high
+    few = int(((g >= 2) & (g < FEW_SEEKERS)).sum())
+    note = ("intervals: seeker-robust (GEE sandwich, logit scale, t on seekers - 1 df)"
+            + (f"; {few} group(s) with fewer than {FEW_SEEKERS} seekers: their intervals "
+               "are less reliable" if few else ""))
+    return out, note
+
+
 def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
                    outcome: str = "response", window: int = 30,
                    buckets: tuple[int, ...] = DEFAULT_BUCKETS,
@@ -154,7 +175,10 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
 
         - ``<by>``: the group value(s);
         - ``n``: units in the group; ``k``: units with the outcome;
-        - ``rate``: ``k / n``; ``ci_low``, ``ci_high``: Wilson 95% interval;
+        - ``rate``: ``k / n``; ``ci_low``, ``ci_high``: its 95% interval: Wilson, or, for
+          applications of several seekers (not grouped by seeker), seeker-robust (GEE
+          sandwich from per-seeker counts, :mod:`.clustered`), since one seeker's
+          applications resemble each other;
         - ``small_n``: ``n < min_n``.
         - with ``"timing"`` in `by` (follow-ups after applying, outcome response, other
           groups among channel, letter_type, recipient): ``baseline_rate``,
@@ -207,6 +231,9 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     counts = count_groups(frame, cols, y)
     out = rates_from_counts(counts, cols, min_n=min_n, what=what)
     follow = unit == "follow-up"
+    robust = ""
+    if not follow and "seeker" not in cols and frame["seeker"].nunique() >= 2:
+        out, robust = _seeker_robust(out, frame, cols, y)
     if (follow and "timing" in cols and stage == "after_application" and outcome == "response"
             and set(cols) <= {"timing", "channel", "letter_type", "recipient"}):
         base = timing_baseline(log, window, buckets)
@@ -216,6 +243,7 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
         as_of=log.as_of, stage="follow-up" if follow else None,
         extra="; ".join(x for x in (
             f"follow-ups {stage.replace('_', ' ')}" if follow and stage != "all" else "",
+            robust,
             "eligible follow-ups; interviews and offers any time after the follow-up"
             if follow and outcome != "response" else "") if x)))
 
