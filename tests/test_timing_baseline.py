@@ -54,3 +54,17 @@ def test_timing_rates_carry_their_baseline_and_default_to_follow_ups_after_apply
     assert r.attrs["definition"].extra.startswith("follow-ups after application")
     with pytest.raises(ValueError, match="stage must be one of"):
         fa.response_rates(log, by="timing", stage="later")
+
+
+def test_plot_draws_the_rates_beside_their_baseline(log):
+    from followup_analytics.plots import plot_timing_baseline
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FollowupWarning)
+        r = fa.response_rates(log, by="timing")
+    ax = plot_timing_baseline(r)
+    lines = {ln.get_gid(): ln for ln in ax.get_lines() if ln.get_gid()}
+    np.testing.assert_allclose(lines["followed_up"].get_ydata(), r["rate"])
+    np.testing.assert_allclose(lines["baseline"].get_ydata(), r["baseline_rate"])
+    with pytest.raises(ValueError, match="by='timing'"):
+        plot_timing_baseline(r.drop(columns="baseline_rate"))
