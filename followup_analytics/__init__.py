@@ -22,6 +22,7 @@ from .ingest.load import load
 
 # ---- metrics  (keep one import per line below this marker)
 from .metrics.associations import offer_associations
+from .metrics.cox import followup_hazard
 from .metrics.features import DEFAULT_BUCKETS, features, followups
 from .metrics.funnel import funnel
 from .metrics.landmark import landmark_effect
@@ -58,6 +59,7 @@ __all__ = [
     "__version__",
     "cohort_report",
     "features",
+    "followup_hazard",
     "followups",
     "funnel",
     "landmark_effect",

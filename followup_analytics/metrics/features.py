@@ -85,8 +85,14 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     res = {"index": np.flatnonzero(fu), "rank": rank, "day": day}
     iv = ix.mask("interview") & ix.known  # an undated event is never a trigger
     rej = ix.mask("rejection") & ix.known
-    i_iv = _search(ix.key[iv], key, base, ix.big, direction="on_or_before")
-    i_rj = _search(ix.key[rej], key, base, ix.big, direction="on_or_before")
+    # ties: an interview (rejection) dated the same day as the follow-up comes first only
+    # for the notes that answer it (a thank-you; a still-interested or feedback note);
+    # any other follow-up that day is taken to come first (the order of rows never counts)
+    letter = ix.codes["letter_type"][res["index"]]
+    answers_iv = letter == vocab.LETTER_TYPES.index("thank_you")
+    answers_rj = np.isin(letter, [vocab.LETTER_TYPES.index(t) for t in _POST_REJECTION_TYPES])
+    i_iv = _search(ix.key[iv], key - ~answers_iv, base, ix.big, direction="on_or_before")
+    i_rj = _search(ix.key[rej], key - ~answers_rj, base, ix.big, direction="on_or_before")
     stage = np.where(i_rj >= 0, 2, np.where(i_iv >= 0, 1, 0))
     trigger = np.select([stage == 2, stage == 1],
                         [_take(ix.day[rej], i_rj), _take(ix.day[iv], i_iv)],

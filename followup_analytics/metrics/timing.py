@@ -52,7 +52,10 @@ def baseline_by_day(log: JobSearchLog, window: int, horizon: int
     """
     f = features(log)
     codes, seekers = pd.factorize(f["seeker"], use_na_sentinel=False)
-    ok = f["applied_on"].notna().to_numpy() & ~f["undated_outcome"].to_numpy(dtype=bool)
+    # an application whose responses are all undated responded at an unknown time: left
+    # out (undated final statuses after a dated response come after it)
+    undated_only = f["responded"].to_numpy(dtype=bool) & f["first_response_on"].isna().to_numpy()
+    ok = f["applied_on"].notna().to_numpy() & ~undated_only
     observed = (log.as_of - f["applied_on"]).dt.days.to_numpy(dtype=float, na_value=-1)
     first_fu = _offsets(f, "first_followup_on")
     resp = _offsets(f, "first_response_on")

@@ -226,10 +226,15 @@ def simulate_traps(n_seekers: int = 150, applications_per_seeker: tuple[int, int
     src = rej_app[back]
     new = n + np.arange(len(src))
     ev.add(new, back_day[back], "applied")
-    # the comeback interview goes through the same rounds, notes and decisions
-    rej2_app, rej2_day = _interviews(rng, new, back_day[back] + rng.integers(3, 15, len(src)),
-                                     z[src], habit[src], t, float(np.log(thank_you_odds_ratio)),
-                                     ev)
+    # the comeback is followed up like any application while waiting, and its interview
+    # goes through the same rounds, notes and decisions
+    m = len(src)
+    wait2 = rng.integers(3, 15, m)
+    d2 = rng.integers(1, 31, m)
+    sent = (rng.random(m) < expit(-0.3 + t["strength_on_followup"] * z[src])) & (d2 <= wait2)
+    ev.add(new[sent], back_day[back][sent] + d2[sent], "followup", "email", "status_check")
+    rej2_app, rej2_day = _interviews(rng, new, back_day[back] + wait2, z[src], habit[src], t,
+                                     float(np.log(thank_you_odds_ratio)), ev)
     all_app = np.concatenate([rej_app, rej2_app])
     all_day = np.concatenate([rej_day, rej2_day])
     z_all = np.concatenate([z, z[src]])
