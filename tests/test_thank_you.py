@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from followup_analytics import FollowupWarning, JobSearchLog, features, offer_associations
+from followup_analytics import followups as fa_followups
 from followup_analytics.metrics.strategies import STRATEGIES
 from followup_analytics.samples.traps import simulate_traps_log
 
@@ -105,3 +106,19 @@ def test_thank_you_strategies_find_nothing_on_the_null_simulator(null_table):
     # coverage of the 95% intervals over many seeds is in tests/test_null_simulator.py
     se = (np.log(ws["ci_high"]) - np.log(ws["ci_low"])) / (2 * 1.959964)
     assert (np.abs(np.log(ws["estimate"])) < 3 * se).all(), ws
+
+
+def test_same_day_tie_rule_for_follow_up_stages():
+    # a status check on the day of a rejection came first (it asked, the answer came);
+    # a still-interested note that day answers the rejection; a thank-you on the day of
+    # the interview follows it
+    log = _log({
+        "check": [(5, "followup", "email", "status_check"), (5, "rejection")],
+        "note": [(5, "rejection"), (5, "followup", "email", "still_interested")],
+        "thanks": [(5, "interview"), (5, "followup", "email", "thank_you")],
+    })
+    fu = fa_followups(log).set_index("application_id")
+    assert fu.loc["check", "stage"] == "after_application"
+    assert fu.loc["check", "responded_within_window"]
+    assert fu.loc["note", "stage"] == "after_rejection"
+    assert fu.loc["thanks", "stage"] == "after_interview"
