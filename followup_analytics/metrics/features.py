@@ -277,7 +277,10 @@ def _thank_you_landmark(log: JobSearchLog, round_no: int) -> dict[str, np.ndarra
     `round_no` (0 = first) for thank-you notes (:func:`.thank_you.landmark`). Private: the
     thank-you strategies of :mod:`.strategies`."""
     ix, fa, *_ = _compute(log, 30, DEFAULT_BUCKETS)  # notes and rounds ignore both
-    lm = _ty.landmark(ix, _ty.rounds(ix, fa), round_no)
+    cache = _CACHE[log]
+    if "thank_you_rounds" not in cache:
+        cache["thank_you_rounds"] = _ty.rounds(ix, fa)
+    lm = _ty.landmark(ix, cache["thank_you_rounds"], round_no)
     return {k: ix.to_apps(v, False) for k, v in lm.items()}
 
 

@@ -106,13 +106,17 @@ def _seeker_robust(out: pd.DataFrame, frame: pd.DataFrame, cols: list[str], y: s
                    ) -> tuple[pd.DataFrame, str]:
     """Replace the Wilson intervals of application rates by seeker-robust ones."""
     per = count_groups(frame, [*cols, "seeker"], y)
-    per = per[per["seeker"].notna()]
+    per = per[per["seeker"].notna().to_numpy() & (per["n"].to_numpy() > 0)]
     keys = pd.MultiIndex.from_frame(out[cols]) if len(cols) > 1 else pd.Index(out[cols[0]])
-    wide_n = per.pivot_table(index=cols, columns="seeker", values="n", aggfunc="sum",
-                             observed=False, dropna=False).reindex(keys).fillna(0)
-    wide_k = per.pivot_table(index=cols, columns="seeker", values="k", aggfunc="sum",
-                             observed=False, dropna=False).reindex(keys).fillna(0)
-    low, high, g = seeker_robust_ci(wide_k.to_numpy(), wide_n.to_numpy())
+    found = (pd.MultiIndex.from_frame(per[cols]) if len(cols) > 1
+             else pd.Index(per[cols[0]]))
+    row = keys.get_indexer(found)
+    col, names = pd.factorize(per["seeker"])
+    wide_n, wide_k = (np.zeros((len(out), max(len(names), 1))) for _ in range(2))
+    ok = row >= 0
+    wide_n[row[ok], col[ok]] = per["n"].to_numpy()[ok]
+    wide_k[row[ok], col[ok]] = per["k"].to_numpy()[ok]
+    low, high, g = seeker_robust_ci(wide_k, wide_n)
     out = out.copy()
     out["ci_low"], out["ci_high"] = low, high
     few = int(((g >= 2) & (g < FEW_SEEKERS)).sum())

@@ -91,32 +91,36 @@ def timing_baseline(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
     """
     fu = followups(log, window=window, buckets=buckets)
     fu = fu.loc[fu["eligible"].to_numpy() & fu["stage"].eq("after_application").to_numpy()
-                & fu["delay_days"].notna().to_numpy()]
+                & fu["delay_days"].notna().to_numpy()
+                & (fu["delay_days"].to_numpy(dtype=float, na_value=-1) >= 0)
+                & (fu["timing"].cat.codes.to_numpy() >= 0)]
     t = fu["delay_days"].to_numpy(dtype=np.int64)
     horizon = int(t.max()) if len(t) else 0
     n0, k0, seekers = baseline_by_day(log, window, horizon)
-    s = seekers.get_indexer(fu["seeker"].to_numpy(dtype=object))
+    codes, uniques = pd.factorize(fu["seeker"], use_na_sentinel=False)
+    s = seekers.get_indexer(pd.Index(uniques))[codes] if len(codes) else codes
     with np.errstate(divide="ignore", invalid="ignore"):
         p0 = np.where(n0 > 0, k0 / n0, np.nan)
         shrunk = (k0 + 0.5) / (n0 + 1)  # keeps a cell's spread above 0 at k = 0 or n
         sd0 = np.sqrt(shrunk * (1 - shrunk) / n0)
     cell_p = p0[s, t] if len(t) else np.empty(0)
     usable = np.isfinite(cell_p)
-    bucket = fu["timing"].cat.codes.to_numpy()[usable]
+    bucket = fu["timing"].cat.codes.to_numpy().astype(np.int64)[usable]
     ss, tt = s[usable], t[usable]
     width = len(fu["timing"].cat.categories)
     m = np.bincount(bucket, minlength=width).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.bincount(bucket, weights=cell_p[usable], minlength=width) / m
         # seekers independent; within a seeker the days as if perfectly correlated
-        per_seeker = np.zeros((width, len(seekers)))
-        np.add.at(per_seeker, (bucket, ss), sd0[ss, tt])
+        per_seeker = np.bincount(bucket * len(seekers) + ss, weights=sd0[ss, tt],
+                                 minlength=width * len(seekers)).reshape(width, -1)
         se = np.sqrt((per_seeker ** 2).sum(1)) / m
-    days = pd.Series(tt).groupby(bucket).nunique().reindex(range(width), fill_value=0)
+    day_seen = np.bincount(bucket * (horizon + 1) + tt, minlength=width * (horizon + 1))
+    days = (day_seen.reshape(width, -1) > 0).sum(1)
     return pd.DataFrame({
         "timing": fu["timing"].cat.categories,
         "baseline_rate": rate,
         "baseline_ci_low": np.clip(rate - _Z * se, 0, 1),
         "baseline_ci_high": np.clip(rate + _Z * se, 0, 1),
-        "baseline_days": days.to_numpy(dtype=np.int64),
+        "baseline_days": days.astype(np.int64),
     })
