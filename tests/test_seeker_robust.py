@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import statsmodels.api as sm
 from scipy import stats
@@ -62,3 +63,17 @@ def test_application_rates_over_several_seekers_use_them():
     assert "seeker-robust" in r.attrs["definition"].extra
     pl, ph = wilson_ci(per_seeker["k"].to_numpy(), per_seeker["n"].to_numpy())
     np.testing.assert_allclose(per_seeker["ci_low"], pl)  # within one seeker: Wilson
+
+
+def test_summary_rates_over_several_seekers_use_them():
+    log = fa.samples.simulate_log(30, (40, 60), seed=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FollowupWarning)
+        s = fa.summary(log).set_index("metric")
+    f = fa.features(log)
+    codes, _ = pd.factorize(f["seeker"])
+    n = np.bincount(codes).astype(float)[None, :]
+    k = np.bincount(codes, weights=f["offered"].to_numpy(float))[None, :]
+    low, high, _ = seeker_robust_ci(k, n)
+    assert (s.loc["offer_rate", "ci_low"], s.loc["offer_rate", "ci_high"]) == pytest.approx(
+        (low[0], high[0]))
