@@ -90,22 +90,22 @@ def timing_baseline(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         its conservative 95% interval, and the number of distinct days it is matched on.
     """
     fu = followups(log, window=window, buckets=buckets)
-    fu = fu.loc[fu["eligible"].to_numpy() & fu["stage"].eq("after_application").to_numpy()
-                & fu["delay_days"].notna().to_numpy()
-                & (fu["delay_days"].to_numpy(dtype=float, na_value=-1) >= 0)
-                & (fu["timing"].cat.codes.to_numpy() >= 0)]
-    t = fu["delay_days"].to_numpy(dtype=np.int64)
+    delay = fu["delay_days"].to_numpy(dtype=float, na_value=-1)
+    timing = fu["timing"].cat.codes.to_numpy().astype(np.int64)
+    keep = (fu["eligible"].to_numpy(dtype=bool) & (delay >= 0) & (timing >= 0)
+            & fu["stage"].eq("after_application").to_numpy(dtype=bool))
+    t = delay[keep].astype(np.int64)
     horizon = int(t.max()) if len(t) else 0
     n0, k0, seekers = baseline_by_day(log, window, horizon)
     codes, uniques = pd.factorize(fu["seeker"], use_na_sentinel=False)
-    s = seekers.get_indexer(pd.Index(uniques))[codes] if len(codes) else codes
+    s = seekers.get_indexer(pd.Index(uniques))[codes[keep]] if keep.any() else codes[keep]
     with np.errstate(divide="ignore", invalid="ignore"):
         p0 = np.where(n0 > 0, k0 / n0, np.nan)
         shrunk = (k0 + 0.5) / (n0 + 1)  # keeps a cell's spread above 0 at k = 0 or n
         sd0 = np.sqrt(shrunk * (1 - shrunk) / n0)
     cell_p = p0[s, t] if len(t) else np.empty(0)
     usable = np.isfinite(cell_p)
-    bucket = fu["timing"].cat.codes.to_numpy().astype(np.int64)[usable]
+    bucket = timing[keep][usable]
     ss, tt = s[usable], t[usable]
     width = len(fu["timing"].cat.categories)
     m = np.bincount(bucket, minlength=width).astype(float)
