@@ -122,3 +122,14 @@ def test_same_day_tie_rule_for_follow_up_stages():
     assert fu.loc["check", "responded_within_window"]
     assert fu.loc["note", "stage"] == "after_rejection"
     assert fu.loc["thanks", "stage"] == "after_interview"
+
+
+def test_undated_events_with_no_date_at_all_give_the_same_features(log):
+    # the importer may keep an undated event with a missing date (NaT) instead of the 0.1
+    # imputed one: every feature must be the same
+    from followup_analytics import LoadReport
+
+    ev = log.events
+    ev.loc[~ev["date_known"], "date"] = pd.NaT
+    nat = JobSearchLog(ev, log.applications, LoadReport(), log.as_of)
+    pd.testing.assert_frame_equal(features(nat), features(log))
