@@ -34,8 +34,53 @@ _Z = 1.959963984540054
 
 
 def _offsets(f: pd.DataFrame, column: str) -> np.ndarray:
-    days = (f[column] - f["applied_on"]).dt.days
-    return days.to_numpy(dtype=float, na_value=np.inf)
+    """Days from applying to `column` (inf when either is missing), with numpy."""
+    start = f["applied_on"].to_numpy().astype("datetime64[D]")
+    days = (f[column].to_numpy().astype("datetime64[D]") - start).astype(float)
+    days[np.isnat(start) | np.isnat(f[column].to_numpy())] = np.inf
+    return days
+
+
+def _baseline_apps(log: JobSearchLog, window: int) -> dict:
+    """Per application: its seeker, the last day it belongs to the baseline (-1: never),
+    and for those answered in time, the first day whose window holds the response."""
+    f = features(log)
+    codes, seekers = pd.factorize(f["seeker"], use_na_sentinel=False)
+    # an application whose responses are all undated responded at an unknown time: left
+    # out (undated final statuses after a dated response come after it)
+    undated_only = f["responded"].to_numpy(dtype=bool) & f["first_response_on"].isna().to_numpy()
+    ok = f["applied_on"].notna().to_numpy() & ~undated_only
+    applied = f["applied_on"].to_numpy().astype("datetime64[D]")
+    observed = (np.datetime64(log.as_of.date(), "D") - applied).astype(float)
+    observed[np.isnat(applied)] = -1
+    first_fu = _offsets(f, "first_followup_on")
+    resp = _offsets(f, "first_response_on")
+    gone = _offsets(f, "withdrawn_on")
+    # last day t in the baseline: before the first follow-up and the withdrawal, not after
+    # the first response, observed
+    last = np.minimum.reduce([first_fu - 1, resp, gone - 1, observed])
+    last = np.where(ok & np.isfinite(last), last, -1).astype(np.int64)
+    start = np.maximum(resp - window, 0)
+    hit = (last >= 0) & np.isfinite(resp) & (resp <= last + window) & (start <= last)
+    return {"seeker": codes.astype(np.int64), "seekers": pd.Index(seekers), "last": last,
+            "start": np.where(hit, start, 0).astype(np.int64), "hit": hit}
+
+
+def _count_cells(a: dict, seeker: np.ndarray, day: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """``n0`` and ``k0`` at the cells (seeker, day): sorted keys and ``searchsorted``."""
+    inside = a["last"] >= 0
+    big = int(max(a["last"].max(initial=0), day.max(initial=0))) + 2
+    s, q = a["seeker"], seeker * big + day
+    lo = seeker * big
+    ends = np.sort(s[inside] * big + a["last"][inside])
+    n0 = np.searchsorted(ends, lo + big) - np.searchsorted(ends, q)
+    h = a["hit"]
+    starts = np.sort(s[h] * big + a["start"][h])
+    stops = np.sort(s[h] * big + a["last"][h])
+    k0 = (np.searchsorted(starts, q, side="right") - np.searchsorted(starts, lo)) - (
+        np.searchsorted(stops, q) - np.searchsorted(stops, lo))
+    return n0, k0
 
 
 def baseline_by_day(log: JobSearchLog, window: int, horizon: int
@@ -50,34 +95,11 @@ def baseline_by_day(log: JobSearchLog, window: int, horizon: int
     seekers : Index
         The seekers, in the order of the rows.
     """
-    f = features(log)
-    codes, seekers = pd.factorize(f["seeker"], use_na_sentinel=False)
-    # an application whose responses are all undated responded at an unknown time: left
-    # out (undated final statuses after a dated response come after it)
-    undated_only = f["responded"].to_numpy(dtype=bool) & f["first_response_on"].isna().to_numpy()
-    ok = f["applied_on"].notna().to_numpy() & ~undated_only
-    observed = (log.as_of - f["applied_on"]).dt.days.to_numpy(dtype=float, na_value=-1)
-    first_fu = _offsets(f, "first_followup_on")
-    resp = _offsets(f, "first_response_on")
-    gone = _offsets(f, "withdrawn_on")
-    # last day t in the baseline: before the first follow-up and the withdrawal, not after
-    # the first response, observed
-    last = np.minimum.reduce([first_fu - 1, resp, gone - 1, observed])
-    last = np.where(ok, np.minimum(last, horizon), -1).astype(np.int64)
-    inside = last >= 0
-    width = horizon + 2
-    base = codes.astype(np.int64) * width
-    size = len(seekers) * width
-    ends = np.bincount(base[inside] + last[inside], minlength=size).reshape(-1, width)
-    n = ends[:, ::-1].cumsum(1)[:, ::-1][:, :horizon + 1]
-    start = np.maximum(resp - window, 0)
-    hit = inside & np.isfinite(resp) & (resp <= last + window) & (start <= last)
-    s0 = base[hit] + start[hit].astype(np.int64)
-    e1 = base[hit] + last[hit] + 1
-    diff = (np.bincount(s0, minlength=size) - np.bincount(e1, minlength=size)).reshape(-1,
-                                                                                      width)
-    k = diff.cumsum(1)[:, :horizon + 1]
-    return n, k, pd.Index(seekers)
+    a = _baseline_apps(log, window)
+    g = len(a["seekers"])
+    seeker, day = np.divmod(np.arange(g * (horizon + 1)), horizon + 1)
+    n, k = _count_cells(a, seeker, day)
+    return n.reshape(g, -1), k.reshape(g, -1), a["seekers"]
 
 
 def timing_baseline(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> pd.DataFrame:
@@ -95,24 +117,29 @@ def timing_baseline(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
     keep = (fu["eligible"].to_numpy(dtype=bool) & (delay >= 0) & (timing >= 0)
             & fu["stage"].eq("after_application").to_numpy(dtype=bool))
     t = delay[keep].astype(np.int64)
-    horizon = int(t.max()) if len(t) else 0
-    n0, k0, seekers = baseline_by_day(log, window, horizon)
+    a = _baseline_apps(log, window)
     codes, uniques = pd.factorize(fu["seeker"], use_na_sentinel=False)
-    s = seekers.get_indexer(pd.Index(uniques))[codes[keep]] if keep.any() else codes[keep]
+    s = a["seekers"].get_indexer(pd.Index(uniques))[codes[keep]] if keep.any() \
+        else codes[keep].astype(np.int64)
+    span = int(t.max()) + 1 if len(t) else 1
+    cells, inverse = np.unique(s * span + t, return_inverse=True)
+    n0, k0 = _count_cells(a, cells // span, cells % span)
     with np.errstate(divide="ignore", invalid="ignore"):
         p0 = np.where(n0 > 0, k0 / n0, np.nan)
         shrunk = (k0 + 0.5) / (n0 + 1)  # keeps a cell's spread above 0 at k = 0 or n
         sd0 = np.sqrt(shrunk * (1 - shrunk) / n0)
-    cell_p = p0[s, t] if len(t) else np.empty(0)
+    cell_p = p0[inverse.reshape(-1)]
     usable = np.isfinite(cell_p)
     bucket = timing[keep][usable]
-    ss, tt = s[usable], t[usable]
+    ss, tt, ci = s[usable], t[usable], inverse.reshape(-1)[usable]
+    seekers = a["seekers"]
+    horizon = int(t.max()) if len(t) else 0
     width = len(fu["timing"].cat.categories)
     m = np.bincount(bucket, minlength=width).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.bincount(bucket, weights=cell_p[usable], minlength=width) / m
         # seekers independent; within a seeker the days as if perfectly correlated
-        per_seeker = np.bincount(bucket * len(seekers) + ss, weights=sd0[ss, tt],
+        per_seeker = np.bincount(bucket * len(seekers) + ss, weights=sd0[ci],
                                  minlength=width * len(seekers)).reshape(width, -1)
         se = np.sqrt((per_seeker ** 2).sum(1)) / m
     day_seen = np.bincount(bucket * (horizon + 1) + tt, minlength=width * (horizon + 1))
