@@ -48,6 +48,9 @@ CADENCE: tuple[tuple[tuple[str, ...], int, int], ...] = (
 )
 #: Days after a rejection within which a later interview or offer at the same company counts.
 REAPPLY_DAYS = 365
+#: Days after a rejection within which a still-interested or feedback note counts; the
+#: comeback that follows is counted after this window, once it is observed.
+NOTE_DAYS = 14
 _POST_REJECTION_TYPES = ("still_interested", "feedback_request")
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -244,7 +247,7 @@ def _company_comeback(ix: _Index, last_rej: np.ndarray) -> np.ndarray:
     """Per rank: an interview or offer at the same seeker+company within REAPPLY_DAYS after
     the application's latest rejection (NaN when not rejected or company unknown)."""
     apps = ix.apps
-    m = ix.mask("interview", "offer", "accepted", "declined")
+    m = ix.mask("interview", "offer", "accepted", "declined") & ix.known
     need = np.isfinite(last_rej) | (np.bincount(ix.rank[m], minlength=ix.n_rank) > 0)
     rows = ix.pos[need]  # only these applications take part: factorize them alone
     seeker = pd.factorize(apps["seeker"].to_numpy(object)[rows])[0].astype(np.int64)
@@ -256,9 +259,12 @@ def _company_comeback(ix: _Index, last_rej: np.ndarray) -> np.ndarray:
     tkey = np.sort(sc_rank[ix.rank[m]] * ix.big + (ix.day[m] - ix.dmin))
     ok = np.isfinite(last_rej) & known
     qbase = sc_rank * ix.big
-    qkey = qbase + np.where(ok, last_rej - ix.dmin, 0).astype(np.int64)
+    # only comebacks after the note window count (a later note cannot have caused an earlier
+    # comeback), and only once that window is observed
+    qkey = qbase + np.where(ok, last_rej + NOTE_DAYS - ix.dmin, 0).astype(np.int64)
     idx = _search(tkey, qkey, qbase, ix.big, direction="after")
     later = _take(tkey - (tkey // ix.big) * ix.big + ix.dmin, idx)
+    ok &= last_rej + NOTE_DAYS <= ix.as_of_day
     out = np.where(ok, (later - last_rej) <= REAPPLY_DAYS, np.nan)
     return out
 
@@ -332,10 +338,12 @@ def features(log: JobSearchLog, *, window: int = 30,
           5–9 days after and a phone call or voicemail 12–16 days after (``CADENCE``). Only
           applications that had not heard back by day 12 can complete it: compare it at a
           landmark (``offer_associations`` does, at day 16), never among all applications.
-        - ``post_rejection_note``: a still_interested or feedback_request follow-up after a
-          rejection; ``comeback_at_company``: an interview or offer for the same seeker at the
-          same company within 365 days after the latest rejection (any application). Both
-          NA when never rejected (the latter also when the company is unknown).
+        - ``post_rejection_note``: a still_interested or feedback_request follow-up at most
+          ``NOTE_DAYS`` (14) days after a rejection; ``comeback_at_company``: a dated
+          interview or offer for the same seeker at the same company after those 14 days
+          and within 365 days of the latest dated rejection (any application); NA when the
+          14 days are not over by ``as_of``. Both NA when never rejected (the latter also
+          when the company is unknown).
         - every carried application column (cohort, program …).
 
         ``attrs["definition"]``: unit application, `window`, ``as_of``.
@@ -378,9 +386,10 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         return ix.to_apps(values, fill)
 
     interviewed = app(n_int > 0, False)
-    post_note = _per_rank_any(ix, fa["rank"], (fa["stage"] == 2) & np.isin(
-        ix.codes["letter_type"][fa["index"]],
-        [vocab.LETTER_TYPES.index(t) for t in _POST_REJECTION_TYPES]))
+    post_note = _per_rank_any(ix, fa["rank"], (fa["stage"] == 2) & (fa["delay"] <= NOTE_DAYS)
+                              & np.isin(ix.codes["letter_type"][fa["index"]],
+                                        [vocab.LETTER_TYPES.index(t)
+                                         for t in _POST_REJECTION_TYPES]))
     comeback = app(_company_comeback(ix, last_rej))
     rank_fu1 = np.full(ix.n_rank, -1)
     rank_fu1[r1] = np.arange(len(r1))

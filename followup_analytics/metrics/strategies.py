@@ -264,9 +264,10 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
              _round_eligible("first") + "; among applications thanked after it: by both "
              "email and letter vs one channel", _both_channels),
     Strategy("post_rejection_note", ("note", "no_note"), "no_note",
-             "rejected applications with a known company and a dated rejection (no undated "
-             "outcome); outcome: interview or offer at the same company (within 365 days "
-             "after the rejection)",
+             "rejected applications with a known company, a dated rejection (no undated "
+             "outcome) and the 14 days after it observed; a note counts when sent within 14 "
+             "days of the rejection; outcome: interview or offer at the same company, after "
+             "those 14 days and within 365 days of the rejection",
              lambda f, log: _yes_no(f["post_rejection_note"],
                                     f["comeback_at_company"].notna()
                                     & ~f["undated_outcome"].to_numpy(dtype=bool),
