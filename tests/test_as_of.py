@@ -109,3 +109,11 @@ def test_undated_event_is_left_out_when_its_application_went_on_after_as_of():
     # a was followed up after 1 February: its undated rejection may have come later still
     assert list(cut.events["event"]) == ["applied", "applied", "rejection"]
     assert cut.report.undated_left_out == 1 and cut.report.events_after_as_of == 1
+
+
+def test_as_of_given_when_building_the_log_cuts_it_too(frames, cut_log):
+    events, apps = frames
+    built = JobSearchLog.from_frames(events, apps, as_of=CUT)
+    pd.testing.assert_frame_equal(built.events, cut_log.events)
+    pd.testing.assert_frame_equal(built.applications, cut_log.applications)
+    assert built.report.events_after_as_of == cut_log.report.events_after_as_of > 0
