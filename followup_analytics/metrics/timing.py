@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..log import JobSearchLog
-from .features import features, followups
+from .features import _compute, features, followups
 
 BASELINE_COLUMNS = ["baseline_rate", "baseline_ci_low", "baseline_ci_high", "baseline_days"]
 _Z = 1.959963984540054
@@ -111,16 +111,14 @@ def timing_baseline(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         ``timing`` (the bucket) and :data:`BASELINE_COLUMNS`: the standardised baseline rate,
         its conservative 95% interval, and the number of distinct days it is matched on.
     """
-    fu = followups(log, window=window, buckets=buckets)
-    delay = fu["delay_days"].to_numpy(dtype=float, na_value=-1)
-    timing = fu["timing"].cat.codes.to_numpy().astype(np.int64)
-    keep = (fu["eligible"].to_numpy(dtype=bool) & (delay >= 0) & (timing >= 0)
-            & fu["stage"].eq("after_application").to_numpy(dtype=bool))
+    followups(log, window=window, buckets=buckets)  # validates the arguments
+    ix, fa, *_ = _compute(log, window, buckets)
+    delay = np.nan_to_num(fa["delay"], nan=-1.0)
+    timing = fa["timing"].codes.astype(np.int64)
+    keep = fa["eligible"] & (fa["stage"] == 0) & (delay >= 0) & (timing >= 0)
     t = delay[keep].astype(np.int64)
     a = _baseline_apps(log, window)
-    codes, uniques = pd.factorize(fu["seeker"], use_na_sentinel=False)
-    s = a["seekers"].get_indexer(pd.Index(uniques))[codes[keep]] if keep.any() \
-        else codes[keep].astype(np.int64)
+    s = a["seeker"][ix.pos[fa["rank"][keep]]]
     span = int(t.max()) + 1 if len(t) else 1
     cells, inverse = np.unique(s * span + t, return_inverse=True)
     n0, k0 = _count_cells(a, cells // span, cells % span)
@@ -134,7 +132,8 @@ def timing_baseline(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
     ss, tt, ci = s[usable], t[usable], inverse.reshape(-1)[usable]
     seekers = a["seekers"]
     horizon = int(t.max()) if len(t) else 0
-    width = len(fu["timing"].cat.categories)
+    categories = fa["timing"].categories
+    width = len(categories)
     m = np.bincount(bucket, minlength=width).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.bincount(bucket, weights=cell_p[usable], minlength=width) / m
@@ -145,7 +144,7 @@ def timing_baseline(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
     day_seen = np.bincount(bucket * (horizon + 1) + tt, minlength=width * (horizon + 1))
     days = (day_seen.reshape(width, -1) > 0).sum(1)
     return pd.DataFrame({
-        "timing": fu["timing"].cat.categories,
+        "timing": pd.Categorical(categories, dtype=fa["timing"].dtype),
         "baseline_rate": rate,
         "baseline_ci_low": np.clip(rate - _Z * se, 0, 1),
         "baseline_ci_high": np.clip(rate + _Z * se, 0, 1),
