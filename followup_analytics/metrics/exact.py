@@ -86,3 +86,34 @@ def exact_common_odds_ratio_ci(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray,
     low = 0.0 if t == 0 else limit(upper=True)
     high = np.inf if t == len(logc) - 1 else limit(upper=False)
     return low, high
+
+
+def _mn_ratio_z(theta: float, k1: float, n1: float, k0: float, n0: float) -> float:
+    """Miettinen-Nurminen score statistic of ``p1 / p0 = theta`` (with the N/(N-1) factor)."""
+    n = n1 + n0
+    b = -(n1 * theta + k1 + n0 + k0 * theta)
+    c = k1 + k0
+    root = np.sqrt(max(b * b - 4 * n * theta * c, 0.0))  # clip rounding below zero
+    # the smaller root, written as 2c / (-b + root): no cancellation when a is tiny
+    p0 = min(max(2 * c / (-b + root), 0.0), 1.0) if (-b + root) > 0 else 0.0
+    p1 = min(theta * p0, 1.0)
+    var = (p1 * (1 - p1) / n1 + theta * theta * p0 * (1 - p0) / n0) * n / (n - 1)
+    return (k1 / n1 - theta * k0 / n0) / np.sqrt(var) if var > 0 else np.inf
+
+
+def score_ratio_limit(k1: float, n1: float, k0: float, n0: float, z: float) -> float:
+    """The finite limit of the score interval of a risk ratio with one zero numerator.
+
+    ``k1 == 0``: the upper limit (the lower one is 0); ``k0 == 0``: the lower limit (the
+    upper one is infinite). Found by inverting the Miettinen-Nurminen score test in the log
+    of the ratio (bisection by ``scipy.optimize.brentq``).
+    """
+    target = -z if k1 == 0 else z
+
+    def f(log_theta: float) -> float:
+        return _mn_ratio_z(float(np.exp(log_theta)), k1, n1, k0, n0) - target
+
+    lo, hi = -40.0, 40.0
+    if np.sign(f(lo)) == np.sign(f(hi)):
+        return 0.0 if k1 > 0 else np.inf  # the test never rejects on that side
+    return float(np.exp(brentq(f, lo, hi, xtol=1e-12, rtol=1e-12)))

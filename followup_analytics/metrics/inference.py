@@ -28,7 +28,7 @@ from scipy.stats.contingency import odds_ratio as _scipy_odds_ratio
 from statsmodels.stats.contingency_tables import StratifiedTable
 
 from ..errors import SparseStrataWarning
-from .exact import exact_common_odds_ratio_ci
+from .exact import exact_common_odds_ratio_ci, score_ratio_limit
 
 COMPARISON_COLUMNS = ["estimate", "ci_low", "ci_high"]
 
@@ -188,39 +188,6 @@ def risk_difference(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
     return _frame({"estimate": d, "ci_low": low, "ci_high": high}, _index_of(k1))
 
 
-def _mn_ratio_z(theta: float, k1: float, n1: float, k0: float, n0: float) -> float:
-    """Miettinen-Nurminen score statistic of ``p1 / p0 = theta`` (with the N/(N-1) factor)."""
-    n = n1 + n0
-    b = -(n1 * theta + k1 + n0 + k0 * theta)
-    c = k1 + k0
-    root = np.sqrt(max(b * b - 4 * n * theta * c, 0.0))  # clip rounding below zero
-    # the smaller root, written as 2c / (-b + root): no cancellation when a is tiny
-    p0 = min(max(2 * c / (-b + root), 0.0), 1.0) if (-b + root) > 0 else 0.0
-    p1 = min(theta * p0, 1.0)
-    var = (p1 * (1 - p1) / n1 + theta * theta * p0 * (1 - p0) / n0) * n / (n - 1)
-    return (k1 / n1 - theta * k0 / n0) / np.sqrt(var) if var > 0 else np.inf
-
-
-def _score_ratio_limit(k1: float, n1: float, k0: float, n0: float, z: float) -> float:
-    """The finite limit of the score interval of a risk ratio with one zero numerator.
-
-    ``k1 == 0``: the upper limit (the lower one is 0); ``k0 == 0``: the lower limit (the
-    upper one is infinite). Found by inverting the Miettinen-Nurminen score test in the log
-    of the ratio (bisection by ``scipy.optimize.brentq``).
-    """
-    from scipy.optimize import brentq
-
-    target = -z if k1 == 0 else z
-
-    def f(log_theta: float) -> float:
-        return _mn_ratio_z(float(np.exp(log_theta)), k1, n1, k0, n0) - target
-
-    lo, hi = -40.0, 40.0
-    if np.sign(f(lo)) == np.sign(f(hi)):
-        return 0.0 if k1 > 0 else np.inf  # the test never rejects on that side
-    return float(np.exp(brentq(f, lo, hi, xtol=1e-12, rtol=1e-12)))
-
-
 def risk_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
                confidence: float = 0.95) -> pd.DataFrame:
     """Ratio of two proportions: the sample ratio, with a log (Katz) or score interval.
@@ -271,7 +238,7 @@ def risk_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
     zero = ~undefined & ((k1_ == 0) | (k0_ == 0))
     for i in np.flatnonzero(zero.ravel()):  # few tables: a zero numerator is rare
         a, m, c, r = (float(v.ravel()[i]) for v in (k1_, n1_, k0_, n0_))
-        limit = _score_ratio_limit(a, m, c, r, z)
+        limit = score_ratio_limit(a, m, c, r, z)
         low.ravel()[i], high.ravel()[i] = (0.0, limit) if a == 0 else (limit, np.inf)
     return _frame({"estimate": est, "ci_low": low, "ci_high": high}, _index_of(k1))
 
