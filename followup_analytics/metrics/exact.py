@@ -1,5 +1,7 @@
-"""Exact conditional interval of a common odds ratio over strata (the zero-cell rule of the
-within-seeker estimate).
+"""Intervals at zero cells: the exact conditional interval of a common odds ratio over
+strata (the zero-cell rule of the within-seeker estimate) and the score interval of a risk
+ratio with a zero numerator (the zero-cell rule of :func:`.inference.risk_ratio`,
+Miettinen-Nurminen, inverted numerically).
 
 When the Mantel-Haenszel odds ratio is 0 or infinite (for example: no application of the
 level has the outcome, in any seeker), its Robins-Breslow-Greenland interval collapses to
