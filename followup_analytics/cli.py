@@ -19,6 +19,9 @@ from .errors import SpreadsheetError
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .ingest.layouts import LAYOUTS
+    from .version import __version__
+
     p = argparse.ArgumentParser(
         prog="followup-analytics",
         description="Which job-search follow-up strategies go with replies, interviews "
@@ -27,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ins = sub.add_parser("inspect", help="show what load() finds in spreadsheets")
     ins.add_argument("inputs", nargs="+", metavar="FILE", help="files, folders or globs")
-    ins.add_argument("--layout", default="auto", help="force a layout (default: auto)")
+    ins.add_argument("--layout", default="auto", choices=LAYOUTS,
+                     help="force a layout (default: auto, detected per sheet)")
     ins.add_argument("--as-of", default=None, help="censoring date (default: latest date)")
     ins.add_argument("--seeker", default=None, help="seeker name for single-person files")
 
@@ -45,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="inspect and report on the bundled samples")
     demo.add_argument("--out", default="out", help="output folder (default: out/)")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
 

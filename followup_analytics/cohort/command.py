@@ -11,12 +11,13 @@ import warnings
 from pathlib import Path
 
 from ..errors import FollowupWarning
+from ..samples.bundled import SAMPLES_DIR
 from .report import resolve_by
 
 FORMATS = ("html", "xlsx")
 STEM = "cohort_report"
 #: Where the bundled sample workbook lives in a source checkout (editable install).
-SAMPLES = Path(__file__).resolve().parents[2] / "data_samples" / "cohort_2026.xlsx"
+SAMPLES = SAMPLES_DIR / "cohort_2026.xlsx"
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

@@ -8,7 +8,6 @@ per group. Counts are suppressed here (see :mod:`.suppression`); the renderers o
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,43 +19,16 @@ from ..metrics.funnel import funnel
 from ..metrics.inference import rate_table
 from ..metrics.rates import response_rates
 from ..metrics.survival import time_to_response
+from ..schema import OUTCOME_PHRASES
 from .suppression import TOTAL, Additive, suppress
+from .table import ALL, GROUP, Table
 
-GROUP = "group"   # breakdown column of the reduced log
-ALL = "all"       # constant column of the reduced log (whole cohort)
 RATE_DEPS = ("rate", "ci_low", "ci_high")
-OUTCOME_LABELS = {"response": "any response", "interview": "an interview",
-                  "offer": "an offer", "seeker_offer": "seekers with an offer"}
+OUTCOME_LABELS = {**{o: OUTCOME_PHRASES[o] for o in ("response", "interview", "offer")},
+                  "seeker_offer": "seekers with an offer"}
 """Readable names of the ``outcome`` values (figures and charts)."""
 FOLLOWUP_BREAKDOWNS = {"timing": "Follow-up timing (days after the trigger)",
                        "channel": "Follow-up channel", "letter_type": "Letter type"}
-
-
-@dataclass(frozen=True)
-class Table:
-    """One report table: the suppressed frame and how to present it.
-
-    Attributes
-    ----------
-    key : str
-        Sheet and anchor name.
-    title, description : str
-        Heading and one-paragraph explanation (plain text).
-    frame : DataFrame
-        The tidy, suppressed table (see :func:`build_tables` for the columns).
-    counts : tuple of str
-        Count columns (formatted as integers).
-    percents : tuple of str
-        Proportion columns (formatted as percentages).
-    """
-
-    key: str
-    title: str
-    description: str
-    frame: pd.DataFrame
-    counts: tuple[str, ...] = ()
-    percents: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
 
 
 def _labels(values: pd.Series) -> pd.Series:

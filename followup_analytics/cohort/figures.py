@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..errors import FollowupWarning
 from .content import OUTCOME_LABELS
 from .suppression import TOTAL
 
@@ -26,7 +27,8 @@ def _png(draw: Callable[[object], object], height: float) -> str:
     fig = Figure(figsize=(7.5, height), layout="constrained")
     ax = fig.subplots()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        # small counts are marked in the figure itself and in the report's tables
+        warnings.simplefilter("ignore", FollowupWarning)
         draw(ax)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=_DPI, metadata={"Software": None})

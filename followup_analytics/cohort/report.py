@@ -253,6 +253,17 @@ def cohort_report(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     ValueError
         `min_cell` below 1, `by` not a carried column (the message lists them), more groups
         than `max_groups`, or a log without applications.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> report = fa.cohort_report(log, by="program")
+    >>> report.by, report.min_cell
+    ('Program', 10)
+    >>> "funnel" in report.tables
+    True
     """
     _check(log, min_cell)
     if by is not None and not isinstance(by, str):

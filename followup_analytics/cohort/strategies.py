@@ -108,7 +108,7 @@ def strategy_table(log: JobSearchLog, min_cell: int, by_name: str = "group",
         its 95% interval, Mantel-Haenszel ``p_value`` and Benjamini-Hochberg ``q_value``
         (within the group). The estimate is hidden whenever one of its four counts is.
     """
-    from .content import GROUP, Table
+    from .table import GROUP, Table
 
     parts = [_within_seeker(log).assign(**{by_name: TOTAL})]
     if has_groups:

@@ -203,6 +203,18 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
         When a non-empty level or reference has fewer than `min_n` applications.
     SparseStrataWarning
         When a within-seeker estimate cannot be made (fewer than two informative seekers).
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.schema import COMPARISON_COLUMNS
+    >>> assoc = fa.offer_associations(log)
+    >>> assoc.columns.tolist() == COMPARISON_COLUMNS
+    True
+    >>> "thank_you_after_interview" in set(assoc["key"])
+    True
     """
     chosen = _select(strategies)
     f = features(log)

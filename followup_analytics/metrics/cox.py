@@ -177,8 +177,19 @@ def followup_hazard(log: JobSearchLog, by: str = "followed_up", *,
     Notes
     -----
     Applications without an application date, or whose responses are all undated, are
-    left out. With fewer
-    than about 10 seekers the sandwich variance is unreliable (too small); the note says so.
+    left out. With fewer than about 10 seekers the sandwich variance is unreliable (too
+    small); the note says so.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> log = fa.simulate_log(4, (40, 60), seed=1)
+    >>> r = fa.followup_hazard(log)
+    >>> print(r[["level", "n_exposed", "n_responses"]].to_string(index=False))
+          level  n_exposed  n_responses
+    followed_up         71           27
+    >>> r["note"].iloc[0]
+    'only 4 seeker(s) with a response: the seeker-robust interval is unreliable'
     """
     if by not in _BY:
         raise ValueError(f"by must be one of {list(_BY)}; got {by!r}")

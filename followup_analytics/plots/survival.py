@@ -85,6 +85,16 @@ def plot_time_to_response(result: object, *, days: Sequence[float] | None = None
     ------
     ValueError
         When a required column is missing.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.plots import plot_time_to_response
+    >>> ax = plot_time_to_response(fa.time_to_response(log, by="program"))
+    >>> ax.get_xlabel()
+    'Days since applying (| : still waiting when the data end, censored)'
     """
     df = _curves(result).reset_index(drop=True)
     dated = as_of_note(df, " at {date}")

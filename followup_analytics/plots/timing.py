@@ -33,6 +33,15 @@ def plot_timing_baseline(result: pd.DataFrame, *, title: str | None = None,
     -------
     Axes
         Lines with gid ``"followed_up"`` and ``"baseline"`` (y data: the rates).
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.plots import plot_timing_baseline
+    >>> log = fa.simulate_log(4, (40, 60), seed=1)
+    >>> ax = plot_timing_baseline(fa.response_rates(log, by="timing"))
+    >>> sorted(line.get_gid() for line in ax.get_lines() if line.get_gid())
+    ['baseline', 'followed_up']
     """
     missing = [c for c in _NEEDED if c not in result.columns]
     if missing:
