@@ -14,10 +14,14 @@ Definitions (docs/definitions.md):
   implies an offer, hence a response); silence is not an event;
 * the *furthest stage* is taken from all events (applied < responded < interviewed < offered
   < accepted), so a final rejection never erases an earlier interview;
-* a follow-up's *stage* is ``after_rejection`` when a rejection is dated on or before it,
+* a follow-up's *stage* is ``after_rejection`` when a rejection is dated before it,
   else ``after_interview`` when an interview is, else ``after_application``; its *trigger*
   is that rejection, the latest such interview, or the application; *delay* is the number of
-  days from the trigger to the follow-up, bucketed by ``buckets``.
+  days from the trigger to the follow-up, bucketed by ``buckets``. Same-day tie rule (never
+  the order of the rows): a rejection (interview) dated the same day counts as before the
+  follow-up only for a still-interested or feedback note (a thank-you note); any other
+  follow-up that day came first;
+* undated events (``date_known`` False) are never triggers, rounds or dates.
 
 Everything is computed with numpy on the event order of the log (events are sorted by
 application and date), never with a Python loop over rows.
