@@ -126,3 +126,10 @@ def test_exact_interval_with_one_stratum_is_fisher_tests():
     low, high = exact_common_odds_ratio_ci([2], [17], [10], [13])
     ci = scipy_odds_ratio([[2, 15], [10, 3]], kind="conditional").confidence_interval(0.95)
     assert (low, high) == pytest.approx((ci.low, ci.high), rel=1e-8)
+
+
+def test_report_cells_show_tiny_p_values_as_below_the_floor():
+    from followup_analytics.cohort.html import _fmt
+
+    assert _fmt(0.0, "p") == "< 1e-16" and _fmt(1e-30, "p") == "< 1e-16"
+    assert _fmt(0.5, "p") == "0.500"
