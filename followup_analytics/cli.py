@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--as-of", default=None, help="censoring date (default: latest date)")
     rep.add_argument("--title", default=None, help="report title")
     rep.add_argument("--salt", default=None,
-                     help="secret that keeps pseudonyms stable across reports")
+                     help="secret for the pseudonyms (default: your own key, created once "
+                          "in ~/.config/followup_analytics/pseudonym.key)")
 
     demo = sub.add_parser("demo", help="inspect and report on the bundled samples")
     demo.add_argument("--out", default="out", help="output folder (default: out/)")

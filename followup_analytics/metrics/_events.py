@@ -45,15 +45,31 @@ class _Index:
         self.pos = pos  # application position of each rank
         self.rank = np.cumsum(change) - 1
         dates = ev["date"].to_numpy().astype("datetime64[D]")
+<<<<<<< HEAD
         # an event without a known date counts for stages, never for timing: it sits after
         # every dated event of its application (day ``undated``) and masks exclude it
         known = ev["date_known"].to_numpy(dtype=bool) & ~np.isnat(dates)
+=======
+        undated = np.isnat(dates)
+>>>>>>> main
         day = dates.astype(np.int64)
         applied = apps["applied_on"].to_numpy().astype("datetime64[D]")
         applied_ok = ~np.isnat(applied)
         self.applied_app = np.where(applied_ok, applied.astype(np.int64), 0).astype(float)
         self.applied_app[~applied_ok] = np.nan
+<<<<<<< HEAD
         known_days = np.concatenate([day[known], self.applied_app[applied_ok].astype(np.int64)])
+=======
+        if undated.any():  # NaT: sort it after the application's dated events (never a date)
+            latest = np.full(len(pos), -np.inf)
+            np.maximum.at(latest, self.rank[~undated], day[~undated])
+            start = np.where(pos >= 0, self.applied_app[np.maximum(pos, 0)], np.nan)
+            fill = np.where(np.isfinite(latest), latest, start)
+            anchor = np.nanmin(np.r_[day[~undated], self.applied_app[applied_ok], np.inf])
+            fill = np.where(np.isfinite(fill), fill, anchor if np.isfinite(anchor) else 0)
+            day = np.where(undated, fill[self.rank], day).astype(np.int64)
+        known_days = np.concatenate([day, self.applied_app[applied_ok].astype(np.int64)])
+>>>>>>> main
         self.dmin = int(known_days.min()) if len(known_days) else 0
         dmax = int(known_days.max()) if len(known_days) else 0
         self.undated = dmax + 1
@@ -68,6 +84,7 @@ class _Index:
             known = known[order]
         self.ev = ev
         self.kind = ev["event"].cat.codes.to_numpy()
+<<<<<<< HEAD
         self.known = known
         # a second event of one follow-up action ("Email + posted letter") is not another
         # follow-up: counts and timings see each action once
@@ -76,6 +93,9 @@ class _Index:
         again = np.zeros(len(ev), dtype=bool)
         again[1:] = (action[1:] == action[:-1]) & (self.rank[1:] == self.rank[:-1])
         self.repeat_action = again
+=======
+        self.known = ev["date_known"].to_numpy(dtype=bool) & ~ev["date"].isna().to_numpy()
+>>>>>>> main
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self.codes = {c: ev[c].cat.codes.to_numpy() for c in ("channel", "letter_type",
                                                              "recipient")}
