@@ -62,7 +62,6 @@ class LoadReport:
         with ``load(..., vocab=...)`` to map it.
     notes : tuple of str
         Decisions worth knowing (date order per column, ambiguous columns, stacked sheets).
-<<<<<<< HEAD
     merges : DataFrame
         ``application_id, merged_id, company, role, file, merged_file, days_apart``: the
         same application found in two files (same company and role, dates a few days
@@ -70,7 +69,6 @@ class LoadReport:
     quarantined_cells : DataFrame
         ``file, sheet, row`` and the original cells (under their headers) of every
         quarantined row, for :meth:`quarantine_to_csv`.
-=======
     events_after_as_of : int
         Dated events after the log's ``as_of``: loaded, but no analysis sees them.
     applications_after_as_of : int
@@ -78,7 +76,6 @@ class LoadReport:
     undated_left_out : int
         Undated events left out because their application has a dated event after
         ``as_of`` (whether they had happened by then cannot be told).
->>>>>>> main
     """
 
     sources: pd.DataFrame = field(default_factory=lambda: _frame(None, SOURCE_COLUMNS))
@@ -88,15 +85,12 @@ class LoadReport:
     unmapped: pd.DataFrame = field(default_factory=lambda: _frame(None, UNMAPPED_COLUMNS))
     unknown_values: pd.DataFrame = field(default_factory=lambda: _frame(None, UNKNOWN_COLUMNS))
     notes: tuple[str, ...] = ()
-<<<<<<< HEAD
     quarantined_cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["file", "sheet", "row"]))
     merges: pd.DataFrame = field(default_factory=lambda: _frame(None, MERGE_COLUMNS))
-=======
     events_after_as_of: int = 0
     applications_after_as_of: int = 0
     undated_left_out: int = 0
->>>>>>> main
 
     def __post_init__(self) -> None:
         for name, cols in (("sources", SOURCE_COLUMNS), ("mapping", MAPPING_COLUMNS),
@@ -212,18 +206,13 @@ class LoadReport:
                 f"{self.undated_left_out} undated event(s) that may have come later")
 
     def __str__(self) -> str:
-<<<<<<< HEAD
         lines = [f"LoadReport: {self.n_loaded} rows loaded"
                  + (f" ({self.n_partly_quarantined} of them with a cell quarantined)"
                     if self.n_partly_quarantined else "")
                  + f", {self.n_quarantined} quarantined, "
                  f"{self.n_dropped} dropped (blank, totals, notes, not applications)"]
-=======
-        lines = [f"LoadReport: {self.n_loaded} rows loaded, {self.n_quarantined} quarantined, "
-                 f"{self.n_dropped} dropped (blank/totals/notes)"]
         if self._after_as_of():
             lines.append(self._after_as_of())
->>>>>>> main
         for s in self.sources.itertuples(index=False):
             where = s.file + (f" [{s.sheet}]" if isinstance(s.sheet, str) else "")
             if s.status == "loaded":

@@ -45,21 +45,12 @@ class _Index:
         self.pos = pos  # application position of each rank
         self.rank = np.cumsum(change) - 1
         dates = ev["date"].to_numpy().astype("datetime64[D]")
-<<<<<<< HEAD
-        # an event without a known date counts for stages, never for timing: it sits after
-        # every dated event of its application (day ``undated``) and masks exclude it
-        known = ev["date_known"].to_numpy(dtype=bool) & ~np.isnat(dates)
-=======
         undated = np.isnat(dates)
->>>>>>> main
         day = dates.astype(np.int64)
         applied = apps["applied_on"].to_numpy().astype("datetime64[D]")
         applied_ok = ~np.isnat(applied)
         self.applied_app = np.where(applied_ok, applied.astype(np.int64), 0).astype(float)
         self.applied_app[~applied_ok] = np.nan
-<<<<<<< HEAD
-        known_days = np.concatenate([day[known], self.applied_app[applied_ok].astype(np.int64)])
-=======
         if undated.any():  # NaT: sort it after the application's dated events (never a date)
             latest = np.full(len(pos), -np.inf)
             np.maximum.at(latest, self.rank[~undated], day[~undated])
@@ -69,23 +60,18 @@ class _Index:
             fill = np.where(np.isfinite(fill), fill, anchor if np.isfinite(anchor) else 0)
             day = np.where(undated, fill[self.rank], day).astype(np.int64)
         known_days = np.concatenate([day, self.applied_app[applied_ok].astype(np.int64)])
->>>>>>> main
         self.dmin = int(known_days.min()) if len(known_days) else 0
         dmax = int(known_days.max()) if len(known_days) else 0
-        self.undated = dmax + 1
-        day = np.where(known, day, self.undated)
-        self.big = dmax - self.dmin + 2
+        self.big = dmax - self.dmin + 1
         self.day = day
         self.key = self.rank * self.big + (day - self.dmin)
         if len(day) > 1 and np.any(np.diff(self.key) < 0):  # dates unsorted within application
             order = np.lexsort((day, self.rank))
             ev = ev.iloc[order].reset_index(drop=True)
             self.day, self.key, self.rank = day[order], self.key[order], self.rank[order]
-            known = known[order]
         self.ev = ev
         self.kind = ev["event"].cat.codes.to_numpy()
-<<<<<<< HEAD
-        self.known = known
+        self.known = ev["date_known"].to_numpy(dtype=bool) & ~ev["date"].isna().to_numpy()
         # a second event of one follow-up action ("Email + posted letter") is not another
         # follow-up: counts and timings see each action once
         action = (ev["action_id"].to_numpy(dtype=float, na_value=np.nan)
@@ -93,9 +79,6 @@ class _Index:
         again = np.zeros(len(ev), dtype=bool)
         again[1:] = (action[1:] == action[:-1]) & (self.rank[1:] == self.rank[:-1])
         self.repeat_action = again
-=======
-        self.known = ev["date_known"].to_numpy(dtype=bool) & ~ev["date"].isna().to_numpy()
->>>>>>> main
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self.codes = {c: ev[c].cat.codes.to_numpy() for c in ("channel", "letter_type",
                                                              "recipient")}
@@ -111,18 +94,15 @@ class _Index:
         return self._masks[events]
 
     def first_day(self, mask: np.ndarray) -> np.ndarray:
-        """Per rank: the earliest known day of the masked events (NaN when none)."""
+        """Per rank: the earliest day of the masked events (NaN when none)."""
         out = np.full(self.n_rank, np.nan)
-        mask = mask & self.known
         r, d = self.rank[mask], self.day[mask]
         first = np.r_[True, r[1:] != r[:-1]] if len(r) else np.empty(0, bool)
         out[r[first]] = d[first]
         return out
 
     def last_day(self, mask: np.ndarray) -> np.ndarray:
-        """Per rank: the latest known day of the masked events (NaN when none)."""
         out = np.full(self.n_rank, np.nan)
-        mask = mask & self.known
         r, d = self.rank[mask], self.day[mask]
         last = np.r_[r[1:] != r[:-1], True] if len(r) else np.empty(0, bool)
         out[r[last]] = d[last]

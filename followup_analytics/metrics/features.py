@@ -91,15 +91,7 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     """Per follow-up event: stage, trigger, delay, eligibility and outcomes (numpy)."""
     fu = ix.mask("followup") & ~ix.repeat_action  # one row per follow-up action
     rank, day, key = ix.rank[fu], ix.day[fu], ix.key[fu]
-    dated = ix.known[fu]  # an undated follow-up has no stage, trigger, delay or outcome
     base = rank * ix.big
-<<<<<<< HEAD
-    res = {"index": np.flatnonzero(fu), "rank": rank, "day": day, "dated": dated}
-    iv = ix.mask("interview") & ix.known
-    rej = ix.mask("rejection") & ix.known
-    i_iv = _search(ix.key[iv], key, base, ix.big, direction="on_or_before")
-    i_rj = _search(ix.key[rej], key, base, ix.big, direction="on_or_before")
-=======
     res = {"index": np.flatnonzero(fu), "rank": rank, "day": day}
     iv = ix.mask("interview") & ix.known  # an undated event is never a trigger
     rej = ix.mask("rejection") & ix.known
@@ -111,25 +103,24 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     answers_rj = np.isin(letter, [vocab.LETTER_TYPES.index(t) for t in _POST_REJECTION_TYPES])
     i_iv = _search(ix.key[iv], key - ~answers_iv, base, ix.big, direction="on_or_before")
     i_rj = _search(ix.key[rej], key - ~answers_rj, base, ix.big, direction="on_or_before")
->>>>>>> main
     stage = np.where(i_rj >= 0, 2, np.where(i_iv >= 0, 1, 0))
     trigger = np.select([stage == 2, stage == 1],
                         [_take(ix.day[rej], i_rj), _take(ix.day[iv], i_iv)],
                         default=ix.applied[rank] if len(rank) else np.empty(0))
+    # an undated follow-up has no stage, trigger, delay or outcome; an application with an
+    # undated response cannot tell whether it came before or after a follow-up
+    dated = ix.known[fu]
     stage = np.where(dated, stage, -1)
     trigger = np.where(dated, trigger, np.nan)
     delay = day - trigger
     fr, fo = first_response[rank], first_offer[rank]
-    resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
-    offer = ix.mask("offer", "accepted", "declined")
-    # a response without a date may have come before the follow-up: its outcome is unknown
-    undated_resp = _per_rank_any(ix, ix.rank, resp & ~ix.known)[rank] if len(rank) else \
-        np.empty(0, bool)
     eligible = np.select([stage == 0, stage == 1],
                          [~(fr < day), ~(fo < day)], default=True)  # NaN compares False
+    resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
+    undated_resp = (np.bincount(ix.rank[resp & ~ix.known], minlength=ix.n_rank) > 0)[rank]
     eligible &= dated & ~undated_resp
     resp = resp & ix.known
-    offer = offer & ix.known
+    offer = ix.mask("offer", "accepted", "declined") & ix.known
     # after an interview or a rejection the trigger may share the follow-up's date, so only
     # later outcomes count; after an application a same-day response counts (docs/definitions.md).
     from_key = key + (stage > 0)  # integer keys: "after d" is "on or after d + 1"
@@ -138,7 +129,7 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     i_of = _search(ix.key[offer], from_key, base, ix.big, direction="on_or_after")
     next_resp = _take(ix.day[resp], i_rs)
     res.update(
-        stage=stage, trigger=trigger, delay=delay, timing=_bucket(delay, buckets),
+        dated=dated, stage=stage, trigger=trigger, delay=delay, timing=_bucket(delay, buckets),
         eligible=eligible, responded=(next_resp - day) <= window,  # NaN -> False
         interview_after=i_ni >= 0, offer_after=i_of >= 0,
         window_complete=dated & (day + window <= ix.as_of_day),
@@ -159,8 +150,8 @@ def _compute(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> tuple:
     _bound(cache)  # a few windows per log: alternating windows never recompute
     ix = _index(log, cache)
     resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
-    first_resp = ix.first_day(resp)  # dated responses only (see _Index.first_day)
-    first_known = first_resp
+    first_resp = ix.first_day(resp)
+    first_known = ix.first_day(resp & ix.known)
     first_offer = ix.first_day(ix.mask("offer", "accepted", "declined"))
     fa = _followup_arrays(ix, window, buckets, first_resp, first_offer)
     cache[(window, buckets)] = (ix, fa, first_resp, first_known, first_offer)
@@ -363,17 +354,9 @@ def features(log: JobSearchLog, *, window: int = 30,
     DataFrame
         - ``application_id, seeker, company, role, applied_on``: from the application table.
         - ``responded``: any reply, interview, rejection or offer (or an accepted/declined
-<<<<<<< HEAD
-          offer), dated or not. ``first_response_on``: the earliest dated one.
-          ``days_to_response``: days from applying to it (Int64; NA when the application has
-          a response without a known date, ``date_known`` False, which may have come first).
-          Undated events count for the stages and outcomes, never for dates, delays or
-          follow-up stages and triggers.
-=======
           offer), dated or not. ``first_response_on``: the earliest *dated* one (an undated
           event never acts as a date). ``days_to_response``: days from applying to the
           first response (Int64; NA when the first response's date is not known).
->>>>>>> main
         - ``interviewed``, ``n_interviews`` (interview events), ``n_interview_rounds``
           (distinct dated interview days), ``first_interview_on``.
         - ``offered`` (offer, accepted or declined), ``first_offer_on``, ``accepted``,
@@ -439,9 +422,7 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
     n_int = ix.count(ix.mask("interview"))
     offered = ix.count(ix.mask("offer", "accepted", "declined")) > 0
     accepted = ix.count(ix.mask("accepted")) > 0
-    resp_mask = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
-    responded = ix.count(resp_mask) > 0  # dated or not
-    undated_resp = ix.count(resp_mask & ~ix.known) > 0
+    responded = np.isfinite(first_resp)
     stage = np.select([accepted, offered, n_int > 0, responded], [4, 3, 2, 1], default=0)
     n_fu = np.bincount(fa["rank"], minlength=ix.n_rank)
     first = np.r_[True, fa["rank"][1:] != fa["rank"][:-1]] if len(fa["rank"]) \
@@ -453,10 +434,11 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         out[r1] = values[first]
         return out
 
-    fu1_day = at_first(np.where(fa["dated"], fa["day"], np.nan))
-    fu1_ok = ~(first_resp < fu1_day) & np.isfinite(fu1_day) & ~undated_resp
+    fu1_day = at_first(np.where(fa["dated"], fa["day"], np.nan))  # undated: no date
+    fu1_ok = ~(first_resp < fu1_day) & np.isfinite(fu1_day)
     after_fu = (first_resp - fu1_day) <= window
     rnd = _ty.rounds(ix, fa)
+    fu1_ok &= ~rnd.undated_outcome  # an undated response may have come before it
     pr = _ty.per_rank(ix, rnd)
     n_rounds, thanked, ty_both = pr["n_rounds"], pr["n_thanked"], pr["both"]
     ty_any = thanked > 0
@@ -490,17 +472,10 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         "company": apps["company"].array.copy(),
         "role": apps["role"].array.copy(),
         "applied_on": apps["applied_on"].to_numpy(copy=True),
-<<<<<<< HEAD
-        "responded": app(responded, False),
-        "first_response_on": _to_date(fr_app),
-        "days_to_response": _int_na(np.where(app(undated_resp, False), np.nan,
-                                             app(first_known)) - ix.applied_app),
-=======
         "responded": np.isfinite(fr_app),
         "first_response_on": _to_date(app(first_known)),
         "days_to_response": _int_na(np.where(app(first_known) == fr_app, fr_app, np.nan)
                                     - ix.applied_app),
->>>>>>> main
         "interviewed": interviewed,
         "n_interviews": app(n_int, 0),
         "n_interview_rounds": app(n_rounds, 0),

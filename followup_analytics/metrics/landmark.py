@@ -46,27 +46,16 @@ def still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
 
     The eligible set of every landmark comparison (:func:`landmark_effect` and the
     strategies judged at a landmark): applied at least `day` days before ``log.as_of`` (so
-<<<<<<< HEAD
-    the day is observed), no response and no withdrawal on or before it, and no event
-    whose date is unknown.
-=======
     the day is observed), no response and no withdrawal on or before it, and no undated
     response, decision or withdrawal (whether it came by then cannot be told).
->>>>>>> main
     """
     applied = f["applied_on"]
     observed = (applied + pd.Timedelta(days=int(day)) <= log.as_of).to_numpy(
         dtype=bool, na_value=False)
     waiting = ~(_offset(f, "first_response_on") <= day)
     staying = ~(_offset(f, "withdrawn_on") <= day)
-<<<<<<< HEAD
-    # an application with an undated event (other than applying) cannot be placed
-    # before or after the day: it leaves the comparison
-    return observed & waiting & staying & ~_has_undated_events(log, f["application_id"])
-=======
     dated = ~f["undated_outcome"].to_numpy(dtype=bool)
     return observed & waiting & staying & dated
->>>>>>> main
 
 
 def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response",
@@ -226,14 +215,3 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
         "n_level", "k_level", "n_reference", "k_reference", "n_seekers")})
     return attach(out, Definition(outcome, window=window, unit="application",
                                   as_of=log.as_of, landmark=int(day), stage="landmark"))
-
-
-def _has_undated_events(log: JobSearchLog, ids: pd.Series) -> np.ndarray:
-    """Applications with an event other than applying whose date is unknown: whether it came
-    before or after the landmark cannot be told, so they leave the comparison."""
-    ev = log.events
-    undated = ~ev["date_known"].to_numpy(dtype=bool) & ~ev["event"].eq("applied").to_numpy(
-        dtype=bool, na_value=False)
-    if not undated.any():
-        return np.zeros(len(ids), dtype=bool)
-    return ids.isin(ev.loc[undated, "application_id"]).to_numpy(dtype=bool)
