@@ -27,21 +27,24 @@ def titled_blocks(frame: pd.DataFrame, company: str | None) -> tuple[dict[int, s
     out: dict[int, str] = {}
     if company is None or not n or frame.shape[1] < 2:
         return out, titles
-    cells = frame.to_numpy(dtype=object)
-    filled = pd.notna(cells) & ~np.vectorize(_is_missing_value, otypes=[bool])(cells)
-    single = filled.sum(axis=1) == 1
-    first = frame.columns[0]
-    col0 = frame[first].to_numpy(dtype=object)
+    counts = frame.notna().sum(axis=1).to_numpy()  # cells are None where empty
+    single = counts == 1
+    col0 = frame[frame.columns[0]].to_numpy(dtype=object)
+    candidates = np.flatnonzero(single & pd.notna(col0))
+    events = {int(t): header_event(col0[t]) for t in candidates
+              if isinstance(col0[t], str) and len(col0[t]) <= 30
+              and not _is_missing_value(col0[t])}
+    events = {t: e for t, e in events.items() if e in ("interview", "offer", "rejection",
+                                                       "reply")}
+    if not events:  # the usual case: decided without looking at the other rows
+        return out, titles
+    filled = counts > 0
     above = frame[company].to_numpy(dtype=object)
-    for t in np.flatnonzero(single & filled[:, 0]):
-        text = col0[t]
-        event = header_event(text) if isinstance(text, str) and len(text) <= 30 else None
-        if event not in ("interview", "offer", "rejection", "reply"):
-            continue
+    for t, event in events.items():
         known = [key(v) for v in above[:t] if isinstance(v, str)]
         rows = []
         for r in range(t + 1, n):
-            if single[r] or not filled[r].any():
+            if single[r] or not filled[r]:
                 if rows or single[r]:
                     break
                 continue
