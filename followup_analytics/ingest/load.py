@@ -254,6 +254,8 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         return _empty_log(report, as_of)
     log = assemble(events, apps, [(t.file, t.sheet) for t in tables], report=report,
                    as_of=None if as_of is None else ref, seeker=seeker or "self")
+    if len({t.file for t in tables}) < 2:  # one file: nothing to merge across sources
+        return log
     ev, ap, merges = merge_sources(log.events, log.applications)
     if not len(merges):
         return log

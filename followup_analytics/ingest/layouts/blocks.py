@@ -12,6 +12,10 @@ from ...text import key
 from ..profile import header_event
 from ..values import _is_missing_value
 
+#: Tables longer than this are not searched for titled blocks (hand-kept sheets with
+#: sections are small; the search would cost a pass over every cell of an export).
+MAX_ROWS = 20_000
+
 
 def titled_blocks(frame: pd.DataFrame, company: str | None) -> tuple[dict[int, str],
                                                                       np.ndarray]:
@@ -25,7 +29,7 @@ def titled_blocks(frame: pd.DataFrame, company: str | None) -> tuple[dict[int, s
     n = len(frame)
     titles = np.zeros(n, dtype=bool)
     out: dict[int, str] = {}
-    if company is None or not n or frame.shape[1] < 2:
+    if company is None or not n or frame.shape[1] < 2 or n > MAX_ROWS:
         return out, titles
     counts = frame.notna().sum(axis=1).to_numpy()  # cells are None where empty
     single = counts == 1

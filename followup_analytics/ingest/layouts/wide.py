@@ -153,7 +153,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
         # "Email + posted letter": two events of one action (same row and date column)
         seconds = []
         for name, source in (("channel", chans.get(g)), ("recipient", recips.get(g))):
-            if source is not None:
+            if source is not None and _may_name_two(f[source]):
                 first, second = two_values(f[source], name, (ctx.vocab or {}).get(name))
                 if second.notna().any():
                     detail[name] = first.where(first.notna(), detail[name])
@@ -299,6 +299,16 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
             parts.append(events_frame(rows, outcome, event, m,
                                       outcome_col if known_date else status_col,
                                       date_known=known_date))
+
+
+def _may_name_two(values: pd.Series) -> bool:
+    """Whether a detail column may hold cells naming two channels or recipients: always for
+    tables up to 20,000 rows; above, when its first 2,000 cells show one (a cheap look before
+    a pass over every distinct value)."""
+    if len(values) <= 20_000:
+        return True
+    head = values.iloc[:2000].dropna().astype(str)
+    return bool(head.str.contains(r"[+&/,;、和]| and | cc ", regex=True).any())
 
 
 def _blocks(table: RawTable, cm: ColumnMap, keep: np.ndarray
