@@ -1,120 +1,402 @@
-"""Bound the cells a reader would allocate for a sheet, from the sheet's raw bytes.
+"""Bound the cells a reader would allocate for a sheet, reading the sheet as the reader does.
 
-Spreadsheet readers (calamine among them) fill a dense rectangle from the first to the last
-filled cell of a sheet, and expand an ODS's repeated rows and cells. A few kilobytes can so
-ask for billions of cells and abort the process. These functions measure that cost from the
-inflated sheet part, before any reader sees it, and without decoding a single value.
+python-calamine (calamine 0.37) fills a dense rectangle between the filled cells of an
+xlsx/xlsb sheet (smallest to largest row and column, whatever their order) and expands the
+repeated rows and cells of an ODS. A few kilobytes can ask for billions of cells and abort
+the process, so these functions measure that cost from the inflated parts before the reader
+sees them:
+
+- xlsx: the sheet is parsed as XML the way calamine's quick-xml reader sees it (elements by
+  local name, so any namespace prefix counts; the ``r`` attribute in either quote style and
+  after any whitespace; comments, CDATA and processing instructions ignored; cells without
+  ``r`` placed by the running row and column counters). Sheets written by every common
+  program (no comments, every cell spelled ``<c r="A1"``) take a fast path of byte searches
+  that checks, rather than assumes, that no cell lies outside the rectangle; anything else is
+  parsed by expat, streaming, with entity expansion off.
+- xlsb: the BIFF12 records are walked ([MS-XLSB] 2.1.4): ``BrtRowHdr`` sets the row, the
+  ``BrtCell*`` records calamine keeps give the column.
+- ODS: ``content.xml`` is parsed by expat with raw qualified names (calamine matches
+  ``table:table-row`` literally), applying calamine's caps on repeats.
+
+Every function raises :class:`Corrupt` for what calamine would reject anyway.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from xml.parsers import expat
 
-_REPEATED = re.compile(
-    rb'<table:table-(row|cell)\b([^>]*?)table:number-(?:rows|columns)-repeated="(\d+)"([^>]*)>')
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
-_SCAN = re.compile(rb'<c (?:r="([A-Z]{2,3})\d+"[^>]*(?<!/)>|(?!r="))')
-_ANY_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
-_ROW_REF = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_MAX_ROWS, _MAX_COLS = 1_048_576, 16_384  # calamine's caps on ODS repeats
+_U32 = 0xFFFFFFFF
+_CHUNK = 1 << 20
 
 
-def sheet_cells(xml: bytes) -> int:
-    """Upper bound on the cells a reader allocates for one xlsx sheet.
+class Corrupt(ValueError):
+    """The part is malformed in a way the reader rejects (no cells would be allocated)."""
 
-    Readers fill a dense rectangle from the first to the last filled cell (rows in document
-    order, columns over all cells), so two filled cells far apart (``A1`` and ``XFD1048576``)
-    cost billions of cells. Rows come from the first and last cells with content; columns
-    from the widest reference. Sheets whose cells all start with ``<c r="`` (every common
-    writer) are measured with fast byte searches; others by a full scan. Returns -1 when
-    the last filled row comes before the first (rows out of order: unusable).
-    """
-    if xml.find(b"<c ") < 0:
-        return 0
-    found = set(_SCAN.findall(xml))  # wide column letters; b"" for a cell without r first
-    if b"" not in found:
-        first = _ref_before(xml, xml.find(b"</c>"))
-        last = _ref_before(xml, xml.rfind(b"</c>"))
-        if first is None or last is None:
+
+class _Box:
+    """Bounding box and count of the filled cells seen so far (0-based, inclusive)."""
+
+    __slots__ = ("c0", "c1", "n", "r0", "r1")
+
+    def __init__(self) -> None:
+        self.r0 = self.c0 = 1 << 62
+        self.r1 = self.c1 = -1
+        self.n = 0
+
+    def add(self, row: int, col: int) -> None:
+        self.n += 1
+        self.r0, self.r1 = min(self.r0, row), max(self.r1, row)
+        self.c0, self.c1 = min(self.c0, col), max(self.c1, col)
+
+    @property
+    def cells(self) -> int:
+        """Cells of the dense rectangle, or the filled cells if more (the sparse list)."""
+        if self.r1 < 0:
             return 0
-        cols = max({_column(c) for c in found} | {26})
-        return -1 if last[1] < first[1] else (last[1] - first[1] + 1) * cols
-    refs = _ANY_REF.findall(xml)
-    rows = [int(r) for _, r in refs] + [int(r) for r in _ROW_REF.findall(xml)]
-    cols = max([_column(c) for c, _ in refs]
-               + [chunk.count(b"<c ") for chunk in xml.split(b"</row>")])
-    return (max(rows, default=0) + xml.count(b"<row")) * cols
+        return max((self.r1 - self.r0 + 1) * (self.c1 - self.c0 + 1), self.n)
 
 
-def xlsb_cells(data: bytes) -> int:
-    """:func:`sheet_cells` for a binary (.xlsb) sheet, walking its records.
+# --------------------------------------------------------------------------- xlsx
+_NAME_CHAR = rb"[\w.:\-]"
+_REF = rb"[A-Z]{1,3}[1-9][0-9]{0,6}"
+# a cell start tag spelled any other way than `<c r="A1"` sends the sheet to the XML parser
+_ODD_CELL = re.compile(rb"<[^\s<>/!?=\"']+:c(?!" + _NAME_CHAR + rb")|<c(?!" + _NAME_CHAR
+                       + rb'| r="' + _REF + rb'")')
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
 
-    Each record is a 7-bit varint type and size ([MS-XLSB] 2.1.4); ``BrtRowHdr`` (type 0)
-    sets the row, cell records (types 2 to 11) start with their column.
-    """
-    pos, end = 0, len(data)
-    row = first = last = -1
-    max_col = 0
-    while pos < end:
-        kind = data[pos] & 0x7F
-        if data[pos] & 0x80:
-            pos += 1
-            kind |= (data[pos] & 0x7F) << 7
-        pos += 1
-        size = shift = 0
-        for _ in range(4):
-            byte = data[pos]
-            pos += 1
-            size |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        if kind == 0 and size >= 4:
-            row = int.from_bytes(data[pos:pos + 4], "little")
-        elif 2 <= kind <= 11 and size >= 4:
-            max_col = max(max_col, int.from_bytes(data[pos:pos + 4], "little") + 1)
-            first = row if first < 0 else first
-            last = row
-        pos += size
-    if first < 0:
+
+def xlsx_sheet_cells(data: bytes) -> int:
+    """Cells calamine allocates for one xlsx worksheet part (rectangle or filled cells)."""
+    if _plain(data):
+        cells = _fast_cells(data)
+        if cells is not None:
+            return cells
+    return _expat_cells(data)
+
+
+def _plain(data: bytes) -> bool:
+    """Whether byte searches see the same cells as an XML parser (ASCII-compatible, no
+    comments/CDATA/DTD, no processing instruction but the declaration, canonical cells)."""
+    head = data[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:64]:
+        return False
+    pi = data.find(b"<?")
+    if b"<!" in data or (pi >= 0 and (pi > 3 or data.find(b"<?", pi + 2) >= 0)):
+        return False
+    return _ODD_CELL.search(data) is None
+
+
+def _filled(data: bytes, m: re.Match) -> bool:
+    return not m.group(3).endswith(b"/") and not data.startswith(b"</c>", m.end())
+
+
+def _fast_cells(data: bytes) -> int | None:
+    box = _Box()
+    for m in _CELL.finditer(data):
+        if _filled(data, m):
+            box.add(int(m.group(2)) - 1, _col(m.group(1)) - 1)
+            break
+    else:
         return 0
-    return -1 if last < first else (last - first + 1) * max_col
-
-
-def _ref_before(xml: bytes, end: int) -> tuple[int, int] | None:
-    """(column, row) of the cell whose ``</c>`` is at ``end``."""
-    if end < 0:
+    last = data.rfind(b"<c ", 0, data.rfind(b"</c>"))
+    m = _CELL.match(data, last) if last >= 0 else None
+    if m is None:
         return None
-    m = _CELL_REF.match(xml, xml.rfind(b"<c ", 0, end))
-    return (_column(m.group(1)), int(m.group(2))) if m else None
+    box.add(int(m.group(2)) - 1, _col(m.group(1)) - 1)
+    pos = 0
+    for _ in range(64):  # each hit widens the box; adversarial files go to the XML parser
+        outside = re.compile(rb'<c r="(?:(?:' + _outside(box.c0 + 1, box.c1 + 1, True)
+                             + rb")(?=[0-9])|[A-Z]{1,3}(?:"
+                             + _outside(box.r0 + 1, box.r1 + 1, False) + rb')")')
+        hit = outside.search(data, pos)
+        while hit is not None:
+            m = _CELL.match(data, hit.start())
+            if m is None:
+                return None
+            if _filled(data, m):
+                break
+            hit = outside.search(data, m.end())
+        if hit is None:
+            box.n = data.count(b"</c>")
+            return box.cells
+        box.add(int(m.group(2)) - 1, _col(m.group(1)) - 1)
+        pos = hit.start()
+    return None
 
 
-def _column(letters: bytes) -> int:
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _outside(lo: int, hi: int, letters: bool) -> bytes:
+    """Regex for a row number (or column letters) below ``lo`` or above ``hi`` (1-based)."""
+    alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if letters else "0123456789"
+    any_, lead = ("[A-Z]", "[A-Z]") if letters else ("[0-9]", "[1-9]")
+    s = _letters(hi) if letters else str(hi)
+    alts = [f"{lead}{any_}{{{len(s)},}}"]  # longer: larger
+    for i, ch in enumerate(s):
+        up = alpha[alpha.index(ch) + 1:]
+        if up:
+            alts.append(f"{s[:i]}[{up[0]}-{up[-1]}]{any_}{{{len(s) - i - 1}}}")
+    s = _letters(lo) if letters else str(lo)
+    if len(s) > 1:
+        alts.append(f"{lead}{any_}{{0,{len(s) - 2}}}")  # shorter: smaller
+    for i, ch in enumerate(s):
+        low = alpha[(0 if letters or i else 1):alpha.index(ch)]
+        if low:
+            alts.append(f"{s[:i]}[{low[0]}-{low[-1]}]{any_}{{{len(s) - i - 1}}}")
+    return "|".join(alts).encode()
+
+
+def _col(letters: bytes) -> int:
     n = 0
     for ch in letters:
         n = n * 26 + ch - 64
     return n
 
 
-def repeated_cells(content: bytes) -> int:
-    """How many extra filled cells the ``number-*-repeated`` attributes of an ODS create.
+def _ref(text: str) -> tuple[int, int | None]:
+    """calamine's ``get_row_and_optional_column`` (u32 arithmetic wraps as in release Rust)."""
+    col = row = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if "A" <= ch <= "Z" or "a" <= ch <= "z":
+            col = (col * 26 + (ord(ch.upper()) - 64)) & _U32
+        elif "0" <= ch <= "9":
+            break
+        else:
+            raise Corrupt(f"cell reference {text[:20]!r} is not valid")
+        i += 1
+    for ch in text[i:]:
+        if not "0" <= ch <= "9":
+            raise Corrupt(f"cell reference {text[:20]!r} is not valid")
+        row = (row * 10 + ord(ch) - 48) & _U32
+    if row == 0:
+        raise Corrupt(f"cell reference {text[:20]!r} has no row")
+    return row - 1, (col - 1 if col else None)
 
-    Repeated *empty* rows and cells (how LibreOffice pads a sheet) cost nothing and are not
-    counted; a repeated row holding values counts its filled cells once per repeat.
-    """
-    extra = 0
-    for m in _REPEATED.finditer(content):
-        n = int(m.group(3))
-        if n <= 1:
+
+class _Stop(Exception):
+    pass
+
+
+def _parser() -> expat.XMLParserType:
+    """An expat parser without namespace processing and without any DTD or entity."""
+    p = expat.ParserCreate()
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def refuse(*_args) -> None:
+        raise Corrupt("declares a DTD or entities (refused: XML entity expansion is unsafe)")
+
+    p.StartDoctypeDeclHandler = refuse
+    p.EntityDeclHandler = refuse
+    return p
+
+
+def _feed(p: expat.XMLParserType, chunks: Iterable[bytes]) -> None:
+    try:
+        for chunk in chunks:
+            p.Parse(chunk, False)
+        p.Parse(b"", True)
+    except _Stop:
+        pass
+    except expat.ExpatError as err:
+        raise Corrupt(f"not valid XML ({expat.errors.messages.get(err.code, err)} at line "
+                      f"{err.lineno})") from None
+
+
+def _chunks(data: bytes) -> Iterable[bytes]:
+    view = memoryview(data)
+    for i in range(0, len(data), _CHUNK):
+        yield view[i:i + _CHUNK].tobytes()
+
+
+def _expat_cells(data: bytes) -> int:
+    """The cells calamine's sheet reader yields, by a streaming XML parse."""
+    box = _Box()
+    state = {"in": False, "row": 0, "col": 0, "cell": None, "filled": False}
+
+    def local(name: str) -> str:
+        return name.split(":", 1)[-1]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = local(name)
+        if not state["in"]:
+            state["in"] = tag == "sheetData"
+            return
+        if state["cell"] is not None:
+            state["filled"] = True
+        elif tag == "row":
+            if "r" in attrs:
+                state["row"] = _ref(attrs["r"])[0]
+        elif tag == "c":
+            if "r" in attrs:
+                row, col = _ref(attrs["r"])
+                if col is None:
+                    raise Corrupt(f"cell reference {attrs['r'][:20]!r} has no column")
+                state["col"] = col
+            else:
+                row, col = state["row"], state["col"]
+            state["cell"], state["filled"] = (row, col), False
+
+    def end(name: str) -> None:
+        if not state["in"]:
+            return
+        tag = local(name)
+        if tag == "c" and state["cell"] is not None:
+            if state["filled"]:
+                box.add(*state["cell"])
+            state["cell"] = None
+            state["col"] = (state["col"] + 1) & _U32
+        elif state["cell"] is None and tag == "row":
+            state["row"] = (state["row"] + 1) & _U32
+            state["col"] = 0
+        elif tag == "sheetData":
+            raise _Stop
+
+    p = _parser()
+    p.StartElementHandler, p.EndElementHandler = start, end
+    _feed(p, _chunks(data))
+    return box.cells
+
+
+# --------------------------------------------------------------------------- xlsb
+_XLSB_CELLS = frozenset(range(2, 11))  # BrtCellRk ... BrtFmlaBool: the records calamine keeps
+
+
+def xlsb_records(data: bytes) -> Iterable[tuple[int, int, int]]:
+    """(type, body start, body end) of every BIFF12 record; Corrupt when one overruns."""
+    pos, end = 0, len(data)
+    while pos < end:
+        kind = data[pos] & 0x7F
+        if data[pos] & 0x80:
+            if pos + 1 >= end:
+                raise Corrupt("truncated record")
+            kind |= (data[pos + 1] & 0x7F) << 7
+            pos += 1
+        pos += 1
+        size = shift = 0
+        for _ in range(4):
+            if pos >= end:
+                raise Corrupt("truncated record")
+            byte = data[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        if pos + size > end:
+            raise Corrupt(f"a record of {size:,} bytes runs past the end of its part")
+        yield kind, pos, pos + size
+        pos += size
+
+
+def xlsb_sheet_cells(data: bytes) -> int:
+    """:func:`xlsx_sheet_cells` for a binary (.xlsb) sheet part."""
+    box = _Box()
+    row, live = 0, True
+    for kind, body, end in xlsb_records(data):  # walked to the end: a cut part is corrupt
+        if not live:
             continue
-        attrs = m.group(2) + m.group(4)
-        if m.group(1) == b"cell":
-            extra += (n - 1) * (b"value-type" in attrs)
-        elif not attrs.endswith(b"/"):
-            end = content.find(b"</table:table-row>", m.end())
-            row = content[m.end(): end if end >= 0 else len(content)]
-            if b"value-type" in row:
-                cells = row.count(b"value-type") + sum(
-                    int(c.group(3)) - 1 for c in _REPEATED.finditer(row)
-                    if b"value-type" in c.group(2) + c.group(4))
-                extra += (n - 1) * cells
-    return extra
+        if kind == 0 and end - body >= 4:  # BrtRowHdr
+            row = int.from_bytes(data[body:body + 4], "little")
+            live = row <= 0x100000  # calamine ends the sheet at a larger row
+        elif kind in _XLSB_CELLS and end - body >= 4:
+            box.add(row, int.from_bytes(data[body:body + 4], "little"))
+        elif kind == 0x92:  # BrtEndSheetData
+            live = False
+    return box.cells
+
+
+def xlsb_string_count(data: bytes) -> int:
+    """The count a ``BrtBeginSst`` record declares (calamine loops that many times)."""
+    for kind, body, end in xlsb_records(data):
+        if kind == 0x9F and end - body >= 8:
+            return int.from_bytes(data[body + 4:body + 8], "little")
+    return 0
+
+
+# --------------------------------------------------------------------------- ods
+_ODS_CELLS = ("table:table-cell", "table:covered-table-cell")
+_FILLING = ("office:value-type", "table:formula", "calcext:value-type")
+
+
+def ods_cells(chunks: Iterable[bytes]) -> int:
+    """Largest cost of any table of an ODS ``content.xml``, with calamine's caps.
+
+    The cost of a table is the larger of the cells its reader stores while reading (each row
+    element once, repeated cells expanded, trailing empty cells not stored) and the dense
+    rectangle it builds (repeated rows expanded between the first and last filled row).
+    """
+    st = {"best": 0, "rows": None, "row": None, "cell": None}
+
+    def new_row(rep: int) -> None:
+        if st["rows"] is None:
+            return
+        taken = min(rep, max(_MAX_ROWS - st["total"], 0))
+        st["total"] += taken
+        st["row"] = {"rep": taken, "pos": 0, "pending": 0, "first": None, "last": None}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "table:table":
+            st.update(rows=[], total=0, stored=0, row=None, cell=None)
+        elif name == "table:table-row":
+            new_row(_count(attrs.get("table:number-rows-repeated")))
+        elif name in _ODS_CELLS and st["row"] is not None and st["cell"] is None:
+            filled = any(a in attrs for a in _FILLING)
+            st["cell"] = [_count(attrs.get("table:number-columns-repeated")), filled]
+        elif st["cell"] is not None:
+            st["cell"][1] = True  # text or other content
+
+    def end(name: str) -> None:
+        row = st["row"]
+        if name in _ODS_CELLS and st["cell"] is not None and row is not None:
+            rep, filled = st["cell"]
+            st["cell"] = None
+            row["pos"] += min(row["pending"], _MAX_COLS - row["pos"])
+            row["pending"] = 0
+            taken = min(rep, _MAX_COLS - row["pos"])
+            if filled and taken:
+                row["first"] = row["pos"] if row["first"] is None else row["first"]
+                row["pos"] += taken
+                row["last"] = row["pos"] - 1
+            else:
+                row["pending"] = taken
+        elif name == "table:table-row" and row is not None:
+            st["stored"] += row["pos"]
+            st["rows"].append((row["rep"], row["first"], row["last"]))
+            st["row"] = None
+        elif name == "table:table" and st["rows"] is not None:
+            st["best"] = max(st["best"], st["stored"], _ods_rectangle(st["rows"]))
+            st["rows"] = None
+
+    p = _parser()
+    p.StartElementHandler, p.EndElementHandler = start, end
+    _feed(p, chunks)
+    return st["best"]
+
+
+def _ods_rectangle(rows: list[tuple[int, int | None, int | None]]) -> int:
+    filled = [i for i, (_, first, _) in enumerate(rows) if first is not None]
+    if not filled:
+        return 0
+    lo, hi = filled[0], filled[-1]
+    width = (max(r[2] for r in rows if r[2] is not None)
+             - min(r[1] for r in rows if r[1] is not None) + 1)
+    return sum(r[0] for r in rows[lo:hi + 1]) * width
+
+
+def _count(value: str | None) -> int:
+    if value is None:
+        return 1
+    if not value.strip().isdigit():
+        raise Corrupt(f"repeat count {value[:20]!r} is not a number")
+    return int(value)
