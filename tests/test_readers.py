@@ -472,9 +472,9 @@ def test_csv_rows_are_kept_or_dropped_under_their_record_number(body, delimiter)
         assert t.frame.loc[row].tolist()[:3] == cells
 
 
-def _sheet_xml(cells: str) -> bytes:
-    return ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            f'spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>').encode()
+def _sheet_xml(cells: str) -> list[bytes]:
+    return [('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             f'spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>').encode()]
 
 
 def test_far_apart_cells_are_refused_before_the_reader_allocates_them(tmp_path):
@@ -488,6 +488,7 @@ def test_far_apart_cells_are_refused_before_the_reader_allocates_them(tmp_path):
     _bad(tmp_path / "far.xlsx", r"spans 702,000,000 cells .*limit 10,000,000.*cell bomb")
     # the same with cells whose reference is not the first attribute (XML parser)
     from followup_analytics.ingest._extent import xlsx_sheet_cells as cells
+
     assert cells(_sheet_xml('<row r="1"><c t="s" r="A1"><v>0</v></c></row>'
                             '<row r="900000"><c t="s" r="AB900000"><v>0</v></c></row>')
                  ) == 900_000 * 28

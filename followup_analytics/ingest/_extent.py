@@ -29,7 +29,6 @@ from xml.parsers import expat
 
 _MAX_ROWS, _MAX_COLS = 1_048_576, 16_384  # calamine's caps on ODS repeats
 _U32 = 0xFFFFFFFF
-_CHUNK = 1 << 20
 
 
 class Corrupt(ValueError):
@@ -60,71 +59,109 @@ class _Box:
 
 
 # --------------------------------------------------------------------------- xlsx
-_NAME_CHAR = rb"[\w.:\-]"
 _REF = rb"[A-Z]{1,3}[1-9][0-9]{0,6}"
-# a cell start tag spelled any other way than `<c r="A1"` sends the sheet to the XML parser
-_ODD_CELL = re.compile(rb"<[^\s<>/!?=\"']+:c(?!" + _NAME_CHAR + rb")|<c(?!" + _NAME_CHAR
-                       + rb'| r="' + _REF + rb'")')
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^<>]*\?>")
+# comments, CDATA, DTDs, processing instructions, and cells spelled any other way than
+# `<c r="A1"` send the sheet to the XML parser
+_ODD = re.compile(rb'<[!?]|<c(?![\w.:\-]| r="' + _REF + rb'")')
+_PREFIXED = re.compile(rb":c(?![\w.:\-])")
+_TAG_NAME = re.compile(rb"<[^\s<>/!?=\"']+")
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
 
 
-def xlsx_sheet_cells(data: bytes) -> int:
-    """Cells calamine allocates for one xlsx worksheet part (rectangle or filled cells)."""
-    if _plain(data):
-        cells = _fast_cells(data)
-        if cells is not None:
-            return cells
-    return _expat_cells(data)
+def xlsx_sheet_cells(chunks: list[bytes]) -> int:
+    """Cells calamine allocates for one xlsx worksheet part (rectangle or filled cells),
+    from the part's inflated bytes in chunks."""
+    cells = _fast_cells(chunks)
+    return cells if cells is not None else _expat_cells(chunks)
 
 
-def _plain(data: bytes) -> bool:
-    """Whether byte searches see the same cells as an XML parser (ASCII-compatible, no
-    comments/CDATA/DTD, no processing instruction but the declaration, canonical cells)."""
-    head = data[:4]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:64]:
-        return False
-    pi = data.find(b"<?")
-    if b"<!" in data or (pi >= 0 and (pi > 3 or data.find(b"<?", pi + 2) >= 0)):
-        return False
-    return _ODD_CELL.search(data) is None
+def _pieces(chunks: list[bytes]) -> Iterable[bytes]:
+    """The bytes again, cut just before a ``<`` so that no tag straddles two pieces."""
+    carry = b""
+    for chunk in chunks:
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        if cut <= 0:
+            carry = data
+            continue
+        carry = data[cut:]
+        yield data[:cut]
+    if carry:
+        yield carry
 
 
 def _filled(data: bytes, m: re.Match) -> bool:
     return not m.group(3).endswith(b"/") and not data.startswith(b"</c>", m.end())
 
 
-def _fast_cells(data: bytes) -> int | None:
-    box = _Box()
-    for m in _CELL.finditer(data):
-        if _filled(data, m):
-            box.add(int(m.group(2)) - 1, _col(m.group(1)) - 1)
-            break
-    else:
+def _plain(piece: bytes, start: int) -> bool:
+    """Whether byte searches see the same cells as an XML parser in this piece."""
+    if _ODD.search(piece, start) is not None:
+        return False
+    for m in _PREFIXED.finditer(piece, start):  # `:c` in text is fine, in a tag name not
+        lt = piece.rfind(b"<", 0, m.start())
+        name = _TAG_NAME.match(piece, lt) if lt >= 0 else None
+        if name is not None and name.end() == m.start() + 2:
+            return False
+    return True
+
+
+def _fast_cells(chunks: list[bytes]) -> int | None:
+    """Byte searches, for sheets spelled as every common writer spells them; None when the
+    sheet must be parsed as XML. The box starts at the first and last filled cells; each
+    piece is then searched for any filled cell outside it (a hit widens the box)."""
+    pieces = list(_pieces(chunks))
+    if not pieces:
         return 0
-    last = data.rfind(b"<c ", 0, data.rfind(b"</c>"))
-    m = _CELL.match(data, last) if last >= 0 else None
-    if m is None:
+    head = pieces[0]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:64]:
         return None
-    box.add(int(m.group(2)) - 1, _col(m.group(1)) - 1)
-    pos = 0
-    for _ in range(64):  # each hit widens the box; adversarial files go to the XML parser
-        outside = re.compile(rb'<c r="(?:(?:' + _outside(box.c0 + 1, box.c1 + 1, True)
-                             + rb")(?=[0-9])|[A-Z]{1,3}(?:"
-                             + _outside(box.r0 + 1, box.r1 + 1, False) + rb')")')
-        hit = outside.search(data, pos)
-        while hit is not None:
-            m = _CELL.match(data, hit.start())
+    decl = _DECLARATION.match(head)
+    starts = [decl.end() if decl else 0] + [0] * (len(pieces) - 1)
+    box, filled = _Box(), 0
+    for piece, start in zip(pieces, starts, strict=True):
+        if not _plain(piece, start):
+            return None
+        filled += piece.count(b"</c>")
+        if box.n == 0:
+            for m in _CELL.finditer(piece, start):
+                if _filled(piece, m):
+                    box.add(int(m.group(2)) - 1, _col(m.group(1)) - 1)
+                    break
+    for piece, start in zip(reversed(pieces), reversed(starts), strict=True):
+        last = piece.rfind(b"<c ", 0, piece.rfind(b"</c>"))
+        if last >= start:
+            m = _CELL.match(piece, last)
             if m is None:
                 return None
-            if _filled(data, m):
+            if _filled(piece, m):
+                box.add(int(m.group(2)) - 1, _col(m.group(1)) - 1)
                 break
-            hit = outside.search(data, m.end())
-        if hit is None:
-            box.n = data.count(b"</c>")
-            return box.cells
-        box.add(int(m.group(2)) - 1, _col(m.group(1)) - 1)
-        pos = hit.start()
-    return None
+    if box.n == 0:
+        return 0
+    outside, seen, widened = _outside_cells(box), box.n, 0
+    for piece, start in zip(pieces, starts, strict=True):
+        hit = outside.search(piece, start)
+        while hit is not None:
+            m = _CELL.match(piece, hit.start())
+            if m is None:
+                return None
+            if _filled(piece, m):
+                widened += 1
+                if widened > 64:  # adversarial: leave it to the XML parser
+                    return None
+                box.add(int(m.group(2)) - 1, _col(m.group(1)) - 1)
+                outside, seen = _outside_cells(box), box.n
+            hit = outside.search(piece, m.end())
+    box.n = max(filled, seen)
+    return box.cells
+
+
+def _outside_cells(box: _Box) -> re.Pattern:
+    return re.compile(rb'<c r="(?:(?:' + _outside(box.c0 + 1, box.c1 + 1, True)
+                      + rb")(?=[0-9])|[A-Z]{1,3}(?:" + _outside(box.r0 + 1, box.r1 + 1, False)
+                      + rb')")')
 
 
 def _letters(n: int) -> str:
@@ -213,13 +250,7 @@ def _feed(p: expat.XMLParserType, chunks: Iterable[bytes]) -> None:
                       f"{err.lineno})") from None
 
 
-def _chunks(data: bytes) -> Iterable[bytes]:
-    view = memoryview(data)
-    for i in range(0, len(data), _CHUNK):
-        yield view[i:i + _CHUNK].tobytes()
-
-
-def _expat_cells(data: bytes) -> int:
+def _expat_cells(chunks: list[bytes]) -> int:
     """The cells calamine's sheet reader yields, by a streaming XML parse."""
     box = _Box()
     state = {"in": False, "row": 0, "col": 0, "cell": None, "filled": False}
@@ -264,7 +295,7 @@ def _expat_cells(data: bytes) -> int:
 
     p = _parser()
     p.StartElementHandler, p.EndElementHandler = start, end
-    _feed(p, _chunks(data))
+    _feed(p, chunks)
     return box.cells
 
 

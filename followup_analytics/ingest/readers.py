@@ -21,10 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import python_calamine as calamine
 from pandas.api.types import infer_dtype
 
-from ..errors import SpreadsheetError
 from ._containers import (
     OLE_MAGIC,
     ZIP_MAGIC,
@@ -34,6 +32,7 @@ from ._containers import (
     fail,
     zip_format,
 )
+from ._sandbox import reader_session
 from .raw import RawTable, SkippedSheet, Source
 from .sources import EXCEL_EXTENSIONS, file_kind
 from .tables import known_headers, table_from_frame, table_from_grid
@@ -155,41 +154,27 @@ def _read_workbook(source: Source, src: str | io.IOBase, sheets, known: frozense
     name = source.name
     tables: list[RawTable] = []
     skipped: list[SkippedSheet] = []
-    try:
-        wb = (calamine.CalamineWorkbook.from_path(src) if isinstance(src, str)
-              else calamine.CalamineWorkbook.from_filelike(src))
+    with reader_session(limits) as reader:
+        what = src if isinstance(src, str) else src.getvalue()
+        names, types = reader.call(name, ("open", what, reader.limits.reader_seconds))
         try:
-            meta = {m.name: m for m in wb.sheets_metadata}
-            for sheet_name in _select_sheets(name, wb.sheet_names, sheets):
-                typ = str(meta[sheet_name].typ) if sheet_name in meta else ""
+            for sheet_name in _select_sheets(name, names, sheets):
+                typ = types.get(sheet_name, "")
                 if "WorkSheet" not in typ and typ:
                     skipped.append(SkippedSheet(name, sheet_name, "chart or macro sheet"))
                     continue
-                try:
-                    sheet = wb.get_sheet_by_name(sheet_name)
-                    if sheet.height > limits.max_rows:
-                        raise fail(name, f"has {sheet.height:,} rows (limit "
-                                         f"{limits.max_rows:,})", sheet_name)
-                    grid = _grid(sheet)
-                except (ValueError, OverflowError) as err:  # e.g. a date cell out of range
-                    if isinstance(err, SpreadsheetError):
-                        raise
-                    raise fail(name, f"unreadable cells ({_short(err)})", sheet_name) from None
+                start, height, n_rows, columns = reader.call(name, ("read", sheet_name),
+                                                             sheet_name)
+                if height > limits.max_rows:
+                    raise fail(name, f"has {height:,} rows (limit {limits.max_rows:,})",
+                               sheet_name)
+                grid = _grid(start, n_rows, columns)
                 result = table_from_grid(grid, file=name, sheet=sheet_name, known=known,
                                          seeker_hint=source.seeker_hint, none_cells=False,
                                          convert=_typed_cells)
                 (tables if isinstance(result, RawTable) else skipped).append(result)
         finally:
-            wb.close()
-    except calamine.PasswordError:
-        raise fail(name, "password-protected; save an unprotected copy and load that") \
-            from None
-    except calamine.CalamineError as err:
-        raise fail(name, f"corrupt or unreadable workbook ({_short(err)})") from None
-    except BaseException as err:  # pyo3 raises PanicException (a BaseException) on bad input
-        if type(err).__name__ != "PanicException":
-            raise
-        raise fail(name, f"corrupt or unreadable workbook ({_short(err)})") from None
+            reader.call(name, ("close",))
     return tables, skipped
 
 
@@ -212,25 +197,22 @@ def _select_sheets(name: str, available: list[str], wanted) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _grid(sheet: calamine.CalamineSheet) -> pd.DataFrame:
-    """The used range of a sheet as an object grid labelled by spreadsheet position."""
-    start = sheet.start
-    if start is None:
+def _grid(start: tuple[int, int] | None, n_rows: int,
+          columns: list[tuple[bytes, list, bytes]]) -> pd.DataFrame:
+    """The used range of a sheet as an object grid labelled by spreadsheet position, rebuilt
+    from the child process's columns (distinct values and first-occurrence rows)."""
+    if start is None or not n_rows or not columns:
         return pd.DataFrame()
-    rows = sheet.to_python(skip_empty_area=True)
-    if not rows:
-        return pd.DataFrame()
-    width = len(rows[0])
-    cells = np.empty((len(rows), width), dtype=object)
-    try:
-        cells[:] = rows
-    except ValueError:  # ragged rows (calamine returns a rectangle, but be safe)
-        width = max(len(r) for r in rows)
-        cells = np.empty((len(rows), width), dtype=object)
-        cells[:] = [list(r) + [""] * (width - len(r)) for r in rows]
+    cells = np.empty((n_rows, len(columns)), dtype=object)
+    for j, (where, values, codes) in enumerate(columns):
+        firsts = np.empty(n_rows, dtype=object)
+        distinct = np.empty(len(values), dtype=object)
+        distinct[:] = values
+        firsts[np.frombuffer(where, dtype=np.int64)] = distinct
+        cells[:, j] = firsts[np.frombuffer(codes, dtype=np.int64)]
     r0, c0 = start
-    return pd.DataFrame(cells, index=pd.RangeIndex(r0 + 1, r0 + 1 + len(rows)),
-                        columns=pd.RangeIndex(c0, c0 + width), dtype=object, copy=False)
+    return pd.DataFrame(cells, index=pd.RangeIndex(r0 + 1, r0 + 1 + n_rows),
+                        columns=pd.RangeIndex(c0, c0 + len(columns)), dtype=object, copy=False)
 
 
 def _typed_cells(values: np.ndarray) -> np.ndarray:
