@@ -149,14 +149,17 @@ def test_encodings(tmp_path, encoding, expected):
     assert t.frame.columns[0] == "Company"  # no byte-order mark left in the header
 
 
-def test_non_utf8_after_the_sniffed_sample_switches_to_cp1252(tmp_path):
+def test_non_utf8_after_the_sniffed_sample_is_read_as_cp1252_on_its_line_only(tmp_path):
     body = "".join(f"Acme {i},2026-01-05,Applied\n" for i in range(5000))
     path = tmp_path / "log.csv"
-    path.write_bytes(("Company,Date Applied,Status\n" + body + "Café,2026-01-06,x\n")
-                     .encode("cp1252"))
+    # UTF-8 throughout (Zoë, Łódź) except one Windows-1252 line past the first 64 KB
+    path.write_bytes("Company,Date Applied,Status\nZoë Łódź,2026-01-04,Applied\n".encode()
+                     + body.encode() + "Café,2026-01-06,x\n".encode("cp1252"))
     [t], _ = read(path)
     assert t.frame["Company"].iloc[-1] == "Café"
-    assert any("switched to cp1252" in n for n in t.notes)
+    assert t.frame["Company"].iloc[0] == "Zoë Łódź"  # not re-decoded as cp1252 (mojibake)
+    assert any("1 line(s) not valid UTF-8 read as Windows-1252 (line 5003)" in n
+               for n in t.notes)
 
 
 def test_multiline_cells_and_rows_wider_than_the_sample(tmp_path):

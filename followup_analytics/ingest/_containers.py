@@ -23,7 +23,8 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ..errors import Problem, SpreadsheetError
-from ._extent import Corrupt, ods_cells, xlsb_sheet_cells, xlsb_string_count, xlsx_sheet_cells
+from ._extent import Corrupt, xlsb_sheet_cells, xlsb_string_count, xlsx_sheet_cells
+from ._ods import ods_cells
 from ._parts import find, member_lookup, unique_count, xlsb_parts, xlsx_parts
 from ._xls import Encrypted, xls_cells
 

@@ -22,6 +22,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from ..errors import SpreadsheetError
 from ._containers import ReadLimits, fail
 
@@ -127,6 +130,24 @@ def reader_session(limits: ReadLimits | None = None) -> Iterator[ReaderProcess]:
     finally:
         _SESSION.reset(token)
         proc.close()
+
+
+def grid_from_columns(start: tuple[int, int] | None, n_rows: int,
+          columns: list[tuple[bytes, list, bytes]]) -> pd.DataFrame:
+    """The used range of a sheet as an object grid labelled by spreadsheet position, rebuilt
+    from the child process's columns (distinct values and first-occurrence rows)."""
+    if start is None or not n_rows or not columns:
+        return pd.DataFrame()
+    cells = np.empty((n_rows, len(columns)), dtype=object)
+    for j, (where, values, codes) in enumerate(columns):
+        firsts = np.empty(n_rows, dtype=object)
+        distinct = np.empty(len(values), dtype=object)
+        distinct[:] = values
+        firsts[np.frombuffer(where, dtype=np.int64)] = distinct
+        cells[:, j] = firsts[np.frombuffer(codes, dtype=np.int64)]
+    r0, c0 = start
+    return pd.DataFrame(cells, index=pd.RangeIndex(r0 + 1, r0 + 1 + n_rows),
+                        columns=pd.RangeIndex(c0, c0 + len(columns)), dtype=object, copy=False)
 
 
 def _short(text: str) -> str:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
+import warnings
 from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import date
@@ -32,7 +34,8 @@ from ._containers import (
     fail,
     zip_format,
 )
-from ._sandbox import reader_session
+from ._files import check_width, cr_to_lf, decode_mixed, line_width, open_regular, scan_lines
+from ._sandbox import grid_from_columns, reader_session
 from .raw import RawTable, SkippedSheet, Source
 from .sources import EXCEL_EXTENSIONS, file_kind
 from .tables import known_headers, table_from_frame, table_from_grid
@@ -85,11 +88,15 @@ def read_source(source: Source, *, sheets: Sequence[str | int] | str | int | Non
             raise fail(name, "the DataFrame holds no data rows")
         return [table], []
     src, head, ext = _open(source, limits)
-    if ext in EXCEL_EXTENSIONS:
-        check_binary(name, ext, head, src, limits)
-        tables, skipped = _read_workbook(source, src, sheets, known, limits)
-    else:
-        tables, skipped = _read_text(source, src, head, ext, known, limits)
+    try:
+        if ext in EXCEL_EXTENSIONS:
+            check_binary(name, ext, head, src, limits)
+            tables, skipped = _read_workbook(source, src, sheets, known, limits)
+        else:
+            tables, skipped = _read_text(source, src, head, ext, known, limits)
+    finally:
+        if not isinstance(src, str):
+            src.close()
     if not tables:
         reasons = "; ".join(f"sheet {s.sheet!r}: {s.reason}" if s.sheet else s.reason
                             for s in skipped)
@@ -105,20 +112,27 @@ def _open(source: Source, limits: ReadLimits) -> tuple[str | io.IOBase, bytes, s
     ext = Path(named).suffix.lower() if file_kind(named) else ""
     if isinstance(obj, Path | str):
         path = str(obj)
+        fh = open_regular(name, path)
         try:
-            size = Path(path).stat().st_size
-            with open(path, "rb") as fh:
-                head = fh.read(_SAMPLE)
+            size = os.fstat(fh.fileno()).st_size
+            head = fh.read(_SAMPLE)
+            fh.seek(0)
         except OSError as err:
-            raise fail(name, f"cannot be opened ({err.strerror or err})") from None
-        if size == 0:
+            fh.close()
+            raise fail(name, f"cannot be read ({err.strerror or err})") from None
+        if size == 0 or not head:
+            fh.close()
             raise fail(name, "empty file (0 bytes)")
         if not ext:
             ext = (".xlsx" if head.startswith(ZIP_MAGIC)
                    else ".xls" if head.startswith(OLE_MAGIC) else ".csv")
-        if ext not in EXCEL_EXTENSIONS and size > limits.max_text_bytes:
+        if ext in EXCEL_EXTENSIONS:
+            fh.close()
+            return path, head, ext
+        if size > limits.max_text_bytes:
+            fh.close()
             raise fail(name, f"is larger than {limits.max_text_bytes:,} bytes (limit)")
-        return path, head, ext
+        return fh, head, ext  # text files are read from the descriptor checked above
     src = _slurp(name, obj, limits)
     head = src.getvalue()[:_SAMPLE] if isinstance(src, io.BytesIO) else b""
     if isinstance(src, io.BytesIO) and not head:
@@ -168,7 +182,7 @@ def _read_workbook(source: Source, src: str | io.IOBase, sheets, known: frozense
                 if height > limits.max_rows:
                     raise fail(name, f"has {height:,} rows (limit {limits.max_rows:,})",
                                sheet_name)
-                grid = _grid(start, n_rows, columns)
+                grid = grid_from_columns(start, n_rows, columns)
                 result = table_from_grid(grid, file=name, sheet=sheet_name, known=known,
                                          seeker_hint=source.seeker_hint, none_cells=False,
                                          convert=_typed_cells)
@@ -195,24 +209,6 @@ def _select_sheets(name: str, available: list[str], wanted) -> list[str]:
         raise fail(name, f"no sheet {', '.join(bad)}; the sheets are "
                          f"{', '.join(repr(a) for a in available)}")
     return list(dict.fromkeys(out))
-
-
-def _grid(start: tuple[int, int] | None, n_rows: int,
-          columns: list[tuple[bytes, list, bytes]]) -> pd.DataFrame:
-    """The used range of a sheet as an object grid labelled by spreadsheet position, rebuilt
-    from the child process's columns (distinct values and first-occurrence rows)."""
-    if start is None or not n_rows or not columns:
-        return pd.DataFrame()
-    cells = np.empty((n_rows, len(columns)), dtype=object)
-    for j, (where, values, codes) in enumerate(columns):
-        firsts = np.empty(n_rows, dtype=object)
-        distinct = np.empty(len(values), dtype=object)
-        distinct[:] = values
-        firsts[np.frombuffer(where, dtype=np.int64)] = distinct
-        cells[:, j] = firsts[np.frombuffer(codes, dtype=np.int64)]
-    r0, c0 = start
-    return pd.DataFrame(cells, index=pd.RangeIndex(r0 + 1, r0 + 1 + n_rows),
-                        columns=pd.RangeIndex(c0, c0 + len(columns)), dtype=object, copy=False)
 
 
 def _typed_cells(values: np.ndarray) -> np.ndarray:
@@ -270,15 +266,23 @@ def _read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
         if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
             raise fail(name, f"is not a text file: it is {describe(head)}; give it the "
                              "right extension")
+        if scan_lines(name, src, limits):
+            src, head = cr_to_lf(src), head.replace(b"\r", b"\n")
+            notes.append("line ends: carriage returns only (old Mac files), read as lines")
         encoding, why = _sniff_encoding(name, head)
         notes.append(f"encoding {encoding} ({why})")
         sample = head.decode(encoding, errors="replace")
+    long_first = "\n" not in sample and "\r" not in sample and len(head) >= _SAMPLE
     if len(head) >= _SAMPLE or len(sample) >= _SAMPLE:
         sample = sample[: sample.rfind("\n") + 1] or sample
     delimiter, why = _sniff_delimiter(sample, ext)
     notes.append(f"delimiter {_DELIM_NAMES[delimiter]} ({why})")
-    width = max((len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter)),
-                default=1)
+    width = line_width(sample, delimiter)
+    if long_first and not isinstance(src, io.StringIO):  # a header line past the sample
+        width = max(width, line_width(src.readline(limits.max_line_bytes).decode(
+            encoding, errors="replace"), delimiter))
+        src.seek(0)
+    check_width(name, width, limits)
     grid, encoding = _parse_text(name, src, encoding, delimiter, width, limits, notes)
     result = table_from_grid(grid, file=name, sheet=None, known=known,
                              seeker_hint=source.seeker_hint, notes=notes, none_cells=False)
@@ -318,7 +322,8 @@ def _sniff_delimiter(sample: str, ext: str) -> tuple[str, str]:
     default = "\t" if ext == ".tsv" else ","
     best, best_score = default, (0, 0, False)
     for d in _DELIMITERS:
-        counts = [len(r) for r, _ in zip(csv.reader(io.StringIO(sample), delimiter=d),
+        lines = io.StringIO(sample.replace("\r\n", "\n").replace("\r", "\n"))
+        counts = [len(r) for r, _ in zip(csv.reader(lines, delimiter=d),
                                          range(60), strict=False) if r]
         counts = [c for c in counts if c >= 2]
         if not counts:
@@ -339,22 +344,34 @@ def _parse_text(name: str, src: str | io.IOBase, encoding: str | None, delimiter
         if not isinstance(src, str):
             src.seek(0)
         try:
-            df = pd.read_csv(src, sep=delimiter, header=None, names=range(width), index_col=False,
-                             dtype=object, na_filter=False,
-                             skip_blank_lines=False, encoding=encoding, engine="c",
-                             nrows=limits.max_rows + 1)
+            with warnings.catch_warnings():  # a line wider than the names: not a silent loss
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                df = pd.read_csv(src, sep=delimiter, header=None, names=range(width),
+                                 index_col=False, dtype=object, na_filter=False,
+                                 skip_blank_lines=False, encoding=encoding, engine="c",
+                                 nrows=limits.max_rows + 1)
             break
         except UnicodeDecodeError:
-            if encoding not in ("utf-8", "utf-8-sig"):
+            if encoding not in ("utf-8", "utf-8-sig") or isinstance(src, str):
                 raise fail(name, f"cannot be decoded as {encoding}") from None
-            encoding = "cp1252"
-            notes.append("encoding switched to cp1252: not valid UTF-8 past the first 64 KB")
+            src.seek(0)
+            src, encoding = decode_mixed(src.read(), notes), None
+        except pd.errors.ParserWarning:
+            src.seek(0)
+            text = src.read()
+            text = text if isinstance(text, str) else text.decode(encoding, errors="replace")
+            wider = line_width(text, delimiter)
+            if wider <= width:
+                raise fail(name, "cannot be parsed as delimited text (uneven rows)") from None
+            width = wider
+            check_width(name, width, limits)
         except pd.errors.ParserError as err:
             seen = _FIELDS_SEEN.search(str(err))
             if not seen or int(seen.group(1)) <= width:
                 raise fail(name, f"cannot be parsed as delimited text ({_short(err)})") \
                     from None
             width = int(seen.group(1))
+            check_width(name, width, limits)
         except (pd.errors.EmptyDataError, ValueError, OSError) as err:
             raise fail(name, f"cannot be parsed as delimited text ({_short(err)})") from None
     else:
