@@ -26,7 +26,6 @@ import re
 from collections.abc import Iterable
 from xml.parsers import expat
 
-_MAX_ROWS, _MAX_COLS = 1_048_576, 16_384  # calamine's caps on ODS repeats
 _U32 = 0xFFFFFFFF
 
 
