@@ -12,6 +12,7 @@ child serves the next file.
 from __future__ import annotations
 
 import pickle
+import select
 import signal
 import struct
 import subprocess
@@ -31,6 +32,17 @@ from ._containers import ReadLimits, fail
 _HEADER = struct.Struct("<Q")
 _WORKER = str(Path(__file__).with_name("_worker.py"))
 _MIB = 2**20
+_STALL = 5.0  # seconds without CPU progress while a reply is due
+
+
+def _cpu(pid: int) -> int:
+    """CPU ticks used by a process (Linux /proc), or -1 when unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return -1
 
 
 class ReaderProcess:
@@ -56,6 +68,10 @@ class ReaderProcess:
         try:
             proc.stdin.write(_HEADER.pack(len(data)) + data)
             proc.stdin.flush()
+            if not self._wait(proc):
+                proc.kill()
+                raise fail(name, "the spreadsheet reader stopped responding on this file "
+                                 "(it hung): corrupt or hostile", sheet)
             head = proc.stdout.read(_HEADER.size)
             body = proc.stdout.read(_HEADER.unpack(head)[0]) if len(head) == _HEADER.size \
                 else b""
@@ -70,9 +86,31 @@ class ReaderProcess:
         if kind == "MemoryError":
             raise fail(name, "the spreadsheet reader ran out of memory (limit "
                              f"{self.limits.reader_memory // _MIB:,} MiB)", sheet)
+        if kind == "OSError":
+            if "os error 2)" in message or "No such file" in message:
+                raise fail(name, "file not found (it may have been moved or deleted)")
+            raise fail(name, f"cannot be read ({message})", sheet)
         if kind in ("ValueError", "OverflowError"):
             raise fail(name, f"unreadable cells ({message})", sheet)
         raise fail(name, f"corrupt or unreadable workbook ({message})", sheet)
+
+    def _wait(self, proc: subprocess.Popen) -> bool:
+        """Wait for the child's reply; False if it stalls (no CPU time used for
+        ``_STALL`` seconds while a reply is due: a deadlock after a failed allocation) or
+        outlives twice its CPU budget. Without ``select`` on pipes (Windows), just wait."""
+        if not hasattr(select, "poll") or not sys.platform.startswith("linux"):
+            return True
+        poller = select.poll()
+        poller.register(proc.stdout, select.POLLIN | select.POLLHUP)
+        last, still, waited = _cpu(proc.pid), 0.0, 0.0
+        while not poller.poll(250):
+            waited += 0.25
+            now = _cpu(proc.pid)
+            still = still + 0.25 if now == last and now >= 0 else 0.0
+            last = now
+            if still >= _STALL or waited > 2 * self.limits.reader_seconds + _STALL:
+                return False
+        return True
 
     def _crashed(self, name: str, sheet: str | None) -> SpreadsheetError:
         proc = self._proc

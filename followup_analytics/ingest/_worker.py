@@ -96,8 +96,9 @@ def _serve(calamine, stdin, stdout) -> None:
             reply = ("error", "password", str(err))
         except calamine.CalamineError as err:
             reply = ("error", "calamine", str(err))
-        except (ValueError, OverflowError, MemoryError) as err:
-            reply = ("error", type(err).__name__, str(err))
+        except (ValueError, OverflowError, MemoryError, OSError) as err:
+            kind = "OSError" if isinstance(err, OSError) else type(err).__name__
+            reply = ("error", kind, str(err))
         except BaseException as err:  # pyo3 raises PanicException (a BaseException)
             if type(err).__name__ != "PanicException":
                 raise

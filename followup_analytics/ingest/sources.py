@@ -122,6 +122,8 @@ def _expand_path(item: str | Path) -> list[Source]:
             raise SpreadsheetError(f"{text}: unsupported file type {path.suffix or '(none)'!r}; "
                                    f"supported: {', '.join(SUPPORTED_EXTENSIONS)}")
         return [Source(text, path)]
+    if path.exists():  # a pipe, device or socket: named by the reader's check
+        return [Source(text, path)]
     if isinstance(item, str) and any(c in text for c in _GLOB_CHARS):
         files = _spreadsheets_in(_glob(text, str(path)))
         if not files:
