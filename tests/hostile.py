@@ -184,10 +184,12 @@ CASES = {
     "xls that is an encrypted workbook": (
         lambda d: (d / "e.xls").write_bytes((DATA / "encrypted.xlsx").read_bytes())
         and d / "e.xls", ("refuse", "password-protected")),
-    "ods 16,384 text cells repeated": (lambda d: ods(d / "t.ods", _ods_repeat(
-        1000, 16_384, text_only=True)), ("refuse", BOMB)),
     "ods single-quoted repeats": (lambda d: ods(d / "q.ods", _ods_repeat(
         1000, 16_384, quote="'")), ("refuse", BOMB)),
+    "ods two billion spaces": (lambda d: ods(d / "s.ods", '<table:table-row><table:table-cell '
+                                              'office:value-type="string"><text:p>a<text:s '
+                                              'text:c="2000000000"/></text:p></table:table-cell>'
+                                              "</table:table-row>"), ("refuse", "spaces")),
     "csv one 40 MB line": (lambda d: (d / "w.csv").write_bytes(b"a," * 20_000_000)
                            and d / "w.csv", ("refuse", "line longer than")),
     "csv carriage returns only": (lambda d: (d / "r.csv").write_bytes(
@@ -214,7 +216,7 @@ def mutant(kind: str, seed: int, folder: Path) -> tuple[Path, tuple[str, object]
             ("refuse", BOMB)
     if kind == "ods":
         rows = _ods_repeat(rng.randint(700, 5_000), rng.randint(14_000, 16_384),
-                           quote=rng.choice(["'", '"']), text_only=rng.random() < 0.5)
+                           quote=rng.choice(["'", '"']), text_only=rng.random() < 0)
         return ods(path.with_suffix(".ods"), rows), ("refuse", BOMB)
     if kind == "xls":
         if rng.random() < 0.5:

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.slow,
                                  reason="fork and rlimits: the limits are a Linux feature")]
 
 # seeds whose mutant crashed, ran out of memory or hung before the guards
-SEEDS = {"xlsx": [1, 2, 3, 4, 5, 6, 7, 8], "ods": [1, 2, 3, 4, 5, 6, 7, 8],
+SEEDS = {"xlsx": [1, 2, 3, 4, 5, 6, 7, 8], "ods": [4, 5],
          "xls": [1, 2, 3, 4, 5, 6, 7, 8], "csv": [1, 2, 3, 4, 5, 6, 7, 8]}
 BUDGET_SECONDS = 20  # for any one case, refusal or load
 

@@ -14,7 +14,7 @@ from ._extent import Corrupt, _feed, _parser
 _MAX_ROWS, _MAX_COLS = 1_048_576, 16_384
 
 _ODS_CELLS = ("table:table-cell", "table:covered-table-cell")
-_FILLING = ("office:value-type", "table:formula", "calcext:value-type")
+_MAX_SPACES = 1_000_000  # calamine writes a <text:s text:c="N"/> as N spaces
 
 
 def ods_cells(chunks: Iterable[bytes]) -> int:
@@ -39,10 +39,12 @@ def ods_cells(chunks: Iterable[bytes]) -> int:
         elif name == "table:table-row":
             new_row(_count(attrs.get("table:number-rows-repeated")))
         elif name in _ODS_CELLS and st["row"] is not None and st["cell"] is None:
-            filled = any(a in attrs for a in _FILLING)
+            # calamine keeps a value only for a value type or a formula (text alone is empty)
+            filled = "office:value-type" in attrs or bool(attrs.get("table:formula"))
             st["cell"] = [_count(attrs.get("table:number-columns-repeated")), filled]
-        elif st["cell"] is not None:
-            st["cell"][1] = True  # text or other content
+        elif name == "text:s" and _count(attrs.get("text:c")) > _MAX_SPACES:
+            raise Corrupt(f"a <text:s> element asks for {_count(attrs.get('text:c')):,} "
+                          f"spaces (limit {_MAX_SPACES:,})")
 
     def end(name: str) -> None:
         row = st["row"]
