@@ -25,7 +25,7 @@ from .metrics.associations import offer_associations
 from .metrics.features import DEFAULT_BUCKETS, features, followups
 from .metrics.funnel import funnel
 from .metrics.landmark import landmark_effect
-from .metrics.rates import response_rates
+from .metrics.rates import level_rates, response_rates
 from .metrics.summary import summary
 from .metrics.survival import TimeToResponse, time_to_response
 
@@ -61,6 +61,7 @@ __all__ = [
     "followups",
     "funnel",
     "landmark_effect",
+    "level_rates",
     "load",
     "offer_associations",
     "response_rates",

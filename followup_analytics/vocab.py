@@ -31,7 +31,7 @@ LETTER_TYPES: tuple[str, ...] = (
 RECIPIENTS: tuple[str, ...] = (
     "hr", "hiring_manager", "recruiter", "interviewer", "other", "unknown",
 )
-#: Furthest-stage ladder (see README "Definitions").
+#: Furthest-stage ladder (see docs/definitions.md).
 STAGES: tuple[str, ...] = ("applied", "responded", "interviewed", "offered", "accepted")
 
 #: Cell values that mean "nothing here".

@@ -1,4 +1,4 @@
-"""Regenerate the README figures from the bundled synthetic samples (deterministic).
+"""Regenerate the figures of docs/analytics.md from the bundled synthetic samples (deterministic).
 
     .venv/bin/python scripts/make_figures.py            # writes docs/*.png
 
@@ -24,7 +24,7 @@ from followup_analytics.plots import plot_offer_associations, plot_timing
 from followup_analytics.samples import simulate_log
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Strategies shown in the README forest plot, in this order.
+#: Strategies shown in the forest plot of docs/analytics.md, in this order.
 README_STRATEGIES = ("thank_you_after_interview", "thank_you_email_and_letter",
                      "tiered_cadence", "post_rejection_note")
 _PNG = {"dpi": 110, "metadata": {"Software": None}}  # no version stamp: byte-stable output
@@ -46,7 +46,7 @@ def timing_channel(log: fa.JobSearchLog, out: Path) -> Path:
 def offer_associations(log: fa.JobSearchLog, out: Path) -> Path:
     """Naive and within-seeker odds ratios of an offer for the headline strategies."""
     assoc = fa.offer_associations(log)
-    names = [s for s in README_STRATEGIES if s in set(assoc["strategy"])]
+    names = [s for s in README_STRATEGIES if s in set(assoc["key"])]
     ax = plot_offer_associations(assoc, strategies=names)
     path = out / "offer_associations.png"
     ax.figure.savefig(path, **_PNG)

@@ -65,7 +65,10 @@ def test_thank_you_counts_and_naive_numbers_equal_scipy():
     assert list(r["estimator"]) == ["risk_difference", "risk_ratio", "odds_ratio"]  # 1 seeker
     row = r.iloc[0]
     assert (row["level"], row["reference"]) == ("thank_you", "no_thank_you")
-    assert row["eligible"] == "interviewed applications"       # never_interviewed left out
+    assert row["key"] == "thank_you_after_interview" and row["n_seekers"] == 1
+    assert (r["note"] == "").all()
+    d = r.attrs["definition"]
+    assert (d.outcome, d.unit, d.as_of) == ("offer", "application", log.as_of)
     assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
         12, 8, 12, 3)
     est = r.set_index("estimator")["estimate"]
@@ -90,7 +93,7 @@ def test_within_seeker_and_bh_q_match_statsmodels_and_scipy():
              ("t", False, True): 1, ("t", False, False): 8}
     log = _thank_you_log(cells, seekers=("s", "t"))
     r = _run(log, strategies=["thank_you_after_interview", "n_followups"])
-    ws = r[(r["strategy"] == "thank_you_after_interview")
+    ws = r[(r["key"] == "thank_you_after_interview")
            & (r["estimator"] == "within_seeker_odds_ratio")].iloc[0]
     # reference: statsmodels StratifiedTable([[6, 2], [2, 4]], [[2, 5], [1, 8]]) (CMH test
     # with continuity correction, as R's mantelhaen.test)
@@ -319,7 +322,10 @@ def test_errors_warnings_and_wording():
     two = _thank_you_log({("s", True, True): 2, ("s", False, False): 2,
                           ("t", True, True): 1}, seekers=("s", "t"))
     with pytest.warns(SparseStrataWarning, match="thank_you_after_interview=thank_you"):
-        _run(two, strategies=["thank_you_after_interview"])
+        r = _run(two, strategies=["thank_you_after_interview"])
+    ws = r.set_index("estimator").loc["within_seeker_odds_ratio"]
+    assert np.isnan(ws["estimate"]) and ws["n_seekers"] == 2
+    assert ws["note"] == "fewer than two seekers carry information"
     for text in (associations.__doc__, offer_associations.__doc__):
         assert "associated" in text and "causes" not in text
 
@@ -331,6 +337,7 @@ def test_input_not_mutated_and_empty_levels_stay():
     assert list(r["level"].unique()) == ["phone", "voicemail", "letter", "linkedin",
                                          "in_person", "text", "other", "unknown"]
     assert (r["n_level"] == 0).all() and r["estimate"].isna().all()
+    assert (r["note"] == "no applications at the level").all()
     pd.testing.assert_frame_equal(log.events, ev)
     pd.testing.assert_frame_equal(log.applications, apps)
 

@@ -13,6 +13,7 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 
 from followup_analytics import JobSearchLog, SmallSampleWarning, SparseStrataWarning
 from followup_analytics.metrics.landmark import landmark_effect, landmark_sample
+from followup_analytics.schema import COMPARISON_COLUMNS
 
 COLS = ["application_id", "date", "event", "channel"]
 DAY0 = pd.Timestamp("2026-01-01")
@@ -54,12 +55,16 @@ def test_landmark_sample_keeps_waiting_observable_applications():
 def test_landmark_effect_numbers_equal_scipy_on_the_same_table():
     with pytest.warns(SmallSampleWarning, match="landmark day 7"):
         r = landmark_effect(_log())
-    assert list(r.columns) == ["landmark_day", "outcome", "group", "estimator", "n", "k",
-                               "rate", "estimate", "ci_low", "ci_high", "p_value", "small_n"]
-    groups = r[r["estimator"] == "rate"].set_index("group")
-    assert (groups.loc["followed_up", "n"], groups.loc["followed_up", "k"]) == (2, 1)
-    assert (groups.loc["not_followed_up", "n"], groups.loc["not_followed_up", "k"]) == (2, 2)
-    comp = r[r["group"] == "followed_up vs not_followed_up"].set_index("estimator")
+    assert list(r.columns) == COMPARISON_COLUMNS
+    assert set(r["key"]) == {"landmark_day_7"}
+    assert set(r["level"]) == {"followed_up"} and set(r["reference"]) == {"not_followed_up"}
+    assert set(zip(r["n_level"], r["k_level"], r["n_reference"], r["k_reference"],
+                   strict=True)) == {(2, 1, 2, 2)}
+    assert set(r["n_seekers"]) == {1} and r["q_value"].isna().all()
+    assert (r["note"] == "").all()
+    d = r.attrs["definition"]
+    assert (d.outcome, d.landmark, d.window, d.unit) == ("response", 7, None, "application")
+    comp = r.set_index("estimator")
     assert list(comp.index) == ["risk_difference", "risk_ratio", "odds_ratio"]  # one seeker
     assert comp.loc["risk_difference", "estimate"] == pytest.approx(-0.5)
     table = [[1, 1], [2, 0]]
@@ -106,9 +111,32 @@ def test_sparse_strata_and_bad_arguments():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SmallSampleWarning)
             r = landmark_effect(_log(seekers))
-    assert np.isnan(r.set_index("estimator").loc["within_seeker_odds_ratio", "estimate"])
+    row = r.set_index("estimator").loc["within_seeker_odds_ratio"]
+    assert np.isnan(row["estimate"])
+    assert row["note"] == "fewer than two seekers carry information"
     with pytest.raises(ValueError, match=r"outcome must be one of \['response', 'interview', "
                                          r"'offer'\]; got 'hire'"):
         landmark_effect(_log(), outcome="hire")
     with pytest.raises(ValueError, match="day must be"):
         landmark_effect(_log(), day=-1)
+
+
+def test_level_rates_gives_each_arm_with_its_wilson_interval():
+    from statsmodels.stats.proportion import proportion_confint
+
+    from followup_analytics import level_rates
+
+    with pytest.warns(SmallSampleWarning):
+        r = landmark_effect(_log())
+        rates = level_rates(r)
+    assert list(rates.columns) == ["key", "level", "n", "k", "rate", "ci_low", "ci_high",
+                                   "small_n"]
+    assert list(rates["level"]) == ["followed_up", "not_followed_up"]
+    assert list(zip(rates["n"], rates["k"], strict=True)) == [(2, 1), (2, 2)]
+    # reference: statsmodels proportion_confint(1, 2, method="wilson")
+    lo, hi = proportion_confint(1, 2, alpha=0.05, method="wilson")
+    assert (rates["ci_low"].iloc[0], rates["ci_high"].iloc[0]) == (pytest.approx(lo),
+                                                                   pytest.approx(hi))
+    assert rates.attrs["definition"] == r.attrs["definition"]
+    with pytest.raises(ValueError, match="level_rates: the result is missing"):
+        level_rates(r.drop(columns="n_level"))

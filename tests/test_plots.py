@@ -24,6 +24,7 @@ from followup_analytics.plots import (
     plot_time_to_response,
     plot_timing,
 )
+from followup_analytics.schema import COMPARISON_COLUMNS
 
 TIMING = pd.CategoricalDtype(["0–1", "2–3", "4–7", "8–14", "15–30", "31+"], ordered=True)
 
@@ -89,14 +90,13 @@ def associations() -> pd.DataFrame:
     for strat, lev, ref, n_l, k_l, n_r, k_r, naive, within in spec:
         for est, e in (("odds_ratio", naive), ("within_seeker_odds_ratio", within),
                        ("risk_difference", 0.1)):
-            rows.append(dict(strategy=strat, level=lev, reference=ref, eligible="all",
-                             n_level=n_l, k_level=k_l, rate_level=k_l / n_l,
-                             level_ci_low=0.1, level_ci_high=0.5, n_reference=n_r,
-                             k_reference=k_r, rate_reference=k_r / n_r,
-                             reference_ci_low=0.05, reference_ci_high=0.3, estimator=est,
-                             n=n_l + n_r, estimate=e, ci_low=e / 2, ci_high=e * 2,
-                             p_value=0.04, q_value=0.1, small_n=n_l < 10))
-    return pd.DataFrame(rows)
+            rows.append(dict(key=strat, level=lev, reference=ref, n_level=n_l, k_level=k_l,
+                             n_reference=n_r, k_reference=k_r, estimator=est, estimate=e,
+                             ci_low=e / 2, ci_high=e * 2, p_value=0.04, q_value=0.1,
+                             small_n=n_l < 10, n_seekers=3, note=""))
+    frame = pd.DataFrame(rows)
+    assert list(frame.columns) == COMPARISON_COLUMNS
+    return frame
 
 
 def _by_gid(artists, gid: str):
@@ -260,7 +260,7 @@ class _TTR:
 
 def test_plot_time_to_response_steps_are_one_minus_survival(curves):
     before = curves.copy()
-    ax = plot_time_to_response(_TTR(curves), at_days=[0, 5, 10], max_day=20)
+    ax = plot_time_to_response(_TTR(curves), days=[0, 5, 10], max_day=20)
     lines = {line.get_gid(): line for line in ax.get_lines()}
     email = lines["km:email"]
     assert email.get_drawstyle() == "steps-post"
@@ -344,7 +344,7 @@ def test_plot_offer_associations_forest_on_log_scale(associations):
 
 
 def test_plot_offer_associations_selects_strategies_and_drops_empty_levels(associations):
-    empty = associations[associations["strategy"] == "timing"].assign(level="31+", n_level=0,
+    empty = associations[associations["key"] == "timing"].assign(level="31+", n_level=0,
                                                                      k_level=0)
     frame = pd.concat([associations, empty], ignore_index=True)
     ax = plot_offer_associations(frame, strategies=["channel", "thank_you"])
@@ -362,7 +362,7 @@ def test_plot_offer_associations_selects_strategies_and_drops_empty_levels(assoc
 
 def test_plot_offer_associations_marks_intervals_running_off_the_axis(associations):
     wide = associations.copy()
-    row = (wide["strategy"] == "timing") & (wide["estimator"] == "within_seeker_odds_ratio")
+    row = (wide["key"] == "timing") & (wide["estimator"] == "within_seeker_odds_ratio")
     wide.loc[row, "ci_high"] = np.inf
     ax = plot_offer_associations(wide)
     lo, hi = ax.get_xlim()
@@ -376,10 +376,10 @@ def test_plot_offer_associations_marks_intervals_running_off_the_axis(associatio
 
 def test_plot_offer_associations_zero_estimate_and_other_outcome(associations):
     frame = associations.copy()
-    naive_channel = (frame["strategy"] == "channel") & (frame["estimator"] == "odds_ratio")
+    frame["key"] = frame["key"].replace({"channel": "post_rejection_note"})  # a comeback
+    naive_channel = (frame["key"] == "post_rejection_note") & (frame["estimator"]
+                                                               == "odds_ratio")
     frame.loc[naive_channel, ["estimate", "ci_low"]] = 0.0
-    frame["outcome"] = np.where(frame["strategy"] == "channel", "comeback_at_company",
-                                "offered")
     ax = plot_offer_associations(frame)
     zero = _by_gid(ax.get_lines(), "estimate:odds_ratio")
     assert np.isnan(zero.get_xdata()[2])  # not drawn as a dot on the log axis ...
@@ -519,3 +519,44 @@ def test_all_empty_results_say_no_data_instead_of_drawing_blank_axes(timing_chan
     ax = plot_offer_associations(nothing)
     assert _by_gid(ax.texts, "no_data").get_text().startswith("Nothing to compare")
     assert "associated with" in ax.get_title("left")
+
+
+@pytest.mark.filterwarnings("ignore::followup_analytics.FollowupWarning")
+def test_titles_and_labels_read_the_definition_the_result_carries(sample_log):
+    from followup_analytics import funnel, landmark_effect, response_rates, time_to_response
+
+    offers = response_rates(sample_log, by="channel", outcome="offer", window=7)
+    ax = plot_rates(offers)
+    assert "Response within 30 days" not in ax.get_title("left")
+    assert ax.get_title("left").startswith("Offer after the follow-up, by channel")
+    assert ax.get_xlabel().startswith("Offer after the follow-up")
+    responses = response_rates(sample_log, by=["timing", "channel"], window=7)
+    assert plot_timing(responses).get_ylabel().startswith(
+        "Response within 7 days of the follow-up")
+    assert plot_heatmap(responses).get_title("left").startswith(
+        "Response within 7 days of the follow-up, by timing and channel")
+    by_seeker = response_rates(sample_log, by="seeker", outcome="interview")
+    assert plot_rates(by_seeker).get_title("left").startswith(
+        "Share of applications with an interview, by seeker")
+    as_of = str(sample_log.as_of.date())
+    assert as_of in plot_funnel(funnel(sample_log)).get_title("left")
+    assert as_of in plot_time_to_response(time_to_response(sample_log)).get_title("left")
+    landmark = landmark_effect(sample_log, day=10, outcome="interview")
+    title = plot_offer_associations(landmark).get_title("left")
+    assert title.startswith("Interview after day 10 among applications still waiting then")
+    assert "fewer interviews than the reference" in plot_offer_associations(
+        landmark).get_xlabel()
+
+
+def test_old_plot_argument_names_raise_naming_the_new_ones(by_channel, timing_channel,
+                                                           curves):
+    with pytest.raises(TypeError, match=r"plot_rates\(\): group= was renamed to by="):
+        plot_rates(by_channel, group="channel")
+    with pytest.raises(TypeError, match="channel= was renamed to hue="):
+        plot_timing(timing_channel, channel="channel")
+    with pytest.raises(TypeError, match="row= was renamed to by="):
+        plot_heatmap(timing_channel, row="timing")
+    with pytest.raises(TypeError, match="at_days= was renamed to days="):
+        plot_time_to_response(curves, at_days=[0, 7])
+    ax = plot_heatmap(timing_channel.rename(columns={"channel": "via"}), hue="via")
+    assert ax.get_xlabel() == "via"

@@ -296,7 +296,7 @@ def test_time_to_response_columns_without_groups():
 def test_earlier_as_of_ignores_later_responses_and_later_applications():
     # as_of 03-08: a2's interview that day counts; a6's rejection (03-16) and a5's undated
     # rejection come later, so both are still waiting; a8 (applied 03-10) is left out.
-    res = _quiet(_log(), by="program", as_of="2026-03-08", days=[5])
+    res = _quiet(_log().with_as_of("2026-03-08"), by="program", days=[5])
     s = res.summary.set_index("program")
     assert s.loc["x", ["n", "n_responses", "n_excluded"]].tolist() == [6, 2, 0]
     assert s.loc["y", ["n", "n_responses", "n_excluded"]].tolist() == [1, 0, 1]
@@ -304,6 +304,21 @@ def test_earlier_as_of_ignores_later_responses_and_later_applications():
     # durations: a1 3*, a2 7*, a3 6+, a4 5+, a5 3+, a6 2+
     assert x["day"].tolist() == [0, 2, 3, 5, 6, 7]
     assert "p_response_5" in s.columns and res.as_of == pd.Timestamp("2026-03-08")
+    for frame in (res.curves, res.summary, res.test):
+        d = frame.attrs["definition"]
+        assert (d.outcome, d.unit, d.as_of) == ("response", "application", res.as_of)
+
+
+def test_as_of_argument_names_with_as_of_and_min_n_sets_the_warning():
+    with pytest.raises(TypeError, match=r"as_of= .*log\.with_as_of\(\.\.\.\)"):
+        time_to_response(_log(), as_of="2026-03-08")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmallSampleWarning)
+        time_to_response(_log(), by="Program", min_n=0)  # case-insensitive, no warning
+    with pytest.warns(SmallSampleWarning, match="fewer than 8 applications"):
+        time_to_response(_log(), by="program", min_n=8)
+    with pytest.raises(ValueError, match="more than max_groups=1"):
+        _quiet(_log(), by="program", max_groups=1)
 
 
 def test_groups_of_a_plain_column_are_sorted_and_small_groups_warn():
@@ -316,9 +331,11 @@ def test_groups_of_a_plain_column_are_sorted_and_small_groups_warn():
 
 
 def test_unknown_group_column_is_named():
-    with pytest.raises(ValueError, match=r"by='no_such_column' is not a column of the "
-                       r"applications; choose one of \['application_id', 'seeker'"):
+    with pytest.raises(ValueError, match=r"by='no_such_column' is not a known grouping; "
+                       r"allowed: \['application_id', 'seeker'"):
         _quiet(_log(), by="no_such_column")
+    with pytest.raises(ValueError, match=r"by='progam' .*did you mean 'program'"):
+        _quiet(_log(), by="progam")
 
 
 def test_withdrawal_before_applying_is_reported():
@@ -334,7 +351,7 @@ def test_withdrawal_before_applying_is_reported():
 def test_the_log_is_not_mutated():
     log = _log()
     events, apps = log.events.copy(deep=True), log.applications.copy(deep=True)
-    _quiet(log, by="program", as_of="2026-03-20")
+    _quiet(log.with_as_of("2026-03-20"), by="program")
     pd.testing.assert_frame_equal(log.events, events)
     pd.testing.assert_frame_equal(log.applications, apps)
     assert log.as_of == pd.Timestamp("2026-03-31")

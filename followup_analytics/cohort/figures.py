@@ -70,7 +70,7 @@ def draw_figures(report: CohortReport) -> dict[str, str]:
     whole = _rates(_whole(outcomes))
     whole["outcome"] = whole["outcome"].map(OUTCOME_LABELS)
     out["outcomes"] = _png(lambda ax: plots.plot_rates(
-        whole, group="outcome", sort=False, definition="Share with the outcome",
+        whole, by="outcome", sort=False, definition="Share with the outcome",
         title="Whole cohort: share of applications with …, and of seekers", ax=ax),
         3.0)
     if report.by is not None:
@@ -80,7 +80,7 @@ def draw_figures(report: CohortReport) -> dict[str, str]:
             height = 1.2 + 0.35 * len(part)
             out[f"outcomes_{outcome}_by_group"] = _png(lambda ax, p=part, lab=label:
                                                        plots.plot_rates(
-                p, group=by, definition=f"{lab} (share of applications)", ax=ax), height)
+                p, by=by, definition=f"{lab} (share of applications)", ax=ax), height)
     fun = _whole(t["funnel"].frame)
     for c in ("n", "k", "rate", "ci_low", "ci_high", "share_of_applied"):
         fun[c] = fun[c].astype("Float64").fillna(float("nan")).astype(float)
@@ -91,16 +91,16 @@ def draw_figures(report: CohortReport) -> dict[str, str]:
         part = part.loc[part["n"].fillna(0) > 0]
         if len(part):
             out[key] = _png(lambda ax, p=part, c=cat: plots.plot_rates(
-                p, group=c, sort=c != "timing",
+                p, by=c, sort=c != "timing",
                 definition="Response within 30 days of the follow-up", ax=ax),
                 1.2 + 0.35 * len(part))
     curves = t["time_to_response"].extra.get("curves")
     if curves is not None and len(curves):
         out["time_to_response"] = _png(lambda ax: plots.plot_time_to_response(
-            curves, at_days=[], ax=ax), 3.6)
+            curves, days=[], ax=ax), 3.6)
     if "strategies" in t:
         strat = _whole(t["strategies"].frame.assign(suppressed="")).dropna(
-            subset=["estimate"])
+            subset=["estimate"]).rename(columns={"strategy": "key"})
         if len(strat):
             out["strategies"] = _png(lambda ax: plots.plot_offer_associations(
                 strat, estimators=("within_seeker_odds_ratio",),

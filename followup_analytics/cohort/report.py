@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .. import vocab
+from .. import schema, vocab
 from ..loadreport import LoadReport
 from ..log import JobSearchLog
 from ..text import key
@@ -116,7 +117,8 @@ def resolve_by(log: JobSearchLog, by: str | None) -> str | None:
         return by
     matches = [c for c in log.carried_columns if key(c) == key(by)]
     if len(matches) != 1:
-        raise ValueError(f"by={by!r} is not a column of the cohort data; choose one of "
+        raise ValueError(f"by={by!r} is not a column of the cohort data"
+                         f"{schema.did_you_mean(by, log.carried_columns)}; choose one of "
                          f"{log.carried_columns} or None")
     return matches[0]
 
@@ -208,9 +210,11 @@ def _short_paths(report: LoadReport) -> list[str]:
     return notes
 
 
-def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 10,
-                  salt: str | bytes | None = None, title: str | None = None,
-                  as_of: object = None) -> CohortReport:
+@schema.renamed(as_of="log.with_as_of(...)")
+def cohort_report(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
+                  min_cell: int = 10, salt: str | bytes | None = None,
+                  title: str | None = None,
+                  max_groups: int | None = schema.MAX_GROUPS) -> CohortReport:
     """Build the private cohort report of a job-search log.
 
     Parameters
@@ -219,7 +223,8 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
         The cohort's log (e.g. from :func:`followup_analytics.load`). Not modified.
     by : str, optional
         A carried column (``program``, ``cohort``, ``adviser`` ...) to break every table
-        down by, matched ignoring case and punctuation ("program" finds "Program").
+        down by, matched ignoring case and punctuation ("program" finds "Program"); a
+        one-element list is accepted too.
         Columns naming people (adviser, contact ...) get pseudonymised labels.
     min_cell : int, default 10
         Counts from 1 to ``min_cell - 1`` are suppressed, with complementary suppression
@@ -229,8 +234,10 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
         (pseudonyms then hold within this report only).
     title : str, optional
         Default: "Cohort report" (plus "by <column>").
-    as_of : date-like, optional
-        Censoring date; default ``log.as_of``.
+    max_groups : int or None, default 200
+        Refuse a breakdown into more groups than this (None: no limit).
+
+    The censoring date is ``log.as_of``; pass ``log.with_as_of(...)`` to change it.
 
     Returns
     -------
@@ -244,13 +251,17 @@ def cohort_report(log: JobSearchLog, by: str | None = None, *, min_cell: int = 1
     Raises
     ------
     ValueError
-        `min_cell` below 1, `by` not a carried column (the message lists them), or a log
-        without applications.
+        `min_cell` below 1, `by` not a carried column (the message lists them), more groups
+        than `max_groups`, or a log without applications.
     """
     _check(log, min_cell)
+    if by is not None and not isinstance(by, str):
+        if len(by) != 1:
+            raise ValueError(f"cohort_report breaks down by one column; got by={by!r}")
+        (by,) = by
     by = resolve_by(log, by)
-    if as_of is not None:
-        log = log.with_as_of(as_of)
+    if by is not None:
+        schema.check_groups(log.applications, [by], max_groups)
     key = pseudonym_salt(salt)
     reduced, person_by = _reduce(log, by, key)
     redactor = _redactor(log, by, person_by)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..log import JobSearchLog
 from ..metrics.associations import offer_associations
+from ..metrics.inference import rate_table
 from .suppression import TOTAL, Additive, suppress
 
 ESTIMATOR = "within_seeker_odds_ratio"
@@ -65,8 +66,14 @@ def _subset(log: JobSearchLog, column: str, value: str) -> JobSearchLog:
 
 def _within_seeker(log: JobSearchLog) -> pd.DataFrame:
     result = offer_associations(log)
-    frame = result.loc[result["estimator"].eq(ESTIMATOR).to_numpy()]
-    frame = frame.reindex(columns=COLUMNS).reset_index(drop=True)
+    frame = result.loc[result["estimator"].eq(ESTIMATOR).to_numpy()].reset_index(drop=True)
+    frame = frame.rename(columns={"key": "strategy"})
+    frame["n"] = frame["n_level"] + frame["n_reference"]
+    for side, names in (("level", _LEVEL), ("reference", _REFERENCE)):
+        rates = rate_table(frame[f"k_{side}"].to_numpy(), frame[f"n_{side}"].to_numpy())
+        for name, col in zip(names, ("rate", "ci_low", "ci_high"), strict=True):
+            frame[name] = rates[col].to_numpy()
+    frame = frame.reindex(columns=COLUMNS)
     for col in ("strategy", "level", "reference", "estimator"):
         frame[col] = frame[col].astype("string")
     return frame

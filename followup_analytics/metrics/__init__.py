@@ -22,7 +22,7 @@ from .associations import offer_associations
 from .features import DEFAULT_BUCKETS, features, followups
 from .funnel import funnel
 from .landmark import landmark_effect, landmark_sample
-from .rates import response_rates
+from .rates import level_rates, response_rates
 from .strategies import STRATEGIES, Strategy
 from .summary import summary
 
@@ -35,6 +35,7 @@ __all__ = [
     "funnel",
     "landmark_effect",
     "landmark_sample",
+    "level_rates",
     "offer_associations",
     "response_rates",
     "summary",

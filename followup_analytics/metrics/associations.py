@@ -21,24 +21,19 @@ import pandas as pd
 
 from ..errors import SmallSampleWarning, SparseStrataWarning
 from ..log import JobSearchLog
+from ..schema import COMPARISON_COLUMNS, Definition, attach, missing_notes
 from .features import features
 from .inference import (
     bh_q,
     fisher_p,
     mantel_haenszel,
-    rate_table,
     risk_difference,
     risk_ratio,
 )
 from .rates import naive_odds_ratio
 from .strategies import STRATEGIES, Strategy
 
-ASSOCIATION_COLUMNS = [
-    "strategy", "level", "reference", "eligible", "outcome", "n_level", "k_level",
-    "rate_level", "level_ci_low", "level_ci_high", "n_reference", "k_reference",
-    "rate_reference", "reference_ci_low", "reference_ci_high", "estimator", "n", "estimate",
-    "ci_low", "ci_high", "p_value", "q_value", "small_n",
-]
+ASSOCIATION_COLUMNS = COMPARISON_COLUMNS
 NAIVE = ("risk_difference", "risk_ratio", "odds_ratio")
 
 
@@ -160,26 +155,28 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
     Returns
     -------
     DataFrame
-        Long form, one row per (strategy, level, estimator):
+        The comparison schema (``schema.COMPARISON_COLUMNS``, see docs/analytics.md), one
+        row per (strategy, level, estimator):
 
-        - ``strategy``, ``level``, ``reference``: what is compared with what;
-        - ``eligible``: the eligible applications, in words; ``outcome``: the outcome column
-          (``offered``, or ``comeback_at_company`` for post-rejection notes);
-        - ``n_level``, ``k_level``, ``rate_level``, ``level_ci_low``, ``level_ci_high``:
-          applications at the level, with the outcome, their rate and Wilson interval;
-        - ``n_reference``, ``k_reference``, ``rate_reference``, ``reference_ci_low``,
-          ``reference_ci_high``: the same for the reference level;
+        - ``key``: the strategy; ``level``, ``reference``: what is compared with what;
+        - ``n_level``, ``k_level``, ``n_reference``, ``k_reference``: applications at the
+          level and at the reference, and those with the outcome (an offer, or for
+          ``post_rejection_note`` a comeback: see ``STRATEGIES[key].eligible`` and
+          ``.outcome`` for the eligible set and outcome of each strategy);
         - ``estimator``: ``risk_difference`` (Newcombe interval), ``risk_ratio`` (Katz
           interval), ``odds_ratio`` (conditional MLE with exact interval up to
           ``EXACT_OR_MAX_N`` = 1,000 applications, sample odds ratio with Woolf interval
           above), ``within_seeker_odds_ratio`` (Mantel-Haenszel stratified by seeker, with
           two or more seekers) and ``adjusted_odds_ratio`` (when `adjust` is given);
-        - ``n``: applications in the comparison (level + reference);
         - ``estimate``, ``ci_low``, ``ci_high``: the estimate and its 95% interval;
         - ``p_value``: Fisher's exact test (naive rows), the Cochran-Mantel-Haenszel test
           (within-seeker) or the Wald test (adjusted);
         - ``q_value``: Benjamini-Hochberg q within the estimator family (see above);
-        - ``small_n``: level or reference has fewer than `min_n` applications.
+        - ``small_n``: level or reference has fewer than `min_n` applications;
+        - ``n_seekers``: seekers with an application at the level or the reference;
+        - ``note``: why the estimate is missing ("" otherwise).
+
+        ``attrs["definition"]``: outcome offer, unit application, ``as_of``.
 
         Levels with no applications stay as rows with NaN estimates.
 
@@ -214,16 +211,12 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
         others = [st.levels[i] for i in cols]
         nl, kl = n.sum(0)[cols], k.sum(0)[cols]
         nr, kr = np.full(len(cols), n[:, r].sum()), np.full(len(cols), k[:, r].sum())
-        lev, ref = rate_table(kl, nl, min_n=min_n), rate_table(kr, nr, min_n=min_n)
         base = pd.DataFrame({
-            "strategy": st.name, "level": others, "reference": st.reference,
-            "eligible": st.eligible, "outcome": st.outcome, "n_level": nl, "k_level": kl,
-            "rate_level": lev["rate"].to_numpy(), "level_ci_low": lev["ci_low"].to_numpy(),
-            "level_ci_high": lev["ci_high"].to_numpy(), "n_reference": nr, "k_reference": kr,
-            "rate_reference": ref["rate"].to_numpy(),
-            "reference_ci_low": ref["ci_low"].to_numpy(),
-            "reference_ci_high": ref["ci_high"].to_numpy(), "n": nl + nr,
+            "key": st.name, "level": others, "reference": st.reference, "n_level": nl,
+            "k_level": kl, "n_reference": nr, "k_reference": kr,
             "small_n": (nl < min_n) | (nr < min_n),
+            "n_seekers": [int(((n[:, j] + n[:, r]) > 0).sum()) for j in cols],
+            "note": "not estimable",
         })
         p = fisher_p(kl, nl, kr, nr)
         est = {"risk_difference": risk_difference(kl, nl, kr, nr),
@@ -234,48 +227,58 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
                                       ci_low=e["ci_low"].to_numpy(),
                                       ci_high=e["ci_high"].to_numpy(), p_value=p))
         if several:
-            mh = []
+            mh, why = [], []
             for j, lv, n1 in zip(cols, others, nl, strict=True):
                 res = _within_seeker(n, k, j, r)
                 if n1 > 0 and res["n_informative"] < 2:
                     sparse.append(f"{st.name}={lv}")
                 mh.append([res["odds_ratio"], res["ci_low"], res["ci_high"], res["p_value"]])
+                why.append("fewer than two seekers carry information"
+                           if res["n_informative"] < 2 else "not estimable")
             mh = np.array(mh, dtype=float).reshape(-1, 4)
             blocks.append(base.assign(estimator="within_seeker_odds_ratio", estimate=mh[:, 0],
-                                      ci_low=mh[:, 1], ci_high=mh[:, 2], p_value=mh[:, 3]))
+                                      ci_low=mh[:, 1], ci_high=mh[:, 2], p_value=mh[:, 3],
+                                      note=why))
         if adjust:
             a = _adjusted(f, level, y, st, adjust, seeker_effects).loc[others]
-            blocks.append(base.assign(estimator="adjusted_odds_ratio",
-                                      **{c: a[c].to_numpy() for c in a.columns}))
+            blocks.append(base.assign(
+                estimator="adjusted_odds_ratio", note="logistic regression not estimable "
+                "(singular design, separation or no convergence)",
+                **{c: a[c].to_numpy() for c in a.columns}))
     out = pd.concat(blocks, ignore_index=True)
     out["q_value"] = np.nan
     naive = out["estimator"].isin(NAIVE).to_numpy()
-    tests = out.loc[out["estimator"].eq("odds_ratio").to_numpy(), ["strategy", "level",
+    tests = out.loc[out["estimator"].eq("odds_ratio").to_numpy(), ["key", "level",
                                                                    "p_value"]]
     q = pd.Series(bh_q(tests["p_value"].to_numpy()),
-                  index=pd.MultiIndex.from_frame(tests[["strategy", "level"]]))
+                  index=pd.MultiIndex.from_frame(tests[["key", "level"]]))
     out.loc[naive, "q_value"] = q.reindex(
-        pd.MultiIndex.from_frame(out.loc[naive, ["strategy", "level"]])).to_numpy()
+        pd.MultiIndex.from_frame(out.loc[naive, ["key", "level"]])).to_numpy()
     for family in ("within_seeker_odds_ratio", "adjusted_odds_ratio"):
         m = (out["estimator"] == family).to_numpy()
         if m.any():
             out.loc[m, "q_value"] = bh_q(out.loc[m, "p_value"].to_numpy())
     estimators = [*NAIVE, "within_seeker_odds_ratio", "adjusted_odds_ratio"]
     rank = {(s.name, lv): (i, j) for i, s in enumerate(chosen) for j, lv in enumerate(s.levels)}
-    keys = pd.DataFrame([rank[k] for k in zip(out["strategy"], out["level"], strict=True)],
+    keys = pd.DataFrame([rank[k] for k in zip(out["key"], out["level"], strict=True)],
                         columns=["_s", "_l"], index=out.index)
     keys["_e"] = out["estimator"].map({e: i for i, e in enumerate(estimators)})
     out = out.loc[keys.sort_values(["_s", "_l", "_e"], kind="stable").index]
     out = out.reset_index(drop=True)
     _warn(out, sparse, min_n)
-    return out[ASSOCIATION_COLUMNS]
+    out["note"] = missing_notes(out["n_level"], out["k_level"], out["n_reference"],
+                                out["k_reference"], out["estimate"], out["note"])
+    return attach(out[COMPARISON_COLUMNS], Definition(
+        "offer", unit="application", as_of=log.as_of,
+        extra="among each strategy's eligible applications; post_rejection_note: a later "
+              "interview or offer at the same company"))
 
 
 def _warn(out: pd.DataFrame, sparse: list[str], min_n: int) -> None:
     small = out.loc[out["small_n"] & (out["n_level"] > 0) & (out["n_reference"] > 0)]
-    small = small.drop_duplicates(["strategy", "level"])
+    small = small.drop_duplicates(["key", "level"])
     if len(small):
-        names = [f"{s}={lv}" for s, lv in zip(small["strategy"], small["level"], strict=True)]
+        names = [f"{s}={lv}" for s, lv in zip(small["key"], small["level"], strict=True)]
         warnings.warn(f"{len(names)} comparison(s) rest on fewer than {min_n} applications in "
                       f"a group ({', '.join(names[:6])}{', …' if len(names) > 6 else ''}); "
                       "they are flagged small_n", SmallSampleWarning, stacklevel=3)

@@ -8,7 +8,7 @@ Two units of analysis exist, and every analysis says which one it uses:
   follow-up's timing, channel, letter type, recipient and stage. An application followed up
   three times contributes up to three rows, so these rates describe follow-ups, not seekers.
 
-Definitions (README "Definitions"):
+Definitions (docs/definitions.md):
 
 * a *response* is a reply, interview, rejection or offer (an ``accepted``/``declined`` event
   implies an offer, hence a response); silence is not an event;
@@ -32,6 +32,7 @@ import pandas as pd
 
 from .. import vocab
 from ..log import JobSearchLog
+from ..schema import Definition, attach
 from ._events import _Index, _int_na, _nullable, _per_rank_any, _search, _take, _to_date
 
 #: Upper edges (inclusive, in days) of the follow-up timing buckets: 0–1, 2–3, 4–7, 8–14,
@@ -96,7 +97,7 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
     offer = ix.mask("offer", "accepted", "declined")
     # after an interview or a rejection the trigger may share the follow-up's date, so only
-    # later outcomes count; after an application a same-day response counts (README).
+    # later outcomes count; after an application a same-day response counts (docs/definitions.md).
     from_key = key + (stage > 0)  # integer keys: "after d" is "on or after d + 1"
     i_rs = _search(ix.key[resp], from_key, base, ix.big, direction="on_or_after")
     i_ni = _search(ix.key[iv], key, base, ix.big, direction="after")
@@ -183,8 +184,11 @@ def followups(log: JobSearchLog, *, window: int = 30,
           follow-ups after an interview or rejection), any time up to ``as_of`` (NA when not
           eligible).
         - every carried application column (cohort, program …).
+
+        ``attrs["definition"]``: outcome response within `window` days of the follow-up.
     """
-    return _memo(log, window, buckets, _followups_frame)
+    return attach(_memo(log, window, buckets, _followups_frame), Definition(
+        "response", window=window, unit="follow-up", as_of=log.as_of, stage="follow-up"))
 
 
 def _followups_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> pd.DataFrame:
@@ -326,8 +330,12 @@ def features(log: JobSearchLog, *, window: int = 30,
           same company within 365 days after the latest rejection (any application). Both
           NA when never rejected (the latter also when the company is unknown).
         - every carried application column (cohort, program …).
+
+        ``attrs["definition"]``: unit application, `window`, ``as_of``.
     """
-    return _memo(log, window, buckets, _features_frame)
+    return attach(_memo(log, window, buckets, _features_frame), Definition(
+        None, window=window, unit="application", as_of=log.as_of,
+        extra=f"response_after_followup: within {window} days of the first follow-up"))
 
 
 def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> pd.DataFrame:

@@ -11,15 +11,15 @@ import pandas as pd
 from .. import vocab
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
+from ..schema import MAX_GROUPS, Definition, attach, check_groups, resolve_by
 from .features import STAGE_DTYPE, features
 from .inference import rate_table
-from .rates import _as_list
 
 FUNNEL_COLUMNS = ["stage", "n", "k", "rate", "ci_low", "ci_high", "share_of_applied"]
 
 
 def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
-           min_n: int = 10) -> pd.DataFrame:
+           min_n: int = 10, max_groups: int | None = MAX_GROUPS) -> pd.DataFrame:
     """Applications reaching each stage, and stage-to-stage conversion with Wilson intervals.
 
     The unit is the application. An application reaches a stage when its furthest stage
@@ -30,10 +30,13 @@ def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     ----------
     log : JobSearchLog
     by : str or list of str, optional
-        Column(s) of ``features(log)`` to split the funnel by (``"seeker"``, ``"program"`` …).
-        Categorical groups keep their order; empty groups stay as rows (n = 0).
+        Column(s) of ``features(log)`` to split the funnel by (``"seeker"``, ``"program"`` …),
+        matched ignoring case. Categorical groups keep their order; empty groups stay as
+        rows (n = 0).
     min_n : int, default 10
         Conversions from fewer than `min_n` applications warn with SmallSampleWarning.
+    max_groups : int or None, default 200
+        Refuse a breakdown into more groups than this (None: no limit).
 
     Returns
     -------
@@ -49,17 +52,17 @@ def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
           Wilson 95% interval;
         - ``share_of_applied``: ``k`` divided by the applications in the group.
 
+        ``attrs["definition"]``: unit application, ``as_of``.
+
     Raises
     ------
     ValueError
-        When a `by` column is not a column of ``features(log)``.
+        When a `by` column is not a column of ``features(log)``, or `by` gives more than
+        `max_groups` groups.
     """
     f = features(log)
-    cols = [] if by is None else _as_list(by)
-    bad = [c for c in cols if c not in f.columns or c == "application_id"]
-    if bad:
-        raise ValueError(f"by={bad[0]!r} is not a column of features(log); allowed: "
-                         f"{[c for c in f.columns if c != 'application_id']}")
+    cols = resolve_by(by, [c for c in f.columns if c != "application_id"])
+    check_groups(f, cols, max_groups)
     codes = f["furthest_stage"].cat.codes.to_numpy()
     stages = list(vocab.STAGES)
     reached = pd.DataFrame({s: codes >= i for i, s in enumerate(stages)})
@@ -88,4 +91,7 @@ def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
         warnings.warn(f"{int(small.sum())} funnel conversion(s) rest on fewer than {min_n} "
                       "applications; their intervals are wide", SmallSampleWarning,
                       stacklevel=2)
-    return out[[*cols, *FUNNEL_COLUMNS]]
+    return attach(out[[*cols, *FUNNEL_COLUMNS]], Definition(
+        None, unit="application", as_of=log.as_of,
+        extra="furthest stage reached: applied → responded → interviewed → offered → "
+              "accepted"))

@@ -17,17 +17,21 @@ import pandas as pd
 
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
+from ..schema import (
+    COMPARISON_COLUMNS,
+    Definition,
+    attach,
+    check_outcome,
+    missing_notes,
+)
 from .features import features
-from .inference import fisher_p, mantel_haenszel, rate_table, risk_difference
+from .inference import fisher_p, mantel_haenszel, risk_difference
 from .inference import risk_ratio as _risk_ratio
 from .rates import naive_odds_ratio
 
-LANDMARK_COLUMNS = ["landmark_day", "outcome", "group", "estimator", "n", "k", "rate",
-                    "estimate", "ci_low", "ci_high", "p_value", "small_n"]
 _OUTCOME_DATES = {"response": "first_response_on", "interview": "first_interview_on",
                   "offer": "first_offer_on"}
-GROUPS = ("followed_up", "not_followed_up")
-COMPARISON = "followed_up vs not_followed_up"
+LEVEL, REFERENCE = "followed_up", "not_followed_up"
 
 
 def _offset(f: pd.DataFrame, column: str) -> np.ndarray:
@@ -52,8 +56,7 @@ def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response
         ``application_id, seeker, followed_up_by_landmark, outcome_after_landmark`` for the
         eligible applications only.
     """
-    if outcome not in _OUTCOME_DATES:
-        raise ValueError(f"outcome must be one of {list(_OUTCOME_DATES)}; got {outcome!r}")
+    check_outcome(outcome, tuple(_OUTCOME_DATES))
     if not isinstance(day, int | np.integer) or day < 0:
         raise ValueError(f"day must be a non-negative whole number of days; got {day!r}")
     if window is not None and (not isinstance(window, int | np.integer) or window < 1):
@@ -108,23 +111,26 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
     Returns
     -------
     DataFrame
-        Tidy, one row per group and one per comparison:
+        The comparison schema (``schema.COMPARISON_COLUMNS``, see docs/analytics.md), one row
+        per estimator:
 
-        - ``landmark_day``: L; ``outcome``: the outcome;
-        - ``group``: ``"followed_up"``, ``"not_followed_up"``, or
-          ``"followed_up vs not_followed_up"`` on comparison rows;
-        - ``estimator``: ``"rate"`` on group rows; ``"risk_difference"`` (Newcombe interval),
-          ``"risk_ratio"`` (Katz log interval), ``"odds_ratio"`` (conditional MLE with exact
-          interval up to ``EXACT_OR_MAX_N`` applications, sample odds ratio with Woolf
-          interval above) and, with two or more seekers, ``"within_seeker_odds_ratio"``
-          (Mantel-Haenszel stratified by seeker) on comparison rows;
-        - ``n``, ``k``: applications and applications with the outcome (both groups summed
-          on comparison rows);
-        - ``rate``: ``k / n`` on group rows (NaN on comparison rows);
-        - ``estimate``, ``ci_low``, ``ci_high``: the rate or comparison and its 95% interval;
-        - ``p_value``: Fisher's exact test on the naive comparison rows, the
-          Cochran-Mantel-Haenszel test on the within-seeker row (NaN on group rows);
-        - ``small_n``: a group has fewer than `min_n` applications.
+        - ``key``: ``"landmark_day_<L>"``; ``level``: ``"followed_up"``; ``reference``:
+          ``"not_followed_up"``;
+        - ``n_level``, ``k_level``, ``n_reference``, ``k_reference``: applications and
+          applications with the outcome in each arm (their rates are ``k / n``);
+        - ``estimator``: ``"risk_difference"`` (Newcombe interval), ``"risk_ratio"`` (Katz
+          log interval), ``"odds_ratio"`` (conditional MLE with exact interval up to
+          ``EXACT_OR_MAX_N`` applications, sample odds ratio with Woolf interval above) and,
+          with two or more seekers, ``"within_seeker_odds_ratio"`` (Mantel-Haenszel
+          stratified by seeker);
+        - ``estimate``, ``ci_low``, ``ci_high``: the comparison and its 95% interval;
+        - ``p_value``: Fisher's exact test on the naive rows, the Cochran-Mantel-Haenszel
+          test on the within-seeker row; ``q_value``: NaN (a single comparison);
+        - ``small_n``: an arm has fewer than `min_n` applications;
+        - ``n_seekers``: seekers with an eligible application; ``note``: why an estimate is
+          missing ("" otherwise).
+
+        ``attrs["definition"]``: outcome, window, landmark day, ``as_of``.
 
     Warns
     -----
@@ -138,33 +144,33 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
     y = s["outcome_after_landmark"].to_numpy()
     n1, k1 = int(treated.sum()), int((y & treated).sum())
     n0, k0 = int((~treated).sum()), int((y & ~treated).sum())
-    rates = rate_table([k1, k0], [n1, n0], min_n=min_n)
     small = bool(min(n1, n0) < min_n)
-    rows = [{"group": g, "estimator": "rate", "n": n, "k": k, "rate": r.rate,
-             "estimate": r.rate, "ci_low": r.ci_low, "ci_high": r.ci_high,
-             "p_value": np.nan, "small_n": bool(r.small_n)}
-            for g, n, k, r in zip(GROUPS, (n1, n0), (k1, k0), rates.itertuples(), strict=True)]
+    rows = []
     p = float(fisher_p(k1, n1, k0, n0)[0])
     for name, fn in (("risk_difference", risk_difference), ("risk_ratio", _risk_ratio),
                      ("odds_ratio", naive_odds_ratio)):
         est = fn(k1, n1, k0, n0).iloc[0]
-        rows.append({"group": COMPARISON, "estimator": name, "n": n1 + n0, "k": k1 + k0,
-                     "rate": np.nan, "estimate": est.estimate, "ci_low": est.ci_low,
-                     "ci_high": est.ci_high, "p_value": p, "small_n": small})
+        rows.append({"estimator": name, "estimate": est.estimate, "ci_low": est.ci_low,
+                     "ci_high": est.ci_high, "p_value": p, "note": "not estimable"})
     if s["seeker"].nunique() >= 2:
         strata = pd.DataFrame({"stratum": s["seeker"].to_numpy(), "k1": y & treated,
                                "n1": treated, "k0": y & ~treated, "n0": ~treated}).astype(
             {"k1": int, "n1": int, "k0": int, "n0": int})
         mh = mantel_haenszel(strata)
-        rows.append({"group": COMPARISON, "estimator": "within_seeker_odds_ratio",
-                     "n": n1 + n0, "k": k1 + k0, "rate": np.nan, "estimate": mh["odds_ratio"],
+        rows.append({"estimator": "within_seeker_odds_ratio", "estimate": mh["odds_ratio"],
                      "ci_low": mh["ci_low"], "ci_high": mh["ci_high"],
-                     "p_value": mh["p_value"], "small_n": small})
+                     "p_value": mh["p_value"],
+                     "note": "fewer than two seekers carry information"})
     if small:
         warnings.warn(f"landmark day {day}: {n1} followed-up and {n0} not-followed-up "
                       f"applications (fewer than {min_n} in a group); estimates are unstable",
                       SmallSampleWarning, stacklevel=2)
     out = pd.DataFrame(rows)
-    out.insert(0, "outcome", outcome)
-    out.insert(0, "landmark_day", int(day))
-    return out[LANDMARK_COLUMNS].astype({"n": "int64", "k": "int64"})
+    out = out.assign(key=f"landmark_day_{int(day)}", level=LEVEL, reference=REFERENCE,
+                     n_level=n1, k_level=k1, n_reference=n0, k_reference=k0,
+                     q_value=np.nan, small_n=small, n_seekers=int(s["seeker"].nunique()))
+    out["note"] = missing_notes(n1, k1, n0, k0, out["estimate"], out["note"])
+    out = out[COMPARISON_COLUMNS].astype({c: "int64" for c in (
+        "n_level", "k_level", "n_reference", "k_reference", "n_seekers")})
+    return attach(out, Definition(outcome, window=window, unit="application",
+                                  as_of=log.as_of, landmark=int(day), stage="landmark"))

@@ -15,21 +15,26 @@ import pandas as pd
 
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
+from ..schema import (
+    MAX_GROUPS,
+    OUTCOME_COLUMNS,
+    RATE_COLUMNS,
+    Definition,
+    attach,
+    check_groups,
+    check_outcome,
+    resolve_by,
+)
 from .features import DEFAULT_BUCKETS, features, followups
 from .inference import odds_ratio, rate_table
 
 #: Grouping columns that describe a follow-up event: rates per (eligible) follow-up.
 FOLLOWUP_BY: tuple[str, ...] = ("timing", "channel", "letter_type", "recipient", "stage")
-#: outcome -> (column per application, column per follow-up).
-OUTCOMES: dict[str, tuple[str, str]] = {
-    "response": ("responded", "responded_within_window"),
-    "interview": ("interviewed", "interview_after"),
-    "offer": ("offered", "offer_after"),
+#: outcome -> column per follow-up (per application: ``schema.OUTCOME_COLUMNS``).
+FOLLOWUP_OUTCOMES: dict[str, str] = {
+    "response": "responded_within_window", "interview": "interview_after",
+    "offer": "offer_after",
 }
-#: Feature columns refused as groups: comparing followed-up with other applications is biased
-#: (a quick reply prevents a follow-up); use landmark_effect instead.
-_NAIVE = ("followed_up", "application_id")
-RATE_COLUMNS = ["n", "k", "rate", "ci_low", "ci_high", "small_n"]
 #: Comparisons of up to this many applications use the conditional maximum-likelihood odds
 #: ratio with its exact interval (as R's fisher.test); larger ones the sample odds ratio with
 #: Woolf's interval: the two agree closely there, and the exact interval's cost grows with n
@@ -54,13 +59,6 @@ def naive_odds_ratio(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray,
         if m.any():
             out.loc[m] = odds_ratio(k1[m], n1[m], k0[m], n0[m], kind=kind).to_numpy()
     return out
-
-
-def _as_list(by: str | Sequence[str], name: str = "by") -> list[str]:
-    cols = [by] if isinstance(by, str) else list(by)
-    if not cols or not all(isinstance(c, str) for c in cols):
-        raise ValueError(f"{name} must be a column name or a list of column names; got {by!r}")
-    return cols
 
 
 def count_groups(frame: pd.DataFrame, by: list[str], outcome: str) -> pd.DataFrame:
@@ -110,7 +108,7 @@ def rates_from_counts(counts: pd.DataFrame, by: list[str], *, min_n: int = 10,
 def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
                    outcome: str = "response", window: int = 30,
                    buckets: tuple[int, ...] = DEFAULT_BUCKETS,
-                   min_n: int = 10) -> pd.DataFrame:
+                   min_n: int = 10, max_groups: int | None = MAX_GROUPS) -> pd.DataFrame:
     """Rates of responses, interviews or offers per group, with Wilson 95% intervals.
 
     The unit depends on `by`:
@@ -133,7 +131,7 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     ----------
     log : JobSearchLog
     by : str or list of str, default "timing"
-        Grouping column(s).
+        Grouping column(s), matched ignoring case.
     outcome : {"response", "interview", "offer"}, default "response"
     window : int, default 30
         Days after a follow-up within which a response counts (follow-up unit only).
@@ -141,6 +139,8 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
         Inclusive upper day edges of the timing buckets.
     min_n : int, default 10
         Groups with fewer units are flagged ``small_n`` (never dropped).
+    max_groups : int or None, default 200
+        Refuse a breakdown into more groups than this (None: no limit).
 
     Returns
     -------
@@ -153,19 +153,27 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
         - ``rate``: ``k / n``; ``ci_low``, ``ci_high``: Wilson 95% interval;
         - ``small_n``: ``n < min_n``.
 
+        ``attrs["definition"]`` holds the :class:`~followup_analytics.schema.Definition`
+        (outcome, window, unit, ``as_of``).
+
     Raises
     ------
     ValueError
-        Unknown `by` or `outcome` (the message lists the allowed values).
+        Unknown `by` or `outcome` (the message lists the allowed values), or more groups
+        than `max_groups`.
 
     Warns
     -----
     SmallSampleWarning
         When a non-empty group has fewer than `min_n` units.
     """
-    if outcome not in OUTCOMES:
-        raise ValueError(f"outcome must be one of {list(OUTCOMES)}; got {outcome!r}")
-    cols = _as_list(by)
+    check_outcome(outcome)
+    frame = features(log, window=window, buckets=buckets)
+    allowed = [*FOLLOWUP_BY, *(c for c in frame.columns if c not in FOLLOWUP_BY)]
+    cols = resolve_by(by, [c for c in allowed if c != "application_id"])
+    if "followed_up" in cols:
+        raise ValueError("by='followed_up' is refused: comparing followed-up applications "
+                         "with the others is biased; use landmark_effect")
     if any(c in FOLLOWUP_BY for c in cols):
         allowed = [*FOLLOWUP_BY, "seeker", *log.carried_columns]
         bad = [c for c in cols if c not in allowed]
@@ -174,18 +182,49 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
                              f"allowed with them: {allowed}")
         frame = followups(log, window=window, buckets=buckets)
         frame = frame.loc[frame["eligible"].to_numpy()]
-        y = OUTCOMES[outcome][1]
-        what = "follow-up groups"
+        y = FOLLOWUP_OUTCOMES[outcome]
+        what, unit = "follow-up groups", "follow-up"
     else:
-        frame = features(log, window=window, buckets=buckets)
-        allowed = [*FOLLOWUP_BY, *(c for c in frame.columns if c not in _NAIVE
-                                   and c not in FOLLOWUP_BY)]
-        bad = [c for c in cols if c not in allowed]
-        if bad:
-            hint = (" (comparing followed-up applications with the others is biased; use "
-                    "landmark_effect)" if bad[0] == "followed_up" else "")
-            raise ValueError(f"by={bad[0]!r} is not a known grouping{hint}; allowed: {allowed}")
-        y = OUTCOMES[outcome][0]
-        what = "application groups"
+        y = OUTCOME_COLUMNS[outcome]
+        what, unit = "application groups", "application"
+    check_groups(frame, cols, max_groups)
     counts = count_groups(frame, cols, y)
-    return rates_from_counts(counts, cols, min_n=min_n, what=what)
+    out = rates_from_counts(counts, cols, min_n=min_n, what=what)
+    follow = unit == "follow-up"
+    return attach(out, Definition(
+        outcome, window=window if follow and outcome == "response" else None, unit=unit,
+        as_of=log.as_of, stage="follow-up" if follow else None,
+        extra=("eligible follow-ups; interviews and offers any time after the follow-up"
+               if follow and outcome != "response" else "")))
+
+
+def level_rates(result: pd.DataFrame, *, min_n: int = 10) -> pd.DataFrame:
+    """The rate of each compared level of a comparison table, with Wilson 95% intervals.
+
+    Parameters
+    ----------
+    result : DataFrame
+        A frame in the comparison schema (:func:`~followup_analytics.landmark_effect`,
+        :func:`~followup_analytics.offer_associations`).
+    min_n : int, default 10
+        Levels with fewer units are flagged ``small_n``.
+
+    Returns
+    -------
+    DataFrame
+        A rate table ``[key, level, n, k, rate, ci_low, ci_high, small_n]``: one row per
+        key and level, references included (each once), in order of appearance; it carries
+        the definition of `result`, so ``plot_rates(level_rates(result))`` is titled by it.
+    """
+    need = ["key", "level", "reference", "n_level", "k_level", "n_reference", "k_reference"]
+    missing = [c for c in need if c not in result.columns]
+    if missing:
+        raise ValueError(f"level_rates: the result is missing column(s) {missing}; it "
+                         "expects a comparison table (landmark_effect, offer_associations)")
+    arms = [result[["key", side, f"n_{side}", f"k_{side}"]].set_axis(
+        ["key", "level", "n", "k"], axis=1) for side in ("level", "reference")]
+    counts = pd.concat(arms, ignore_index=True).drop_duplicates(["key", "level"])
+    counts = counts.astype({"n": "int64", "k": "int64"}).reset_index(drop=True)
+    out = rates_from_counts(counts, ["key", "level"], min_n=min_n, what="levels")
+    stored = result.attrs.get("definition")
+    return attach(out, stored) if isinstance(stored, Definition) else out

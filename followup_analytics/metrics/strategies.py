@@ -5,7 +5,7 @@ eligible for the comparison), names the *reference* level the others are compare
 describes the eligible set in words, and names the outcome (``offered`` unless stated).
 Each is compared only among the applications that reached the stage where it applies.
 
-Choices made here (documented in the README "Analytics" section):
+Choices made here (documented in docs/analytics.md, "Strategies vs offers"):
 
 * thank-you notes after every round vs some rounds vs none: among interviewed applications
   with two or more interview rounds (with one round "some" cannot happen).

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
+from ..schema import Definition, attach
 from .features import features
 from .inference import rate_table
 from .survival import time_to_response
@@ -46,6 +47,8 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
         - ``value``: the headline value (the count for counts, the rate for rates, days for
           the median);
         - ``note``: what exactly is counted.
+
+        ``attrs["definition"]``: unit application, the 30-day follow-up window, ``as_of``.
 
     Warns
     -----
@@ -110,4 +113,6 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
         small.append(f"the median days to response rests on {int(ttr['n'])} applications")
     if small:  # one warning for the whole table, whatever the inner calls warned about
         warnings.warn("; ".join(small), SmallSampleWarning, stacklevel=2)
-    return out[SUMMARY_COLUMNS].astype({"n": "int64", "k": "int64", "value": float})
+    out = out[SUMMARY_COLUMNS].astype({"n": "int64", "k": "int64", "value": float})
+    return attach(out, Definition(None, window=30, unit="application", as_of=log.as_of,
+                                  extra="headline numbers; see the note of each row"))

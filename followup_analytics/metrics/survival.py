@@ -20,6 +20,7 @@ import pandas as pd
 from .. import vocab
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
+from ..schema import MAX_GROUPS, Definition, attach, check_groups, renamed, resolve_by
 from .km import (
     CURVE_COLUMNS,
     _curves,
@@ -35,7 +36,6 @@ __all__ = ["CURVE_COLUMNS", "TimeToResponse", "kaplan_meier", "km_median",
            "km_probability_by", "logrank", "time_to_response"]
 
 TEST_COLUMNS = ["statistic", "df", "p_value", "n_groups"]
-SMALL_GROUP = 20
 
 
 @dataclass(frozen=True)
@@ -137,23 +137,22 @@ def _durations_from_log(log: JobSearchLog, as_of: pd.Timestamp) -> pd.DataFrame:
                         index=apps.index)
 
 
-def _groups(log: JobSearchLog, apps: pd.DataFrame, by: str) -> tuple[pd.Series, list]:
-    if by in apps.columns:
-        values = apps[by]
-    else:
-        values = None
-        try:
-            from .features import features  # optional: per-application feature columns
-        except ImportError:
-            features = None
-        if features is not None:
-            feats = features(log)
-            if by in feats.columns:
-                values = (feats.set_index("application_id")[by]
-                          .reindex(apps["application_id"]).set_axis(apps.index))
-        if values is None:
-            raise ValueError(f"by={by!r} is not a column of the applications; choose one of "
-                             f"{list(apps.columns)} or None")
+def _groups(log: JobSearchLog, apps: pd.DataFrame, by: str | Sequence[str],
+            max_groups: int | None) -> tuple[str, pd.Series, list]:
+    try:
+        (name,) = resolve_by(by, apps.columns)
+        values = apps[name]
+    except ValueError as exc:
+        if not isinstance(by, str) and len(by) != 1:
+            raise ValueError(f"time_to_response groups by one column; got by={by!r}") from exc
+        from .features import features  # per-application feature columns
+
+        feats = features(log)
+        (name,) = resolve_by(by, [*apps.columns, *(c for c in feats.columns
+                                                  if c not in apps.columns)])
+        values = (feats.set_index("application_id")[name]
+                  .reindex(apps["application_id"]).set_axis(apps.index))
+    check_groups(values.to_frame(name), [name], max_groups)
     if isinstance(values.dtype, pd.CategoricalDtype):
         levels = list(values.cat.categories)
     else:
@@ -162,12 +161,13 @@ def _groups(log: JobSearchLog, apps: pd.DataFrame, by: str) -> tuple[pd.Series, 
             levels = sorted(present)
         except TypeError:  # mixed types in a carried column: order by their text
             levels = sorted(present, key=str)
-    return values, levels
+    return name, values, levels
 
 
-def time_to_response(log: JobSearchLog, by: str | None = None, *, as_of: object = None,
-                     days: Sequence[int] = (7, 14, 30),
-                     confidence: float = 0.95) -> TimeToResponse:
+@renamed(as_of="log.with_as_of(...)")
+def time_to_response(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
+                     days: Sequence[int] = (7, 14, 30), confidence: float = 0.95,
+                     min_n: int = 20, max_groups: int | None = MAX_GROUPS) -> TimeToResponse:
     """Kaplan-Meier time from applying to the first response, overall or per group.
 
     The duration of an application is the number of days from ``applied_on`` to its first
@@ -182,16 +182,21 @@ def time_to_response(log: JobSearchLog, by: str | None = None, *, as_of: object 
     log : JobSearchLog
         The log; it is not modified.
     by : str, optional
-        A column of ``log.applications`` (``"seeker"``, or a carried column such as
-        ``"program"``), or of ``features(log)`` when that is available. Group order is the
+        One column (matched ignoring case) of ``log.applications`` (``"seeker"``, or a
+        carried column such as ``"program"``) or of ``features(log)``. Group order is the
         categorical order when the column is categorical, sorted otherwise; rows whose group
         is missing are left out.
-    as_of : date-like, optional
-        Censoring date; default ``log.as_of``.
     days : sequence of int, default (7, 14, 30)
         Days at which to report the probability of a response.
     confidence : float, default 0.95
         Two-sided coverage of every interval.
+    min_n : int, default 20
+        Groups with fewer applications warn with SmallSampleWarning.
+    max_groups : int or None, default 200
+        Refuse a breakdown into more groups than this (None: no limit).
+
+    The censoring date is ``log.as_of``; to censor elsewhere pass
+    ``log.with_as_of(...)`` (an ``as_of=`` argument raises a TypeError saying so).
 
     Returns
     -------
@@ -212,12 +217,15 @@ def time_to_response(log: JobSearchLog, by: str | None = None, *, as_of: object 
         ``test``: ``[statistic, df, p_value, n_groups]``, the log-rank test across the
         non-empty groups (one row; no rows when `by` is None).
 
+        Each of the three frames carries ``attrs["definition"]`` (outcome response, unit
+        application, ``as_of``).
+
     Warns
     -----
     SmallSampleWarning
-        When a group has fewer than 20 applications.
+        When a group has fewer than `min_n` applications.
     """
-    as_of_ts = log.as_of if as_of is None else pd.Timestamp(as_of).normalize()
+    as_of_ts = log.as_of
     days = tuple(dict.fromkeys(int(d) for d in days))
     apps = log.applications
     dur = _durations_from_log(log, as_of_ts)
@@ -225,7 +233,7 @@ def time_to_response(log: JobSearchLog, by: str | None = None, *, as_of: object 
         labels = pd.Series([0])
         codes = np.zeros(len(apps), dtype=np.int64)
     else:
-        group, levels = _groups(log, apps, by)
+        by, group, levels = _groups(log, apps, by, max_groups)
         dtype = group.dtype if isinstance(group.dtype, pd.CategoricalDtype) else None
         labels = pd.Series(levels, dtype=dtype)
         codes = np.asarray(pd.Categorical(group, categories=levels).codes, dtype=np.int64)
@@ -254,13 +262,18 @@ def time_to_response(log: JobSearchLog, by: str | None = None, *, as_of: object 
         lr = logrank(t, e, codes[used])
         test = pd.DataFrame([{**lr, "n_groups": int((summary["n"] > 0).sum())}],
                             columns=TEST_COLUMNS)
-    small = summary["n"] < SMALL_GROUP
+    small = summary["n"] < min_n
     if small.any():
         names = [f"{v!r} ({n})" for v, n in zip(labels[small], summary["n"][small],
                                                 strict=True)]
         more = f" and {len(names) - 10} more" if len(names) > 10 else ""
         where = (f" in group(s) {', '.join(names[:10])}{more}" if by is not None
                  else f": {int(summary['n'].iloc[0])}")
-        warnings.warn(f"fewer than {SMALL_GROUP} applications{where}; time-to-response "
+        warnings.warn(f"fewer than {min_n} applications{where}; time-to-response "
                       "estimates are unstable", SmallSampleWarning, stacklevel=2)
+    definition = Definition("response", unit="application", as_of=as_of_ts,
+                            stage="application", extra="Kaplan-Meier; applications still "
+                            f"waiting censored at {as_of_ts.date()}")
+    for frame in (curve_frame, summary, test):
+        attach(frame, definition)
     return TimeToResponse(curve_frame, summary, test, by, days, as_of_ts)

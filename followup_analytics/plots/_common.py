@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from .. import schema
+
 #: Okabe & Ito (2008) colour-blind-safe palette, ordered so neighbours contrast; black last.
 OKABE_ITO: tuple[str, ...] = (
     "#E69F00",  # orange
@@ -29,7 +31,7 @@ ACCENT = "#0072B2"
 #: Default width of a figure at notebook width, in inches.
 WIDTH = 7.5
 
-RATE_COLUMNS: tuple[str, ...] = ("n", "k", "rate", "ci_low", "ci_high", "small_n")
+RATE_COLUMNS: tuple[str, ...] = tuple(schema.RATE_COLUMNS)
 DEFAULT_DEFINITION = "Response within 30 days of the follow-up"
 #: Group columns that describe a follow-up: response_rates then counts follow-ups.
 FOLLOWUP_GROUPS = frozenset({"timing", "channel", "letter_type", "recipient", "stage"})
@@ -109,12 +111,17 @@ def definition_of(frame: pd.DataFrame, given: str | None,
                   groups: Iterable[str] = ()) -> str:
     """The outcome definition for titles and labels.
 
-    `given` wins, then ``frame.attrs["definition"]``; otherwise the default of
-    ``response_rates``: a response within 30 days of the follow-up when a group column
-    describes a follow-up, else a neutral "share of applications with the outcome".
+    `given` wins, then the :class:`~followup_analytics.schema.Definition` a compute
+    function stored in ``frame.attrs["definition"]`` (its ``describe()``) or a text stored
+    there; for a frame without one, the default of ``response_rates``: a response within 30
+    days of the follow-up when a group column describes a follow-up, else a neutral "share
+    of applications with the outcome".
     """
     if given:
         return given
+    stored = schema.definition_of(frame)
+    if stored is not None:
+        return stored.describe()
     for key in ("definition", "outcome_definition"):
         text = frame.attrs.get(key)
         if isinstance(text, str) and text:
@@ -123,6 +130,14 @@ def definition_of(frame: pd.DataFrame, given: str | None,
     if groups and not FOLLOWUP_GROUPS.intersection(groups):
         return APPLICATION_DEFINITION
     return DEFAULT_DEFINITION
+
+
+def as_of_note(frame: object, template: str = "; data as of {date}") -> str:
+    """`template` filled with the ``as_of`` date of a result's definition ("" without one)."""
+    stored = schema.definition_of(frame)
+    if stored is None or stored.as_of is None:
+        return ""
+    return template.format(date=pd.Timestamp(stored.as_of).date())
 
 
 def colours(names: Sequence[str]) -> dict[str, str]:

@@ -10,10 +10,14 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
-from ._common import MUTED, OKABE_ITO, new_axes, no_data, require
+from .. import schema
+from ..metrics.strategies import STRATEGIES
+from ._common import MUTED, OKABE_ITO, as_of_note, new_axes, no_data, require
 
-_EXPECT = ("offer_associations() (long form: strategy, level, reference, estimator, "
-           "estimate, ci_low, ci_high, n ...)")
+_EXPECT = ("offer_associations() or landmark_effect() (the comparison schema: key, level, "
+           "reference, estimator, estimate, ci_low, ci_high, n_level ...)")
+_PLURAL = {"response": "responses", "interview": "interviews", "offer": "offers",
+           "comeback": "comebacks"}
 ESTIMATOR_LABELS: dict[str, str] = {
     "odds_ratio": "naive (all applications pooled)",
     "within_seeker_odds_ratio": "within seeker (Mantel–Haenszel)",
@@ -32,11 +36,12 @@ def _pretty(value: object) -> str:
     return str(value).replace("_", " ")
 
 
-def _row_label(row: pd.Series) -> str:
-    text = f"{_pretty(row['strategy'])}\n{_pretty(row['level'])} vs {_pretty(row['reference'])}"
+def _row_label(row: pd.Series, what: str) -> str:
+    text = f"{_pretty(row['key'])}\n{_pretty(row['level'])} vs {_pretty(row['reference'])}"
     cols = ("k_level", "n_level", "k_reference", "n_reference")
-    outcome = row.get("outcome", "offered")
-    what = "offers" if pd.isna(outcome) or outcome == "offered" else _pretty(outcome)
+    strategy = STRATEGIES.get(row["key"])
+    if strategy is not None and strategy.outcome != "offered":
+        what = _pretty(strategy.outcome)
     if all(c in row.index and pd.notna(row[c]) for c in cols):
         text += (f"\n{what} {int(row['k_level'])}/{int(row['n_level'])} vs "
                  f"{int(row['k_reference'])}/{int(row['n_reference'])}")
@@ -53,16 +58,19 @@ def plot_offer_associations(result: pd.DataFrame, *,
     Parameters
     ----------
     result : DataFrame
-        An :func:`offer_associations` frame (long form): ``strategy, level, reference,
-        estimator, estimate, ci_low, ci_high`` and optionally ``n_level, k_level,
-        n_reference, k_reference`` (printed under each row label), ``outcome`` (named in the
-        label when it is not ``offered``) and ``small_n`` (drawn hollow and grey).
+        A frame in the comparison schema, from :func:`offer_associations` or
+        :func:`landmark_effect`: ``key, level, reference, estimator, estimate, ci_low,
+        ci_high`` and optionally ``n_level, k_level, n_reference, k_reference`` (printed
+        under each row label) and ``small_n`` (drawn hollow and grey). The outcome named in
+        the labels and the title comes from ``result.attrs["definition"]`` (offers by
+        default).
     estimators : list of str, optional
         The ratio estimators to draw side by side. Default: the naive and the within-seeker
         odds ratio, or the naive one alone when the result has no within-seeker rows (a
         single seeker); a note then says why. Ratios only: the axis is logarithmic.
     strategies : list of str, optional
-        Draw only these strategies, in this order (default: all, in order of appearance).
+        Draw only these keys (strategies), in this order (default: all, in order of
+        appearance).
     drop_empty : bool, default True
         Leave out levels where the level or its reference has no eligible application
         (``n_level`` or ``n_reference`` 0): there is nothing to compare.
@@ -87,8 +95,14 @@ def plot_offer_associations(result: pd.DataFrame, *,
     ValueError
         When a required column is missing or an estimator is not in the result.
     """
-    need = ("strategy", "level", "reference", "estimator", "estimate", "ci_low", "ci_high")
+    need = ("key", "level", "reference", "estimator", "estimate", "ci_low", "ci_high")
     df = require(result, need, "plot_offer_associations", _EXPECT).reset_index(drop=True)
+    stored = schema.definition_of(df)
+    what = _PLURAL.get(stored.outcome or "offer", "offers") if stored else "offers"
+    default_title = ("Follow-up strategies associated with offers"
+                     if stored is None or stored.landmark is None
+                     else f"{stored.describe()}: followed up vs not")
+    dated = as_of_note(df)
     present = list(pd.unique(df["estimator"].dropna()))
     no_within = False
     if estimators is None:
@@ -103,13 +117,13 @@ def plot_offer_associations(result: pd.DataFrame, *,
                          f"result; available: {present}")
     df = df[df["estimator"].isin(estimators)]
     if strategies is not None:
-        unknown = [x for x in strategies if x not in set(df["strategy"])]
+        unknown = [x for x in strategies if x not in set(df["key"])]
         if unknown:
             raise ValueError(f"plot_offer_associations: strategies {unknown} are not in the "
-                             f"result; available: {list(pd.unique(df['strategy']))}")
+                             f"result; available: {list(pd.unique(df['key']))}")
         order = {name: i for i, name in enumerate(strategies)}
-        df = df[df["strategy"].isin(strategies)]
-        df = df.iloc[np.argsort(df["strategy"].map(order).to_numpy(), kind="stable")]
+        df = df[df["key"].isin(strategies)]
+        df = df.iloc[np.argsort(df["key"].map(order).to_numpy(), kind="stable")]
     if drop_empty:
         for col in ("n_level", "n_reference"):
             if col in df:
@@ -117,8 +131,8 @@ def plot_offer_associations(result: pd.DataFrame, *,
     if df.empty:
         return no_data(ax, "Nothing to compare: no strategy level has applications on both "
                        "sides\n(are follow-ups, interviews and offers recorded?)",
-                       title or "Follow-up strategies associated with offers")
-    keys = ["strategy", "level", "reference"]
+                       title or default_title)
+    keys = ["key", "level", "reference"]
     rows = df.drop_duplicates(keys)[keys].reset_index(drop=True)
     ax = new_axes(ax, height=max(3.0, 0.75 * len(rows) + 1.9))
     y = np.arange(len(rows), dtype=float)
@@ -181,15 +195,16 @@ def plot_offer_associations(result: pd.DataFrame, *,
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_yticks(y, [_row_label(r) for _, r in
+    ax.set_yticks(y, [_row_label(r, what) for _, r in
                       df.drop_duplicates(keys).reset_index(drop=True).iterrows()])
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.grid(axis="x", which="major", color="#EEEEEE")
     ax.set_axisbelow(True)
-    other_outcome = "outcome" in df and bool((df["outcome"].astype(str) != "offered").any())
+    other_outcome = any(STRATEGIES[k].outcome != "offered" for k in set(df["key"])
+                        if k in STRATEGIES)
     ax.set_xlabel("Odds ratio, level vs reference (log scale, 95% CI)\n" + (
         "< 1: outcome (see each row) less often · > 1: more often" if other_outcome
-        else "< 1: fewer offers than the reference · > 1: more offers"))
+        else f"< 1: fewer {what} than the reference · > 1: more {what}"))
     if no_within:
         handles.append(Line2D([], [], ls="", label="no within-seeker estimate: it needs "
                               "two or more seekers"))
@@ -198,7 +213,7 @@ def plot_offer_associations(result: pd.DataFrame, *,
                               label="hollow, grey: small group (unstable)"))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize="small",
               frameon=False, ncols=1, borderaxespad=0.2, handletextpad=0.4)
-    ax.set_title(title or "Follow-up strategies associated with offers\n"
-                 "(associations, not proof of cause)", loc="left", fontsize="medium",
+    ax.set_title(title or f"{default_title}\n(associations, not proof of cause{dated})",
+                 loc="left", fontsize="medium",
                  pad=10 + 13 * len(handles))
     return ax

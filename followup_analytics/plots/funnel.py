@@ -8,7 +8,16 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from .. import vocab
-from ._common import ACCENT, OKABE_ITO, group_columns, group_labels, new_axes, pct, require
+from ._common import (
+    ACCENT,
+    OKABE_ITO,
+    as_of_note,
+    group_columns,
+    group_labels,
+    new_axes,
+    pct,
+    require,
+)
 
 _FUNNEL_COLUMNS = ("stage", "n", "k", "rate", "ci_low", "ci_high", "share_of_applied",
                    "small_n")
@@ -95,6 +104,7 @@ def plot_funnel(result: pd.DataFrame, *, title: str | None = None,
     ax.set_ylim(len(stages) - 0.5, -0.5)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
+    dated = as_of_note(df, "\nFurthest stage of each application; data as of {date}")
     ax.set_title(title or "How far applications got: applied → responded → interviewed → "
-                 "offered → accepted", loc="left", fontsize="medium")
+                 f"offered → accepted{dated}", loc="left", fontsize="medium")
     return ax

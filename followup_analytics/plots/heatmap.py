@@ -9,25 +9,27 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 
+from ..schema import renamed
 from ._common import SMALL_CELL, definition_of, new_axes, no_data, pct, require, small_mask
 from .rates import TIMING_LABEL, _order
 
 _EXPECT = 'response_rates(log, by=["timing", "channel"])'
 
 
-def plot_heatmap(result: pd.DataFrame, *, row: str = "timing", col: str = "channel",
+@renamed(row="by", col="hue")
+def plot_heatmap(result: pd.DataFrame, *, by: str = "timing", hue: str = "channel",
                  definition: str | None = None, title: str | None = None,
                  min_n: int | None = None, ax: Axes | None = None) -> Axes:
-    """Rate in each `row` × `col` cell, with n written in the cell; small cells greyed.
+    """Rate in each `by` × `hue` cell, with n written in the cell; small cells greyed.
 
     Parameters
     ----------
     result : DataFrame
-        A ``response_rates(log, by=[row, col])`` frame: ``<row>, <col>, n, k, rate, ci_low,
+        A ``response_rates(log, by=[by, hue])`` frame: ``<by>, <hue>, n, k, rate, ci_low,
         ci_high`` (``small_n`` optional). Rows and columns without any application are left
         out; empty cells inside the grid read "no data".
-    row, col : str, default "timing", "channel"
-        The grouping on the vertical and on the horizontal axis.
+    by, hue : str, default "timing", "channel"
+        The grouping on the vertical (`by`) and on the horizontal (`hue`) axis.
     definition, title : str, optional
         As in :func:`plot_rates`.
     min_n : int, optional
@@ -48,27 +50,27 @@ def plot_heatmap(result: pd.DataFrame, *, row: str = "timing", col: str = "chann
     ValueError
         When a required column is missing.
     """
-    df = require(result, (row, col, "n", "rate"), "plot_heatmap", _EXPECT)
+    df = require(result, (by, hue, "n", "rate"), "plot_heatmap", _EXPECT)
     df = df.reset_index(drop=True)
     df["_small"] = small_mask(df, min_n)
     df["n"] = pd.to_numeric(df["n"], errors="coerce").fillna(0).astype(int)
-    totals_r = df.groupby(row, observed=True, sort=False)["n"].sum()
-    totals_c = df.groupby(col, observed=True, sort=False)["n"].sum()
-    rows = [r for r in _order(df[row]) if totals_r.get(r, 0) > 0]
-    cols = [c for c in _order(df[col]) if totals_c.get(c, 0) > 0]
+    totals_r = df.groupby(by, observed=True, sort=False)["n"].sum()
+    totals_c = df.groupby(hue, observed=True, sort=False)["n"].sum()
+    rows = [r for r in _order(df[by]) if totals_r.get(r, 0) > 0]
+    cols = [c for c in _order(df[hue]) if totals_c.get(c, 0) > 0]
     if not rows or not cols:
         return no_data(ax, "No data: every cell has n = 0",
-                       title or f"{definition_of(df, definition, [row, col])}, by {row} "
-                       f"and {col}")
-    cells = df.drop_duplicates([row, col]).set_index([row, col])
-    grid = pd.MultiIndex.from_product([rows, cols], names=[row, col])
+                       title or f"{definition_of(df, definition, [by, hue])}, by {by} "
+                       f"and {hue}")
+    cells = df.drop_duplicates([by, hue]).set_index([by, hue])
+    grid = pd.MultiIndex.from_product([rows, cols], names=[by, hue])
     cells = cells.reindex(grid)
     shape = (len(rows), len(cols))
     n = cells["n"].fillna(0).to_numpy(dtype=int).reshape(shape)
     rate = pd.to_numeric(cells["rate"], errors="coerce").to_numpy(dtype=float).reshape(shape)
     small = cells["_small"].fillna(False).to_numpy(dtype=bool).reshape(shape) & (n > 0)
     empty = (n == 0) | ~np.isfinite(rate)
-    text = definition_of(df, definition, [row, col])
+    text = definition_of(df, definition, [by, hue])
 
     ax = new_axes(ax, height=max(3.0, 0.55 * len(rows) + 1.8))
     cmap = mpl.colormaps["cividis"].with_extremes(bad="white")
@@ -96,8 +98,8 @@ def plot_heatmap(result: pd.DataFrame, *, row: str = "timing", col: str = "chann
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_xlabel(col)
-    ax.set_ylabel(TIMING_LABEL.replace(" (", "\n(") if row == "timing" else row)
+    ax.set_xlabel(hue)
+    ax.set_ylabel(TIMING_LABEL.replace(" (", "\n(") if by == "timing" else by)
     bar = ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0), fraction=0.05)
     bar.set_label(text)
     if small.any():
@@ -105,5 +107,5 @@ def plot_heatmap(result: pd.DataFrame, *, row: str = "timing", col: str = "chann
                                  label="too few for a stable rate (small n)")],
                   loc="upper left", bbox_to_anchor=(0, -0.12), fontsize="small",
                   frameon=False)
-    ax.set_title(title or f"{text}, by {row} and {col}", loc="left")
+    ax.set_title(title or f"{text}, by {by} and {hue}", loc="left")
     return ax

@@ -11,6 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from .. import vocab
+from ..schema import renamed
 from ._common import (
     ACCENT,
     MUTED,
@@ -52,7 +53,8 @@ def _legend_small(ax: Axes, any_small: bool, handles: list | None = None,
         ax.legend(handles=handles, fontsize="small", frameon=False, **kwargs)
 
 
-def plot_rates(result: pd.DataFrame, *, group: str | Sequence[str] | None = None,
+@renamed(group="by")
+def plot_rates(result: pd.DataFrame, *, by: str | Sequence[str] | None = None,
                definition: str | None = None, title: str | None = None,
                min_n: int | None = None, sort: bool = True, ax: Axes | None = None) -> Axes:
     """Dot and 95% interval per group, sorted by rate, with n beside each group.
@@ -62,11 +64,12 @@ def plot_rates(result: pd.DataFrame, *, group: str | Sequence[str] | None = None
     result : DataFrame
         A :func:`response_rates` frame: ``<group columns>, n, k, rate, ci_low, ci_high``
         (``small_n`` optional). Empty groups (``n == 0``) are labelled "no data".
-    group : str or list of str, optional
+    by : str or list of str, optional
         The group columns; by default every column that is not a rate column.
     definition : str, optional
-        The outcome definition stated in the title and axis label; by default
-        ``result.attrs["definition"]``, else "Response within 30 days of the follow-up" for
+        The outcome definition stated in the title and axis label; by default the
+        definition the compute function stored (``result.attrs["definition"]``, see
+        :class:`~followup_analytics.schema.Definition`), else "Response within 30 days of the follow-up" for
         follow-up groups (timing, channel, letter_type, recipient, stage) and "Share of
         applications with the outcome" for application groups (program, seeker ...).
     title : str, optional
@@ -93,7 +96,7 @@ def plot_rates(result: pd.DataFrame, *, group: str | Sequence[str] | None = None
         When a required column is missing.
     """
     df = require(result, ("n", "rate", "ci_low", "ci_high"), "plot_rates", _RATES_EXPECT)
-    groups = ([group] if isinstance(group, str) else list(group) if group is not None
+    groups = ([by] if isinstance(by, str) else list(by) if by is not None
               else group_columns(df, RATE_COLUMNS))
     missing = [g for g in groups if g not in df.columns]
     if missing:
@@ -155,7 +158,8 @@ def _order(values: pd.Series) -> list:
     return list(pd.unique(values.dropna()))
 
 
-def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = "channel",
+@renamed(timing="by", channel="hue")
+def plot_timing(result: pd.DataFrame, *, by: str = "timing", hue: str = "channel",
                 channels: Sequence[str] | None = None, max_channels: int = 4,
                 definition: str | None = None, title: str | None = None,
                 min_n: int | None = None, ax: Axes | None = None) -> Axes:
@@ -167,8 +171,9 @@ def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = 
         A ``response_rates(log, by=["timing", "channel"])`` frame: ``timing, channel, n, k,
         rate, ci_low, ci_high`` (``small_n`` optional). ``timing`` keeps its bucket order
         when it is an ordered categorical.
-    timing, channel : str
-        Names of the delay-bucket and line columns (any second grouping works as `channel`).
+    by, hue : str, default "timing", "channel"
+        The delay-bucket column (x axis) and the second grouping, one line per value (any
+        second grouping works as `hue`).
     channels : list of str, optional
         Lines to draw. Default: the `max_channels` channels with the most units, in their
         category order; the others are named in a note under the legend.
@@ -188,26 +193,26 @@ def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = 
     ValueError
         When a required column is missing or `channels` names a channel not in the result.
     """
-    need = (timing, channel, "n", "rate", "ci_low", "ci_high")
+    need = (by, hue, "n", "rate", "ci_low", "ci_high")
     df = require(result, need, "plot_timing", _TIMING_EXPECT).reset_index(drop=True)
-    buckets = _order(df[timing])
-    totals = df.groupby(channel, observed=True, sort=False)["n"].sum()
-    present = [c for c in _order(df[channel]) if totals.get(c, 0) > 0]
+    buckets = _order(df[by])
+    totals = df.groupby(hue, observed=True, sort=False)["n"].sum()
+    present = [c for c in _order(df[hue]) if totals.get(c, 0) > 0]
     left_out: list[str] = []
     if channels is None:
         busiest = sorted(present, key=lambda c: -totals.get(c, 0))[:max_channels]
         channels = [c for c in present if c in busiest]
         left_out = [c for c in present if c not in busiest]
     else:
-        unknown = [c for c in channels if c not in set(df[channel].dropna())]
+        unknown = [c for c in channels if c not in set(df[hue].dropna())]
         if unknown:
             raise ValueError(f"plot_timing: channels {unknown} are not in the result; "
                              f"available: {present}")
         channels = list(channels)
-    text = definition_of(df, definition, [timing, channel])
+    text = definition_of(df, definition, [by, hue])
     if not channels:
-        return no_data(ax, f"No data: every group has n = 0\n(no follow-ups with a {timing} "
-                       "were recorded)", title or f"{text}, by follow-up delay and {channel}")
+        return no_data(ax, f"No data: every group has n = 0\n(no follow-ups with a {by} "
+                       "were recorded)", title or f"{text}, by follow-up delay and {hue}")
     small = small_mask(df, min_n)
     df["_small"] = small
     df["_rate"] = pd.to_numeric(df["rate"], errors="coerce").where(df["n"] > 0)
@@ -217,7 +222,7 @@ def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = 
     ax = new_axes(ax, height=4.2)
     handles = []
     for name in channels:
-        sub = (df[df[channel] == name].drop_duplicates(timing).set_index(timing)
+        sub = (df[df[hue] == name].drop_duplicates(by).set_index(by)
                .reindex(buckets))
         yv = sub["_rate"].to_numpy(dtype=float)
         lo = pd.to_numeric(sub["ci_low"], errors="coerce").to_numpy(dtype=float)
@@ -236,12 +241,12 @@ def plot_timing(result: pd.DataFrame, *, timing: str = "timing", channel: str = 
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.grid(axis="y", color="#EEEEEE")
     ax.set_axisbelow(True)
-    ax.set_xlabel(TIMING_LABEL if timing == "timing" else timing)
+    ax.set_xlabel(TIMING_LABEL if by == "timing" else by)
     ax.set_ylabel(f"{text}\n(line: rate; band: 95% interval)")
-    ax.set_title(title or f"{text}, by follow-up delay and {channel}", loc="left")
-    drawn = df[channel].isin(channels) & (df["n"] > 0)
+    ax.set_title(title or f"{text}, by follow-up delay and {hue}", loc="left")
+    drawn = df[hue].isin(channels) & (df["n"] > 0)
     _legend_small(ax, bool(df.loc[drawn, "_small"].any()), handles,
-                  loc="upper left", bbox_to_anchor=(1.01, 1.0), title=channel)
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0), title=hue)
     if left_out:
         note = ", ".join(f"{c} ({int(totals.get(c, 0))})" for c in left_out)
         ax.annotate(f"Not drawn (fewer units):\n{note}", xy=(1.02, 0.0),

@@ -8,7 +8,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._common import ACCENT, OKABE_ITO, group_columns, group_labels, new_axes, require
+from ..schema import renamed
+from ._common import (
+    ACCENT,
+    OKABE_ITO,
+    as_of_note,
+    group_columns,
+    group_labels,
+    new_axes,
+    require,
+)
 
 _CURVE_COLUMNS = ("day", "at_risk", "events", "censored", "survival", "ci_low", "ci_high")
 _EXPECT = "time_to_response() (its .curves: <group columns>, " + ", ".join(_CURVE_COLUMNS) + ")"
@@ -42,7 +51,8 @@ def at_risk_at(curve: pd.DataFrame, days: Sequence[float]) -> np.ndarray:
     return out
 
 
-def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = None,
+@renamed(at_days="days")
+def plot_time_to_response(result: object, *, days: Sequence[float] | None = None,
                           max_day: float | None = None, title: str | None = None,
                           ax: Axes | None = None) -> Axes:
     """Share of applications with a first response by each day (1 − Kaplan–Meier survival).
@@ -53,7 +63,7 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
         The result of :func:`time_to_response` or its ``.curves`` frame: ``<group columns>,
         day, at_risk, events, censored, survival, ci_low, ci_high`` (survival = probability
         of no response yet; starts at 1 on day 0).
-    at_days : list of float, optional
+    days : list of float, optional
         Days at which the numbers at risk are printed below the axis (default: every 7, 14,
         30 ... days up to `max_day`, at most seven).
     max_day : float, optional
@@ -69,7 +79,7 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
         Per group: a step line with gid ``"km:<group>"`` (x: day, y: 1 − survival, starting
         at 0 on day 0), a band (the 95% interval), a marker line ``"censor:<group>"`` at the
         days with censored applications, and texts with gid ``"at_risk"`` (one per group and
-        day in `at_days`, in group order).
+        day in `days`, in group order).
 
     Raises
     ------
@@ -77,6 +87,7 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
         When a required column is missing.
     """
     df = _curves(result).reset_index(drop=True)
+    dated = as_of_note(df, " at {date}")
     groups = group_columns(df, _CURVE_COLUMNS)
     df["_label"] = group_labels(df, groups)
     if groups:
@@ -84,7 +95,7 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
     labels = list(pd.unique(df["_label"]))
     last = float(df["day"].max()) if len(df) else 30.0
     max_day = float(max_day) if max_day is not None else max(min(last, DEFAULT_MAX_DAY), 1.0)
-    days = list(at_days) if at_days is not None else _default_days(max_day)
+    days = list(days) if days is not None else _default_days(max_day)
     palette = {lab: (ACCENT if len(labels) == 1 else OKABE_ITO[i % len(OKABE_ITO)])
                for i, lab in enumerate(labels)}
 
@@ -141,6 +152,6 @@ def plot_time_to_response(result: object, *, at_days: Sequence[float] | None = N
     if len(labels) > 1 or not groups:
         ax.legend(loc="lower right", fontsize="small", frameon=False)
     ax.set_title(title or "Time to a first employer response (reply, interview, rejection "
-                 "or offer)\nKaplan–Meier; applications without one are censored",
+                 f"or offer)\nKaplan–Meier; applications without one are censored{dated}",
                  loc="left")
     return ax

@@ -1,6 +1,7 @@
 """Seeded synthetic job searches and the bundled sample spreadsheets.
 
-The samples are synthetic: they follow published ranges (``calibration.md``) and carry
+The samples are synthetic: they follow published ranges (listed with their sources in
+``data_samples/README.md``) and carry
 small, documented, confounded planted effects (:data:`PLANTED_EFFECTS`) so that the
 estimators can be checked against a known truth. They are not evidence about real job
 searches.

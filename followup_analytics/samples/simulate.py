@@ -134,12 +134,12 @@ def simulate(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60
     """Simulate a cohort's job searches as canonical ``(events, applications)`` frames.
 
     The data are synthetic and are not evidence about real job searches: they follow the
-    published ranges in ``calibration.md`` (interview rate about 10-15%, offers after about
-    20-30% of interviews, 40-75% never hear back, first response after a median of about
-    7 days with a tail past 30, interview processes of about 23 days with 1-3 rounds,
-    thank-you notes after about a third of interviews, follow-up channels email 64% / phone
-    21% / in person 14% / LinkedIn 1%, follow-up delays <1 w 29% / 1-2 w 36% / 2-3 w 25% /
-    3+ w 10%) and plant small, confounded effects:
+    published ranges listed in ``data_samples/README.md`` (interview rate about 10-15%,
+    offers after about 20-30% of interviews, 40-75% never hear back, first response after a
+    median of about 7 days with a tail past 30, interview processes of about 23 days with
+    1-3 rounds, thank-you notes after about a third of interviews, follow-up channels email
+    64% / phone 21% / in person 14% / LinkedIn 1%, follow-up delays <1 w 29% / 1-2 w 36% /
+    2-3 w 25% / 3+ w 10%) and plant small, confounded effects:
 
     * **Confounder.** Each seeker has a latent strength z ~ N(0, ``strength_sd``). Stronger
       seekers follow up more, send more thank-you and post-rejection notes, use the tiered
