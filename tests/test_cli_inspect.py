@@ -122,3 +122,12 @@ def test_inspect_escapes_terminal_control_characters(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
     assert "evil\\x1b]0;owned\\x07\\x1b[31m.csv" in out
+
+
+def test_an_output_folder_below_a_file_exits_2_naming_it(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    tracker = str(_tracker(tmp_path / "t.csv"))
+    assert main(["report", tracker, "--out", str(blocker / "report")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Not a directory" in err and str(blocker) in err
