@@ -53,15 +53,18 @@ def open_regular(name: str, path: str) -> IO[bytes]:
         raise
 
 
-def scan_lines(name: str, fh: IO[bytes], limits: ReadLimits) -> bool:
-    """Refuse a physical line longer than the limit; return True when lines end with a
-    carriage return only. Reads the stream once and rewinds it."""
+def scan_lines(name: str, fh: IO[bytes], limits: ReadLimits) -> tuple[bool, int]:
+    """Refuse a physical line longer than the limit; return whether lines end with a
+    carriage return only, and the number of line ends. Reads the stream once, rewinds it."""
     limit = limits.max_line_bytes
     block = max(min(_BLOCK, limit), 1)
-    run, saw_lf, saw_cr = 0, False, False
+    run, saw_lf, saw_cr, ends, crs = 0, False, False, 0, 0
     try:
         while chunk := fh.read(block):
+            ends += chunk.count(b"\n")
             lf, cr = chunk.find(b"\n"), chunk.find(b"\r")
+            if cr >= 0 and not saw_lf and lf < 0:
+                crs += chunk.count(b"\r")
             saw_lf, saw_cr = saw_lf or lf >= 0, saw_cr or cr >= 0
             if lf < 0 and cr < 0:
                 run += len(chunk)
@@ -77,7 +80,7 @@ def scan_lines(name: str, fh: IO[bytes], limits: ReadLimits) -> bool:
     if run > limit:
         raise fail(name, f"has a line longer than {limit:,} bytes (limit): not a table "
                          "of rows (if it is, split the long line)")
-    return saw_cr and not saw_lf
+    return (True, crs) if saw_cr and not saw_lf else (False, ends)
 
 
 def cr_to_lf(fh: IO[bytes]) -> io.BytesIO:
@@ -110,6 +113,27 @@ def line_width(text: str, delimiter: str) -> int:
     except csv.Error:
         return max((line.count(delimiter) + 1 for line in lines.getvalue().split("\n")),
                    default=1)
+
+
+def stray_quotes(grid, delimiter: str, width: int) -> list[str]:
+    """Notes for quoted cells that swallowed lines looking like rows (a stray quote).
+
+    A quote left open in a hand-kept csv makes every following line part of one cell until
+    the next quote. A cell spanning lines is reported when one of its inner lines has as many
+    delimiters as a row of the table; ordinary multi-line notes do not.
+    """
+    need = max(width - 2, 1)
+    notes = []
+    for col in grid.columns:
+        values = grid[col]
+        multi = values[values.str.contains("\n", regex=False, na=False)]
+        for row, text in multi.items():
+            inner = [line for line in text.split("\n")[1:] if line.count(delimiter) >= need]
+            if inner:
+                notes.append(f"row {row}, column {col + 1}: a quoted cell holds "
+                             f"{len(inner)} line(s) that look like rows (a stray quote?); "
+                             "check the file: those rows were not read as rows")
+    return notes
 
 
 def check_width(name: str, width: int, limits: ReadLimits) -> None:

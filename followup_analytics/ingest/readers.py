@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
+from ..errors import LoadWarning
 from ._containers import (
     OLE_MAGIC,
     ZIP_MAGIC,
@@ -34,7 +35,15 @@ from ._containers import (
     fail,
     zip_format,
 )
-from ._files import check_width, cr_to_lf, decode_mixed, line_width, open_regular, scan_lines
+from ._files import (
+    check_width,
+    cr_to_lf,
+    decode_mixed,
+    line_width,
+    open_regular,
+    scan_lines,
+    stray_quotes,
+)
 from ._sandbox import grid_from_columns, reader_session
 from .raw import RawTable, SkippedSheet, Source
 from .sources import EXCEL_EXTENSIONS, file_kind
@@ -262,11 +271,13 @@ def _read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
     notes: list[str] = []
     if isinstance(src, io.StringIO):
         encoding, sample = None, src.getvalue()[:_SAMPLE]
+        lines = src.getvalue().count("\n")
     else:
         if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
             raise fail(name, f"is not a text file: it is {describe(head)}; give it the "
                              "right extension")
-        if scan_lines(name, src, limits):
+        cr_only, lines = scan_lines(name, src, limits)
+        if cr_only:
             src, head = cr_to_lf(src), head.replace(b"\r", b"\n")
             notes.append("line ends: carriage returns only (old Mac files), read as lines")
         encoding, why = _sniff_encoding(name, head)
@@ -284,6 +295,13 @@ def _read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
         src.seek(0)
     check_width(name, width, limits)
     grid, encoding = _parse_text(name, src, encoding, delimiter, width, limits, notes)
+    if len(grid) + 1 < lines and grid.shape[1] > 1:  # some cells span lines
+        stray = stray_quotes(grid, delimiter, width)
+        if stray:
+            warnings.warn(f"{name}: {stray[0]}" + (f" (and {len(stray) - 1} more)"
+                                                   if len(stray) > 1 else ""),
+                          LoadWarning, stacklevel=3)
+            notes.extend(stray)
     result = table_from_grid(grid, file=name, sheet=None, known=known,
                              seeker_hint=source.seeker_hint, notes=notes, none_cells=False)
     if isinstance(result, RawTable):
