@@ -191,3 +191,24 @@ def test_a_stray_quote_that_swallows_rows_is_reported(tmp_path):
                                          r"2 line\(s\) that look like rows \(a stray quote\?\)"):
         [t], _ = _read(path)
     assert sum("stray quote" in n for n in t.notes) == 1  # the real multi-line note is fine
+
+
+def test_the_child_returns_exactly_what_python_calamine_reads(tmp_path):
+    import python_calamine
+
+    wb = openpyxl.Workbook()
+    for row in [["a", 1, 1.5, True, date(2026, 1, 1)], ["b", 1.0, 1, 1, "x"],
+                ["a", True, 0.0, 0, None], [None, -0.0, float("nan"), False, "a"]]:
+        wb.active.append(row)
+    path = wb.save(tmp_path / "mixed.xlsx") or tmp_path / "mixed.xlsx"
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    want = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
+    reader = ReaderProcess(ReadLimits())
+    try:
+        reader.call("m", ("open", str(path), 60))
+        start, _, n_rows, columns = reader.call("m", ("read", "Sheet"))
+    finally:
+        reader.close()
+    got = _sandbox.grid_from_columns(start, n_rows, columns).to_numpy().tolist()
+    assert [[(type(v), repr(v)) for v in row] for row in got] == \
+        [[(type(v), repr(v)) for v in row] for row in want]

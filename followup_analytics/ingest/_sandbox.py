@@ -53,6 +53,10 @@ class ReaderProcess:
         self._proc: subprocess.Popen | None = None
         self._stderr = None
 
+    def start(self) -> subprocess.Popen:
+        """Start the child process now (it boots while the caller does other work)."""
+        return self._start()
+
     def _start(self) -> subprocess.Popen:
         if self._proc is None or self._proc.poll() is not None:
             self._stderr = tempfile.TemporaryFile()

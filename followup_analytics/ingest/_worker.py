@@ -22,6 +22,7 @@ import sys
 from array import array
 
 _HEADER = struct.Struct("<Q")
+_NUMBERS = {bool, int, float}
 
 
 def _limit(memory: int) -> None:
@@ -57,10 +58,14 @@ def _columns(rows: list[list]) -> list[tuple[bytes, list, bytes]]:
     for j in range(width):
         col = [r[j] for r in rows]
         seen: dict = {}
-        codes = array("q", map(seen.setdefault, zip(map(type, col), col, strict=True),
-                                               range(len(col))))
-        out.append((array("q", seen.values()).tobytes(), [k[1] for k in seen],
-                    codes.tobytes()))
+        if len(set(map(type, col)) & _NUMBERS) > 1:  # 1, 1.0 and True are equal dict keys
+            keys = zip(map(type, col), col, strict=True)
+            codes = array("q", map(seen.setdefault, keys, range(len(col))))
+            values = [k[1] for k in seen]
+        else:
+            codes = array("q", map(seen.setdefault, col, range(len(col))))
+            values = list(seen)
+        out.append((array("q", seen.values()).tobytes(), values, codes.tobytes()))
     return out
 
 

@@ -99,8 +99,10 @@ def read_source(source: Source, *, sheets: Sequence[str | int] | str | int | Non
     src, head, ext = _open(source, limits)
     try:
         if ext in EXCEL_EXTENSIONS:
-            check_binary(name, ext, head, src, limits)
-            tables, skipped = _read_workbook(source, src, sheets, known, limits)
+            with reader_session(limits) as reader:
+                reader.start()  # the child boots while the guards read the container
+                check_binary(name, ext, head, src, limits)
+                tables, skipped = _read_workbook(source, src, sheets, known, limits)
         else:
             tables, skipped = _read_text(source, src, head, ext, known, limits)
     finally:
