@@ -60,8 +60,9 @@ class _Box:
 _REF = rb"[A-Z]{1,3}[1-9][0-9]{0,6}"
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^<>]*\?>")
 # comments, CDATA, DTDs, processing instructions, and cells spelled any other way than
-# `<c r="A1"` send the sheet to the XML parser
-_ODD = re.compile(rb'<[!?]|<c(?![\w.:\-]| r="' + _REF + rb'")')
+# `<c r="` send the sheet to the XML parser (a reference other than A1..XFD9999999 too:
+# see _outside_cells)
+_ODD = re.compile(rb'<[!?]|<c(?![\w.:\-]| r=")')
 _PREFIXED = re.compile(rb":c(?![\w.:\-])")
 _TAG_NAME = re.compile(rb"<[^\s<>/!?=\"']+")
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
@@ -95,7 +96,9 @@ def _filled(data: bytes, m: re.Match) -> bool:
 
 def _plain(piece: bytes, start: int) -> bool:
     """Whether byte searches see the same cells as an XML parser in this piece."""
-    if _ODD.search(piece, start) is not None:
+    if (b"<!" in piece or piece.find(b"<?", start) >= 0
+            or piece.count(b"<c") != piece.count(b'<c r="')) and \
+            _ODD.search(piece, start) is not None:  # the counts spare most searches
         return False
     for m in _PREFIXED.finditer(piece, start):  # `:c` in text is fine, in a tag name not
         lt = piece.rfind(b"<", 0, m.start())
@@ -157,7 +160,9 @@ def _fast_cells(chunks: list[bytes]) -> int | None:
 
 
 def _outside_cells(box: _Box) -> re.Pattern:
-    return re.compile(rb'<c r="(?:(?:' + _outside(box.c0 + 1, box.c1 + 1, True)
+    """A cell whose reference is not a plain A1..XFD9999999 (then _CELL fails to match and
+    the XML parser decides), or lies outside the box."""
+    return re.compile(rb'<c r="(?:(?!' + _REF + rb'")|(?:' + _outside(box.c0 + 1, box.c1 + 1, True)
                       + rb")(?=[0-9])|[A-Z]{1,3}(?:" + _outside(box.r0 + 1, box.r1 + 1, False)
                       + rb')")')
 
