@@ -275,7 +275,7 @@ def _check_sheet(name: str, part: str, chunks: list[bytes], limits: ReadLimits) 
         elif part.lower() == "content.xml":
             cells = ods_cells(chunks)
         else:
-            cells = xlsx_sheet_cells(chunks)
+            cells = xlsx_sheet_cells(chunks, limits.max_cells)
     except Corrupt as err:
         raise fail(name, f"corrupt workbook: part {part!r}: {err}") from None
     if cells > limits.max_cells:

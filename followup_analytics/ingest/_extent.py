@@ -58,6 +58,7 @@ class _Box:
 
 # --------------------------------------------------------------------------- xlsx
 _REF = rb"[A-Z]{1,3}[1-9][0-9]{0,6}"
+_MIN_CELL_BYTES = 18  # `<c r="A1"><v/></c>`: the fewest bytes of a filled cell
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^<>]*\?>")
 # comments, CDATA, DTDs, processing instructions, and cells spelled any other way than
 # `<c r="` send the sheet to the XML parser (a reference other than A1..XFD9999999 too:
@@ -68,10 +69,11 @@ _TAG_NAME = re.compile(rb"<[^\s<>/!?=\"']+")
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
 
 
-def xlsx_sheet_cells(chunks: list[bytes]) -> int:
+def xlsx_sheet_cells(chunks: list[bytes], limit: int | None = None) -> int:
     """Cells calamine allocates for one xlsx worksheet part (rectangle or filled cells),
-    from the part's inflated bytes in chunks."""
-    cells = _fast_cells(chunks)
+    from the part's inflated bytes in chunks. With ``limit``, the filled cells are only
+    counted when the part is large enough to hold more than ``limit`` of them."""
+    cells = _fast_cells(chunks, limit)
     return cells if cells is not None else _expat_cells(chunks)
 
 
@@ -108,7 +110,7 @@ def _plain(piece: bytes, start: int) -> bool:
     return True
 
 
-def _fast_cells(chunks: list[bytes]) -> int | None:
+def _fast_cells(chunks: list[bytes], limit: int | None = None) -> int | None:
     """Byte searches, for sheets spelled as every common writer spells them; None when the
     sheet must be parsed as XML. The box starts at the first and last filled cells; each
     piece is then searched for any filled cell outside it (a hit widens the box)."""
@@ -121,10 +123,12 @@ def _fast_cells(chunks: list[bytes]) -> int | None:
     decl = _DECLARATION.match(head)
     starts = [decl.end() if decl else 0] + [0] * (len(pieces) - 1)
     box, filled = _Box(), 0
+    count = limit is None or sum(map(len, pieces)) // _MIN_CELL_BYTES > limit
     for piece, start in zip(pieces, starts, strict=True):
         if not _plain(piece, start):
             return None
-        filled += piece.count(b"</c>")
+        if count:
+            filled += piece.count(b"</c>")
         if box.n == 0:
             for m in _CELL.finditer(piece, start):
                 if _filled(piece, m):
