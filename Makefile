@@ -3,8 +3,11 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# JupyterLab refuses to start as root (containers) unless told to
+USER_ID ?= $(shell id -u)
+LAB_FLAGS := $(if $(filter 0,$(USER_ID)),--allow-root)
 
-.PHONY: demo test lint lab samples clean
+.PHONY: demo test test-fast lint lab samples clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +22,12 @@ test: $(BIN)/.installed  ## lint and run the full test suite (what CI runs)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
+test-fast: $(BIN)/.installed  ## lint and the tests not marked slow (while working)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not slow"
+
 lab: $(BIN)/.installed   ## open JupyterLab on notebooks/
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
 samples: $(BIN)/.installed  ## regenerate data_samples/ (deterministic)
 	$(BIN)/python -m followup_analytics.samples

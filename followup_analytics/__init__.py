@@ -15,6 +15,7 @@ from .errors import (
 )
 from .loadreport import LoadReport
 from .log import JobSearchLog
+from .version import __version__
 
 # isort: split
 # ---- ingest: load()  (keep one import per line below this marker)
@@ -36,10 +37,20 @@ from .cohort import CohortReport, cohort_report
 # ---- samples
 from .samples import PLANTED_EFFECTS, simulate, simulate_log, write_samples
 
-# plots live in followup_analytics.plots (imported on demand: matplotlib stays optional
-# at import time)
 
-__version__ = "0.1.0"
+def __getattr__(name: str) -> object:
+    """``fa.plots`` imports :mod:`followup_analytics.plots` (and matplotlib) on first use,
+    so ``import followup_analytics`` stays quick and works without a display."""
+    if name == "plots":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.plots")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "plots"})
+
 
 __all__ = [
     "DEFAULT_BUCKETS",

@@ -26,6 +26,9 @@ from .errors import SpreadsheetError
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .ingest.layouts import LAYOUTS
+    from .version import __version__
+
     p = argparse.ArgumentParser(
         prog="followup-analytics",
         description="Which job-search follow-up strategies go with replies, interviews "
@@ -36,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ins = sub.add_parser("inspect", help="show what load() finds in spreadsheets")
     ins.add_argument("inputs", nargs="+", metavar="FILE", help="files, folders or globs")
-    ins.add_argument("--layout", default="auto", help="force a layout (default: auto)")
+    ins.add_argument("--layout", default="auto", choices=LAYOUTS,
+                     help="force a layout (default: auto, detected per sheet)")
     ins.add_argument("--as-of", default=None, help="censoring date (default: latest date)")
     ins.add_argument("--seeker", default=None, help="seeker name for single-person files")
 
@@ -50,10 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--as-of", default=None, help="censoring date (default: latest date)")
     rep.add_argument("--title", default=None, help="report title")
     rep.add_argument("--salt", default=None,
-                     help="secret that keeps pseudonyms stable across reports")
+                     help="secret for the pseudonyms (default: your own key, created once "
+                          "in ~/.config/followup_analytics/pseudonym.key)")
 
     demo = sub.add_parser("demo", help="inspect and report on the bundled samples")
     demo.add_argument("--out", default="out", help="output folder (default: out/)")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
 

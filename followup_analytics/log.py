@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import vocab
-from .errors import SpreadsheetError
 from .loadreport import LoadReport
 
 EVENT_COLUMNS = ["application_id", "date", "event", "channel", "letter_type", "recipient",
@@ -27,6 +27,51 @@ DATE_DTYPE = "datetime64[s]"
 
 def _as_dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.normalize().astype(DATE_DTYPE)
+
+
+#: Years a job-search date can plausibly fall in (an ``as_of`` outside them is a mistake,
+#: such as a number read as nanoseconds since 1970).
+PLAUSIBLE_YEARS = (1990, 2100)
+_AS_OF_EXAMPLE = "give a date such as '2026-10-30'"
+
+
+def parse_as_of(as_of: object) -> pd.Timestamp:
+    """The censoring day given as `as_of`, or a ValueError saying why it is not one.
+
+    Accepts strings, dates, datetimes, Timestamps and ``numpy.datetime64``; refuses numbers
+    (``20261030`` would silently be a moment in 1970), missing values and days outside
+    :data:`PLAUSIBLE_YEARS`.
+
+    Examples
+    --------
+    >>> parse_as_of("2026-10-30 17:45")
+    Timestamp('2026-10-30 00:00:00')
+    >>> parse_as_of(20261030)
+    Traceback (most recent call last):
+    ...
+    ValueError: as_of=20261030 is a number, not a date; give a date such as '2026-10-30'
+    """
+    if isinstance(as_of, bool | int | float | np.number):
+        raise ValueError(f"as_of={as_of!r} is a number, not a date; {_AS_OF_EXAMPLE}")
+    try:
+        ts = pd.Timestamp(as_of)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"as_of={as_of!r} is not a date; {_AS_OF_EXAMPLE}") from exc
+    if pd.isna(ts):
+        raise ValueError(f"as_of={as_of!r} is not a date; {_AS_OF_EXAMPLE}")
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    low, high = PLAUSIBLE_YEARS
+    if not low <= ts.year <= high:
+        raise ValueError(f"as_of={as_of!r} is the year {ts.year}, outside {low}-{high}; "
+                         f"{_AS_OF_EXAMPLE}")
+    return ts.normalize()
+
+
+def default_as_of(*dates: pd.Series) -> pd.Timestamp:
+    """The latest of `dates` (the data's last day), or today when there are none."""
+    latest = [d.max() for d in dates if d.notna().any()]
+    return pd.Timestamp(max(latest)) if latest else pd.Timestamp.today().normalize()
 
 
 def _categorical(values: pd.Series, name: str) -> pd.Series:
@@ -106,6 +151,24 @@ class JobSearchLog:
         ------
         ValueError
             When a required column is missing or a vocabulary column holds unknown values.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import followup_analytics as fa
+        >>> events = pd.DataFrame({
+        ...     "application_id": ["a", "a", "a", "b"],
+        ...     "date": ["2026-03-02", "2026-03-05", "2026-03-09", "2026-03-02"],
+        ...     "event": ["applied", "followup", "reply", "applied"],
+        ...     "channel": [None, "email", None, None],
+        ... })
+        >>> log = fa.JobSearchLog.from_frames(events, as_of="2026-06-30")
+        >>> log
+        <JobSearchLog: 2 applications by 1 seeker(s), 4 events (applied 2, followup 1, ...>
+        >>> log.applications[["application_id", "seeker", "applied_on"]]
+          application_id seeker applied_on
+        0              a   self 2026-03-02
+        1              b   self 2026-03-02
         """
         missing = [c for c in ("application_id", "date", "event") if c not in events.columns]
         if missing:
@@ -135,48 +198,10 @@ class JobSearchLog:
         ev = ev.sort_values(["application_id", "date", "event"], kind="stable",
                             ignore_index=True)
 
-        if applications is None:
-            applications = pd.DataFrame({"application_id": ev["application_id"].unique()})
-        if "application_id" not in applications.columns:
-            raise ValueError("applications is missing required column 'application_id'; "
-                             f"got {list(applications.columns)}")
-        apps = applications.copy()
-        apps["application_id"] = apps["application_id"].astype("string")
-        if apps["application_id"].duplicated().any():
-            dup = apps.loc[apps["application_id"].duplicated(), "application_id"].iloc[0]
-            raise ValueError(f"applications has duplicate application_id values, e.g. {dup!r}")
-        first_applied = (ev.loc[ev["event"].eq("applied").fillna(False)]
-                         .groupby("application_id", observed=True)["date"].min())
-        from_events = pd.Series(
-            first_applied.astype(DATE_DTYPE).reindex(apps["application_id"]).to_numpy(),
-            index=apps.index, dtype=DATE_DTYPE)
-        if "applied_on" in apps:
-            apps["applied_on"] = _as_dates(apps["applied_on"]).fillna(from_events)
-        else:
-            apps["applied_on"] = from_events
-        apps["seeker"] = (apps["seeker"].astype("string").fillna(seeker)
-                          if "seeker" in apps else pd.Series(seeker, index=apps.index,
-                                                             dtype="string"))
-        for name in ("company", "role"):
-            apps[name] = apps[name].astype("string") if name in apps else pd.NA
-            apps[name] = apps[name].astype("string")
-        orphans = ~ev["application_id"].isin(apps["application_id"])
-        if orphans.any():
-            raise ValueError(f"{int(orphans.sum())} event(s) refer to application_id values "
-                             f"not in applications, e.g. "
-                             f"{ev.loc[orphans, 'application_id'].iloc[0]!r}")
-        extra = [c for c in apps.columns if c not in APPLICATION_COLUMNS]
-        apps = apps[APPLICATION_COLUMNS + extra].reset_index(drop=True)
-
-        if as_of is None:
-            latest = [d.max() for d in (ev["date"], apps["applied_on"]) if d.notna().any()]
-            as_of_ts = max(latest) if latest else pd.Timestamp.today().normalize()
-        else:
-            try:
-                as_of_ts = pd.Timestamp(as_of).normalize()
-            except (ValueError, TypeError) as exc:
-                raise SpreadsheetError(f"as_of={as_of!r} is not a date") from exc
-        return cls(ev[EVENT_COLUMNS], apps, report or LoadReport(), pd.Timestamp(as_of_ts))
+        apps = _applications_frame(applications, ev, seeker)
+        as_of_ts = (default_as_of(ev["date"], apps["applied_on"]) if as_of is None
+                    else parse_as_of(as_of))
+        return cls(ev[EVENT_COLUMNS], apps, report or LoadReport(), as_of_ts)
 
     # ------------------------------------------------------------------ access
     @property
@@ -202,7 +227,7 @@ class JobSearchLog:
     def with_as_of(self, as_of: object) -> JobSearchLog:
         """Return the same log with another censoring date."""
         return JobSearchLog(self._events, self._applications, self.report,
-                            pd.Timestamp(as_of).normalize())
+                            parse_as_of(as_of))
 
     def __len__(self) -> int:
         return len(self._applications)
@@ -236,3 +261,42 @@ class JobSearchLog:
             + self._events.head(10).to_html(index=False, na_rep="", escape=True)
             + "</details></div>"
         )
+
+
+def _applications_frame(applications: pd.DataFrame | None, ev: pd.DataFrame,
+                        seeker: str) -> pd.DataFrame:
+    """The canonical application table for the canonical events `ev` (see
+    :meth:`JobSearchLog.from_frames`)."""
+    if applications is None:
+        applications = pd.DataFrame({"application_id": ev["application_id"].unique()})
+    if "application_id" not in applications.columns:
+        raise ValueError("applications is missing required column 'application_id'; "
+                         f"got {list(applications.columns)}")
+    apps = applications.copy()
+    apps["application_id"] = apps["application_id"].astype("string")
+    if apps["application_id"].duplicated().any():
+        dup = apps.loc[apps["application_id"].duplicated(), "application_id"].iloc[0]
+        raise ValueError(f"applications has duplicate application_id values, e.g. {dup!r}")
+    first_applied = (ev.loc[ev["event"].eq("applied").fillna(False)]
+                     .groupby("application_id", observed=True)["date"].min())
+    from_events = pd.Series(
+        first_applied.astype(DATE_DTYPE).reindex(apps["application_id"]).to_numpy(),
+        index=apps.index, dtype=DATE_DTYPE)
+    if "applied_on" in apps:
+        apps["applied_on"] = _as_dates(apps["applied_on"]).fillna(from_events)
+    else:
+        apps["applied_on"] = from_events
+    apps["seeker"] = (apps["seeker"].astype("string").fillna(seeker)
+                      if "seeker" in apps else pd.Series(seeker, index=apps.index,
+                                                         dtype="string"))
+    for name in ("company", "role"):
+        apps[name] = apps[name].astype("string") if name in apps else pd.NA
+        apps[name] = apps[name].astype("string")
+    orphans = ~ev["application_id"].isin(apps["application_id"])
+    if orphans.any():
+        raise ValueError(f"{int(orphans.sum())} event(s) refer to application_id values "
+                         f"not in applications, e.g. "
+                         f"{ev.loc[orphans, 'application_id'].iloc[0]!r}")
+    extra = [c for c in apps.columns if c not in APPLICATION_COLUMNS]
+    apps = apps[APPLICATION_COLUMNS + extra].reset_index(drop=True)
+    return apps

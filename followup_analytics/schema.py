@@ -46,11 +46,19 @@ OUTCOME_WORDS: dict[str, str] = {
     "offer": "Offer",
     "comeback": "Later interview or offer at the same company",
 }
-_PHRASES: dict[str, str] = {
+#: Outcome -> the phrase after "with" ("Share of applications with an offer").
+OUTCOME_PHRASES: dict[str, str] = {
     "response": "a response",
     "interview": "an interview",
     "offer": "an offer",
     "comeback": "a later interview or offer at the same company",
+}
+#: Outcome -> plural used in axis labels ("Odds ratio of offers").
+OUTCOME_PLURALS: dict[str, str] = {
+    "response": "responses",
+    "interview": "interviews",
+    "offer": "offers",
+    "comeback": "comebacks",
 }
 
 # --------------------------------------------------------------------------- schemas
@@ -142,7 +150,7 @@ class Definition:
             if self.window is not None:
                 return f"{word} within {self.window} days of the {self.stage}"
             return f"{word} after the {self.stage}"
-        return f"Share of {self.unit}s with {_PHRASES.get(self.outcome, self.outcome)}"
+        return f"Share of {self.unit}s with {OUTCOME_PHRASES.get(self.outcome, self.outcome)}"
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict."""

@@ -8,16 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from conftest import build_log
 from scipy import stats
 from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
 from statsmodels.stats.contingency_tables import StratifiedTable
 
-from followup_analytics import JobSearchLog, SmallSampleWarning, SparseStrataWarning
+from followup_analytics import SmallSampleWarning, SparseStrataWarning
 from followup_analytics.metrics import associations
 from followup_analytics.metrics.associations import offer_associations
 from followup_analytics.metrics.strategies import STRATEGIES
 
-COLS = ["application_id", "date", "event", "channel", "letter_type"]
 DAY0 = pd.Timestamp("2026-01-01")
 
 
@@ -45,10 +45,8 @@ def _thank_you_log(cells, seekers=("s",), programs=("p",)):
             i += 1
     rows += _app("never_interviewed", (5, "followup", "email", "thank_you"))
     apps.append(("never_interviewed", seekers[0], programs[0]))
-    return JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS),
-                                    pd.DataFrame(apps, columns=["application_id", "seeker",
-                                                                "program"]),
-                                    as_of="2026-12-31")
+    return build_log(rows, pd.DataFrame(apps, columns=["application_id", "seeker", "program"]),
+                     as_of="2026-12-31")
 
 
 def _run(log, **kwargs):
@@ -159,7 +157,7 @@ def test_strategy_eligibility_and_levels():
     apps = pd.DataFrame({"application_id": ["cad", "late_reply", "quiet", "silent", "rej",
                                             "two_rounds"],
                          "company": ["A", "B", "C", "D", "E", "F"]})
-    log = JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps, as_of="2026-12-31")
+    log = build_log(rows, apps, as_of="2026-12-31")
     f = associations.features(log)
     cad = STRATEGIES["tiered_cadence"].assign(f, log)
     assert cad.astype(object).where(cad.notna(), None).tolist() == [
@@ -211,7 +209,7 @@ def test_n_followups_counts_follow_ups_after_applying_by_the_day_14_landmark():
            "answered", "interviewed", "gave_up", "rej_note", "recent"]
     apps = pd.DataFrame({"application_id": ids,   # no_events: applied, nothing logged since
                          "applied_on": [pd.Timestamp("2026-03-01")] + [pd.NaT] * 12})
-    log = JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps, as_of="2026-12-31")
+    log = build_log(rows, apps, as_of="2026-12-31")
     f = associations.features(log)
     got = STRATEGIES["n_followups"].assign(f, log).set_axis(f["application_id"])
     got = got.astype(object).where(got.notna(), None).to_dict()
@@ -249,7 +247,7 @@ def test_timing_and_cadence_are_judged_at_their_landmarks():
         + [("recent", pd.Timestamp("2026-01-25"), "applied", None, None),   # seen 10 days
            ("recent", pd.Timestamp("2026-01-26"), "followup", "email", None)]
     )
-    log = JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), as_of="2026-02-04")
+    log = build_log(rows, as_of="2026-02-04")
     f = associations.features(log)
 
     def levels(name):
@@ -287,7 +285,7 @@ def test_first_followup_channel_and_letter_type_share_the_timing_landmark():
         + [("recent", pd.Timestamp("2026-12-25"), "applied", None, None),   # seen 6 days
            ("recent", pd.Timestamp("2026-12-26"), "followup", "email", None)]
     )
-    log = JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), as_of="2026-12-31")
+    log = build_log(rows, as_of="2026-12-31")
     f = associations.features(log)
 
     def levels(name):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -53,9 +55,33 @@ def test_report_writes_both_files(tracker: Path, tmp_path: Path,
 
 
 def test_report_html_only(tracker: Path, tmp_path: Path) -> None:
-    assert main(["report", str(tracker), "--out", str(tmp_path), "--format", "html"]) == 0
+    old = os.umask(0o027)
+    try:
+        assert main(["report", str(tracker), "--out", str(tmp_path), "--format", "html",
+                     "--min-cell", "3"]) == 0
+    finally:
+        os.umask(old)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("cohort")) == [
-        "cohort_report.html"]
+        "cohort_report.html", "cohort_report.private-seekers.xlsx"]
+    # the report follows the umask; the per-seeker appendix is the adviser's alone
+    assert stat.S_IMODE((tmp_path / "cohort_report.html").stat().st_mode) == 0o640
+    private = tmp_path / "cohort_report.private-seekers.xlsx"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_failed_report_leaves_no_empty_folder(tracker: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("followup_analytics.cohort.report.CohortReport.write", broken)
+    out = tmp_path / "new" / "deeper"
+    try:
+        assert main(["report", str(tracker), "--out", str(out), "--min-cell", "3"]) != 0
+    except OSError:
+        pass
+    assert not (tmp_path / "new").exists()
 
 
 @pytest.mark.parametrize(("args", "message"), [

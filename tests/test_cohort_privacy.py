@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 import pandas as pd
+import pytest
 
 from followup_analytics.cohort.privacy import (
     Redactor,
+    adviser_key,
     contact_kind,
     identifying_columns,
+    key_path,
     pseudonym_salt,
     pseudonymise,
 )
@@ -51,3 +57,28 @@ def test_redactor() -> None:
     frame = pd.DataFrame({"c": ["Ada Lovelace", "Acme"], "n": [1, 2]})
     out = r.frame(frame)
     assert out["c"].tolist() == ["[redacted]", "Acme"] and frame["c"].iloc[0] == "Ada Lovelace"
+
+
+def test_adviser_key_created_once_private_and_stable(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    path = key_path()
+    assert path == tmp_path / "cfg" / "followup_analytics" / "pseudonym.key"
+    assert not path.exists()
+    first = pseudonym_salt(None)
+    assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0
+    assert pseudonym_salt(None) == first == adviser_key(path) and len(first) == 32
+    names = pd.Series(["Ada Lovelace", "Alan Turing"])
+    again = pseudonymise(names, pseudonym_salt(None))
+    assert again.tolist() == pseudonymise(names, first).tolist()
+    # another adviser (another config folder) gets other pseudonyms
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "other"))
+    assert pseudonymise(names, pseudonym_salt(None)).tolist() != again.tolist()
+
+
+def test_unreadable_key_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "pseudonym.key"
+    bad.write_text("not hex\n")
+    with pytest.raises(ValueError, match="cannot read the pseudonym key"):
+        adviser_key(bad)

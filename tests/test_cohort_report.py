@@ -98,7 +98,7 @@ def log() -> JobSearchLog:
 
 @pytest.fixture(scope="module")
 def report(log: JobSearchLog) -> CohortReport:
-    return cohort_report(log, by="program", min_cell=5, salt="fixed")
+    return cohort_report(log, by="program", min_cell=4, salt="fixed")
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +116,8 @@ def _workbook_text(path: Path) -> list[str]:
 def test_tables_and_columns(report: CohortReport) -> None:
     t = report.tables
     assert list(t) == ["overview", "outcomes", "funnel", "followup_timing", "followup_channel",
-                       "followup_letter_type", "time_to_response", "strategies", "employers",
-                       "seekers", "sources", "quarantine", "unknown_values"]
+                       "followup_letter_type", "time_to_response", "at_risk", "strategies",
+                       "employers", "sources", "quarantine", "unknown_values"]
     assert list(t["overview"].columns) == ["program", "seekers", "applications", "followups",
                                            "suppressed"]
     assert list(t["outcomes"].columns) == ["program", "outcome", "unit", "n", "k", "rate",
@@ -129,9 +129,13 @@ def test_tables_and_columns(report: CohortReport) -> None:
     assert whole.loc["seeker_offer", "unit"] == "seeker"
     assert int(whole.loc["response", "n"]) == 360
     assert 0 < whole.loc["response", "rate"] < 1
-    assert report.tables["sources"]["file"].tolist() == ["cohort.xlsx"]
-    assert report.tables["quarantine"]["reason"].tolist() == ["date '[redacted]' not understood"]
-    assert report.notes[0] == "cohort.xlsx: header in row 1"
+    # file and sheet names can name people: numbered; cell text left out of reasons
+    assert report.tables["sources"]["file"].tolist() == ["file 1"]
+    assert report.tables["sources"]["sheet"].tolist() == ["sheet 1"]
+    assert report.tables["quarantine"]["reason"].tolist() == ["date [value] not understood"]
+    assert report.tables["unknown_values"].to_dict("records") == [
+        {"field": "channel", "value": "(free text)", "texts": 1, "count": 1, "suppressed": ""}]
+    assert report.notes[0].startswith("The importer made 2 notes about the input")
 
 
 def test_no_identifying_value_in_any_output(report: CohortReport,
@@ -149,7 +153,9 @@ def test_no_identifying_value_in_any_output(report: CohortReport,
 
 
 def test_seekers_appear_as_salted_pseudonyms(report: CohortReport) -> None:
-    seekers = report.tables["seekers"]
+    # one row per seeker would give back the seekers per group: private appendix only
+    assert "seekers" not in report.tables
+    seekers = report.private.frame
     assert list(seekers.columns) == ["seeker", "program", "applications", "followups",
                                      "responses", "interviews", "offers", "suppressed"]
     expected = pseudonymise(pd.Series(NAMES), pseudonym_salt("fixed"))   # report's salt
@@ -197,7 +203,7 @@ def test_html_self_contained(files: dict[str, Path]) -> None:
     parser.feed(html)
     assert parser.refs, "the report has figures and a table of contents"
     for attr, value in parser.refs:
-        assert value.startswith("data:image/png;base64,") if attr == "src" else \
+        assert value.startswith("data:image/svg+xml;base64,") if attr == "src" else \
             value.startswith("#"), (attr, value[:60])
     assert "url(" not in parser.style and "@import" not in parser.style
     assert "@media print" in parser.style and "@media (max-width" in parser.style
@@ -228,15 +234,28 @@ def test_workbook_layout(files: dict[str, Path], report: CohortReport) -> None:
     assert readme["A2"].value == "Data as of"
     assert readme["B2"].value.date() == report.as_of.date()
     text = " ".join(str(c.value) for row in readme.iter_rows() for c in row if c.value)
-    assert "Response" in text and "next-smallest" in text
+    assert "Response" in text and "as an attacker would" in text
     ws = wb["Outcomes"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     assert ws["A1"].font.bold and ws["A1"].fill.fgColor.rgb.endswith("0072B2")
     header = [c.value for c in ws[1]]
-    rate = ws.cell(2, header.index("rate") + 1)
+    assert header[:5] == ["Program", "Outcome", "Counted per", "Out of", "With the outcome"]
+    rate = ws.cell(2, header.index("Share") + 1)
     assert rate.number_format == "0.0%" and isinstance(rate.value, float)
-    assert ws.cell(2, header.index("n") + 1).number_format == "#,##0"
+    assert ws.cell(2, header.index("Out of") + 1).number_format == "#,##0"
     assert ws.column_dimensions["B"].width >= 8
+    # one font family; hidden values are empty numbers, flagged beside, never text
+    assert {c.font.name for w in wb for row in w.iter_rows() for c in row} == {"Arial"}
+    flag = header.index("Hidden values")
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    hidden = [r for r in rows if r[flag]]
+    assert hidden, "the fixture should hide something"
+    for r in rows:
+        assert all(v is None or isinstance(v, int | float) for v in r[3:flag])
+        assert (r[4] is None) == ("With the outcome" in (r[flag] or ""))
+    # printed one page wide at a readable size
+    assert ws.page_setup.scale >= 70 and ws.page_setup.orientation in ("portrait",
+                                                                         "landscape")
     with zipfile.ZipFile(files["xlsx"]) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 2 and "barChart>" in z.read(charts[0]).decode()
@@ -250,8 +269,6 @@ SETS = {
                                                      (("program",), "timing")))),
     "followup_channel": (["n", "k"], Additive(across=((("channel",), "program"),
                                                       (("program",), "channel")))),
-    "seekers": (["applications", "followups", "responses", "interviews", "offers"],
-                Additive(across=((("program",), "seeker"),))),
     "time_to_response": (["n_responses", "n_censored"],
                          Additive(across=(((), "program"),),
                                   within_row=(("n_responses", "n_censored"),))),
@@ -302,7 +319,7 @@ def test_report_is_immutable_and_input_untouched(log: JobSearchLog,
     t = report.tables["overview"]
     t.iloc[0, 1] = -1
     assert report.tables["overview"].iloc[0, 1] != -1
-    cohort_report(log, by="program", min_cell=5)
+    cohort_report(log, by="program", min_cell=4)
     pd.testing.assert_frame_equal(log.applications, before)
 
 
@@ -310,7 +327,7 @@ def test_repr_html_is_a_fragment(report: CohortReport) -> None:
     frag = report._repr_html_()
     assert frag.lstrip().startswith("<style>") and "<html" not in frag
     assert "Cohort report by program" in frag and "Methods and definitions" in frag
-    assert "[c]" in frag
+    assert ">hidden<" in frag and "[c]" not in frag
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -341,15 +358,27 @@ def test_by_matches_headers_ignoring_case(log: JobSearchLog) -> None:
 
 def test_failed_write_keeps_previous_report(report: CohortReport, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    target = report.to_excel(tmp_path / "r.xlsx")
-    before = target.read_bytes()
+    old = report.write({"html": tmp_path / "r.html", "xlsx": tmp_path / "r.xlsx"})
+    before = [p.read_bytes() for p in old]
+    real = Path.write_bytes
 
-    def broken_save(self: openpyxl.Workbook, filename: str) -> None:
-        Path(filename).write_bytes(b"PK half a workbook")
-        raise OSError("disk full")
+    def broken(self: Path, data: bytes) -> int:
+        if self.suffix == ".tmpxlsx" or self.name.endswith(".tmp.xlsx"):
+            real(self, data[: len(data) // 2])
+            raise OSError("disk full")
+        return real(self, data)
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    monkeypatch.setattr(Path, "write_bytes", broken)
+    again = dataclasses.replace(report, run_id="second")
     with pytest.raises(OSError, match="disk full"):
-        report.to_excel(target)
-    assert target.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]
+        again.write({"html": tmp_path / "r.html", "xlsx": tmp_path / "r.xlsx"})
+    # neither file of the pair changed (the HTML was complete, but its workbook was not)
+    assert [p.read_bytes() for p in old] == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.xlsx"]
+
+
+def test_pair_carries_one_run_id(report: CohortReport, files: dict[str, Path]) -> None:
+    html = files["html"].read_text(encoding="utf-8")
+    readme = openpyxl.load_workbook(files["xlsx"])["Read me"]
+    run = next(r[1].value for r in readme.iter_rows() if r[0].value == "Run")
+    assert run.startswith(f"run {report.run_id},") and run in html

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from followup_analytics.cohort.safety import atomic_write, neutralise, neutralise_frame
+from followup_analytics.cohort.safety import (
+    atomic_write,
+    atomic_write_all,
+    neutralise,
+    neutralise_frame,
+)
 
 DANGEROUS = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3", "\t=1", "\r=1"]
 
@@ -52,3 +58,21 @@ def test_atomic_write_replaces_only_when_complete(tmp_path: Path) -> None:
     assert sorted(x.name for x in tmp_path.iterdir()) == ["report.html"]
     atomic_write(target, lambda p: p.write_text("new report"))
     assert target.read_text() == "new report"
+
+
+def test_write_all_renames_only_when_every_file_is_complete(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.html", tmp_path / "b.xlsx"
+    a.write_text("old a")
+
+    def fail(p: Path) -> None:
+        p.write_text("half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_all([(a, lambda p: p.write_text("new a")), (b, fail)])
+    assert a.read_text() == "old a" and not b.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html"]
+    atomic_write_all([(a, lambda p: p.write_text("new a")),
+                      (b, lambda p: p.write_text("new b"))], private=True)
+    assert a.read_text() == "new a" and b.read_text() == "new b"
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (a, b)} == {0o600}

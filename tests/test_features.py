@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pandas as pd
 import pytest
+from conftest import build_log
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +22,7 @@ COLS = ["application_id", "date", "event", "channel", "letter_type"]
 
 
 def _log(rows, apps=None, as_of="2026-12-31"):
-    return JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps, as_of=as_of)
+    return build_log(rows, apps, as_of=as_of)
 
 
 def _row(frame: pd.DataFrame, app: str) -> pd.Series:
@@ -293,3 +296,36 @@ def test_invariants_on_random_logs(rows):
     assert (f["interviewed"] <= (reached >= 2)).all() and (f["offered"] == (reached >= 3)).all()
     assert (fu["delay_days"].dropna() >= 0).all()
     assert fu.loc[~fu["eligible"], "responded_within_window"].isna().all()
+
+
+def test_results_are_kept_per_log_and_alternating_windows_never_recompute(monkeypatch):
+    """Asking for windows 7 and 30 in turn (a notebook comparing them) builds each once; the
+    event index is built once per log; another log has its own results."""
+    mod = importlib.import_module("followup_analytics.metrics.features")
+
+    built = {"index": 0, "arrays": 0, "frames": 0}
+
+    def counting(name, real):
+        def wrapper(*args, **kwargs):
+            built[name] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(mod, "_Index", counting("index", mod._Index))
+    monkeypatch.setattr(mod, "_followup_arrays", counting("arrays", mod._followup_arrays))
+    frame = counting("frames", mod._features_frame)
+    frame.__name__ = "_features_frame"
+    monkeypatch.setattr(mod, "_features_frame", frame)
+    log = _log([["a", "2026-01-01", "applied", None, None],
+                ["a", "2026-01-05", "followup", "email", None],
+                ["a", "2026-01-20", "reply", None, None]])
+    first = {w: features(log, window=w)["response_after_followup"] for w in (7, 30)}
+    for _ in range(3):
+        for w in (7, 30):
+            pd.testing.assert_series_equal(
+                features(log, window=w)["response_after_followup"], first[w])
+    assert built == {"index": 1, "arrays": 2, "frames": 2}
+    assert first[7].tolist() == [False] and first[30].tolist() == [True]
+    other = _log([["b", "2026-01-01", "applied", None, None]])
+    features(other, window=7)
+    assert built["index"] == 2

@@ -7,12 +7,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import build_log
 from statsmodels.stats.proportion import proportion_confint
 
-from followup_analytics import JobSearchLog, SmallSampleWarning
+from followup_analytics import SmallSampleWarning
 from followup_analytics.metrics.funnel import funnel
-
-COLS = ["application_id", "date", "event"]
 
 
 def _log():
@@ -29,7 +28,7 @@ def _log():
     apps = pd.DataFrame({"application_id": list("abcde"),
                          "cohort": pd.Categorical(["x", "x", "x", "x", "x"],
                                                   categories=["x", "y"])})
-    return JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps)
+    return build_log(rows, apps)
 
 
 def _quiet(*args, **kwargs):

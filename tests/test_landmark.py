@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import build_log
 from scipy import stats
 from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
 from statsmodels.stats.contingency_tables import StratifiedTable
@@ -36,8 +37,7 @@ def _log(seekers=None):
     apps = None
     if seekers is not None:
         apps = pd.DataFrame({"application_id": list("abcdefhg"), "seeker": seekers})
-    return JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps,
-                                    as_of="2026-03-31")
+    return build_log(rows, apps, as_of="2026-03-31")
 
 
 def test_landmark_sample_keeps_waiting_observable_applications():
@@ -140,3 +140,22 @@ def test_level_rates_gives_each_arm_with_its_wilson_interval():
     assert rates.attrs["definition"] == r.attrs["definition"]
     with pytest.raises(ValueError, match="level_rates: the result is missing"):
         level_rates(r.drop(columns="n_level"))
+
+
+def test_landmark_comparisons_and_strategies_share_one_eligibility_rule():
+    """Day 14 on the hand-made log: a, b, e answered, f withdrew and h was interviewed
+    before it, g is not observed that long; c and d are still waiting. The strategies judged
+    at a landmark (first follow-up by day 14) use the same set."""
+    from followup_analytics.metrics import strategies
+    from followup_analytics.metrics.features import features
+    from followup_analytics.metrics.landmark import still_waiting
+
+    log = _log()
+    f = features(log)
+    waiting = set(f.loc[still_waiting(f, log, 14), "application_id"])
+    assert waiting == {"c", "d"}
+    assert set(landmark_sample(log, 14)["application_id"]) == waiting
+    in_strategy, n = strategies._followups_by_landmark(f, log)
+    assert strategies.TIMING_DAY == 14
+    assert set(f.loc[in_strategy, "application_id"]) == waiting
+    assert set(f.loc[in_strategy & (n > 0), "application_id"]) == {"c"}

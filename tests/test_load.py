@@ -151,8 +151,9 @@ def test_cohort_sheet_and_folder_of_per_seeker_files(tmp_path):
 def test_user_mapping_wins_and_is_checked(tmp_path):
     path = _csv(tmp_path / "mine.csv", ["Org,When I sent it,Result",
                                         "Acme,2026-01-05,Offer!"])
-    log = load(path, mapping={"when i SENT it": "applied_on", "Org": "company",
-                              "Not there": "role"})
+    with pytest.warns(LoadWarning, match="'Not there' matches no column"):
+        log = load(path, mapping={"when i SENT it": "applied_on", "Org": "company",
+                                  "Not there": "role"})
     assert log.applications["company"].tolist() == ["Acme"]
     assert _ev(log)[0] == ("applied", "2026-01-05")
     m = log.report.mapping.set_index("input_column")["field"]

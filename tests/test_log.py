@@ -59,3 +59,15 @@ def test_an_empty_log_keeps_its_columns_and_types():
     assert len(log) == 0 and len(log.events) == 0
     assert str(log.applications["applied_on"].dtype) == "datetime64[s]"
     assert "0 applications" in repr(log)
+
+
+def test_the_shared_test_log_builder_pads_tuples_and_reads_days(make_log):
+    log = make_log([("a", 0, "applied"), ("a", "2026-01-05", "followup", "phone"),
+                    ("b", 3, "applied", None, None, None, "kept")],
+                   {"application_id": ["a", "b"], "seeker": ["s", "t"]}, as_of="2026-02-01")
+    ev = log.events.set_index(["application_id", "event"])
+    assert ev.loc[("a", "applied"), "date"] == pd.Timestamp("2026-01-01")
+    assert ev.loc[("b", "applied"), "date"] == pd.Timestamp("2026-01-04")
+    assert ev.loc[("a", "followup"), "channel"] == "phone"
+    assert ev.loc[("b", "applied"), "note"] == "kept"
+    assert log.applications["seeker"].tolist() == ["s", "t"]

@@ -7,12 +7,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import build_log
 from statsmodels.stats.proportion import proportion_confint
 
-from followup_analytics import JobSearchLog, SmallSampleWarning
+from followup_analytics import SmallSampleWarning
 from followup_analytics.metrics.rates import response_rates
-
-COLS = ["application_id", "date", "event", "channel", "letter_type"]
 
 
 def _log():
@@ -38,7 +37,7 @@ def _log():
     ]
     apps = pd.DataFrame({"application_id": list("abcde"),
                          "program": ["day", "day", "evening", "evening", "evening"]})
-    return JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps, as_of="2026-06-30")
+    return build_log(rows, apps, as_of="2026-06-30")
 
 
 def _quiet(*args, **kwargs):

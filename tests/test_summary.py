@@ -7,11 +7,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import build_log
 
-from followup_analytics import JobSearchLog, SmallSampleWarning
+from followup_analytics import SmallSampleWarning
 from followup_analytics.metrics.summary import summary
-
-COLS = ["application_id", "date", "event", "channel", "letter_type"]
 
 
 def _log():
@@ -30,7 +29,7 @@ def _log():
         ("e", "2026-01-21", "interview", None, None),           # 20 days, no thank-you
     ]
     apps = pd.DataFrame({"application_id": list("abcde"), "seeker": list("sstuu")})
-    return JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), apps, as_of="2026-03-01")
+    return build_log(rows, apps, as_of="2026-03-01")
 
 
 def test_summary_headline_numbers():
@@ -88,7 +87,7 @@ def test_inner_time_to_response_warning_is_judged_by_min_n():
     # 12 applications: time_to_response() alone would warn (< 20), summary does not (>= 10)
     rows = [(f"x{i}", "2026-01-01", "applied", None, None) for i in range(12)]
     rows += [(f"x{i}", f"2026-01-{3 + i:02d}", "reply", None, None) for i in range(8)]
-    log = JobSearchLog.from_frames(pd.DataFrame(rows, columns=COLS), as_of="2026-03-01")
+    log = build_log(rows, as_of="2026-03-01")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         s = summary(log).set_index("metric")

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import build_log
 from scipy import stats
 
 from followup_analytics.errors import SmallSampleWarning
@@ -218,15 +219,13 @@ def _log() -> JobSearchLog:
         ("a7", "2026-03-01", "applied"), ("a7", "2026-03-11", "offer"),
         ("a8", "2026-03-10", "applied"), ("a8", "2026-04-05", "reply"),
     ]
-    events = pd.DataFrame(rows, columns=["application_id", "date", "event"])
-    events["date_known"] = ~((events["application_id"] == "a5")
-                             & (events["event"] == "rejection"))
     apps = pd.DataFrame({
         "application_id": [f"a{i}" for i in range(1, 9)],
         "program": pd.Categorical(list("xxxxxxyy"), categories=["z", "y", "x"]),
         "adviser": ["R&D <team>"] * 6 + ["Ops"] * 2,
     })
-    return JobSearchLog.from_frames(events, apps, as_of="2026-03-31")
+    undated = [(a, e) == ("a5", "rejection") for a, _, e in rows]
+    return build_log(rows, apps, as_of="2026-03-31", date_known=[not u for u in undated])
 
 
 def _quiet(*args, **kwargs) -> TimeToResponse:

@@ -7,16 +7,20 @@ turns it into exit status 2 without a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import warnings
 from pathlib import Path
 
 from ..errors import FollowupWarning
+from ..samples.bundled import SAMPLES_DIR
 from .report import resolve_by
 
 FORMATS = ("html", "xlsx")
 STEM = "cohort_report"
+#: Middle part of the private appendix's name (``cohort_report.private-seekers.xlsx``).
+PRIVATE = "private-seekers"
 #: Where the bundled sample workbook lives in a source checkout (editable install).
-SAMPLES = Path(__file__).resolve().parents[2] / "data_samples" / "cohort_2026.xlsx"
+SAMPLES = SAMPLES_DIR / "cohort_2026.xlsx"
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -29,17 +33,31 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _out_dir(out: str) -> Path:
+def _out_dir(out: str) -> tuple[Path, list[Path]]:
+    """The output folder, created when missing; also the folders this call created."""
     path = Path(out)
     if path.exists() and not path.is_dir():
         raise ValueError(f"--out {out!r} is a file, not a folder")
+    made = [p for p in (path, *path.parents) if not p.exists()]
     path.mkdir(parents=True, exist_ok=True)
-    return path
+    return path, made
+
+
+def _remove_empty(made: list[Path]) -> None:
+    """Remove the folders a failed run created, when they are still empty."""
+    for folder in made:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _check_min_cell(min_cell: int) -> None:
     if min_cell < 1:
         raise ValueError(f"--min-cell must be at least 1; got {min_cell}")
+
+
+def _wrote(path: Path) -> str:
+    private = " (private: per-seeker rows, for you alone; do not share)"
+    return f"wrote {path}" + (private if PRIVATE in path.name else "")
 
 
 def write_report(log: object, out: Path, formats: tuple[str, ...], **options: object) -> list[Path]:
@@ -48,18 +66,18 @@ def write_report(log: object, out: Path, formats: tuple[str, ...], **options: ob
     Returns
     -------
     list of Path
-        The files written (``cohort_report.html``, ``cohort_report.xlsx``).
+        The files written: ``cohort_report.html`` and ``cohort_report.xlsx`` (one set,
+        from one run; modes follow the umask), then the private appendix
+        ``cohort_report.private-seekers.xlsx`` (mode 0600, for the adviser alone).
     """
     from .report import cohort_report
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
         report = cohort_report(log, **options)
-        written = []
-        if "html" in formats:
-            written.append(report.to_html(out / f"{STEM}.html"))
-        if "xlsx" in formats:
-            written.append(report.to_excel(out / f"{STEM}.xlsx"))
+        written = report.write({fmt: out / f"{STEM}.{fmt}" for fmt in FORMATS
+                                if fmt in formats})
+        written.append(report.to_private_excel(out / f"{STEM}.{PRIVATE}.xlsx"))
     return written
 
 
@@ -81,13 +99,17 @@ def run_report(args: argparse.Namespace) -> int:
     except ValueError:
         raise ValueError(f"--by {args.by!r} is not a column of the input; choose one of "
                          f"{', '.join(log.carried_columns) or '(none found)'}") from None
-    out = _out_dir(args.out)
-    written = write_report(log, out, formats, by=by, min_cell=args.min_cell,
-                           salt=args.salt, title=args.title)
+    out, made = _out_dir(args.out)
+    try:
+        written = write_report(log, out, formats, by=by, min_cell=args.min_cell,
+                               salt=args.salt, title=args.title)
+    except BaseException:
+        _remove_empty(made)
+        raise
     print(f"{log.report.n_loaded} rows loaded, {log.report.n_quarantined} quarantined "
           f"(see `followup-analytics inspect`)")
     for path in written:
-        print(f"wrote {path}")
+        print(_wrote(path))
     return 0
 
 
@@ -128,8 +150,9 @@ def run_demo(args: argparse.Namespace) -> int:
     print(_headline(log))
     print()
     by = next((c for c in log.carried_columns if c.lower() == "program"), None)
-    out = _out_dir(args.out)
-    for path in write_report(log, out, FORMATS, by=by, min_cell=10, salt=None,
+    out, _ = _out_dir(args.out)
+    # synthetic data: a fixed salt, so the demo leaves no key in the user's folder
+    for path in write_report(log, out, FORMATS, by=by, min_cell=10, salt="sample data",
                              title="Sample cohort 2026 (synthetic data)"):
-        print(f"wrote {path}")
+        print(_wrote(path))
     return 0

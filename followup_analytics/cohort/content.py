@@ -7,8 +7,8 @@ per group. Counts are suppressed here (see :mod:`.suppression`); the renderers o
 
 from __future__ import annotations
 
+import itertools
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,43 +20,25 @@ from ..metrics.funnel import funnel
 from ..metrics.inference import rate_table
 from ..metrics.rates import response_rates
 from ..metrics.survival import time_to_response
-from .suppression import TOTAL, Additive, suppress
+from ..schema import OUTCOME_PHRASES
+from .audit import QUANTITY, Audit, Spec
+from .suppression import TOTAL, Additive
+from .table import ALL, GROUP, Table
 
-GROUP = "group"   # breakdown column of the reduced log
-ALL = "all"       # constant column of the reduced log (whole cohort)
 RATE_DEPS = ("rate", "ci_low", "ci_high")
-OUTCOME_LABELS = {"response": "any response", "interview": "an interview",
-                  "offer": "an offer", "seeker_offer": "seekers with an offer"}
+OUTCOME_LABELS = {**{o: OUTCOME_PHRASES[o] for o in ("response", "interview", "offer")},
+                  "seeker_offer": "seekers with an offer"}
 """Readable names of the ``outcome`` values (figures and charts)."""
+STAGES = ("applied", "responded", "interviewed", "offered", "accepted")
+REACH = {"response": "responded", "interview": "interviewed", "offer": "offered"}
 FOLLOWUP_BREAKDOWNS = {"timing": "Follow-up timing (days after the trigger)",
                        "channel": "Follow-up channel", "letter_type": "Letter type"}
 
 
-@dataclass(frozen=True)
-class Table:
-    """One report table: the suppressed frame and how to present it.
-
-    Attributes
-    ----------
-    key : str
-        Sheet and anchor name.
-    title, description : str
-        Heading and one-paragraph explanation (plain text).
-    frame : DataFrame
-        The tidy, suppressed table (see :func:`build_tables` for the columns).
-    counts : tuple of str
-        Count columns (formatted as integers).
-    percents : tuple of str
-        Proportion columns (formatted as percentages).
-    """
-
-    key: str
-    title: str
-    description: str
-    frame: pd.DataFrame
-    counts: tuple[str, ...] = ()
-    percents: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
+def _q(frame: pd.DataFrame, by_name: str, *parts: object) -> pd.Series:
+    """Quantity keys ``part|...|<group>`` (see :mod:`.audit`): equal keys are one number."""
+    out = pd.Series("|".join(str(p) for p in parts), index=frame.index, dtype="string")
+    return out + "|" + frame[by_name].astype("string")
 
 
 def _labels(values: pd.Series) -> pd.Series:
@@ -78,7 +60,7 @@ def _across(by_name: str, *keys: str) -> Additive:
 
 
 def _overview(log: JobSearchLog, feats: pd.DataFrame, by_name: str, has_groups: bool,
-              min_cell: int) -> Table:
+              min_cell: int) -> tuple[Table, Spec]:
     ev = log.events
     fu = ev.loc[ev["event"].eq("followup").fillna(False).to_numpy(), "application_id"]
     n_fu = fu.value_counts()
@@ -90,15 +72,16 @@ def _overview(log: JobSearchLog, feats: pd.DataFrame, by_name: str, has_groups: 
                              "followups": g["_fu"].sum()}).reset_index()
 
     frame = _stack(log, compute, by_name, has_groups)
-    counts = ["seekers", "applications", "followups"]
-    frame = suppress(frame, counts, min_cell=min_cell, additive=_across(by_name))
+    counts = ("seekers", "applications", "followups")
+    for c, q in zip(counts, ("seekers", "apps", "followups"), strict=True):
+        frame[QUANTITY + c] = _q(frame, by_name, q)
     return Table("overview", "Cohort at a glance",
                  "Seekers, applications and follow-ups logged, for the whole cohort and per "
-                 "group.", frame, tuple(counts))
+                 "group.", frame, counts), Spec(counts, _across(by_name))
 
 
 def _outcomes(log: JobSearchLog, feats: pd.DataFrame, by_name: str, has_groups: bool,
-              min_cell: int) -> Table:
+              min_cell: int) -> tuple[Table, Spec]:
     parts = []
     for outcome in ("response", "interview", "offer"):
         part = _stack(log, lambda c, o=outcome: response_rates(log, by=c, outcome=o,
@@ -119,83 +102,142 @@ def _outcomes(log: JobSearchLog, feats: pd.DataFrame, by_name: str, has_groups: 
     part.insert(2, "unit", "seeker")
     parts.append(part)
     frame = pd.concat(parts, ignore_index=True).drop(columns="small_n")
-    frame = suppress(frame, ["n", "k"], min_cell=min_cell,
-                     additive=_across(by_name, "outcome"),
-                     hides={"n": RATE_DEPS, "k": RATE_DEPS})
+    seeker = frame["outcome"].eq("seeker_offer")
+    frame[QUANTITY + "n"] = _q(frame, by_name, "apps").where(
+        ~seeker, _q(frame, by_name, "seekers"))
+    frame[QUANTITY + "k"] = ("reach|" + frame["outcome"].map(REACH).fillna("seeker_offer")
+                             + "|" + frame[by_name].astype("string"))
+    spec = Spec(("n", "k"), _across(by_name, "outcome"),
+                {"n": RATE_DEPS, "k": RATE_DEPS}, (("n", "k"),))
     return Table("outcomes", "Responses, interviews and offers",
                  "Share of applications that got any response (reply, interview, rejection "
                  "or offer), an interview or an offer, and share of seekers with at least one "
-                 "offer, with Wilson 95% intervals. n is the number of applications (seekers "
-                 "for the last measure); k those with the outcome.", frame, ("n", "k"),
-                 ("rate", "ci_low", "ci_high"))
+                 "offer, with Wilson 95% intervals. “Out of” counts applications (seekers for "
+                 "the last measure); “With the outcome” those with it.", frame, ("n", "k"),
+                 ("rate", "ci_low", "ci_high")), spec
 
 
-def _funnel(log: JobSearchLog, by_name: str, has_groups: bool, min_cell: int) -> Table:
+def _funnel(log: JobSearchLog, by_name: str, has_groups: bool,
+            min_cell: int) -> tuple[Table, Spec]:
     frame = _stack(log, lambda c: funnel(log, by=c, min_n=min_cell), by_name, has_groups)
     frame["stage"] = frame["stage"].astype("string")
     deps = (*RATE_DEPS, "share_of_applied")
-    frame = suppress(frame, ["n", "k"], min_cell=min_cell, additive=_across(by_name, "stage"),
-                     hides={"n": deps, "k": deps})
-    # n of a stage is k of the stage before: hide both wherever either is hidden
-    prev_k = frame.groupby(by_name, sort=False)["k"].shift(1)
-    prev_hidden = prev_k.isna() & frame["stage"].ne("applied")
-    next_hidden = frame.groupby(by_name, sort=False)["n"].shift(-1).isna() & frame[
-        "stage"].ne(frame["stage"].iloc[-1])
-    frame.loc[prev_hidden & frame["n"].notna(), ["n", *deps]] = pd.NA
-    frame.loc[next_hidden & frame["k"].notna(), ["k", *deps]] = pd.NA
+    # n of a stage is k of the stage before (one quantity); "applied" reaches every
+    # application
+    prev = frame["stage"].map(dict(zip(STAGES[1:], STAGES[:-1], strict=True)))
+    frame[QUANTITY + "k"] = ("reach|" + frame["stage"].astype("string") + "|"
+                             + frame[by_name].astype("string"))
+    frame[QUANTITY + "n"] = ("reach|" + prev.fillna("applied").astype("string") + "|"
+                             + frame[by_name].astype("string"))
+    for col in ("k", "n"):
+        frame[QUANTITY + col] = frame[QUANTITY + col].str.replace(
+            "reach|applied|", "apps|", regex=False)
+    spec = Spec(("n", "k"), _across(by_name, "stage"), {"n": deps, "k": deps}, (("n", "k"),))
     return Table("funnel", "Funnel",
                  "Applications reaching each stage (furthest stage from all events: applied "
-                 "< responded < interviewed < offered < accepted). rate is the conversion "
-                 "from the previous stage, share_of_applied the share of all applications.",
-                 frame, ("n", "k"), ("rate", "ci_low", "ci_high", "share_of_applied"))
+                 "< responded < interviewed < offered < accepted), with the share of the stage "
+                 "before that reached each stage and the share of all applications.",
+                 frame, ("n", "k"), ("rate", "ci_low", "ci_high", "share_of_applied")), spec
 
 
 def _followup(log: JobSearchLog, what: str, by_name: str, has_groups: bool,
-              min_cell: int) -> Table:
+              min_cell: int) -> tuple[Table, Spec]:
     frame = _stack(log, lambda c: response_rates(log, by=[c, what], outcome="response",
                                                  min_n=min_cell), by_name, has_groups)
     frame[what] = frame[what].astype("string")
     frame = frame.drop(columns="small_n")
+    # categories without a single follow-up in the cohort are dropped (noted once)
+    whole = frame[by_name].eq(TOTAL)
+    empty = set(frame.loc[whole & frame["n"].eq(0), what])
+    frame = frame.loc[~frame[what].isin(empty).to_numpy()].reset_index(drop=True)
     add = Additive(across=(((what,), by_name), ((by_name,), what)))
-    frame = suppress(frame, ["n", "k"], min_cell=min_cell, additive=add,
-                     hides={"n": RATE_DEPS, "k": RATE_DEPS})
+    # every eligible follow-up falls in one category of each breakdown: the three tables
+    # add up to the same unpublished totals per group
+    spec = Spec(("n", "k"), add, {"n": RATE_DEPS, "k": RATE_DEPS}, (("n", "k"),),
+                {1: "eligible_followups"})
     return Table(f"followup_{what}", f"Response after a follow-up, by {what.replace('_', ' ')}",
                  f"{FOLLOWUP_BREAKDOWNS[what]}: among follow-ups that could still change "
                  "something (eligible), the share followed by a response within 30 days. "
                  "The unit is the follow-up: an application followed up three times counts "
                  "three times.", frame, ("n", "k"), ("rate", "ci_low", "ci_high"),
-                 {"category": what})
+                 {"category": what, "dropped": sorted(empty)}), spec
 
 
-def _time(log: JobSearchLog, by_name: str, has_groups: bool, min_cell: int) -> Table:
+#: Days at which the time-to-response figure prints the applications still waiting.
+AT_RISK_DAYS = (0, 7, 14, 30, 60, 90)
+
+
+def _time(log: JobSearchLog, by_name: str, has_groups: bool,
+          min_cell: int) -> list[tuple[Table, Spec]]:
     results = {}
 
     def compute(col: str) -> pd.DataFrame:
         results[col] = time_to_response(log, by=col)
         return results[col].summary
 
-    # n (= n_responses + n_censored) is left out: a hidden part could be recovered from it
+    # n (= n_responses + n_censored) is left out: it is the total of the row
     frame = _stack(log, compute, by_name, has_groups).drop(columns=["n", "n_excluded"])
     stats = [c for c in frame.columns if c.startswith(("median", "p_response"))]
-    counts = ["n_responses", "n_censored"]
-    add = Additive(across=(((), by_name),), within_row=(tuple(counts),))
-    frame = suppress(frame, counts, min_cell=min_cell, additive=add,
-                     hides={c: stats for c in counts})
+    counts = ("n_responses", "n_censored")
+    add = Additive(across=(((), by_name),), within_row=(counts,))
+    # responses + still waiting are the applications analysed: all of them unless some
+    # were left out (undated), and the responses those with a response; where the data
+    # agree, they are one quantity with the other tables' (an attacker would guess so)
+    frame[QUANTITY + "n_responses"] = _q(frame, by_name, "reach", "responded")
+    spec = Spec(counts, add, {c: stats for c in counts}, latent={1: "=apps"})
     curves = _stack(log, lambda c: results[c].curves, by_name, has_groups)
-    # curves only for groups whose counts are all shown and not small
-    big = frame[counts].fillna(0).ge(min_cell).all(axis=1)
-    shown = frame.loc[big, by_name]
-    curves = curves.loc[curves[by_name].isin(set(shown))].reset_index(drop=True)
-    return Table("time_to_response", "Time to first response",
-                 "Days from applying to the first response (Kaplan-Meier; applications "
-                 "still waiting are censored at the as-of date or at withdrawal, never "
-                 "averaged away). n_responses + n_censored are the applications analysed; "
-                 "p_response_d is the probability of a response by day d.",
-                 frame, tuple(counts),
-                 tuple(c for c in stats if c.startswith("p_response")), {"curves": curves})
+    from ..plots.survival import at_risk_at
+
+    days = [d for d in AT_RISK_DAYS if d <= max(float(curves["day"].max()), 7.0)]
+    risk = pd.DataFrame({by_name: frame[by_name]})
+    for d in days:
+        risk[f"day_{d}"] = [int(at_risk_at(curves.loc[curves[by_name].eq(g)], [d])[0])
+                            for g in frame[by_name]]
+    cols = tuple(f"day_{d}" for d in days)
+    # on day 0 every application analysed is waiting: the row total of the main table
+    risk[QUANTITY + cols[0]] = "apps|" + risk[by_name].astype("string")
+    risk_spec = Spec(cols, Additive(across=(((), by_name),)))
+    return [(Table("time_to_response", "Time to first response",
+                   "Days from applying to the first response (Kaplan-Meier; applications "
+                   "still waiting are censored at the as-of date or at withdrawal, never "
+                   "averaged away). “Got a response” and “Still waiting” add up to the "
+                   "applications analysed; “Response by day d” is the estimated share with a "
+                   "response by that day.",
+                   frame, counts,
+                   tuple(c for c in stats if c.startswith("p_response")),
+                   {"curves": curves}), spec),
+            (Table("at_risk", "Applications still waiting",
+                   "Applications analysed that had no response yet, at each day after "
+                   "applying (the numbers under the time-to-response figure).", risk, cols),
+             risk_spec)]
 
 
-def _seekers(feats: pd.DataFrame, by_name: str, min_cell: int) -> Table:
+def _shown_curves(curves: pd.DataFrame, time: pd.DataFrame, risk: pd.DataFrame,
+                  by_name: str, min_cell: int) -> pd.DataFrame:
+    """Curves of the groups whose counts are shown, cut where fewer than `min_cell`
+    applications are still waiting (a step there would reveal a small count)."""
+    shown = time.loc[time[["n_responses", "n_censored"]].notna().all(axis=1)
+                     & risk.iloc[:, 1].notna().to_numpy(), by_name]
+    keep = curves[by_name].isin(set(shown)) & curves["at_risk"].ge(min_cell)
+    curves = curves.loc[keep].reset_index(drop=True)
+    steps = curves.groupby(by_name, sort=False)["events"].transform(
+        lambda e: pd.Series(_coarse(e.to_numpy(), min_cell), index=e.index))
+    # a step per day would show how many responded that day: the curve is drawn only at
+    # days where at least min_cell responses have come since the last drawn step (the
+    # value there is the exact Kaplan-Meier estimate); censoring marks are left out
+    out = curves.loc[steps.to_numpy(dtype=bool) | curves["day"].eq(0).to_numpy()]
+    return out.assign(censored=0).reset_index(drop=True)
+
+
+def _coarse(events: np.ndarray, min_cell: int) -> np.ndarray:
+    """True at the rows where the events since the last True row reach `min_cell`."""
+    since = itertools.accumulate(events, lambda acc, e: e if acc >= min_cell else acc + e)
+    return np.fromiter(since, dtype=float, count=len(events)) >= min_cell
+
+
+def private_seekers(feats: pd.DataFrame, by_name: str) -> Table:
+    """Activity per seeker: for the adviser's private appendix, never the cohort report
+    (one row per seeker gives back the seekers per group, and small counts per person)."""
     groups = [GROUP, "seeker"]
     g = feats.groupby(groups, observed=True, sort=True)
     frame = pd.DataFrame({"applications": g.size(), "responses": g["responded"].sum(),
@@ -204,33 +246,33 @@ def _seekers(feats: pd.DataFrame, by_name: str, min_cell: int) -> Table:
     fu = feats["n_followups"].groupby([feats[c] for c in groups], observed=True).sum()
     frame.insert(3, "followups", fu.to_numpy())
     frame = frame.rename(columns={GROUP: by_name})[["seeker", by_name, *frame.columns[2:]]]
-    counts = ["applications", "followups", "responses", "interviews", "offers"]
-    frame = suppress(frame, counts, min_cell=min_cell,
-                     additive=Additive(across=(((by_name,), "seeker"),)))
-    return Table("seekers", "Activity per seeker (pseudonymised)",
+    counts = ("applications", "followups", "responses", "interviews", "offers")
+    frame["suppressed"] = pd.array([""] * len(frame), dtype="string")
+    return Table("seekers", "Activity per seeker (pseudonymised; private appendix)",
                  "One row per seeker (and group): applications, follow-ups, and applications "
-                 "that got a response, an interview or an offer. Seekers appear as keyed "
-                 "pseudonyms only; small counts are suppressed like everywhere else.",
-                 frame, tuple(counts))
+                 "that got a response, an interview or an offer. For the adviser only: it is "
+                 "not suppressed, so it must not be shared.", frame, counts)
 
 
-def _employers(feats: pd.DataFrame, min_cell: int, top: int = 15) -> Table:
+def _employers(feats: pd.DataFrame, min_cell: int,
+               top: int = 15) -> tuple[Table, Spec]:
     company = feats["company"].astype("string").str.strip()
     g = feats.assign(company=company).dropna(subset=["company"]).groupby("company")
     counts = pd.DataFrame({"n": g.size(), "k": g["responded"].sum()})
-    counts = counts.loc[counts["n"] >= min_cell].sort_values(["n", "k"], ascending=False,
-                                                              kind="stable").head(top)
+    # twice the threshold: with fewer, k or n - k is small in most rows
+    counts = counts.loc[counts["n"] >= 2 * min_cell].sort_values(
+        ["n", "k"], ascending=False, kind="stable").head(top)
     table = rate_table(counts["k"], counts["n"], min_n=min_cell).drop(columns="small_n")
     frame = table.rename_axis("company").reset_index()
-    frame = suppress(frame, ["n", "k"], min_cell=min_cell, hides={"k": RATE_DEPS})
+    spec = Spec(("n", "k"), hides={"n": RATE_DEPS, "k": RATE_DEPS}, pairs=(("n", "k"),))
     return Table("employers", "Employers the cohort applied to most",
-                 f"Companies with at least {min_cell} applications from the cohort (at most "
-                 f"{top}), with the share of those applications that got any response.",
-                 frame, ("n", "k"), ("rate", "ci_low", "ci_high"))
+                 f"Companies with at least {2 * min_cell} applications from the cohort (at "
+                 f"most {top}), with the share of those applications that got any response.",
+                 frame, ("n", "k"), ("rate", "ci_low", "ci_high")), spec
 
 
 def build_tables(log: JobSearchLog, by_name: str, has_groups: bool,
-                 min_cell: int) -> dict[str, Table]:
+                 min_cell: int) -> tuple[dict[str, Table], Audit, Table]:
     """Compute every table of the report from a reduced log (see :mod:`.report`).
 
     Parameters
@@ -247,7 +289,7 @@ def build_tables(log: JobSearchLog, by_name: str, has_groups: bool,
 
     Returns
     -------
-    dict of str to Table
+    tables : dict of str to Table
         ``overview``: ``[<by>, seekers, applications, followups, suppressed]``.
         ``outcomes``: ``[<by>, outcome, unit, n, k, rate, ci_low, ci_high, suppressed]``,
         outcome in response, interview, offer (unit application) and seeker_offer (unit
@@ -261,26 +303,45 @@ def build_tables(log: JobSearchLog, by_name: str, has_groups: bool,
         p_response_<d>_ci_high …, suppressed]``.
         ``strategies``: ``[<by>, strategy, level, reference, n_level, k_level, …]``, see
         :func:`.strategies.strategy_table`.
+        ``at_risk``: ``[<by>, day_0, day_7 …, suppressed]`` (applications still waiting).
         ``employers``: ``[company, n, k, rate, ci_low, ci_high, suppressed]``.
+        Every count is protected by one audit over all tables (:func:`.audit.protect`).
+    audit : Audit
+    private : Table
         ``seekers``: ``[seeker, <by>, applications, followups, responses, interviews,
-        offers, suppressed]``, seekers as pseudonyms.
+        offers, suppressed]``, seekers as pseudonyms, unsuppressed (private appendix).
     """
-    from .strategies import strategy_table
+    from .audit import protect
+    from .strategies import apply_strategy_protection, strategy_table
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         feats = features(log)
-        tables = [_overview(log, feats, by_name, has_groups, min_cell),
-                  _outcomes(log, feats, by_name, has_groups, min_cell),
-                  _funnel(log, by_name, has_groups, min_cell),
-                  *(_followup(log, w, by_name, has_groups, min_cell)
-                    for w in FOLLOWUP_BREAKDOWNS),
-                  _time(log, by_name, has_groups, min_cell),
-                  strategy_table(log, min_cell, by_name, has_groups),
-                  _employers(feats, min_cell),
-                  _seekers(feats, by_name, min_cell)]
-    return {t.key: t for t in tables if t is not None}
+        built = [_overview(log, feats, by_name, has_groups, min_cell),
+                 _outcomes(log, feats, by_name, has_groups, min_cell),
+                 _funnel(log, by_name, has_groups, min_cell),
+                 *(_followup(log, w, by_name, has_groups, min_cell)
+                   for w in FOLLOWUP_BREAKDOWNS),
+                 *_time(log, by_name, has_groups, min_cell),
+                 strategy_table(log, min_cell, by_name, has_groups),
+                 _employers(feats, min_cell)]
+    protected, audit = protect({t.key: (t.frame, spec) for t, spec in built}, min_cell)
+    tables = {}
+    for t, _ in built:
+        frame = protected[t.key]
+        extra = t.extra
+        if t.key == "strategies":
+            frame = apply_strategy_protection(extra["wide"], frame, by_name)
+            extra = {k: v for k, v in extra.items() if k != "wide"}
+        tables[t.key] = Table(t.key, t.title, t.description, frame, t.counts, t.percents,
+                              extra)
+    time = tables["time_to_response"]
+    curves = _shown_curves(time.extra["curves"], time.frame, tables["at_risk"].frame,
+                           by_name, min_cell)
+    tables["time_to_response"] = Table(time.key, time.title, time.description, time.frame,
+                                       time.counts, time.percents, {"curves": curves})
+    return tables, audit, private_seekers(feats, by_name)
 
 
 def headline(tables: dict[str, Table]) -> dict[str, object]:

@@ -31,26 +31,42 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
 def suppression_rule(min_cell: int) -> tuple[str, ...]:
     """The suppression rule in words, for a given minimum cell size."""
     return (
-        f"Every count from 1 to {min_cell - 1} is hidden (shown as [c]); zero is shown.",
-        "So that a hidden count cannot be worked out by subtraction from a total, another "
-        "count is hidden alongside it: whenever the groups of a breakdown, the categories "
-        "of a group (channels, timing buckets ...) or the parts of a row (responses and "
-        "still waiting) hold exactly one hidden count, the next-smallest count of the same "
-        "set is hidden too, until no set holds exactly one; a final linear-algebra check "
-        "hides one more count wherever the totals would still pin a hidden one down.",
-        "Rates, intervals, medians and odds ratios computed from a hidden count are hidden "
-        "with it. Figures are drawn from the tables after suppression; survival curves are "
-        f"drawn only for groups with at least {min_cell} responses and {min_cell} "
-        "applications still waiting.",
+        f"Every count from 1 to {min_cell - 1} is hidden (shown as “hidden”), and so is a "
+        f"count whose complement is that small (14 follow-ups of which 11 were answered "
+        f"would show 3 unanswered); zero is shown.",
+        "Everything the report publishes is checked at once, as an attacker would: every "
+        "count in every table and figure, the same number appearing in several tables, "
+        "groups adding up to the whole cohort, categories adding up to a group, k never "
+        "above n. Further counts are hidden until, for every hidden small count, the whole "
+        f"numbers consistent with all of that still span at least {min_cell} values; then "
+        "each further count that is not needed for this is shown again.",
+        "Rates, intervals, medians, numbers at risk and odds ratios computed from a hidden "
+        "count are hidden with it. Time-to-response curves stop where fewer than "
+        f"{min_cell} applications are still waiting, and take a step only once at least "
+        f"{min_cell} responses have come since the last one (no censoring marks).",
     )
 
 
 PRIVACY: tuple[str, ...] = (
-    "Seekers appear only as pseudonyms (S- followed by a keyed hash). Without a fixed salt "
-    "the key is random, so pseudonyms hold within one report only.",
-    "Names, email addresses, phone numbers and free-text notes from the input are never "
+    "Seekers appear only as pseudonyms (S- followed by a keyed hash). The key is the "
+    "adviser's own, kept in their configuration folder and never written into a report, so "
+    "a seeker keeps the same pseudonym in every report made with it (a --salt overrides "
+    "it).",
+    "Names, email addresses, phone numbers, ids and free-text notes from the input are never "
     "used; every text cell is also checked against them and against email and phone "
-    "patterns, and redacted if it matches.",
-    "A breakdown by a column that names people (adviser, contact ...) shows pseudonymised "
-    "labels (G- followed by a keyed hash).",
+    "patterns, and redacted if it matches. The data-quality section shows counts and field "
+    "names only: files and sheets are numbered and cell text is left out.",
+    "A breakdown group is labelled only when it holds at least as many seekers as the "
+    "minimum cell size; smaller groups are merged into 'other groups'. A breakdown by a "
+    "column that names people (adviser, contact ...) shows pseudonymised labels (G- "
+    "followed by a keyed hash).",
+    "One row per seeker would give back the number of seekers in each group: the "
+    "per-seeker table is not part of this report. It is written, for the adviser alone, "
+    "to a separate private appendix readable only by its owner.",
 )
+
+
+def run_label(report: object) -> str:
+    """Which run made a report: the HTML and the workbook of one run carry the same."""
+    created = report.created.strftime("%Y-%m-%d %H:%M UTC")
+    return f"run {report.run_id}, made {created}"

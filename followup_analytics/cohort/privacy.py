@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
@@ -30,10 +33,63 @@ _MIN_PHONE_DIGITS = 9  # fewer digits: a date, an amount or an id rather than a 
 _WORD = re.compile(r"[^0-9a-z]+")
 
 
+KEY_FILE = "pseudonym.key"
+
+
+def key_path() -> Path:
+    """Where the adviser's pseudonym key lives: ``$XDG_CONFIG_HOME/followup_analytics/
+    pseudonym.key`` (``~/.config/followup_analytics/pseudonym.key`` by default; on Windows
+    under ``%APPDATA%``)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or (
+        os.environ.get("APPDATA") if os.name == "nt" else None)
+    root = Path(base) if base else Path.home() / ".config"
+    return root / "followup_analytics" / KEY_FILE
+
+
+def _read_key(path: Path) -> bytes:
+    text = path.read_text(encoding="ascii").strip()
+    key = bytes.fromhex(text)
+    if len(key) < 16:
+        raise ValueError(f"the pseudonym key {path} is too short; delete it to make a new one")
+    return key
+
+
+def adviser_key(path: Path | None = None) -> bytes:
+    """The adviser's pseudonym key, created on first use (32 random bytes, hex, mode 0600).
+
+    The same key gives the same pseudonyms in every report, so an adviser can follow a
+    seeker from one report to the next. The key is never written into a report.
+
+    Raises
+    ------
+    ValueError
+        When the key file exists but cannot be read as a key.
+    OSError
+        When the key file cannot be created (no writable configuration folder); pass a
+        ``salt`` instead.
+    """
+    path = path or key_path()
+    if path.exists():
+        try:
+            return _read_key(path)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ValueError(f"cannot read the pseudonym key {path}: {exc}") from None
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:               # another process made it first: use theirs
+        return _read_key(path)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key.hex() + "\n")
+    return key
+
+
 def pseudonym_salt(salt: str | bytes | None) -> bytes:
-    """Return the HMAC key for pseudonyms: `salt` encoded, or 16 random bytes when None."""
+    """Return the HMAC key for pseudonyms: `salt` encoded, or the adviser's key file
+    (:func:`adviser_key`) when None."""
     if salt is None:
-        return secrets.token_bytes(16)
+        return adviser_key()
     return salt.encode("utf-8") if isinstance(salt, str) else bytes(salt)
 
 
@@ -139,6 +195,26 @@ def identifying_columns(applications: pd.DataFrame) -> list[str]:
     return out
 
 
+def _plain(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+
+
+def name_variants(value: str) -> set[str]:
+    """Spellings of a name someone else may have typed: reordered and without accents.
+
+    Only for values of two to four words of letters (names); others give no variant.
+    """
+    words = value.split()
+    if not 2 <= len(words) <= 4 or not all(w.replace("-", "").replace("'", "").isalpha()
+                                           for w in words):
+        return set()
+    first, last = words[0], words[-1]
+    out = {" ".join(reversed(words)), f"{last}, {first}", f"{last} {first}",
+           f"{first} {last}", value}
+    return out | {_plain(v) for v in out}
+
+
 class Redactor:
     """Replace identifying text in output tables.
 
@@ -149,12 +225,16 @@ class Redactor:
         to one of them, or containing one of at least `min_length` characters, is redacted.
     min_length : int, default 5
         Shorter values are only matched as whole cells (to avoid redacting common words).
+
+    Names (two to four words) are also matched reordered ("Chen Adrian", "Chen, Adrian")
+    and without accents ("Jose Nunez" for "José Núñez").
     """
 
     token = "[redacted]"
 
     def __init__(self, values: Iterable[str], min_length: int = 5) -> None:
         cleaned = {str(v).strip() for v in values if isinstance(v, str) and str(v).strip()}
+        cleaned |= {x for v in cleaned for x in name_variants(v)}
         self._exact = {v.casefold() for v in cleaned}
         long = sorted((v for v in cleaned if len(v) >= min_length), key=len, reverse=True)
         self._inner = (re.compile("|".join(re.escape(v) for v in long), re.IGNORECASE)

@@ -6,23 +6,21 @@ Every text cell the cohort report writes goes through :func:`neutralise_frame` o
 :func:`neutralise`, which prefix such text with an apostrophe so it is shown, never run.
 
 Reports are written to a temporary file in the destination folder and renamed over the
-target with :func:`os.replace` only once complete (:func:`atomic_write`), so an existing
-report is replaced by a complete one or not at all.
+target with :func:`os.replace` only once complete
+(:func:`followup_analytics.output.atomic_write`), so an existing report is replaced by a
+complete one or not at all.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 
-#: Text starting with one of these is neutralised in spreadsheet output.
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+from ..output import FORMULA_PREFIXES, atomic_write, atomic_write_all
+
+__all__ = ["FORMULA_PREFIXES", "atomic_write", "atomic_write_all", "neutralise",
+           "neutralise_frame"]
 # Control characters that the xlsx format cannot store (tab, LF and CR are allowed).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -77,41 +75,3 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[name] = col
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
-
-
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
-    """Write a file through a temporary sibling and rename it over `path` when complete.
-
-    Parameters
-    ----------
-    path : path-like
-        The destination. Its folder must exist. An existing file is replaced only after
-        `write` returned without error.
-    write : callable
-        ``write(tmp_path)`` writes the whole content to ``tmp_path`` (same folder, same
-        suffix).
-
-    Returns
-    -------
-    Path
-        The destination path.
-
-    Raises
-    ------
-    Exception
-        Whatever `write` raised; the temporary file is removed and `path` is untouched.
-    """
-    dest = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.",
-                                    suffix=f".tmp{dest.suffix}")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return dest

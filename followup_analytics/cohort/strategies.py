@@ -8,31 +8,46 @@ import pandas as pd
 from ..log import JobSearchLog
 from ..metrics.associations import offer_associations
 from ..metrics.inference import rate_table
-from .suppression import TOTAL, Additive, suppress
+from ..metrics.strategies import STRATEGIES
+from .audit import Spec
+from .suppression import TOTAL, Additive
 
 ESTIMATOR = "within_seeker_odds_ratio"
 _LEVEL = ("rate_level", "level_ci_low", "level_ci_high")
 _REFERENCE = ("rate_reference", "reference_ci_low", "reference_ci_high")
 _ESTIMATE = ("estimate", "ci_low", "ci_high", "p_value", "q_value")
-COLUMNS = ["strategy", "level", "reference", "n_level", "k_level", "rate_level",
+#: What the HTML shows (the workbook keeps every column): the within-seeker estimates.
+HTML_COLUMNS = ("strategy", "level", "reference", "outcome", "estimate", "ci_low", "ci_high",
+                "q_value", "n_level", "n_reference")
+COLUMNS = ["strategy", "level", "reference", "outcome", "n_level", "k_level", "rate_level",
            "level_ci_low", "level_ci_high", "n_reference", "k_reference", "rate_reference",
            "reference_ci_low", "reference_ci_high", "estimator", "n", "estimate", "ci_low",
            "ci_high", "p_value", "q_value"]
 
 
-def _suppress(frame: pd.DataFrame, by: str, min_cell: int) -> pd.DataFrame:
-    """Suppress per level. The levels of a strategy and its reference (counted once) add up
-    to the strategy's eligible applications, and the groups add up to the whole cohort: both
-    are additive sets."""
+def _long(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """One row per group, strategy and level (the reference counted once): the counts the
+    audit protects. The levels of a strategy and its reference add up to the strategy's
+    eligible applications (unpublished), and the groups add up to the whole cohort."""
     keys = [by, "strategy"]
     level = frame[[*keys, "level", "n_level", "k_level"]].set_axis(
         [*keys, "level", "n", "k"], axis=1)
     ref = frame[[*keys, "reference", "n_reference", "k_reference"]].set_axis(
         [*keys, "level", "n", "k"], axis=1)
     long = pd.concat([level, ref], ignore_index=True).drop_duplicates([*keys, "level"])
-    long = long.reset_index(drop=True)
+    return long.reset_index(drop=True)
+
+
+def _spec(by: str) -> Spec:
     add = Additive(across=(((by, "strategy"), "level"), (("strategy", "level"), by)))
-    long = suppress(long, ["n", "k"], min_cell=min_cell, additive=add)
+    return Spec(("n", "k"), add, pairs=(("n", "k"),))
+
+
+def apply_strategy_protection(frame: pd.DataFrame, long: pd.DataFrame,
+                              by: str) -> pd.DataFrame:
+    """Hide in the wide strategy table what the audit hid in its long form, with the
+    rates, the estimate and its interval whenever one of their counts is hidden."""
+    keys = [by, "strategy"]
     hidden = long.set_index([*keys, "level"])[["n", "k"]].isna()
     out = frame.copy()
     labels = np.full(len(out), "", dtype=object)
@@ -53,6 +68,13 @@ def _suppress(frame: pd.DataFrame, by: str, min_cell: int) -> pd.DataFrame:
     return out
 
 
+def estimated(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows the HTML shows: comparisons with a within-seeker estimate, strongest
+    evidence (smallest q) first."""
+    shown = frame.dropna(subset=["estimate"])
+    return shown.sort_values("q_value", kind="stable", na_position="last")
+
+
 def _subset(log: JobSearchLog, column: str, value: str) -> JobSearchLog:
     apps = log.applications
     keep = apps[column].eq(value).fillna(False).to_numpy()
@@ -68,13 +90,15 @@ def _within_seeker(log: JobSearchLog) -> pd.DataFrame:
     result = offer_associations(log)
     frame = result.loc[result["estimator"].eq(ESTIMATOR).to_numpy()].reset_index(drop=True)
     frame = frame.rename(columns={"key": "strategy"})
+    frame["outcome"] = frame["strategy"].map(
+        {k: s.outcome for k, s in STRATEGIES.items()}).fillna("offered")
     frame["n"] = frame["n_level"] + frame["n_reference"]
     for side, names in (("level", _LEVEL), ("reference", _REFERENCE)):
         rates = rate_table(frame[f"k_{side}"].to_numpy(), frame[f"n_{side}"].to_numpy())
         for name, col in zip(names, ("rate", "ci_low", "ci_high"), strict=True):
             frame[name] = rates[col].to_numpy()
     frame = frame.reindex(columns=COLUMNS)
-    for col in ("strategy", "level", "reference", "estimator"):
+    for col in ("strategy", "level", "reference", "outcome", "estimator"):
         frame[col] = frame[col].astype("string")
     return frame
 
@@ -94,12 +118,14 @@ def strategy_table(log: JobSearchLog, min_cell: int, by_name: str = "group",
     by_name : str, default "group"
         Name of the breakdown column in the table.
     has_groups : bool, default False
-        Add the rows of each group after the whole cohort's.
+        Unused: the table covers the whole cohort only (kept for a uniform signature).
 
     Returns
     -------
-    Table
-        frame ``[<by>, strategy, level, reference, n_level, k_level, rate_level,
+    (Table, Spec)
+        The table's frame is the long form the audit protects (``[<by>, strategy, level,
+        n, k]``); after protection :func:`apply_strategy_protection` turns its
+        ``extra["wide"]`` frame into ``[<by>, strategy, level, reference, n_level, k_level, rate_level,
         level_ci_low, level_ci_high, n_reference, k_reference, rate_reference,
         reference_ci_low, reference_ci_high, estimator, n, estimate, ci_low, ci_high,
         p_value, q_value, suppressed]``: one row per group and strategy level compared with
@@ -108,25 +134,26 @@ def strategy_table(log: JobSearchLog, min_cell: int, by_name: str = "group",
         its 95% interval, Mantel-Haenszel ``p_value`` and Benjamini-Hochberg ``q_value``
         (within the group). The estimate is hidden whenever one of its four counts is.
     """
-    from .content import GROUP, Table
+    from .table import Table
 
-    parts = [_within_seeker(log).assign(**{by_name: TOTAL})]
-    if has_groups:
-        values = log.applications[GROUP].dropna().unique()
-        parts += [_within_seeker(_subset(log, GROUP, v)).assign(**{by_name: v})
-                  for v in sorted(values)]
-    frame = pd.concat(parts, ignore_index=True)
+    # whole cohort only: within a group few seekers share a level, so per-group estimates
+    # are mostly suppressed and unstable
+    frame = _within_seeker(log).assign(**{by_name: TOTAL})
+    # levels nobody used (no application at all) are dropped, and noted once
+    unused = frame["n_level"].fillna(0).eq(0)
+    dropped = sorted(set(frame.loc[unused, "level"].dropna()))
+    frame = frame.loc[~unused.to_numpy()].reset_index(drop=True)
     frame = frame[[by_name, *COLUMNS]]
     frame[by_name] = frame[by_name].astype("string")
-    frame = _suppress(frame, by_name, min_cell)
     counts = ("n_level", "k_level", "n_reference", "k_reference")
     return Table("strategies", "Follow-up strategies and offers",
                  "Each strategy is compared with its reference among the applications where "
                  "it applies (for example thank-you notes among interviewed applications). "
-                 "estimate is the within-seeker odds ratio of an offer (Cochran-Mantel-"
+                 "The within-seeker odds ratio (Cochran-Mantel-"
                  "Haenszel, stratified by seeker): above 1, the strategy went with more offers "
-                 "for the same seeker. These are associations, not causes; q_value corrects "
-                 "for the number of comparisons (Benjamini-Hochberg).", frame,
+                 "for the same seeker. These are associations, not causes; q (adjusted) corrects "
+                 "for the number of comparisons (Benjamini-Hochberg).", _long(frame, by_name),
                  counts, ("rate_level", "level_ci_low", "level_ci_high",
                                  "rate_reference", "reference_ci_low", "reference_ci_high"),
-                 {"html_hide": ("estimator",)})
+                 {"html_columns": HTML_COLUMNS, "html_rows": estimated, "wide": frame,
+                  "dropped": dropped}), _spec(by_name)

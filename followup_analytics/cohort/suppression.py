@@ -1,6 +1,9 @@
-"""Small-cell suppression with complementary suppression.
+"""Small-cell suppression table by table (the earlier rule), and the helpers the audit shares.
 
-Rule (also printed in every report's methods section):
+Cohort reports now protect every table at once with :mod:`.audit`; :func:`suppress` stays as
+the per-table rule the audit reports its counts against (``Audit.n_hidden_per_table``).
+
+The per-table rule:
 
 1. *Primary*: every count from 1 to ``min_cell - 1`` is hidden. Zero is shown.
 2. *Complementary*: counts are additive along *sets* of cells: the groups of a breakdown
@@ -31,8 +34,6 @@ from scipy import linalg
 
 #: Label of the whole-cohort row in a breakdown column (and of a category total).
 TOTAL = "All"
-#: How a suppressed cell is shown.
-MARK = "[c]"
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,13 @@ def suppress(table: pd.DataFrame, counts: Sequence[str], *, min_cell: int,
     hides = dict(hides or {})
     grid = hidden.reshape(len(counts), len(out)) if len(counts) else np.zeros((0, len(out)),
                                                                               dtype=bool)
+    return hide_cells(out, counts, grid, hides)
+
+
+def hide_cells(out: pd.DataFrame, counts: Sequence[str], grid: np.ndarray,
+               hides: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Blank the counts where ``grid[j]`` (one bool row per count column) is True, with
+    their dependent columns, and add the ``suppressed`` column; `out` is changed."""
     labels = np.full(len(out), "", dtype=object)
     for j, col in enumerate(counts):
         rows = grid[j]

@@ -8,10 +8,12 @@ widths. Every text cell is neutralised (:mod:`.safety`) so no cell can run as a 
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -20,24 +22,35 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .content import OUTCOME_LABELS
-from .methods import DEFINITIONS, PRIVACY, suppression_rule
+from .html import _CATEGORY_COLUMNS
+from .labels import HIDDEN, category_label, column_label
+from .methods import DEFINITIONS, PRIVACY, run_label, suppression_rule
 from .safety import atomic_write, neutralise
-from .suppression import MARK, TOTAL
+from .suppression import TOTAL
 
 if TYPE_CHECKING:
     from .content import Table
     from .report import CohortReport
 
+#: One font family for every cell (LibreOffice maps Arial to a metric twin).
+FONT = "Arial"
 _HEAD_FILL = PatternFill("solid", fgColor="0072B2")
-_HEAD_FONT = Font(bold=True, color="FFFFFF")
-_TOTAL_FONT = Font(bold=True)
-_MARK_FONT = Font(color="808080")
+_HEAD_FONT = Font(name=FONT, size=10, bold=True, color="FFFFFF")
+_TOTAL_FONT = Font(name=FONT, size=10, bold=True)
+_BODY_FONT = Font(name=FONT, size=10)
+_FLAG_FONT = Font(name=FONT, size=10, italic=True, color="6B6B6B")
+#: Header of the column that flags a row's hidden values (the cells stay empty numbers).
+FLAG = "Hidden values"
+#: Printable width of a landscape A4 page, in column-width units at 100%.
+_PAGE_UNITS = {"landscape": 105, "portrait": 70}
+#: Smallest print scale (percent): 10-point text prints at 7 points.
+MIN_SCALE = 70
 _WRAP = Alignment(wrap_text=True, vertical="top")
 COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
 NUMBER_FORMAT = "0.00"
 P_FORMAT = "0.0000"
-_README_WIDTH = 90
+_README_WIDTH = 72
 _CHARTS_TEXT = ("Native bar charts of the main rates (suppressed rates are left blank); their "
                 "data sit beside them.")
 
@@ -65,6 +78,15 @@ def _plain(value: object) -> object:
     return neutralise(value) if isinstance(value, str) else value
 
 
+def _one_font(ws: Worksheet) -> None:
+    """Every cell in :data:`FONT` (size, weight and colour kept)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            f = cell.font
+            if f.name != FONT:
+                cell.font = Font(name=FONT, sz=f.sz, b=f.b, i=f.i, color=f.color)
+
+
 def _sheet_name(key: str, used: set[str]) -> str:
     name = key.replace("_", " ").capitalize()[:31]
     while name in used:
@@ -73,61 +95,83 @@ def _sheet_name(key: str, used: set[str]) -> str:
     return name
 
 
-def _printable(ws: Worksheet, landscape: bool = True) -> None:
-    """Print (and PDF-convert) one page wide, header row repeated on every page."""
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+def _printable(ws: Worksheet, width: float, landscape: bool = True) -> None:
+    """Print one page wide at a readable size: landscape when wide, scaled down only as
+    far as the columns need (never below 70%: 7-point text), the header row repeated on
+    every page.
+
+    An explicit scale rather than "fit to one page wide": LibreOffice reads a fit height of
+    0 as one page tall and prints whole sheets in 4-point text.
+    """
+    orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = int(max(MIN_SCALE, min(100, 100 * _PAGE_UNITS[orientation] / max(width,
+                                                                                    1))))
+    ws.page_margins.left = ws.page_margins.right = 0.5
 
 
-def _widths(ws: Worksheet, lengths: list[int]) -> None:
+def _widths(ws: Worksheet, lengths: list[int]) -> float:
+    total = 0.0
     for j, n in enumerate(lengths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = max(8, min(n + 2, 60))
+        width = max(8, min(n + 2, 32))
+        ws.column_dimensions[get_column_letter(j)].width = width
+        total += width
+    return total
 
 
 def _table_sheet(ws: Worksheet, table: Table) -> None:
+    """One table: plain headers, categories in words, counts and rates as numbers; a hidden
+    value is an empty cell, flagged in the last column (never text in a number column)."""
     frame = table.frame
-    columns = list(frame.columns)
-    ws.append([neutralise(str(c)) for c in columns])
+    columns = [c for c in frame.columns if c != "suppressed"]
+    heads = [column_label(table.key, c) for c in columns]
+    flagged = "suppressed" in frame
+    ws.append([neutralise(h) for h in heads] + ([FLAG] if flagged else []))
     for cell in ws[1]:
-        cell.fill, cell.font = _HEAD_FILL, _HEAD_FONT
+        cell.fill, cell.font, cell.alignment = _HEAD_FILL, _HEAD_FONT, _WRAP
     formats = [_format(table, c) for c in columns]
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in columns]
-    hidden = frame["suppressed"].fillna("").ne("").to_numpy() if "suppressed" in frame \
-        else [False] * len(frame)
+    flags = (frame["suppressed"].fillna("").map(
+        lambda s: ", ".join(column_label(table.key, c.strip()) for c in s.split(",") if c))
+             if flagged else None)
     first = frame.iloc[:, 0].astype("string").eq(TOTAL).fillna(False).to_numpy() if len(
-        columns) else []
-    lengths = [len(str(c)) for c in columns]
-    for i, rec in enumerate(frame.itertuples(index=False, name=None)):
-        values = [_plain(v) for v in rec]
-        marked = [v is None and hidden[i] and numeric[j]
-                  for j, v in enumerate(values)]
-        ws.append([MARK if m else v for v, m in zip(values, marked, strict=True)])
+        columns) else np.zeros(0, dtype=bool)
+    if first.all():
+        first = np.zeros(len(frame), dtype=bool)    # only whole-cohort rows: none stands out
+    lengths = [min(len(h), 16) for h in heads] + ([len(FLAG)] if flagged else [])
+    category = [c in _CATEGORY_COLUMNS for c in columns]
+    for i, rec in enumerate(frame[columns].itertuples(index=False, name=None)):
+        values = [_plain(category_label(v) if category[j] else v)
+                  for j, v in enumerate(rec)]
+        row = values + ([neutralise(flags.iloc[i]) or None] if flagged else [])
+        ws.append(row)
         for j, cell in enumerate(ws[ws.max_row]):
-            if marked[j]:
-                cell.font = _MARK_FONT
-                cell.alignment = Alignment(horizontal="right")
-            elif formats[j] and isinstance(values[j], int | float):
+            cell.font = _TOTAL_FONT if first[i] else _BODY_FONT
+            if j < len(formats) and formats[j] and isinstance(values[j], int | float):
                 cell.number_format = formats[j]
-            if first[i]:
-                cell.font = _TOTAL_FONT
-            shown = values[j]
+            if j == len(columns):
+                cell.font = _FLAG_FONT
+            shown = row[j]
             width = 7 if isinstance(shown, float) else len(str(shown)) if shown is not None else 0
             lengths[j] = max(lengths[j], width)
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
-    _printable(ws)
     if len(columns):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
-    _widths(ws, lengths)
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(row if len(frame) else heads))}" \
+                             f"{max(ws.max_row, 1)}"
+    width = _widths(ws, lengths)
+    _printable(ws, width, landscape=width > _PAGE_UNITS["portrait"])
+    if width * MIN_SCALE / 100 > _PAGE_UNITS["landscape"] and len(columns) > 3:
+        # still wider than a page: every page repeats the columns that say what a row is
+        keys = sum(1 for c in columns if not pd.api.types.is_numeric_dtype(frame[c]))
+        ws.print_title_cols = f"A:{get_column_letter(max(1, min(keys, 4)))}"
 
 
 def _readme(ws: Worksheet, report: CohortReport, sheets: list[tuple[str, str]]) -> None:
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = _README_WIDTH
-    _printable(ws, landscape=False)
+    _printable(ws, 28 + _README_WIDTH, landscape=False)
     ws.append([neutralise(report.title)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(["Data as of", report.as_of.to_pydatetime()])
@@ -136,6 +180,7 @@ def _readme(ws: Worksheet, report: CohortReport, sheets: list[tuple[str, str]]) 
     ws.append(["Breakdown", neutralise(report.by) if report.by else "whole cohort only"])
     ws.append(["Minimum cell size", report.min_cell])
     ws["B4"].alignment = Alignment(horizontal="left")
+    ws.append(["Run", run_label(report)])
     rows: list[tuple[str, str]] = [("", ""), ("Sheets", "")]
     rows += sheets
     rows += [("", ""), ("Definitions", "")] + list(DEFINITIONS)
@@ -190,7 +235,7 @@ def _charts(ws: Worksheet, report: CohortReport) -> None:
     ws.column_dimensions["A"].width = 26
     for col in "BCD":
         ws.column_dimensions[col].width = 20
-    _printable(ws)
+    _printable(ws, 26 + 3 * 20 + 40)
     outcomes = next(t for t in report.sections if t.key == "outcomes").frame
     by = outcomes.columns[0]
     wide = outcomes.pivot(index=by, columns="outcome", values="rate")
@@ -198,29 +243,24 @@ def _charts(ws: Worksheet, report: CohortReport) -> None:
     wide = wide.astype("Float64").reset_index()
     wide.columns = [by, *OUTCOME_LABELS.values()]
     row = 1
-    row = _chart_block(ws, row, "Whole cohort: share with each outcome",
-                       wide.loc[wide[by].eq(TOTAL)].melt(id_vars=by).drop(columns=by)
-                       .rename(columns={"value": "rate"}), "outcome", ["rate"], f"E{row}")
+    whole = (wide.loc[wide[by].eq(TOTAL)].melt(id_vars=by).drop(columns=by)
+             .rename(columns={"value": "rate"}))
+    # a hidden rate has no bar: its label says so (an empty bar would read as 0)
+    whole["variable"] = whole["variable"].where(whole["rate"].notna(),
+                                                whole["variable"] + f" ({HIDDEN})")
+    row = _chart_block(ws, row, "Whole cohort: share with each outcome", whole, "outcome",
+                       ["rate"], f"E{row}")
     if report.by is not None:
         keep = [OUTCOME_LABELS["response"], OUTCOME_LABELS["offer"]]
         groups = wide.loc[wide[by].ne(TOTAL), [by, *keep]]
+        gone = groups[keep].isna().any(axis=1)
+        groups[by] = groups[by].where(~gone, groups[by] + f" ({HIDDEN} in part)")
         _chart_block(ws, row, f"Response and offer rates by {report.by}", groups, report.by,
                      keep, f"E{row}")
 
 
-def write_xlsx(report: CohortReport, path: str | os.PathLike[str]) -> Path:
-    """Write `report` as an xlsx workbook, atomically; return the path.
-
-    Parameters
-    ----------
-    report : CohortReport
-    path : path-like
-        Destination (``.xlsx``). Replaced only by a complete workbook.
-
-    Returns
-    -------
-    Path
-    """
+def workbook_bytes(report: CohortReport) -> bytes:
+    """The xlsx workbook of `report`, as bytes."""
     wb = Workbook()
     readme = wb.active
     readme.title = "Read me"
@@ -233,4 +273,17 @@ def write_xlsx(report: CohortReport, path: str | os.PathLike[str]) -> Path:
         sheets.append((name, f"{table.title}. {table.description}"))
     _readme(readme, report, [("Charts", _CHARTS_TEXT), *sheets])
     _charts(charts, report)
-    return atomic_write(path, lambda p: wb.save(p))
+    for ws in wb.worksheets:
+        _one_font(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write_private(report: CohortReport, path: str | os.PathLike[str]) -> Path:
+    """Write the per-seeker appendix as a workbook readable by its owner only (0600)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Seekers (private)"
+    _table_sheet(ws, report.private)
+    return atomic_write(path, lambda p: wb.save(p), private=True)

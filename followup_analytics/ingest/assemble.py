@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..loadreport import LoadReport
-from ..log import APPLICATION_COLUMNS, CATEGORIES, EVENT_COLUMNS, JobSearchLog
+from ..log import APPLICATION_COLUMNS, CATEGORIES, EVENT_COLUMNS, JobSearchLog, default_as_of
 
 #: The "string" dtype of the log's text columns (NA-valued, Python storage).
 STRING = pd.StringDtype("python", na_value=pd.NA)
@@ -156,6 +156,5 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     apps = pd.concat([base, apps[extra].reset_index(drop=True)], axis=1)
 
     if as_of is None:
-        latest = [d.max() for d in (out["date"], apps["applied_on"]) if d.notna().any()]
-        as_of = max(latest) if latest else pd.Timestamp.today().normalize()
+        as_of = default_as_of(out["date"], apps["applied_on"])
     return JobSearchLog(out, apps, report, pd.Timestamp(as_of))

@@ -73,6 +73,30 @@ def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] |
         When rows were quarantined (one summary warning).
     AmbiguousDateWarning
         When a date column's day/month order could not be decided from its values.
+
+    Examples
+    --------
+    A tracker kept as a table (a file path, a folder, a glob or a DataFrame):
+
+    >>> import pandas as pd
+    >>> import followup_analytics as fa
+    >>> tracker = pd.DataFrame({"Company": ["Acme", "Globex"],
+    ...                         "Date Applied": ["2026-03-02", "2026-03-04"],
+    ...                         "Status": ["Rejected", "Interview"]})
+    >>> log = fa.load(tracker, as_of="2026-04-30")
+    >>> log.applications[["company", "applied_on"]]
+      company applied_on
+    0    Acme 2026-03-02
+    1  Globex 2026-03-04
+    >>> log.events["event"].tolist()
+    ['applied', 'rejection', 'applied', 'interview']
+
+    The bundled (synthetic) cohort workbook; ``log.report`` lists every decision:
+
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> log.report.n_quarantined
+    0
     """
     check_layout(layout)
     check_mapping(mapping)
@@ -180,27 +204,22 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
 
 def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
     """A log with no applications (every row quarantined or dropped), canonical dtypes."""
-    from ..log import APPLICATION_COLUMNS, CATEGORIES, EVENT_COLUMNS
+    from ..log import APPLICATION_COLUMNS, CATEGORIES, DATE_DTYPE, EVENT_COLUMNS
 
     dtypes = {"date": "datetime64[s]", "date_known": "bool", "source_row": "Int64",
               **CATEGORIES}
     events = pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, "string"))
                            for c in EVENT_COLUMNS})
-    apps = pd.DataFrame({c: pd.Series([], dtype="datetime64[s]" if c == "applied_on"
+    apps = pd.DataFrame({c: pd.Series([], dtype=DATE_DTYPE if c == "applied_on"
                                       else "string") for c in APPLICATION_COLUMNS})
     return JobSearchLog(events, apps, report, _as_of(as_of))
 
 
 def _as_of(as_of: object) -> pd.Timestamp:
-    if as_of is None:
-        return pd.Timestamp.today().normalize()
-    try:
-        ts = pd.Timestamp(as_of)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"as_of={as_of!r} is not a date; give e.g. '2026-10-30'") from exc
-    if pd.isna(ts):
-        raise ValueError(f"as_of={as_of!r} is not a date; give e.g. '2026-10-30'")
-    return ts.normalize()
+    """The reference day of the date checks: `as_of`, or today when not given."""
+    from ..log import default_as_of, parse_as_of
+
+    return default_as_of() if as_of is None else parse_as_of(as_of)
 
 
 def _cat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -294,12 +313,16 @@ def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
                             r.column if isinstance(r.column, str) else None, r.reason)
                     for r in q.itertuples(index=False)]
         problems += [Problem(None, None, None, h, "mapping names a header that is not in "
-                             "any input") for h in missing]
+                             f"any input{_closest_header(h, report)}") for h in missing]
         problems += [Problem(None, None, None, None, f"{a}: day/month order cannot be "
                              "decided from the values") for a in ambiguous]
         if problems:
             raise SpreadsheetError(problems=problems)
         return
+    for h in missing:
+        warnings.warn(LoadWarning(f"mapping key {h!r} matches no column in any input"
+                                  f"{_closest_header(h, report)}; it was not used"),
+                      stacklevel=stacklevel)
     if ambiguous:
         warnings.warn(AmbiguousDateWarning(
             "day/month order assumed (month-first unless '.'-separated) for "
@@ -314,3 +337,10 @@ def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
             + f" row {first['row']}: {first['reason']}); see log.report.quarantine"),
             stacklevel=stacklevel)
 
+
+def _closest_header(header: str, report: LoadReport) -> str:
+    """' (did you mean 'Company'?)' for the input column closest to a mapping key, or ''."""
+    from ..schema import did_you_mean
+
+    columns = [*report.mapping["input_column"], *report.unmapped["column"]]
+    return did_you_mean(str(header), [str(c) for c in columns if c is not None])

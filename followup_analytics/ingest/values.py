@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab as _vocab
+from ..log import DATE_DTYPE as _DATE_DTYPE
 from ..text import key
 
 #: Excel serial day numbers accepted as dates: 1990-01-01 .. 2099-12-31.
 SERIAL_RANGE: tuple[int, int] = (32874, 73051)
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
-_DATE_DTYPE = "datetime64[s]"
 
 _MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(("january", "february", "march", "april", "may", "june", "july",

@@ -75,7 +75,7 @@ def _adjusted(f: pd.DataFrame, level: pd.Series, y: np.ndarray, st: Strategy,
     """Adjusted odds ratio per level vs the reference: logistic regression (statsmodels)."""
     from statsmodels.genmod import families
     from statsmodels.genmod.generalized_linear_model import GLM
-    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+    from statsmodels.tools.sm_exceptions import ModelWarning, PerfectSeparationError
     from statsmodels.tools.tools import add_constant
 
     ok = level.notna().to_numpy()
@@ -104,7 +104,9 @@ def _adjusted(f: pd.DataFrame, level: pd.Series, y: np.ndarray, st: Strategy,
     outcome = x.pop("_outcome").to_numpy()
     x = add_constant(x, has_constant="add")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        # separation and non-convergence are judged below (converged, finite errors)
+        warnings.simplefilter("ignore", ModelWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
         try:
             fit = GLM(outcome, x, family=families.Binomial(),
                       freq_weights=cells.to_numpy(dtype=float)).fit(maxiter=100)
@@ -191,6 +193,18 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
         When a non-empty level or reference has fewer than `min_n` applications.
     SparseStrataWarning
         When a within-seeker estimate cannot be made (fewer than two informative seekers).
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.schema import COMPARISON_COLUMNS
+    >>> assoc = fa.offer_associations(log)
+    >>> assoc.columns.tolist() == COMPARISON_COLUMNS
+    True
+    >>> "thank_you_after_interview" in set(assoc["key"])
+    True
     """
     chosen = _select(strategies)
     f = features(log)

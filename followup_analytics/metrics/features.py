@@ -48,7 +48,10 @@ CADENCE: tuple[tuple[tuple[str, ...], int, int], ...] = (
 #: Days after a rejection within which a later interview or offer at the same company counts.
 REAPPLY_DAYS = 365
 _POST_REJECTION_TYPES = ("still_interested", "feedback_request")
+#: Per log (held weakly: a log's results go with it): its event index and, for the latest
+#: :data:`_KEEP` (window, buckets) and frames asked for, the arrays and frames built.
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_KEEP = 16
 
 
 def timing_dtype(buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.CategoricalDtype:
@@ -122,8 +125,8 @@ def _compute(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> tuple:
     cache = _CACHE.setdefault(log, {})
     if (window, buckets) in cache:
         return cache[(window, buckets)]
-    cache.clear()  # one set of arrays per log: a new window or buckets replaces the old
-    ix = _Index(log)
+    _bound(cache)  # a few windows per log: alternating windows never recompute
+    ix = _index(log, cache)
     resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
     first_resp = ix.first_day(resp)
     first_known = ix.first_day(resp & ix.known)
@@ -140,8 +143,23 @@ def _memo(log: JobSearchLog, window: int, buckets: tuple[int, ...], build) -> pd
     cache = _CACHE[log]
     key = (build.__name__, window, _check_buckets(buckets))
     if key not in cache:
+        _bound(cache)
         cache[key] = build(log, window, _check_buckets(buckets))
     return cache[key].copy(deep=False)
+
+
+def _index(log: JobSearchLog, cache: dict) -> _Index:
+    """The log's events as arrays, built once per log whatever the window."""
+    if "index" not in cache:
+        cache["index"] = _Index(log)
+    return cache["index"]
+
+
+def _bound(cache: dict) -> None:
+    """Make room for one more result of a log: forget its oldest beyond :data:`_KEEP`."""
+    results = [k for k in cache if k != "index"]
+    for k in results[: max(0, len(results) - _KEEP + 1)]:
+        del cache[k]
 
 
 def followups(log: JobSearchLog, *, window: int = 30,
@@ -186,6 +204,22 @@ def followups(log: JobSearchLog, *, window: int = 30,
         - every carried application column (cohort, program …).
 
         ``attrs["definition"]``: outcome response within `window` days of the follow-up.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import followup_analytics as fa
+    >>> events = pd.DataFrame({
+    ...     "application_id": ["a", "a", "a", "b"],
+    ...     "date": ["2026-03-02", "2026-03-05", "2026-03-09", "2026-03-02"],
+    ...     "event": ["applied", "followup", "reply", "applied"],
+    ...     "channel": [None, "email", None, None],
+    ... })
+    >>> log = fa.JobSearchLog.from_frames(events, as_of="2026-06-30")
+    >>> fa.followups(log)[["application_id", "delay_days", "timing", "channel", "eligible",
+    ...                    "responded_within_window"]]
+      application_id  delay_days timing channel  eligible  responded_within_window
+    0              a           3    2–3   email      True                     True
     """
     return attach(_memo(log, window, buckets, _followups_frame), Definition(
         "response", window=window, unit="follow-up", as_of=log.as_of, stage="follow-up"))
@@ -332,6 +366,23 @@ def features(log: JobSearchLog, *, window: int = 30,
         - every carried application column (cohort, program …).
 
         ``attrs["definition"]``: unit application, `window`, ``as_of``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import followup_analytics as fa
+    >>> events = pd.DataFrame({
+    ...     "application_id": ["a", "a", "a", "b"],
+    ...     "date": ["2026-03-02", "2026-03-05", "2026-03-09", "2026-03-02"],
+    ...     "event": ["applied", "followup", "reply", "applied"],
+    ...     "channel": [None, "email", None, None],
+    ... })
+    >>> log = fa.JobSearchLog.from_frames(events, as_of="2026-06-30")
+    >>> fa.features(log)[["application_id", "responded", "days_to_response", "n_followups",
+    ...                   "followup_delay_days"]]
+      application_id  responded  days_to_response  n_followups  followup_delay_days
+    0              a       True                 7            1                    3
+    1              b      False              <NA>            0                 <NA>
     """
     return attach(_memo(log, window, buckets, _features_frame), Definition(
         None, window=window, unit="application", as_of=log.as_of,

@@ -59,6 +59,17 @@ def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     ValueError
         When a `by` column is not a column of ``features(log)``, or `by` gives more than
         `max_groups` groups.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> stages = fa.funnel(log, by="program")
+    >>> stages["stage"].unique().tolist()
+    ['applied', 'responded', 'interviewed', 'offered', 'accepted']
+    >>> stages.columns[:3].tolist()
+    ['Program', 'stage', 'n']
     """
     f = features(log)
     cols = resolve_by(by, [c for c in f.columns if c != "application_id"])

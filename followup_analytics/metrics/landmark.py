@@ -40,6 +40,21 @@ def _offset(f: pd.DataFrame, column: str) -> np.ndarray:
     return delta.to_numpy(dtype=float, na_value=np.nan)
 
 
+def still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
+    """Which applications of ``features(log)`` are still waiting on day `day` after applying.
+
+    The eligible set of every landmark comparison (:func:`landmark_effect` and the
+    strategies judged at a landmark): applied at least `day` days before ``log.as_of`` (so
+    the day is observed), no response and no withdrawal on or before it.
+    """
+    applied = f["applied_on"]
+    observed = (applied + pd.Timedelta(days=int(day)) <= log.as_of).to_numpy(
+        dtype=bool, na_value=False)
+    waiting = ~(_offset(f, "first_response_on") <= day)
+    staying = ~(_offset(f, "withdrawn_on") <= day)
+    return observed & waiting & staying
+
+
 def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response",
                     window: int | None = None) -> pd.DataFrame:
     """The applications in the landmark comparison, one row each.
@@ -62,11 +77,7 @@ def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response
     if window is not None and (not isinstance(window, int | np.integer) or window < 1):
         raise ValueError(f"window must be None or a positive number of days; got {window!r}")
     f = features(log)
-    applied = f["applied_on"].notna().to_numpy()
-    observable = applied & (f["applied_on"] + pd.Timedelta(days=int(day)) <= log.as_of)
-    waiting = ~(_offset(f, "first_response_on") <= day)
-    staying = ~(_offset(f, "withdrawn_on") <= day)
-    keep = observable.to_numpy(dtype=bool, na_value=False) & waiting & staying
+    keep = still_waiting(f, log, day)
     out_day = _offset(f, _OUTCOME_DATES[outcome])
     after = out_day > day
     if window is not None:
@@ -138,6 +149,19 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
         When a group has fewer than `min_n` applications.
     SparseStrataWarning
         When fewer than two seekers carry information for the within-seeker estimate.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.schema import COMPARISON_COLUMNS
+    >>> effect = fa.landmark_effect(log, day=7)
+    >>> effect.columns.tolist() == COMPARISON_COLUMNS
+    True
+    >>> effect[["key", "level", "reference"]].drop_duplicates()
+                  key        level        reference
+    0  landmark_day_7  followed_up  not_followed_up
     """
     s = landmark_sample(log, day, outcome=outcome, window=window)
     treated = s["followed_up_by_landmark"].to_numpy()

@@ -166,6 +166,19 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     -----
     SmallSampleWarning
         When a non-empty group has fewer than `min_n` units.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> rates = fa.response_rates(log, by="channel")
+    >>> rates.columns.tolist()
+    ['channel', 'n', 'k', 'rate', 'ci_low', 'ci_high', 'small_n']
+    >>> rates.attrs["definition"].describe()
+    'Response within 30 days of the follow-up'
+    >>> fa.response_rates(log, by=["timing", "channel"], outcome="interview").columns[:2].tolist()
+    ['timing', 'channel']
     """
     check_outcome(outcome)
     frame = features(log, window=window, buckets=buckets)
@@ -215,6 +228,15 @@ def level_rates(result: pd.DataFrame, *, min_n: int = 10) -> pd.DataFrame:
         A rate table ``[key, level, n, k, rate, ci_low, ci_high, small_n]``: one row per
         key and level, references included (each once), in order of appearance; it carries
         the definition of `result`, so ``plot_rates(level_rates(result))`` is titled by it.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> per_level = fa.level_rates(fa.offer_associations(log))
+    >>> per_level.columns.tolist()
+    ['key', 'level', 'n', 'k', 'rate', 'ci_low', 'ci_high', 'small_n']
     """
     need = ["key", "level", "reference", "n_level", "k_level", "n_reference", "k_reference"]
     missing = [c for c in need if c not in result.columns]

@@ -70,6 +70,7 @@ import pandas as pd
 from .. import vocab
 from ..log import JobSearchLog
 from .features import CADENCE, DEFAULT_BUCKETS, _followups_after_applying, timing_dtype
+from .landmark import still_waiting
 
 #: Last day of the tiered cadence: its comparison is a landmark at this day.
 CADENCE_DAY = max(hi for _, _, hi in CADENCE)
@@ -128,14 +129,6 @@ def _yes_no(flag: pd.Series, eligible: np.ndarray | pd.Series, yes: str,
     return _categorical(codes, eligible, (yes, no), flag.index)
 
 
-def _still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
-    applied = f["applied_on"]
-    observed = (applied + pd.Timedelta(days=day) <= log.as_of).to_numpy(bool, na_value=False)
-    resp = (f["first_response_on"] - applied).dt.days.to_numpy(float, na_value=np.nan)
-    gone = (f["withdrawn_on"] - applied).dt.days.to_numpy(float, na_value=np.nan)
-    return observed & ~(resp <= day) & ~(gone <= day)
-
-
 def _followups_by_landmark(f: pd.DataFrame, log: JobSearchLog
                            ) -> tuple[np.ndarray, np.ndarray]:
     """The day-``TIMING_DAY`` landmark: which applications are still waiting then, and per
@@ -146,7 +139,7 @@ def _followups_by_landmark(f: pd.DataFrame, log: JobSearchLog
     one or more (an earlier follow-up cannot follow an interview or rejection that a later
     one does not), so the first follow-up's strategies and ``n_followups`` share this set.
     """
-    return (_still_waiting(f, log, TIMING_DAY),
+    return (still_waiting(f, log, TIMING_DAY),
             _followups_after_applying(log, TIMING_DAY))
 
 
@@ -218,8 +211,8 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
              f"landmark at day {CADENCE_DAY}: applications still waiting then (observed, no "
              f"response and not withdrawn by day {CADENCE_DAY}); cadence completed by then vs "
              f"not; offers after day {CADENCE_DAY}. Counting completed cadences among all "
-             "applications would select those that had not heard back by about day 13",
-             lambda f, log: _yes_no(f["tiered_cadence"], _still_waiting(f, log, CADENCE_DAY),
+             f"applications would select those that had not heard back by day {CADENCE[-1][1]}",
+             lambda f, log: _yes_no(f["tiered_cadence"], still_waiting(f, log, CADENCE_DAY),
                                     "tiered_cadence", "other")),
     Strategy("thank_you_rounds", ("every", "some", "none"), "none",
              "interviewed applications with two or more interview rounds", _rounds),

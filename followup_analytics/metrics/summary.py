@@ -55,6 +55,17 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
     SmallSampleWarning
         At most once per call, naming every headline number that rests on fewer than
         `min_n` applications (the inner time-to-response warning is folded into it).
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> table = fa.summary(log)
+    >>> table.columns.tolist()
+    ['metric', 'n', 'k', 'rate', 'ci_low', 'ci_high', 'value', 'note']
+    >>> table.attrs["definition"].unit
+    'application'
     """
     f = features(log)
     interviewed = f["interviewed"].to_numpy(dtype=bool)

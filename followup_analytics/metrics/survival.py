@@ -224,6 +224,17 @@ def time_to_response(log: JobSearchLog, by: str | Sequence[str] | None = None, *
     -----
     SmallSampleWarning
         When a group has fewer than `min_n` applications.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> ttr = fa.time_to_response(log, by="program")
+    >>> ttr.summary.columns[:6].tolist()
+    ['Program', 'n', 'n_responses', 'n_censored', 'n_excluded', 'median_days']
+    >>> ttr.curves.columns.tolist()
+    ['Program', 'day', 'at_risk', 'events', 'censored', 'survival', 'ci_low', 'ci_high']
     """
     as_of_ts = log.as_of
     days = tuple(dict.fromkeys(int(d) for d in days))

@@ -16,8 +16,6 @@ from ._common import MUTED, OKABE_ITO, as_of_note, new_axes, no_data, require
 
 _EXPECT = ("offer_associations() or landmark_effect() (the comparison schema: key, level, "
            "reference, estimator, estimate, ci_low, ci_high, n_level ...)")
-_PLURAL = {"response": "responses", "interview": "interviews", "offer": "offers",
-           "comeback": "comebacks"}
 ESTIMATOR_LABELS: dict[str, str] = {
     "odds_ratio": "naive (all applications pooled)",
     "within_seeker_odds_ratio": "within seeker (Mantel–Haenszel)",
@@ -94,15 +92,75 @@ def plot_offer_associations(result: pd.DataFrame, *,
     ------
     ValueError
         When a required column is missing or an estimator is not in the result.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.plots import plot_offer_associations
+    >>> ax = plot_offer_associations(fa.offer_associations(log))
+    >>> ax.get_xlabel().splitlines()[0]
+    'Odds ratio, level vs reference (log scale, 95% CI)'
     """
     need = ("key", "level", "reference", "estimator", "estimate", "ci_low", "ci_high")
     df = require(result, need, "plot_offer_associations", _EXPECT).reset_index(drop=True)
     stored = schema.definition_of(df)
-    what = _PLURAL.get(stored.outcome or "offer", "offers") if stored else "offers"
+    what = schema.OUTCOME_PLURALS.get(stored.outcome or "offer", "offers") if stored else "offers"
     default_title = ("Follow-up strategies associated with offers"
                      if stored is None or stored.landmark is None
                      else f"{stored.describe()}: followed up vs not")
     dated = as_of_note(df)
+    df, estimators, no_within = _select(df, estimators, strategies, drop_empty)
+    if df.empty:
+        return no_data(ax, "Nothing to compare: no strategy level has applications on both "
+                       "sides\n(are follow-ups, interviews and offers recorded?)",
+                       title or default_title)
+    keys = ["key", "level", "reference"]
+    rows = df.drop_duplicates(keys)[keys].reset_index(drop=True)
+    ax = new_axes(ax, height=max(3.0, 0.75 * len(rows) + 1.9))
+    y = np.arange(len(rows), dtype=float)
+    step = 0.32 if len(estimators) > 1 else 0.0
+    limits = _limits(df)
+    handles = []
+    for j, est in enumerate(estimators):
+        sub = (df[df["estimator"] == est].drop_duplicates(keys).merge(rows, on=keys,
+                                                                       how="right"))
+        colour = _COLOURS.get(est, OKABE_ITO[j % len(OKABE_ITO)])
+        marker = "o" if j == 0 else "D"
+        _draw_estimator(ax, sub, y + (j - (len(estimators) - 1) / 2) * step, est, colour,
+                        marker, limits)
+        handles.append(Line2D([], [], ls="-", marker=marker, color=colour,
+                              label=ESTIMATOR_LABELS.get(est, est)))
+    _log_axis(ax, limits)
+    ax.set_yticks(y, [_row_label(r, what) for _, r in
+                      df.drop_duplicates(keys).reset_index(drop=True).iterrows()])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    other_outcome = any(STRATEGIES[k].outcome != "offered" for k in set(df["key"])
+                        if k in STRATEGIES)
+    ax.set_xlabel("Odds ratio, level vs reference (log scale, 95% CI)\n" + (
+        "< 1: outcome (see each row) less often · > 1: more often" if other_outcome
+        else f"< 1: fewer {what} than the reference · > 1: more {what}"))
+    if no_within:
+        handles.append(Line2D([], [], ls="", label="no within-seeker estimate: it needs "
+                              "two or more seekers"))
+    if "small_n" in df and df["small_n"].fillna(False).astype(bool).any():
+        handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec=MUTED,
+                              label="hollow, grey: small group (unstable)"))
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize="small",
+              frameon=False, ncols=1, borderaxespad=0.2, handletextpad=0.4)
+    ax.set_title(title or f"{default_title}\n(associations, not proof of cause{dated})",
+                 loc="left", fontsize="medium",
+                 pad=10 + 13 * len(handles))
+    return ax
+
+
+def _select(df: pd.DataFrame, estimators: Sequence[str] | None,
+            strategies: Sequence[str] | None,
+            drop_empty: bool) -> tuple[pd.DataFrame, list[str], bool]:
+    """The rows to draw: the estimators asked for (default: naive and within-seeker odds
+    ratios), the strategies in the order given, without empty levels; and whether the
+    within-seeker estimate is missing from the result."""
     present = list(pd.unique(df["estimator"].dropna()))
     no_within = False
     if estimators is None:
@@ -128,66 +186,68 @@ def plot_offer_associations(result: pd.DataFrame, *,
         for col in ("n_level", "n_reference"):
             if col in df:
                 df = df[pd.to_numeric(df[col], errors="coerce").fillna(0) > 0]
-    if df.empty:
-        return no_data(ax, "Nothing to compare: no strategy level has applications on both "
-                       "sides\n(are follow-ups, interviews and offers recorded?)",
-                       title or default_title)
-    keys = ["key", "level", "reference"]
-    rows = df.drop_duplicates(keys)[keys].reset_index(drop=True)
-    ax = new_axes(ax, height=max(3.0, 0.75 * len(rows) + 1.9))
-    y = np.arange(len(rows), dtype=float)
-    step = 0.32 if len(estimators) > 1 else 0.0
+    return df, list(estimators), no_within
+
+
+def _limits(df: pd.DataFrame) -> tuple[float, float]:
+    """The x range: the finite positive estimates and limits with some room, at least
+    0.5-2 and at most :data:`_LIMITS`."""
     vals = pd.to_numeric(df[["estimate", "ci_low", "ci_high"]].stack(), errors="coerce")
     finite = vals[np.isfinite(vals) & (vals > 0)]
     lo_lim = max(_LIMITS[0], min(0.5, float(finite.min()) / 1.3)) if len(finite) else 0.5
     hi_lim = min(_LIMITS[1], max(2.0, float(finite.max()) * 1.3)) if len(finite) else 2.0
-    handles = []
-    for j, est in enumerate(estimators):
-        sub = (df[df["estimator"] == est].drop_duplicates(keys).merge(rows, on=keys,
-                                                                       how="right"))
-        e = pd.to_numeric(sub["estimate"], errors="coerce").to_numpy(dtype=float)
-        lo = pd.to_numeric(sub["ci_low"], errors="coerce").to_numpy(dtype=float)
-        hi = pd.to_numeric(sub["ci_high"], errors="coerce").to_numpy(dtype=float)
-        e_raw = e
-        ok = np.isfinite(e) & (e > 0)
-        e = np.where(ok, e, np.nan)
-        pos = y + (j - (len(estimators) - 1) / 2) * step
-        colour = _COLOURS.get(est, OKABE_ITO[j % len(OKABE_ITO)])
-        weak = (sub["small_n"].fillna(False).astype(bool).to_numpy() if "small_n" in sub
-                else np.zeros(len(sub), dtype=bool))
-        lo_c = np.clip(np.nan_to_num(lo, nan=lo_lim, neginf=lo_lim, posinf=hi_lim).clip(1e-9),
-                       lo_lim, hi_lim)
-        hi_c = np.clip(np.nan_to_num(hi, nan=hi_lim, posinf=hi_lim), lo_lim, hi_lim)
-        ax.hlines(pos[ok], lo_c[ok], hi_c[ok], colors=np.where(weak, MUTED, colour)[ok],
-                  lw=2, gid=f"ci:{est}")
-        marker = "o" if j == 0 else "D"
-        ax.plot(e, pos, ls="", marker=marker, ms=7, color=colour, gid=f"estimate:{est}")
-        ax.plot(np.where(weak, e, np.nan), pos, ls="", marker=marker, ms=7, mfc="white",
-                mec=MUTED, gid=f"small:{est}")
-        # an interval running off the axis ends in an arrow head
-        cut_hi = ok & ~(np.nan_to_num(hi, nan=np.inf) <= hi_lim)
-        cut_lo = ok & ~(np.nan_to_num(lo, nan=0.0) >= lo_lim)
-        ax.plot(np.full(cut_hi.sum(), hi_lim), pos[cut_hi], ls="", marker=">", ms=6,
-                color=colour, clip_on=False, gid=f"clipped_high:{est}")
-        ax.plot(np.full(cut_lo.sum(), lo_lim), pos[cut_lo], ls="", marker="<", ms=6,
-                color=colour, clip_on=False, gid=f"clipped_low:{est}")
-        zero = e_raw == 0  # nobody at this level had the outcome: the ratio is 0
-        ax.plot(np.full(zero.sum(), lo_lim), pos[zero], ls="", marker="<", ms=7,
-                color=colour, clip_on=False, gid=f"zero:{est}")
-        for p in pos[zero]:
-            ax.text(lo_lim, p, "   0: none with the outcome", ha="left", va="center",
-                    fontsize="x-small", color=colour, gid="zero_label")
-        endless = e_raw == np.inf  # nobody in the reference had the outcome
-        ax.plot(np.full(endless.sum(), hi_lim), pos[endless], ls="", marker=">", ms=7,
-                color=colour, clip_on=False, gid=f"infinite:{est}")
-        for p in pos[endless]:
-            ax.text(hi_lim, p, "∞: none in the reference had the outcome   ", ha="right",
-                    va="center", fontsize="x-small", color=colour, gid="infinite_label")
-        for p in pos[~ok & ~zero & ~endless]:
-            ax.text(1.0, p, "not estimable ", ha="right", va="center", fontsize="x-small",
-                    color=MUTED, gid="not_estimable")
-        handles.append(Line2D([], [], ls="-", marker="o" if j == 0 else "D", color=colour,
-                              label=ESTIMATOR_LABELS.get(est, est)))
+    return lo_lim, hi_lim
+
+
+def _draw_estimator(ax: Axes, sub: pd.DataFrame, pos: np.ndarray, est: str, colour: str,
+                    marker: str, limits: tuple[float, float]) -> None:
+    """One estimator's points and intervals at heights `pos`: small groups hollow and grey,
+    intervals off the axis ending in arrow heads, ratios of 0 and infinity and missing
+    estimates labelled."""
+    lo_lim, hi_lim = limits
+    e = pd.to_numeric(sub["estimate"], errors="coerce").to_numpy(dtype=float)
+    lo = pd.to_numeric(sub["ci_low"], errors="coerce").to_numpy(dtype=float)
+    hi = pd.to_numeric(sub["ci_high"], errors="coerce").to_numpy(dtype=float)
+    e_raw = e
+    ok = np.isfinite(e) & (e > 0)
+    e = np.where(ok, e, np.nan)
+    weak = (sub["small_n"].fillna(False).astype(bool).to_numpy() if "small_n" in sub
+            else np.zeros(len(sub), dtype=bool))
+    lo_c = np.clip(np.nan_to_num(lo, nan=lo_lim, neginf=lo_lim, posinf=hi_lim).clip(1e-9),
+                   lo_lim, hi_lim)
+    hi_c = np.clip(np.nan_to_num(hi, nan=hi_lim, posinf=hi_lim), lo_lim, hi_lim)
+    ax.hlines(pos[ok], lo_c[ok], hi_c[ok], colors=np.where(weak, MUTED, colour)[ok],
+              lw=2, gid=f"ci:{est}")
+    ax.plot(e, pos, ls="", marker=marker, ms=7, color=colour, gid=f"estimate:{est}")
+    ax.plot(np.where(weak, e, np.nan), pos, ls="", marker=marker, ms=7, mfc="white",
+            mec=MUTED, gid=f"small:{est}")
+    # an interval running off the axis ends in an arrow head
+    cut_hi = ok & ~(np.nan_to_num(hi, nan=np.inf) <= hi_lim)
+    cut_lo = ok & ~(np.nan_to_num(lo, nan=0.0) >= lo_lim)
+    ax.plot(np.full(cut_hi.sum(), hi_lim), pos[cut_hi], ls="", marker=">", ms=6,
+            color=colour, clip_on=False, gid=f"clipped_high:{est}")
+    ax.plot(np.full(cut_lo.sum(), lo_lim), pos[cut_lo], ls="", marker="<", ms=6,
+            color=colour, clip_on=False, gid=f"clipped_low:{est}")
+    zero = e_raw == 0  # nobody at this level had the outcome: the ratio is 0
+    ax.plot(np.full(zero.sum(), lo_lim), pos[zero], ls="", marker="<", ms=7,
+            color=colour, clip_on=False, gid=f"zero:{est}")
+    for p in pos[zero]:
+        ax.text(lo_lim, p, "   0: none with the outcome", ha="left", va="center",
+                fontsize="x-small", color=colour, gid="zero_label")
+    endless = e_raw == np.inf  # nobody in the reference had the outcome
+    ax.plot(np.full(endless.sum(), hi_lim), pos[endless], ls="", marker=">", ms=7,
+            color=colour, clip_on=False, gid=f"infinite:{est}")
+    for p in pos[endless]:
+        ax.text(hi_lim, p, "∞: none in the reference had the outcome   ", ha="right",
+                va="center", fontsize="x-small", color=colour, gid="infinite_label")
+    for p in pos[~ok & ~zero & ~endless]:
+        ax.text(1.0, p, "not estimable ", ha="right", va="center", fontsize="x-small",
+                color=MUTED, gid="not_estimable")
+
+
+def _log_axis(ax: Axes, limits: tuple[float, float]) -> None:
+    """Log-scaled x axis within `limits`, plain tick labels and a dashed line at 1."""
+    lo_lim, hi_lim = limits
     ax.axvline(1.0, color="#424242", lw=1, ls="--", gid="reference")
     ax.set_xscale("log")
     ax.set_xlim(lo_lim, hi_lim)
@@ -195,25 +255,5 @@ def plot_offer_associations(result: pd.DataFrame, *,
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_yticks(y, [_row_label(r, what) for _, r in
-                      df.drop_duplicates(keys).reset_index(drop=True).iterrows()])
-    ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.grid(axis="x", which="major", color="#EEEEEE")
     ax.set_axisbelow(True)
-    other_outcome = any(STRATEGIES[k].outcome != "offered" for k in set(df["key"])
-                        if k in STRATEGIES)
-    ax.set_xlabel("Odds ratio, level vs reference (log scale, 95% CI)\n" + (
-        "< 1: outcome (see each row) less often · > 1: more often" if other_outcome
-        else f"< 1: fewer {what} than the reference · > 1: more {what}"))
-    if no_within:
-        handles.append(Line2D([], [], ls="", label="no within-seeker estimate: it needs "
-                              "two or more seekers"))
-    if "small_n" in df and df["small_n"].fillna(False).astype(bool).any():
-        handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec=MUTED,
-                              label="hollow, grey: small group (unstable)"))
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize="small",
-              frameon=False, ncols=1, borderaxespad=0.2, handletextpad=0.4)
-    ax.set_title(title or f"{default_title}\n(associations, not proof of cause{dated})",
-                 loc="left", fontsize="medium",
-                 pad=10 + 13 * len(handles))
-    return ax

@@ -57,6 +57,16 @@ def plot_funnel(result: pd.DataFrame, *, title: str | None = None,
     ------
     ValueError
         When a required column is missing.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.plots import plot_funnel
+    >>> ax = plot_funnel(fa.funnel(log))
+    >>> ax.get_title(loc="left").splitlines()[1]
+    'Furthest stage of each application; data as of 2026-10-30'
     """
     df = require(result, ("stage", "n", "k", "rate", "share_of_applied"), "plot_funnel",
                  _EXPECT).reset_index(drop=True)

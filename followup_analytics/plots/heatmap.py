@@ -49,6 +49,16 @@ def plot_heatmap(result: pd.DataFrame, *, by: str = "timing", hue: str = "channe
     ------
     ValueError
         When a required column is missing.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.plots import plot_heatmap
+    >>> ax = plot_heatmap(fa.response_rates(log, by=["timing", "channel"]))
+    >>> ax.get_title(loc="left")
+    'Response within 30 days of the follow-up, by timing and channel'
     """
     df = require(result, (by, hue, "n", "rate"), "plot_heatmap", _EXPECT)
     df = df.reset_index(drop=True)

@@ -94,6 +94,16 @@ def plot_rates(result: pd.DataFrame, *, by: str | Sequence[str] | None = None,
     ------
     ValueError
         When a required column is missing.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.plots import plot_rates
+    >>> ax = plot_rates(fa.response_rates(log, by="channel"))
+    >>> ax.get_title(loc="left")
+    'Response within 30 days of the follow-up, by channel'
     """
     df = require(result, ("n", "rate", "ci_low", "ci_high"), "plot_rates", _RATES_EXPECT)
     groups = ([by] if isinstance(by, str) else list(by) if by is not None
@@ -192,6 +202,16 @@ def plot_timing(result: pd.DataFrame, *, by: str = "timing", hue: str = "channel
     ------
     ValueError
         When a required column is missing or `channels` names a channel not in the result.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.plots import plot_timing
+    >>> ax = plot_timing(fa.response_rates(log, by=["timing", "channel"]))
+    >>> ax.get_xlabel()
+    'Days from trigger to follow-up (application, latest interview or rejection)'
     """
     need = (by, hue, "n", "rate", "ci_low", "ci_high")
     df = require(result, need, "plot_timing", _TIMING_EXPECT).reset_index(drop=True)

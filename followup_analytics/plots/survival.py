@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -54,6 +54,7 @@ def at_risk_at(curve: pd.DataFrame, days: Sequence[float]) -> np.ndarray:
 @renamed(at_days="days")
 def plot_time_to_response(result: object, *, days: Sequence[float] | None = None,
                           max_day: float | None = None, title: str | None = None,
+                          at_risk: Mapping[str, Sequence[object]] | None = None,
                           ax: Axes | None = None) -> Axes:
     """Share of applications with a first response by each day (1 − Kaplan–Meier survival).
 
@@ -70,6 +71,11 @@ def plot_time_to_response(result: object, *, days: Sequence[float] | None = None
         Right end of the axis; default the last day of the curves, at most 90.
     title : str, optional
         Overrides the default title.
+    at_risk : mapping, optional
+        Group label -> the numbers at risk to print at `days` (one per day; a string
+        such as "hidden" is printed as is). Default: read from the curves. Give it when
+        the curves are cut short (a cohort report stops a curve where few applications
+        are left, and publishes the numbers at risk separately).
     ax : Axes, optional
         Draw here; a new figure of notebook width is created when omitted.
 
@@ -79,12 +85,23 @@ def plot_time_to_response(result: object, *, days: Sequence[float] | None = None
         Per group: a step line with gid ``"km:<group>"`` (x: day, y: 1 − survival, starting
         at 0 on day 0), a band (the 95% interval), a marker line ``"censor:<group>"`` at the
         days with censored applications, and texts with gid ``"at_risk"`` (one per group and
-        day in `days`, in group order).
+        day in `days`, in group order). With several groups the legend sits above the
+        axes, never over the curves.
 
     Raises
     ------
     ValueError
         When a required column is missing.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> from followup_analytics.samples import sample_path
+    >>> log = fa.load(sample_path("cohort_2026.xlsx"))
+    >>> from followup_analytics.plots import plot_time_to_response
+    >>> ax = plot_time_to_response(fa.time_to_response(log, by="program"))
+    >>> ax.get_xlabel()
+    'Days since applying (| : still waiting when the data end, censored)'
     """
     df = _curves(result).reset_index(drop=True)
     dated = as_of_note(df, " at {date}")
@@ -95,7 +112,7 @@ def plot_time_to_response(result: object, *, days: Sequence[float] | None = None
     labels = list(pd.unique(df["_label"]))
     last = float(df["day"].max()) if len(df) else 30.0
     max_day = float(max_day) if max_day is not None else max(min(last, DEFAULT_MAX_DAY), 1.0)
-    days = list(days) if days is not None else _default_days(max_day)
+    days = list(days) if days else _default_days(max_day)
     palette = {lab: (ACCENT if len(labels) == 1 else OKABE_ITO[i % len(OKABE_ITO)])
                for i, lab in enumerate(labels)}
 
@@ -116,7 +133,7 @@ def plot_time_to_response(result: object, *, days: Sequence[float] | None = None
         n0 = int(at_risk_at(g, [0])[0]) if len(g) else 0
         name = lab if groups else "all applications"
         ax.step(day, got, where="post", color=c, lw=2, gid=f"km:{lab}",
-                label=f"{name} (n={n0})")
+                label=f"{name} (n={n0:,})")
         ax.fill_between(day, lo, hi, step="post", color=c, alpha=0.15, lw=0, gid=f"band:{lab}")
         cens = g["censored"].to_numpy(dtype=float) > 0
         few = cens.sum() <= 40  # thinner marks when censoring happens on many days
@@ -137,21 +154,27 @@ def plot_time_to_response(result: object, *, days: Sequence[float] | None = None
                 textcoords="offset points", ha="right", va="top", fontsize="small",
                 fontweight="bold")
     for r, lab in enumerate(labels):
-        counts = at_risk_at(df[df["_label"] == lab].sort_values("day"), days)
+        counts = (list(at_risk[lab]) if at_risk is not None and lab in at_risk
+                  else at_risk_at(df[df["_label"] == lab].sort_values("day"), days))
         offset = -26 - row_h * (r + 1)
         if len(labels) > 1:
             ax.annotate(lab, xy=(0, 0), xycoords="axes fraction", xytext=(-16, offset),
                         textcoords="offset points", ha="right", va="top", fontsize="small",
                         color=palette[lab])
         for d, v in zip(days, counts, strict=True):
-            ax.annotate(str(v), xy=(d, 0), xycoords=("data", "axes fraction"),
+            ax.annotate(v if isinstance(v, str) else f"{int(v):,}", xy=(d, 0),
+                        xycoords=("data", "axes fraction"),
                         xytext=(0, offset), textcoords="offset points", ha="center",
                         va="top", fontsize="small", color=palette[lab], gid="at_risk")
     ax.set_xlabel("Days since applying (| : still waiting when the data end, censored)",
                   labelpad=row_h * (len(labels) + 1) + 8)
-    if len(labels) > 1 or not groups:
+    if len(labels) > 1:
+        # above the axes, under the title: the curves rise into every corner
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(labels), 3),
+                  fontsize="small", frameon=False, borderaxespad=0.3)
+    elif not groups:
         ax.legend(loc="lower right", fontsize="small", frameon=False)
     ax.set_title(title or "Time to a first employer response (reply, interview, rejection "
                  f"or offer)\nKaplan–Meier; applications without one are censored{dated}",
-                 loc="left")
+                 loc="left", pad=6 + (16 * -(-len(labels) // 3) if len(labels) > 1 else 0))
     return ax

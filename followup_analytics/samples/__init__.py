@@ -7,7 +7,8 @@ estimators can be checked against a known truth. They are not evidence about rea
 searches.
 """
 
+from .bundled import sample_path
 from .files import write_samples
 from .simulate import PLANTED_EFFECTS, simulate, simulate_log
 
-__all__ = ["PLANTED_EFFECTS", "simulate", "simulate_log", "write_samples"]
+__all__ = ["PLANTED_EFFECTS", "sample_path", "simulate", "simulate_log", "write_samples"]

@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from ..output import FORMULA_PREFIXES, atomic_write
+
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file next to ``path``, then rename it into place."""
+    """Write ``data`` to ``path`` atomically (see :func:`~followup_analytics.output.atomic_write`),
+    creating its folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)   # mkstemp creates 0600; samples are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def check_no_formulas(frame: pd.DataFrame, name: str) -> None:
@@ -37,7 +28,7 @@ def check_no_formulas(frame: pd.DataFrame, name: str) -> None:
         values = frame[col]
         if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
             text = values.dropna().astype(str)
-            bad = text.str.len().gt(1) & text.str.startswith(_FORMULA_START)
+            bad = text.str.len().gt(1) & text.str.startswith(FORMULA_PREFIXES)
             if bad.any():
                 raise ValueError(f"{name}: column {col!r} has a cell starting like a formula: "
                                  f"{text[bad].iloc[0]!r}")

@@ -156,9 +156,9 @@ def simulate(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60
       phone call after about ten business days (each step only while still waiting), used on
       a random half of the applications of cadence-using seekers: no effect of its own on
       interviews or offers (odds ratio 1.0 within seeker), although its users are stronger
-      seekers. Judge it by intention (an email on day 0-1) or at a landmark after day 15;
-      requiring the completed sequence selects applications that had not heard back by
-      day 13 and biases the comparison downwards.
+      seekers. Judge it by intention (an email on day 0-1) or at a landmark on day 16 (the
+      end of the cadence); requiring the completed sequence selects applications that had
+      not heard back by day 12 and biases the comparison downwards.
     * **Post-rejection notes.** A still-interested or feedback-request note after a
       rejection leads to a new application at the same company, invited to interview within
       a year, with probability ``reapply_after_note`` (0.10) vs ``reapply_without_note``
@@ -198,6 +198,15 @@ def simulate(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60
     ------
     ValueError
         When an argument is out of range or ``effects`` has an unknown key.
+
+    Examples
+    --------
+    >>> from followup_analytics.samples import simulate
+    >>> events, applications = simulate(n_seekers=3, seed=7)
+    >>> events.columns[:3].tolist()
+    ['application_id', 'date', 'event']
+    >>> applications["seeker"].nunique()
+    3
     """
     unknown = sorted(set(effects or {}) - set(PLANTED_EFFECTS))
     if unknown:
@@ -367,6 +376,13 @@ def simulate_log(n_seekers: int = 48, applications_per_seeker: tuple[int, int] =
     -------
     JobSearchLog
         Events and applications as documented in :func:`simulate`.
+
+    Examples
+    --------
+    >>> import followup_analytics as fa
+    >>> log = fa.simulate_log(n_seekers=3, seed=7)
+    >>> len(log.seekers), log.as_of.date().isoformat()
+    (3, '2026-10-30')
     """
     events, applications = simulate(n_seekers, applications_per_seeker, seed=seed,
                                     start=start, as_of=as_of, effects=effects)
