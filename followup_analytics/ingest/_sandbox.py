@@ -61,7 +61,7 @@ class ReaderProcess:
         if self._proc is None or self._proc.poll() is not None:
             self._stderr = tempfile.TemporaryFile()
             self._proc = subprocess.Popen(
-                [sys.executable, "-I", _WORKER, str(self.limits.reader_memory)],
+                [sys.executable, "-P", _WORKER, str(self.limits.reader_memory)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
         return self._proc
 
