@@ -23,6 +23,7 @@ from .ingest.load import load
 
 # ---- metrics  (keep one import per line below this marker)
 from .metrics.associations import offer_associations
+from .metrics.cox import followup_hazard
 from .metrics.features import DEFAULT_BUCKETS, features, followups
 from .metrics.funnel import funnel
 from .metrics.landmark import landmark_effect
@@ -69,6 +70,7 @@ __all__ = [
     "__version__",
     "cohort_report",
     "features",
+    "followup_hazard",
     "followups",
     "funnel",
     "landmark_effect",

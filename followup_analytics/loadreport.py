@@ -46,6 +46,13 @@ class LoadReport:
         with ``load(..., vocab=...)`` to map it.
     notes : tuple of str
         Decisions worth knowing (date order per column, ambiguous columns, stacked sheets).
+    events_after_as_of : int
+        Dated events after the log's ``as_of``: loaded, but no analysis sees them.
+    applications_after_as_of : int
+        Applications made after ``as_of``: they do not exist yet on that day.
+    undated_left_out : int
+        Undated events left out because their application has a dated event after
+        ``as_of`` (whether they had happened by then cannot be told).
     """
 
     sources: pd.DataFrame = field(default_factory=lambda: _frame(None, SOURCE_COLUMNS))
@@ -55,6 +62,9 @@ class LoadReport:
     unmapped: pd.DataFrame = field(default_factory=lambda: _frame(None, UNMAPPED_COLUMNS))
     unknown_values: pd.DataFrame = field(default_factory=lambda: _frame(None, UNKNOWN_COLUMNS))
     notes: tuple[str, ...] = ()
+    events_after_as_of: int = 0
+    applications_after_as_of: int = 0
+    undated_left_out: int = 0
 
     def __post_init__(self) -> None:
         for name, cols in (("sources", SOURCE_COLUMNS), ("mapping", MAPPING_COLUMNS),
@@ -96,9 +106,20 @@ class LoadReport:
         return cls(unknown_values=unknown, notes=notes, **cat)
 
     # ------------------------------------------------------------------ display
+    def _after_as_of(self) -> str:
+        """One sentence on what lies after ``as_of`` (empty when nothing does)."""
+        if not (self.events_after_as_of or self.applications_after_as_of
+                or self.undated_left_out):
+            return ""
+        return (f"After as_of (not analysed): {self.events_after_as_of} dated event(s), "
+                f"{self.applications_after_as_of} application(s) made later, "
+                f"{self.undated_left_out} undated event(s) that may have come later")
+
     def __str__(self) -> str:
         lines = [f"LoadReport: {self.n_loaded} rows loaded, {self.n_quarantined} quarantined, "
                  f"{self.n_dropped} dropped (blank/totals/notes)"]
+        if self._after_as_of():
+            lines.append(self._after_as_of())
         for s in self.sources.itertuples(index=False):
             where = s.file + (f" [{s.sheet}]" if isinstance(s.sheet, str) else "")
             if s.status == "loaded":
@@ -152,6 +173,8 @@ class LoadReport:
                              f"<summary>{html.escape(title)} ({len(frame)})</summary>"
                              + frame.head(200).to_html(index=False, na_rep="", escape=True)
                              + "</details>")
+        if self._after_as_of():
+            parts.append(f"<p>{html.escape(self._after_as_of())}</p>")
         if self.notes:
             parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
                          + "</ul>")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -87,6 +87,34 @@ def _categorical(values: pd.Series, name: str) -> pd.Series:
     return text.astype(dtype)
 
 
+def _cut(events: pd.DataFrame, apps: pd.DataFrame, as_of: pd.Timestamp
+         ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """What exists on ``as_of``: events and applications, and how many were left out."""
+    limit = pd.Timestamp(as_of).to_datetime64()
+    applied = apps["applied_on"]
+    late_apps = (applied > limit).to_numpy(dtype=bool, na_value=False)
+    known = (events["date_known"].to_numpy(dtype=bool) if "date_known" in events
+             else np.ones(len(events), dtype=bool))
+    date = events["date"]
+    late = (date > limit).to_numpy(dtype=bool, na_value=False) & known
+    # an undated event goes when its application is known to have gone on after as_of
+    later = events.loc[late, "application_id"].unique() if late.any() else []
+    undated_out = ~known & events["application_id"].isin(later).to_numpy()
+    if late_apps.any():
+        gone = events["application_id"].isin(apps.loc[late_apps, "application_id"]).to_numpy()
+    else:
+        gone = np.zeros(len(events), dtype=bool)
+    drop = late | undated_out | gone
+    counts = {"events_after_as_of": int(late.sum()),
+              "applications_after_as_of": int(late_apps.sum()),
+              "undated_left_out": int((undated_out & ~gone).sum())}
+    if drop.any():
+        events = events.loc[~drop].reset_index(drop=True)
+    if late_apps.any():
+        apps = apps.loc[~late_apps].reset_index(drop=True)
+    return events, apps, counts
+
+
 @dataclass(frozen=True, eq=False)
 class JobSearchLog:
     """A canonical job-search log: events, applications, the load report and ``as_of``.
@@ -112,12 +140,25 @@ class JobSearchLog:
         What the importer read, decided and quarantined.
     as_of : Timestamp
         The censoring date: applications without a response are followed up to this day.
+        **The data end at** ``as_of``: ``events`` and ``applications`` (hence every
+        analysis) leave out events dated after it and applications made after it, which do
+        not exist yet on that day. An undated event (``date_known`` False) is kept unless its
+        application has a dated event after ``as_of``: the application was still going on
+        then, so nobody can tell whether the undated event had happened by ``as_of``. The numbers
+        left out are on the report (``events_after_as_of``, ``applications_after_as_of``,
+        ``undated_left_out``); :meth:`with_as_of` can move ``as_of`` back later again.
     """
 
     _events: pd.DataFrame
     _applications: pd.DataFrame
     report: LoadReport
     as_of: pd.Timestamp
+    _seen: tuple[pd.DataFrame, pd.DataFrame] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        events, apps, counts = _cut(self._events, self._applications, self.as_of)
+        object.__setattr__(self, "_seen", (events, apps))
+        object.__setattr__(self, "report", replace(self.report, **counts))
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -206,13 +247,13 @@ class JobSearchLog:
     # ------------------------------------------------------------------ access
     @property
     def events(self) -> pd.DataFrame:
-        """One row per event (a copy; see the class docstring for the columns)."""
-        return self._events.copy(deep=False)
+        """One row per event up to ``as_of`` (a copy; see the class docstring)."""
+        return self._seen[0].copy(deep=False)
 
     @property
     def applications(self) -> pd.DataFrame:
-        """One row per application (a copy; see the class docstring for the columns)."""
-        return self._applications.copy(deep=False)
+        """One row per application made by ``as_of`` (a copy; see the class docstring)."""
+        return self._seen[1].copy(deep=False)
 
     @property
     def carried_columns(self) -> list[str]:
@@ -222,43 +263,43 @@ class JobSearchLog:
     @property
     def seekers(self) -> list[str]:
         """Distinct seekers, in order of appearance."""
-        return list(self._applications["seeker"].dropna().unique())
+        return list(self._seen[1]["seeker"].dropna().unique())
 
     def with_as_of(self, as_of: object) -> JobSearchLog:
-        """Return the same log with another censoring date."""
+        """Return the same log with another censoring date (the data then end there)."""
         return JobSearchLog(self._events, self._applications, self.report,
                             parse_as_of(as_of))
 
     def __len__(self) -> int:
-        return len(self._applications)
+        return len(self._seen[1])
 
     # ------------------------------------------------------------------ display
     def _counts(self) -> pd.Series:
-        return self._events["event"].value_counts().reindex(vocab.EVENTS, fill_value=0)
+        return self._seen[0]["event"].value_counts().reindex(vocab.EVENTS, fill_value=0)
 
     def __repr__(self) -> str:
         c = self._counts()
         counts = ", ".join(f"{k} {v}" for k, v in c.items() if v)
         return (f"<JobSearchLog: {len(self)} applications by {len(self.seekers)} seeker(s), "
-                f"{len(self._events)} events ({counts}); as of {self.as_of.date()}; "
+                f"{len(self._seen[0])} events ({counts}); as of {self.as_of.date()}; "
                 f"{self.report.n_quarantined} rows quarantined>")
 
     def _repr_html_(self) -> str:
         c = self._counts()
         cells = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>"
                         for k, v in c.items())
-        dates = self._events["date"]
+        dates = self._seen[0]["date"]
         span = (f"{dates.min().date()} to {dates.max().date()}" if len(dates) else "no dates")
         return (
             "<div class='fa-log'><strong>JobSearchLog</strong> "
             f"<p>{len(self)} applications by {len(self.seekers)} seeker(s); "
-            f"{len(self._events)} events from {span}; as of {self.as_of.date()}; "
+            f"{len(self._seen[0])} events from {span}; as of {self.as_of.date()}; "
             f"{self.report.n_quarantined} rows quarantined "
             "(see <code>log.report</code>).</p>"
             f"<table><thead><tr><th>event</th><th>count</th></tr></thead>"
             f"<tbody>{cells}</tbody></table>"
             "<details><summary>First events</summary>"
-            + self._events.head(10).to_html(index=False, na_rep="", escape=True)
+            + self._seen[0].head(10).to_html(index=False, na_rep="", escape=True)
             + "</details></div>"
         )
 

@@ -292,7 +292,7 @@ def missing_notes(
     nl, kl, nr, kr = (
         np.asarray(a, dtype=float) for a in (n_level, k_level, n_reference, k_reference)
     )
-    missing = ~np.isfinite(np.asarray(estimate, dtype=float))
+    missing = np.isnan(np.asarray(estimate, dtype=float))  # 0 and inf are estimates
     fallback = np.broadcast_to(np.asarray(fallback, dtype=object), missing.shape)
     return np.select(
         [~missing, nl == 0, nr == 0, (kl + kr) == 0],

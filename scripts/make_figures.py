@@ -20,7 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import followup_analytics as fa
-from followup_analytics.plots import plot_offer_associations, plot_timing
+from followup_analytics.plots import plot_offer_associations, plot_timing_baseline
 from followup_analytics.samples import simulate_log
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,13 +31,10 @@ _PNG = {"dpi": 110, "metadata": {"Software": None}}  # no version stamp: byte-st
 
 
 def timing_channel(log: fa.JobSearchLog, out: Path) -> Path:
-    """Response after a status-check follow-up, by delay after applying and channel."""
-    rates = fa.response_rates(log, by=["timing", "channel", "letter_type"])
-    status = rates[rates["letter_type"] == "status_check"].drop(columns="letter_type")
-    ax = plot_timing(
-        status, definition="Response within 30 days of the follow-up",
-        title="Status checks after applying: response within 30 days")
-    ax.set_xlabel("Days from applying to the follow-up")
+    """Response after a follow-up sent after applying, by delay, beside its baseline."""
+    rates = fa.response_rates(log, by="timing")
+    ax = plot_timing_baseline(
+        rates, title="Follow-ups after applying: response within 30 days, and the baseline")
     path = out / "timing_channel.png"
     ax.figure.savefig(path, **_PNG)
     return path

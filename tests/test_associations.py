@@ -7,11 +7,9 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 from conftest import build_log
 from scipy import stats
-from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
-from statsmodels.stats.contingency_tables import StratifiedTable
+from statsmodels.stats.contingency_tables import StratifiedTable, Table2x2
 
 from followup_analytics import SmallSampleWarning, SparseStrataWarning
 from followup_analytics.metrics import associations
@@ -60,25 +58,27 @@ def test_thank_you_counts_and_naive_numbers_equal_scipy():
                           ("s", False, True): 3, ("s", False, False): 9})
     r = _run(log, strategies=["thank_you_after_interview"])
     assert list(r.columns) == associations.ASSOCIATION_COLUMNS
-    assert list(r["estimator"]) == ["risk_difference", "risk_ratio", "odds_ratio"]  # 1 seeker
+    assert list(r["estimator"]) == ["pooled_risk_difference", "pooled_risk_ratio",
+                                    "pooled_odds_ratio"]  # 1 seeker
     row = r.iloc[0]
     assert (row["level"], row["reference"]) == ("thank_you", "no_thank_you")
     assert row["key"] == "thank_you_after_interview" and row["n_seekers"] == 1
-    assert (r["note"] == "").all()
+    assert (r["note"] == "one seeker: pooled and within-seeker coincide; 11 of 24 "
+                         "applications had the outcome").all()
     d = r.attrs["definition"]
     assert (d.outcome, d.unit, d.as_of) == ("offer", "application", log.as_of)
     assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
         12, 8, 12, 3)
     est = r.set_index("estimator")["estimate"]
-    assert est["risk_difference"] == pytest.approx(8 / 12 - 3 / 12)
-    assert est["risk_ratio"] == pytest.approx((8 / 12) / (3 / 12))
+    assert est["pooled_risk_difference"] == pytest.approx(8 / 12 - 3 / 12)
+    assert est["pooled_risk_ratio"] == pytest.approx((8 / 12) / (3 / 12))
     table = [[8, 4], [3, 9]]
-    # reference: scipy.stats.fisher_exact([[8, 4], [3, 9]]).pvalue and
-    # scipy.stats.contingency.odds_ratio([[8, 4], [3, 9]], kind="conditional")
-    ref = scipy_odds_ratio(table, kind="conditional")
-    assert est["odds_ratio"] == pytest.approx(ref.statistic)
-    ci = ref.confidence_interval(0.95)
-    assert r.set_index("estimator").loc["odds_ratio", "ci_low"] == pytest.approx(ci.low)
+    # reference: scipy.stats.fisher_exact([[8, 4], [3, 9]]).pvalue and the sample odds ratio
+    # with Woolf's interval, statsmodels Table2x2([[8, 4], [3, 9]]).oddsratio_confint()
+    ref = Table2x2(np.array(table))
+    assert est["pooled_odds_ratio"] == pytest.approx(ref.oddsratio)
+    assert r.set_index("estimator").loc["pooled_odds_ratio", "ci_low"] == pytest.approx(
+        ref.oddsratio_confint()[0])
     assert list(r["p_value"]) == pytest.approx([stats.fisher_exact(table).pvalue] * 3)
 
 
@@ -101,18 +101,18 @@ def test_within_seeker_and_bh_q_match_statsmodels_and_scipy():
     lo, hi = st.oddsratio_pooled_confint()
     assert (ws["ci_low"], ws["ci_high"]) == (pytest.approx(lo), pytest.approx(hi))
     assert ws["p_value"] == pytest.approx(st.test_null_odds(correction=True).pvalue)
-    naive = r[r["estimator"] == "odds_ratio"]
+    naive = r[r["estimator"] == "pooled_odds_ratio"]
     # reference: scipy.stats.false_discovery_control over the naive Fisher p-values
     p = naive["p_value"].to_numpy()
     ok = ~np.isnan(p)
     np.testing.assert_allclose(naive["q_value"].to_numpy()[ok],
                                stats.false_discovery_control(p[ok], method="bh"))
-    rd = r[r["estimator"] == "risk_difference"]
+    rd = r[r["estimator"] == "pooled_risk_difference"]
     np.testing.assert_array_equal(rd["q_value"].to_numpy(), naive["q_value"].to_numpy())
 
 
 @pytest.mark.parametrize("seeker_effects", [False, True])
-def test_adjusted_odds_ratio_equals_logit_on_every_application(seeker_effects):
+def test_adjusted_odds_ratio_is_mantel_haenszel_over_the_covariate_strata(seeker_effects):
     cells = {("s", True, True): 9, ("s", True, False): 5, ("s", False, True): 4,
              ("s", False, False): 10, ("t", True, True): 3, ("t", True, False): 6,
              ("t", False, True): 2, ("t", False, False): 9}
@@ -120,26 +120,33 @@ def test_adjusted_odds_ratio_equals_logit_on_every_application(seeker_effects):
     r = _run(log, strategies=["thank_you_after_interview"], adjust=["program"],
              seeker_effects=seeker_effects)
     adj = r[r["estimator"] == "adjusted_odds_ratio"].iloc[0]
-    # reference: statsmodels Logit(y, X).fit() on one row per interviewed application, and
-    # the same model as GLM(y, X, family=Binomial()); X = const, thank_you, program dummies
-    # (and seeker dummies)
+    # reference: statsmodels StratifiedTable over the program (x seeker) strata, built here
+    # from one row per interviewed application: oddsratio_pooled, oddsratio_pooled_confint()
+    # and test_null_odds(correction=True)
     f = associations.features(log)
     f = f[f["interviewed"]]
-    x = pd.get_dummies(f["program"].astype("string"), prefix="program", drop_first=True,
-                       dtype=float)
-    if seeker_effects:
-        x = x.join(pd.get_dummies(f["seeker"], prefix="seeker", drop_first=True, dtype=float))
-    x.insert(0, "thank_you", f["thank_you_after_interview"].astype(float).to_numpy())
-    x = sm.add_constant(x)
-    y = f["offered"].astype(float).to_numpy()
-    logit = sm.Logit(y, x).fit(disp=0)
-    glm = sm.GLM(y, x, family=sm.families.Binomial()).fit()
-    assert glm.params["thank_you"] == pytest.approx(logit.params["thank_you"], rel=1e-6)
-    assert adj["estimate"] == pytest.approx(np.exp(logit.params["thank_you"]), rel=1e-6)
-    lo, hi = np.exp(logit.conf_int().loc["thank_you"])
-    assert (adj["ci_low"], adj["ci_high"]) == (pytest.approx(lo, rel=1e-5),
-                                               pytest.approx(hi, rel=1e-5))
-    assert adj["p_value"] == pytest.approx(logit.pvalues["thank_you"], rel=1e-5)
+    keys = ["program", "seeker"] if seeker_effects else ["program"]
+    tables = []
+    for _, g in f.groupby(keys):
+        t = pd.crosstab(g["thank_you_after_interview"].astype(bool), g["offered"]).reindex(
+            index=[True, False], columns=[True, False], fill_value=0).to_numpy()
+        if (t.sum(1) > 0).all() and (t.sum(0) > 0).all():
+            tables.append(t)
+    st = StratifiedTable(np.stack(tables, axis=-1))
+    assert adj["estimate"] == pytest.approx(st.oddsratio_pooled, rel=1e-10)
+    assert (adj["ci_low"], adj["ci_high"]) == pytest.approx(st.oddsratio_pooled_confint(),
+                                                            rel=1e-10)
+    assert adj["p_value"] == pytest.approx(st.test_null_odds(correction=True).pvalue)
+
+
+def test_adjustment_within_seeker_refuses_a_covariate_constant_within_seekers():
+    cells = {("s", True, True): 3, ("s", False, False): 3, ("t", True, False): 3,
+             ("t", False, True): 3}
+    log = _thank_you_log(cells, seekers=("s", "t"))   # one program per seeker
+    with pytest.raises(ValueError, match="constant within every seeker"):
+        offer_associations(log, adjust=["program"], seeker_effects=True)
+    with pytest.raises(ValueError, match="seeker_effects=True needs adjust"):
+        offer_associations(log, seeker_effects=True)
 
 
 def test_strategy_eligibility_and_levels():
@@ -162,8 +169,12 @@ def test_strategy_eligibility_and_levels():
     cad = STRATEGIES["tiered_cadence"].assign(f, log)
     assert cad.astype(object).where(cad.notna(), None).tolist() == [
         "tiered_cadence", None, "other", "other", None, None]   # rej, two_rounds: answered
+    # thank-you notes: one unit per application and round, at the landmark round + 2 days;
+    # two_rounds thanked its first round (day 6 <= 5 + 2), not its second (day 9)
+    first = STRATEGIES["thank_you_after_interview"].assign(f, log)
+    assert first.notna().sum() == 2 and first.iloc[5] == "thank_you"
     rounds = STRATEGIES["thank_you_rounds"].assign(f, log)
-    assert rounds.notna().sum() == 1 and rounds.iloc[5] == "some"
+    assert rounds.notna().sum() == 1 and rounds.iloc[5] == "no_thank_you"
     # timing: a landmark at day 14, like the cadence's at day 16 (late_reply answered on day
     # 10: out; quiet, rejected on day 20, was still waiting on day 14: in)
     timing = STRATEGIES["first_followup_timing"].assign(f, log)
@@ -223,7 +234,7 @@ def test_n_followups_counts_follow_ups_after_applying_by_the_day_14_landmark():
     assert "landmark at day 14: applications still waiting" in eligible
     assert "after applying" in eligible and "offers after day 14" in eligible
     r = _run(log, strategies=["n_followups"]).set_index(["level", "estimator"])
-    counts = r.xs("odds_ratio", level="estimator")[["n_level", "k_level", "n_reference",
+    counts = r.xs("pooled_odds_ratio", level="estimator")[["n_level", "k_level", "n_reference",
                                                     "k_reference"]]
     assert counts.to_dict("index") == {
         "1": {"n_level": 1, "k_level": 0, "n_reference": 4, "k_reference": 2},
@@ -232,7 +243,7 @@ def test_n_followups_counts_follow_ups_after_applying_by_the_day_14_landmark():
     # reference: scipy.stats.fisher_exact per level, scipy.stats.false_discovery_control
     p = [stats.fisher_exact([[0, 1], [2, 2]]).pvalue, stats.fisher_exact([[1, 0], [2, 2]]).pvalue,
          stats.fisher_exact([[1, 1], [2, 2]]).pvalue]
-    naive = r.xs("odds_ratio", level="estimator")
+    naive = r.xs("pooled_odds_ratio", level="estimator")
     np.testing.assert_allclose(naive["p_value"], p)
     np.testing.assert_allclose(naive["q_value"], stats.false_discovery_control(p, method="bh"))
 
@@ -304,7 +315,7 @@ def test_first_followup_channel_and_letter_type_share_the_timing_landmark():
         assert "landmark at day 14: applications still waiting" in eligible
         assert "after applying" in eligible and "Thank-you notes after an interview" in eligible
     r = _run(log, strategies=["first_followup_channel"]).set_index(["level", "estimator"])
-    row = r.loc[("letter", "odds_ratio")]
+    row = r.loc[("letter", "pooled_odds_ratio")]
     assert (row["n_level"], row["k_level"], row["n_reference"], row["k_reference"]) == (
         1, 1, 1, 0)
 
@@ -322,7 +333,9 @@ def test_errors_warnings_and_wording():
     with pytest.warns(SparseStrataWarning, match="thank_you_after_interview=thank_you"):
         r = _run(two, strategies=["thank_you_after_interview"])
     ws = r.set_index("estimator").loc["within_seeker_odds_ratio"]
-    assert np.isnan(ws["estimate"]) and ws["n_seekers"] == 2
+    # n_seekers on the within-seeker row counts the informative seekers (here only s)
+    assert np.isnan(ws["estimate"]) and ws["n_seekers"] == 1
+    assert set(r.loc[r["estimator"] != "within_seeker_odds_ratio", "n_seekers"]) == {2}
     assert ws["note"] == "fewer than two seekers carry information"
     for text in (associations.__doc__, offer_associations.__doc__):
         assert "associated" in text and "causes" not in text
@@ -340,18 +353,3 @@ def test_input_not_mutated_and_empty_levels_stay():
     pd.testing.assert_frame_equal(log.applications, apps)
 
 
-def test_large_tables_use_the_sample_odds_ratio_with_woolf_interval():
-    from statsmodels.stats.contingency_tables import Table2x2
-
-    from followup_analytics.metrics.rates import EXACT_OR_MAX_N, naive_odds_ratio
-
-    # reference: statsmodels Table2x2([[300, 700], [200, 800]]).oddsratio and
-    # .oddsratio_confint() (Woolf); the small table uses scipy's conditional estimate
-    r = naive_odds_ratio([300, 8], [1000, 12], [200, 3], [1000, 12])
-    assert 1000 + 1000 > EXACT_OR_MAX_N
-    t = Table2x2(np.array([[300, 700], [200, 800]]))
-    assert r["estimate"].iloc[0] == pytest.approx(t.oddsratio)
-    lo, hi = t.oddsratio_confint()
-    assert (r["ci_low"].iloc[0], r["ci_high"].iloc[0]) == (pytest.approx(lo), pytest.approx(hi))
-    ref = scipy_odds_ratio([[8, 4], [3, 9]], kind="conditional")
-    assert r["estimate"].iloc[1] == pytest.approx(ref.statistic)

@@ -152,19 +152,6 @@ def test_risk_ratio_matches_statsmodels_katz_interval():
         assert (row.ci_low, row.ci_high) == pytest.approx((sp.low, sp.high))
 
 
-def test_risk_ratio_zero_cell_adds_one_half_to_every_cell():
-    # Convention (Haldane-Anscombe, as in RevMan): 0.5 is added to all four cells when one
-    # is zero. statsmodels' Table2x2(shift_zeros=True) adds 0.5 to the zero cells only, so
-    # the reference is statsmodels on the table already shifted by hand (no zero left, so
-    # statsmodels shifts nothing more).
-    out = risk_ratio([0, 10], [10, 10], [3, 4], [12, 9])
-    for i, (a, b, c, d) in enumerate([(0, 10, 3, 9), (10, 0, 4, 5)]):
-        ref = Table2x2(np.array([[a, b], [c, d]]) + 0.5)
-        assert out["estimate"].iloc[i] == pytest.approx(ref.riskratio)
-        assert out[["ci_low", "ci_high"]].iloc[i].tolist() == pytest.approx(
-            ref.riskratio_confint(alpha=0.05))
-
-
 def test_risk_ratio_undefined_cases_are_nan():
     out = risk_ratio([0, 0], [5, 0], [0, 1], [5, 3])
     assert out.isna().all().all()
@@ -220,14 +207,7 @@ def test_sample_odds_ratio_matches_vcd_woolf_values():
     np.testing.assert_allclose(out["ci_high"], np.exp(np.log(VCD_OR) + Z95 * se), rtol=1e-5)
 
 
-def test_sample_odds_ratio_zero_cell_adds_one_half_to_every_cell():
-    out = odds_ratio([0], [8], [5], [9], kind="sample", confidence=0.9)
-    # 0.5 added to all four cells (see the risk-ratio test): statsmodels
-    # Table2x2(np.array([[0, 8], [5, 4]]) + 0.5).oddsratio_confint(alpha=0.1)
-    ref = Table2x2(np.array([[0, 8], [5, 4]]) + 0.5)
-    assert out["estimate"].iloc[0] == pytest.approx(ref.oddsratio)
-    assert out[["ci_low", "ci_high"]].iloc[0].tolist() == pytest.approx(
-        ref.oddsratio_confint(alpha=0.1))
+# Zero cells (no 0.5 shift any more): see tests/test_zero_cells.py.
 
 
 def test_odds_ratio_degenerate_tables_are_nan_and_kind_is_checked():

@@ -61,19 +61,24 @@ def test_landmark_effect_numbers_equal_scipy_on_the_same_table():
     assert set(zip(r["n_level"], r["k_level"], r["n_reference"], r["k_reference"],
                    strict=True)) == {(2, 1, 2, 2)}
     assert set(r["n_seekers"]) == {1} and r["q_value"].isna().all()
-    assert (r["note"] == "").all()
+    # one seeker: said plainly, with the number of events, and "this log cannot tell"
+    assert r["note"].str.contains("one seeker: pooled and within-seeker coincide; 3 of 4 "
+                                  "applications had the outcome; this log cannot tell").all()
     d = r.attrs["definition"]
     assert (d.outcome, d.landmark, d.window, d.unit) == ("response", 7, None, "application")
     comp = r.set_index("estimator")
-    assert list(comp.index) == ["risk_difference", "risk_ratio", "odds_ratio"]  # one seeker
-    assert comp.loc["risk_difference", "estimate"] == pytest.approx(-0.5)
+    assert list(comp.index) == ["pooled_risk_difference", "pooled_risk_ratio",
+                                "pooled_odds_ratio"]  # one seeker
+    assert comp.loc["pooled_risk_difference", "estimate"] == pytest.approx(-0.5)
     table = [[1, 1], [2, 0]]
     # reference: scipy.stats.fisher_exact([[1, 1], [2, 0]]) and
     # scipy.stats.contingency.odds_ratio([[1, 1], [2, 0]], kind="conditional")
-    assert comp.loc["odds_ratio", "p_value"] == pytest.approx(stats.fisher_exact(table).pvalue)
+    assert comp.loc["pooled_odds_ratio", "p_value"] == pytest.approx(
+        stats.fisher_exact(table).pvalue)
     ref = scipy_odds_ratio(table, kind="conditional")
-    assert comp.loc["odds_ratio", "estimate"] == pytest.approx(ref.statistic)
-    assert comp.loc["odds_ratio", "ci_high"] == pytest.approx(ref.confidence_interval().high)
+    assert comp.loc["pooled_odds_ratio", "estimate"] == pytest.approx(ref.statistic)
+    assert comp.loc["pooled_odds_ratio", "ci_high"] == pytest.approx(
+        ref.confidence_interval().high)
 
 
 def test_within_seeker_estimate_matches_statsmodels_stratified_table():

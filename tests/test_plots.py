@@ -88,8 +88,8 @@ def associations() -> pd.DataFrame:
             ("timing", "4–7", "0–1", 80, 10, 50, 5, 1.3, 0.9),
             ("channel", "letter", "email", 6, 2, 100, 15, 2.5, np.nan)]
     for strat, lev, ref, n_l, k_l, n_r, k_r, naive, within in spec:
-        for est, e in (("odds_ratio", naive), ("within_seeker_odds_ratio", within),
-                       ("risk_difference", 0.1)):
+        for est, e in (("pooled_odds_ratio", naive), ("within_seeker_odds_ratio", within),
+                       ("pooled_risk_difference", 0.1)):
             rows.append(dict(key=strat, level=lev, reference=ref, n_level=n_l, k_level=k_l,
                              n_reference=n_r, k_reference=k_r, estimator=est, estimate=e,
                              ci_low=e / 2, ci_high=e * 2, p_value=0.04, q_value=0.1,
@@ -320,7 +320,7 @@ def test_plot_offer_associations_forest_on_log_scale(associations):
     before = associations.copy()
     ax = plot_offer_associations(associations)
     assert ax.get_xscale() == "log"
-    naive = _by_gid(ax.get_lines(), "estimate:odds_ratio")
+    naive = _by_gid(ax.get_lines(), "estimate:pooled_odds_ratio")
     within = _by_gid(ax.get_lines(), "estimate:within_seeker_odds_ratio")
     np.testing.assert_allclose(naive.get_xdata(), [2.8, 1.3, 2.5])
     np.testing.assert_allclose(within.get_xdata(), [1.6, 0.9, np.nan])
@@ -328,7 +328,7 @@ def test_plot_offer_associations_forest_on_log_scale(associations):
     np.testing.assert_allclose(within.get_ydata() - naive.get_ydata(), 0.32)
     ref = _by_gid(ax.get_lines(), "reference")
     assert tuple(ref.get_xdata()) == (1.0, 1.0)
-    ci = _by_gid(ax.collections, "ci:odds_ratio")
+    ci = _by_gid(ax.collections, "ci:pooled_odds_ratio")
     assert isinstance(ci, LineCollection)
     np.testing.assert_allclose([s[:, 0] for s in ci.get_segments()],
                                [[1.4, 5.6], [0.65, 2.6], [1.25, 5.0]])
@@ -338,7 +338,7 @@ def test_plot_offer_associations_forest_on_log_scale(associations):
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "thank you\nsent vs none\noffers 20/60 vs 6/40"
     # the small "channel: letter" level (n_level 6) is drawn hollow and grey
-    np.testing.assert_allclose(_by_gid(ax.get_lines(), "small:odds_ratio").get_xdata(),
+    np.testing.assert_allclose(_by_gid(ax.get_lines(), "small:pooled_odds_ratio").get_xdata(),
                                [np.nan, np.nan, 2.5])
     pd.testing.assert_frame_equal(associations, before)
 
@@ -350,7 +350,7 @@ def test_plot_offer_associations_selects_strategies_and_drops_empty_levels(assoc
     ax = plot_offer_associations(frame, strategies=["channel", "thank_you"])
     labels = [t.get_text().split("\n")[:2] for t in ax.get_yticklabels()]
     assert labels == [["channel", "letter vs email"], ["thank you", "sent vs none"]]
-    np.testing.assert_allclose(_by_gid(ax.get_lines(), "estimate:odds_ratio").get_xdata(),
+    np.testing.assert_allclose(_by_gid(ax.get_lines(), "estimate:pooled_odds_ratio").get_xdata(),
                                [2.5, 2.8])
     ax = plot_offer_associations(frame)
     assert len(ax.get_yticklabels()) == 3  # the empty 31+ level is left out
@@ -378,18 +378,18 @@ def test_plot_offer_associations_zero_estimate_and_other_outcome(associations):
     frame = associations.copy()
     frame["key"] = frame["key"].replace({"channel": "post_rejection_note"})  # a comeback
     naive_channel = (frame["key"] == "post_rejection_note") & (frame["estimator"]
-                                                               == "odds_ratio")
+                                                               == "pooled_odds_ratio")
     frame.loc[naive_channel, ["estimate", "ci_low"]] = 0.0
     ax = plot_offer_associations(frame)
-    zero = _by_gid(ax.get_lines(), "estimate:odds_ratio")
+    zero = _by_gid(ax.get_lines(), "estimate:pooled_odds_ratio")
     assert np.isnan(zero.get_xdata()[2])  # not drawn as a dot on the log axis ...
-    arrow = _by_gid(ax.get_lines(), "zero:odds_ratio")  # ... but as an arrow at the edge
+    arrow = _by_gid(ax.get_lines(), "zero:pooled_odds_ratio")  # ... but as an arrow at the edge
     np.testing.assert_allclose(arrow.get_xdata(), [ax.get_xlim()[0]])
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[2].endswith("comeback at company 2/6 vs 15/100")
     frame.loc[naive_channel, ["estimate", "ci_high"]] = np.inf
     ax = plot_offer_associations(frame)
-    arrow = _by_gid(ax.get_lines(), "infinite:odds_ratio")
+    arrow = _by_gid(ax.get_lines(), "infinite:pooled_odds_ratio")
     np.testing.assert_allclose(arrow.get_xdata(), [ax.get_xlim()[1]])
     np.testing.assert_allclose(arrow.get_ydata(), [2 - 0.16])
     # only the within-seeker NaN of that row is "not estimable", not the infinite naive one
@@ -403,8 +403,8 @@ def test_plot_offer_associations_one_seeker_draws_the_naive_ratio_and_says_why(a
     one_seeker = associations[associations["estimator"] != "within_seeker_odds_ratio"]
     ax = plot_offer_associations(one_seeker)
     gids = {line.get_gid() for line in ax.get_lines()}
-    assert "estimate:odds_ratio" in gids and "estimate:within_seeker_odds_ratio" not in gids
-    np.testing.assert_allclose(_by_gid(ax.get_lines(), "estimate:odds_ratio").get_ydata(),
+    assert "estimate:pooled_odds_ratio" in gids and "estimate:within_seeker_odds_ratio" not in gids
+    np.testing.assert_allclose(_by_gid(ax.get_lines(), "estimate:pooled_odds_ratio").get_ydata(),
                                [0, 1, 2])  # one estimator: no vertical offset
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("two or more seekers" in t for t in legend)

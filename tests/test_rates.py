@@ -48,7 +48,9 @@ def _quiet(*args, **kwargs):
 
 def test_rates_by_timing_count_eligible_followups_and_keep_empty_groups():
     r = _quiet(_log(), "timing")
-    assert list(r.columns) == ["timing", "n", "k", "rate", "ci_low", "ci_high", "small_n"]
+    assert list(r.columns) == ["timing", "n", "k", "rate", "ci_low", "ci_high", "small_n",
+                               "baseline_rate", "baseline_ci_low", "baseline_ci_high",
+                               "baseline_days"]
     assert list(r["timing"].astype(str)) == ["0–1", "2–3", "4–7", "8–14", "15–30", "31+"]
     assert list(r["n"]) == [0, 1, 2, 0, 0, 0]   # c's follow-up (after a response) left out
     assert list(r["k"]) == [0, 1, 0, 0, 0, 0]

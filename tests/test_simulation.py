@@ -60,7 +60,7 @@ def test_within_seeker_thank_you_estimate_recovers_the_planted_odds_ratio(table)
 
 def test_naive_thank_you_estimate_shows_the_planted_confounding(table):
     planted = PLANTED_EFFECTS["thank_you_offer_odds_ratio"]
-    naive = _row(table, "thank_you_after_interview", "odds_ratio")
+    naive = _row(table, "thank_you_after_interview", "pooled_odds_ratio")
     ws = _row(table, "thank_you_after_interview", "within_seeker_odds_ratio")
     # stronger seekers both thank more and get more offers: the pooled odds ratio is biased
     # upwards, its whole interval above the planted value and above the within-seeker one
@@ -88,7 +88,7 @@ def test_landmark_followup_effect_within_seeker(log):
     # the within-seeker estimate; the naive odds ratio is inflated by seeker strength
     assert abs(np.log(ws["estimate"]) - np.log(implied_or)) < 3 * _se_log(ws)
     assert ws["ci_low"] > 1
-    assert r.loc["odds_ratio", "estimate"] > ws["estimate"]
+    assert r.loc["pooled_odds_ratio", "estimate"] > ws["estimate"]
 
 
 # --------------------------------------------------------------------------- large simulation
@@ -200,7 +200,7 @@ def test_number_of_followups_is_not_discovered_at_the_landmark(large_log):
     assert (ws["q_value"] >= 0.05).all()
     assert ((ws["ci_low"] < 1) & (ws["ci_high"] > 1)).all()
     # one follow-up or more: the applications of the first follow-up's timing
-    timing = t[(t["key"] == "first_followup_timing") & (t["estimator"] == "odds_ratio")]
+    timing = t[(t["key"] == "first_followup_timing") & (t["estimator"] == "pooled_odds_ratio")]
     assert ws["n_level"].sum() == timing["n_level"].sum() + timing["n_reference"].iloc[0]
     # why the landmark: every follow-up ever made, among all applications, rewards those
     # that stayed open long enough to collect several and those thanked after an interview:

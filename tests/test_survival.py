@@ -294,11 +294,14 @@ def test_time_to_response_columns_without_groups():
 
 def test_earlier_as_of_ignores_later_responses_and_later_applications():
     # as_of 03-08: a2's interview that day counts; a6's rejection (03-16) and a5's undated
-    # rejection come later, so both are still waiting; a8 (applied 03-10) is left out.
-    res = _quiet(_log().with_as_of("2026-03-08"), by="program", days=[5])
+    # rejection come later, so both are still waiting; a8 (applied 03-10) does not exist
+    # yet on 03-08 (the log leaves it out; its report counts it).
+    log = _log().with_as_of("2026-03-08")
+    res = _quiet(log, by="program", days=[5])
     s = res.summary.set_index("program")
     assert s.loc["x", ["n", "n_responses", "n_excluded"]].tolist() == [6, 2, 0]
-    assert s.loc["y", ["n", "n_responses", "n_excluded"]].tolist() == [1, 0, 1]
+    assert s.loc["y", ["n", "n_responses", "n_excluded"]].tolist() == [1, 0, 0]
+    assert log.report.applications_after_as_of == 1
     x = res.curves.loc[res.curves["program"] == "x"]
     # durations: a1 3*, a2 7*, a3 6+, a4 5+, a5 3+, a6 2+
     assert x["day"].tolist() == [0, 2, 3, 5, 6, 7]

@@ -142,8 +142,10 @@ def _funnel(log: JobSearchLog, by_name: str, has_groups: bool,
 
 def _followup(log: JobSearchLog, what: str, by_name: str, has_groups: bool,
               min_cell: int) -> tuple[Table, Spec]:
+    # all stages in each of the three tables, so that they share one eligible total
     frame = _stack(log, lambda c: response_rates(log, by=[c, what], outcome="response",
-                                                 min_n=min_cell), by_name, has_groups)
+                                                 min_n=min_cell, stage="all"),
+                   by_name, has_groups)
     frame[what] = frame[what].astype("string")
     frame = frame.drop(columns="small_n")
     # categories without a single follow-up in the cohort are dropped (noted once)

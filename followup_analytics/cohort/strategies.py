@@ -148,11 +148,15 @@ def strategy_table(log: JobSearchLog, min_cell: int, by_name: str = "group",
     counts = ("n_level", "k_level", "n_reference", "k_reference")
     return Table("strategies", "Follow-up strategies and offers",
                  "Each strategy is compared with its reference among the applications where "
-                 "it applies (for example thank-you notes among interviewed applications). "
-                 "The within-seeker odds ratio (Cochran-Mantel-"
-                 "Haenszel, stratified by seeker): above 1, the strategy went with more offers "
-                 "for the same seeker. These are associations, not causes; q (adjusted) corrects "
-                 "for the number of comparisons (Benjamini-Hochberg).", _long(frame, by_name),
+                 "it applies (for example a thank-you note within 2 days of the first "
+                 "interview round, before any decision, among the applications still "
+                 "without a decision 2 days after it). The outcome is an offer, except for "
+                 "a note after a rejection, whose outcome is an interview or offer at the same "
+                 "company. The estimate is the within-seeker odds ratio of the outcome (Cochran-"
+                 "Mantel-Haenszel, stratified by seeker): above 1, the strategy went with the "
+                 "outcome more often for the same seeker. These are associations, not "
+                 "causes; q (adjusted) corrects for the number of comparisons (Benjamini-"
+                 "Hochberg).", _long(frame, by_name),
                  counts, ("rate_level", "level_ci_low", "level_ci_high",
                                  "rate_reference", "reference_ci_low", "reference_ci_high"),
                  {"html_columns": HTML_COLUMNS, "html_rows": estimated, "wide": frame,

@@ -19,6 +19,7 @@ from .survival import TimeToResponse, time_to_response
 # isort: split
 # rates, funnel, landmark, associations, summary
 from .associations import offer_associations
+from .cox import followup_hazard
 from .features import DEFAULT_BUCKETS, features, followups
 from .funnel import funnel
 from .landmark import landmark_effect, landmark_sample
@@ -31,6 +32,7 @@ __all__ = [
     "STRATEGIES",
     "Strategy",
     "features",
+    "followup_hazard",
     "followups",
     "funnel",
     "landmark_effect",

@@ -44,11 +44,21 @@ class _Index:
         self.n_apps, self.n_rank = len(apps), len(pos)
         self.pos = pos  # application position of each rank
         self.rank = np.cumsum(change) - 1
-        day = ev["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        dates = ev["date"].to_numpy().astype("datetime64[D]")
+        undated = np.isnat(dates)
+        day = dates.astype(np.int64)
         applied = apps["applied_on"].to_numpy().astype("datetime64[D]")
         applied_ok = ~np.isnat(applied)
         self.applied_app = np.where(applied_ok, applied.astype(np.int64), 0).astype(float)
         self.applied_app[~applied_ok] = np.nan
+        if undated.any():  # NaT: sort it after the application's dated events (never a date)
+            latest = np.full(len(pos), -np.inf)
+            np.maximum.at(latest, self.rank[~undated], day[~undated])
+            start = np.where(pos >= 0, self.applied_app[np.maximum(pos, 0)], np.nan)
+            fill = np.where(np.isfinite(latest), latest, start)
+            anchor = np.nanmin(np.r_[day[~undated], self.applied_app[applied_ok], np.inf])
+            fill = np.where(np.isfinite(fill), fill, anchor if np.isfinite(anchor) else 0)
+            day = np.where(undated, fill[self.rank], day).astype(np.int64)
         known_days = np.concatenate([day, self.applied_app[applied_ok].astype(np.int64)])
         self.dmin = int(known_days.min()) if len(known_days) else 0
         dmax = int(known_days.max()) if len(known_days) else 0
@@ -61,7 +71,7 @@ class _Index:
             self.day, self.key, self.rank = day[order], self.key[order], self.rank[order]
         self.ev = ev
         self.kind = ev["event"].cat.codes.to_numpy()
-        self.known = ev["date_known"].to_numpy(dtype=bool)
+        self.known = ev["date_known"].to_numpy(dtype=bool) & ~ev["date"].isna().to_numpy()
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self.codes = {c: ev[c].cat.codes.to_numpy() for c in ("channel", "letter_type",
                                                              "recipient")}

@@ -2,8 +2,11 @@
 
 Count, then infer: each strategy (see :mod:`~followup_analytics.metrics.strategies`) labels
 the eligible applications with a level; the applications are counted per level and per
-(level, seeker); every estimate comes from those counts, except the optional adjusted odds
-ratios, which fit a logistic regression on the eligible applications.
+(level, seeker), or per (level, covariates[, seeker]) for the adjusted odds ratios; every
+estimate comes from those counts. (A logistic regression with seeker fixed effects is
+inconsistent with many seekers and few applications each, and statsmodels'
+ConditionalLogit took about 19 s for 30,000 applications and failed near 1,000
+applications per seeker: Mantel-Haenszel over the strata is exact arithmetic on counts.)
 
 Every number here is an **association**: seekers who send thank-you notes may also be the
 stronger candidates. The within-seeker estimate (Mantel-Haenszel, stratified by seeker)
@@ -22,6 +25,7 @@ import pandas as pd
 from ..errors import SmallSampleWarning, SparseStrataWarning
 from ..log import JobSearchLog
 from ..schema import COMPARISON_COLUMNS, Definition, attach, missing_notes
+from ._flags import MIN_SEEKERS, one_seeker_notes, small_flags
 from .features import features
 from .inference import (
     bh_q,
@@ -34,7 +38,7 @@ from .rates import naive_odds_ratio
 from .strategies import STRATEGIES, Strategy
 
 ASSOCIATION_COLUMNS = COMPARISON_COLUMNS
-NAIVE = ("risk_difference", "risk_ratio", "odds_ratio")
+NAIVE = ("pooled_risk_difference", "pooled_risk_ratio", "pooled_odds_ratio")
 
 
 def _select(strategies: Sequence[str] | None) -> list[Strategy]:
@@ -70,55 +74,48 @@ def _within_seeker(n: np.ndarray, k: np.ndarray, j: int, r: int) -> dict:
         return mantel_haenszel(strata)
 
 
-def _adjusted(f: pd.DataFrame, level: pd.Series, y: np.ndarray, st: Strategy,
-              adjust: list[str], seeker_effects: bool) -> pd.DataFrame:
-    """Adjusted odds ratio per level vs the reference: logistic regression (statsmodels)."""
-    from statsmodels.genmod import families
-    from statsmodels.genmod.generalized_linear_model import GLM
-    from statsmodels.tools.sm_exceptions import ModelWarning, PerfectSeparationError
-    from statsmodels.tools.tools import add_constant
+def _strata(f: pd.DataFrame, adjust: list[str], seeker: np.ndarray | None) -> np.ndarray:
+    """One integer stratum per application: the covariates' combination (and the seeker)."""
+    code = np.zeros(len(f), dtype=np.int64)
+    for c in adjust:
+        values, uniques = pd.factorize(f[c].astype("string"), use_na_sentinel=False)
+        code = code * (len(uniques) + 1) + values
+    if seeker is not None:
+        code = pd.factorize(code)[0].astype(np.int64) * (int(seeker.max()) + 1) + seeker
+    return pd.factorize(code)[0]
 
-    ok = level.notna().to_numpy()
-    lv = level[ok].cat.remove_unused_categories()
-    present = [x for x in lv.cat.categories if x != st.reference]
+
+def _refuse_constant_within_seeker(f: pd.DataFrame, adjust: list[str]) -> None:
+    for c in adjust:
+        varies = f.groupby(f["seeker"], observed=True)[c].nunique(dropna=False) > 1
+        if not varies.any():
+            raise ValueError(
+                f"adjust={c!r} cannot be adjusted for within seeker: it is constant within "
+                "every seeker, so the within-seeker estimate already holds it fixed (and "
+                "no comparison within a seeker can separate it from the seeker). Leave it "
+                "out, or use seeker_effects=False for an estimate adjusted for it across "
+                "seekers")
+
+
+def _adjusted(level: pd.Series, y: np.ndarray, st: Strategy, strata: np.ndarray
+              ) -> pd.DataFrame:
+    """Mantel-Haenszel odds ratio per level vs the reference over `strata` (count-based)."""
     out = pd.DataFrame(np.nan, index=list(st.levels), columns=["estimate", "ci_low",
-                                                                "ci_high", "p_value"])
-    if st.reference not in lv.cat.categories or not present:
-        return out
-    parts = [pd.get_dummies(lv, dtype=float)[present]]
-    covars = list(dict.fromkeys([*adjust, *(["seeker"] if seeker_effects else [])]))
-    for c in covars:
-        col = f.loc[ok, c]
-        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
-            parts.append(col.astype(float).to_frame(c))
-        else:
-            parts.append(pd.get_dummies(col.astype("string"), prefix=c, drop_first=True,
-                                        dtype=float))
-    # count, then infer: one row per distinct (outcome, covariate pattern) with its count;
-    # a binomial GLM with these frequency weights has exactly the likelihood, estimates and
-    # standard errors of a Logit on the individual applications, at a fraction of the cost
-    design = pd.concat(parts, axis=1)
-    design.insert(0, "_outcome", y[ok].astype(float))
-    cells = design.groupby(list(design.columns), sort=False).size()
-    x = cells.index.to_frame(index=False)
-    outcome = x.pop("_outcome").to_numpy()
-    x = add_constant(x, has_constant="add")
-    with warnings.catch_warnings():
-        # separation and non-convergence are judged below (converged, finite errors)
-        warnings.simplefilter("ignore", ModelWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        try:
-            fit = GLM(outcome, x, family=families.Binomial(),
-                      freq_weights=cells.to_numpy(dtype=float)).fit(maxiter=100)
-        except (np.linalg.LinAlgError, ValueError, PerfectSeparationError):
-            return out  # singular design or complete separation: not estimable
-    if not fit.converged or not np.all(np.isfinite(fit.bse[present])):
-        return out
-    ci = fit.conf_int()
-    with np.errstate(over="ignore"):  # a quasi-separated level: an infinite upper limit
-        for name in present:
-            out.loc[name] = (np.exp(fit.params[name]), np.exp(ci.loc[name, 0]),
-                             np.exp(ci.loc[name, 1]), fit.pvalues[name])
+                                                                "ci_high", "p_value",
+                                                                "n_informative"])
+    codes = level.cat.codes.to_numpy()
+    r = st.levels.index(st.reference)
+    size = int(strata.max()) + 1 if len(strata) else 0
+    n_s, k_s = (np.zeros((size, len(st.levels))) for _ in range(2))
+    ok = codes >= 0
+    np.add.at(n_s, (strata[ok], codes[ok]), 1)
+    np.add.at(k_s, (strata[ok], codes[ok]), y[ok])
+    for j, lv in enumerate(st.levels):
+        if j == r:
+            continue
+        res = _within_seeker(n_s, k_s.astype(np.int64), j, r)
+        out.loc[lv] = (res["odds_ratio"], res["ci_low"], res["ci_high"], res["p_value"],
+                       res["n_informative"])
     return out
 
 
@@ -143,14 +140,16 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
         ``thank_you_rounds``, ``thank_you_email_and_letter``, ``post_rejection_note``. See
         :mod:`followup_analytics.metrics.strategies` for each eligible set and reference.
     adjust : list of str, optional
-        Columns of ``features(log)`` (e.g. carried ``program``) to adjust for: adds
-        ``adjusted_odds_ratio`` rows from a logistic regression of the outcome on the level
-        dummies and these covariates (categorical ones as dummies), fitted as a statsmodels
-        binomial GLM on the distinct covariate patterns weighted by their counts: the same
-        likelihood, estimates and standard errors as ``statsmodels.Logit`` on every
-        eligible application (the tests check this), much faster on large logs.
+        Columns of ``features(log)`` (e.g. carried ``job_source``) to adjust for, each
+        taken as categorical (every distinct value a stratum; missing values a stratum of
+        their own): adds ``adjusted_odds_ratio`` rows, the Mantel-Haenszel odds ratio
+        stratified by the covariates' combinations (count-based, fast on large logs; exact
+        interval when it is 0 or inf). No stratum is ever fitted, so a sparse or
+        rank-deficient design never gives inf with p = 0.
     seeker_effects : bool, default False
-        Add seeker fixed effects to the logistic regression.
+        Stratify the adjusted estimate by seeker × covariates: adjustment within seeker.
+        Needs `adjust`. A covariate constant within every seeker (e.g. ``program``) is
+        refused: the within-seeker estimate already holds it fixed.
     min_n : int, default 10
         Levels or references with fewer applications are flagged ``small_n``.
 
@@ -165,18 +164,28 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
           level and at the reference, and those with the outcome (an offer, or for
           ``post_rejection_note`` a comeback: see ``STRATEGIES[key].eligible`` and
           ``.outcome`` for the eligible set and outcome of each strategy);
-        - ``estimator``: ``risk_difference`` (Newcombe interval), ``risk_ratio`` (Katz
-          interval), ``odds_ratio`` (conditional MLE with exact interval up to
-          ``EXACT_OR_MAX_N`` = 1,000 applications, sample odds ratio with Woolf interval
-          above), ``within_seeker_odds_ratio`` (Mantel-Haenszel stratified by seeker, with
-          two or more seekers) and ``adjusted_odds_ratio`` (when `adjust` is given);
+        - ``estimator``: all applications pooled (confounded by the seeker: strong seekers
+          follow up more and get more offers): ``pooled_risk_difference`` (Newcombe
+          interval), ``pooled_risk_ratio`` (Katz interval; 0 or inf with a score interval
+          when a group has no outcome), ``pooled_odds_ratio`` (sample odds ratio with
+          Woolf's interval at every size; 0 or inf with the exact interval on a zero cell);
+          ``within_seeker_odds_ratio`` (Mantel-Haenszel stratified by seeker, with two or
+          more seekers; exact interval when it is 0 or inf) and ``adjusted_odds_ratio``
+          (when `adjust` is given). None of them is an effect: each is an association
+          among the eligible applications;
         - ``estimate``, ``ci_low``, ``ci_high``: the estimate and its 95% interval;
-        - ``p_value``: Fisher's exact test (naive rows), the Cochran-Mantel-Haenszel test
-          (within-seeker) or the Wald test (adjusted);
+        - ``p_value``: Fisher's exact test (pooled rows), the Cochran-Mantel-Haenszel test
+          (within-seeker and adjusted rows);
         - ``q_value``: Benjamini-Hochberg q within the estimator family (see above);
-        - ``small_n``: level or reference has fewer than `min_n` applications;
-        - ``n_seekers``: seekers with an application at the level or the reference;
-        - ``note``: why the estimate is missing ("" otherwise).
+        - ``small_n``: level or reference has fewer than `min_n` applications, fewer than
+          5 applications had the outcome (or fewer than 5 did not), or (within-seeker rows)
+          fewer than 5 seekers carry information (:mod:`._flags`);
+        - ``n_seekers``: seekers with an application at the level or the reference; on
+          within-seeker rows, the informative seekers (both groups present, the outcome
+          neither absent nor universal);
+        - ``note``: why the estimate is missing ("" otherwise); with one seeker, that
+          pooled and within-seeker coincide, the number of applications with the outcome,
+          and "this log cannot tell" below 10 of them.
 
         ``attrs["definition"]``: outcome offer, unit application, ``as_of``.
 
@@ -185,7 +194,8 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
     Raises
     ------
     ValueError
-        Unknown strategy or adjustment column.
+        Unknown strategy or adjustment column; `seeker_effects` without `adjust`; a
+        covariate constant within every seeker with `seeker_effects`.
 
     Warns
     -----
@@ -213,7 +223,15 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
     if bad:
         raise ValueError(f"adjust: {bad[0]!r} is not a column of features(log); allowed: "
                          f"{[c for c in f.columns if c != 'application_id']}")
+    if seeker_effects and not adjust:
+        raise ValueError("seeker_effects=True needs adjust=[...]: the within-seeker odds "
+                         "ratio (within_seeker_odds_ratio) is already stratified by seeker; "
+                         "seeker_effects adds the seeker to the strata of the adjusted one")
+    if seeker_effects:
+        _refuse_constant_within_seeker(f, adjust)
     seeker, names = pd.factorize(f["seeker"], use_na_sentinel=False)
+    strata = (_strata(f, adjust, seeker.astype(np.int64) if seeker_effects else None)
+              if adjust else None)
     several = len(names) >= 2
     blocks, sparse = [], []
     for st in chosen:
@@ -228,20 +246,20 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
         base = pd.DataFrame({
             "key": st.name, "level": others, "reference": st.reference, "n_level": nl,
             "k_level": kl, "n_reference": nr, "k_reference": kr,
-            "small_n": (nl < min_n) | (nr < min_n),
+            "small_n": small_flags(nl, kl, nr, kr, min_n),
             "n_seekers": [int(((n[:, j] + n[:, r]) > 0).sum()) for j in cols],
             "note": "not estimable",
         })
         p = fisher_p(kl, nl, kr, nr)
-        est = {"risk_difference": risk_difference(kl, nl, kr, nr),
-               "risk_ratio": risk_ratio(kl, nl, kr, nr),
-               "odds_ratio": naive_odds_ratio(kl, nl, kr, nr)}
+        est = {"pooled_risk_difference": risk_difference(kl, nl, kr, nr),
+               "pooled_risk_ratio": risk_ratio(kl, nl, kr, nr),
+               "pooled_odds_ratio": naive_odds_ratio(kl, nl, kr, nr)}
         for name, e in est.items():
             blocks.append(base.assign(estimator=name, estimate=e["estimate"].to_numpy(),
                                       ci_low=e["ci_low"].to_numpy(),
                                       ci_high=e["ci_high"].to_numpy(), p_value=p))
         if several:
-            mh, why = [], []
+            mh, why, informative = [], [], []
             for j, lv, n1 in zip(cols, others, nl, strict=True):
                 res = _within_seeker(n, k, j, r)
                 if n1 > 0 and res["n_informative"] < 2:
@@ -249,20 +267,24 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
                 mh.append([res["odds_ratio"], res["ci_low"], res["ci_high"], res["p_value"]])
                 why.append("fewer than two seekers carry information"
                            if res["n_informative"] < 2 else "not estimable")
+                informative.append(res["n_informative"])
             mh = np.array(mh, dtype=float).reshape(-1, 4)
+            informative = np.array(informative, dtype=np.int64)
             blocks.append(base.assign(estimator="within_seeker_odds_ratio", estimate=mh[:, 0],
                                       ci_low=mh[:, 1], ci_high=mh[:, 2], p_value=mh[:, 3],
-                                      note=why))
+                                      note=why, n_seekers=informative,
+                                      small_n=base["small_n"].to_numpy()
+                                      | (informative < MIN_SEEKERS)))
         if adjust:
-            a = _adjusted(f, level, y, st, adjust, seeker_effects).loc[others]
+            a = _adjusted(level, y, st, strata).loc[others]
+            a = a.drop(columns="n_informative")
             blocks.append(base.assign(
-                estimator="adjusted_odds_ratio", note="logistic regression not estimable "
-                "(singular design, separation or no convergence)",
-                **{c: a[c].to_numpy() for c in a.columns}))
+                estimator="adjusted_odds_ratio", note="fewer than two strata carry "
+                "information", **{c: a[c].to_numpy() for c in a.columns}))
     out = pd.concat(blocks, ignore_index=True)
     out["q_value"] = np.nan
     naive = out["estimator"].isin(NAIVE).to_numpy()
-    tests = out.loc[out["estimator"].eq("odds_ratio").to_numpy(), ["key", "level",
+    tests = out.loc[out["estimator"].eq("pooled_odds_ratio").to_numpy(), ["key", "level",
                                                                    "p_value"]]
     q = pd.Series(bh_q(tests["p_value"].to_numpy()),
                   index=pd.MultiIndex.from_frame(tests[["key", "level"]]))
@@ -282,6 +304,10 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
     _warn(out, sparse, min_n)
     out["note"] = missing_notes(out["n_level"], out["k_level"], out["n_reference"],
                                 out["k_reference"], out["estimate"], out["note"])
+    if not several:
+        counts = [out[c].to_numpy() for c in ("n_level", "k_level", "n_reference",
+                                              "k_reference")]
+        out["note"] = np.where(out["note"] == "", one_seeker_notes(*counts), out["note"])
     return attach(out[COMPARISON_COLUMNS], Definition(
         "offer", unit="application", as_of=log.as_of,
         extra="among each strategy's eligible applications; post_rejection_note: a later "

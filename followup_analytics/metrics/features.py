@@ -14,10 +14,14 @@ Definitions (docs/definitions.md):
   implies an offer, hence a response); silence is not an event;
 * the *furthest stage* is taken from all events (applied < responded < interviewed < offered
   < accepted), so a final rejection never erases an earlier interview;
-* a follow-up's *stage* is ``after_rejection`` when a rejection is dated on or before it,
+* a follow-up's *stage* is ``after_rejection`` when a rejection is dated before it,
   else ``after_interview`` when an interview is, else ``after_application``; its *trigger*
   is that rejection, the latest such interview, or the application; *delay* is the number of
-  days from the trigger to the follow-up, bucketed by ``buckets``.
+  days from the trigger to the follow-up, bucketed by ``buckets``. Same-day tie rule (never
+  the order of the rows): a rejection (interview) dated the same day counts as before the
+  follow-up only for a still-interested or feedback note (a thank-you note); any other
+  follow-up that day came first;
+* undated events (``date_known`` False) are never triggers, rounds or dates.
 
 Everything is computed with numpy on the event order of the log (events are sorted by
 application and date), never with a Python loop over rows.
@@ -33,6 +37,7 @@ import pandas as pd
 from .. import vocab
 from ..log import JobSearchLog
 from ..schema import Definition, attach
+from . import thank_you as _ty
 from ._events import _Index, _int_na, _nullable, _per_rank_any, _search, _take, _to_date
 
 #: Upper edges (inclusive, in days) of the follow-up timing buckets: 0–1, 2–3, 4–7, 8–14,
@@ -47,6 +52,9 @@ CADENCE: tuple[tuple[tuple[str, ...], int, int], ...] = (
 )
 #: Days after a rejection within which a later interview or offer at the same company counts.
 REAPPLY_DAYS = 365
+#: Days after a rejection within which a still-interested or feedback note counts; the
+#: comeback that follows is counted after this window, once it is observed.
+NOTE_DAYS = 14
 _POST_REJECTION_TYPES = ("still_interested", "feedback_request")
 #: Per log (held weakly: a log's results go with it): its event index and, for the latest
 #: :data:`_KEEP` (window, buckets) and frames asked for, the arrays and frames built.
@@ -85,10 +93,16 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     rank, day, key = ix.rank[fu], ix.day[fu], ix.key[fu]
     base = rank * ix.big
     res = {"index": np.flatnonzero(fu), "rank": rank, "day": day}
-    iv = ix.mask("interview")
-    rej = ix.mask("rejection")
-    i_iv = _search(ix.key[iv], key, base, ix.big, direction="on_or_before")
-    i_rj = _search(ix.key[rej], key, base, ix.big, direction="on_or_before")
+    iv = ix.mask("interview") & ix.known  # an undated event is never a trigger
+    rej = ix.mask("rejection") & ix.known
+    # ties: an interview (rejection) dated the same day as the follow-up comes first only
+    # for the notes that answer it (a thank-you; a still-interested or feedback note);
+    # any other follow-up that day is taken to come first (the order of rows never counts)
+    letter = ix.codes["letter_type"][res["index"]]
+    answers_iv = letter == vocab.LETTER_TYPES.index("thank_you")
+    answers_rj = np.isin(letter, [vocab.LETTER_TYPES.index(t) for t in _POST_REJECTION_TYPES])
+    i_iv = _search(ix.key[iv], key - ~answers_iv, base, ix.big, direction="on_or_before")
+    i_rj = _search(ix.key[rej], key - ~answers_rj, base, ix.big, direction="on_or_before")
     stage = np.where(i_rj >= 0, 2, np.where(i_iv >= 0, 1, 0))
     trigger = np.select([stage == 2, stage == 1],
                         [_take(ix.day[rej], i_rj), _take(ix.day[iv], i_iv)],
@@ -256,25 +270,6 @@ def _followups_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -
     return out
 
 
-def _thank_you(ix: _Index, fa: dict) -> tuple[np.ndarray, ...]:
-    """Per rank: interview rounds, rounds thanked, thank-you by email and by letter."""
-    iv = ix.mask("interview")
-    r_iv, d_iv = ix.rank[iv], ix.day[iv]
-    new_round = np.r_[True, (r_iv[1:] != r_iv[:-1]) | (d_iv[1:] != d_iv[:-1])] if len(r_iv) \
-        else np.empty(0, bool)
-    round_id = np.cumsum(new_round) - 1
-    n_rounds = np.bincount(r_iv[new_round], minlength=ix.n_rank)
-    letter = ix.codes["letter_type"][fa["index"]]
-    ty = (letter == vocab.LETTER_TYPES.index("thank_you")) & (fa["iv_idx"] >= 0)
-    is_thanked = np.zeros(int(new_round.sum()), dtype=bool)
-    is_thanked[round_id[fa["iv_idx"][ty]]] = True
-    thanked = np.bincount(r_iv[new_round][is_thanked], minlength=ix.n_rank)
-    channel = ix.codes["channel"][fa["index"]]
-    by_email = _per_rank_any(ix, fa["rank"], ty & (channel == vocab.CHANNELS.index("email")))
-    by_letter = _per_rank_any(ix, fa["rank"], ty & (channel == vocab.CHANNELS.index("letter")))
-    return n_rounds, thanked, _per_rank_any(ix, fa["rank"], ty), by_email & by_letter
-
-
 def _cadence(ix: _Index, fa: dict) -> np.ndarray:
     """Per rank: the tiered cadence (see ``CADENCE``) before any response."""
     channel = ix.codes["channel"][fa["index"]]
@@ -290,7 +285,7 @@ def _company_comeback(ix: _Index, last_rej: np.ndarray) -> np.ndarray:
     """Per rank: an interview or offer at the same seeker+company within REAPPLY_DAYS after
     the application's latest rejection (NaN when not rejected or company unknown)."""
     apps = ix.apps
-    m = ix.mask("interview", "offer", "accepted", "declined")
+    m = ix.mask("interview", "offer", "accepted", "declined") & ix.known
     need = np.isfinite(last_rej) | (np.bincount(ix.rank[m], minlength=ix.n_rank) > 0)
     rows = ix.pos[need]  # only these applications take part: factorize them alone
     seeker = pd.factorize(apps["seeker"].to_numpy(object)[rows])[0].astype(np.int64)
@@ -302,9 +297,12 @@ def _company_comeback(ix: _Index, last_rej: np.ndarray) -> np.ndarray:
     tkey = np.sort(sc_rank[ix.rank[m]] * ix.big + (ix.day[m] - ix.dmin))
     ok = np.isfinite(last_rej) & known
     qbase = sc_rank * ix.big
-    qkey = qbase + np.where(ok, last_rej - ix.dmin, 0).astype(np.int64)
+    # only comebacks after the note window count (a later note cannot have caused an earlier
+    # comeback), and only once that window is observed
+    qkey = qbase + np.where(ok, last_rej + NOTE_DAYS - ix.dmin, 0).astype(np.int64)
     idx = _search(tkey, qkey, qbase, ix.big, direction="after")
     later = _take(tkey - (tkey // ix.big) * ix.big + ix.dmin, idx)
+    ok &= last_rej + NOTE_DAYS <= ix.as_of_day
     out = np.where(ok, (later - last_rej) <= REAPPLY_DAYS, np.nan)
     return out
 
@@ -316,6 +314,18 @@ def _followups_after_applying(log: JobSearchLog, day: int) -> np.ndarray:
     ix, fa, *_ = _compute(log, 30, DEFAULT_BUCKETS)  # stage and delay ignore window, buckets
     by_day = (fa["stage"] == 0) & (fa["delay"] <= day)  # NaN delay compares False
     return ix.to_apps(np.bincount(fa["rank"][by_day], minlength=ix.n_rank), 0)
+
+
+def _thank_you_landmark(log: JobSearchLog, round_no: int) -> dict[str, np.ndarray]:
+    """Per application (the rows of :func:`features`): the landmark of interview round
+    `round_no` (0 = first) for thank-you notes (:func:`.thank_you.landmark`). Private: the
+    thank-you strategies of :mod:`.strategies`."""
+    ix, fa, *_ = _compute(log, 30, DEFAULT_BUCKETS)  # notes and rounds ignore both
+    cache = _CACHE[log]
+    if "thank_you_rounds" not in cache:
+        cache["thank_you_rounds"] = _ty.rounds(ix, fa)
+    lm = _ty.landmark(ix, cache["thank_you_rounds"], round_no)
+    return {k: ix.to_apps(v, False) for k, v in lm.items()}
 
 
 def features(log: JobSearchLog, *, window: int = 30,
@@ -336,13 +346,16 @@ def features(log: JobSearchLog, *, window: int = 30,
     DataFrame
         - ``application_id, seeker, company, role, applied_on``: from the application table.
         - ``responded``: any reply, interview, rejection or offer (or an accepted/declined
-          offer). ``first_response_on``: its earliest date. ``days_to_response``: days from
-          applying to it (Int64; NA when the first response's date was imputed by the
-          importer, ``date_known`` False).
+          offer), dated or not. ``first_response_on``: the earliest *dated* one (an undated
+          event never acts as a date). ``days_to_response``: days from applying to the
+          first response (Int64; NA when the first response's date is not known).
         - ``interviewed``, ``n_interviews`` (interview events), ``n_interview_rounds``
-          (distinct interview dates), ``first_interview_on``.
+          (distinct dated interview days), ``first_interview_on``.
         - ``offered`` (offer, accepted or declined), ``first_offer_on``, ``accepted``,
-          ``rejected``, ``withdrawn``, ``withdrawn_on``.
+          ``rejected``, ``withdrawn``, ``withdrawn_on`` (dates: dated events only).
+        - ``undated_outcome``: a response, decision or withdrawal without a known date; such
+          applications count for the stage and the outcome rates but are left out of
+          every landmark comparison.
         - ``furthest_stage``: ordered categorical over applied < responded < interviewed <
           offered < accepted, from all events.
         - ``followed_up``, ``n_followups``, ``first_followup_on``; of the first follow-up:
@@ -350,19 +363,25 @@ def features(log: JobSearchLog, *, window: int = 30,
           ``letter_type``, ``recipient``, ``timing`` (bucket of the delay).
         - ``response_after_followup``: a response on or after the first follow-up and within
           ``window`` days of it; NA when not followed up or when a response came before it.
-        - ``thank_you_after_interview``: a thank-you follow-up dated on or after an
-          interview. ``thank_you_rounds``: interview rounds followed by a thank-you before the
-          next round. ``thank_you_every_round``: every round thanked.
-          ``thank_you_email_and_letter``: thank-yous sent both by email and by letter. All
-          NA when never interviewed.
+        - ``thank_you_after_interview``: a thank-you note that counts for some interview
+          round: sent on the day of the round or within ``THANK_YOU_WINDOW`` (2) days after
+          it, and before any decision (a note on the decision's day does not count; see
+          :mod:`.thank_you`). ``thank_you_rounds``: rounds with such a note.
+          ``thank_you_every_round``: every dated round thanked.
+          ``thank_you_email_and_letter``: some round thanked both by email and by letter.
+          All NA when never interviewed. These describe what was done; comparisons with
+          offers are made at a landmark per round
+          (:func:`~followup_analytics.offer_associations`).
         - ``tiered_cadence``: before any response, an email 0–3 days after applying, a letter
           5–9 days after and a phone call or voicemail 12–16 days after (``CADENCE``). Only
           applications that had not heard back by day 12 can complete it: compare it at a
           landmark (``offer_associations`` does, at day 16), never among all applications.
-        - ``post_rejection_note``: a still_interested or feedback_request follow-up after a
-          rejection; ``comeback_at_company``: an interview or offer for the same seeker at the
-          same company within 365 days after the latest rejection (any application). Both
-          NA when never rejected (the latter also when the company is unknown).
+        - ``post_rejection_note``: a still_interested or feedback_request follow-up at most
+          ``NOTE_DAYS`` (14) days after a rejection; ``comeback_at_company``: a dated
+          interview or offer for the same seeker at the same company after those 14 days
+          and within 365 days of the latest dated rejection (any application); NA when the
+          14 days are not over by ``as_of``. Both NA when never rejected (the latter also
+          when the company is unknown).
         - every carried application column (cohort, program …).
 
         ``attrs["definition"]``: unit application, `window`, ``as_of``.
@@ -410,18 +429,22 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
     fu1_day = at_first(fa["day"])
     fu1_ok = ~(first_resp < fu1_day) & np.isfinite(fu1_day)
     after_fu = (first_resp - fu1_day) <= window
-    n_rounds, thanked, ty_any, ty_both = _thank_you(ix, fa)
+    rnd = _ty.rounds(ix, fa)
+    pr = _ty.per_rank(ix, rnd)
+    n_rounds, thanked, ty_both = pr["n_rounds"], pr["n_thanked"], pr["both"]
+    ty_any = thanked > 0
     rejected = ix.count(ix.mask("rejection")) > 0
-    last_rej = ix.last_day(ix.mask("rejection"))
+    last_rej = ix.last_day(ix.mask("rejection") & ix.known)
     fu_idx = fa["index"][first]
 
     def app(values: np.ndarray, fill: object = np.nan) -> np.ndarray:
         return ix.to_apps(values, fill)
 
     interviewed = app(n_int > 0, False)
-    post_note = _per_rank_any(ix, fa["rank"], (fa["stage"] == 2) & np.isin(
-        ix.codes["letter_type"][fa["index"]],
-        [vocab.LETTER_TYPES.index(t) for t in _POST_REJECTION_TYPES]))
+    post_note = _per_rank_any(ix, fa["rank"], (fa["stage"] == 2) & (fa["delay"] <= NOTE_DAYS)
+                              & np.isin(ix.codes["letter_type"][fa["index"]],
+                                        [vocab.LETTER_TYPES.index(t)
+                                         for t in _POST_REJECTION_TYPES]))
     comeback = app(_company_comeback(ix, last_rej))
     rank_fu1 = np.full(ix.n_rank, -1)
     rank_fu1[r1] = np.arange(len(r1))
@@ -441,19 +464,21 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         "role": apps["role"].array.copy(),
         "applied_on": apps["applied_on"].to_numpy(copy=True),
         "responded": np.isfinite(fr_app),
-        "first_response_on": _to_date(fr_app),
+        "first_response_on": _to_date(app(first_known)),
         "days_to_response": _int_na(np.where(app(first_known) == fr_app, fr_app, np.nan)
                                     - ix.applied_app),
         "interviewed": interviewed,
         "n_interviews": app(n_int, 0),
         "n_interview_rounds": app(n_rounds, 0),
-        "first_interview_on": _to_date(app(ix.first_day(ix.mask("interview")))),
+        "first_interview_on": _to_date(app(ix.first_day(ix.mask("interview") & ix.known))),
         "offered": app(offered, False),
-        "first_offer_on": _to_date(app(first_offer)),
+        "first_offer_on": _to_date(app(ix.first_day(ix.mask("offer", "accepted", "declined")
+                                                    & ix.known))),
         "accepted": app(accepted, False),
         "rejected": app(rejected, False),
         "withdrawn": app(ix.count(ix.mask("withdrawn")) > 0, False),
-        "withdrawn_on": _to_date(app(ix.first_day(ix.mask("withdrawn")))),
+        "withdrawn_on": _to_date(app(ix.first_day(ix.mask("withdrawn") & ix.known))),
+        "undated_outcome": app(rnd.undated_outcome, False),
         "furthest_stage": pd.Categorical.from_codes(app(stage, 0), dtype=STAGE_DTYPE),
         "followed_up": app(n_fu > 0, False),
         "n_followups": app(n_fu, 0),

@@ -12,6 +12,7 @@ from .. import vocab
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
 from ..schema import MAX_GROUPS, Definition, attach, check_groups, resolve_by
+from ._naive import refuse_naive
 from .features import STAGE_DTYPE, features
 from .inference import rate_table
 
@@ -32,7 +33,9 @@ def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     by : str or list of str, optional
         Column(s) of ``features(log)`` to split the funnel by (``"seeker"``, ``"program"`` …),
         matched ignoring case. Categorical groups keep their order; empty groups stay as
-        rows (n = 0).
+        rows (n = 0). Columns that describe following up or thanking (``followed_up``,
+        ``n_followups``, ``tiered_cadence``, ``thank_you_*`` …) are refused: see
+        :func:`~followup_analytics.landmark_effect`.
     min_n : int, default 10
         Conversions from fewer than `min_n` applications warn with SmallSampleWarning.
     max_groups : int or None, default 200
@@ -73,6 +76,7 @@ def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     """
     f = features(log)
     cols = resolve_by(by, [c for c in f.columns if c != "application_id"])
+    refuse_naive(cols, "funnel")
     check_groups(f, cols, max_groups)
     codes = f["furthest_stage"].cat.codes.to_numpy()
     stages = list(vocab.STAGES)

@@ -28,6 +28,7 @@ from scipy.stats.contingency import odds_ratio as _scipy_odds_ratio
 from statsmodels.stats.contingency_tables import StratifiedTable
 
 from ..errors import SparseStrataWarning
+from .exact import exact_common_odds_ratio_ci, score_ratio_limit
 
 COMPARISON_COLUMNS = ["estimate", "ci_low", "ci_high"]
 
@@ -187,23 +188,21 @@ def risk_difference(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
     return _frame({"estimate": d, "ci_low": low, "ci_high": high}, _index_of(k1))
 
 
-def _shifted_cells(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray,
-                   n0: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The four cells a, b, c, d with 0.5 added to all four where any is zero."""
-    a, b, c, d = k1, n1 - k1, k0, n0 - k0
-    shift = np.where((a == 0) | (b == 0) | (c == 0) | (d == 0), 0.5, 0.0)
-    return a + shift, b + shift, c + shift, d + shift
-
-
 def risk_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
                confidence: float = 0.95) -> pd.DataFrame:
-    """Ratio of two proportions with the log (Katz) interval.
+    """Ratio of two proportions: the sample ratio, with a log (Katz) or score interval.
 
-    Zero cells: when any of the four cells (``k1, n1-k1, k0, n0-k0``) is zero, 0.5 is added
-    to all four cells before both the estimate and the interval are computed (the
-    Haldane-Anscombe correction, as RevMan does; statsmodels ``Table2x2(shift_zeros=True)``
-    shifts the zero cells only); tables without a zero are used as they are. When neither group has an outcome (``k1 == k0 == 0``) the ratio is
-    undefined and NaN.
+    The estimate is always the sample ratio ``(k1/n1) / (k0/n0)``, so it never points the
+    other way than the data: 0 when the group of interest has no outcome, infinite when
+    the comparison group has none.
+
+    Zero-cell rule: when both groups have an outcome, the interval is Katz's log interval
+    on the cells as they are (``exp(log RR -/+ z * sqrt(1/a - 1/(a+b) + 1/c - 1/(c+d)))``,
+    defined even when everybody in a group has the outcome). When one group has none, the
+    interval is the score interval (Miettinen-Nurminen, inverted numerically): from 0 to a
+    finite upper limit when ``k1 == 0``, from a positive lower limit to infinity when
+    ``k0 == 0``. When neither group has an outcome, or a group is empty, the ratio is
+    undefined (NaN).
 
     Parameters
     ----------
@@ -218,21 +217,30 @@ def risk_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
     -------
     DataFrame
         estimate : float
-            ``(k1/n1) / (k0/n0)`` (from the shifted cells when a cell is zero); NaN when a
-            group is empty or neither group has an outcome.
+            ``(k1/n1) / (k0/n0)``: 0 or inf with a zero numerator; NaN when undefined.
         ci_low, ci_high : float
-            ``exp(log RR -/+ z * sqrt(1/a - 1/(a+b) + 1/c - 1/(c+d)))``.
+            Katz log interval, or the score interval with a zero numerator (see above).
+
+    References
+    ----------
+    Miettinen O, Nurminen M (1985). Comparative analysis of two rates. Statistics in
+    Medicine 4, 213-226.
     """
     k1_, n1_, k0_, n0_ = _counts(k1=k1, n1=n1, k0=k0, n0=n0)
-    a, b, c, d = _shifted_cells(k1_, n1_, k0_, n0_)
     z = _z(confidence)
+    undefined = (n1_ == 0) | (n0_ == 0) | ((k1_ == 0) & (k0_ == 0)) | ~np.isfinite(
+        k1_ + n1_ + k0_ + n0_)
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_rr = np.log(a / (a + b)) - np.log(c / (c + d))
-        se = np.sqrt(1 / a - 1 / (a + b) + 1 / c - 1 / (c + d))
-    undefined = (n1_ == 0) | (n0_ == 0) | ((k1_ == 0) & (k0_ == 0))
-    log_rr = np.where(undefined, np.nan, log_rr)
-    return _frame({"estimate": np.exp(log_rr), "ci_low": np.exp(log_rr - z * se),
-                   "ci_high": np.exp(log_rr + z * se)}, _index_of(k1))
+        est = (k1_ / n1_) / (k0_ / n0_)
+        se = np.sqrt(1 / k1_ - 1 / n1_ + 1 / k0_ - 1 / n0_)
+        low, high = est * np.exp(-z * se), est * np.exp(z * se)
+    est, low, high = (np.where(undefined, np.nan, v).astype(float) for v in (est, low, high))
+    zero = ~undefined & ((k1_ == 0) | (k0_ == 0))
+    for i in np.flatnonzero(zero.ravel()):  # few tables: a zero numerator is rare
+        a, m, c, r = (float(v.ravel()[i]) for v in (k1_, n1_, k0_, n0_))
+        limit = score_ratio_limit(a, m, c, r, z)
+        low.ravel()[i], high.ravel()[i] = (0.0, limit) if a == 0 else (limit, np.inf)
+    return _frame({"estimate": est, "ci_low": low, "ci_high": high}, _index_of(k1))
 
 
 def _unique_tables(*cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -242,6 +250,18 @@ def _unique_tables(*cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return stacked.reshape(0, 4), np.zeros(0, dtype=int)
     unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
     return unique, inverse.reshape(-1)
+
+
+def _conditional(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray, n0: np.ndarray,
+                 confidence: float) -> np.ndarray:
+    """Conditional MLE and exact interval per table (``scipy``), once per distinct table."""
+    tables, inverse = _unique_tables(k1, n1 - k1, k0, n0 - k0)
+    res = np.full((len(tables), 3), np.nan)
+    for i, (a, b, c, d) in enumerate(tables.astype(np.int64)):  # one per distinct table
+        r = _scipy_odds_ratio([[a, b], [c, d]], kind="conditional")
+        ci = r.confidence_interval(confidence_level=confidence)
+        res[i] = (r.statistic, ci.low, ci.high)
+    return res[inverse] if len(tables) else np.empty((0, 3))
 
 
 def odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
@@ -260,8 +280,9 @@ def odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
         ``"conditional"``: conditional maximum-likelihood estimate with the exact interval
         (``scipy.stats.contingency.odds_ratio``; the same method as R's ``fisher.test``).
         Defined with zero cells (estimate 0 or inf). ``"sample"``: ``ad / bc`` with Woolf's
-        log interval; when any cell is zero 0.5 is added to all four cells (Haldane-Anscombe,
-        as in :func:`risk_ratio`).
+        log interval. Zero-cell rule: the estimate stays ``ad / bc`` (0 or inf, never
+        shifted, so it never points the other way than the data) and the interval is the
+        exact conditional one, which contains it (no 0.5 is added to any cell).
 
     Returns
     -------
@@ -270,7 +291,8 @@ def odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
             The odds ratio; NaN when a group is empty or the outcome margin is degenerate
             (nobody or everybody has the outcome).
         ci_low, ci_high : float
-            Interval limits (exact for "conditional", Woolf for "sample").
+            Interval limits (exact for "conditional"; Woolf for "sample", exact with a
+            zero cell).
 
     Notes
     -----
@@ -285,22 +307,23 @@ def odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
                  | (k1_ + k0_ == n1_ + n0_))
     if kind == "sample":
         z = _z(confidence)
-        a, b, c, d = _shifted_cells(k1_, n1_, k0_, n0_)
+        a, b, c, d = k1_, n1_ - k1_, k0_, n0_ - k0_
         with np.errstate(divide="ignore", invalid="ignore"):
-            log_or = np.where(undefined, np.nan, np.log(a * d / (b * c)))
+            est = np.where(undefined, np.nan, (a * d) / (b * c))
             se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-        est, low, high = np.exp(log_or), np.exp(log_or - z * se), np.exp(log_or + z * se)
+            low, high = est * np.exp(-z * se), est * np.exp(z * se)
+        low, high = np.asarray(low, float), np.asarray(high, float)
+        zero = ~undefined & ((a == 0) | (b == 0) | (c == 0) | (d == 0))
+        if zero.any():  # zero-cell rule: the exact conditional interval, which contains 0/inf
+            exact = _conditional(k1_[zero], n1_[zero], k0_[zero], n0_[zero], confidence)
+            low[zero], high[zero] = exact[:, 1], exact[:, 2]
     else:
-        _z(confidence)
+        _z(confidence)  # validates it
         est, low, high = (np.full(k1_.shape, np.nan) for _ in range(3))
         ok = ~undefined & np.isfinite(k1_ + n1_ + k0_ + n0_)
-        tables, inverse = _unique_tables(k1_[ok], n1_[ok] - k1_[ok], k0_[ok], n0_[ok] - k0_[ok])
-        res = np.full((len(tables), 3), np.nan)
-        for i, (a, b, c, d) in enumerate(tables.astype(np.int64)):  # one per distinct table
-            r = _scipy_odds_ratio([[a, b], [c, d]], kind="conditional")
-            ci = r.confidence_interval(confidence_level=confidence)
-            res[i] = (r.statistic, ci.low, ci.high)
-        est[ok], low[ok], high[ok] = res[inverse].T if len(tables) else (np.nan,) * 3
+        if ok.any():
+            est[ok], low[ok], high[ok] = _conditional(k1_[ok], n1_[ok], k0_[ok], n0_[ok],
+                                                      confidence).T
     return _frame({"estimate": est, "ci_low": low, "ci_high": high}, _index_of(k1))
 
 
@@ -328,6 +351,33 @@ def fisher_p(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike) -> np.n
     if len(tables):
         out[ok] = p[inverse]
     return out
+
+
+#: p-values below this are shown as "< 1e-16": double precision cannot tell them apart from
+#: each other (a chi-square tail underflows to exactly 0 far below it).
+P_FLOOR = 1e-16
+
+
+def format_p(p: float) -> str:
+    """A p- or q-value as text: ``"< 1e-16"`` below :data:`P_FLOOR` (never "0").
+
+    Parameters
+    ----------
+    p : float
+
+    Returns
+    -------
+    str
+        ``""`` when missing; ``"< 1e-16"`` below the floor; two significant digits in
+        scientific notation below 0.001; three decimals otherwise.
+    """
+    if p is None or not np.isfinite(p):
+        return ""
+    if p < P_FLOOR:
+        return "< 1e-16"
+    if p < 0.001:
+        return f"{p:.1e}"
+    return f"{p:.3f}"
 
 
 # --------------------------------------------------------------------------- many tests
@@ -383,7 +433,10 @@ def mantel_haenszel(strata: pd.DataFrame, *, stratum: Hashable = "stratum",
         odds_ratio : float
             Mantel-Haenszel pooled odds ratio.
         ci_low, ci_high : float
-            Robins-Breslow-Greenland interval.
+            Robins-Breslow-Greenland interval. Zero-cell rule: when the pooled odds ratio
+            is 0 or infinite (e.g. no outcome in the group of interest in any stratum),
+            the exact conditional interval of the common odds ratio instead
+            (:mod:`.exact`), which contains it.
         statistic : float
             Cochran-Mantel-Haenszel chi-square (1 degree of freedom).
         p_value : float
@@ -424,9 +477,14 @@ def mantel_haenszel(strata: pd.DataFrame, *, stratum: Hashable = "stratum",
     tables = np.stack([np.stack([k1_, n1_ - k1_], axis=-1),
                        np.stack([k0_, n0_ - k0_], axis=-1)], axis=-2)[informative]
     st = StratifiedTable(np.moveaxis(tables, 0, -1))
-    low, high = st.oddsratio_pooled_confint(alpha=1 - confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = float(st.oddsratio_pooled)
+        low, high = st.oddsratio_pooled_confint(alpha=1 - confidence)
+    if not 0 < estimate < np.inf:  # zero-cell rule: the exact conditional interval
+        inf_ = informative
+        low, high = exact_common_odds_ratio_ci(k1_[inf_], n1_[inf_], k0_[inf_], n0_[inf_],
+                                               confidence)
     test = st.test_null_odds(correction=correction)
-    result.update(odds_ratio=float(st.oddsratio_pooled), ci_low=float(low),
-                  ci_high=float(high), statistic=float(test.statistic),
-                  p_value=float(test.pvalue))
+    result.update(odds_ratio=estimate, ci_low=float(low), ci_high=float(high),
+                  statistic=float(test.statistic), p_value=float(test.pvalue))
     return result

@@ -24,6 +24,7 @@ from ..schema import (
     check_outcome,
     missing_notes,
 )
+from ._flags import MIN_SEEKERS, one_seeker_notes, small_flags
 from .features import features
 from .inference import fisher_p, mantel_haenszel, risk_difference
 from .inference import risk_ratio as _risk_ratio
@@ -45,14 +46,16 @@ def still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
 
     The eligible set of every landmark comparison (:func:`landmark_effect` and the
     strategies judged at a landmark): applied at least `day` days before ``log.as_of`` (so
-    the day is observed), no response and no withdrawal on or before it.
+    the day is observed), no response and no withdrawal on or before it, and no undated
+    response, decision or withdrawal (whether it came by then cannot be told).
     """
     applied = f["applied_on"]
     observed = (applied + pd.Timedelta(days=int(day)) <= log.as_of).to_numpy(
         dtype=bool, na_value=False)
     waiting = ~(_offset(f, "first_response_on") <= day)
     staying = ~(_offset(f, "withdrawn_on") <= day)
-    return observed & waiting & staying
+    dated = ~f["undated_outcome"].to_numpy(dtype=bool)
+    return observed & waiting & staying & dated
 
 
 def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response",
@@ -129,17 +132,21 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
           ``"not_followed_up"``;
         - ``n_level``, ``k_level``, ``n_reference``, ``k_reference``: applications and
           applications with the outcome in each arm (their rates are ``k / n``);
-        - ``estimator``: ``"risk_difference"`` (Newcombe interval), ``"risk_ratio"`` (Katz
-          log interval), ``"odds_ratio"`` (conditional MLE with exact interval up to
-          ``EXACT_OR_MAX_N`` applications, sample odds ratio with Woolf interval above) and,
-          with two or more seekers, ``"within_seeker_odds_ratio"`` (Mantel-Haenszel
-          stratified by seeker);
+        - ``estimator``: all eligible applications pooled: ``"pooled_risk_difference"``
+          (Newcombe interval), ``"pooled_risk_ratio"`` (Katz log interval; score interval
+          when an arm has no outcome), ``"pooled_odds_ratio"`` (sample odds ratio with
+          Woolf's interval at every size; exact interval on a zero cell); with two or more
+          seekers, ``"within_seeker_odds_ratio"`` (Mantel-Haenszel stratified by seeker).
+          Associations among the applications still waiting at the landmark, not effects;
         - ``estimate``, ``ci_low``, ``ci_high``: the comparison and its 95% interval;
         - ``p_value``: Fisher's exact test on the naive rows, the Cochran-Mantel-Haenszel
           test on the within-seeker row; ``q_value``: NaN (a single comparison);
-        - ``small_n``: an arm has fewer than `min_n` applications;
-        - ``n_seekers``: seekers with an eligible application; ``note``: why an estimate is
-          missing ("" otherwise).
+        - ``small_n``: an arm has fewer than `min_n` applications, fewer than 5 applications
+          had the outcome (or did not), or (within-seeker row) fewer than 5 seekers carry
+          information;
+        - ``n_seekers``: seekers with an eligible application (within-seeker row: the
+          informative ones); ``note``: why an estimate is missing ("" otherwise); with one
+          seeker, what a single log can tell (see :mod:`._flags`).
 
         ``attrs["definition"]``: outcome, window, landmark day, ``as_of``.
 
@@ -168,11 +175,11 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
     y = s["outcome_after_landmark"].to_numpy()
     n1, k1 = int(treated.sum()), int((y & treated).sum())
     n0, k0 = int((~treated).sum()), int((y & ~treated).sum())
-    small = bool(min(n1, n0) < min_n)
+    small = bool(small_flags(n1, k1, n0, k0, min_n))
     rows = []
     p = float(fisher_p(k1, n1, k0, n0)[0])
-    for name, fn in (("risk_difference", risk_difference), ("risk_ratio", _risk_ratio),
-                     ("odds_ratio", naive_odds_ratio)):
+    for name, fn in (("pooled_risk_difference", risk_difference), ("pooled_risk_ratio", _risk_ratio),
+                     ("pooled_odds_ratio", naive_odds_ratio)):
         est = fn(k1, n1, k0, n0).iloc[0]
         rows.append({"estimator": name, "estimate": est.estimate, "ci_low": est.ci_low,
                      "ci_high": est.ci_high, "p_value": p, "note": "not estimable"})
@@ -184,16 +191,26 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
         rows.append({"estimator": "within_seeker_odds_ratio", "estimate": mh["odds_ratio"],
                      "ci_low": mh["ci_low"], "ci_high": mh["ci_high"],
                      "p_value": mh["p_value"],
-                     "note": "fewer than two seekers carry information"})
+                     "note": "fewer than two seekers carry information",
+                     "n_seekers": mh["n_informative"],
+                     "small_n": small or mh["n_informative"] < MIN_SEEKERS})
     if small:
         warnings.warn(f"landmark day {day}: {n1} followed-up and {n0} not-followed-up "
                       f"applications (fewer than {min_n} in a group); estimates are unstable",
                       SmallSampleWarning, stacklevel=2)
     out = pd.DataFrame(rows)
+    seekers = int(s["seeker"].nunique())
+    if "n_seekers" not in out:
+        out["n_seekers"] = np.nan
+    out["n_seekers"] = out["n_seekers"].fillna(seekers)
+    out["small_n"] = out.get("small_n", pd.Series(small, index=out.index)).fillna(small)
     out = out.assign(key=f"landmark_day_{int(day)}", level=LEVEL, reference=REFERENCE,
-                     n_level=n1, k_level=k1, n_reference=n0, k_reference=k0,
-                     q_value=np.nan, small_n=small, n_seekers=int(s["seeker"].nunique()))
+                     n_level=n1, k_level=k1, n_reference=n0, k_reference=k0, q_value=np.nan)
+    out["small_n"] = out["small_n"].astype(bool)
     out["note"] = missing_notes(n1, k1, n0, k0, out["estimate"], out["note"])
+    if seekers < 2:
+        out["note"] = np.where(out["note"] == "", one_seeker_notes(
+            *(np.full(len(out), v) for v in (n1, k1, n0, k0))), out["note"])
     out = out[COMPARISON_COLUMNS].astype({c: "int64" for c in (
         "n_level", "k_level", "n_reference", "k_reference", "n_seekers")})
     return attach(out, Definition(outcome, window=window, unit="application",

@@ -25,8 +25,11 @@ from ..schema import (
     check_outcome,
     resolve_by,
 )
-from .features import DEFAULT_BUCKETS, features, followups
+from ._naive import refuse_naive
+from .clustered import FEW_SEEKERS, seeker_robust_ci
+from .features import DEFAULT_BUCKETS, FOLLOWUP_STAGES, features, followups
 from .inference import odds_ratio, rate_table
+from .timing import timing_baseline
 
 #: Grouping columns that describe a follow-up event: rates per (eligible) follow-up.
 FOLLOWUP_BY: tuple[str, ...] = ("timing", "channel", "letter_type", "recipient", "stage")
@@ -35,30 +38,24 @@ FOLLOWUP_OUTCOMES: dict[str, str] = {
     "response": "responded_within_window", "interview": "interview_after",
     "offer": "offer_after",
 }
-#: Comparisons of up to this many applications use the conditional maximum-likelihood odds
-#: ratio with its exact interval (as R's fisher.test); larger ones the sample odds ratio with
-#: Woolf's interval: the two agree closely there, and the exact interval's cost grows with n
-#: (about 0.05 s at 1,000 applications, 100 s at 200,000).
-EXACT_OR_MAX_N = 1000
 
 
 def naive_odds_ratio(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray,
                      n0: np.ndarray) -> pd.DataFrame:
-    """Odds ratios of 2x2 tables: exact up to ``EXACT_OR_MAX_N`` applications, Woolf above.
+    """Pooled odds ratios of 2x2 tables: the sample odds ratio at every size.
+
+    Woolf's log interval; with a zero cell the estimate is 0 or inf and the interval the
+    exact conditional one (the zero-cell rule of
+    :func:`~followup_analytics.metrics.inference.odds_ratio`, ``kind="sample"``). One
+    estimator whatever the number of applications, so adding applications never switches
+    the method.
 
     Returns
     -------
     DataFrame
-        ``estimate, ci_low, ci_high`` per table (see
-        :func:`~followup_analytics.metrics.inference.odds_ratio`).
+        ``estimate, ci_low, ci_high`` per table.
     """
-    k1, n1, k0, n0 = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (k1, n1, k0, n0))
-    out = pd.DataFrame(np.nan, index=range(len(k1)), columns=["estimate", "ci_low", "ci_high"])
-    for kind, m in (("conditional", n1 + n0 <= EXACT_OR_MAX_N),
-                    ("sample", n1 + n0 > EXACT_OR_MAX_N)):
-        if m.any():
-            out.loc[m] = odds_ratio(k1[m], n1[m], k0[m], n0[m], kind=kind).to_numpy()
-    return out
+    return odds_ratio(k1, n1, k0, n0, kind="sample").reset_index(drop=True)
 
 
 def count_groups(frame: pd.DataFrame, by: list[str], outcome: str) -> pd.DataFrame:
@@ -105,10 +102,35 @@ def rates_from_counts(counts: pd.DataFrame, by: list[str], *, min_n: int = 10,
     return out[[*by, *RATE_COLUMNS]]
 
 
+def _seeker_robust(out: pd.DataFrame, frame: pd.DataFrame, cols: list[str], y: str
+                   ) -> tuple[pd.DataFrame, str]:
+    """Replace the Wilson intervals of application rates by seeker-robust ones."""
+    per = count_groups(frame, [*cols, "seeker"], y)
+    per = per[per["seeker"].notna().to_numpy() & (per["n"].to_numpy() > 0)]
+    keys = pd.MultiIndex.from_frame(out[cols]) if len(cols) > 1 else pd.Index(out[cols[0]])
+    found = (pd.MultiIndex.from_frame(per[cols]) if len(cols) > 1
+             else pd.Index(per[cols[0]]))
+    row = keys.get_indexer(found)
+    col, names = pd.factorize(per["seeker"])
+    wide_n, wide_k = (np.zeros((len(out), max(len(names), 1))) for _ in range(2))
+    ok = row >= 0
+    wide_n[row[ok], col[ok]] = per["n"].to_numpy()[ok]
+    wide_k[row[ok], col[ok]] = per["k"].to_numpy()[ok]
+    low, high, g = seeker_robust_ci(wide_k, wide_n)
+    out = out.copy()
+    out["ci_low"], out["ci_high"] = low, high
+    few = int(((g >= 2) & (g < FEW_SEEKERS)).sum())
+    note = ("intervals: seeker-robust (GEE sandwich, logit scale, t on seekers - 1 df)"
+            + (f"; {few} group(s) with fewer than {FEW_SEEKERS} seekers: their intervals "
+               "are less reliable" if few else ""))
+    return out, note
+
+
 def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
                    outcome: str = "response", window: int = 30,
                    buckets: tuple[int, ...] = DEFAULT_BUCKETS,
-                   min_n: int = 10, max_groups: int | None = MAX_GROUPS) -> pd.DataFrame:
+                   min_n: int = 10, max_groups: int | None = MAX_GROUPS,
+                   stage: str | None = None) -> pd.DataFrame:
     """Rates of responses, interviews or offers per group, with Wilson 95% intervals.
 
     The unit depends on `by`:
@@ -122,8 +144,11 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     * any other column of :func:`~followup_analytics.metrics.features.features` (carried
       columns such as ``program``, ``seeker``, ``furthest_stage`` …) makes the unit the
       **application**: the outcome is ``responded``, ``interviewed`` or ``offered``.
-      ``followed_up`` is refused: that naive comparison is biased because a quick reply
-      prevents a follow-up; use :func:`~followup_analytics.landmark_effect`.
+      Columns that describe following up or thanking (``followed_up``, ``n_followups``,
+      ``tiered_cadence``, ``thank_you_*`` …) are refused: those naive comparisons are
+      biased (a quick reply prevents a follow-up); use
+      :func:`~followup_analytics.landmark_effect` or
+      :func:`~followup_analytics.offer_associations`.
 
     Rates are associations between a group and an outcome, not effects of the group.
 
@@ -141,6 +166,10 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
         Groups with fewer units are flagged ``small_n`` (never dropped).
     max_groups : int or None, default 200
         Refuse a breakdown into more groups than this (None: no limit).
+    stage : {"after_application", "after_interview", "after_rejection", "all"}, optional
+        Follow-up unit only: keep the follow-ups of this stage. Default: follow-ups after
+        applying when `by` includes ``"timing"`` (a delay after applying, after an
+        interview and after a rejection are different things), all stages otherwise.
 
     Returns
     -------
@@ -150,8 +179,18 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
 
         - ``<by>``: the group value(s);
         - ``n``: units in the group; ``k``: units with the outcome;
-        - ``rate``: ``k / n``; ``ci_low``, ``ci_high``: Wilson 95% interval;
+        - ``rate``: ``k / n``; ``ci_low``, ``ci_high``: its 95% interval: Wilson, or, for
+          applications of several seekers (not grouped by seeker), seeker-robust (GEE
+          sandwich from per-seeker counts, :mod:`.clustered`), since one seeker's
+          applications resemble each other;
         - ``small_n``: ``n < min_n``.
+        - with ``"timing"`` in `by` (follow-ups after applying, outcome response, other
+          groups among channel, letter_type, recipient): ``baseline_rate``,
+          ``baseline_ci_low``, ``baseline_ci_high``, ``baseline_days``: the response rate,
+          in the same window, of the applications still waiting on the follow-up's day and
+          not followed up by then, matched day by day (:mod:`.timing`). Responses fade with
+          time, so the rates fall with the delay even when following up does nothing;
+          compare each bucket with its baseline, not with the other buckets.
 
         ``attrs["definition"]`` holds the :class:`~followup_analytics.schema.Definition`
         (outcome, window, unit, ``as_of``).
@@ -184,9 +223,7 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     frame = features(log, window=window, buckets=buckets)
     allowed = [*FOLLOWUP_BY, *(c for c in frame.columns if c not in FOLLOWUP_BY)]
     cols = resolve_by(by, [c for c in allowed if c != "application_id"])
-    if "followed_up" in cols:
-        raise ValueError("by='followed_up' is refused: comparing followed-up applications "
-                         "with the others is biased; use landmark_effect")
+    refuse_naive(cols, "response_rates")
     if any(c in FOLLOWUP_BY for c in cols):
         allowed = [*FOLLOWUP_BY, "seeker", *log.carried_columns]
         bad = [c for c in cols if c not in allowed]
@@ -194,7 +231,14 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
             raise ValueError(f"by={bad[0]!r} cannot be combined with follow-up columns; "
                              f"allowed with them: {allowed}")
         frame = followups(log, window=window, buckets=buckets)
-        frame = frame.loc[frame["eligible"].to_numpy()]
+        stage = stage or ("after_application" if "timing" in cols else "all")
+        if stage not in (*FOLLOWUP_STAGES, "all"):
+            raise ValueError(f"stage must be one of {[*FOLLOWUP_STAGES, 'all']}; "
+                             f"got {stage!r}")
+        keep = frame["eligible"].to_numpy(copy=True)
+        if stage != "all":
+            keep &= frame["stage"].eq(stage).to_numpy()
+        frame = frame.loc[keep]
         y = FOLLOWUP_OUTCOMES[outcome]
         what, unit = "follow-up groups", "follow-up"
     else:
@@ -204,11 +248,21 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     counts = count_groups(frame, cols, y)
     out = rates_from_counts(counts, cols, min_n=min_n, what=what)
     follow = unit == "follow-up"
+    robust = ""
+    if not follow and "seeker" not in cols and frame["seeker"].nunique() >= 2:
+        out, robust = _seeker_robust(out, frame, cols, y)
+    if (follow and "timing" in cols and stage == "after_application" and outcome == "response"
+            and set(cols) <= {"timing", "channel", "letter_type", "recipient"}):
+        base = timing_baseline(log, window, buckets)
+        out = out.merge(base, on="timing", how="left", sort=False)
     return attach(out, Definition(
         outcome, window=window if follow and outcome == "response" else None, unit=unit,
         as_of=log.as_of, stage="follow-up" if follow else None,
-        extra=("eligible follow-ups; interviews and offers any time after the follow-up"
-               if follow and outcome != "response" else "")))
+        extra="; ".join(x for x in (
+            f"follow-ups {stage.replace('_', ' ')}" if follow and stage != "all" else "",
+            robust,
+            "eligible follow-ups; interviews and offers any time after the follow-up"
+            if follow and outcome != "response" else "") if x)))
 
 
 def level_rates(result: pd.DataFrame, *, min_n: int = 10) -> pd.DataFrame:

@@ -7,13 +7,21 @@ Each is compared only among the applications that reached the stage where it app
 
 Choices made here (documented in docs/analytics.md, "Strategies vs offers"):
 
-* thank-you notes after every round vs some rounds vs none: among interviewed applications
-  with two or more interview rounds (with one round "some" cannot happen).
-* a thank-you by both email and letter vs a thank-you by one channel only: among interviewed
-  applications that sent a thank-you, so the comparison is about the second channel.
+* thank-you notes (see :mod:`.thank_you`): a note counts for an interview round when sent
+  on its day or up to ``THANK_YOU_WINDOW`` (2) days after it and before any decision. Each
+  comparison has one unit per application, judged at the landmark ``round + 2 days`` among
+  the applications without a decision by then, with offers after it:
+  ``thank_you_after_interview`` at the first round, ``thank_you_rounds`` at the second
+  (later rounds apart from the first, so that more rounds never mean more chances to
+  "thank"), ``thank_you_email_and_letter`` at the first round among the thanked ones
+  (both channels vs one). On the null simulator with every trap
+  (:func:`~followup_analytics.samples.simulate_traps`) the 0.1 definition (any note after
+  any interview, among all interviewed applications) found a within-seeker odds ratio of
+  about 2 where there is no effect.
 * a post-rejection note (still interested / feedback request): among rejected applications
-  with a known company; the outcome is a later interview or offer for the same seeker at the
-  same company within 365 days (``comeback_at_company``).
+  with a known company; the outcome is "interview or offer at the same company": a later
+  interview or offer for the same seeker at the same company within 365 days after the
+  rejection (``comeback_at_company``).
 
 Five strategies are judged at a **landmark** day L, as
 :func:`~followup_analytics.landmark_effect` is: only applications still waiting at L
@@ -69,8 +77,15 @@ import pandas as pd
 
 from .. import vocab
 from ..log import JobSearchLog
-from .features import CADENCE, DEFAULT_BUCKETS, _followups_after_applying, timing_dtype
+from .features import (
+    CADENCE,
+    DEFAULT_BUCKETS,
+    _followups_after_applying,
+    _thank_you_landmark,
+    timing_dtype,
+)
 from .landmark import still_waiting
+from .thank_you import OUTCOME_DAYS, THANK_YOU_WINDOW
 
 #: Last day of the tiered cadence: its comparison is a landmark at this day.
 CADENCE_DAY = max(hi for _, _, hi in CADENCE)
@@ -172,18 +187,37 @@ def _n_followups(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
     return _categorical(np.minimum(n, 3), waiting, ("0", "1", "2", "3+"), f.index)
 
 
-def _rounds(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
-    thanked = f["thank_you_rounds"].to_numpy()
-    rounds = f["n_interview_rounds"].to_numpy()
-    codes = np.select([thanked >= rounds, thanked > 0], [0, 1], 2)
-    return _categorical(codes, rounds >= 2, ("every", "some", "none"), f.index)
+_THANKED = ("thank_you", "no_thank_you")
+
+
+def _thanked_at(round_no: int) -> Callable[[pd.DataFrame, JobSearchLog], pd.Series]:
+    """``assign`` of thanking vs not at the landmark of interview round `round_no`."""
+    def assign(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
+        lm = _thank_you_landmark(log, round_no)
+        return _categorical(np.where(lm["thanked"], 0, 1), lm["eligible"], _THANKED, f.index)
+    return assign
+
+
+def _both_channels(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
+    lm = _thank_you_landmark(log, 0)
+    return _categorical(np.where(lm["both"], 0, 1), lm["eligible"] & lm["thanked"],
+                        ("email_and_letter", "one_channel"), f.index)
+
+
+def _round_eligible(which: str) -> str:
+    return (f"landmark {THANK_YOU_WINDOW} days after the {which} interview round: "
+            "applications interviewed, with no decision (offer, rejection, withdrawal) by "
+            f"then, no undated outcome and at least {OUTCOME_DAYS} days observed after it; "
+            "a thank-you note counts when sent on the day of the round or up to "
+            f"{THANK_YOU_WINDOW} days after it, before any decision; offers after the "
+            "landmark")
 
 
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
-    Strategy("thank_you_after_interview", ("thank_you", "no_thank_you"), "no_thank_you",
-             "interviewed applications",
-             lambda f, log: _yes_no(f["thank_you_after_interview"], f["interviewed"],
-                                    "thank_you", "no_thank_you")),
+    Strategy("thank_you_after_interview", _THANKED, "no_thank_you",
+             _round_eligible("first") + ". Counting every note after any interview would "
+             "favour applications that earned more rounds, were not rejected at once, or "
+             "were thanked for an offer", _thanked_at(0)),
     Strategy("first_followup_channel", vocab.CHANNELS, "email",
              _first_followup_eligible("channel of that follow-up") + ". Thank-you notes "
              "after an interview have their own strategies: mixed in, they would make the "
@@ -214,17 +248,21 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
              f"applications would select those that had not heard back by day {CADENCE[-1][1]}",
              lambda f, log: _yes_no(f["tiered_cadence"], still_waiting(f, log, CADENCE_DAY),
                                     "tiered_cadence", "other")),
-    Strategy("thank_you_rounds", ("every", "some", "none"), "none",
-             "interviewed applications with two or more interview rounds", _rounds),
+    Strategy("thank_you_rounds", _THANKED, "no_thank_you",
+             _round_eligible("second") + " (later rounds are judged each at their own "
+             "landmark, one unit per application, so more rounds never mean more chances to "
+             "thank)", _thanked_at(1)),
     Strategy("thank_you_email_and_letter", ("email_and_letter", "one_channel"), "one_channel",
-             "interviewed applications that sent a thank-you note",
-             lambda f, log: _yes_no(f["thank_you_email_and_letter"],
-                                    f["thank_you_after_interview"].fillna(False),
-                                    "email_and_letter", "one_channel")),
+             _round_eligible("first") + "; among applications thanked after it: by both "
+             "email and letter vs one channel", _both_channels),
     Strategy("post_rejection_note", ("note", "no_note"), "no_note",
-             "rejected applications with a known company; outcome: interview or offer at the "
-             "same company within 365 days",
-             lambda f, log: _yes_no(f["post_rejection_note"], f["comeback_at_company"].notna(),
+             "rejected applications with a known company, a dated rejection (no undated "
+             "outcome) and the 14 days after it observed; a note counts when sent within 14 "
+             "days of the rejection; outcome: interview or offer at the same company, after "
+             "those 14 days and within 365 days of the rejection",
+             lambda f, log: _yes_no(f["post_rejection_note"],
+                                    f["comeback_at_company"].notna()
+                                    & ~f["undated_outcome"].to_numpy(dtype=bool),
                                     "note", "no_note"),
              outcome="comeback_at_company"),
 )}

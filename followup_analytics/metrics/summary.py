@@ -10,6 +10,7 @@ import pandas as pd
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
 from ..schema import Definition, attach
+from .clustered import seeker_robust_ci
 from .features import features
 from .inference import rate_table
 from .survival import time_to_response
@@ -20,8 +21,9 @@ SUMMARY_COLUMNS = ["metric", "n", "k", "rate", "ci_low", "ci_high", "value", "no
 def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
     """Headline numbers: volume, response, interview and offer rates, follow-ups, thank-yous.
 
-    Rates are per application (per seeker for ``seekers_with_offer``) with Wilson 95%
-    intervals; the median time to a response is a Kaplan-Meier estimate with applications
+    Rates are per application (per seeker for ``seekers_with_offer``) with 95% intervals:
+    Wilson for one seeker, seeker-robust (GEE sandwich from per-seeker counts, see
+    :mod:`.clustered`) for the application rates of several seekers; the median time to a response is a Kaplan-Meier estimate with applications
     still waiting censored at ``log.as_of``, never an average of the responders.
 
     Parameters
@@ -42,8 +44,8 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
         - ``metric``: the name above;
         - ``n``: the denominator (applications, interviewed applications, eligible
           follow-ups or seekers); ``k``: the numerator;
-        - ``rate``: ``k / n``; ``ci_low``, ``ci_high``: its Wilson 95% interval (for the
-          median: the interval of the median);
+        - ``rate``: ``k / n``; ``ci_low``, ``ci_high``: its 95% interval (Wilson, or
+          seeker-robust over several seekers; for the median: the interval of the median);
         - ``value``: the headline value (the count for counts, the rate for rates, days for
           the median);
         - ``note``: what exactly is counted.
@@ -94,9 +96,22 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
     k = np.array([r[2] for r in rows])
     n = np.array([r[1] for r in rows])
     rates = rate_table(k, n, min_n=min_n)
+    low, high = rates["ci_low"].to_numpy(copy=True), rates["ci_high"].to_numpy(copy=True)
+    seeker, names = pd.factorize(f["seeker"], use_na_sentinel=False)
+    if len(names) >= 2:  # applications cluster by seeker: seeker-robust intervals
+        units = np.ones(len(f), dtype=bool)
+        defs = [(units, f["responded"]), (units, f["interviewed"]), (units, f["offered"]),
+                (interviewed, f["offered"]), (units, f["followed_up"]),
+                (eligible, f["response_after_followup"]),
+                (interviewed, f["thank_you_after_interview"])]
+        per_n = np.stack([np.bincount(seeker, weights=u, minlength=len(names))
+                          for u, _ in defs])
+        per_k = np.stack([np.bincount(seeker, weights=u & y.fillna(False).to_numpy(bool),
+                                      minlength=len(names)) for u, y in defs])
+        r_low, r_high, _ = seeker_robust_ci(per_k, per_n)
+        low[:len(defs)], high[:len(defs)] = r_low, r_high
     table = pd.DataFrame({"metric": [r[0] for r in rows], "n": n, "k": k,
-                          "rate": rates["rate"].to_numpy(), "ci_low": rates["ci_low"].to_numpy(),
-                          "ci_high": rates["ci_high"].to_numpy(),
+                          "rate": rates["rate"].to_numpy(), "ci_low": low, "ci_high": high,
                           "value": rates["rate"].to_numpy(), "note": [r[3] for r in rows]})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

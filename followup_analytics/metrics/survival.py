@@ -21,6 +21,7 @@ from .. import vocab
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
 from ..schema import MAX_GROUPS, Definition, attach, check_groups, renamed, resolve_by
+from ._naive import refuse_naive
 from .km import (
     CURVE_COLUMNS,
     _curves,
@@ -152,6 +153,7 @@ def _groups(log: JobSearchLog, apps: pd.DataFrame, by: str | Sequence[str],
                                                   if c not in apps.columns)])
         values = (feats.set_index("application_id")[name]
                   .reindex(apps["application_id"]).set_axis(apps.index))
+    refuse_naive([name], "time_to_response")
     check_groups(values.to_frame(name), [name], max_groups)
     if isinstance(values.dtype, pd.CategoricalDtype):
         levels = list(values.cat.categories)
@@ -185,7 +187,9 @@ def time_to_response(log: JobSearchLog, by: str | Sequence[str] | None = None, *
         One column (matched ignoring case) of ``log.applications`` (``"seeker"``, or a
         carried column such as ``"program"``) or of ``features(log)``. Group order is the
         categorical order when the column is categorical, sorted otherwise; rows whose group
-        is missing are left out.
+        is missing are left out. Columns that describe following up or thanking
+        (``followed_up``, ``n_followups``, ``tiered_cadence``, ``thank_you_*`` …) are
+        refused: see :func:`~followup_analytics.landmark_effect`.
     days : sequence of int, default (7, 14, 30)
         Days at which to report the probability of a response.
     confidence : float, default 0.95

@@ -14,6 +14,7 @@ from .funnel import plot_funnel
 from .heatmap import plot_heatmap
 from .rates import plot_rates, plot_timing
 from .survival import plot_time_to_response
+from .timing import plot_timing_baseline
 
 __all__ = [
     "OKABE_ITO",
@@ -23,4 +24,5 @@ __all__ = [
     "plot_rates",
     "plot_time_to_response",
     "plot_timing",
+    "plot_timing_baseline",
 ]

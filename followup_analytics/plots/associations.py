@@ -17,15 +17,15 @@ from ._common import MUTED, OKABE_ITO, as_of_note, new_axes, no_data, require
 _EXPECT = ("offer_associations() or landmark_effect() (the comparison schema: key, level, "
            "reference, estimator, estimate, ci_low, ci_high, n_level ...)")
 ESTIMATOR_LABELS: dict[str, str] = {
-    "odds_ratio": "naive (all applications pooled)",
+    "pooled_odds_ratio": "naive (all applications pooled)",
     "within_seeker_odds_ratio": "within seeker (Mantel–Haenszel)",
     "adjusted_odds_ratio": "adjusted odds ratio (logistic regression)",
-    "risk_ratio": "risk ratio",
-    "risk_difference": "risk difference",
+    "pooled_risk_ratio": "risk ratio",
+    "pooled_risk_difference": "risk difference",
 }
-_COLOURS = {"odds_ratio": OKABE_ITO[0], "within_seeker_odds_ratio": OKABE_ITO[1],
-            "adjusted_odds_ratio": OKABE_ITO[2], "risk_ratio": OKABE_ITO[3]}
-_DEFAULT_ESTIMATORS = ("odds_ratio", "within_seeker_odds_ratio")
+_COLOURS = {"pooled_odds_ratio": OKABE_ITO[0], "within_seeker_odds_ratio": OKABE_ITO[1],
+            "adjusted_odds_ratio": OKABE_ITO[2], "pooled_risk_ratio": OKABE_ITO[3]}
+_DEFAULT_ESTIMATORS = ("pooled_odds_ratio", "within_seeker_odds_ratio")
 _LIMITS = (1 / 20, 20.0)
 _TICKS = (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
 
