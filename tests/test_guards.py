@@ -212,3 +212,17 @@ def test_the_child_returns_exactly_what_python_calamine_reads(tmp_path):
     got = _sandbox.grid_from_columns(start, n_rows, columns).to_numpy().tolist()
     assert [[(type(v), repr(v)) for v in row] for row in got] == \
         [[(type(v), repr(v)) for v in row] for row in want]
+
+
+def test_a_quoted_field_beyond_the_budget_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "open.csv"
+    rows = "".join(f"Firm {i},2026-03-01,Applied\n" for i in range(2000))
+    path.write_text('Company,Date Applied,Status\nAcme,2026-03-01,"never closed\n' + rows)
+    with pytest.raises(SpreadsheetError, match=r"open\.csv: has a quoted field longer than "
+                                               r"4,096 bytes \(limit\)"):
+        _read(path, limits=ReadLimits(max_line_bytes=4096))
+    # quoted fields and doubled quotes within the budget are fine
+    path.write_text('Company,Date Applied,Status\n"Acme, ""the"" firm",2026-03-01,Applied\n'
+                    + rows)
+    [t], _ = _read(path, limits=ReadLimits(max_line_bytes=4096))
+    assert t.frame["Company"].iloc[0] == 'Acme, "the" firm' and len(t.frame) == 2001

@@ -68,8 +68,9 @@ class ReadLimits:
     max_columns : int, default 16,384
         Refuse a csv/tsv/txt file with more columns than this (Excel's own limit).
     max_line_bytes : int, default 16 MiB
-        Refuse a csv/tsv/txt file with a physical line longer than this (a one-line file of
-        hundreds of megabytes would otherwise be split into millions of columns).
+        Refuse a csv/tsv/txt file with a physical line or a quoted field longer than this (a
+        one-line file of hundreds of megabytes would otherwise be split into millions of
+        columns; a quote never closed would swallow the rest of the file into one cell).
     reader_memory : int, default 2 GiB
         Address-space limit (``RLIMIT_AS``) of the child process that parses workbooks on
         Linux; more is reported as a refusal naming the file.

@@ -3,8 +3,8 @@
 - Only regular files are read: a named pipe, a device (``/dev/zero``), a socket or a folder
   is refused by name, without blocking on it (the file is opened non-blocking and checked
   with ``fstat`` on the open descriptor, so it cannot be swapped between check and open).
-- A text file's physical lines are bounded (``ReadLimits.max_line_bytes``) in one streaming
-  pass: a one-line file of hundreds of megabytes would otherwise become millions of
+- A text file's physical lines and quoted fields are bounded (``ReadLimits.max_line_bytes``)
+  in one streaming pass: a one-line file of hundreds of megabytes would otherwise become millions of
   columns. The same pass finds files whose lines end with a carriage return only (old Excel
   for Mac), which are then read with ``\\n`` line ends.
 - A UTF-8 file with a few bytes that are not UTF-8 is decoded line by line: only the lines
@@ -54,11 +54,18 @@ def open_regular(name: str, path: str) -> IO[bytes]:
 
 
 def scan_lines(name: str, fh: IO[bytes], limits: ReadLimits) -> tuple[bool, int]:
-    """Refuse a physical line longer than the limit; return whether lines end with a
-    carriage return only, and the number of line ends. Reads the stream once, rewinds it."""
+    """Refuse a physical line, or a quoted field, longer than ``max_line_bytes``; return
+    whether lines end with a carriage return only, and the number of line ends.
+
+    Reads the stream once in blocks no longer than the limit (so only a run crossing blocks
+    can exceed it) and rewinds it. Inside or outside quotes is known from the parity of the
+    quotes before (``""`` inside a field counts twice), so a quoted field is measured
+    without parsing.
+    """
     limit = limits.max_line_bytes
     block = max(min(_BLOCK, limit), 1)
     run, saw_lf, saw_cr, ends, crs = 0, False, False, 0, 0
+    quoted, inside = 0, False
     try:
         while chunk := fh.read(block):
             ends += chunk.count(b"\n")
@@ -73,13 +80,25 @@ def scan_lines(name: str, fh: IO[bytes], limits: ReadLimits) -> tuple[bool, int]
                 if run > limit:
                     break
                 run = len(chunk) - 1 - max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
-            if run > limit:
+            quotes = chunk.count(b'"')
+            if not quotes:
+                quoted += len(chunk) if inside else 0
+            else:
+                quoted += chunk.find(b'"') if inside else 0
+                if quoted > limit:
+                    break
+                inside ^= quotes % 2 == 1
+                quoted = len(chunk) - 1 - chunk.rfind(b'"') if inside else 0
+            if run > limit or quoted > limit:
                 break
     finally:
         fh.seek(0)
     if run > limit:
         raise fail(name, f"has a line longer than {limit:,} bytes (limit): not a table "
                          "of rows (if it is, split the long line)")
+    if quoted > limit:
+        raise fail(name, f"has a quoted field longer than {limit:,} bytes (limit): a quote "
+                         "that is never closed, or not a table of rows")
     return (True, crs) if saw_cr and not saw_lf else (False, ends)
 
 
