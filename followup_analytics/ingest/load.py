@@ -125,6 +125,7 @@ default "auto"
     if not sources:
         raise ValueError("load() needs at least one source (a file, folder, glob, open file "
                          "or DataFrame)")
+    from ._sandbox import reader_session
     from .layouts.sankey import read_sankeymatic
     from .linkedin import export_parts, one_seeker
     from .readers import read_source
@@ -133,14 +134,15 @@ default "auto"
     tables: list[RawTable] = []
     expanded = [export_parts(s) or s for s in sources]
     found, skipped = one_seeker(expand_sources(expanded))
-    for source in found:
-        flows = read_sankeymatic(source.obj, source.name)
-        if flows is not None:
-            tables.append(flows)
-            continue
-        got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
-        tables += got
-        skipped += skip
+    with reader_session():  # one child process parses every workbook of this call
+        for source in found:
+            flows = read_sankeymatic(source.obj, source.name)
+            if flows is not None:
+                tables.append(flows)
+                continue
+            got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
+            tables += got
+            skipped += skip
     return _load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
                         as_of=as_of, strict=strict, vocab=vocab, stacklevel=4,
                         dayfirst=dayfirst)
