@@ -11,8 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from followup_analytics.cli import main
-from followup_analytics.cohort.command import SAMPLES
+from followup_analytics.cli import SAMPLES, main
 
 
 @pytest.fixture
