@@ -226,9 +226,13 @@ def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDa
         unusable cell, else None), ``order`` and ``ambiguous``.
     """
     codes, uniques = _factorize(values)
-    u = pd.Series(uniques, dtype=object)
     missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))
     kind = np.array([_kind(v) for v in uniques], dtype=object)
+    few = _parse_few(uniques, missing, kind, day_first)
+    if few is not None:  # a few distinct texts: the same answer without pandas overhead
+        dates_arr, order, ambiguous = few
+        return _parsed(values, codes, uniques, dates_arr, missing, order, ambiguous)
+    u = pd.Series(uniques, dtype=object)
     dates = pd.Series(pd.NaT, index=u.index, dtype=_DATE_DTYPE)
 
     dt_mask = (kind == "datetime") & ~missing
@@ -244,11 +248,34 @@ def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDa
         parsed, order, ambiguous = _parse_text(text, day_first)
         dates[str_mask] = parsed
     dates = dates.dt.normalize()
-    bad = dates.isna().to_numpy() & ~missing
+    return _parsed(values, codes, uniques, dates.to_numpy(), missing, order, ambiguous)
+
+
+def _parse_few(uniques: np.ndarray, missing: np.ndarray, kind: np.ndarray,
+               day_first: bool | None) -> tuple[np.ndarray, str | None, bool] | None:
+    """Dates per unique value by the plain path of ``_smalldates`` (only texts and missing
+    cells, at most ``MAX_FEW`` of them), or None for the vectorised path."""
+    from ._smalldates import MAX_FEW, parse_few
+
+    if len(uniques) > MAX_FEW or not ((kind == "str") | missing).all():
+        return None
+    str_mask = (kind == "str") & ~missing
+    got = parse_few([str(v).strip().lower() for v in uniques[str_mask]], day_first)
+    if got is None:
+        return None
+    dates = np.full(len(uniques), np.datetime64("NaT", "s"), dtype="datetime64[s]")
+    dates[str_mask] = got[0]
+    return dates, got[1], got[2]
+
+
+def _parsed(values: pd.Series, codes: np.ndarray, uniques: np.ndarray, dates: np.ndarray,
+            missing: np.ndarray, order: str | None, ambiguous: bool) -> ParsedDates:
+    """Per-unique dates (and the reason per unusable value) broadcast back to the rows."""
+    bad = np.isnat(dates) & ~missing
     problem = np.full(len(uniques), None, dtype=object)
     if bad.any():
         problem[bad] = [_problem(v) for v in uniques[bad]]
-    out_dates = pd.Series(_broadcast(codes, dates.to_numpy(), np.datetime64("NaT", "s")),
+    out_dates = pd.Series(_broadcast(codes, dates, np.datetime64("NaT", "s")),
                           index=values.index, dtype=_DATE_DTYPE)
     out_problem = pd.Series(_broadcast(codes, problem, None) if bad.any()
                             else np.full(len(codes), None, dtype=object),
