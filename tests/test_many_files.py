@@ -125,7 +125,7 @@ def _one_by_one(folder) -> dict[str, pd.DataFrame]:
     parts: dict[str, list[pd.DataFrame]] = {}
     for source in expand_sources([str(folder)]):
         tables, skipped = read_source(source)
-        columns._MEMO.clear()  # a cold start: nothing remembered from other files
+        columns._remembered.cache_clear()  # a cold start: nothing remembered
         log = load_tables(tables, skipped, as_of="2026-12-31")
         for name, frame in _canonical(log).items():
             parts.setdefault(name, []).append(frame)
@@ -147,7 +147,7 @@ def test_folder_of_small_trackers_loads_as_its_files_one_by_one(tmp_path, monkey
     folder = _folder(tmp_path / "trackers")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        columns._MEMO.clear()
+        columns._remembered.cache_clear()
         together = _canonical(load(folder, as_of="2026-12-31"))
         with monkeypatch.context() as m:
             m.setattr(_smalldates, "MAX_FEW", -1)  # the reference: vectorised dates

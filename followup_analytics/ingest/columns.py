@@ -332,20 +332,20 @@ def match_columns(headers: Sequence[str], fields: Collection[str] | None = None,
                     else (p.filled, tuple(p.share.items()), p.distinct) for h in headers))
         hash(memo)
     except TypeError:
-        memo = None
-    if memo is not None and memo in _MEMO:
-        cm = _MEMO[memo]
-        return ColumnMap(cm.matches.copy(), cm.unmapped, cm.missing, cm.flags)
-    cm = _match_columns(list(headers), list(order), mapping, profiles)
-    if memo is not None:
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[memo] = ColumnMap(cm.matches.copy(), cm.unmapped, cm.missing, cm.flags)
-    return cm
+        return _match_columns(list(headers), list(order), mapping, profiles)
+    cm = _remembered(memo)
+    return ColumnMap(cm.matches.copy(), cm.unmapped, cm.missing, cm.flags)
 
 
-_MEMO: dict[tuple, ColumnMap] = {}
-_MEMO_SIZE = 512
+@functools.lru_cache(maxsize=512)
+def _remembered(memo: tuple) -> ColumnMap:
+    """:func:`_match_columns` of the inputs spelled out in `memo` (all it depends on)."""
+    headers, order, mapping, looks = memo
+    profiles = None if looks is None else {
+        h: Profile(p[0], dict(p[1]), p[2]) for h, p in zip(headers, looks, strict=True)
+        if p is not None}
+    return _match_columns(list(headers), list(order), dict(mapping) if mapping else None,
+                          profiles)
 
 
 def _match_columns(headers: list[str], order: list[str], mapping: Mapping[str, object] | None,
