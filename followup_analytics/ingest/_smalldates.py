@@ -16,6 +16,7 @@ import datetime as _dt
 import math
 
 import numpy as np
+import pandas as pd
 
 #: Most distinct text values parsed by :func:`parse_few`.
 MAX_FEW = 64
@@ -117,3 +118,30 @@ def _decide(first: list[int], second: list[int], sep: list[str]) -> tuple[str, b
     ambiguous = any(a != b for a, b in zip(first, second, strict=True))
     dotted = sum(s == "." for s in sep) / len(sep) > 0.5
     return ("day-first" if dotted else "month-first"), ambiguous
+
+
+def parses_as_date(values: np.ndarray) -> np.ndarray:
+    """Which of the distinct `values` :func:`parse_dates` reads as a date (bool array)."""
+    from .values import _is_missing_value, _kind, parse_dates
+
+    missing = np.fromiter((_is_missing_value(v) for v in values), bool, len(values))
+    kind = np.array([_kind(v) for v in values], dtype=object)
+    few = few_uniques(values, missing, kind, None)
+    if few is not None:
+        return ~np.isnat(few[0])
+    return parse_dates(pd.Series(values, dtype=object)).dates.notna().to_numpy()
+
+
+def few_uniques(uniques: np.ndarray, missing: np.ndarray, kind: np.ndarray,
+                day_first: bool | None) -> tuple[np.ndarray, str | None, bool] | None:
+    """Dates per unique value by :func:`parse_few` (only texts and missing cells, at most
+    :data:`MAX_FEW` of them), or None for the vectorised path."""
+    if len(uniques) > MAX_FEW or not ((kind == "str") | missing).all():
+        return None
+    str_mask = (kind == "str") & ~missing
+    got = parse_few([str(v).strip().lower() for v in uniques[str_mask]], day_first)
+    if got is None:
+        return None
+    dates = np.full(len(uniques), np.datetime64("NaT", "s"), dtype="datetime64[s]")
+    dates[str_mask] = got[0]
+    return dates, got[1], got[2]

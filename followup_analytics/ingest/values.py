@@ -228,7 +228,9 @@ def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDa
     codes, uniques = _factorize(values)
     missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))
     kind = np.array([_kind(v) for v in uniques], dtype=object)
-    few = _parse_few(uniques, missing, kind, day_first)
+    from ._smalldates import few_uniques
+
+    few = few_uniques(uniques, missing, kind, day_first)
     if few is not None:  # a few distinct texts: the same answer without pandas overhead
         dates_arr, order, ambiguous = few
         return _parsed(values, codes, uniques, dates_arr, missing, order, ambiguous)
@@ -249,23 +251,6 @@ def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDa
         dates[str_mask] = parsed
     dates = dates.dt.normalize()
     return _parsed(values, codes, uniques, dates.to_numpy(), missing, order, ambiguous)
-
-
-def _parse_few(uniques: np.ndarray, missing: np.ndarray, kind: np.ndarray,
-               day_first: bool | None) -> tuple[np.ndarray, str | None, bool] | None:
-    """Dates per unique value by the plain path of ``_smalldates`` (only texts and missing
-    cells, at most ``MAX_FEW`` of them), or None for the vectorised path."""
-    from ._smalldates import MAX_FEW, parse_few
-
-    if len(uniques) > MAX_FEW or not ((kind == "str") | missing).all():
-        return None
-    str_mask = (kind == "str") & ~missing
-    got = parse_few([str(v).strip().lower() for v in uniques[str_mask]], day_first)
-    if got is None:
-        return None
-    dates = np.full(len(uniques), np.datetime64("NaT", "s"), dtype="datetime64[s]")
-    dates[str_mask] = got[0]
-    return dates, got[1], got[2]
 
 
 def _parsed(values: pd.Series, codes: np.ndarray, uniques: np.ndarray, dates: np.ndarray,
