@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import vocab
@@ -168,14 +169,14 @@ class ColumnMap:
         """``input_column, field, score, evidence, runner_up`` for the LoadReport; numbered
         groups shown as ``followup_date[2]``."""
         m = self.matches
-        g = m["group"]
-        label = m["field"].where(
-            g.isna() | g.eq(0) | ~m["field"].isin(vocab.REPEATED_FIELDS),
-            m["field"] + "[" + g.astype("Int64").astype(str) + "]")
-        out = pd.DataFrame({"input_column": m["input_column"], "field": label,
-                            "score": m["score"].astype(float).round(2),
-                            "evidence": m["how"],
-                            "runner_up": m.get("runner_up", pd.Series(None, index=m.index))})
+        label = [f if pd.isna(g) or g == 0 or f not in vocab.REPEATED_FIELDS
+                 else f"{f}[{int(g)}]" for f, g in zip(m["field"], m["group"], strict=True)]
+        out = pd.DataFrame({"input_column": m["input_column"].to_numpy(dtype=object),
+                            "field": np.array(label, dtype=object),
+                            "score": m["score"].to_numpy(dtype=float).round(2),
+                            "evidence": m["how"].to_numpy(dtype=object),
+                            "runner_up": (m["runner_up"].to_numpy(dtype=object)
+                                          if "runner_up" in m else None)}, index=m.index)
         return pd.concat([out, self.flag_labels()], ignore_index=True) if self.flags else out
 
 
