@@ -221,6 +221,11 @@ def test_a_quoted_field_beyond_the_budget_is_refused_before_parsing(tmp_path):
     with pytest.raises(SpreadsheetError, match=r"open\.csv: has a quoted field longer than "
                                                r"4,096 bytes \(limit\)"):
         _read(path, limits=ReadLimits(max_line_bytes=4096))
+    # a field kept open by doubled quotes, however short the runs between them
+    path.write_text('Company,Date Applied,Status\nAcme,2026-03-01,"'
+                    + 'note\n""' * 1000 + '"\n' + rows)
+    with pytest.raises(SpreadsheetError, match=r"open\.csv: has a quoted field longer than"):
+        _read(path, limits=ReadLimits(max_line_bytes=4096))
     # quoted fields and doubled quotes within the budget are fine
     path.write_text('Company,Date Applied,Status\n"Acme, ""the"" firm",2026-03-01,Applied\n'
                     + rows)
