@@ -167,27 +167,6 @@ def line_width(text: str, delimiter: str) -> int:
                    default=1)
 
 
-def stray_quotes(grid, delimiter: str, width: int) -> list[str]:
-    """Notes for quoted cells that swallowed lines looking like rows (a stray quote).
-
-    A quote left open in a hand-kept csv makes every following line part of one cell until
-    the next quote. A cell spanning lines is reported when one of its inner lines has as many
-    delimiters as a row of the table; ordinary multi-line notes do not.
-    """
-    need = max(width - 2, 1)
-    notes = []
-    for col in grid.columns:
-        values = grid[col]
-        multi = values[values.str.contains("\n", regex=False, na=False)]
-        for row, text in multi.items():
-            inner = [line for line in text.split("\n")[1:] if line.count(delimiter) >= need]
-            if inner:
-                notes.append(f"row {row}, column {col + 1}: a quoted cell holds "
-                             f"{len(inner)} line(s) that look like rows (a stray quote?); "
-                             "check the file: those rows were not read as rows")
-    return notes
-
-
 def check_width(name: str, width: int, limits: ReadLimits) -> None:
     if width > limits.max_columns:
         raise fail(name, f"has {width:,} columns (limit {limits.max_columns:,}): not a "
