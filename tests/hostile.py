@@ -206,6 +206,10 @@ CASES = {
                            and d / "w.csv", ("refuse", "line longer than")),
     "csv quoted field split by doubled quotes": (_doubled_quotes,
                                                  ("refuse", "quoted field longer than")),
+    "csv stray quote swallowing rows": (lambda d: (d / "sq.csv").write_text(
+        'Company,Date Applied,Status,Notes\nAcme,2026-03-01,Applied,"called them\n'
+        'Beta,2026-03-02,Rejected,fine\nCyan,2026-03-03,Applied,"ok\n'
+        'Delta,2026-03-04,Applied,"line one\nline two"\n') and d / "sq.csv", ("load", 4)),
     "csv carriage returns only": (lambda d: (d / "r.csv").write_bytes(
         b"Company,Date Applied,Status\rAcme,2026-03-01,Applied\rBeta,2026-03-02,Rejected\r")
         and d / "r.csv", ("load", 2)),

@@ -75,6 +75,42 @@ def test_the_reader_memory_limit_turns_an_allocation_into_a_refusal(tmp_path):
         reader.close()
 
 
+_SPIN = """
+import sys
+sys.path.insert(0, {folder!r})
+import _worker
+
+class _Spin:  # python_calamine whose reader never finishes a workbook
+    class CalamineError(Exception):
+        pass
+
+    PasswordError = CalamineError
+
+    class CalamineWorkbook:
+        @staticmethod
+        def from_path(path):
+            n = 0
+            while True:
+                n += 1
+
+_worker._limit(int(sys.argv[1]))
+_worker._serve(_Spin, sys.stdin.buffer, sys.stdout.buffer)
+"""
+
+
+@linux
+def test_the_reader_cpu_limit_turns_a_runaway_into_a_one_line_refusal(tmp_path, monkeypatch):
+    spin = tmp_path / "spin_worker.py"
+    spin.write_text(_SPIN.format(folder=str(Path(_sandbox._WORKER).parent)))
+    monkeypatch.setattr(_sandbox, "_WORKER", str(spin))
+    book = xlsx(tmp_path / "slow.xlsx", HEAD)
+    with pytest.raises(SpreadsheetError) as err:
+        _read(book, limits=ReadLimits(reader_seconds=1))
+    message = str(err.value)
+    assert message == (f"{book}: parsing took more than 1 s of CPU time (limit): refused")
+    assert "\n" not in message and err.value.problems[0].file == str(book)
+
+
 def test_one_child_process_reads_every_workbook_of_a_load(tmp_path, monkeypatch):
     started = []
     real = _sandbox.subprocess.Popen
