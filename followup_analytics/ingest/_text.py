@@ -128,6 +128,8 @@ def _quote_notes(grid: pd.DataFrame, result: RawTable | SkippedSheet,
                  strays: list[StrayQuote], swallowed: list[tuple[int, int, int]]
                  ) -> list[str]:
     """One note per row holding a stray quote, or a cell that looks like swallowed rows."""
+    if not strays and not swallowed:
+        return []
     header = grid.loc[result.header_row] if isinstance(result, RawTable) else None
 
     def where(record: int, column: int) -> str:
