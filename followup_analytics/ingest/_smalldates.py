@@ -14,9 +14,31 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 
 import numpy as np
-import pandas as pd
+
+#: Excel serial day numbers accepted as dates: 1990-01-01 .. 2099-12-31.
+SERIAL_RANGE: tuple[int, int] = (32874, 73051)
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
+
+_MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(("january", "february", "march", "april", "may", "june", "july",
+                            "august", "september", "october", "november", "december"), 1):
+    _MONTHS[_name] = _i
+    _MONTHS[_name[:3]] = _i
+_MONTHS["sept"] = 9
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[ t,])")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:$|[ t,])")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_ORD = r"(?:st|nd|rd|th)?"
+_MDY_NAME = re.compile(
+    rf"^(?:[a-z]+,?\s+)?([a-z]{{3,9}})\.?[\s-]+(\d{{1,2}}){_ORD},?[\s-]+(\d{{4}}|\d{{2}})\b")
+_DMY_NAME = re.compile(
+    rf"^(?:[a-z]+,?\s+)?(\d{{1,2}}){_ORD}[\s/-]+(?:of\s+)?([a-z]{{3,9}})\.?,?[\s/-]+"
+    rf"(\d{{4}}|\d{{2}})\b")
 
 #: Most distinct text values parsed by :func:`parse_few`.
 MAX_FEW = 64
@@ -53,17 +75,6 @@ def parse_few(
         ``datetime64[s]`` per text (NaT where unparsed), the day/month order decided and
         whether it was ambiguous; None when the plain path cannot promise the same answer.
     """
-    from .values import (
-        _COMPACT,
-        _DMY_NAME,
-        _ISO,
-        _MDY_NAME,
-        _MONTHS,
-        _NUMERIC,
-        _SERIAL,
-        SERIAL_RANGE,
-    )
-
     if len(texts) > MAX_FEW:
         return None
     out = np.full(len(texts), _NAT, dtype="datetime64[s]")
@@ -118,18 +129,6 @@ def _decide(first: list[int], second: list[int], sep: list[str]) -> tuple[str, b
     ambiguous = any(a != b for a, b in zip(first, second, strict=True))
     dotted = sum(s == "." for s in sep) / len(sep) > 0.5
     return ("day-first" if dotted else "month-first"), ambiguous
-
-
-def parses_as_date(values: np.ndarray) -> np.ndarray:
-    """Which of the distinct `values` :func:`parse_dates` reads as a date (bool array)."""
-    from .values import _is_missing_value, _kind, parse_dates
-
-    missing = np.fromiter((_is_missing_value(v) for v in values), bool, len(values))
-    kind = np.array([_kind(v) for v in values], dtype=object)
-    few = few_uniques(values, missing, kind, None)
-    if few is not None:
-        return ~np.isnat(few[0])
-    return parse_dates(pd.Series(values, dtype=object)).dates.notna().to_numpy()
 
 
 def few_uniques(uniques: np.ndarray, missing: np.ndarray, kind: np.ndarray,

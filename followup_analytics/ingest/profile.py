@@ -22,8 +22,7 @@ import pandas as pd
 
 from .. import vocab, vocab_i18n
 from ..text import key
-from ._smalldates import parses_as_date
-from .values import _is_missing_value, _lookup, _table
+from .values import _is_missing_value, _lookup, _table, parses_as_date
 
 #: Rows read from the top, and spread over the rest, to profile a column.
 SAMPLE = 100
