@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -135,7 +136,7 @@ class LoadReport:
         }
         unknown = pd.concat([r.unknown_values for r in reports], ignore_index=True)
         if len(unknown):
-            unknown = (unknown.groupby(["field", "value"], sort=False, as_index=False)["count"]
+            unknown = (unknown.groupby(["field", "value"], sort=False, as_index=False)[["count"]]
                        .sum().sort_values("count", ascending=False, kind="stable"))
         notes = tuple(n for r in reports for n in r.notes)
         cells = [r.quarantined_cells for r in reports if len(r.quarantined_cells)]
@@ -214,13 +215,13 @@ class LoadReport:
         if self._after_as_of():
             lines.append(self._after_as_of())
         for s in self.sources.itertuples(index=False):
-            where = s.file + (f" [{s.sheet}]" if isinstance(s.sheet, str) else "")
+            where = cast(str, s.file) + (f" [{s.sheet}]" if isinstance(s.sheet, str) else "")
             if s.status == "loaded":
                 why = f" ({s.reason})" if isinstance(s.reason, str) and s.reason else ""
-                lines.append(f"  {where}: {s.layout} layout{why}, header row {s.header_row}, "
+                lines.append(f"  {where}: {s.layout!s} layout{why}, header row {s.header_row}, "
                              f"{s.n_loaded} loaded, {s.n_quarantined} quarantined")
             else:
-                lines.append(f"  {where}: skipped ({s.reason})")
+                lines.append(f"  {where}: skipped ({s.reason!s})")
         if len(self.mapping):
             lines.append("Column mapping:")
             for m in self.mapping.drop_duplicates(["input_column", "field"]).itertuples():
@@ -233,9 +234,9 @@ class LoadReport:
         if len(self.quarantine):
             lines.append(f"Quarantined rows ({len(self.quarantine)}):")
             for q in self.quarantine.head(20).itertuples(index=False):
-                where = q.file + (f" [{q.sheet}]" if isinstance(q.sheet, str) else "")
+                where = cast(str, q.file) + (f" [{q.sheet}]" if isinstance(q.sheet, str) else "")
                 col = f", column {q.column!r}" if isinstance(q.column, str) else ""
-                lines.append(f"  {where} row {q.row}{col}: {q.reason}")
+                lines.append(f"  {where} row {q.row}{col}: {q.reason!s}")
             if len(self.quarantine) > 20:
                 lines.append(f"  ... {len(self.quarantine) - 20} more (see report.quarantine)")
         if len(self.dropped):
@@ -286,4 +287,7 @@ def _write_atomic(path: Path, text: str) -> None:
     """Write text through :func:`followup_analytics.output.atomic_write`."""
     from .output import atomic_write
 
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8", newline="")
+
+    atomic_write(path, write)
