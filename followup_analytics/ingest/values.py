@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,10 +34,15 @@ from ._smalldates import (  # the date patterns, shared with the plain path for 
     few_uniques,
 )
 
+if TYPE_CHECKING:
+    from pandas.api.typing import NaTType
+
 #: Vocabulary fields accepted by :func:`normalise` (and as keys of ``load(vocab=...)``).
 VOCAB_FIELDS: tuple[str, ...] = ("status", "channel", "letter_type", "recipient")
 _STATUS_KEYWORDS = (*_vocab.STATUS_KEYWORDS, *_vocab_i18n.STATUS_KEYWORDS)
-_TABLES = {
+_Table = tuple[Mapping[str, str | None], tuple[tuple[str, object], ...],
+               tuple[str | None, ...]]  # synonyms, keywords in order, allowed values
+_TABLES: dict[str, _Table] = {
     "status": (_vocab.STATUS_SYNONYMS, _STATUS_KEYWORDS, (*_vocab.EVENTS, None)),
     "channel": (_vocab.CHANNEL_SYNONYMS, _vocab.CHANNEL_KEYWORDS, _vocab.CHANNELS),
     "letter_type": (_vocab.LETTER_TYPE_SYNONYMS, _vocab.LETTER_TYPE_KEYWORDS,
@@ -124,7 +130,7 @@ def _ymd(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
                           "day": day.astype("int64")})
     if not len(frame):
         return pd.Series([], dtype=_DATE_DTYPE, index=year.index)
-    return pd.to_datetime(frame, errors="coerce").astype(_DATE_DTYPE)
+    return pd.to_datetime(frame, errors="coerce").astype(np.dtype(_DATE_DTYPE))
 
 
 def _decide_order(first: pd.Series, second: pd.Series, sep: pd.Series) -> tuple[str, bool]:
@@ -168,14 +174,14 @@ def _parse_text(text: pd.Series, day_first: bool | None
         else:
             order = "day-first" if day_first else "month-first"
         d, mo = (num[0], num[2]) if order == "day-first" else (num[2], num[0])
-        fill(text.index.isin(num.index) & todo, _ymd(num[3], mo, d))
+        fill(todo & text.index.isin(num.index), _ymd(num[3], mo, d))
     for pattern, (mi, di, yi) in ((_MDY_NAME, (0, 1, 2)), (_DMY_NAME, (1, 0, 2))):
         named = text[todo].str.extract(pattern)
         named = named[named[0].notna()]
         month = named[mi].map(_MONTHS) if len(named) else named[mi]
         named = named[month.notna()]
         if len(named):
-            fill(text.index.isin(named.index) & todo,
+            fill(todo & text.index.isin(named.index),
                  _ymd(named[yi], month[named.index], named[di]))
     serial = text[todo & text.str.match(_SERIAL)]
     if len(serial):
@@ -278,7 +284,7 @@ def _kind(v: object) -> str:
     return "other"
 
 
-def _as_timestamp(v: object) -> pd.Timestamp:
+def _as_timestamp(v: _dt.date | np.datetime64) -> pd.Timestamp | NaTType:
     try:
         return pd.Timestamp(v)
     except (ValueError, TypeError, OverflowError):
@@ -297,7 +303,7 @@ def _problem(v: object) -> str:
 def _base_table(field: str) -> dict[str, object]:
     """Built-in synonyms of a vocabulary, keyed (built once; never mutated)."""
     synonyms, _keywords, canons = _TABLES[field]
-    table = {key(k): v for k, v in synonyms.items()}
+    table: dict[str, object] = {key(k): v for k, v in synonyms.items()}
     if field == "status":
         for k in _vocab.NOT_APPLIED_STATUSES:
             table.setdefault(k, None)
@@ -402,15 +408,14 @@ def normalise(values: pd.Series, field: str,
     canon = np.array([None if miss else _lookup(key(v), table, keywords)
                       for v, miss in zip(uniques, missing, strict=True)], dtype=object)
     if field == "status":
-        dtype = pd.CategoricalDtype((*_vocab.EVENTS, "other"), ordered=False)
+        dtype = pd.CategoricalDtype([*_vocab.EVENTS, "other"], ordered=False)
     else:
-        dtype = pd.CategoricalDtype(_TABLES[field][2], ordered=True)
+        dtype = pd.CategoricalDtype(list(_TABLES[field][2]), ordered=True)
     per = dtype.categories.get_indexer(pd.Index(canon, dtype=object)).astype(
         np.int8 if len(dtype.categories) < 127 else np.int64)  # the codes' final width
     out = pd.Series(pd.Categorical.from_codes(_broadcast(codes, per, -1), dtype=dtype),
                     index=values.index)
-    other = np.flatnonzero(canon == "other")
-    other = [i for i in other if key(uniques[i]) != "other"]
+    other = [i for i in np.flatnonzero(canon == "other") if key(uniques[i]) != "other"]
     if other:
         counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
         unknown = pd.DataFrame({"field": field,
