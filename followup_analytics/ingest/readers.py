@@ -15,6 +15,7 @@ import os
 from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
+from typing import IO, cast
 
 import numpy as np
 import pandas as pd
@@ -82,10 +83,13 @@ def read_source(source: Source, *, sheets: Sequence[str | int] | str | int | Non
     src, head, ext = _open(source, limits)
     try:
         if ext in EXCEL_EXTENSIONS:
+            # a path, or a stream copied into memory (a text stream has an empty head, which
+            # check_binary refuses before reading the stream)
+            book = cast("str | io.BytesIO", src)
             with reader_session(limits) as reader:
                 reader.start()  # the child boots while the guards read the container
-                check_binary(name, ext, head, src, limits)
-                tables, skipped = _read_workbook(source, src, sheets, known, limits)
+                check_binary(name, ext, head, book, limits)
+                tables, skipped = _read_workbook(source, book, sheets, known, limits)
         else:
             tables, skipped = read_text(source, src, head, ext, known, limits)
     finally:
@@ -126,20 +130,22 @@ def _open(source: Source, limits: ReadLimits) -> tuple[str | io.IOBase, bytes, s
         if size > limits.max_text_bytes:
             fh.close()
             raise fail(name, f"is larger than {limits.max_text_bytes:,} bytes (limit)")
-        return fh, head, ext  # text files are read from the descriptor checked above
-    src = _slurp(name, obj, limits)
+        # text files are read from the descriptor checked above (a buffered reader)
+        return cast(io.BufferedReader, fh), head, ext
+    src = _slurp(name, cast("IO[bytes] | IO[str]", obj), limits)  # DataFrames never get here
     head = src.getvalue()[:_SAMPLE] if isinstance(src, io.BytesIO) else b""
     if isinstance(src, io.BytesIO) and not head:
         raise fail(name, "empty stream (0 bytes)")
     if isinstance(src, io.StringIO) and not src.getvalue():
         raise fail(name, "empty stream")
     if not ext:
-        ext = (zip_format(src) if head.startswith(ZIP_MAGIC)
+        ext = (zip_format(src) if head.startswith(ZIP_MAGIC) and isinstance(src, io.BytesIO)
                else ".xls" if head.startswith(OLE_MAGIC) else ".csv")
     return src, head, ext
 
 
-def _slurp(name: str, obj: object, limits: ReadLimits) -> io.BytesIO | io.StringIO:
+def _slurp(name: str, obj: IO[bytes] | IO[str], limits: ReadLimits
+           ) -> io.BytesIO | io.StringIO:
     """Copy a stream into memory (bounded), leaving the caller's position unchanged."""
     pos = obj.tell() if getattr(obj, "seekable", lambda: False)() else None
     try:
@@ -157,22 +163,24 @@ def _slurp(name: str, obj: object, limits: ReadLimits) -> io.BytesIO | io.String
 
 
 # --------------------------------------------------------------------------- workbooks
-def _read_workbook(source: Source, src: str | io.IOBase, sheets, known: frozenset[str],
+def _read_workbook(source: Source, src: str | io.BytesIO, sheets, known: frozenset[str],
                    limits: ReadLimits) -> tuple[list[RawTable], list[SkippedSheet]]:
     name = source.name
     tables: list[RawTable] = []
     skipped: list[SkippedSheet] = []
     with reader_session(limits) as reader:
         what = src if isinstance(src, str) else src.getvalue()
-        names, types = reader.call(name, ("open", what, reader.limits.reader_seconds))
+        names, types = cast("tuple[list[str], dict[str, str]]",
+                            reader.call(name, ("open", what, reader.limits.reader_seconds)))
         try:
             for sheet_name in _select_sheets(name, names, sheets):
                 typ = types.get(sheet_name, "")
                 if "WorkSheet" not in typ and typ:
                     skipped.append(SkippedSheet(name, sheet_name, "chart or macro sheet"))
                     continue
-                start, height, n_rows, columns = reader.call(name, ("read", sheet_name),
-                                                             sheet_name)
+                start, height, n_rows, columns = cast(
+                    "tuple[tuple[int, int] | None, int, int, list[tuple[bytes, list, bytes]]]",
+                    reader.call(name, ("read", sheet_name), sheet_name))
                 if height > limits.max_rows:
                     raise fail(name, f"has {height:,} rows (limit {limits.max_rows:,})",
                                sheet_name)
@@ -180,7 +188,10 @@ def _read_workbook(source: Source, src: str | io.IOBase, sheets, known: frozense
                 result = table_from_grid(grid, file=name, sheet=sheet_name, known=known,
                                          seeker_hint=source.seeker_hint, none_cells=False,
                                          convert=_typed_cells)
-                (tables if isinstance(result, RawTable) else skipped).append(result)
+                if isinstance(result, RawTable):
+                    tables.append(result)
+                else:
+                    skipped.append(result)
         finally:
             reader.call(name, ("close",))
     return tables, skipped
@@ -237,10 +248,11 @@ def _fix_mixed(values: np.ndarray) -> np.ndarray:
     out = values.copy()
     kinds = pd.Series(values, dtype=object).map(type)
     date_types = [k for k in kinds.unique() if issubclass(k, date)]
-    dates = np.flatnonzero(kinds.isin(date_types).to_numpy()) if date_types else []
+    dates: np.ndarray | list[int] = (np.flatnonzero(kinds.isin(date_types).to_numpy())
+                                     if date_types else [])
     if len(dates):
         out[dates] = _as_datetimes(pd.Series(values[dates], dtype=object))
-    floats = np.flatnonzero(kinds.eq(float).to_numpy())
+    floats = np.flatnonzero(kinds.isin([float]).to_numpy())
     if floats.size:
         f = values[floats].astype(float)
         whole = np.isfinite(f) & (np.mod(f, 1) == 0) & (np.abs(f) < 2**53)
