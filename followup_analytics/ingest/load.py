@@ -6,6 +6,7 @@ import dataclasses
 import warnings
 from collections.abc import Collection, Mapping, Sequence
 from os import PathLike
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -234,7 +235,8 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
             "file": tables[i].file, "sheet": tables[i].sheet, "row": rows, "column": None,
             "reason": why})], ignore_index=True)
         events[i], apps[i] = events[i].iloc[0:0], apps[i].iloc[0:0]
-        src_rows[i] |= {"n_loaded": 0, "n_dropped": src_rows[i]["n_dropped"] + len(rows),
+        src_rows[i] |= {"n_loaded": 0,
+                        "n_dropped": cast(int, src_rows[i]["n_dropped"]) + len(rows),
                         "reason": why}
     src_rows += [{"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason}
                  for s in skipped]
@@ -268,9 +270,9 @@ def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
     """A log with no applications (every row quarantined or dropped), canonical dtypes."""
     from ..log import APPLICATION_COLUMNS, CATEGORIES, DATE_DTYPE, EVENT_COLUMNS
 
-    dtypes = {"date": "datetime64[s]", "date_known": "bool", "source_row": "Int64",
-              "action_id": "Int64",
-              **CATEGORIES}
+    dtypes: dict[str, str | pd.CategoricalDtype] = {
+        "date": "datetime64[s]", "date_known": "bool", "source_row": "Int64",
+        "action_id": "Int64", **CATEGORIES}
     events = pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, "string"))
                            for c in EVENT_COLUMNS})
     apps = pd.DataFrame({c: pd.Series([], dtype=DATE_DTYPE if c == "applied_on"
@@ -296,7 +298,7 @@ def _unknown(parts: list[pd.DataFrame]) -> pd.DataFrame:
     u = _cat(parts, UNKNOWN_COLUMNS)
     if not len(u):
         return u
-    return (u.groupby(["field", "value"], sort=False, as_index=False)["count"].sum()
+    return (u.groupby(["field", "value"], sort=False, as_index=False)[["count"]].sum()
             .sort_values("count", ascending=False, kind="stable", ignore_index=True))
 
 
@@ -350,10 +352,11 @@ def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
                    missing: list[str], stacklevel: int) -> None:
     q = report.quarantine
     if strict:
-        problems = [Problem(r.file, r.sheet if isinstance(r.sheet, str) else None,
-                            int(r.row) if pd.notna(r.row) else None,
-                            r.column if isinstance(r.column, str) else None, r.reason)
-                    for r in q.itertuples(index=False)]
+        problems = [Problem(file, sheet if isinstance(sheet, str) else None,
+                            int(row) if pd.notna(row) else None,
+                            column if isinstance(column, str) else None, reason)
+                    for file, sheet, row, column, reason in zip(
+                        q["file"], q["sheet"], q["row"], q["column"], q["reason"], strict=True)]
         problems += [Problem(None, None, None, h, "mapping names a header that is not in "
                              f"any input{_closest_header(h, report)}") for h in missing]
         problems += [Problem(None, None, None, None, f"{a}: day/month order cannot be "
