@@ -10,10 +10,14 @@ import argparse
 import contextlib
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import FollowupWarning
 from ..samples.bundled import SAMPLES_DIR
 from .report import resolve_by
+
+if TYPE_CHECKING:
+    from ..log import JobSearchLog
 
 FORMATS = ("html", "xlsx")
 STEM = "cohort_report"
@@ -113,23 +117,23 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _headline(log: object) -> str:
+def _headline(log: JobSearchLog) -> str:
     from ..metrics.summary import summary
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
         table = summary(log)
     lines = ["Headline:"]
-    for row in table.itertuples(index=False):
-        value = row.value
-        if row.metric in ("applications", "seekers"):
+    metric: str
+    for metric, value in zip(table["metric"], table["value"], strict=True):
+        if metric in ("applications", "seekers"):
             text = f"{int(value):,}"
-        elif "median" in row.metric:
+        elif "median" in metric:
             text = ("not reached (fewer than half got a response)" if value != value
                     else f"{value:.0f} days")
         else:
             text = "n/a" if value != value else f"{value:.1%}"
-        lines.append(f"  {row.metric.replace('_', ' ')}: {text}")
+        lines.append(f"  {metric.replace('_', ' ')}: {text}")
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -355,13 +356,14 @@ def headline(tables: dict[str, Table]) -> dict[str, object]:
             mask &= f[col].eq(val)
         return f.loc[mask].iloc[0]
 
-    def val(x: object) -> object:
+    def val(x: Any) -> float | int | None:
         return None if pd.isna(x) else (float(x) if isinstance(x, float | np.floating)
                                         else int(x))
 
     ov = pick("overview")
-    out = {"seekers": val(ov["seekers"]), "applications": val(ov["applications"]),
-           "followups": val(ov["followups"])}
+    out: dict[str, object] = {
+        "seekers": val(ov["seekers"]), "applications": val(ov["applications"]),
+        "followups": val(ov["followups"])}
     for outcome in OUTCOME_LABELS:
         row = pick("outcomes", outcome=outcome)
         out[f"{outcome}_rate"] = val(row["rate"])
