@@ -30,6 +30,7 @@ application and date), never with a Python loop over rows.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -150,7 +151,8 @@ def _compute(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> tuple:
     return cache[(window, buckets)]
 
 
-def _memo(log: JobSearchLog, window: int, buckets: tuple[int, ...], build) -> pd.DataFrame:
+def _memo(log: JobSearchLog, window: int, buckets: tuple[int, ...],
+          build: Callable[[JobSearchLog, int, tuple[int, ...]], pd.DataFrame]) -> pd.DataFrame:
     """Build a frame once per (log, window, buckets); hand out shallow copies (copy-on-write
     keeps the cached frame unchanged whatever the caller does with its copy)."""
     _compute(log, window, buckets)  # validates the arguments
