@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from followup_analytics.cli import main
 
 
@@ -76,3 +78,56 @@ def test_report_html_lists_quarantined_and_dropped_rows(tmp_path):
     html = log.report._repr_html_()
     assert "Quarantined rows (1)" in html and "Dropped rows (blank, totals, notes) (1)" in html
     assert "someday" in html and "<script" not in html
+
+
+def test_hostile_input_exits_2_with_one_line_naming_the_file(tmp_path, capsys):
+    path = tmp_path / "wide.csv"
+    path.write_bytes(b"a," * 9_000_000)  # one 18 MB line
+    assert main(["inspect", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(path) in err and "line longer than" in err
+
+
+def test_a_bug_exits_1_with_a_debug_hint_and_debug_shows_the_traceback(tmp_path, capsys,
+                                                                      monkeypatch):
+    import importlib
+
+    load_module = importlib.import_module("followup_analytics.ingest.load")
+
+    def broken(*args, **kwargs):
+        raise KeyError("internal")
+
+    monkeypatch.setattr(load_module, "load", broken)
+    tracker = str(_tracker(tmp_path / "t.csv"))
+    assert main(["inspect", tracker]) == 1
+    err = capsys.readouterr().err
+    assert "internal error (KeyError" in err and "--debug" in err and "Traceback" not in err
+    with pytest.raises(KeyError):
+        main(["--debug", "inspect", tracker])
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "followup_analytics.cli", "inspect",
+                             str(_tracker(tmp_path / "t.csv"))],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # like `| head` that has already exited
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0 and err == b""
+
+
+def test_inspect_escapes_terminal_control_characters(tmp_path, capsys):
+    path = _tracker(tmp_path / "evil\x1b]0;owned\x07\x1b[31m.csv")
+    path.write_text(path.read_text().replace("Beta", "Beta\x1b[2J\x9b31m"))
+    assert main(["inspect", str(path), "--as-of", "2026-06-01"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
+    assert "evil\\x1b]0;owned\\x07\\x1b[31m.csv" in out
+
+
+def test_an_output_folder_below_a_file_exits_2_naming_it(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    tracker = str(_tracker(tmp_path / "t.csv"))
+    assert main(["report", tracker, "--out", str(blocker / "report")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Not a directory" in err and str(blocker) in err

@@ -149,14 +149,17 @@ def test_encodings(tmp_path, encoding, expected):
     assert t.frame.columns[0] == "Company"  # no byte-order mark left in the header
 
 
-def test_non_utf8_after_the_sniffed_sample_switches_to_cp1252(tmp_path):
+def test_non_utf8_after_the_sniffed_sample_is_read_as_cp1252_on_its_line_only(tmp_path):
     body = "".join(f"Acme {i},2026-01-05,Applied\n" for i in range(5000))
     path = tmp_path / "log.csv"
-    path.write_bytes(("Company,Date Applied,Status\n" + body + "Café,2026-01-06,x\n")
-                     .encode("cp1252"))
+    # UTF-8 throughout (Zoë, Łódź) except one Windows-1252 line past the first 64 KB
+    path.write_bytes("Company,Date Applied,Status\nZoë Łódź,2026-01-04,Applied\n".encode()
+                     + body.encode() + "Café,2026-01-06,x\n".encode("cp1252"))
     [t], _ = read(path)
     assert t.frame["Company"].iloc[-1] == "Café"
-    assert any("switched to cp1252" in n for n in t.notes)
+    assert t.frame["Company"].iloc[0] == "Zoë Łódź"  # not re-decoded as cp1252 (mojibake)
+    assert any("1 line(s) not valid UTF-8 read as Windows-1252 (line 5003)" in n
+               for n in t.notes)
 
 
 def test_multiline_cells_and_rows_wider_than_the_sample(tmp_path):
@@ -431,7 +434,7 @@ def _ods_with_repeats(path: Path, rows: int, cols: int) -> Path:
 def test_ods_cell_bomb_is_refused_before_calamine_expands_it(tmp_path):
     # 1,000,000 x 1,000 repeated filled cells fit in 1 KB; calamine would build them all
     _bad(_ods_with_repeats(tmp_path / "bomb.ods", 1_000_000, 1_000),
-         r"repeats filled cells 999,999,999 times .*limit 5,000,000")
+         r"spans 1,000,001,000 cells .*limit 10,000,000.*cell bomb")
     [t], _ = read(_ods_with_repeats(tmp_path / "ok.ods", 3, 2))  # padding rows are free
     assert t.frame.index.tolist() == [2, 3, 4] and t.frame.loc[2].tolist() == ["x", "x"]
 
@@ -472,9 +475,9 @@ def test_csv_rows_are_kept_or_dropped_under_their_record_number(body, delimiter)
         assert t.frame.loc[row].tolist()[:3] == cells
 
 
-def _sheet_xml(cells: str) -> bytes:
-    return ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            f'spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>').encode()
+def _sheet_xml(cells: str) -> list[bytes]:
+    return [('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             f'spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>').encode()]
 
 
 def test_far_apart_cells_are_refused_before_the_reader_allocates_them(tmp_path):
@@ -485,19 +488,21 @@ def test_far_apart_cells_are_refused_before_the_reader_allocates_them(tmp_path):
     ws.append(["Acme", "Applied"])
     ws.cell(1_000_000, 702, "far")
     wb.save(tmp_path / "far.xlsx")
-    _bad(tmp_path / "far.xlsx", r"spans 702,000,000 cells .*limit 50,000,000.*cell bomb")
-    # the same with cells whose reference is not the first attribute (slower scan)
-    from followup_analytics.ingest._extent import sheet_cells
-    assert sheet_cells(_sheet_xml('<row r="1"><c t="s" r="A1"><v>0</v></c></row>'
-                                  '<row r="900000"><c t="s" r="AB900000"><v>0</v></c></row>')
-                       ) >= 900_000 * 28
-    assert sheet_cells(_sheet_xml('<row r="5"><c r="C5" s="1"/><c r="D5"><v>1</v></c></row>'
-                                  '<row r="9"><c r="B9"><v>2</v></c><c r="ZZ9" s="2"/></row>'
-                                  )) == 5 * 26  # rows 5-9; empty styled cells are not data
-    assert sheet_cells(_sheet_xml('<row r="9"><c r="A9"><v>1</v></c></row>'
-                                  '<row r="2"><c r="A2"><v>1</v></c></row>')) == -1
-    assert sheet_cells(_sheet_xml('<row r="1"><c r="A1"><v>1</v></c><c r="AC1"><v>1</v></c>'
-                                  '</row><row r="2"><c r="AD2"/></row>')) == 29
+    _bad(tmp_path / "far.xlsx", r"spans 702,000,000 cells .*limit 10,000,000.*cell bomb")
+    # the same with cells whose reference is not the first attribute (XML parser)
+    from followup_analytics.ingest._extent import xlsx_sheet_cells as cells
+
+    assert cells(_sheet_xml('<row r="1"><c t="s" r="A1"><v>0</v></c></row>'
+                            '<row r="900000"><c t="s" r="AB900000"><v>0</v></c></row>')
+                 ) == 900_000 * 28
+    assert cells(_sheet_xml('<row r="5"><c r="C5" s="1"/><c r="D5"><v>1</v></c></row>'
+                            '<row r="9"><c r="B9"><v>2</v></c><c r="ZZ9" s="2"/></row>'
+                            )) == 5 * 3  # rows 5-9, columns B-D; empty styled cells are free
+    # calamine takes the smallest and largest row whatever their order
+    assert cells(_sheet_xml('<row r="9"><c r="A9"><v>1</v></c></row>'
+                            '<row r="2"><c r="A2"><v>1</v></c></row>')) == 8
+    assert cells(_sheet_xml('<row r="1"><c r="A1"><v>1</v></c><c r="AC1"><v>1</v></c>'
+                            '</row><row r="2"><c r="AD2"/></row>')) == 29
 
 
 def test_xlsb_far_apart_cells_are_refused(tmp_path):

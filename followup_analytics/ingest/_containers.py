@@ -23,8 +23,10 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ..errors import Problem, SpreadsheetError
-from ._extent import repeated_cells, sheet_cells, xlsb_cells
-from ._xls import xls_cells
+from ._extent import Corrupt, xlsb_sheet_cells, xlsb_string_count, xlsx_sheet_cells
+from ._ods import ods_cells
+from ._parts import find, member_lookup, unique_count, xlsb_parts, xlsx_parts
+from ._xls import Encrypted, xls_cells
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -56,12 +58,24 @@ class ReadLimits:
         Refuse a sheet or text file with more rows than this.
     max_text_bytes : int, default 2 GiB
         Refuse a csv/tsv/txt file larger than this.
-    max_repeated_cells : int, default 5,000,000
-        Refuse an ODS whose repeated-cell attributes would create more filled cells than
-        this (a few kilobytes can otherwise expand to billions of cells in memory).
-    max_cells : int, default 50,000,000
-        Refuse a sheet (.xlsx .xlsm .xlsb .xls) whose filled cells span a larger rectangle:
-        readers allocate every cell between the first and the last filled one.
+    max_cells : int, default 10,000,000
+        Refuse a sheet that would make the reader allocate more cells than this: the dense
+        rectangle between the first and last filled row and column (xlsx, xlsm, xlsb, xls),
+        the cells an ODS stores once its repeated rows and cells are expanded, a declared
+        ``DIMENSIONS`` rectangle (xls), or a declared shared-string count. About 64 bytes a
+        cell inside the reader: the default keeps one sheet under about 650 MB there, 4x the
+        200,000 x 12 benchmark tracker.
+    max_columns : int, default 16,384
+        Refuse a csv/tsv/txt file with more columns than this (Excel's own limit).
+    max_line_bytes : int, default 16 MiB
+        Refuse a csv/tsv/txt file with a physical line or a quoted field longer than this (a
+        one-line file of hundreds of megabytes would otherwise be split into millions of
+        columns; a quote never closed would swallow the rest of the file into one cell).
+    reader_memory : int, default 2 GiB
+        Address-space limit (``RLIMIT_AS``) of the child process that parses workbooks on
+        Linux; more is reported as a refusal naming the file.
+    reader_seconds : int, default 120
+        CPU-time limit (``RLIMIT_CPU``) of that child process for one workbook.
     """
 
     max_uncompressed_bytes: int = 512 * _MIB
@@ -69,8 +83,11 @@ class ReadLimits:
     ratio_min_bytes: int = _MIB
     max_rows: int = 5_000_000
     max_text_bytes: int = 2048 * _MIB
-    max_repeated_cells: int = 5_000_000
-    max_cells: int = 50_000_000
+    max_cells: int = 10_000_000
+    max_columns: int = 16_384
+    max_line_bytes: int = 16 * _MIB
+    reader_memory: int = 2048 * _MIB
+    reader_seconds: int = 120
 
 
 def fail(name: str, reason: str, sheet: str | None = None) -> SpreadsheetError:
@@ -144,6 +161,9 @@ def check_xls(name: str, src: str | IO[bytes], limits: ReadLimits) -> None:
         if len(data) > limits.max_uncompressed_bytes:
             raise fail(name, f"is larger than {limits.max_uncompressed_bytes:,} bytes (limit)")
         cells = xls_cells(data)
+    except Encrypted:
+        raise fail(name, "password-protected; save an unprotected copy and load that") \
+            from None
     except (ValueError, struct.error, IndexError, OverflowError) as err:
         if isinstance(err, SpreadsheetError):
             raise
@@ -151,7 +171,8 @@ def check_xls(name: str, src: str | IO[bytes], limits: ReadLimits) -> None:
     finally:
         _rewind(src)
     if cells > limits.max_cells:
-        raise fail(name, f"a sheet spans {cells:,} cells between its filled cells (limit "
+        raise fail(name, f"a sheet spans {cells:,} cells between its filled cells or "
+                         f"declared dimensions (limit "
                          f"{limits.max_cells:,}): refused as a possible cell bomb")
 
 
@@ -172,20 +193,37 @@ def zip_format(src: str | IO[bytes]) -> str:
 
 
 def check_zip(name: str, ext: str, src: str | IO[bytes], limits: ReadLimits) -> None:
-    """Bound sizes and ratios, stream every member once, and check the workbook parts."""
+    """Bound sizes and ratios, stream every member once, and measure what the reader reads."""
     try:
         with zipfile.ZipFile(src) as zf:
             infos = zf.infolist()
             _check_declared(name, infos, limits)
-            _stream_members(name, zf, infos, limits)
             _check_parts(name, ext, zf)
+            lookup = member_lookup(zf)
+            if ext == ".ods":
+                sheets, strings = {find(lookup, "content.xml") or "content.xml"}, None
+            elif ext == ".xlsb" or "xl/workbook.bin" in lookup:
+                found, strings = xlsb_parts(zf, lookup)
+                sheets = set(found) | {i.filename for i in infos if _sheet_folder(i.filename)}
+            else:
+                found, strings = xlsx_parts(zf, lookup)
+                sheets = set(found) | {i.filename for i in infos if _sheet_folder(i.filename)}
+            _stream_members(name, zf, infos, sheets, limits)
+            if strings is not None:
+                _check_strings(name, zf, strings, limits)
     except SpreadsheetError:
         raise
+    except Corrupt as err:
+        raise fail(name, f"corrupt workbook ({err})") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
             NotImplementedError, RuntimeError, IndexError) as err:
         raise fail(name, f"corrupt or truncated workbook ({_reason(err)})") from None
     finally:
         _rewind(src)
+
+
+def _sheet_folder(member: str) -> bool:
+    return member.lower().startswith("xl/worksheets/") and member.endswith((".xml", ".bin"))
 
 
 def _check_declared(name: str, infos: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
@@ -204,15 +242,14 @@ def _check_declared(name: str, infos: list[zipfile.ZipInfo], limits: ReadLimits)
 
 
 def _stream_members(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
-                    limits: ReadLimits) -> None:
-    """Inflate each member once, never past its declared size (zipfile checks the CRC)."""
+                    sheets: set[str], limits: ReadLimits) -> None:
+    """Inflate each member once, never past its declared size (zipfile checks the CRC), and
+    measure each sheet the reader will read."""
     total = 0
     for info in infos:
         if info.is_dir():
             continue
-        ods = info.filename == "content.xml"
-        sheet = info.filename.startswith("xl/worksheets/")
-        keep = ods or sheet  # checked below for cells the reader would allocate
+        keep = info.filename in sheets
         parts: list[bytes] = []
         with zf.open(info) as member:
             chunk = member.read(4096)
@@ -228,21 +265,39 @@ def _stream_members(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
                 if keep:
                     parts.append(chunk)
                 chunk = member.read(_MIB)
-        if ods:
-            extra = repeated_cells(b"".join(parts))
-            if extra > limits.max_repeated_cells:
-                raise fail(name, f"repeats filled cells {extra:,} times (limit "
-                                 f"{limits.max_repeated_cells:,}): refused as a possible "
-                                 "cell bomb")
-        elif sheet:
-            data = b"".join(parts)
-            cells = xlsb_cells(data) if info.filename.endswith(".bin") else sheet_cells(data)
-            if cells < 0:
-                raise fail(name, f"corrupt workbook: rows of {info.filename!r} are out of order")
-            if cells > limits.max_cells:
-                raise fail(name, f"sheet {info.filename!r} spans {cells:,} cells between its "
-                                 f"first and last filled cell (limit {limits.max_cells:,}): "
-                                 "refused as a possible cell bomb")
+        if keep:
+            _check_sheet(name, info.filename, parts, limits)
+
+
+def _check_sheet(name: str, part: str, chunks: list[bytes], limits: ReadLimits) -> None:
+    try:
+        if part.endswith(".bin"):
+            cells = xlsb_sheet_cells(b"".join(chunks))
+        elif part.lower() == "content.xml":
+            cells = ods_cells(chunks)
+        else:
+            cells = xlsx_sheet_cells(chunks, limits.max_cells)
+    except Corrupt as err:
+        raise fail(name, f"corrupt workbook: part {part!r}: {err}") from None
+    if cells > limits.max_cells:
+        raise fail(name, f"part {part!r} spans {cells:,} cells between its first and last "
+                         f"filled row and column (limit {limits.max_cells:,}): refused as a "
+                         "possible cell bomb")
+
+
+def _check_strings(name: str, zf: zipfile.ZipFile, part: str, limits: ReadLimits) -> None:
+    """The declared number of shared strings may not exceed what the part can hold."""
+    size = zf.getinfo(part).file_size
+    if part.endswith(".bin"):
+        count = xlsb_string_count(zf.read(part))
+        room = size // 7  # a BrtSSTItem record takes at least 7 bytes
+    else:
+        count = unique_count(zf, part)
+        room = size // 5  # an <si/> takes at least 5 bytes
+    if count > min(room + 16, limits.max_cells):
+        raise fail(name, f"its shared string table declares {count:,} strings but "
+                         f"{part!r} can hold at most {room + 16:,} (limit "
+                         f"{limits.max_cells:,}): refused as a possible memory bomb")
 
 
 def _check_parts(name: str, ext: str, zf: zipfile.ZipFile) -> None:
@@ -271,8 +326,8 @@ def _parse(name: str, zf: zipfile.ZipFile, part: str):
     try:
         return SafeET.fromstring(zf.read(part))
     except DefusedXmlException as err:
-        raise fail(name, f"part {part!r} is refused: {type(err).__name__} (unsafe XML)") \
-            from None
+        raise fail(name, f"member {part!r} declares a DTD or entities (refused: XML entity "
+                         f"expansion is unsafe; {type(err).__name__})") from None
     except SafeET.ParseError as err:
         raise fail(name, f"corrupt workbook: part {part!r} is not valid XML ({err})") from None
 

@@ -104,15 +104,17 @@ def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] |
     if not sources:
         raise ValueError("load() needs at least one source (a file, folder, glob, open file "
                          "or DataFrame)")
+    from ._sandbox import reader_session
     from .readers import read_source
     from .sources import expand_sources
 
     tables: list[RawTable] = []
     skipped: list[SkippedSheet] = []
-    for source in expand_sources(sources):
-        got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
-        tables += got
-        skipped += skip
+    with reader_session():  # one child process parses every workbook of this call
+        for source in expand_sources(sources):
+            got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
+            tables += got
+            skipped += skip
     return _load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
                         as_of=as_of, strict=strict, vocab=vocab, stacklevel=4)
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
+import warnings
 from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import date
@@ -21,10 +23,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import python_calamine as calamine
 from pandas.api.types import infer_dtype
 
-from ..errors import SpreadsheetError
+from ..errors import LoadWarning
 from ._containers import (
     OLE_MAGIC,
     ZIP_MAGIC,
@@ -34,6 +35,16 @@ from ._containers import (
     fail,
     zip_format,
 )
+from ._files import (
+    check_width,
+    cr_to_lf,
+    decode_mixed,
+    line_width,
+    open_regular,
+    scan_lines,
+    stray_quotes,
+)
+from ._sandbox import grid_from_columns, reader_session
 from .raw import RawTable, SkippedSheet, Source
 from .sources import EXCEL_EXTENSIONS, file_kind
 from .tables import known_headers, table_from_frame, table_from_grid
@@ -86,11 +97,17 @@ def read_source(source: Source, *, sheets: Sequence[str | int] | str | int | Non
             raise fail(name, "the DataFrame holds no data rows")
         return [table], []
     src, head, ext = _open(source, limits)
-    if ext in EXCEL_EXTENSIONS:
-        check_binary(name, ext, head, src, limits)
-        tables, skipped = _read_workbook(source, src, sheets, known, limits)
-    else:
-        tables, skipped = _read_text(source, src, head, ext, known, limits)
+    try:
+        if ext in EXCEL_EXTENSIONS:
+            with reader_session(limits) as reader:
+                reader.start()  # the child boots while the guards read the container
+                check_binary(name, ext, head, src, limits)
+                tables, skipped = _read_workbook(source, src, sheets, known, limits)
+        else:
+            tables, skipped = _read_text(source, src, head, ext, known, limits)
+    finally:
+        if not isinstance(src, str):
+            src.close()
     if not tables:
         reasons = "; ".join(f"sheet {s.sheet!r}: {s.reason}" if s.sheet else s.reason
                             for s in skipped)
@@ -106,20 +123,27 @@ def _open(source: Source, limits: ReadLimits) -> tuple[str | io.IOBase, bytes, s
     ext = Path(named).suffix.lower() if file_kind(named) else ""
     if isinstance(obj, Path | str):
         path = str(obj)
+        fh = open_regular(name, path)
         try:
-            size = Path(path).stat().st_size
-            with open(path, "rb") as fh:
-                head = fh.read(_SAMPLE)
+            size = os.fstat(fh.fileno()).st_size
+            head = fh.read(_SAMPLE)
+            fh.seek(0)
         except OSError as err:
-            raise fail(name, f"cannot be opened ({err.strerror or err})") from None
-        if size == 0:
+            fh.close()
+            raise fail(name, f"cannot be read ({err.strerror or err})") from None
+        if size == 0 or not head:
+            fh.close()
             raise fail(name, "empty file (0 bytes)")
         if not ext:
             ext = (".xlsx" if head.startswith(ZIP_MAGIC)
                    else ".xls" if head.startswith(OLE_MAGIC) else ".csv")
-        if ext not in EXCEL_EXTENSIONS and size > limits.max_text_bytes:
+        if ext in EXCEL_EXTENSIONS:
+            fh.close()
+            return path, head, ext
+        if size > limits.max_text_bytes:
+            fh.close()
             raise fail(name, f"is larger than {limits.max_text_bytes:,} bytes (limit)")
-        return path, head, ext
+        return fh, head, ext  # text files are read from the descriptor checked above
     src = _slurp(name, obj, limits)
     head = src.getvalue()[:_SAMPLE] if isinstance(src, io.BytesIO) else b""
     if isinstance(src, io.BytesIO) and not head:
@@ -155,41 +179,27 @@ def _read_workbook(source: Source, src: str | io.IOBase, sheets, known: frozense
     name = source.name
     tables: list[RawTable] = []
     skipped: list[SkippedSheet] = []
-    try:
-        wb = (calamine.CalamineWorkbook.from_path(src) if isinstance(src, str)
-              else calamine.CalamineWorkbook.from_filelike(src))
+    with reader_session(limits) as reader:
+        what = src if isinstance(src, str) else src.getvalue()
+        names, types = reader.call(name, ("open", what, reader.limits.reader_seconds))
         try:
-            meta = {m.name: m for m in wb.sheets_metadata}
-            for sheet_name in _select_sheets(name, wb.sheet_names, sheets):
-                typ = str(meta[sheet_name].typ) if sheet_name in meta else ""
+            for sheet_name in _select_sheets(name, names, sheets):
+                typ = types.get(sheet_name, "")
                 if "WorkSheet" not in typ and typ:
                     skipped.append(SkippedSheet(name, sheet_name, "chart or macro sheet"))
                     continue
-                try:
-                    sheet = wb.get_sheet_by_name(sheet_name)
-                    if sheet.height > limits.max_rows:
-                        raise fail(name, f"has {sheet.height:,} rows (limit "
-                                         f"{limits.max_rows:,})", sheet_name)
-                    grid = _grid(sheet)
-                except (ValueError, OverflowError) as err:  # e.g. a date cell out of range
-                    if isinstance(err, SpreadsheetError):
-                        raise
-                    raise fail(name, f"unreadable cells ({_short(err)})", sheet_name) from None
+                start, height, n_rows, columns = reader.call(name, ("read", sheet_name),
+                                                             sheet_name)
+                if height > limits.max_rows:
+                    raise fail(name, f"has {height:,} rows (limit {limits.max_rows:,})",
+                               sheet_name)
+                grid = grid_from_columns(start, n_rows, columns)
                 result = table_from_grid(grid, file=name, sheet=sheet_name, known=known,
                                          seeker_hint=source.seeker_hint, none_cells=False,
                                          convert=_typed_cells)
                 (tables if isinstance(result, RawTable) else skipped).append(result)
         finally:
-            wb.close()
-    except calamine.PasswordError:
-        raise fail(name, "password-protected; save an unprotected copy and load that") \
-            from None
-    except calamine.CalamineError as err:
-        raise fail(name, f"corrupt or unreadable workbook ({_short(err)})") from None
-    except BaseException as err:  # pyo3 raises PanicException (a BaseException) on bad input
-        if type(err).__name__ != "PanicException":
-            raise
-        raise fail(name, f"corrupt or unreadable workbook ({_short(err)})") from None
+            reader.call(name, ("close",))
     return tables, skipped
 
 
@@ -210,27 +220,6 @@ def _select_sheets(name: str, available: list[str], wanted) -> list[str]:
         raise fail(name, f"no sheet {', '.join(bad)}; the sheets are "
                          f"{', '.join(repr(a) for a in available)}")
     return list(dict.fromkeys(out))
-
-
-def _grid(sheet: calamine.CalamineSheet) -> pd.DataFrame:
-    """The used range of a sheet as an object grid labelled by spreadsheet position."""
-    start = sheet.start
-    if start is None:
-        return pd.DataFrame()
-    rows = sheet.to_python(skip_empty_area=True)
-    if not rows:
-        return pd.DataFrame()
-    width = len(rows[0])
-    cells = np.empty((len(rows), width), dtype=object)
-    try:
-        cells[:] = rows
-    except ValueError:  # ragged rows (calamine returns a rectangle, but be safe)
-        width = max(len(r) for r in rows)
-        cells = np.empty((len(rows), width), dtype=object)
-        cells[:] = [list(r) + [""] * (width - len(r)) for r in rows]
-    r0, c0 = start
-    return pd.DataFrame(cells, index=pd.RangeIndex(r0 + 1, r0 + 1 + len(rows)),
-                        columns=pd.RangeIndex(c0, c0 + width), dtype=object, copy=False)
 
 
 def _typed_cells(values: np.ndarray) -> np.ndarray:
@@ -284,20 +273,37 @@ def _read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
     notes: list[str] = []
     if isinstance(src, io.StringIO):
         encoding, sample = None, src.getvalue()[:_SAMPLE]
+        lines = src.getvalue().count("\n")
     else:
         if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
             raise fail(name, f"is not a text file: it is {describe(head)}; give it the "
                              "right extension")
+        cr_only, lines = scan_lines(name, src, limits)
+        if cr_only:
+            src, head = cr_to_lf(src), head.replace(b"\r", b"\n")
+            notes.append("line ends: carriage returns only (old Mac files), read as lines")
         encoding, why = _sniff_encoding(name, head)
         notes.append(f"encoding {encoding} ({why})")
         sample = head.decode(encoding, errors="replace")
+    long_first = "\n" not in sample and "\r" not in sample and len(head) >= _SAMPLE
     if len(head) >= _SAMPLE or len(sample) >= _SAMPLE:
         sample = sample[: sample.rfind("\n") + 1] or sample
     delimiter, why = _sniff_delimiter(sample, ext)
     notes.append(f"delimiter {_DELIM_NAMES[delimiter]} ({why})")
-    width = max((len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter)),
-                default=1)
+    width = line_width(sample, delimiter)
+    if long_first and not isinstance(src, io.StringIO):  # a header line past the sample
+        width = max(width, line_width(src.readline(limits.max_line_bytes).decode(
+            encoding, errors="replace"), delimiter))
+        src.seek(0)
+    check_width(name, width, limits)
     grid, encoding = _parse_text(name, src, encoding, delimiter, width, limits, notes)
+    if len(grid) + 1 < lines and grid.shape[1] > 1:  # some cells span lines
+        stray = stray_quotes(grid, delimiter, width)
+        if stray:
+            warnings.warn(f"{name}: {stray[0]}" + (f" (and {len(stray) - 1} more)"
+                                                   if len(stray) > 1 else ""),
+                          LoadWarning, stacklevel=3)
+            notes.extend(stray)
     result = table_from_grid(grid, file=name, sheet=None, known=known,
                              seeker_hint=source.seeker_hint, notes=notes, none_cells=False)
     if isinstance(result, RawTable):
@@ -336,7 +342,8 @@ def _sniff_delimiter(sample: str, ext: str) -> tuple[str, str]:
     default = "\t" if ext == ".tsv" else ","
     best, best_score = default, (0, 0, False)
     for d in _DELIMITERS:
-        counts = [len(r) for r, _ in zip(csv.reader(io.StringIO(sample), delimiter=d),
+        lines = io.StringIO(sample.replace("\r\n", "\n").replace("\r", "\n"))
+        counts = [len(r) for r, _ in zip(csv.reader(lines, delimiter=d),
                                          range(60), strict=False) if r]
         counts = [c for c in counts if c >= 2]
         if not counts:
@@ -357,22 +364,34 @@ def _parse_text(name: str, src: str | io.IOBase, encoding: str | None, delimiter
         if not isinstance(src, str):
             src.seek(0)
         try:
-            df = pd.read_csv(src, sep=delimiter, header=None, names=range(width), index_col=False,
-                             dtype=object, na_filter=False,
-                             skip_blank_lines=False, encoding=encoding, engine="c",
-                             nrows=limits.max_rows + 1)
+            with warnings.catch_warnings():  # a line wider than the names: not a silent loss
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                df = pd.read_csv(src, sep=delimiter, header=None, names=range(width),
+                                 index_col=False, dtype=object, na_filter=False,
+                                 skip_blank_lines=False, encoding=encoding, engine="c",
+                                 nrows=limits.max_rows + 1)
             break
         except UnicodeDecodeError:
-            if encoding not in ("utf-8", "utf-8-sig"):
+            if encoding not in ("utf-8", "utf-8-sig") or isinstance(src, str):
                 raise fail(name, f"cannot be decoded as {encoding}") from None
-            encoding = "cp1252"
-            notes.append("encoding switched to cp1252: not valid UTF-8 past the first 64 KB")
+            src.seek(0)
+            src, encoding = decode_mixed(src.read(), notes), None
+        except pd.errors.ParserWarning:
+            src.seek(0)
+            text = src.read()
+            text = text if isinstance(text, str) else text.decode(encoding, errors="replace")
+            wider = line_width(text, delimiter)
+            if wider <= width:
+                raise fail(name, "cannot be parsed as delimited text (uneven rows)") from None
+            width = wider
+            check_width(name, width, limits)
         except pd.errors.ParserError as err:
             seen = _FIELDS_SEEN.search(str(err))
             if not seen or int(seen.group(1)) <= width:
                 raise fail(name, f"cannot be parsed as delimited text ({_short(err)})") \
                     from None
             width = int(seen.group(1))
+            check_width(name, width, limits)
         except (pd.errors.EmptyDataError, ValueError, OSError) as err:
             raise fail(name, f"cannot be parsed as delimited text ({_short(err)})") from None
     else:

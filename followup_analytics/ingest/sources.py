@@ -7,8 +7,9 @@ object or a pandas DataFrame. Anything that cannot be read raises a
 
 from __future__ import annotations
 
-import glob
 import io
+import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +24,9 @@ TEXT_EXTENSIONS: tuple[str, ...] = (".csv", ".tsv", ".txt")
 SUPPORTED_EXTENSIONS: tuple[str, ...] = EXCEL_EXTENSIONS + TEXT_EXTENSIONS
 
 _GLOB_CHARS = ("*", "?", "[")
+#: Most entries a glob may visit, and most files a folder or glob may yield.
+MAX_VISITED = 1_000_000
+MAX_FILES = 100_000
 
 
 def expand_sources(sources: Iterable[object], *, frames_start: int = 1) -> list[Source]:
@@ -108,7 +112,7 @@ def _expand_path(item: str | Path) -> list[Source]:
     text = str(item)
     path = Path(text).expanduser()
     if path.is_dir():
-        files = _spreadsheets_in(sorted(path.iterdir()))
+        files = _spreadsheets_in(sorted(p for p in path.iterdir() if _inside(p, path)))
         if not files:
             raise SpreadsheetError(f"{text}: folder holds no spreadsheet "
                                    f"({', '.join(SUPPORTED_EXTENSIONS)})")
@@ -118,13 +122,83 @@ def _expand_path(item: str | Path) -> list[Source]:
             raise SpreadsheetError(f"{text}: unsupported file type {path.suffix or '(none)'!r}; "
                                    f"supported: {', '.join(SUPPORTED_EXTENSIONS)}")
         return [Source(text, path)]
+    if path.exists():  # a pipe, device or socket: named by the reader's check
+        return [Source(text, path)]
     if isinstance(item, str) and any(c in text for c in _GLOB_CHARS):
-        matches = [Path(m) for m in sorted(glob.glob(str(path), recursive=True))]
-        files = _spreadsheets_in(matches)
+        files = _spreadsheets_in(_glob(text, str(path)))
         if not files:
             raise SpreadsheetError(f"{text}: the pattern matches no spreadsheet file")
         return [Source(str(f), f) for f in files]
     raise SpreadsheetError(f"{text}: file not found")
+
+
+def _glob(text: str, pattern: str) -> list[Path]:
+    """Files matching ``pattern`` (``**`` spans folders), walking from its fixed prefix
+    without following a symbolic link to a folder (no loops) and keeping only files whose
+    real path stays inside that prefix; hidden names are skipped, as :mod:`glob` does."""
+    parts = Path(pattern).parts
+    fixed = next((i for i, p in enumerate(parts) if any(c in p for c in _GLOB_CHARS)),
+                 len(parts))
+    root = Path(*parts[:fixed]) if fixed else Path(".")
+    rx = re.compile(_translate(parts[fixed:]))
+    found, visited = [], 0
+    depth = None if "**" in parts[fixed:] else len(parts) - fixed - 1
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        rel = Path(folder).relative_to(root)
+        keep = depth is None or len(rel.parts) < depth
+        dirs[:] = sorted(d for d in dirs if keep and not d.startswith("."))
+        visited += len(dirs) + len(names)
+        if visited > MAX_VISITED:
+            raise SpreadsheetError(f"{text}: the pattern visits more than {MAX_VISITED:,} "
+                                   "files and folders (limit); narrow it")
+        for n in names:
+            if n.startswith(".") or not rx.fullmatch((rel / n).as_posix()):
+                continue
+            p = Path(folder) / n
+            if _inside(p, root):
+                found.append(p)
+    if len(found) > MAX_FILES:
+        raise SpreadsheetError(f"{text}: the pattern matches {len(found):,} files (limit "
+                               f"{MAX_FILES:,})")
+    return sorted(found)
+
+
+def _translate(parts: tuple[str, ...]) -> str:
+    """A regex for the wildcard part of a glob (``**`` any folders, ``*``/``?``/``[...]``
+    within one name), matched against ``/``-joined relative paths."""
+    out = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            out.append(".*" if last else "(?:.*/)?")
+            continue
+        rx, j = "", 0
+        while j < len(part):
+            ch = part[j]
+            close = part.find("]", j + 2) if ch == "[" else -1
+            if ch == "*":
+                rx += "[^/]*"
+            elif ch == "?":
+                rx += "[^/]"
+            elif close > 0:
+                body = part[j + 1:close]
+                rx += "[" + ("^" + body[1:] if body.startswith("!") else body) + "]"
+                j = close
+            else:
+                rx += re.escape(ch)
+            j += 1
+        out.append(rx + ("" if last else "/"))
+    return "".join(out)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (maybe a symbolic link) really lies inside ``root``."""
+    if not path.is_symlink():
+        return True
+    try:
+        return path.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a dangling link or a loop
+        return False
 
 
 def _spreadsheets_in(paths: list[Path]) -> list[Path]:
