@@ -113,8 +113,6 @@ def category_label(value: object) -> object:
 
 
 # The formatters take a table cell as pandas hands it out (a number, or None, NaN, pd.NA).
-
-
 def _missing(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
