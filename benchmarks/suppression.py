@@ -13,7 +13,9 @@ import time
 import warnings
 
 from followup_analytics import JobSearchLog, cohort_report, load
-from followup_analytics.cohort.command import SAMPLES
+from followup_analytics.samples import sample_path
+
+SAMPLES = sample_path("cohort_2026.xlsx")
 
 
 def _three_students(log: JobSearchLog) -> JobSearchLog:

@@ -13,7 +13,8 @@ from . import vocab
 from .loadreport import LoadReport
 
 EVENT_COLUMNS = ["application_id", "date", "event", "channel", "letter_type", "recipient",
-                 "note", "date_known", "source_file", "source_sheet", "source_row"]
+                 "note", "date_known", "source_file", "source_sheet", "source_row",
+                 "action_id"]
 APPLICATION_COLUMNS = ["application_id", "seeker", "company", "role", "applied_on"]
 
 #: Ordered categorical dtypes of the vocabulary columns.
@@ -24,6 +25,17 @@ CATEGORIES: dict[str, pd.CategoricalDtype] = {
     "recipient": pd.CategoricalDtype(list(vocab.RECIPIENTS), ordered=True),
 }
 DATE_DTYPE: Final = "datetime64[s]"
+
+
+def _action_ids(events: pd.DataFrame, is_fu: np.ndarray) -> pd.Series:
+    """Follow-up action numbers: as given (events sharing one are one action, e.g. a letter
+    and an email sent together), else one action per follow-up event; NA for other events."""
+    if "action_id" in events:
+        given = pd.to_numeric(events["action_id"], errors="coerce")
+        if given[is_fu].notna().all():
+            return given.where(is_fu).astype("Int64")
+    return pd.Series(np.where(is_fu, np.cumsum(is_fu), 0), index=events.index).where(
+        is_fu).astype("Int64")
 
 
 def _as_dates(values: pd.Series) -> pd.Series:
@@ -138,11 +150,16 @@ class JobSearchLog:
     ----------
     events : DataFrame
         One row per event: ``application_id, date, event, channel, letter_type, recipient,
-        note, date_known, source_file, source_sheet, source_row``. Vocabulary columns are
-        ordered categoricals (see :mod:`followup_analytics.vocab`). ``date_known`` is False
-        when the input gave an outcome (e.g. a final status "Rejected") without its date and
-        the importer dated it at the application's latest known date; time-to-response
-        analyses leave such dates out. Sorted by application and date.
+        note, date_known, source_file, source_sheet, source_row, action_id``. Vocabulary
+        columns are ordered categoricals (see :mod:`followup_analytics.vocab`).
+        ``action_id`` numbers follow-up actions: one cell naming two channels or recipients
+        ("Email + posted letter") gives two events sharing one action (NA for other
+        events); follow-up counts count actions. ``date_known`` is False
+        when the input gave an event without its date (a final status "Rejected", a tick in
+        a stage column, an undated application): its ``date`` is NaT (or, in user frames,
+        a date not to be trusted). Such events count for the furthest stage, funnels and
+        outcome rates, never for timing, follow-up stage or trigger, time to response or
+        landmarks. Sorted by application and date (undated events last).
     applications : DataFrame
         One row per application: ``application_id, seeker, company, role, applied_on`` and
         every other input column carried along untouched (cohort, program, adviser ...).
@@ -239,13 +256,15 @@ class JobSearchLog:
         ev["note"] = ev["note"].astype("string")
         ev["date_known"] = (events["date_known"].fillna(True).astype(bool)
                             if "date_known" in events else True)
+        ev["date_known"] &= ev["date"].notna()  # an event without a date: date unknown
         sources: tuple[tuple[str, Literal["string", "Int64"]], ...] = (
             ("source_file", "string"), ("source_sheet", "string"), ("source_row", "Int64"))
         for name, dtype in sources:
             ev[name] = (events[name] if name in events else pd.Series(pd.NA, index=ev.index))
             ev[name] = ev[name].astype(dtype)
-        if ev["date"].isna().any() or ev["application_id"].isna().any():
-            raise ValueError("events must have a date and an application_id on every row "
+        ev["action_id"] = _action_ids(events, is_fu)
+        if ev["application_id"].isna().any():
+            raise ValueError("events must have an application_id on every row "
                              "(load() quarantines such rows instead)")
         ev = ev.sort_values(["application_id", "date", "event"], kind="stable",
                             ignore_index=True)
@@ -275,6 +294,27 @@ class JobSearchLog:
     def seekers(self) -> list[str]:
         """Distinct seekers, in order of appearance."""
         return list(self._seen[1]["seeker"].dropna().unique())
+
+    def outcome_recorded(self) -> pd.Series:
+        """Per application (aligned with :attr:`applications`): whether its source records
+        outcomes at all (``report.sources["records_outcomes"]``). An application known only
+        from a source without any outcome column (LinkedIn's export) has unknown outcomes,
+        not "no response"; rates leave it out and say so."""
+        src = self.report.sources
+        out = pd.Series(True, index=self._applications.index)
+        if "records_outcomes" not in src or not len(src):
+            return out
+        blind = src[src["records_outcomes"].eq(False).fillna(False).to_numpy(dtype=bool)]
+        if not len(blind):
+            return out
+        ev = self._events
+        keys = ev["source_file"].astype(object).fillna("") + "\x1f" + \
+            ev["source_sheet"].astype(object).fillna("")
+        blind_keys = set(blind["file"].astype(object).fillna("") + "\x1f"
+                         + blind["sheet"].astype(object).fillna(""))
+        seen = ev["application_id"][~keys.isin(blind_keys).to_numpy()]
+        return pd.Series(self._applications["application_id"].isin(seen).to_numpy(),
+                         index=self._applications.index)
 
     def with_as_of(self, as_of: object) -> JobSearchLog:
         """Return the same log with another censoring date (the data then end there)."""

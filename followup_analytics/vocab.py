@@ -81,6 +81,27 @@ STATUS_SYNONYMS: dict[str, str | None] = {
     "follow up sent": "followup", "thank you sent": "followup", "sent thank you": "followup",
     "checked in": "followup", "check in": "followup", "nudge": "followup",
 }
+#: Statuses saying the seeker has not applied (yet): such rows are not applications and go
+#: to ``report.dropped`` with the reason. Keys as produced by :func:`text.key`.
+NOT_APPLIED_STATUSES: frozenset[str] = frozenset({
+    "wishlist", "wish list", "wish", "saved", "save", "bookmarked", "bookmark", "interested",
+    "to apply", "not applied", "not yet applied", "not applied yet", "draft", "watchlist",
+    "watch list", "watching", "planned", "plan to apply", "planning to apply", "todo", "to do",
+    "prospect", "prospects", "researching", "research", "considering", "maybe", "idea",
+    "ideas", "waiting for referral", "waiting on referral", "need referral",
+    "referral needed", "asked for referral", "will apply", "apply", "to be applied",
+    "not started", "backlog", "target", "targets", "lead", "leads", "shortlist",
+    "shortlisted by me", "queued", "queue", "upcoming", "found", "new",
+    # de, es, fr, pt, zh
+    "merkliste", "vorgemerkt", "noch nicht beworben", "geplant", "zu bewerben",
+    "por aplicar", "pendiente de aplicar", "no aplicado", "guardado", "a postuler",
+    "pas encore postule", "sauvegarde", "a candidatar", "nao candidatado", "salvo",
+    "待投递", "未投递", "收藏", "准备投递", "想投", "未投", "没投", "不投",
+})
+#: Words that make a longer status "not applied" ("未投（岗位未开放）", "not applied yet").
+NOT_APPLIED_KEYWORDS: tuple[str, ...] = ("未投", "没投", "不投", "待投", "not applied",
+                                         "to apply", "wish list", "wishlist",
+                                         "noch nicht beworben")
 #: Fallback keywords for statuses, tried in order on the words of the key.
 STATUS_KEYWORDS: tuple[tuple[str, str | None], ...] = (
     ("ghost", None), ("no response", None), ("no reply", None), ("never heard", None),
@@ -231,3 +252,20 @@ STAGE_FLAG_HEADERS: dict[str, str] = {
 }
 FLAG_TRUE: frozenset[str] = frozenset({"x", "yes", "y", "true", "1", "✓", "✔", "done", "v"})
 FLAG_FALSE: frozenset[str] = frozenset({"no", "n", "false", "0", ""})
+
+
+# --------------------------------------------------------------------------- languages
+def _merge_languages() -> None:
+    """Add the synonyms of :mod:`followup_analytics.vocab_i18n` (keyed) to the tables above."""
+    from . import vocab_i18n as _i18n
+    from .text import key as _key
+
+    for field_name, extra in _i18n.FIELD_SYNONYMS.items():
+        have = FIELD_SYNONYMS[field_name]
+        FIELD_SYNONYMS[field_name] = have + tuple(k for k in map(_key, extra)
+                                                  if k and k not in have)
+    for text_, canon in _i18n.STATUS_SYNONYMS.items():
+        STATUS_SYNONYMS.setdefault(_key(text_), canon)
+
+
+_merge_languages()

@@ -53,11 +53,11 @@ def _build(out: Path, broken: bool) -> tuple[Path, Path, list[str]]:
     from openpyxl import load_workbook
 
     from followup_analytics import JobSearchLog, cohort_report, load
-    from followup_analytics.cohort.command import SAMPLES
+    from followup_analytics.samples import sample_path
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        log = load(SAMPLES)
+        log = load(sample_path("cohort_2026.xlsx"))
     apps = log.applications
     planted = sorted({str(v) for c in ("Student Name", "Email") if c in apps
                       for v in apps[c].dropna().unique()})

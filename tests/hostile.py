@@ -155,6 +155,18 @@ def _fifo(folder: Path) -> str:
     return str(folder / "pipe.csv")
 
 
+def _doubled_quotes(folder: Path, mib: int = 40) -> Path:
+    """One quoted field of ``mib`` MiB split by ``""`` every KiB, on short lines."""
+    path = folder / "dq.csv"
+    piece = ("x" * 1021 + '\n""').encode()
+    with path.open("wb") as fh:
+        fh.write(b'Company,Date Applied,Status\nAcme,2026-03-01,"')
+        for _ in range(mib):
+            fh.write(piece * 1024)
+        fh.write(b'"\nBeta,2026-03-02,Applied\n')
+    return path
+
+
 CASES = {
     "xlsx far cell hidden by a comment":
         (lambda d: xlsx(d / "c.xlsx", HEAD + _hidden(_far("plain"))), ("refuse", BOMB)),
@@ -192,6 +204,12 @@ CASES = {
                                               "</table:table-row>"), ("refuse", "spaces")),
     "csv one 40 MB line": (lambda d: (d / "w.csv").write_bytes(b"a," * 20_000_000)
                            and d / "w.csv", ("refuse", "line longer than")),
+    "csv quoted field split by doubled quotes": (_doubled_quotes,
+                                                 ("refuse", "quoted field longer than")),
+    "csv stray quote swallowing rows": (lambda d: (d / "sq.csv").write_text(
+        'Company,Date Applied,Status,Notes\nAcme,2026-03-01,Applied,"called them\n'
+        'Beta,2026-03-02,Rejected,fine\nCyan,2026-03-03,Applied,"ok\n'
+        'Delta,2026-03-04,Applied,"line one\nline two"\n') and d / "sq.csv", ("load", 4)),
     "csv carriage returns only": (lambda d: (d / "r.csv").write_bytes(
         b"Company,Date Applied,Status\rAcme,2026-03-01,Applied\rBeta,2026-03-02,Rejected\r")
         and d / "r.csv", ("load", 2)),

@@ -23,9 +23,11 @@ from scipy import optimize
 
 from followup_analytics import JobSearchLog, cohort_report, load
 from followup_analytics.cohort.audit import Spec, protect
-from followup_analytics.cohort.command import SAMPLES
 from followup_analytics.cohort.report import OTHER
 from followup_analytics.cohort.suppression import TOTAL, Additive
+from followup_analytics.samples import sample_path
+
+SAMPLES = sample_path("cohort_2026.xlsx")
 
 STAGE_BEFORE = {"responded": "applied", "interviewed": "responded", "offered": "interviewed",
                 "accepted": "offered"}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from followup_analytics.cli import main
-from followup_analytics.cohort.command import SAMPLES
+from followup_analytics.cli import SAMPLES, _parser, main
+from followup_analytics.ingest.layouts import LAYOUTS
 
 
 @pytest.fixture
@@ -77,11 +79,77 @@ def test_failed_report_leaves_no_empty_folder(tracker: Path, tmp_path: Path,
 
     monkeypatch.setattr("followup_analytics.cohort.report.CohortReport.write", broken)
     out = tmp_path / "new" / "deeper"
-    try:
-        assert main(["report", str(tracker), "--out", str(out), "--min-cell", "3"]) != 0
-    except OSError:
-        pass
+    assert main(["report", str(tracker), "--out", str(out), "--min-cell", "3"]) == 1
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 this is not a workbook"])
+def test_unusable_input_exits_2_naming_the_file_and_writes_nothing(
+        tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "tracker.xlsx"
+    bad.write_bytes(content)
+    out = tmp_path / "new" / "report"
+    assert main(["report", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("followup-analytics: error: ") and str(bad) in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "new").exists()
+
+
+def _raise_from(filename: str, exc: type[Exception]) -> Callable[..., None]:
+    """A replacement function whose ``raise`` runs in code from `filename`."""
+    namespace: dict[str, object] = {"exc": exc}
+    exec(compile("def broken(*args, **kwargs):\n    raise exc('internal')\n", filename,
+                 "exec"), namespace)
+    broken = namespace["broken"]
+    assert callable(broken)
+    return broken
+
+
+def _pandas_bug(*args: object, **kwargs: object) -> None:
+    pd.Timestamp("no such day")  # a ValueError raised inside a dependency
+
+
+@pytest.mark.parametrize("broken", [
+    pytest.param(_raise_from(__file__, ValueError), id="ValueError"),
+    pytest.param(_raise_from(__file__, KeyError), id="KeyError"),
+    pytest.param(_pandas_bug, id="ValueError-in-pandas"),
+    # outside the package even though a folder on the path is called followup_analytics
+    pytest.param(_raise_from("/elsewhere/followup_analytics/plugin.py", ValueError),
+                 id="ValueError-in-a-lookalike-folder"),
+])
+def test_a_bug_exits_1_with_a_debug_hint_and_debug_shows_the_traceback(
+        tracker: Path, tmp_path: Path, broken: Callable[..., None],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("followup_analytics.cohort.report.cohort_report", broken)
+    out = tmp_path / "new"
+    args = ["report", str(tracker), "--out", str(out), "--min-cell", "3"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("followup-analytics: internal error (")
+    assert "this is a bug: rerun with --debug" in err and "Traceback" not in err
+    assert err.count("\n") == 1
+    assert not out.exists()
+    with pytest.raises((ValueError, KeyError)):
+        main(["--debug", *args])
+
+
+@pytest.mark.parametrize("command", ["inspect", "report", "demo"])
+def test_help_of_each_subcommand_lists_the_choices(
+        command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps long lines
+    subparsers = next(a for a in _parser()._actions
+                      if isinstance(a, argparse._SubParsersAction))
+    for action in subparsers.choices[command]._actions:
+        if action.choices:
+            assert "{" + ",".join(map(str, action.choices)) + "}" in text, action.dest
+    if command == "inspect":
+        assert "{" + ",".join(LAYOUTS) + "}" in text
+    if command == "report":  # --format takes a comma-separated list of these
+        assert "--format FORMAT html, xlsx or both" in text
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -13,7 +13,6 @@ import pytest
 from matplotlib.figure import Figure
 
 from followup_analytics import cohort_report, load
-from followup_analytics.cohort.command import SAMPLES
 from followup_analytics.cohort.figures import rate_chart
 from followup_analytics.cohort.html import table_view
 from followup_analytics.cohort.labels import (
@@ -24,6 +23,9 @@ from followup_analytics.cohort.labels import (
     fmt_percent,
 )
 from followup_analytics.plots import plot_time_to_response
+from followup_analytics.samples import sample_path
+
+SAMPLES = sample_path("cohort_2026.xlsx")
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,8 @@ def _events(log, app=None):
     ev = log.events
     if app is not None:
         ev = ev[ev["application_id"] == app]
-    return list(zip(ev["event"].astype(str), ev["date"].dt.strftime("%Y-%m-%d"), strict=True))
+    days = ev["date"].dt.strftime("%Y-%m-%d").astype(object).where(ev["date"].notna(), None)
+    return list(zip(ev["event"].astype(str), days, strict=True))
 
 
 EVENT_LOG = {
@@ -123,25 +124,28 @@ def test_tracker_export_status_becomes_an_undated_event():
     log = load_tables([_table(HUNTR, file="huntr.csv", sheet=None)])
     ev = log.events
     inter = ev[ev["event"] == "interview"].iloc[0]
-    assert not inter["date_known"] and inter["date"] == pd.Timestamp("2026-02-01")
+    assert not inter["date_known"] and pd.isna(inter["date"])  # no invented date
     assert ev["event"].value_counts()["applied"] == 3
     assert (ev["event"] == "rejection").sum() == 1
     assert "Location" in log.carried_columns
 
 
 def test_stage_flags_with_dates_and_flags():
-    with pytest.warns(LoadWarning, match="1 row"):
-        log = load_tables([_table(STAGES)])
+    log = load_tables([_table(STAGES)])
     acme = [a for a in log.applications["application_id"]][0]
     ev = log.events[log.events["application_id"] == acme]
     assert ev["event"].astype(str).tolist() == ["applied", "interview", "interview", "offer"]
     dated = ev[ev["date_known"]]
     assert dated["date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-01-05", "2026-01-20"]
-    # undated flags sit at the latest known date
-    assert ev.loc[~ev["date_known"], "date"].eq(pd.Timestamp("2026-01-20")).all()
-    # Cyan has only an "x" under Applied and no application date: quarantined with a reason
-    q = log.report.quarantine
-    assert q["row"].tolist() == [4] and q["reason"].iloc[0] == "no application date"
+    # undated flags get no invented date
+    assert ev.loc[~ev["date_known"], "date"].isna().all()
+    # Cyan has only an "x" under Applied and no application date: an undated application
+    assert log.report.quarantine.empty and len(log) == 3
+    cyan = log.applications.iloc[2]
+    assert pd.isna(cyan["applied_on"])
+    cyan_ev = log.events[log.events["application_id"] == cyan["application_id"]]
+    assert cyan_ev["event"].astype(str).tolist() == ["applied"]
+    assert not cyan_ev["date_known"].any()
 
 
 def test_wide_layout_furthest_stage_survives_a_final_rejection():
@@ -149,7 +153,7 @@ def test_wide_layout_furthest_stage_survives_a_final_rejection():
             "Interview Date": ["2026-03-10"], "Status": ["Rejected"]}
     log = load_tables([_table(data)])
     assert _events(log) == [("applied", "2026-03-01"), ("interview", "2026-03-10"),
-                            ("rejection", "2026-03-10")]
+                            ("rejection", None)]  # undated, never on the interview's day
     assert log.events["date_known"].tolist() == [True, True, False]
 
 

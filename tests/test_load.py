@@ -74,7 +74,7 @@ def test_wide_workbook_with_title_rows_two_sheets_and_a_summary(tmp_path):
     assert set(rep.dropped["reason"].str.lower()) >= {"blank row", "totals row"}
     assert log.applications["Program"].tolist() == ["Data", "Data", "UX"]
     offer = log.events[log.events["event"] == "offer"].iloc[0]
-    assert offer["date"] == pd.Timestamp("2026-06-01") and not offer["date_known"]
+    assert pd.isna(offer["date"]) and not offer["date_known"]  # no invented date
     only = load(path, sheets=["Summer"], as_of="2026-07-01")
     assert only.report.sources["sheet"].tolist() == ["Summer"] and len(only) == 1
 
@@ -111,12 +111,13 @@ def test_linkedin_and_huntr_exports(tmp_path):
         "Acme,Dev,Interviewing,2026-02-01,Remote",
         "Beta,PM,Rejected,2026-02-03,Oslo",
         "Cyan,QA,Wishlist,,Lima"])
-    with pytest.warns(LoadWarning, match="1 row"):
-        log = load(huntr)
+    log = load(huntr)  # the wish-list row is no application: dropped with the reason
     assert log.report.sources["layout"].tolist() == ["tracker"]
     assert sorted(log.events["event"].astype(str)) == ["applied", "applied", "interview",
                                                        "rejection"]
-    assert log.report.quarantine["row"].tolist() == [4]
+    assert log.report.quarantine.empty
+    d = log.report.dropped
+    assert d["row"].tolist() == [4] and d["reason"].iloc[0] == "not applied: status 'Wishlist'"
 
 
 def test_stage_flags_sheet(tmp_path):
@@ -180,13 +181,13 @@ def test_excel_serials_month_names_and_missing_markers_in_csv(tmp_path):
         "A,46000,\"Dec 12, 2025\",responded",
         "B,3 March 2026,n/a,No response",
         "C,TBD,-,?"])
-    with pytest.warns(LoadWarning):
-        log = load(path, as_of="2026-06-01")
+    log = load(path, as_of="2026-06-01")
     assert log.applications["applied_on"].dt.strftime("%Y-%m-%d").tolist() == [
         "2025-12-09", "2026-03-03"]
     assert (log.events["event"] == "reply").sum() == 1
-    q = log.report.quarantine
-    assert q["row"].tolist() == [4] and q["reason"].iloc[0] == "no application date"
+    assert log.report.quarantine.empty  # a missing date never quarantines a row
+    d = log.report.dropped  # row 4 has no date, no status and no event: no application
+    assert d["row"].tolist() == [4] and d["reason"].iloc[0].startswith("not an application")
 
 
 def test_quarantine_reasons_and_strict_lists_every_problem(tmp_path):
@@ -206,7 +207,9 @@ def test_quarantine_reasons_and_strict_lists_every_problem(tmp_path):
     assert "year 1899 is before 1990" in q.loc[4, "reason"]
     assert "more than a year after as_of" in q.loc[5, "reason"]
     assert "'someday'" in q.loc[6, "reason"] and q.loc[6, "column"] == "Date Applied"
-    assert len(log) == 2          # "Early" keeps its application, loses the follow-up
+    # "Early" keeps its application, loses the follow-up; "Garbled" loads undated
+    assert len(log) == 3
+    assert log.applications["applied_on"].isna().sum() == 1
     with pytest.raises(SpreadsheetError) as err:
         load(path, as_of="2026-06-01", strict=True)
     assert len(err.value.problems) == 4
@@ -231,10 +234,10 @@ def test_dataframe_input_is_not_mutated():
     df = pd.DataFrame({"Company": ["A", "B"], "Date Applied": ["2026-01-01", "-"],
                        "Status": ["Rejected", "Offer!"]})
     before = df.copy()
-    with pytest.warns(LoadWarning):
-        log = load(df)
+    log = load(df)
     pd.testing.assert_frame_equal(df, before)
-    assert len(log) == 1
+    assert len(log) == 2  # "Offer!" without a date is still an application, undated
+    assert log.applications["applied_on"].isna().tolist() == [False, True]
 
 
 _ROW = st.sampled_from(["good", "bad_date", "no_date", "blank", "total", "early_followup"])
@@ -268,8 +271,16 @@ def test_every_non_blank_row_is_loaded_quarantined_or_dropped(kinds):
     seen = (set(log.events["source_row"].dropna().astype(int))
             | set(rep.quarantine["row"].astype(int)) | set(rep.dropped["row"].astype(int)))
     assert rows <= seen
-    good = {i + 2 for i, k in enumerate(kinds) if k in ("good", "early_followup")}
+    good = {i + 2 for i, k in enumerate(kinds)
+            if k in ("good", "early_followup", "no_date", "bad_date")}
     assert set(log.events["source_row"].astype(int)) == good
+    # the counters add up: loaded + quarantined whole + dropped = non-blank input rows
+    non_blank = sum(k != "blank" for k in kinds)
+    src = rep.sources.iloc[0]
+    assert src["n_loaded"] + src["n_quarantined"] + src["n_dropped"] == non_blank
+    assert rep.n_loaded + rep.n_quarantined + rep.n_dropped == non_blank
+    assert rep.n_partly_quarantined == sum(k in ("early_followup", "bad_date") for k in kinds)
+    assert src["n_rows"] == non_blank
 
 
 def test_fast_assembly_matches_the_validating_constructor(tmp_path):
@@ -291,7 +302,10 @@ def test_fast_assembly_matches_the_validating_constructor(tmp_path):
     assert log.as_of == ref.as_of
     # events stay grouped by application and ordered by date within it
     ev = log.events
-    assert (ev.groupby("application_id", sort=False)["date"].is_monotonic_increasing).all()
+    dated = ev[ev["date"].notna()]  # undated events (an undated "Accepted") come last
+    assert (dated.groupby("application_id", sort=False)["date"].is_monotonic_increasing).all()
+    assert ev.groupby("application_id", sort=False)["date"].apply(
+        lambda d: d.isna().cummax().eq(d.isna()).all()).all()
     assert ev["application_id"].ne(ev["application_id"].shift()).fillna(True).sum() == len(log)
 
 

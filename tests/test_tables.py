@@ -131,7 +131,7 @@ def test_summary_pivot_and_notes_sheets_are_skipped_with_a_reason():
 
 
 def test_unrecognised_text_header_above_data_is_accepted():
-    t = read([["Employer name", "Position applied", "Wann", "Ergebnis"],
+    t = read([["Outfit", "Position wanted", "Wann", "Bescheid"],
               ["Acme", "Analyst", "2026-01-05", "abgelehnt"],
               ["Beta", "Clerk", "2026-01-06", None]])
     assert t.header_row == 1 and any("text headers above rows of data" in n for n in t.notes)

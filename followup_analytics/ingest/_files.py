@@ -20,9 +20,12 @@ import re
 import stat
 from typing import IO
 
+import numpy as np
+
 from ._containers import ReadLimits, fail
 
-_BLOCK = 4 * 2**20
+_BLOCK = 2**20
+_QUOTE = ord('"')
 _KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISDIR, "a folder"))
@@ -58,14 +61,14 @@ def scan_lines(name: str, fh: IO[bytes], limits: ReadLimits) -> tuple[bool, int]
     whether lines end with a carriage return only, and the number of line ends.
 
     Reads the stream once in blocks no longer than the limit (so only a run crossing blocks
-    can exceed it) and rewinds it. Inside or outside quotes is known from the parity of the
-    quotes before (``""`` inside a field counts twice), so a quoted field is measured
-    without parsing.
+    can exceed it) and rewinds it. A quoted field is measured from its opening quote to its
+    closing one without parsing (:class:`_QuotedRun`): ``""`` inside it does not end it,
+    however many there are.
     """
     limit = limits.max_line_bytes
     block = max(min(_BLOCK, limit), 1)
     run, saw_lf, saw_cr, ends, crs = 0, False, False, 0, 0
-    quoted, inside = 0, False
+    quoted, offset = _QuotedRun(), 0
     try:
         while chunk := fh.read(block):
             ends += chunk.count(b"\n")
@@ -80,26 +83,56 @@ def scan_lines(name: str, fh: IO[bytes], limits: ReadLimits) -> tuple[bool, int]
                 if run > limit:
                     break
                 run = len(chunk) - 1 - max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
-            quotes = chunk.count(b'"')
-            if not quotes:
-                quoted += len(chunk) if inside else 0
-            else:
-                quoted += chunk.find(b'"') if inside else 0
-                if quoted > limit:
-                    break
-                inside ^= quotes % 2 == 1
-                quoted = len(chunk) - 1 - chunk.rfind(b'"') if inside else 0
-            if run > limit or quoted > limit:
+            if quoted.feed(chunk, offset) > limit or run > limit:
                 break
+            offset += len(chunk)
     finally:
         fh.seek(0)
     if run > limit:
         raise fail(name, f"has a line longer than {limit:,} bytes (limit): not a table "
                          "of rows (if it is, split the long line)")
-    if quoted > limit:
+    if quoted.longest > limit:
         raise fail(name, f"has a quoted field longer than {limit:,} bytes (limit): a quote "
                          "that is never closed, or not a table of rows")
     return (True, crs) if saw_cr and not saw_lf else (False, ends)
+
+
+class _QuotedRun:
+    """The longest quoted field of a stream fed in blocks, in bytes from quote to quote.
+
+    Inside or outside quotes is known from the parity of the quotes before. A quote that
+    opens right after a closing one (``""``) continues the same field, so a field of many
+    doubled quotes with short runs between them is measured whole. Vectorised per block.
+    """
+
+    def __init__(self) -> None:
+        self.inside = False
+        self.start = -1  # where the open (or last) field began
+        self.last_close = -2  # where the last quote that closed a field is
+        self.longest = 0
+
+    def feed(self, chunk: bytes, offset: int) -> int:
+        """Account for one block starting at byte ``offset``; the longest field so far."""
+        if b'"' not in chunk:
+            if self.inside:
+                self.longest = max(self.longest, offset + len(chunk) - self.start)
+            return self.longest
+        pos = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == _QUOTE) + offset
+        opening = (np.arange(pos.size) % 2 == 0) != self.inside
+        before = np.empty_like(pos)
+        before[0], before[1:] = self.last_close, pos[:-1]
+        new = opening & (pos - before != 1)
+        starts = np.maximum.accumulate(np.where(new, pos, self.start))
+        closing = ~opening
+        if closing.any():
+            self.longest = max(self.longest, int((pos[closing] - starts[closing]).max()) + 1)
+        self.inside ^= bool(pos.size % 2)
+        self.start = int(starts[-1])
+        if self.inside:
+            self.longest = max(self.longest, offset + len(chunk) - self.start)
+        else:
+            self.last_close = int(pos[-1])
+        return self.longest
 
 
 def cr_to_lf(fh: IO[bytes]) -> io.BytesIO:
@@ -132,27 +165,6 @@ def line_width(text: str, delimiter: str) -> int:
     except csv.Error:
         return max((line.count(delimiter) + 1 for line in lines.getvalue().split("\n")),
                    default=1)
-
-
-def stray_quotes(grid, delimiter: str, width: int) -> list[str]:
-    """Notes for quoted cells that swallowed lines looking like rows (a stray quote).
-
-    A quote left open in a hand-kept csv makes every following line part of one cell until
-    the next quote. A cell spanning lines is reported when one of its inner lines has as many
-    delimiters as a row of the table; ordinary multi-line notes do not.
-    """
-    need = max(width - 2, 1)
-    notes = []
-    for col in grid.columns:
-        values = grid[col]
-        multi = values[values.str.contains("\n", regex=False, na=False)]
-        for row, text in multi.items():
-            inner = [line for line in text.split("\n")[1:] if line.count(delimiter) >= need]
-            if inner:
-                notes.append(f"row {row}, column {col + 1}: a quoted cell holds "
-                             f"{len(inner)} line(s) that look like rows (a stray quote?); "
-                             "check the file: those rows were not read as rows")
-    return notes
 
 
 def check_width(name: str, width: int, limits: ReadLimits) -> None:

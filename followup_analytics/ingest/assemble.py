@@ -64,12 +64,15 @@ def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarr
     magnitude faster than :func:`numpy.lexsort`; otherwise lexsort.
     """
     days = date.astype("datetime64[D]").view(np.int64)
+    nat = np.isnat(date)
+    if nat.any():  # undated events sort after the dated ones of their application
+        days = np.where(nat, days[~nat].max() + 1 if (~nat).any() else 0, days)
     keys = [table, app, days, event]
     mins = [int(k.min()) if len(k) else 0 for k in keys]
     lows = [0, mins[1], mins[2], 0]  # table and event codes are packed as they are
     bits = [(int(k.max()) - lo).bit_length() if len(k) else 0
             for k, lo in zip(keys, lows, strict=True)]
-    if np.isnat(date).any() or mins[0] < 0 or mins[3] < 0 or sum(bits) > 62:
+    if mins[0] < 0 or mins[3] < 0 or sum(bits) > 62:
         return np.lexsort([k.astype(np.int64) - lo
                            for k, lo in zip(keys, lows, strict=True)][::-1])
     packed = np.zeros(len(date), dtype=np.int64)
@@ -80,6 +83,18 @@ def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarr
             if lo:
                 packed -= lo
     return np.argsort(packed, kind="stable")
+
+
+def _actions(table: np.ndarray, rows: np.ndarray, column: np.ndarray, is_fu: np.ndarray
+             ) -> pd.arrays.IntegerArray:
+    """Follow-up action ids: the follow-ups of one input row taken from one column are one
+    action (a cell naming two channels gives two events); NA for other events."""
+    ids = np.zeros(len(rows), dtype=np.int64)
+    if is_fu.any():
+        k = (table[is_fu].astype(np.int64) << 42) + (rows[is_fu].astype(np.int64) << 12) \
+            + column[is_fu].astype(np.int64) + 1
+        ids[is_fu] = pd.factorize(k)[0] + 1
+    return pd.arrays.IntegerArray(ids, ~is_fu)
 
 
 def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame],
@@ -143,6 +158,8 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     cols["source_sheet"] = _constant(sheets, sizes)
     rows = ev["source_row"].to_numpy(dtype=np.int64)[order]
     cols["source_row"] = pd.arrays.IntegerArray(rows, np.zeros(len(rows), dtype=bool))
+    cols["action_id"] = _actions(table[order], rows, ev["column"].to_numpy()[order]
+                                 if "column" in ev else np.zeros(len(rows), np.int64), is_fu)
     out = pd.DataFrame(cols, columns=EVENT_COLUMNS, copy=False)
 
     base = pd.DataFrame({

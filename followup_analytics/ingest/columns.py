@@ -9,8 +9,14 @@ punctuation and accents ignored) against :data:`followup_analytics.vocab.FIELD_S
    rest matched exactly, for the fields in :data:`~followup_analytics.vocab.REPEATED_FIELDS`
    (score 0.95);
 4. conservative fuzzy matching: a synonym of at least four letters contained as whole words
-   in a header at least half made of it ("Student Email Address"), or a near spelling
-   ("Compnay") by :func:`difflib.SequenceMatcher` ratio of at least 0.85.
+   in a header at least half made of it ("Student Email Address": looked up as word
+   n-grams), or a near spelling ("Compnay") by :func:`difflib.SequenceMatcher` ratio of at
+   least 0.85 against the synonyms with the same first letter and a similar length. The
+   cost per header is bounded (no scan of every synonym), so matching is linear in the
+   number of columns; blank headers ("Unnamed: AB") are not guessed at.
+
+Candidates are then weighed by how well the column's values fit the field (see
+:mod:`followup_analytics.ingest.profile`).
 
 Every input column goes to at most one field (and one group); when several columns claim a
 field the best score wins (then the leftmost column), and the losers are carried along
@@ -21,16 +27,24 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
+import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
 
 import pandas as pd
 
 from .. import vocab
 from ..text import key
+from .profile import Profile, field_fit
 
-MATCH_COLUMNS = ["input_column", "field", "group", "score", "how"]
+MATCH_COLUMNS = ["input_column", "field", "group", "score", "how", "runner_up"]
+_MAX_FUZZY = 60  # headers longer than this (keys) get exact matches only
+#: Header similarity x value fit below which a column is not given a field.
+MIN_SCORE = 0.35
 _ORDINAL = re.compile(r"^(?:#?(\d{1,2})(?:st|nd|rd|th)?|first|second|third|fourth|fifth)$")
 _WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _NUMBER_WORDS = frozenset({"no", "nr", "number", "round"})
@@ -89,6 +103,39 @@ class ColumnMap:
     matches: pd.DataFrame
     unmapped: tuple[str, ...]
     missing: tuple[str, ...] = ()
+    flags: tuple[tuple[str, str], ...] = ()
+
+    def with_flags(self, flags: Mapping[str, str]) -> ColumnMap:
+        """This map plus flag columns (header -> event), taken out of ``unmapped`` and of
+        a field they held with a poor fit."""
+        if not flags:
+            return self
+        m = self.matches[~self.matches["input_column"].isin(list(flags))]
+        return ColumnMap(m.reset_index(drop=True),
+                         tuple(h for h in self.unmapped if h not in flags), self.missing,
+                         tuple(flags.items()))
+
+    def with_match(self, header: str, field: str, score: float, how: str) -> ColumnMap:
+        """This map plus one column decided by its content (not its header)."""
+        row = pd.DataFrame({"input_column": [header], "field": [field],
+                            "group": pd.array([pd.NA], dtype="Int64"), "score": [score],
+                            "how": [how], "runner_up": [None]})
+        matches = pd.concat([self.matches, row], ignore_index=True) if len(self.matches) \
+            else row
+        return ColumnMap(matches, tuple(h for h in self.unmapped if h != header),
+                         self.missing, self.flags)
+
+    def flag_labels(self) -> pd.DataFrame:
+        """Flag columns for the LoadReport (field ``flag:<event>``)."""
+        return pd.DataFrame({"input_column": [h for h, _ in self.flags],
+                             "field": [f"flag:{e}" if e != "status" else "status (values)"
+                                       for _, e in self.flags],
+                             "score": 1.0,
+                             "evidence": ["header names the event; values are marks"
+                                          if e != "status" else
+                                          "values are mostly status words"
+                                          for _, e in self.flags],
+                             "runner_up": None})
 
     def column(self, field: str) -> str | None:
         """The input column mapped to a single field (or the first group), or None."""
@@ -110,13 +157,48 @@ class ColumnMap:
         return set(self.matches["field"])
 
     def labels(self) -> pd.DataFrame:
-        """``input_column, field`` for the LoadReport; numbered groups shown as
-        ``followup_date[2]``."""
-        g = self.matches["group"]
-        label = self.matches["field"].where(
-            g.isna() | g.eq(0) | ~self.matches["field"].isin(vocab.REPEATED_FIELDS),
-            self.matches["field"] + "[" + g.astype("Int64").astype(str) + "]")
-        return pd.DataFrame({"input_column": self.matches["input_column"], "field": label})
+        """``input_column, field, score, evidence, runner_up`` for the LoadReport; numbered
+        groups shown as ``followup_date[2]``."""
+        m = self.matches
+        g = m["group"]
+        label = m["field"].where(
+            g.isna() | g.eq(0) | ~m["field"].isin(vocab.REPEATED_FIELDS),
+            m["field"] + "[" + g.astype("Int64").astype(str) + "]")
+        out = pd.DataFrame({"input_column": m["input_column"], "field": label,
+                            "score": m["score"].astype(float).round(2),
+                            "evidence": m["how"],
+                            "runner_up": m.get("runner_up", pd.Series(None, index=m.index))})
+        return pd.concat([out, self.flag_labels()], ignore_index=True) if self.flags else out
+
+
+def read_mapping(mapping: Mapping[str, object] | str | PathLike[str] | None
+                 ) -> Mapping[str, object] | None:
+    """A user mapping, read from a .json or .toml file when `mapping` is a path.
+
+    The file holds ``{"header": "field"}`` (json) or ``"header" = "field"`` lines (toml),
+    optionally under a ``[mapping]`` table; ``null`` (json) or ``""`` keeps a column out.
+
+    Raises
+    ------
+    ValueError
+        Naming the file when it cannot be read or holds no mapping.
+    """
+    if mapping is None or isinstance(mapping, Mapping):
+        return mapping
+    if not isinstance(mapping, str | PathLike):
+        raise ValueError(f"mapping must be a dict or the path of a .json/.toml file; got "
+                         f"{type(mapping).__name__}")
+    path = Path(mapping)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = (tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text))
+    except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"mapping file {str(path)!r} cannot be read: {exc}") from exc
+    if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
+        data = data["mapping"]
+    if not isinstance(data, dict) or not all(isinstance(v, str | None) for v in data.values()):
+        raise ValueError(f"mapping file {str(path)!r} must hold header -> field pairs")
+    return {str(k): (v or None) for k, v in data.items()}
 
 
 def check_mapping(mapping: Mapping[str, object] | None) -> dict[str, tuple[str | None, int | None]]:
@@ -172,23 +254,41 @@ def _candidates(header: str, fields: Sequence[str], syn: dict[str, list[str]],
     if found:
         return found
     base = stripped if n is not None else k
-    for s, fs in syn.items():
-        if len(s) < 4 or s == base:
-            continue
-        if re.search(rf"(?:^| ){re.escape(s)}(?: |$)", base) and len(s) / len(base) >= 0.5:
+    if base.startswith("unnamed ") or len(base) > _MAX_FUZZY:
+        return found  # a blank header ("Unnamed: AB") or a sentence: no fuzzy guess
+    words = base.split()
+    for i in range(len(words)):  # synonyms contained as whole words: word n-grams
+        for j in range(i + 1, len(words) + 1):
+            s = " ".join(words[i:j])
+            fs = syn.get(s)
+            if not fs or len(s) < 4 or s == base or len(s) / len(base) < 0.5:
+                continue
             score = 0.5 + 0.4 * len(s) / len(base)
             found += [(score, f, n if f in vocab.REPEATED_FIELDS else None, "contains")
                       for f in fs if f in fields]
-    if not found and len(base) >= 5:
-        for s in difflib.get_close_matches(base, list(syn), n=3, cutoff=0.85):
+    if not found and len(base) >= 5:  # a near spelling among synonyms of a similar shape
+        near = [s for s in _by_initial().get(base[0], ()) if abs(len(s) - len(base)) <= 2]
+        for s in difflib.get_close_matches(base, near, n=3, cutoff=0.85):
             ratio = difflib.SequenceMatcher(None, base, s).ratio()
             found += [(0.85 * ratio, f, n if f in vocab.REPEATED_FIELDS else None, "spelling")
                       for f in syn[s] if f in fields]
     return found
 
 
+@functools.cache
+def _by_initial() -> dict[str, tuple[str, ...]]:
+    """Synonym keys by first character: the spelling check compares a header with a
+    handful of them, so header matching stays linear in the number of columns."""
+    out: dict[str, list[str]] = {}
+    for s in _synonym_keys():
+        if s:
+            out.setdefault(s[0], []).append(s)
+    return {c: tuple(v) for c, v in out.items()}
+
+
 def match_columns(headers: Sequence[str], fields: Collection[str] | None = None, *,
-                  mapping: Mapping[str, object] | None = None) -> ColumnMap:
+                  mapping: Mapping[str, object] | None = None,
+                  profiles: Mapping[str, Profile] | None = None) -> ColumnMap:
     """Match input headers to canonical fields.
 
     Parameters
@@ -202,10 +302,18 @@ def match_columns(headers: Sequence[str], fields: Collection[str] | None = None,
         User decisions ``{header: field}``, validated by :func:`check_mapping`; headers are
         found exactly, else by key.
 
+    profiles : mapping, optional
+        Header -> :class:`~followup_analytics.ingest.profile.Profile` of its values. The
+        score of a candidate is its header similarity times how well the values fit the
+        field (:func:`~followup_analytics.ingest.profile.field_fit`); candidates scoring
+        below :data:`MIN_SCORE` are refused (a Yes/No column is no date field).
+
     Returns
     -------
     ColumnMap
-        ``matches`` (``input_column, field, group, score, how``), ``unmapped`` and
+        ``matches`` (``input_column, field, group, score, how, runner_up``: ``how`` says
+        how the header matched and what the values look like, ``runner_up`` the next best
+        field for that column, or the field its values refused), ``unmapped`` and
         ``missing`` (user-mapped headers not present).
     """
     order = list(fields) if fields is not None else list(vocab.FIELD_SYNONYMS)
@@ -223,20 +331,35 @@ def match_columns(headers: Sequence[str], fields: Collection[str] | None = None,
         taken_cols.add(col)
         if field is not None:
             g = group if group is not None else (0 if field in vocab.REPEATED_FIELDS else None)
-            rows.append((col, field, g, 1.0, "user"))
+            rows.append((col, field, g, 1.0, "user", None))
             taken_slots.add((field, g))
     cands = []
+    refused: dict[str, str] = {}
     for pos, h in enumerate(headers):
         if h in taken_cols:
             continue
+        p = profiles.get(h) if profiles is not None else None
         for score, f, g, how in _cached_candidates(h, tuple(order)):
-            cands.append((-score, pos, order.index(f), h, f, g, how))
-    for neg, _pos, _prio, h, f, g, how in sorted(cands, key=lambda c: c[:3]):
+            fit = field_fit(f, p)
+            if score * fit < MIN_SCORE:
+                refused.setdefault(h, f"{f} refused: values {p.describe() if p else ''}")
+                continue
+            ev = how + (f" header; values {p.describe()}" if p is not None else "")
+            cands.append((-score * fit, pos, order.index(f), h, f, g, ev))
+    cands.sort(key=lambda c: c[:3])
+    chosen: dict[str, str] = {}
+    for neg, _pos, _prio, h, f, g, how in cands:
         if h in taken_cols or (f, g) in taken_slots:
             continue
-        rows.append((h, f, g, -neg, how))
+        rows.append((h, f, g, -neg, how, None))
+        chosen[h] = f
         taken_cols.add(h)
         taken_slots.add((f, g))
+    runner: dict[str, str] = {}
+    for neg, _pos, _prio, h, f, _g, _how in cands:
+        if h in chosen and f != chosen[h] and h not in runner:
+            runner[h] = f"{f} ({-neg:.2f})"
+    rows = [r[:5] + (runner.get(r[0]) or refused.get(r[0]),) for r in rows]
     matched = {r[0] for r in rows}
     frame = pd.DataFrame(rows, columns=MATCH_COLUMNS).astype({"group": "Int64"})
     pos = {h: i for i, h in enumerate(headers)}

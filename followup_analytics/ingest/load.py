@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Collection, Mapping, Sequence
+from os import PathLike
 
 import numpy as np
 import pandas as pd
 
 from ..errors import AmbiguousDateWarning, LoadWarning, Problem, SpreadsheetError
-from ..loadreport import ROW_COLUMNS, SOURCE_COLUMNS, UNKNOWN_COLUMNS, LoadReport
+from ..loadreport import (
+    MAPPING_COLUMNS,
+    ROW_COLUMNS,
+    SOURCE_COLUMNS,
+    UNKNOWN_COLUMNS,
+    LoadReport,
+)
 from ..log import JobSearchLog
+from .accounting import n_distinct, n_not_blank, original_cells, records_outcomes, stack_notes
 from .assemble import assemble
-from .columns import check_mapping
+from .columns import check_mapping, read_mapping
 from .layouts import Context, check_layout, detect_layout, interpret
+from .layouts.groups import may_hold_groups, split_groups
+from .merge import copy_sheets, merge_sources, seeker_sheets
+from .profile import profile_frame
 from .raw import RawTable, SkippedSheet
 from .values import check_vocab
 
 _MIN_YEAR = 1990
 
 
-def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] | None = None,
+def load(*sources: object, layout: str = "auto",
+         mapping: Mapping[str, object] | str | PathLike[str] | None = None,
          sheets: Sequence[str | int] | None = None, seeker: str | None = None,
          as_of: object = None, strict: bool = False,
-         vocab: Mapping[str, Mapping[str, object]] | None = None) -> JobSearchLog:
+         vocab: Mapping[str, Mapping[str, object]] | None = None,
+         dayfirst: bool | None = None) -> JobSearchLog:
     """Read job-search spreadsheets into one canonical log, reporting every decision.
 
     Parameters
@@ -32,11 +46,14 @@ def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] |
         What to read: .xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt files, a folder holding one
         file per seeker (the file name becomes the seeker), a glob, an open file or a
         DataFrame. Sheets with the same columns are stacked.
-    layout : {"auto", "wide", "events", "stages", "linkedin", "tracker"}, default "auto"
+    layout : {"auto", "wide", "events", "stages", "linkedin", "tracker", "sankey"}, \
+default "auto"
         Force a layout instead of detecting it per sheet.
-    mapping : mapping, optional
+    mapping : mapping or path, optional
         ``{"My header": "applied_on"}``: header -> canonical field; wins over the automatic
         matching. ``"followup_date:2"`` names a repeated group; None keeps a column out.
+        A path to a .json or .toml file holding such a mapping (as written by
+        :meth:`LoadReport.save_mapping <followup_analytics.LoadReport.save_mapping>`).
     sheets : sequence of str or int, optional
         Sheet names or 0-based positions to read (default: every sheet holding data).
     seeker : str, optional
@@ -51,6 +68,9 @@ def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] |
     vocab : mapping, optional
         Extra synonyms per vocabulary, e.g. ``{"channel": {"Slack": "text"}}``; fields
         ``status`` (or ``event``), ``channel``, ``letter_type``, ``recipient``.
+    dayfirst : bool, optional
+        Day/month order for date columns whose values cannot decide it (``03/04/2026``
+        everywhere); default: month-first, day-first for ``.`` separators, with a warning.
 
     Returns
     -------
@@ -99,47 +119,65 @@ def load(*sources: object, layout: str = "auto", mapping: Mapping[str, object] |
     0
     """
     check_layout(layout)
+    mapping = read_mapping(mapping)
     check_mapping(mapping)
     check_vocab(vocab)
     if not sources:
         raise ValueError("load() needs at least one source (a file, folder, glob, open file "
                          "or DataFrame)")
     from ._sandbox import reader_session
+    from .layouts.sankey import read_sankeymatic
+    from .linkedin import export_parts, one_seeker
     from .readers import read_source
     from .sources import expand_sources
 
     tables: list[RawTable] = []
-    skipped: list[SkippedSheet] = []
+    expanded = [export_parts(s) or s for s in sources]
+    found, skipped = one_seeker(expand_sources(expanded))
     with reader_session():  # one child process parses every workbook of this call
-        for source in expand_sources(sources):
+        for source in found:
+            flows = read_sankeymatic(source.obj, source.name)
+            if flows is not None:
+                tables.append(flows)
+                continue
             got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
             tables += got
             skipped += skip
     return _load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
-                        as_of=as_of, strict=strict, vocab=vocab, stacklevel=4)
+                        as_of=as_of, strict=strict, vocab=vocab, stacklevel=4,
+                        dayfirst=dayfirst)
 
 
 def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = (), *,
                 layout: str = "auto", mapping: Mapping[str, object] | None = None,
                 seeker: str | None = None, as_of: object = None, strict: bool = False,
-                vocab: Mapping[str, Mapping[str, object]] | None = None) -> JobSearchLog:
+                vocab: Mapping[str, Mapping[str, object]] | None = None,
+                dayfirst: bool | None = None) -> JobSearchLog:
     """Interpret tables already read (the second half of :func:`load`).
 
     Parameters and return value as in :func:`load`; `tables` and `skipped` are what
     :func:`followup_analytics.ingest.readers.read_source` returns.
     """
-    return _load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
-                        as_of=as_of, strict=strict, vocab=vocab, stacklevel=4)
+    return _load_tables(tables, skipped, layout=layout, mapping=read_mapping(mapping),
+                        seeker=seeker, as_of=as_of, strict=strict, vocab=vocab, stacklevel=4,
+                        dayfirst=dayfirst)
 
 
 def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], *,
                  layout: str, mapping: Mapping[str, object] | None, seeker: str | None,
                  as_of: object, strict: bool, vocab: Mapping[str, Mapping[str, object]] | None,
-                 stacklevel: int) -> JobSearchLog:
+                 stacklevel: int, dayfirst: bool | None = None) -> JobSearchLog:
     check_layout(layout)
     check_mapping(mapping)
     check_vocab(vocab)
-    ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping)
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise ValueError(f"dayfirst must be True, False or None; got {dayfirst!r}")
+    ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping, dayfirst=dayfirst)
+    tables, seeker_notes = seeker_sheets(list(tables))
+    if layout in ("auto", "wide", "tracker"):  # several applications in one row
+        tables = [t for table in tables for t in (
+            table, *(split_groups(table, profile_frame(table.frame))
+                     if may_hold_groups(list(table.frame.columns)) else ()))]
     ref = _as_of(as_of)
     limit = ref + pd.DateOffset(years=1)
 
@@ -147,22 +185,25 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
                                                                              range(8))
     notes: list[str] = []
     ambiguous: list[str] = []
+    cells: list[pd.DataFrame] = []
     found_headers: set[str] = set()
     seen_ids: set[str] = set()
     for i, table in enumerate(tables):
+        profiles = profile_frame(table.frame)
         lay, why = ((layout, "layout given by the caller") if layout != "auto"
-                    else detect_layout(table, mapping))
-        part, cm = interpret(table, lay, ctx)
+                    else detect_layout(table, mapping, profiles))
+        part, cm = interpret(table, lay, ctx, profiles)
         found_headers |= set(mapping or {}) - set(cm.missing)
         ev, ap, q = _check_dates(part.events, part.applications, table, ref, limit)
         if seen_ids and ap["application_id"].isin(seen_ids).any():
             ap["application_id"] = f"{i + 1}:" + ap["application_id"].astype(object)
         if len(tables) > 1:
             seen_ids |= set(ap["application_id"].dropna())
-        events.append(ev.drop(columns=["column", "applied_on"]))
+        events.append(ev.drop(columns=["applied_on"]))
         apps.append(ap)
         qq = pd.concat([part.quarantine, q], ignore_index=True)
         quarantine.append(qq)
+        cells.append(original_cells(table, qq))
         dd = pd.concat([table.dropped.reindex(columns=ROW_COLUMNS), part.dropped],
                        ignore_index=True)
         dropped.append(dd)
@@ -174,32 +215,53 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         maps.append(cm.labels().assign(file=table.file, sheet=table.sheet))
         unmapped.append(pd.DataFrame({"file": table.file, "sheet": table.sheet,
                                       "column": [c for c in table.frame.columns
-                                                 if c not in set(cm.matches["input_column"])]}))
+                                                 if c not in set(cm.matches["input_column"])
+                                                 and c not in dict(cm.flags)]}))
+        loaded_rows = ev["source_row"].to_numpy()
+        q_rows = pd.unique(qq["row"].to_numpy())
+        partly = int(np.isin(q_rows, loaded_rows).sum()) if len(q_rows) else 0
         src_rows.append({"file": table.file, "sheet": table.sheet, "status": "loaded",
                          "layout": lay, "header_row": table.header_row,
-                         "n_rows": len(table.frame),
-                         "n_loaded": _n_distinct(ev["source_row"].to_numpy()),
-                         "n_quarantined": int(qq["row"].nunique()),
-                         "n_dropped": len(dd), "reason": why})
+                         "n_rows": len(table.frame) + n_not_blank(table.dropped),
+                         "n_loaded": n_distinct(loaded_rows),
+                         "n_quarantined": len(q_rows) - partly,
+                         "n_dropped": n_not_blank(dd), "n_partly_quarantined": partly,
+                         "records_outcomes": records_outcomes(lay, cm), "reason": why})
+    copies = copy_sheets([t.file for t in tables], [t.sheet for t in tables], apps)
+    for i, why in copies.items():  # a cleaned copy of a sheet: its rows are not counted
+        rows = pd.unique(events[i]["source_row"].to_numpy())
+        dropped[i] = pd.concat([dropped[i], pd.DataFrame({
+            "file": tables[i].file, "sheet": tables[i].sheet, "row": rows, "column": None,
+            "reason": why})], ignore_index=True)
+        events[i], apps[i] = events[i].iloc[0:0], apps[i].iloc[0:0]
+        src_rows[i] |= {"n_loaded": 0, "n_dropped": src_rows[i]["n_dropped"] + len(rows),
+                        "reason": why}
     src_rows += [{"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason}
                  for s in skipped]
-    notes += _stack_notes(tables)
+    notes += stack_notes(tables) + seeker_notes
     missing = [h for h in (mapping or {}) if h not in found_headers]
     notes += [f"mapping header {h!r} is not in any input" for h in missing]
 
     report = LoadReport(
         sources=pd.DataFrame(src_rows, columns=SOURCE_COLUMNS).astype(
             {c: "Int64" for c in ("header_row", "n_rows", "n_loaded", "n_quarantined",
-                                  "n_dropped")}),
-        mapping=_cat(maps, ["file", "sheet", "input_column", "field"]),
+                                  "n_dropped", "n_partly_quarantined")}),
+        mapping=_cat(maps, MAPPING_COLUMNS),
         quarantine=_cat(quarantine, ROW_COLUMNS), dropped=_cat(dropped, ROW_COLUMNS),
         unmapped=_cat(unmapped, ["file", "sheet", "column"]),
-        unknown_values=_unknown(unknown), notes=tuple(notes))
+        unknown_values=_unknown(unknown), notes=tuple(notes),
+        quarantined_cells=_cat(cells, ["file", "sheet", "row"]))
     _raise_or_warn(report, strict, ambiguous, missing, stacklevel)
     if not sum(len(a) for a in apps):
         return _empty_log(report, as_of)
-    return assemble(events, apps, [(t.file, t.sheet) for t in tables], report=report,
-                    as_of=None if as_of is None else ref, seeker=seeker or "self")
+    log = assemble(events, apps, [(t.file, t.sheet) for t in tables], report=report,
+                   as_of=None if as_of is None else ref, seeker=seeker or "self")
+    if len({t.file for t in tables}) < 2:  # one file: nothing to merge across sources
+        return log
+    ev, ap, merges = merge_sources(log.events, log.applications)
+    if not len(merges):
+        return log
+    return JobSearchLog(ev, ap, dataclasses.replace(report, merges=merges), log.as_of)
 
 
 def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
@@ -207,6 +269,7 @@ def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
     from ..log import APPLICATION_COLUMNS, CATEGORIES, DATE_DTYPE, EVENT_COLUMNS
 
     dtypes = {"date": "datetime64[s]", "date_known": "bool", "source_row": "Int64",
+              "action_id": "Int64",
               **CATEGORIES}
     events = pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, "string"))
                            for c in EVENT_COLUMNS})
@@ -283,27 +346,6 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
     return ev, apps, q
 
 
-def _n_distinct(rows: np.ndarray) -> int:
-    """How many distinct row numbers; spreadsheet row numbers are small non-negative
-    integers, counted with one boolean table instead of hashing."""
-    if not len(rows):
-        return 0
-    if rows.dtype.kind in "iu" and rows.min() >= 0 and rows.max() <= 4 * len(rows) + 1024:
-        seen = np.zeros(int(rows.max()) + 1, dtype=bool)
-        seen[rows] = True
-        return int(seen.sum())
-    return int(pd.Series(rows).nunique())
-
-
-def _stack_notes(tables: Sequence[RawTable]) -> list[str]:
-    by_file: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-    for t in tables:
-        if t.sheet is not None:
-            by_file.setdefault((t.file, tuple(t.frame.columns)), []).append(t.sheet)
-    return [f"{file}: sheets {sheets} have the same columns and were stacked"
-            for (file, _), sheets in by_file.items() if len(sheets) > 1]
-
-
 def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
                    missing: list[str], stacklevel: int) -> None:
     q = report.quarantine
@@ -329,10 +371,13 @@ def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
             + "; ".join(ambiguous) + "; pass dates as ISO (2026-03-04) to be sure"),
             stacklevel=stacklevel)
     if len(q):
-        rows = report.n_quarantined
+        partly = report.n_partly_quarantined
+        rows = report.n_quarantined + partly
         first = q.iloc[0]
         warnings.warn(LoadWarning(
-            f"{rows} row(s) quarantined (first: {first['file']}"
+            f"{rows} row(s) quarantined" + (f", {partly} of them only partly (rest of the "
+                                            "row loaded)" if partly else "")
+            + f" (first: {first['file']}"
             + (f" [{first['sheet']}]" if isinstance(first["sheet"], str) else "")
             + f" row {first['row']}: {first['reason']}); see log.report.quarantine"),
             stacklevel=stacklevel)

@@ -3,20 +3,15 @@
 Workbooks (.xlsx .xlsm .xls .xlsb .ods) are read with python-calamine after the container
 checks of :mod:`._containers`; real date cells arrive as ``datetime.datetime``, whole numbers
 as int, other numbers as float, text as str, empty cells as None. Text files (.csv .tsv .txt)
-have their encoding and delimiter sniffed and are read by pandas' C parser; every cell is str
-or None. DataFrames keep their values (missing ones become None). Header finding and row
-trimming are in :mod:`.tables`.
+are read by :mod:`._text` (encoding and delimiter sniffed, pandas' C parser, stray quotes
+repaired); every cell is str or None. DataFrames keep their values (missing ones become
+None). Header finding and row trimming are in :mod:`.tables`.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
 import os
-import re
-import warnings
-from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
@@ -25,36 +20,24 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from ..errors import LoadWarning
 from ._containers import (
     OLE_MAGIC,
     ZIP_MAGIC,
     ReadLimits,
     check_binary,
-    describe,
     fail,
     zip_format,
 )
-from ._files import (
-    check_width,
-    cr_to_lf,
-    decode_mixed,
-    line_width,
-    open_regular,
-    scan_lines,
-    stray_quotes,
-)
+from ._files import open_regular
 from ._sandbox import grid_from_columns, reader_session
+from ._text import SAMPLE as _SAMPLE
+from ._text import read_text
 from .raw import RawTable, SkippedSheet, Source
 from .sources import EXCEL_EXTENSIONS, file_kind
 from .tables import known_headers, table_from_frame, table_from_grid
 
 __all__ = ["ReadLimits", "read_source"]
 
-_SAMPLE = 64 * 1024
-_DELIMITERS = (",", ";", "\t", "|")
-_DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-_FIELDS_SEEN = re.compile(r"saw (\d+)")
 
 
 def read_source(source: Source, *, sheets: Sequence[str | int] | str | int | None = None,
@@ -104,7 +87,7 @@ def read_source(source: Source, *, sheets: Sequence[str | int] | str | int | Non
                 check_binary(name, ext, head, src, limits)
                 tables, skipped = _read_workbook(source, src, sheets, known, limits)
         else:
-            tables, skipped = _read_text(source, src, head, ext, known, limits)
+            tables, skipped = read_text(source, src, head, ext, known, limits)
     finally:
         if not isinstance(src, str):
             src.close()
@@ -263,146 +246,3 @@ def _fix_mixed(values: np.ndarray) -> np.ndarray:
         whole = np.isfinite(f) & (np.mod(f, 1) == 0) & (np.abs(f) < 2**53)
         out[floats[whole]] = f[whole].astype(np.int64).astype(object)
     return out
-
-
-# --------------------------------------------------------------------------- text files
-def _read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
-               known: frozenset[str], limits: ReadLimits
-               ) -> tuple[list[RawTable], list[SkippedSheet]]:
-    name = source.name
-    notes: list[str] = []
-    if isinstance(src, io.StringIO):
-        encoding, sample = None, src.getvalue()[:_SAMPLE]
-        lines = src.getvalue().count("\n")
-    else:
-        if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
-            raise fail(name, f"is not a text file: it is {describe(head)}; give it the "
-                             "right extension")
-        cr_only, lines = scan_lines(name, src, limits)
-        if cr_only:
-            src, head = cr_to_lf(src), head.replace(b"\r", b"\n")
-            notes.append("line ends: carriage returns only (old Mac files), read as lines")
-        encoding, why = _sniff_encoding(name, head)
-        notes.append(f"encoding {encoding} ({why})")
-        sample = head.decode(encoding, errors="replace")
-    long_first = "\n" not in sample and "\r" not in sample and len(head) >= _SAMPLE
-    if len(head) >= _SAMPLE or len(sample) >= _SAMPLE:
-        sample = sample[: sample.rfind("\n") + 1] or sample
-    delimiter, why = _sniff_delimiter(sample, ext)
-    notes.append(f"delimiter {_DELIM_NAMES[delimiter]} ({why})")
-    width = line_width(sample, delimiter)
-    if long_first and not isinstance(src, io.StringIO):  # a header line past the sample
-        width = max(width, line_width(src.readline(limits.max_line_bytes).decode(
-            encoding, errors="replace"), delimiter))
-        src.seek(0)
-    check_width(name, width, limits)
-    grid, encoding = _parse_text(name, src, encoding, delimiter, width, limits, notes)
-    if len(grid) + 1 < lines and grid.shape[1] > 1:  # some cells span lines
-        stray = stray_quotes(grid, delimiter, width)
-        if stray:
-            warnings.warn(f"{name}: {stray[0]}" + (f" (and {len(stray) - 1} more)"
-                                                   if len(stray) > 1 else ""),
-                          LoadWarning, stacklevel=3)
-            notes.extend(stray)
-    result = table_from_grid(grid, file=name, sheet=None, known=known,
-                             seeker_hint=source.seeker_hint, notes=notes, none_cells=False)
-    if isinstance(result, RawTable):
-        return [result], []
-    return [], [result]
-
-
-def _sniff_encoding(name: str, head: bytes) -> tuple[str, str]:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", "byte-order mark"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", "byte-order mark"
-    if b"\x00" in head:
-        odd, even = head[1::2].count(0), head[0::2].count(0)
-        half = max(len(head) // 2, 1)
-        if odd > 0.3 * half and even == 0:
-            return "utf-16-le", "no byte-order mark; NUL bytes in every second position"
-        if even > 0.3 * half and odd == 0:
-            return "utf-16-be", "no byte-order mark; NUL bytes in every second position"
-        raise fail(name, "is not a text file: it holds NUL bytes (binary data)")
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(head, final=len(head) < _SAMPLE)
-        return "utf-8", "valid UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        head.decode("cp1252")
-        return "cp1252", "not valid UTF-8; read as Windows-1252"
-    except UnicodeDecodeError:
-        return "latin-1", "neither UTF-8 nor Windows-1252; read as Latin-1"
-
-
-def _sniff_delimiter(sample: str, ext: str) -> tuple[str, str]:
-    """The delimiter giving the most lines with the same number (≥ 2) of fields."""
-    default = "\t" if ext == ".tsv" else ","
-    best, best_score = default, (0, 0, False)
-    for d in _DELIMITERS:
-        lines = io.StringIO(sample.replace("\r\n", "\n").replace("\r", "\n"))
-        counts = [len(r) for r, _ in zip(csv.reader(lines, delimiter=d),
-                                         range(60), strict=False) if r]
-        counts = [c for c in counts if c >= 2]
-        if not counts:
-            continue
-        mode, agree = Counter(counts).most_common(1)[0]
-        score = (agree, mode, d == default)
-        if score > best_score:
-            best, best_score = d, score
-    if best_score[0] == 0:
-        return default, f"no delimiter found; {_DELIM_NAMES[default]} assumed"
-    return best, f"{best_score[0]} lines with {best_score[1]} fields"
-
-
-def _parse_text(name: str, src: str | io.IOBase, encoding: str | None, delimiter: str,
-                width: int, limits: ReadLimits, notes: list[str]
-                ) -> tuple[pd.DataFrame, str | None]:
-    for _ in range(8):
-        if not isinstance(src, str):
-            src.seek(0)
-        try:
-            with warnings.catch_warnings():  # a line wider than the names: not a silent loss
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                df = pd.read_csv(src, sep=delimiter, header=None, names=range(width),
-                                 index_col=False, dtype=object, na_filter=False,
-                                 skip_blank_lines=False, encoding=encoding, engine="c",
-                                 nrows=limits.max_rows + 1)
-            break
-        except UnicodeDecodeError:
-            if encoding not in ("utf-8", "utf-8-sig") or isinstance(src, str):
-                raise fail(name, f"cannot be decoded as {encoding}") from None
-            src.seek(0)
-            src, encoding = decode_mixed(src.read(), notes), None
-        except pd.errors.ParserWarning:
-            src.seek(0)
-            text = src.read()
-            text = text if isinstance(text, str) else text.decode(encoding, errors="replace")
-            wider = line_width(text, delimiter)
-            if wider <= width:
-                raise fail(name, "cannot be parsed as delimited text (uneven rows)") from None
-            width = wider
-            check_width(name, width, limits)
-        except pd.errors.ParserError as err:
-            seen = _FIELDS_SEEN.search(str(err))
-            if not seen or int(seen.group(1)) <= width:
-                raise fail(name, f"cannot be parsed as delimited text ({_short(err)})") \
-                    from None
-            width = int(seen.group(1))
-            check_width(name, width, limits)
-        except (pd.errors.EmptyDataError, ValueError, OSError) as err:
-            raise fail(name, f"cannot be parsed as delimited text ({_short(err)})") from None
-    else:
-        raise fail(name, "cannot be parsed as delimited text (rows of very uneven width)")
-    if len(df) > limits.max_rows:
-        raise fail(name, f"has more than {limits.max_rows:,} rows (limit)")
-    grid = df.set_axis(pd.RangeIndex(1, len(df) + 1), axis=0)
-    return grid, encoding
-
-
-def _short(err: BaseException) -> str:
-    text = " ".join(str(err).split()) or type(err).__name__
-    return text if len(text) <= 160 else text[:157] + "..."
-

@@ -66,6 +66,7 @@ def known_headers(extra_headers: Collection[str] = ()) -> frozenset[str]:
     keys = {key(f) for f in vocab.FIELD_SYNONYMS}
     keys.update(s for syns in vocab.FIELD_SYNONYMS.values() for s in syns)
     keys.update(vocab.STAGE_FLAG_HEADERS)
+    keys.update(("source", "target", "value", "from", "to", "count", "weight"))  # Sankey links
     keys.update(key(h) for h in extra_headers)
     keys.discard("")
     return frozenset(keys)
@@ -141,6 +142,18 @@ def table_from_grid(grid: pd.DataFrame, *, file: str, sheet: str | None,
     if isinstance(found, str):
         return SkippedSheet(file, sheet, found)
     pos, how = found
+    if how == "headerless":  # the first row is data: columns are named by their letter
+        first_row = int(grid.index[pos])
+        trimmed = _trim(grid.iloc[pos:], pd.Series(None, index=grid.columns, dtype=object),
+                        file, sheet, none_cells, convert)
+        if trimmed is None:
+            return SkippedSheet(file, sheet, "empty sheet")
+        frame, dropped = trimmed
+        return RawTable(file=file, sheet=sheet, header_row=0, frame=frame, dropped=dropped,
+                        seeker_hint=seeker_hint,
+                        notes=(*notes, f"no header row: data start in row {first_row} (its "
+                                       "words repeat below in the same columns); columns "
+                                       "named by letter and decided by their values"))
     header_row = int(grid.index[pos])
     data = grid.iloc[pos + 1:]
     out_notes = [*notes, f"header in row {header_row} ({how})"]
@@ -194,18 +207,34 @@ def _find_header(head: pd.DataFrame, rows: np.ndarray, known: frozenset[str],
     """Position of the header row and how it was chosen, or why there is none."""
     values = head.to_numpy(dtype=object)
     best, best_score, best_known = -1, 0, 0
+    pivot: tuple[int, str] | None = None
+    plain: list[tuple[int, int]] = []  # rows of text only with 2+ recognised headers
     for p in rows:
         cells = values[p]
         texts = [v for v in cells if isinstance(v, str) and v.strip()]
         for t in texts:
-            if key(t) in _PIVOT_LABELS or (key(t).startswith(_PIVOT_PREFIXES)
-                                           and _count(cells) >= 2):
-                return (f"pivot table (row {int(head.index[p])} holds {t.strip()!r}), "
-                        "not a data table")
+            if pivot is None and (key(t) in _PIVOT_LABELS or (
+                    key(t).startswith(_PIVOT_PREFIXES) and _count(cells) >= 2)):
+                pivot = (int(p), t)
         n_known = sum(is_known_header(t, known) for t in texts)
         typed = _count(cells) - sum(_is_text(v) for v in cells)  # numbers, dates: data-like
+        if typed == 0 and n_known >= 2:
+            plain.append((int(p), n_known))
         if n_known - typed > best_score:
             best, best_score, best_known = int(p), n_known - typed, n_known
+    # the whole table decides: the first all-text row recognised (almost) as well as the
+    # best one is the header; a data row below it full of header words ("Offer", "Email",
+    # "Follow up") does not move it down
+    first = next(((p, k) for p, k in plain if k >= best_known - 1), None)
+    if first is not None and first[0] < best:
+        best, best_known = first
+    if best_known >= 2 and _repeats_below(values, best, rows):
+        return best, "headerless"
+    # a pivot label decides only when no real header sits above it or is it: a notes cell
+    # saying "Count of ..." inside a table does not make the sheet a pivot table
+    if pivot is not None and (best_known < 2 or pivot[0] <= best):
+        return (f"pivot table (row {int(head.index[pivot[0]])} holds {pivot[1].strip()!r}), "
+                "not a data table")
     if best_known >= 2:
         return best, f"{best_known} recognised column headers"
     name_key = key(sheet or "")
@@ -215,8 +244,42 @@ def _find_header(head: pd.DataFrame, rows: np.ndarray, known: frozenset[str],
             if len(texts) >= 3 and len(texts) == _count(values[p]) \
                     and _data_like(values[rows[i + 1:i + 6]]):
                 return int(p), f"{len(texts)} text headers above rows of data"
+    for i, p in enumerate(rows[:5]):  # a planner: one column per day, names below
+        cells = [v for v in values[p] if v is not None and v != ""]
+        days = _date_cells(cells)
+        below = values[rows[i + 1:i + 6]].ravel()
+        names = [v for v in below if v is not None and v != ""]
+        if days >= 3 and days == len(cells) and names \
+                and np.mean([_is_text(v) for v in names]) >= 0.8:
+            return int(p), f"{days} date headers above names"
     return ("no header row: fewer than 2 recognised column headers in the first "
             f"{HEADER_SCAN_ROWS} rows (a summary, pivot or notes sheet?)")
+
+
+def _date_cells(cells: list[object]) -> int:
+    """How many cells are dates (date cells, or text such as "2026-03-02", "3 Mar 2026")."""
+    from .values import parse_dates
+
+    if not cells:
+        return 0
+    typed = sum(isinstance(v, datetime | date) for v in cells)
+    texts = [v for v in cells if isinstance(v, str)]
+    if texts:
+        typed += int(parse_dates(pd.Series(texts, dtype=object)).dates.notna().sum())
+    return typed
+
+
+def _repeats_below(values: np.ndarray, p: int, rows: np.ndarray) -> bool:
+    """Whether row `p` reads as the first data row of a table without a header: it holds
+    a date or number, and a recognised word of it ("Applied") comes back in the same column
+    in most rows below."""
+    cells = values[p]
+    if all(_is_text(v) or v is None or v == "" for v in cells):
+        return False
+    below = values[rows[rows > p]]
+    if len(below) < 2:
+        return False
+    return any(_is_text(v) and (below[:, j] == v).mean() >= 0.5 for j, v in enumerate(cells))
 
 
 def _is_text(v: object) -> bool:

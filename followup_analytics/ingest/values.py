@@ -8,6 +8,7 @@ broadcasts the result back with integer codes, so the cost per row is a numpy ``
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab as _vocab
+from .. import vocab_i18n as _vocab_i18n
 from ..log import DATE_DTYPE as _DATE_DTYPE
 from ..text import key
 
@@ -43,8 +45,9 @@ _DMY_NAME = re.compile(
 
 #: Vocabulary fields accepted by :func:`normalise` (and as keys of ``load(vocab=...)``).
 VOCAB_FIELDS: tuple[str, ...] = ("status", "channel", "letter_type", "recipient")
+_STATUS_KEYWORDS = (*_vocab.STATUS_KEYWORDS, *_vocab_i18n.STATUS_KEYWORDS)
 _TABLES = {
-    "status": (_vocab.STATUS_SYNONYMS, _vocab.STATUS_KEYWORDS, (*_vocab.EVENTS, None)),
+    "status": (_vocab.STATUS_SYNONYMS, _STATUS_KEYWORDS, (*_vocab.EVENTS, None)),
     "channel": (_vocab.CHANNEL_SYNONYMS, _vocab.CHANNEL_KEYWORDS, _vocab.CHANNELS),
     "letter_type": (_vocab.LETTER_TYPE_SYNONYMS, _vocab.LETTER_TYPE_KEYWORDS,
                     _vocab.LETTER_TYPES),
@@ -280,24 +283,59 @@ def _problem(v: object) -> str:
 
 
 # --------------------------------------------------------------------------- vocabularies
-def _table(field: str, extra: Mapping[str, object] | None
-           ) -> tuple[dict[str, object], tuple[tuple[str, object], ...]]:
-    synonyms, keywords, _ = _TABLES[field]
+@functools.cache
+def _base_table(field: str) -> dict[str, object]:
+    """Built-in synonyms of a vocabulary, keyed (built once; never mutated)."""
+    synonyms, _keywords, canons = _TABLES[field]
     table = {key(k): v for k, v in synonyms.items()}
-    for canon in _TABLES[field][2]:
+    if field == "status":
+        for k in _vocab.NOT_APPLIED_STATUSES:
+            table.setdefault(k, None)
+    for canon in canons:
         if canon is not None:
             table.setdefault(key(canon), canon)
+    return table
+
+
+def _table(field: str, extra: Mapping[str, object] | None
+           ) -> tuple[dict[str, object], tuple[tuple[str, object], ...]]:
+    table = _base_table(field)
     if extra:
-        table.update({key(k): v for k, v in extra.items()})
-    return table, keywords
+        table = {**table, **{key(k): v for k, v in extra.items()}}
+    return table, _TABLES[field][1]
+
+
+def _has_word(k: str, word: str) -> bool:
+    """`word` at the start of a word of key `k`; non-ASCII words anywhere (no spaces in
+    Chinese)."""
+    if not word.isascii():
+        return word in k
+    return k.startswith(word) or (" " + word) in k
+
+
+def _negated(k: str) -> bool:
+    """A negation before a reply word: "Not heard back", "No response", "没消息"."""
+    words = k.split()
+    for i, w in enumerate(words):
+        neg = w in _vocab_i18n.NEGATIONS or (not w.isascii() and w[:1] in _vocab_i18n.NEGATIONS)
+        if neg:
+            rest = " ".join(words[i + 1:]) if w.isascii() else k[k.index(w) + 1:]
+            if any(_has_word(rest, r) for r in _vocab_i18n.REPLY_WORDS):
+                return True
+    return False
 
 
 def _lookup(k: str, table: dict[str, object],
             keywords: tuple[tuple[str, object], ...]) -> object:
+    """Exact synonym, else keywords in order (token aware), else ``"other"``. For statuses,
+    a negated reply word means no event ("Heard nothing", "Haven't heard back")."""
     if k in table:
         return table[k]
+    status = keywords is _STATUS_KEYWORDS
+    if status and _negated(k):
+        return "rejection" if re.search(r"\b(?:no|not|kein|sin|pas|sem) offer", k) else None
     for word, canon in keywords:
-        if re.search(r"(?:^|\s)" + re.escape(word), k):
+        if _has_word(k, word):
             return canon
     return "other"
 
@@ -382,8 +420,10 @@ def flags(values: pd.Series) -> pd.Series:
         True, False, or None where the cell is neither a flag nor empty (e.g. a date).
     """
     codes, uniques = _factorize(values)
-    truth = {key(t) for t in _vocab.FLAG_TRUE} | set(_vocab.FLAG_TRUE)
-    false = {key(t) for t in _vocab.FLAG_FALSE}
+    true_words = _vocab.FLAG_TRUE | _vocab_i18n.FLAG_TRUE
+    truth = {key(t) for t in true_words} | set(true_words)
+    false = {key(t) for t in _vocab.FLAG_FALSE | _vocab_i18n.FLAG_FALSE} - {""}
+    false |= _vocab_i18n.FLAG_FALSE
 
     def one(v: object) -> object:
         if _is_missing_value(v):
@@ -392,9 +432,9 @@ def flags(values: pd.Series) -> pd.Series:
             return v
         s = str(v).strip()
         k = key(s)
-        if s.lower() in truth or k in truth:
+        if s.lower() in truth or (k and k in truth):
             return True
-        if k in false:
+        if k in false or s in false:
             return False
         return None
 

@@ -72,6 +72,13 @@ class _Index:
         self.ev = ev
         self.kind = ev["event"].cat.codes.to_numpy()
         self.known = ev["date_known"].to_numpy(dtype=bool) & ~ev["date"].isna().to_numpy()
+        # a second event of one follow-up action ("Email + posted letter") is not another
+        # follow-up: counts and timings see each action once
+        action = (ev["action_id"].to_numpy(dtype=float, na_value=np.nan)
+                  if "action_id" in ev else np.full(len(ev), np.nan))
+        again = np.zeros(len(ev), dtype=bool)
+        again[1:] = (action[1:] == action[:-1]) & (self.rank[1:] == self.rank[:-1])
+        self.repeat_action = again
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self.codes = {c: ev[c].cat.codes.to_numpy() for c in ("channel", "letter_type",
                                                              "recipient")}

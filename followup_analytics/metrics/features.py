@@ -90,7 +90,7 @@ def _bucket(delay: np.ndarray, buckets: tuple[int, ...]) -> pd.Categorical:
 def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
                      first_response: np.ndarray, first_offer: np.ndarray) -> dict:
     """Per follow-up event: stage, trigger, delay, eligibility and outcomes (numpy)."""
-    fu = ix.mask("followup")
+    fu = ix.mask("followup") & ~ix.repeat_action  # one row per follow-up action
     rank, day, key = ix.rank[fu], ix.day[fu], ix.key[fu]
     base = rank * ix.big
     res = {"index": np.flatnonzero(fu), "rank": rank, "day": day}
@@ -108,12 +108,20 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     trigger = np.select([stage == 2, stage == 1],
                         [_take(ix.day[rej], i_rj), _take(ix.day[iv], i_iv)],
                         default=ix.applied[rank] if len(rank) else np.empty(0))
+    # an undated follow-up has no stage, trigger, delay or outcome; an application with an
+    # undated response cannot tell whether it came before or after a follow-up
+    dated = ix.known[fu]
+    stage = np.where(dated, stage, -1)
+    trigger = np.where(dated, trigger, np.nan)
     delay = day - trigger
     fr, fo = first_response[rank], first_offer[rank]
     eligible = np.select([stage == 0, stage == 1],
                          [~(fr < day), ~(fo < day)], default=True)  # NaN compares False
     resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
-    offer = ix.mask("offer", "accepted", "declined")
+    undated_resp = (np.bincount(ix.rank[resp & ~ix.known], minlength=ix.n_rank) > 0)[rank]
+    eligible &= dated & ~undated_resp
+    resp = resp & ix.known
+    offer = ix.mask("offer", "accepted", "declined") & ix.known
     # after an interview or a rejection the trigger may share the follow-up's date, so only
     # later outcomes count; after an application a same-day response counts (docs/definitions.md).
     from_key = key + (stage > 0)  # integer keys: "after d" is "on or after d + 1"
@@ -122,10 +130,10 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     i_of = _search(ix.key[offer], from_key, base, ix.big, direction="on_or_after")
     next_resp = _take(ix.day[resp], i_rs)
     res.update(
-        stage=stage, trigger=trigger, delay=delay, timing=_bucket(delay, buckets),
+        dated=dated, stage=stage, trigger=trigger, delay=delay, timing=_bucket(delay, buckets),
         eligible=eligible, responded=(next_resp - day) <= window,  # NaN -> False
         interview_after=i_ni >= 0, offer_after=i_of >= 0,
-        window_complete=day + window <= ix.as_of_day,
+        window_complete=dated & (day + window <= ix.as_of_day),
         iv_idx=i_iv,
     )
     return res
@@ -428,10 +436,11 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         out[r1] = values[first]
         return out
 
-    fu1_day = at_first(fa["day"])
+    fu1_day = at_first(np.where(fa["dated"], fa["day"], np.nan))  # undated: no date
     fu1_ok = ~(first_resp < fu1_day) & np.isfinite(fu1_day)
     after_fu = (first_resp - fu1_day) <= window
     rnd = _ty.rounds(ix, fa)
+    fu1_ok &= ~rnd.undated_outcome  # an undated response may have come before it
     pr = _ty.per_rank(ix, rnd)
     n_rounds, thanked, ty_both = pr["n_rounds"], pr["n_thanked"], pr["both"]
     ty_any = thanked > 0

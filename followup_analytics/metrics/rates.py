@@ -245,6 +245,7 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     else:
         y = OUTCOME_COLUMNS[outcome]
         what, unit = "application groups", "application"
+    frame, blind = _outcome_recorded(log, frame)
     check_groups(frame, cols, max_groups)
     counts = count_groups(frame, cols, y)
     out = rates_from_counts(counts, cols, min_n=min_n, what=what)
@@ -264,7 +265,24 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
             if follow and stage is not None and stage != "all" else "",
             robust,
             "eligible follow-ups; interviews and offers any time after the follow-up"
-            if follow and outcome != "response" else "") if x)))
+            if follow and outcome != "response" else "", blind) if x)))
+
+
+def _outcome_recorded(log: JobSearchLog, frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Leave out units from sources that record no outcome (their rate is unknown, not 0%);
+    return the units kept and the reason in words ("" when none was left out)."""
+    recorded = log.outcome_recorded()
+    if recorded.all():
+        return frame, ""
+    ids = log.applications["application_id"][~recorded.to_numpy()]
+    blind = frame["application_id"].isin(ids).to_numpy()
+    n = int(blind.sum())
+    if not n:
+        return frame, ""
+    why = (f"no outcome recorded in the source of {n} unit(s) (e.g. LinkedIn's export): "
+           "left out, their rates are unknown, not 0%")
+    warnings.warn(why, stacklevel=3)
+    return frame.loc[~blind], why
 
 
 def level_rates(result: pd.DataFrame, *, min_n: int = 10) -> pd.DataFrame:

@@ -115,20 +115,24 @@ def _durations_from_log(log: JobSearchLog, as_of: pd.Timestamp) -> pd.DataFrame:
     n = len(apps)
     pos = pd.Index(apps["application_id"]).get_indexer(ev["application_id"])
     applied, no_applied = _seconds(apps["applied_on"])
-    date, _ = _seconds(ev["date"])
+    date, nat = _seconds(ev["date"])
     cutoff = int(pd.Timestamp(as_of).to_datetime64().astype("datetime64[s]").astype(np.int64))
     end = np.full(n, cutoff, dtype=np.int64)
-    wd = ev["event"].eq("withdrawn").fillna(False).to_numpy(dtype=bool)
+    wd = ev["event"].eq("withdrawn").fillna(False).to_numpy(dtype=bool) & ~nat
     np.minimum.at(end, pos[wd], date[wd])
-    resp = ev["event"].isin(vocab.RESPONSE_EVENTS).to_numpy(dtype=bool)
-    resp = resp & (date >= applied[pos]) & (date <= end[pos]) & ~no_applied[pos]
+    is_resp = ev["event"].isin(vocab.RESPONSE_EVENTS).to_numpy(dtype=bool)
+    resp = is_resp & ~nat & (date >= applied[pos]) & (date <= end[pos]) & ~no_applied[pos]
     unknown = ~ev["date_known"].to_numpy(dtype=bool)
+    # a response without any date: the time to response is unknown
+    no_date = np.zeros(n, dtype=bool)
+    no_date[pos[is_resp & nat]] = True
     key = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(key, pos[resp], date[resp] * 2 + unknown[resp])
     responded = key != np.iinfo(np.int64).max
     stop = np.where(responded, key // 2, end)
     days = np.where(no_applied, np.nan, (stop - applied) / _DAY)
-    excluded = (responded & (key % 2 == 1)) | no_applied | (applied > cutoff)
+    excluded = ((responded & (key % 2 == 1)) | no_applied | (applied > cutoff)
+                | (no_date & ~responded))
     bad = ~excluded & (days < 0)
     if bad.any():
         ids = list(apps["application_id"][bad].head(5))

@@ -9,7 +9,10 @@
 - ``stages``: one column per stage holding flags or dates;
 - ``tracker``: an export whose stage sits in a ``List``/``Stage`` column (Huntr, Teal,
   Simplify), or a plain ``Status`` column with no follow-up or outcome-date columns;
-- ``wide``: one row per application with follow-up/response/interview/outcome dates.
+- ``wide``: one row per application with follow-up/response/interview/outcome dates;
+- ``days``: one column per day, company names in the cells;
+- ``sankey``: a flow list (source, target, value) or SankeyMATIC text: counts, replayed
+  into that many applications with undated events.
 
 ``interpret`` then turns the table into canonical events and applications.
 """
@@ -18,18 +21,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from ...text import key
 from ..columns import ColumnMap, match_columns
+from ..profile import Profile, flag_events, header_event, profile_frame
 from ..raw import RawTable
 from ..values import flags, parse_dates
-from ._common import EVENT_FIELDS, Context, Interpreted
+from ._common import (
+    EVENT_FIELDS,
+    Collector,
+    Context,
+    Interpreted,
+    concat_events,
+    events_frame,
+    per_row,
+)
+from .days import day_columns, interpret_days
 from .events import EVENT_LOG_FIELDS, interpret_events
+from .sankey import flow_columns, interpret_sankey
 from .stages import STAGE_FIELDS, interpret_stages, stage_columns
 from .wide import LINKEDIN_FIELDS, WIDE_FIELDS, interpret_wide
 
-LAYOUTS: tuple[str, ...] = ("auto", "wide", "events", "stages", "linkedin", "tracker")
+LAYOUTS: tuple[str, ...] = ("auto", "wide", "events", "stages", "linkedin", "tracker",
+                            "sankey", "days")
 _LINKEDIN_MARKS = frozenset({"contact email", "contact phone number", "job url",
                              "resume name", "question and answers", "company name",
                              "job title"})
@@ -68,9 +84,12 @@ def _stage_evidence(table: RawTable) -> tuple[list[str], list[str]]:
     return usable, flagged
 
 
-def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
-                  ) -> tuple[str, str]:
+def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None,
+                  profiles: Mapping[str, Profile] | None = None) -> tuple[str, str]:
     """Decide the layout of a table from its headers (and a glance at its values).
+
+    `profiles` (header -> :class:`~followup_analytics.ingest.profile.Profile`) is computed
+    when not given.
 
     Returns
     -------
@@ -78,12 +97,25 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
         The layout name and the evidence, in words, for the LoadReport.
     """
     headers = list(table.frame.columns)
+    if profiles is None:
+        profiles = profile_frame(table.frame)
+    flows = flow_columns(headers)
+    if flows is not None:
+        return "sankey", (f"Sankey flow list: source {flows[0]!r}, target {flows[1]!r}, "
+                          f"value {flows[2]!r}")
+    days = day_columns(table)
+    if days:
+        return "days", (f"{len(days)} date headers ({list(days)[0]} ... {list(days)[-1]}) "
+                        "holding names: one column per day")
     keys = {key(h) for h in headers}
+    not_apps = _not_applications(table, keys, profiles)
+    if not_apps:
+        return "none", not_apps
     marks = sorted(keys & _LINKEDIN_MARKS)
     if "application date" in keys and len(marks) >= 3:
         return "linkedin", f"LinkedIn export headers: application date, {', '.join(marks)}"
-    ev = match_columns(headers, EVENT_LOG_FIELDS, mapping=mapping)
-    wide = match_columns(headers, WIDE_FIELDS, mapping=mapping)
+    ev = match_columns(headers, EVENT_LOG_FIELDS, mapping=mapping, profiles=profiles)
+    wide = match_columns(headers, WIDE_FIELDS, mapping=mapping, profiles=profiles)
     date_col = ev.column("date")
     event_col = ev.column("event")
     if event_col is None and ev.column("status") and "applied_on" not in wide.fields:
@@ -93,7 +125,8 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
                                 ev.column("role")) if c]
         repeats = (bool(table.frame[key_cols].dropna(how="all").duplicated().any())
                    if key_cols else False)
-        if repeats or "applied_on" not in wide.fields:
+        # one row per company with a plain "Date": a tracker dated by that column
+        if repeats or ("applied_on" not in wide.fields and not key_cols):
             why = "application keys repeat" if repeats else "no application-date column"
             return "events", (f"a date column {date_col!r} and an event column "
                               f"{event_col!r}; {why}")
@@ -117,7 +150,8 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None
                                                  else ""))
 
 
-def interpret(table: RawTable, layout: str, ctx: Context) -> tuple[Interpreted, ColumnMap]:
+def interpret(table: RawTable, layout: str, ctx: Context,
+              profiles: Mapping[str, Profile] | None = None) -> tuple[Interpreted, ColumnMap]:
     """Turn a table into canonical events and applications under the given layout.
 
     Returns
@@ -126,18 +160,57 @@ def interpret(table: RawTable, layout: str, ctx: Context) -> tuple[Interpreted, 
         The :class:`Interpreted` rows and the :class:`ColumnMap` used.
     """
     headers = list(table.frame.columns)
+    if layout == "none":  # a contacts sheet or a dashboard: every row set aside
+        col = Collector(table, ctx)
+        col.drop_rows(np.ones(len(table.frame), dtype=bool), None,
+                      "not applications: " + detect_layout(table, ctx.mapping, profiles)[1])
+        empty = concat_events([events_frame(per_row(table, pd.Series(
+            pd.NaT, index=table.frame.index, dtype="datetime64[s]")), pd.Series(
+            pd.NaT, index=table.frame.index, dtype="datetime64[s]"), "applied",
+            np.zeros(len(table.frame), dtype=bool), None)])
+        apps = pd.DataFrame({c: pd.Series([], dtype=object) for c in
+                             ("application_id", "seeker", "company", "role", "applied_on")})
+        return col.result(empty, apps), ColumnMap(
+            pd.DataFrame(columns=["input_column", "field", "group", "score", "how",
+                                  "runner_up"]), tuple(headers))
+    if layout == "days":
+        if not day_columns(table):
+            raise _missing(table, "days", "at least three date headers holding names")
+        return interpret_days(table, ctx), ColumnMap(
+            pd.DataFrame(columns=["input_column", "field", "group", "score", "how",
+                                  "runner_up"]), tuple(headers))
+    if layout == "sankey":
+        if flow_columns(headers) is None:
+            raise _missing(table, "sankey", "source, target and value columns")
+        return interpret_sankey(table, ctx), ColumnMap(
+            pd.DataFrame(columns=["input_column", "field", "group", "score", "how",
+                                  "runner_up"]), tuple(headers))
     if layout == "stages":
         user = set(ctx.mapping or {})
         stages = stage_columns(headers)
         headers = [h for h in headers if h not in stages or h in user]
-    cm = match_columns(headers, _fields(layout), mapping=ctx.mapping)
+    if profiles is None:
+        profiles = profile_frame(table.frame)
+    cm = match_columns(headers, _fields(layout), mapping=ctx.mapping, profiles=profiles)
+    if layout in ("wide", "tracker", "stages"):
+        cm = _company_by_content(table, cm, profiles)
+    if layout in ("wide", "tracker") and "applied_on" not in cm.fields:
+        cm = _date_by_content(table, cm, profiles)
+    if layout in ("wide", "tracker", "linkedin"):
+        strong = ~cm.matches["how"].astype(str).str.startswith(("contains", "spelling"))
+        taken = dict(zip(cm.matches["input_column"],
+                         cm.matches["score"].where(~strong, 1.0), strict=True))
+        user = set(ctx.mapping or {})
+        marks = flag_events([h for h in headers if h not in user], profiles, taken)
+        marks |= _status_by_content(table, cm, profiles, set(marks) | user)
+        cm = cm.with_flags(marks)
     if layout == "events":
         if cm.column("date") is None or (cm.column("event") or cm.column("status")) is None:
             raise _missing(table, "events", "a date column and an event column")
         return interpret_events(table, cm, ctx), cm
     if layout == "stages":
         return interpret_stages(table, cm, ctx), cm
-    return interpret_wide(table, cm, ctx), cm
+    return interpret_wide(table, cm, ctx, profiles), cm
 
 
 def _missing(table: RawTable, layout: str, what: str) -> ValueError:
@@ -146,3 +219,86 @@ def _missing(table: RawTable, layout: str, what: str) -> ValueError:
     where = table.file + (f" [{table.sheet}]" if table.sheet else "")
     return SpreadsheetError(f"{where}: layout={layout!r} needs {what}; headers are "
                             f"{list(table.frame.columns)[:20]}")
+
+
+_CONTACT_SHEETS = ("contact", "network", "outreach", "people", "recruiter", "kontakt",
+                   "contacto", "contato", "联系人", "人脉", "reseau")
+_CONTACT_HEADERS = frozenset({"contact", "contact name", "name", "email", "e mail", "phone",
+                              "phone number", "linkedin", "linkedin profile", "title",
+                              "relationship", "how we met", "met at", "mobile"})
+_APPLICATION_FIELDS = frozenset({"applied_on", "status", "role", "followup_date",
+                                 "response_date", "interview_date", "offer_date",
+                                 "rejection_date"})
+
+
+def _not_applications(table: RawTable, keys: set[str], profiles: Mapping[str, Profile]
+                      ) -> str:
+    """Why a table holds no applications (a contacts sheet, a dashboard of counts), or ""."""
+    wide = match_columns(list(table.frame.columns), WIDE_FIELDS, profiles=profiles)
+    fields = wide.fields
+    sheet = key(table.sheet or "")
+    if any(w in sheet for w in _CONTACT_SHEETS) and not (fields & {"applied_on", "status"}):
+        return f"contacts sheet {table.sheet!r} (people, not applications)"
+    if len(keys & _CONTACT_HEADERS) >= 2 and not (fields & _APPLICATION_FIELDS):
+        return ("contacts list: columns " + ", ".join(sorted(keys & _CONTACT_HEADERS))
+                + " and no application column")
+    if fields <= {"status", "note", "outcome_date"} and "status" in fields:
+        others = [h for h in table.frame.columns if h not in set(wide.matches["input_column"])]
+        if others and all(profiles[h]["number"] >= 0.9 for h in others if profiles[h].filled):
+            return "a dashboard: counts per status, not one row per application"
+    return ""
+
+
+def _status_by_content(table: RawTable, cm: ColumnMap, profiles: Mapping[str, Profile],
+                       skip: set[str]) -> dict[str, str]:
+    """Unlabelled (or unmatched, when the table has no status column) columns whose values
+    are mostly status words ("7.17笔试", "Rejected"): read as further status columns."""
+    taken = set(cm.matches["input_column"]) | skip
+    has_status = "status" in cm.fields
+    out = {}
+    for header in table.frame.columns:
+        p = profiles.get(header)
+        if header in taken or p is None or not p.filled or p["status"] < 0.6:
+            continue
+        if header.startswith("Unnamed: ") or not has_status:
+            out[header] = "status"
+    return out
+
+
+def _company_by_content(table: RawTable, cm: ColumnMap,
+                        profiles: Mapping[str, Profile]) -> ColumnMap:
+    """Without a company or role header, the leftmost unmatched column of distinct text
+    (at least 80% text, 60% distinct) is the company; the evidence goes in the mapping."""
+    if {"company", "role"} & cm.fields:
+        return cm
+    taken = set(cm.matches["input_column"]) | {h for h, _ in cm.flags}
+    for header in table.frame.columns:
+        p = profiles.get(header)
+        if header in taken or p is None or p.filled < 3 or header_event(header):
+            continue
+        if p["text"] >= 0.8 and p.distinct >= 0.6:
+            return cm.with_match(header, "company", p["text"],
+                                 f"content: values {p.describe()}, "
+                                 f"{p.distinct:.0%} distinct; no company header")
+    return cm
+
+
+def _date_by_content(table: RawTable, cm: ColumnMap,
+                     profiles: Mapping[str, Profile]) -> ColumnMap:
+    """Without an application-date header, the leftmost unmatched column whose values are
+    dates (at least 80% of its filled cells) becomes the application date; the evidence
+    goes in the mapping."""
+    taken = set(cm.matches["input_column"])
+    beside = bool({"company", "role"} & cm.fields)  # dates beside a company or role
+    for header in table.frame.columns:
+        p = profiles.get(header)
+        if header in taken or p is None or not p.filled or header_event(header):
+            continue
+        if not beside:
+            break
+        share = p["date"]
+        if share >= 0.8:
+            return cm.with_match(header, "applied_on", share,
+                                 f"content: values {p.describe()}, no application-date "
+                                 "header")
+    return cm

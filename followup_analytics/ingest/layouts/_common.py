@@ -32,6 +32,7 @@ class Context:
     seeker: str | None = None
     vocab: Mapping[str, Mapping[str, object]] | None = None
     mapping: Mapping[str, object] | None = None
+    dayfirst: bool | None = None
 
 
 @dataclass
@@ -104,6 +105,11 @@ class Collector:
 
     def dates(self, column: str) -> ParsedDates:
         parsed = parse_dates(self.table.frame[column])
+        if parsed.ambiguous and self.ctx.dayfirst is not None:  # the user decides
+            parsed = parse_dates(self.table.frame[column], day_first=self.ctx.dayfirst)
+            self.notes.append(f"{self.where()}: column {column!r} read {parsed.order}, "
+                              "as dayfirst= says (the values do not decide)")
+            return parsed
         if parsed.order:
             how = "assumed (the values do not decide)" if parsed.ambiguous else "decided"
             self.notes.append(f"{self.where()}: column {column!r} read {parsed.order}, "
@@ -112,10 +118,12 @@ class Collector:
                 self.ambiguous.append(f"{self.where()}: column {column!r}")
         return parsed
 
-    def vocab(self, column: str | None, field_name: str, n: int) -> pd.Series:
+    def vocab(self, column: str | None, field_name: str, n: int,
+              extra: Mapping[str, object] | None = None) -> pd.Series:
         if column is None:
             return pd.Series([None] * n, index=self.table.frame.index, dtype=object)
-        extra = (self.ctx.vocab or {}).get(field_name)
+        if extra is None:
+            extra = (self.ctx.vocab or {}).get(field_name)
         if extra is None and field_name == "status":
             extra = (self.ctx.vocab or {}).get("event")
         values, unknown = normalise(self.table.frame[column], field_name, extra)
@@ -237,14 +245,15 @@ def per_row(table: RawTable, applied: pd.Series, app_pos: np.ndarray | None = No
     """Row facts for :func:`events_frame`. Default `app_pos`: one application per kept row,
     numbered in row order (rows without an application date are not kept)."""
     dates = applied.to_numpy(dtype="datetime64[s]")
-    if app_pos is None:
+    if app_pos is None:  # one application per row with a date
         app_pos = np.cumsum(~np.isnat(dates)) - 1
     return Rows(table.frame.index, np.asarray(app_pos, dtype=np.int64), dates,
                 tuple(table.frame.columns))
 
 
 def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
-                 mask: np.ndarray, column: str | None, *, date_known: bool = True,
+                 mask: np.ndarray, column: str | None, *,
+                 date_known: bool | np.ndarray = True,
                  channel: pd.Series | None = None, letter_type: pd.Series | None = None,
                  recipient: pd.Series | None = None, note: pd.Series | None = None
                  ) -> dict[str, np.ndarray]:
@@ -269,7 +278,8 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
         "letter_type": _codes(letter_type, "letter_type", at),
         "recipient": _codes(recipient, "recipient", at),
         "note": note.to_numpy(dtype=object).take(at) if note is not None else None,
-        "date_known": np.full(n, date_known),
+        "date_known": (np.full(n, date_known) if isinstance(date_known, bool)
+                       else np.asarray(date_known, dtype=bool).take(at)),
         "column": np.full(n, rows.headers.index(column) if column else -1, dtype=np.int32),
     }
 

@@ -1,7 +1,7 @@
 """One row per event: an application key, a date, what happened, channel, type, recipient.
 
 Rows are grouped into applications by the id column when there is one, else by (seeker,
-company, role). What happened is read through the status vocabulary; a row whose text means
+company, role). A row without a date is an undated event (``date_known`` False). What happened is read through the status vocabulary; a row whose text means
 "no event" ("Ghosted", "No response") is listed in ``report.dropped``; a row whose text is
 outside the vocabulary is quarantined (there is no "other" event) and counted.
 """
@@ -72,9 +72,10 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
     event = col.vocab(event_col, "status", n)
     raw = text(f[event_col])
     ok = ~no_key
-    bad_date = ok & parsed.dates.isna().to_numpy()
-    col.quarantine_rows(bad_date, date_col, parsed.problem.fillna("no event date"))
-    ok &= ~bad_date
+    # an event without a (readable) date is still an event: loaded undated; an unreadable
+    # date cell is listed in the quarantine
+    unreadable = ok & parsed.problem.notna().to_numpy()
+    col.quarantine_rows(unreadable, date_col, parsed.problem, "; rest of the row loaded")
     ev = event.to_numpy(dtype=object)
     no_text = ok & raw.isna().to_numpy()
     col.quarantine_rows(no_text, event_col, "no event given")
@@ -96,7 +97,7 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
     note_col = cm.column("note")
     events = concat_events([events_frame(
         per_row(table, applied, np.where(codes >= 0, pos_of_code[np.maximum(codes, 0)], -1)),
-        parsed.dates, event, ok, date_col,
+        parsed.dates, event, ok, date_col, date_known=parsed.dates.notna().to_numpy(),
         channel=col.vocab(cm.column("channel"), "channel", n),
         letter_type=col.vocab(cm.column("letter_type"), "letter_type", n),
         recipient=col.vocab(cm.column("recipient"), "recipient", n),

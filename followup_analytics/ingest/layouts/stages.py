@@ -1,8 +1,8 @@
 """Stage flags: one column per stage ("Applied", "Phone screen", "1st Interview", "Offer" ...)
 holding a flag (x, yes, ✓) or the date the stage was reached.
 
-A dated cell is an event on that date. A flagged cell is an event whose date is unknown: it
-is dated at the row's latest known date with ``date_known=False``. The application date comes
+A dated cell is an event on that date. A flagged cell is an event whose date is unknown
+(NaT, ``date_known=False``). A row with any dated or flagged stage is an application. The application date comes
 from an application-date column, else from a dated "Applied" stage column.
 """
 
@@ -28,7 +28,7 @@ from ._common import (
     seekers,
     text,
 )
-from .wide import APPLICATION_BASE, _latest
+from .wide import APPLICATION_BASE, application_rows
 
 #: Non-stage fields of the stage-flag layout.
 STAGE_FIELDS = ("application_id", "seeker", "company", "role", "applied_on", "note")
@@ -71,34 +71,40 @@ def interpret_stages(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
         cells[header] = (parsed.dates, is_flag & ~dated)
 
     applied_col = cm.column("applied_on")
+    applied_stage = [h for h, e in stages.items() if e == "applied"]
+    unusable = np.zeros(len(f), dtype=bool)
+    staged_date = unusable
     if applied_col is not None:
         parsed = col.dates(applied_col)
         applied = parsed.dates
-        problem = parsed.problem
+        unreadable = parsed.problem.notna().to_numpy()  # the row loads undated
+        col.quarantine_rows(unreadable, applied_col, parsed.problem,
+                            "; rest of the row loaded")
+        staged_date = unreadable
     else:
-        applied_stage = [h for h, e in stages.items() if e == "applied"]
         applied = (cells[applied_stage[0]][0] if applied_stage
                    else pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]"))
         applied_col = applied_stage[0] if applied_stage else None
-        problem = pd.Series(None, index=f.index, dtype=object)
-    keep = applied.notna().to_numpy()
-    col.quarantine_rows(~keep, applied_col, problem.fillna(
-        "no application date" if applied_col else
-        "no application-date column found; name one with "
-        "load(..., mapping={'<header>': 'applied_on'})"))
+    # any dated or flagged stage makes the row an application, dated or not
+    staged = np.zeros(len(f), dtype=bool)
+    for d, flagged in cells.values():
+        staged |= flagged | d.notna().to_numpy()
+    names = [c for c in (cm.column("company"), cm.column("role")) if c]
+    keep = application_rows(table, col, applied.notna().to_numpy() | staged_date, unusable,
+                            np.zeros(len(f), dtype=np.int8), staged, names, None)
 
     note_col = cm.column("note")
-    rows = per_row(table, applied.where(pd.Series(keep, index=f.index)))
+    rows = per_row(table, applied, np.cumsum(keep) - 1)
     parts = [events_frame(rows, applied, "applied", keep, applied_col,
-                          note=text(f[note_col]) if note_col else None)]
-    latest = _latest([applied] + [d for d, _ in cells.values()], f.index)
+                          note=text(f[note_col]) if note_col else None,
+                          date_known=applied.notna().to_numpy())]
     for header, event in stages.items():
         dates, flagged = cells[header]
         if event == "applied":
             continue
         parts.append(events_frame(rows, dates, event, keep & dates.notna().to_numpy(),
                                   header))
-        parts.append(events_frame(rows, latest, event, keep & flagged, header,
+        parts.append(events_frame(rows, dates, event, keep & flagged, header,
                                   date_known=False))
     events = concat_events(parts)
     col.notes.append(f"{col.where()}: stage columns {list(stages)}")

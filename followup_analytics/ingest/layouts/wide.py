@@ -5,17 +5,37 @@ Date/Channel/Type/To"), a response date, interview dates, rejection and offer da
 status/outcome column. Every dated cell becomes an event; the status adds the event it names
 unless a dated column already gave that event, so a final "Rejected" never erases an earlier
 interview. A status without a date of its own is dated at the outcome-date column when there
-is one, else at the row's latest known date with ``date_known=False``.
+is one, else left undated (NaT, ``date_known=False``): never placed on another event's date.
+A row is an application when it has an application date, a status at or beyond "applied" or
+any dated event (see :func:`application_rows`); an application without a date is loaded
+undated.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
+from ...errors import LoadWarning
 from ...log import CATEGORIES
+from ...text import key
 from ..columns import ColumnMap
+from ..marks import read_marks
+from ..profile import Profile, header_event
 from ..raw import RawTable
+from ..statuses import (
+    STATUS_BLANK,
+    STATUS_EVENT,
+    STATUS_NOT_APPLIED,
+    STATUS_OPEN,
+    mentions_interview,
+    status_kinds,
+    two_values,
+)
+from ..values import flags
 from ._common import (
     Collector,
     Context,
@@ -30,6 +50,7 @@ from ._common import (
     strings,
     text,
 )
+from .blocks import titled_blocks
 
 #: Fields of the wide layout, in priority order for headers that fit several.
 WIDE_FIELDS = ("application_id", "seeker", "company", "role", "applied_on", "status",
@@ -44,7 +65,8 @@ _STATUS_EVENTS = ("followup", "reply", "interview", "rejection", "offer", "accep
 APPLICATION_BASE = ["application_id", "seeker", "company", "role", "applied_on"]
 
 
-def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
+def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
+                   profiles: Mapping[str, Profile] | None = None) -> Interpreted:
     """Interpret a one-row-per-application table (wide, tracker or LinkedIn layout).
 
     Returns
@@ -63,46 +85,84 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     nat = pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]")
 
     applied_col = cm.column("applied_on")
+    dated_cols = _dated_columns(cm)
+    parsed = {c: col.dates(c) for c in ([applied_col] if applied_col else []) + dated_cols}
     if applied_col is None:
-        keep = np.zeros(n, dtype=bool)
-        col.quarantine_rows(~keep, None, "no application-date column found; name one with "
-                            "load(..., mapping={'<header>': 'applied_on'})")
-        applied = nat
+        applied, unusable = nat, np.zeros(n, dtype=bool)
+        unreadable = unusable
     else:
-        parsed = col.dates(applied_col)
-        applied = parsed.dates
-        keep = applied.notna().to_numpy()
-        if not keep.all():
-            col.quarantine_rows(~keep, applied_col,
-                                parsed.problem[~keep].fillna("no application date"))
+        applied = parsed[applied_col].dates
+        # an unreadable date: the cell is quarantined, the row loads undated
+        unreadable = parsed[applied_col].problem.notna().to_numpy()
+        col.quarantine_rows(unreadable, applied_col, parsed[applied_col].problem,
+                            "; rest of the row loaded")
+        unusable = np.zeros(n, dtype=bool)
+    status_col = cm.column("status")
+    kinds = (status_kinds(f[status_col], _status_extra(ctx)) if status_col
+             else np.zeros(n, dtype=np.int8))
+    marks = {h: read_marks(f[h], e, notes_count=profiles is None or h not in profiles
+                           or profiles[h]["flag"] < 0.8)
+             for h, e in cm.flags if e not in ("applied", "status")}
+    for h, e in cm.flags:  # further status columns (found by their values)
+        if e == "status":
+            said = col.vocab(h, "status", n).astype(object).to_numpy()
+            said = np.where(pd.isna(said) | (said == "other") | (said == "applied"), None,
+                            said)
+            marks[h] = (said, np.full(n, None, dtype=object),
+                        pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]"))
+    flagged = {h: (flags(f[h]).to_numpy(dtype=object) == True)  # noqa: E712
+               for h, e in cm.flags if e == "applied"}
+    applied_flags = list(flagged.values())
+    if applied_flags:  # "Finished?", "Applied?": ticked was sent, not ticked was not
+        ticked = np.logical_or.reduce(applied_flags)
+        kinds = np.where(~ticked & (kinds != STATUS_EVENT), STATUS_NOT_APPLIED,
+                         np.where(ticked & (kinds == STATUS_BLANK), STATUS_OPEN, kinds))
+    keep = _applications(table, cm, col, applied.notna() | unreadable, unusable, kinds,
+                         [parsed[c].dates for c in dated_cols]
+                         + [pd.Series(np.where(pd.notna(m[0]), np.datetime64("2000-01-01", "s"),
+                                               np.datetime64("NaT", "s")))
+                            for m in marks.values()])
+    blocks, owner = _blocks(table, cm, keep)
+    keep &= ~np.isin(np.arange(n), list(blocks))
     note_col = cm.column("note")
     note = text(f[note_col]) if note_col else None
-    rows = per_row(table, applied)  # NaT exactly where the row is not kept
-    parts = [events_frame(rows, applied, "applied", keep, applied_col, note=note)]
+    app_pos = np.cumsum(keep) - 1
+    if blocks:  # a titled block's rows are events of applications listed above
+        app_pos[list(owner)] = app_pos[list(owner.values())]
+    rows = per_row(table, applied, app_pos)
+    has_date = applied.notna().to_numpy()
+    parts = [events_frame(rows, applied, "applied", keep, applied_col, note=note,
+                          date_known=has_date)]
     has: dict[str, np.ndarray] = {}
-    known: list[pd.Series | np.ndarray] = [applied]
-    all_kept = bool(keep.all())
 
     def add_dated(column: str, event: str, **extra: pd.Series | None) -> None:
-        parsed = col.dates(column)
-        ok = keep & parsed.dates.notna().to_numpy()
-        bad = keep & parsed.problem.notna().to_numpy()
-        col.quarantine_rows(bad, column, parsed.problem,
-                            "; rest of the row loaded")
-        parts.append(events_frame(rows, parsed.dates, event, ok, column, **extra))
+        p = parsed[column]
+        ok = keep & p.dates.notna().to_numpy()
+        bad = keep & p.problem.notna().to_numpy()
+        col.quarantine_rows(bad, column, p.problem, "; rest of the row loaded")
+        parts.append(events_frame(rows, p.dates, event, ok, column, **extra))
         has[event] = has.get(event, np.zeros(n, dtype=bool)) | ok
-        known.append(parsed.dates if all_kept  # then `ok` is where the date is known
-                     else np.where(ok, parsed.dates.to_numpy(dtype="datetime64[s]"),
-                                   np.datetime64("NaT", "s")))
 
     fu = cm.groups("followup_date")
     chans, types, recips = (cm.groups("followup_channel"), cm.groups("followup_type"),
                             cm.groups("followup_recipient"))
     for g, date_col in sorted(fu.items()):
-        add_dated(date_col, "followup",
-                  channel=col.vocab(chans.get(g), "channel", n),
-                  letter_type=col.vocab(types.get(g), "letter_type", n),
-                  recipient=col.vocab(recips.get(g), "recipient", n))
+        detail = {"channel": col.vocab(chans.get(g), "channel", n),
+                  "letter_type": col.vocab(types.get(g), "letter_type", n),
+                  "recipient": col.vocab(recips.get(g), "recipient", n)}
+        # "Email + posted letter": two events of one action (same row and date column)
+        seconds = []
+        for name, source in (("channel", chans.get(g)), ("recipient", recips.get(g))):
+            if source is not None and _may_name_two(f[source]):
+                first, second = two_values(f[source], name, (ctx.vocab or {}).get(name))
+                if second.notna().any():
+                    detail[name] = first.where(first.notna(), detail[name])
+                    seconds.append((name, second))
+        add_dated(date_col, "followup", **detail)
+        for name, second in seconds:
+            two = keep & second.notna().to_numpy() & parsed[date_col].dates.notna().to_numpy()
+            parts.append(events_frame(rows, parsed[date_col].dates, "followup", two,
+                                      date_col, **(detail | {name: second})))
     orphan = sorted((set(chans) | set(types) | set(recips)) - set(fu))
     if orphan:
         col.notes.append(f"{col.where()}: follow-up details without a follow-up date column "
@@ -112,7 +172,19 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
     for name, event in _DATED:
         if cm.column(name):
             add_dated(cm.column(name), event)
-    _status_events(table, cm, col, rows, keep, has, known, parts)
+    for h, (first, second, mark_dates) in marks.items():  # stage marks: events
+        dated = mark_dates.notna().to_numpy()
+        for which in (first, second):
+            for event in pd.unique(which[pd.notna(which)]):
+                want = keep & (which == event) & ~has.get(event, np.zeros(n, dtype=bool))
+                parts.append(events_frame(rows, mark_dates, event, want & dated, h))
+                parts.append(events_frame(rows, nat, event, want & ~dated, h,
+                                          date_known=False))
+        for which in (first, second):
+            for event in pd.unique(which[pd.notna(which)]):
+                has[event] = has.get(event, np.zeros(n, dtype=bool)) | (keep & (which == event))
+    _status_events(table, cm, col, rows, keep, has, parts)
+    _block_events(table, col, rows, blocks, owner, parts)
 
     events = concat_events(_drop_echoed_replies(parts, table, cm.column("response_date")))
     mapped = set(cm.matches["input_column"])
@@ -172,24 +244,21 @@ def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
     return kept(strings(f[column]), keep) if column else None
 
 
-def _latest(dates: list[pd.Series | np.ndarray], index: pd.Index) -> pd.Series:
-    """Row-wise latest date; NaT sorts below every date as int64, so it is ignored."""
-    ints = [np.asarray(d, dtype="datetime64[s]").view(np.int64) for d in dates]
-    out = ints[0].copy()
-    for d in ints[1:]:
-        np.maximum(out, d, out=out)
-    return pd.Series(out.view("datetime64[s]"), index=index)
-
-
 def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.DataFrame,
-                   keep: np.ndarray, has: dict[str, np.ndarray], known: list[pd.Series | np.ndarray],
+                   keep: np.ndarray, has: dict[str, np.ndarray],
                    parts: list[dict[str, np.ndarray]]) -> None:
+    """Events named by the status column, unless a dated column already gave them. Dated at
+    the outcome-date column when it has a date; otherwise undated (NaT, ``date_known``
+    False): never placed on another event's date."""
     status_col = cm.column("status")
     if status_col is None:
         return
     n = len(table.frame)
-    status = col.vocab(status_col, "status", n)
-    latest = _latest(known, table.frame.index)
+    if header_event(status_col) == "reply":  # "Response?": No = no reply, Yes = a reply
+        extra = {**_YES_NO_REPLY, **(_status_extra(col.ctx) or {})}
+        status = col.vocab(status_col, "status", n, extra)
+    else:
+        status = col.vocab(status_col, "status", n)
     outcome_col = cm.column("outcome_date")
     if outcome_col:
         parsed = col.dates(outcome_col)
@@ -200,8 +269,16 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
     else:
         outcome = pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[s]")
     dated = outcome.notna().to_numpy()
-    when = outcome.where(dated, latest)
     codes = status.cat.codes.to_numpy()
+    # "面试挂", "Inter + Rejec", "rejected after interview": the interview is an event too
+    also = keep & mentions_interview(table.frame[status_col]) & ~has.get(
+        "interview", np.zeros(n, dtype=bool)) & (codes != status.cat.categories.get_loc(
+            "interview"))
+    if also.any():
+        undated = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[s]")
+        parts.append(events_frame(rows, undated, "interview", also, status_col,
+                                  date_known=False))
+        has["interview"] = has.get("interview", np.zeros(n, dtype=bool)) | also
     present = set(np.unique(codes).tolist())
     for event in _STATUS_EVENTS:
         code = status.cat.categories.get_loc(event)
@@ -212,12 +289,148 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.Data
             continue
         if event in ("accepted", "declined"):
             implied = want & ~has.get("offer", np.zeros(n, dtype=bool))
-            parts.append(events_frame(rows, when, "offer", implied, status_col,
+            undated = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[s]")
+            parts.append(events_frame(rows, undated, "offer", implied, status_col,
                                       date_known=False,
                                       note=pd.Series("implied by the status",
                                                      index=rows.index)))
         for known_date in (True, False):
             m = want & (dated == known_date)
-            parts.append(events_frame(rows, when, event, m,
+            parts.append(events_frame(rows, outcome, event, m,
                                       outcome_col if known_date else status_col,
                                       date_known=known_date))
+
+
+def _may_name_two(values: pd.Series) -> bool:
+    """Whether a detail column may hold cells naming two channels or recipients: always for
+    tables up to 20,000 rows; above, when its first 2,000 cells show one (a cheap look before
+    a pass over every distinct value)."""
+    if len(values) <= 20_000:
+        return True
+    head = values.iloc[:2000].dropna().astype(str)
+    return bool(head.str.contains(r"[+&/,;、和]| and | cc ", regex=True).any())
+
+
+def _blocks(table: RawTable, cm: ColumnMap, keep: np.ndarray
+            ) -> tuple[dict[int, str], dict[int, int]]:
+    """Rows of titled blocks (see :mod:`.blocks`) and, for those naming a company listed
+    above, the row of that company's latest application above them."""
+    blocks, _titles = titled_blocks(table.frame, cm.column("company"))
+    if not blocks:
+        return {}, {}
+    company = table.frame[cm.column("company")].to_numpy(dtype=object)
+    latest: dict[str, int] = {}
+    owner: dict[int, int] = {}
+    for r in range(len(company)):
+        k = key(company[r]) if isinstance(company[r], str) else ""
+        if r in blocks:
+            # the same name, or one name starting the other ("海棠信息" and "海棠信息*（3）")
+            hit = latest.get(k) if k in latest else next(
+                (latest[c] for c in reversed(latest)
+                 if len(k) >= 2 and (c.startswith(k) or k.startswith(c))), None)
+            if hit is not None:
+                owner[r] = hit
+        elif keep[r] and k:
+            latest[k] = r
+    return {r: e for r, e in blocks.items() if r in owner}, owner
+
+
+def _block_events(table: RawTable, col: Collector, rows: pd.DataFrame,
+                  blocks: dict[int, str], owner: dict[int, int],
+                  parts: list[dict[str, np.ndarray]]) -> None:
+    """The block's event (its title) for each of its rows, and any outcome its cells say
+    ("已意向": an offer), undated."""
+    if not blocks:
+        return
+    n = len(table.frame)
+    nat = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[s]")
+    for event in set(blocks.values()):
+        mask = np.isin(np.arange(n), [r for r, e in blocks.items() if e == event])
+        parts.append(events_frame(rows, nat, event, mask, None, date_known=False))
+    at = np.array(sorted(blocks))
+    said = np.full(n, None, dtype=object)
+    for c in table.frame.columns[1:]:
+        values = col.vocab(c, "status", n).astype(object).to_numpy()
+        outcome = np.isin(values, ["offer", "accepted", "rejection", "declined"])
+        take = np.zeros(n, dtype=bool)
+        take[at] = True
+        take &= outcome & pd.isna(said)
+        said[take] = values[take]
+    for event in pd.unique(said[pd.notna(said)]):
+        parts.append(events_frame(rows, nat, event, said == event, None, date_known=False))
+    col.notes.append(f"{col.where()}: {len(blocks)} row(s) of a titled block are events of "
+                     "applications listed above them")
+
+
+_YES_NO_REPLY: dict[str, str | None] = {
+    **dict.fromkeys(("no", "n", "none", "nope", "否", "无", "nein", "non", "nao"), None),
+    **dict.fromkeys(("yes", "y", "yes!", "是", "有", "ja", "si", "oui", "sim"), "reply")}
+
+
+def _dated_columns(cm: ColumnMap) -> list[str]:
+    """Input columns whose dates are events: follow-ups, interviews, responses, outcomes."""
+    out = list(cm.groups("followup_date").values())
+    out += list(cm.groups("interview_date").values())
+    out += [cm.column(name) for name, _ in _DATED if cm.column(name)]
+    return out
+
+
+def _status_extra(ctx: Context) -> Mapping[str, object] | None:
+    extra = (ctx.vocab or {}).get("status")
+    return extra if extra is not None else (ctx.vocab or {}).get("event")
+
+
+def _applications(table: RawTable, cm: ColumnMap, col: Collector, has_date: pd.Series,
+                  unusable: np.ndarray, kinds: np.ndarray, dated: list[pd.Series]
+                  ) -> np.ndarray:
+    """Which rows are applications (see :func:`application_rows`); the others go to
+    ``report.dropped`` with the reason."""
+    by_header = cm.matches[~cm.matches["how"].astype(str).str.startswith("content")]
+    names = [c for c in by_header.loc[by_header["field"].isin(["company", "role"]),
+                                      "input_column"]]
+    event_dated = np.zeros(len(has_date), dtype=bool)
+    for d in dated:
+        event_dated |= d.notna().to_numpy()
+    return application_rows(table, col, has_date.to_numpy(dtype=bool), unusable, kinds,
+                            event_dated, names, cm.column("status"))
+
+
+def application_rows(table: RawTable, col: Collector, has_date: np.ndarray,
+                     unusable: np.ndarray, kinds: np.ndarray, event_dated: np.ndarray,
+                     names: list[str], status_col: str | None) -> np.ndarray:
+    """Rows that are applications: an application date, a status at or beyond "applied"
+    (an event, or an open status such as "Pending"), or any dated event. A status saying
+    "not applied" ("Wishlist", "To apply") makes the row no application even with a date.
+    When no row of the table qualifies, every row naming a company or role is taken (with a
+    warning). Rows set aside are listed in ``report.dropped`` with the reason.
+    """
+    n = len(has_date)
+    not_applied = kinds == STATUS_NOT_APPLIED
+    qualifies = has_date | (kinds == STATUS_EVENT) | (kinds == STATUS_OPEN) | event_dated
+    keep = qualifies & ~not_applied & ~unusable
+    f = table.frame
+    if not keep.any() and names and not not_applied.any():
+        # a plain list of companies: no row says "not applied", none qualifies otherwise
+        named = np.zeros(n, dtype=bool)
+        for c in names:
+            named |= f[c].notna().to_numpy()
+        keep = named & ~unusable
+        if keep.any():
+            msg = (f"{col.where()}: no row has an application date, a status or a dated "
+                   f"event; all {int(keep.sum())} row(s) naming a company or role were "
+                   "loaded as applications without dates")
+            col.notes.append(msg)
+            warnings.warn(LoadWarning(msg), stacklevel=6)
+    unticked = not_applied & ~unusable
+    if status_col is not None:
+        raw = f[status_col]
+        has_status = raw.notna().to_numpy()
+        m = unticked & has_status
+        if m.any():
+            col.drop_rows(m, status_col,
+                          "not applied: status '" + raw[m].astype(str).str.strip() + "'")
+        unticked &= ~has_status
+    col.drop_rows(unticked, None, "not applied: not ticked as applied")
+    col.drop_rows(~keep & ~not_applied & ~unusable, None,
+                  "not an application: no application date, status or dated event")
+    return keep
