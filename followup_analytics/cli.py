@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="force a layout (default: auto, detected per sheet)")
     ins.add_argument("--as-of", default=None, help="censoring date (default: latest date)")
     ins.add_argument("--seeker", default=None, help="seeker name for single-person files")
+    _dayfirst_option(ins)
 
     rep = sub.add_parser("report", help="write the cohort report (HTML and Excel)")
     rep.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or globs")
@@ -70,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="suppress counts below this (default: 10)")
     rep.add_argument("--as-of", default=None, help="censoring date (default: latest date)")
     rep.add_argument("--title", default=None, help="report title")
+    _dayfirst_option(rep)
     rep.add_argument("--salt", default=None,
                      help="secret for the pseudonyms (default: your own key, created once "
                           "in ~/.config/followup_analytics/pseudonym.key)")
@@ -80,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _dayfirst_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dayfirst", action=argparse.BooleanOptionalAction, default=None,
+                        help="read dates like 03/04/2026 as 3 April (--no-dayfirst: "
+                             "4 March) when the values cannot decide (default: month-first, "
+                             "day-first for '.' separators)")
+
+
 def _inspect(args: argparse.Namespace) -> int:
     """Print what ``load`` finds: per sheet the layout and its evidence, the header row,
     the column mapping, counts, quarantined rows and values outside the vocabulary."""
@@ -87,7 +96,8 @@ def _inspect(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)  # everything is in the report
-        log = load(*args.inputs, layout=args.layout, as_of=args.as_of, seeker=args.seeker)
+        log = load(*args.inputs, layout=args.layout, as_of=args.as_of, seeker=args.seeker,
+                   dayfirst=args.dayfirst)
     counts = log.events["event"].value_counts()
     print(clean(str(log.report)))
     print(clean("Events: " + (", ".join(f"{k} {v}" for k, v in counts.items() if v)
@@ -167,7 +177,7 @@ def _write_report(log: JobSearchLog, out: Path, formats: tuple[str, ...],
 
 def _report(args: argparse.Namespace) -> int:
     """``followup-analytics report INPUT… [--by] [--out] [--format] [--min-cell] [--as-of]
-    [--title] [--salt]``: load the inputs and write the cohort report; return 0."""
+    [--title] [--salt] [--dayfirst]``: load the inputs and write the cohort report; return 0."""
     from .cohort.report import resolve_by
     from .ingest.load import load
 
@@ -178,7 +188,7 @@ def _report(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"input not found: {missing[0]}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
-        log = load(*args.inputs, as_of=args.as_of)
+        log = load(*args.inputs, as_of=args.as_of, dayfirst=args.dayfirst)
     try:
         by = resolve_by(log, args.by)
     except ValueError:

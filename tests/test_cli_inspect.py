@@ -132,3 +132,30 @@ def test_an_output_folder_below_a_file_exits_2_naming_it(tmp_path, capsys):
     assert main(["report", tracker, "--out", str(blocker / "report")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Not a directory" in err and str(blocker) in err
+
+
+@pytest.mark.parametrize("command", ["inspect", "report"])
+@pytest.mark.parametrize(("flag", "month"), [(["--dayfirst"], 4), (["--no-dayfirst"], 3),
+                                             ([], 3)])
+def test_dayfirst_decides_dates_the_values_cannot(tmp_path, monkeypatch, command, flag, month):
+    import importlib
+
+    load_module = importlib.import_module("followup_analytics.ingest.load")
+    real, seen = load_module.load, []
+
+    def spy(*args, **kwargs):
+        seen.append((kwargs.get("dayfirst"), real(*args, **kwargs)))
+        return seen[-1][1]
+
+    monkeypatch.setattr(load_module, "load", spy)
+    rows = "".join(f"Firm {i},03/04/2026,{'Rejected' if i % 2 else 'Applied'}\n"
+                   for i in range(12))
+    path = tmp_path / "t.csv"
+    path.write_text("Company,Date Applied,Status\n" + rows, encoding="utf-8")
+    extra = ["--out", str(tmp_path / "out")] if command == "report" else []
+    assert main([command, str(path), "--as-of", "2026-06-01", *flag, *extra]) == 0
+    dayfirst, log = seen[-1]
+    assert dayfirst == {"--dayfirst": True, "--no-dayfirst": False}.get(
+        flag[0] if flag else "", None)
+    assert set(log.applications["applied_on"].dt.month) == {month}
+    assert set(log.applications["applied_on"].dt.day) == {4 if month == 3 else 3}

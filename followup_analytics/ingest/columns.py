@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import vocab
@@ -137,37 +138,45 @@ class ColumnMap:
                                           for _, e in self.flags],
                              "runner_up": None})
 
+    @functools.cached_property
+    def _by_field(self) -> dict[str, list[tuple[object, str]]]:
+        """Field -> ``(group, input column)`` in row order (read once from ``matches``)."""
+        out: dict[str, list[tuple[object, str]]] = {}
+        m = self.matches
+        for f, g, c in zip(m["field"], m["group"], m["input_column"], strict=True):
+            out.setdefault(f, []).append((None if pd.isna(g) else g, c))
+        return out
+
     def column(self, field: str) -> str | None:
         """The input column mapped to a single field (or the first group), or None."""
-        rows = self.matches[self.matches["field"] == field]
-        if not len(rows):
+        rows = self._by_field.get(field)
+        if not rows:
             return None
-        return str(rows.sort_values("group", kind="stable", na_position="first")
-                   ["input_column"].iloc[0])
+        # stable, ungrouped first: the same choice as sorting ``matches`` by group
+        return str(min(rows, key=lambda r: (0, 0) if r[0] is None else (1, r[0]))[1])
 
     def groups(self, field: str) -> dict[int, str]:
         """Group number -> input column for a repeated field."""
-        rows = self.matches[self.matches["field"] == field]
-        return {int(g) if pd.notna(g) else 0: str(c)
-                for g, c in zip(rows["group"], rows["input_column"], strict=True)}
+        return {int(g) if g is not None else 0: str(c)
+                for g, c in self._by_field.get(field, ())}
 
     @property
     def fields(self) -> set[str]:
         """The canonical fields found."""
-        return set(self.matches["field"])
+        return set(self._by_field)
 
     def labels(self) -> pd.DataFrame:
         """``input_column, field, score, evidence, runner_up`` for the LoadReport; numbered
         groups shown as ``followup_date[2]``."""
         m = self.matches
-        g = m["group"]
-        label = m["field"].where(
-            g.isna() | g.eq(0) | ~m["field"].isin(vocab.REPEATED_FIELDS),
-            m["field"] + "[" + g.astype("Int64").astype(str) + "]")
-        out = pd.DataFrame({"input_column": m["input_column"], "field": label,
-                            "score": m["score"].astype(float).round(2),
-                            "evidence": m["how"],
-                            "runner_up": m.get("runner_up", pd.Series(None, index=m.index))})
+        label = [f if pd.isna(g) or g == 0 or f not in vocab.REPEATED_FIELDS
+                 else f"{f}[{int(g)}]" for f, g in zip(m["field"], m["group"], strict=True)]
+        out = pd.DataFrame({"input_column": m["input_column"].to_numpy(dtype=object),
+                            "field": np.array(label, dtype=object),
+                            "score": m["score"].to_numpy(dtype=float).round(2),
+                            "evidence": m["how"].to_numpy(dtype=object),
+                            "runner_up": (m["runner_up"].to_numpy(dtype=object)
+                                          if "runner_up" in m else None)}, index=m.index)
         return pd.concat([out, self.flag_labels()], ignore_index=True) if self.flags else out
 
 
@@ -316,7 +325,32 @@ def match_columns(headers: Sequence[str], fields: Collection[str] | None = None,
         field for that column, or the field its values refused), ``unmapped`` and
         ``missing`` (user-mapped headers not present).
     """
-    order = list(fields) if fields is not None else list(vocab.FIELD_SYNONYMS)
+    order = tuple(fields) if fields is not None else tuple(vocab.FIELD_SYNONYMS)
+    try:  # many small trackers share their headers (and often their profiles)
+        memo = (tuple(headers), order, tuple((mapping or {}).items()),
+                None if profiles is None else tuple(
+                    None if (p := profiles.get(h)) is None
+                    else (p.filled, tuple(p.share.items()), p.distinct) for h in headers))
+        hash(memo)
+    except TypeError:
+        return _match_columns(list(headers), list(order), mapping, profiles)
+    cm = _remembered(memo)
+    return ColumnMap(cm.matches.copy(), cm.unmapped, cm.missing, cm.flags)
+
+
+@functools.lru_cache(maxsize=512)
+def _remembered(memo: tuple) -> ColumnMap:
+    """:func:`_match_columns` of the inputs spelled out in `memo` (all it depends on)."""
+    headers, order, mapping, looks = memo
+    profiles = None if looks is None else {
+        h: Profile(p[0], dict(p[1]), p[2]) for h, p in zip(headers, looks, strict=True)
+        if p is not None}
+    return _match_columns(list(headers), list(order), dict(mapping) if mapping else None,
+                          profiles)
+
+
+def _match_columns(headers: list[str], order: list[str], mapping: Mapping[str, object] | None,
+                   profiles: Mapping[str, Profile] | None) -> ColumnMap:
     user = check_mapping(mapping)
     by_key = {key(h): h for h in reversed(list(headers))}
     rows: list[tuple[str, str, int | None, float, str]] = []

@@ -195,7 +195,7 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         part, cm = interpret(table, lay, ctx, profiles)
         found_headers |= set(mapping or {}) - set(cm.missing)
         ev, ap, q = _check_dates(part.events, part.applications, table, ref, limit)
-        if seen_ids and ap["application_id"].isin(seen_ids).any():
+        if seen_ids and not seen_ids.isdisjoint(ap["application_id"]):  # O(rows), not O(seen)
             ap["application_id"] = f"{i + 1}:" + ap["application_id"].astype(object)
         if len(tables) > 1:
             seen_ids |= set(ap["application_id"].dropna())

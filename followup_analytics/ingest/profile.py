@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import vocab, vocab_i18n
 from ..text import key
-from .values import _is_missing_value, _lookup, _table, parse_dates
+from .values import _is_missing_value, _lookup, _table, parses_as_date
 
 #: Rows read from the top, and spread over the rest, to profile a column.
 SAMPLE = 100
@@ -104,7 +104,7 @@ def profile_column(values: pd.Series) -> Profile:
     maybe = todo & np.array([not isinstance(u, str) or _MAYBE_DATE.search(u) is not None
                              for u in uniques], dtype=bool)
     if maybe.any():  # only values with a digit or a month name can be dates
-        dates = parse_dates(pd.Series(uniques[maybe], dtype=object)).dates.notna().to_numpy()
+        dates = parses_as_date(uniques[maybe])
         idx = np.flatnonzero(maybe)
         kinds[idx[dates]] = "date"
         todo[idx[dates]] = False

@@ -20,28 +20,18 @@ from .. import vocab as _vocab
 from .. import vocab_i18n as _vocab_i18n
 from ..log import DATE_DTYPE as _DATE_DTYPE
 from ..text import key
-
-#: Excel serial day numbers accepted as dates: 1990-01-01 .. 2099-12-31.
-SERIAL_RANGE: tuple[int, int] = (32874, 73051)
-_EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
-
-_MONTHS: dict[str, int] = {}
-for _i, _name in enumerate(("january", "february", "march", "april", "may", "june", "july",
-                            "august", "september", "october", "november", "december"), 1):
-    _MONTHS[_name] = _i
-    _MONTHS[_name[:3]] = _i
-_MONTHS["sept"] = 9
-
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[ t,])")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:$|[ t,])")
-_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
-_ORD = r"(?:st|nd|rd|th)?"
-_MDY_NAME = re.compile(
-    rf"^(?:[a-z]+,?\s+)?([a-z]{{3,9}})\.?[\s-]+(\d{{1,2}}){_ORD},?[\s-]+(\d{{4}}|\d{{2}})\b")
-_DMY_NAME = re.compile(
-    rf"^(?:[a-z]+,?\s+)?(\d{{1,2}}){_ORD}[\s/-]+(?:of\s+)?([a-z]{{3,9}})\.?,?[\s/-]+"
-    rf"(\d{{4}}|\d{{2}})\b")
+from ._smalldates import (  # the date patterns, shared with the plain path for few values
+    _COMPACT,
+    _DMY_NAME,
+    _EXCEL_EPOCH,
+    _ISO,
+    _MDY_NAME,
+    _MONTHS,
+    _NUMERIC,
+    _SERIAL,
+    SERIAL_RANGE,
+    few_uniques,
+)
 
 #: Vocabulary fields accepted by :func:`normalise` (and as keys of ``load(vocab=...)``).
 VOCAB_FIELDS: tuple[str, ...] = ("status", "channel", "letter_type", "recipient")
@@ -226,9 +216,13 @@ def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDa
         unusable cell, else None), ``order`` and ``ambiguous``.
     """
     codes, uniques = _factorize(values)
-    u = pd.Series(uniques, dtype=object)
     missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))
     kind = np.array([_kind(v) for v in uniques], dtype=object)
+    few = few_uniques(uniques, missing, kind, day_first)
+    if few is not None:  # a few distinct texts: the same answer without pandas overhead
+        dates_arr, order, ambiguous = few
+        return _parsed(values, codes, uniques, dates_arr, missing, order, ambiguous)
+    u = pd.Series(uniques, dtype=object)
     dates = pd.Series(pd.NaT, index=u.index, dtype=_DATE_DTYPE)
 
     dt_mask = (kind == "datetime") & ~missing
@@ -244,11 +238,27 @@ def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDa
         parsed, order, ambiguous = _parse_text(text, day_first)
         dates[str_mask] = parsed
     dates = dates.dt.normalize()
-    bad = dates.isna().to_numpy() & ~missing
+    return _parsed(values, codes, uniques, dates.to_numpy(), missing, order, ambiguous)
+
+
+def parses_as_date(values: np.ndarray) -> np.ndarray:
+    """Which of the distinct `values` :func:`parse_dates` reads as a date (bool array)."""
+    missing = np.fromiter((_is_missing_value(v) for v in values), bool, len(values))
+    kind = np.array([_kind(v) for v in values], dtype=object)
+    few = few_uniques(values, missing, kind, None)
+    if few is not None:
+        return ~np.isnat(few[0])
+    return parse_dates(pd.Series(values, dtype=object)).dates.notna().to_numpy()
+
+
+def _parsed(values: pd.Series, codes: np.ndarray, uniques: np.ndarray, dates: np.ndarray,
+            missing: np.ndarray, order: str | None, ambiguous: bool) -> ParsedDates:
+    """Per-unique dates (and the reason per unusable value) broadcast back to the rows."""
+    bad = np.isnat(dates) & ~missing
     problem = np.full(len(uniques), None, dtype=object)
     if bad.any():
         problem[bad] = [_problem(v) for v in uniques[bad]]
-    out_dates = pd.Series(_broadcast(codes, dates.to_numpy(), np.datetime64("NaT", "s")),
+    out_dates = pd.Series(_broadcast(codes, dates, np.datetime64("NaT", "s")),
                           index=values.index, dtype=_DATE_DTYPE)
     out_problem = pd.Series(_broadcast(codes, problem, None) if bad.any()
                             else np.full(len(codes), None, dtype=object),

@@ -226,9 +226,9 @@ def _codes(values: pd.Series | None, name: str, at: np.ndarray) -> np.ndarray:
         return np.full(len(at), -1, dtype=np.int16)
     if isinstance(values.dtype, pd.CategoricalDtype) and values.dtype == dtype:
         return values.cat.codes.to_numpy().take(at).astype(np.int16)
-    picked = values.iloc[at]
-    picked = pd.Series(pd.Categorical(picked.to_numpy(dtype=object), dtype=dtype))
-    return picked.cat.codes.to_numpy().astype(np.int16)
+    # what ``pd.Categorical(values, dtype).codes`` gives (-1 outside the vocabulary)
+    picked = values.to_numpy(dtype=object).take(at)
+    return dtype.categories.get_indexer(picked).astype(np.int16)
 
 
 @dataclass(frozen=True)
