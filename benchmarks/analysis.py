@@ -74,7 +74,7 @@ def main(n_seekers: int = 10_000) -> None:
         _timed("offer_associations adjust=program", lambda: offer_associations(
             log, adjust=["program"]), extra)
         adjusted = extra["offer_associations adjust=program"]
-        print(f"optional adjusted odds ratios (logistic regression per strategy): "
+        print(f"optional adjusted odds ratios (Mantel-Haenszel over covariate strata): "
               f"{adjusted:.2f} s ({adjusted / bare:.1f}x); peak memory "
               f"{_peak_gb():.2f} GB")
 

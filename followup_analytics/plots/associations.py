@@ -19,7 +19,7 @@ _EXPECT = ("offer_associations() or landmark_effect() (the comparison schema: ke
 ESTIMATOR_LABELS: dict[str, str] = {
     "pooled_odds_ratio": "naive (all applications pooled)",
     "within_seeker_odds_ratio": "within seeker (Mantel–Haenszel)",
-    "adjusted_odds_ratio": "adjusted odds ratio (logistic regression)",
+    "adjusted_odds_ratio": "adjusted odds ratio (Mantel-Haenszel over covariate strata)",
     "pooled_risk_ratio": "risk ratio",
     "pooled_risk_difference": "risk difference",
 }
