@@ -90,9 +90,9 @@ def read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
     return [], [result]
 
 
-def _parse_repaired(name: str, src: IO[bytes] | io.StringIO, encoding: str | None, delimiter: str,
-                    width: int, limits: ReadLimits, notes: list[str], lines: int
-                    ) -> tuple[pd.DataFrame, list[StrayQuote]]:
+def _parse_repaired(name: str, src: IO[bytes] | io.StringIO, encoding: str | None,
+                    delimiter: str, width: int, limits: ReadLimits, notes: list[str],
+                    lines: int) -> tuple[pd.DataFrame, list[StrayQuote]]:
     """The grid, read again with stray quotes made literal when the first reading shows
     cells spanning lines (or ends inside quotes); where the stray quotes were."""
     try:

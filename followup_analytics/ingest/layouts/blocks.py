@@ -36,8 +36,8 @@ def titled_blocks(frame: pd.DataFrame, company: str | None) -> tuple[dict[int, s
     col0 = frame[frame.columns[0]].to_numpy(dtype=object)
     candidates = np.flatnonzero(single & pd.notna(col0))
     named = {int(t): header_event(col0[t]) for t in candidates
-              if isinstance(col0[t], str) and len(col0[t]) <= 30
-              and not _is_missing_value(col0[t])}
+             if isinstance(col0[t], str) and len(col0[t]) <= 30
+             and not _is_missing_value(col0[t])}
     events = {t: e for t, e in named.items() if e is not None and e in (
         "interview", "offer", "rejection", "reply")}
     if not events:  # the usual case: decided without looking at the other rows
