@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field, replace
+from typing import Any, Final, Literal, TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -18,12 +19,12 @@ APPLICATION_COLUMNS = ["application_id", "seeker", "company", "role", "applied_o
 
 #: Ordered categorical dtypes of the vocabulary columns.
 CATEGORIES: dict[str, pd.CategoricalDtype] = {
-    "event": pd.CategoricalDtype(vocab.EVENTS, ordered=True),
-    "channel": pd.CategoricalDtype(vocab.CHANNELS, ordered=True),
-    "letter_type": pd.CategoricalDtype(vocab.LETTER_TYPES, ordered=True),
-    "recipient": pd.CategoricalDtype(vocab.RECIPIENTS, ordered=True),
+    "event": pd.CategoricalDtype(list(vocab.EVENTS), ordered=True),
+    "channel": pd.CategoricalDtype(list(vocab.CHANNELS), ordered=True),
+    "letter_type": pd.CategoricalDtype(list(vocab.LETTER_TYPES), ordered=True),
+    "recipient": pd.CategoricalDtype(list(vocab.RECIPIENTS), ordered=True),
 }
-DATE_DTYPE = "datetime64[s]"
+DATE_DTYPE: Final = "datetime64[s]"
 
 
 def _action_ids(events: pd.DataFrame, is_fu: np.ndarray) -> pd.Series:
@@ -66,7 +67,8 @@ def parse_as_of(as_of: object) -> pd.Timestamp:
     if isinstance(as_of, bool | int | float | np.number):
         raise ValueError(f"as_of={as_of!r} is a number, not a date; {_AS_OF_EXAMPLE}")
     try:
-        ts = pd.Timestamp(as_of)
+        # anything else is pandas' to judge: it raises on what is not a date
+        ts = pd.Timestamp(cast(Any, as_of))
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValueError(f"as_of={as_of!r} is not a date; {_AS_OF_EXAMPLE}") from exc
     if pd.isna(ts):
@@ -99,8 +101,16 @@ def _categorical(values: pd.Series, name: str) -> pd.Series:
     return text.astype(dtype)
 
 
+class _CutCounts(TypedDict):
+    """What :func:`_cut` left out (fields of :class:`LoadReport`)."""
+
+    events_after_as_of: int
+    applications_after_as_of: int
+    undated_left_out: int
+
+
 def _cut(events: pd.DataFrame, apps: pd.DataFrame, as_of: pd.Timestamp
-         ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+         ) -> tuple[pd.DataFrame, pd.DataFrame, _CutCounts]:
     """What exists on ``as_of``: events and applications, and how many were left out."""
     limit = pd.Timestamp(as_of).to_datetime64()
     applied = apps["applied_on"]
@@ -117,9 +127,9 @@ def _cut(events: pd.DataFrame, apps: pd.DataFrame, as_of: pd.Timestamp
     else:
         gone = np.zeros(len(events), dtype=bool)
     drop = late | undated_out | gone
-    counts = {"events_after_as_of": int(late.sum()),
-              "applications_after_as_of": int(late_apps.sum()),
-              "undated_left_out": int((undated_out & ~gone).sum())}
+    counts: _CutCounts = {"events_after_as_of": int(late.sum()),
+                          "applications_after_as_of": int(late_apps.sum()),
+                          "undated_left_out": int((undated_out & ~gone).sum())}
     if drop.any():
         events = events.loc[~drop].reset_index(drop=True)
     if late_apps.any():
@@ -247,8 +257,9 @@ class JobSearchLog:
         ev["date_known"] = (events["date_known"].fillna(True).astype(bool)
                             if "date_known" in events else True)
         ev["date_known"] &= ev["date"].notna()  # an event without a date: date unknown
-        for name, dtype in (("source_file", "string"), ("source_sheet", "string"),
-                            ("source_row", "Int64")):
+        sources: tuple[tuple[str, Literal["string", "Int64"]], ...] = (
+            ("source_file", "string"), ("source_sheet", "string"), ("source_row", "Int64"))
+        for name, dtype in sources:
             ev[name] = (events[name] if name in events else pd.Series(pd.NA, index=ev.index))
             ev[name] = ev[name].astype(dtype)
         ev["action_id"] = _action_ids(events, is_fu)
@@ -326,7 +337,7 @@ class JobSearchLog:
 
     def _repr_html_(self) -> str:
         c = self._counts()
-        cells = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>"
+        cells = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{v}</td></tr>"
                         for k, v in c.items())
         dates = self._seen[0]["date"]
         span = (f"{dates.min().date()} to {dates.max().date()}" if len(dates) else "no dates")

@@ -31,7 +31,7 @@ def _file_mode(private: bool) -> int:
 
 
 def atomic_write(
-    path: str | os.PathLike[str], write: Callable[[Path], None], *, private: bool = False
+    path: str | os.PathLike[str], write: Callable[[Path], object], *, private: bool = False
 ) -> Path:
     """Write a file through a temporary sibling and rename it over `path` when complete.
 
@@ -42,7 +42,7 @@ def atomic_write(
         `write` returned without error.
     write : callable
         ``write(tmp_path)`` writes the whole content to ``tmp_path`` (same folder, same
-        suffix).
+        suffix); what it returns is ignored.
     private : bool, default False
         Readable by its owner only (0600); otherwise the mode follows the umask, like any
         new file.
@@ -68,7 +68,7 @@ def atomic_write(
 
 
 def atomic_write_all(
-    jobs: list[tuple[str | os.PathLike[str], Callable[[Path], None]]], *, private: bool = False
+    jobs: list[tuple[str | os.PathLike[str], Callable[[Path], object]]], *, private: bool = False
 ) -> list[Path]:
     """Write several files as a set: every one to a temporary sibling first, and rename
     them over their destinations only once all are complete (so the HTML and the workbook

@@ -88,6 +88,7 @@ COMPARISON_COLUMNS: list[str] = [
 MAX_GROUPS = 200
 
 T = TypeVar("T")
+_Frame = TypeVar("_Frame", pd.DataFrame, pd.Series)
 
 
 def check_outcome(outcome: str, allowed: Sequence[str] = OUTCOMES[:3]) -> str:
@@ -161,12 +162,12 @@ class Definition:
         return replace(self, **changes)
 
 
-def attach(frame: T, definition: Definition) -> T:
+def attach(frame: _Frame, definition: Definition) -> _Frame:
     """Store `definition` in ``frame.attrs["definition"]`` and return `frame`.
 
     Every compute function ends with ``return attach(result, Definition(...))``.
     """
-    frame.attrs["definition"] = definition  # type: ignore[attr-defined]
+    frame.attrs["definition"] = definition
     return frame
 
 

@@ -44,7 +44,7 @@ CODE = {name: _code(text) for name, text in SOURCES.items()}
         (r"\bos\.replace\(|\bmkstemp\(", "output.py"),  # atomic writes
         (r"\(\s*'='\s*,\s*'\+'\s*,\s*'-'\s*,\s*'@'", "output.py"),  # formula prefixes
         (r"Timestamp\.(today|now)\(", "log.py"),  # as_of defaulting
-        (r"^\s*_?[A-Z_]*DTYPE\s*=\s*'datetime64\[s\]'", "log.py"),  # the date dtype
+        (r"^\s*_?[A-Z_]*DTYPE\s*(:[^=]*)?=\s*'datetime64\[s\]'", "log.py"),  # the date dtype
         (r"\bwithdrawn_on\b.*<= *day|<= *day.*\bwithdrawn_on\b", "metrics/landmark.py"),
     ],
 )

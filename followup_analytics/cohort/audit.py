@@ -109,7 +109,7 @@ def _add_table(model: _Model, name: str, frame: pd.DataFrame, spec: Spec) -> Non
     for keys, member in spec.additive.across:
         ids, sign = _set_ids(frame, keys, member)
         dims.append((ids, sign, list(keys)))
-    for d, (ids, sign, keys) in enumerate(dims):
+    for d, (ids, sign, dim_keys) in enumerate(dims):
         label = spec.latent.get(d, f"{name}|d{d}")
         for j, col in enumerate(counts):
             for s in np.unique(ids[ids >= 0]):
@@ -125,7 +125,7 @@ def _add_table(model: _Model, name: str, frame: pd.DataFrame, spec: Spec) -> Non
                         # in each): no equation, rather than a false one
                         continue
                 else:
-                    where = "|".join(str(frame[k].iloc[rows[0]]) for k in keys)
+                    where = "|".join(str(frame[k].iloc[rows[0]]) for k in dim_keys)
                     total = model.var(f"latent|{label}|{col}|{where}",
                                       sum(model.values[m] for m in members), False)
                 model.margin[total] = True
@@ -245,7 +245,7 @@ class _Solver:
                  hi: np.ndarray, sign: float) -> float:
         """``sign * min(obj @ x)`` over non-negative integers: the LP relaxation first, the
         integer programme only when the LP optimum is not whole."""
-        kw = {}
+        kw: dict[str, np.ndarray] = {}
         if a is not None:
             if eq.any():
                 kw.update(A_eq=a[eq], b_eq=hi[eq])

@@ -7,8 +7,11 @@ per group. Counts are suppressed here (see :mod:`.suppression`); the renderers o
 
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,7 +48,8 @@ def _labels(values: pd.Series) -> pd.Series:
     return values.astype("string").fillna("(missing)")
 
 
-def _stack(log: JobSearchLog, compute, by_name: str, has_groups: bool) -> pd.DataFrame:
+def _stack(log: JobSearchLog, compute: Callable[[str], pd.DataFrame], by_name: str,
+           has_groups: bool) -> pd.DataFrame:
     """Run ``compute(column)`` for the whole cohort and per group; stack with the label."""
     parts = []
     for col in ([ALL, GROUP] if has_groups else [ALL]):
@@ -84,8 +88,8 @@ def _outcomes(log: JobSearchLog, feats: pd.DataFrame, by_name: str, has_groups: 
               min_cell: int) -> tuple[Table, Spec]:
     parts = []
     for outcome in ("response", "interview", "offer"):
-        part = _stack(log, lambda c, o=outcome: response_rates(log, by=c, outcome=o,
-                                                                min_n=min_cell),
+        part = _stack(log, functools.partial(response_rates, log, outcome=outcome,
+                                             min_n=min_cell),
                       by_name, has_groups)
         part.insert(1, "outcome", outcome)
         part.insert(2, "unit", "application")
@@ -355,13 +359,14 @@ def headline(tables: dict[str, Table]) -> dict[str, object]:
             mask &= f[col].eq(val)
         return f.loc[mask].iloc[0]
 
-    def val(x: object) -> object:
+    def val(x: Any) -> float | int | None:
         return None if pd.isna(x) else (float(x) if isinstance(x, float | np.floating)
                                         else int(x))
 
     ov = pick("overview")
-    out = {"seekers": val(ov["seekers"]), "applications": val(ov["applications"]),
-           "followups": val(ov["followups"])}
+    out: dict[str, object] = {
+        "seekers": val(ov["seekers"]), "applications": val(ov["applications"]),
+        "followups": val(ov["followups"])}
     for outcome in OUTCOME_LABELS:
         row = pick("outcomes", outcome=outcome)
         out[f"{outcome}_rate"] = val(row["rate"])

@@ -7,6 +7,7 @@ as the word "hidden" (the same label as in the tables), never as 0, "n=0" or "no
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import warnings
 from collections.abc import Callable
@@ -187,9 +188,9 @@ def draw_figures(report: CohortReport) -> dict[str, str]:
         o = t["outcomes"].frame
         for outcome, label in (("response", "Any response"), ("offer", "An offer")):
             part = o.loc[o["outcome"].eq(outcome) & o[by].ne(TOTAL)].reset_index(drop=True)
-            out[f"outcomes_{outcome}_by_group"] = _svg(lambda ax, p=part, lab=label:
-                                                       rate_chart(
-                ax, [str(g) for g in p[by]], p, title=f"{lab}, by {report.by}",
+            out[f"outcomes_{outcome}_by_group"] = _svg(functools.partial(
+                rate_chart, labels=[str(g) for g in part[by]], frame=part,
+                title=f"{label}, by {report.by}",
                 xlabel="Share of applications (dot) with its 95% interval (line)"),
                 1.3 + 0.4 * len(part))
     fun = _whole(t["funnel"].frame)
@@ -199,8 +200,9 @@ def draw_figures(report: CohortReport) -> dict[str, str]:
         part = _whole(t[key].frame)
         if len(part):
             names = [category_label(c) for c in part[cat]]
-            out[key] = _svg(lambda ax, p=part, n=names: rate_chart(
-                ax, n, p, title="Response within 30 days of an eligible follow-up",
+            out[key] = _svg(functools.partial(
+                rate_chart, labels=names, frame=part,
+                title="Response within 30 days of an eligible follow-up",
                 xlabel="Share of follow-ups followed by a response (95% interval)"),
                 1.3 + 0.4 * len(part))
     fig = _time(t, report)

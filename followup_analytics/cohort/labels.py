@@ -10,6 +10,7 @@ medians) with two decimals, p and q values with three. A hidden value is always 
 from __future__ import annotations
 
 import math
+from typing import Any, TypeVar, overload
 
 import pandas as pd
 
@@ -97,6 +98,13 @@ def column_label(table: str, column: str) -> str:
     return column.replace("_", " ").capitalize()
 
 
+_T = TypeVar("_T")
+
+
+@overload
+def category_label(value: str) -> str: ...
+@overload
+def category_label(value: _T) -> _T: ...
 def category_label(value: object) -> object:
     """A category value in words (other values unchanged)."""
     if isinstance(value, str):
@@ -104,19 +112,20 @@ def category_label(value: object) -> object:
     return value
 
 
-def _missing(value: object) -> bool:
+# The formatters take a table cell as pandas hands it out (a number, or None, NaN, pd.NA).
+def _missing(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
-def fmt_count(value: object) -> str:
+def fmt_count(value: Any) -> str:
     return "" if _missing(value) else f"{int(value):,}"
 
 
-def fmt_percent(value: object) -> str:
+def fmt_percent(value: Any) -> str:
     return "" if _missing(value) else f"{float(value):.1%}"
 
 
-def fmt_estimate(value: object) -> str:
+def fmt_estimate(value: Any) -> str:
     if _missing(value):
         return ""
     v = float(value)
@@ -125,7 +134,7 @@ def fmt_estimate(value: object) -> str:
     return f"{v:,.2f}"
 
 
-def fmt_p(value: object) -> str:
+def fmt_p(value: Any) -> str:
     if _missing(value):
         return ""
     v = float(value)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .report import CohortReport
+
 #: (term, definition) pairs, in reading order.
 DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("Response", "Any employer-initiated event after applying: a reply, an interview, a "
@@ -66,7 +71,7 @@ PRIVACY: tuple[str, ...] = (
 )
 
 
-def run_label(report: object) -> str:
+def run_label(report: CohortReport) -> str:
     """Which run made a report: the HTML and the workbook of one run carry the same."""
     created = report.created.strftime("%Y-%m-%d %H:%M UTC")
     return f"run {report.run_id}, made {created}"

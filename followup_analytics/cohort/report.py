@@ -130,7 +130,7 @@ class CohortReport:
         if bad:
             raise ValueError(f"unknown report format {bad[0]!r}; choose html or xlsx")
         data = {fmt: render[fmt](self) for fmt in paths}
-        return atomic_write_all([(path, lambda p, b=data[fmt]: p.write_bytes(b))
+        return atomic_write_all([(path, functools.partial(Path.write_bytes, data=data[fmt]))
                                  for fmt, path in paths.items()])
 
 
@@ -232,10 +232,11 @@ def _reduce(log: JobSearchLog, by: str | None, key: bytes,
         GROUP: groups, ALL: pd.Series(TOTAL, index=apps.index, dtype="string"),
     })
     # the log is already canonical: blank the notes and provenance instead of re-validating
-    events = log.events.assign(note=pd.NA, source_file=pd.NA, source_sheet=pd.NA,
-                               source_row=pd.NA)
-    events = events.astype({"note": "string", "source_file": "string",
-                            "source_sheet": "string", "source_row": "Int64"})
+    events = log.events
+    events = events.assign(**{
+        name: pd.Series(pd.NA, index=events.index, dtype=dtype)
+        for name, dtype in (("note", "string"), ("source_file", "string"),
+                            ("source_sheet", "string"), ("source_row", "Int64"))})
     reduced["role"] = reduced["role"].astype("string")
     return JobSearchLog(events, reduced, LoadReport(), log.as_of), person_by, merged
 

@@ -14,6 +14,7 @@ complete one or not at all.
 from __future__ import annotations
 
 import re
+from typing import TypeVar, overload
 
 import pandas as pd
 
@@ -25,6 +26,13 @@ __all__ = ["FORMULA_PREFIXES", "atomic_write", "atomic_write_all", "neutralise",
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_T = TypeVar("_T")
+
+
+@overload
+def neutralise(value: str) -> str: ...
+@overload
+def neutralise(value: _T) -> _T: ...
 def neutralise(value: object) -> object:
     """Return `value` made safe for a spreadsheet cell.
 

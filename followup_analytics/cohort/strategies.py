@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -11,6 +13,9 @@ from ..metrics.inference import rate_table
 from ..metrics.strategies import STRATEGIES
 from .audit import Spec
 from .suppression import TOTAL, Additive
+
+if TYPE_CHECKING:
+    from .table import Table  # imported where used: content imports this module
 
 ESTIMATOR = "within_seeker_odds_ratio"
 _LEVEL = ("rate_level", "level_ci_low", "level_ci_high")
@@ -104,7 +109,7 @@ def _within_seeker(log: JobSearchLog) -> pd.DataFrame:
 
 
 def strategy_table(log: JobSearchLog, min_cell: int, by_name: str = "group",
-                   has_groups: bool = False):  # -> Table (import cycle)
+                   has_groups: bool = False) -> tuple[Table, Spec]:
     """Strategies vs offers, within-seeker (Mantel-Haenszel) odds ratios, whole cohort and
     per group.
 

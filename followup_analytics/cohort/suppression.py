@@ -63,9 +63,10 @@ def _set_ids(table: pd.DataFrame, keys: Sequence[str],
     with -1 (members - margin = 0). Sets without members get -1 (no set).
     """
     is_member = (table[member].astype("string") != TOTAL).fillna(True).to_numpy()
+    ids: np.ndarray
     if keys:
-        ids = table.groupby(list(keys), sort=False, dropna=False, observed=True).ngroup()
-        ids = ids.to_numpy()
+        ids = table.groupby(list(keys), sort=False, dropna=False, observed=True).ngroup(
+        ).to_numpy()
     else:
         ids = np.zeros(len(table), dtype=int)
     has_members = np.isin(ids, ids[is_member])
@@ -106,11 +107,11 @@ def _singletons(cells: pd.DataFrame, hidden: np.ndarray, set_cols: list[str]) ->
         ids = cells[sc].to_numpy()
         in_set = ids >= 0
         per_set = pd.Series(hidden & in_set).groupby(ids).sum()
-        single = per_set[(per_set == 1) & (per_set.index >= 0)].index
-        if not len(single):
+        one_hidden = per_set[(per_set == 1) & (per_set.index >= 0)].index
+        if not len(one_hidden):
             continue
         sizes = pd.Series(in_set & valid).groupby(ids).sum()
-        single = [s for s in single if sizes.get(s, 0) > 1]
+        single = [s for s in one_hidden if sizes.get(s, 0) > 1]
         if not single:
             continue
         # prefer candidates whose other sets already hold a hidden cell (closing a cycle)

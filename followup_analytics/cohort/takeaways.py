@@ -33,12 +33,13 @@ def _outcomes(t: dict[str, pd.DataFrame]) -> str | None:
     seekers = _whole(t["overview"])["seekers"].iloc[0]
     if pd.isna(apps) or pd.isna(seekers):
         return None
+    known = rows["rate"].notna()
     parts = [f"{fmt_percent(rows.at[o, 'rate'])} {'got ' * (o == 'response')}"
              f"{OUTCOME_PHRASES[o]}" for o in ("response", "interview", "offer")
-             if o in rows.index and pd.notna(rows.at[o, "rate"])]
+             if o in rows.index and known.at[o]]
     text = (f"{fmt_count(seekers)} seekers sent {fmt_count(apps)} applications"
             + (f": {', '.join(parts)}." if parts else "."))
-    if "seeker_offer" in rows.index and pd.notna(rows.at["seeker_offer", "rate"]):
+    if "seeker_offer" in rows.index and known.at["seeker_offer"]:
         text += (f" {fmt_percent(rows.at['seeker_offer', 'rate'])} of seekers have at least "
                  "one offer.")
     return text
@@ -60,8 +61,9 @@ def _extremes(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
     rows = rows.dropna(subset=["rate"])
     if len(rows) < 2:
         return None
-    rate = rows["rate"].astype(float)
-    return rows.loc[rate.idxmin()], rows.loc[rate.idxmax()]
+    rate = rows["rate"].astype(float).to_numpy()
+    # positions of the first lowest and highest rate (the labels idxmin/idxmax would give)
+    return rows.iloc[int(rate.argmin())], rows.iloc[int(rate.argmax())]
 
 
 def _timing(t: dict[str, pd.DataFrame]) -> str | None:

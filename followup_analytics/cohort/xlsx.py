@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -67,7 +67,7 @@ def _format(table: Table, column: str) -> str | None:
     return None
 
 
-def _plain(value: object) -> object:
+def _plain(value: Any) -> object:
     """A cell value openpyxl can store: None for missing, Python scalars, safe text."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -144,7 +144,7 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
     for i, rec in enumerate(frame[columns].itertuples(index=False, name=None)):
         values = [_plain(category_label(v) if category[j] else v)
                   for j, v in enumerate(rec)]
-        row = values + ([neutralise(flags.iloc[i]) or None] if flagged else [])
+        row = values + ([neutralise(flags.iloc[i]) or None] if flags is not None else [])
         ws.append(row)
         for j, cell in enumerate(ws[ws.max_row]):
             cell.font = _TOTAL_FONT if first[i] else _BODY_FONT
@@ -153,8 +153,9 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
             if j == len(columns):
                 cell.font = _FLAG_FONT
             shown = row[j]
-            width = 7 if isinstance(shown, float) else len(str(shown)) if shown is not None else 0
-            lengths[j] = max(lengths[j], width)
+            shown_width = (7 if isinstance(shown, float) else len(str(shown)) if shown is not None
+                           else 0)
+            lengths[j] = max(lengths[j], shown_width)
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     if len(columns):
@@ -282,6 +283,8 @@ def workbook_bytes(report: CohortReport) -> bytes:
 
 def write_private(report: CohortReport, path: str | os.PathLike[str]) -> Path:
     """Write the per-seeker appendix as a workbook readable by its owner only (0600)."""
+    if report.private is None:
+        raise ValueError("this report has no per-seeker appendix to write")
     wb = Workbook()
     ws = wb.active
     ws.title = "Seekers (private)"

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from xml.parsers import expat
 
 _U32 = 0xFFFFFFFF
@@ -123,6 +124,7 @@ def _fast_cells(chunks: list[bytes], limit: int | None = None) -> int | None:
     decl = _DECLARATION.match(head)
     starts = [decl.end() if decl else 0] + [0] * (len(pieces) - 1)
     box, filled = _Box(), 0
+    m: re.Match[bytes] | None
     count = limit is None or sum(map(len, pieces)) // _MIN_CELL_BYTES > limit
     for piece, start in zip(pieces, starts, strict=True):
         if not _plain(piece, start):
@@ -260,7 +262,7 @@ def _feed(p: expat.XMLParserType, chunks: Iterable[bytes]) -> None:
 def _expat_cells(chunks: list[bytes]) -> int:
     """The cells calamine's sheet reader yields, by a streaming XML parse."""
     box = _Box()
-    state = {"in": False, "row": 0, "col": 0, "cell": None, "filled": False}
+    state: dict[str, Any] = {"in": False, "row": 0, "col": 0, "cell": None, "filled": False}
 
     def local(name: str) -> str:
         return name.split(":", 1)[-1]

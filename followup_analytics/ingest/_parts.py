@@ -68,9 +68,9 @@ def xlsx_parts(zf: zipfile.ZipFile, lookup: dict[str, str]) -> tuple[list[str], 
         for _, attrs in _elements(zf, rels, {"Relationship"}):
             if attrs.get("Type", "").endswith("/relationships/officeDocument") and \
                     "Target" in attrs:
-                target = attrs["Target"]
-                cut = target.rfind("/")
-                base = target[:cut + 1].removeprefix("/") if cut >= 0 else ""
+                office = attrs["Target"]
+                cut = office.rfind("/")
+                base = office[:cut + 1].removeprefix("/") if cut >= 0 else ""
     targets: dict[str, str] = {}
     wb_rels = find(lookup, f"{base}_rels/workbook.xml.rels")
     if wb_rels is not None:

@@ -118,8 +118,8 @@ def repair_stray_quotes(text: str, delimiter: str, width: int
             record += 1
             if eof and inner and not rows:  # a last note left open: close it at the end
                 lines[-1] = _close(lines[-1])
-                column = _open_field(lines[start], delimiter)
-                strays.append(StrayQuote(record, column[1] if column else 0, len(inner),
+                opened = _open_field(lines[start], delimiter)
+                strays.append(StrayQuote(record, opened[1] if opened else 0, len(inner),
                                          closed_at_end=True))
                 break
             fixed = _literal(lines[start], delimiter, width) if rows or (eof and not inner) \

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import IO, cast
 
 import numpy as np
 import pandas as pd
@@ -45,13 +46,18 @@ def _cpu(pid: int) -> int:
         return -1
 
 
+def _pipes(proc: subprocess.Popen) -> tuple[IO[bytes], IO[bytes]]:
+    """The child's stdin and stdout (always pipes: :meth:`ReaderProcess._start` opens them)."""
+    return cast(IO[bytes], proc.stdin), cast(IO[bytes], proc.stdout)
+
+
 class ReaderProcess:
     """One child process running :mod:`._worker`; restarted after a crash."""
 
     def __init__(self, limits: ReadLimits) -> None:
         self.limits = limits
         self._proc: subprocess.Popen | None = None
-        self._stderr = None
+        self._stderr: IO[bytes] | None = None
 
     def start(self) -> subprocess.Popen:
         """Start the child process now (it boots while the caller does other work)."""
@@ -69,19 +75,20 @@ class ReaderProcess:
         """Send one request; return the payload or raise SpreadsheetError naming ``name``."""
         proc = self._start()
         data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        stdin, stdout = _pipes(proc)
         try:
-            proc.stdin.write(_HEADER.pack(len(data)) + data)
-            proc.stdin.flush()
+            stdin.write(_HEADER.pack(len(data)) + data)
+            stdin.flush()
             if not self._wait(proc):
                 proc.kill()
                 raise fail(name, "the spreadsheet reader stopped responding on this file "
                                  "(it hung): corrupt or hostile", sheet)
-            head = proc.stdout.read(_HEADER.size)
-            body = proc.stdout.read(_HEADER.unpack(head)[0]) if len(head) == _HEADER.size \
+            head = stdout.read(_HEADER.size)
+            body = stdout.read(_HEADER.unpack(head)[0]) if len(head) == _HEADER.size \
                 else b""
             reply = pickle.loads(body)
         except (OSError, EOFError, pickle.UnpicklingError, struct.error):
-            raise self._crashed(name, sheet) from None
+            raise self._crashed(proc, name, sheet) from None
         if reply[0] == "ok":
             return reply[1]
         kind, message = reply[1], _short(reply[2])
@@ -105,7 +112,7 @@ class ReaderProcess:
         if not hasattr(select, "poll") or not sys.platform.startswith("linux"):
             return True
         poller = select.poll()
-        poller.register(proc.stdout, select.POLLIN | select.POLLHUP)
+        poller.register(_pipes(proc)[1], select.POLLIN | select.POLLHUP)
         last, still, waited = _cpu(proc.pid), 0.0, 0.0
         while not poller.poll(250):
             waited += 0.25
@@ -116,8 +123,8 @@ class ReaderProcess:
                 return False
         return True
 
-    def _crashed(self, name: str, sheet: str | None) -> SpreadsheetError:
-        proc = self._proc
+    def _crashed(self, proc: subprocess.Popen, name: str, sheet: str | None
+                 ) -> SpreadsheetError:
         try:
             code = proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -143,13 +150,14 @@ class ReaderProcess:
         """End the child process (it exits when its input closes)."""
         proc, self._proc = self._proc, None
         if proc is not None:
+            stdin, stdout = _pipes(proc)
             try:
-                proc.stdin.close()
+                stdin.close()
                 proc.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
                 proc.kill()
                 proc.wait()
-            proc.stdout.close()
+            stdout.close()
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None

@@ -15,6 +15,7 @@ import re
 import warnings
 from collections import Counter
 from dataclasses import replace
+from typing import IO, cast
 
 import pandas as pd
 
@@ -42,16 +43,19 @@ def read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
                ) -> tuple[list[RawTable], list[SkippedSheet]]:
     name = source.name
     notes: list[str] = []
-    if isinstance(src, io.StringIO):
-        encoding, sample = None, src.getvalue()[:SAMPLE]
-        lines = src.getvalue().count("\n")
+    # the caller opens text files: a binary stream, or a StringIO for text held in memory
+    stream = cast("IO[bytes] | io.StringIO", src)
+    encoding: str | None
+    if isinstance(stream, io.StringIO):
+        encoding, sample = None, stream.getvalue()[:SAMPLE]
+        lines = stream.getvalue().count("\n")
     else:
         if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
             raise fail(name, f"is not a text file: it is {describe(head)}; give it the "
                              "right extension")
-        cr_only, lines = scan_lines(name, src, limits)
+        cr_only, lines = scan_lines(name, stream, limits)
         if cr_only:
-            src, head = cr_to_lf(src), head.replace(b"\r", b"\n")
+            stream, head = cr_to_lf(stream), head.replace(b"\r", b"\n")
             notes.append("line ends: carriage returns only (old Mac files), read as lines")
         encoding, why = _sniff_encoding(name, head)
         notes.append(f"encoding {encoding} ({why})")
@@ -62,12 +66,13 @@ def read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
     delimiter, why = _sniff_delimiter(sample, ext)
     notes.append(f"delimiter {_DELIM_NAMES[delimiter]} ({why})")
     width = line_width(sample, delimiter)
-    if long_first and not isinstance(src, io.StringIO):  # a header line past the sample
-        width = max(width, line_width(src.readline(limits.max_line_bytes).decode(
+    if long_first and encoding is not None and not isinstance(stream, io.StringIO):
+        # a header line past the sample
+        width = max(width, line_width(stream.readline(limits.max_line_bytes).decode(
             encoding, errors="replace"), delimiter))
-        src.seek(0)
+        stream.seek(0)
     check_width(name, width, limits)
-    grid, strays = _parse_repaired(name, src, encoding, delimiter, width, limits, notes,
+    grid, strays = _parse_repaired(name, stream, encoding, delimiter, width, limits, notes,
                                    lines)
     swallowed = (swallowed_rows(grid, delimiter, width)
                  if len(grid) + 1 < lines and grid.shape[1] > 1 else [])  # cells span lines
@@ -85,9 +90,9 @@ def read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
     return [], [result]
 
 
-def _parse_repaired(name: str, src: str | io.IOBase, encoding: str | None, delimiter: str,
-                    width: int, limits: ReadLimits, notes: list[str], lines: int
-                    ) -> tuple[pd.DataFrame, list[StrayQuote]]:
+def _parse_repaired(name: str, src: IO[bytes] | io.StringIO, encoding: str | None,
+                    delimiter: str, width: int, limits: ReadLimits, notes: list[str],
+                    lines: int) -> tuple[pd.DataFrame, list[StrayQuote]]:
     """The grid, read again with stray quotes made literal when the first reading shows
     cells spanning lines (or ends inside quotes); where the stray quotes were."""
     try:
@@ -100,12 +105,15 @@ def _parse_repaired(name: str, src: str | io.IOBase, encoding: str | None, delim
     size = len(src.getvalue()) if isinstance(src, io.StringIO) else _size(src)
     if size <= _REPAIR_BYTES:
         src.seek(0)
-        text = src.read()
-        if not isinstance(text, str):
+        raw = src.read()
+        if isinstance(raw, str):
+            text = raw
+        else:
             try:
-                text = text.decode(encoding or "utf-8")
+                text = raw.decode(encoding or "utf-8")
             except UnicodeDecodeError:
-                text = decode_mixed(text, []).getvalue()
+                text = decode_mixed(raw, []).getvalue()
+        del raw
         fixed, strays = repair_stray_quotes(text, delimiter, width)
         del text
         if strays:
@@ -117,7 +125,7 @@ def _parse_repaired(name: str, src: str | io.IOBase, encoding: str | None, delim
     return grid, []
 
 
-def _size(fh: io.IOBase) -> int:
+def _size(fh: IO[bytes]) -> int:
     fh.seek(0, io.SEEK_END)
     size = fh.tell()
     fh.seek(0)
@@ -194,12 +202,11 @@ def _sniff_delimiter(sample: str, ext: str) -> tuple[str, str]:
     return best, f"{best_score[0]} lines with {best_score[1]} fields"
 
 
-def _parse_text(name: str, src: str | io.IOBase, encoding: str | None, delimiter: str,
-                width: int, limits: ReadLimits, notes: list[str]
-                ) -> tuple[pd.DataFrame, str | io.IOBase, str | None]:
+def _parse_text(name: str, src: IO[bytes] | io.StringIO, encoding: str | None,
+                delimiter: str, width: int, limits: ReadLimits, notes: list[str]
+                ) -> tuple[pd.DataFrame, IO[bytes] | io.StringIO, str | None]:
     for _ in range(8):
-        if not isinstance(src, str):
-            src.seek(0)
+        src.seek(0)
         try:
             with warnings.catch_warnings():  # a line wider than the names: not a silent loss
                 warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -209,14 +216,15 @@ def _parse_text(name: str, src: str | io.IOBase, encoding: str | None, delimiter
                                  nrows=limits.max_rows + 1)
             break
         except UnicodeDecodeError:
-            if encoding not in ("utf-8", "utf-8-sig") or isinstance(src, str):
+            if encoding not in ("utf-8", "utf-8-sig") or isinstance(src, io.StringIO):
                 raise fail(name, f"cannot be decoded as {encoding}") from None
             src.seek(0)
             src, encoding = decode_mixed(src.read(), notes), None
         except pd.errors.ParserWarning:
             src.seek(0)
             text = src.read()
-            text = text if isinstance(text, str) else text.decode(encoding, errors="replace")
+            text = text if isinstance(text, str) else text.decode(encoding or "utf-8",
+                                                                  errors="replace")
             wider = line_width(text, delimiter)
             if wider <= width:
                 raise fail(name, "cannot be parsed as delimited text (uneven rows)") from None

@@ -20,6 +20,7 @@ import pickle
 import struct
 import sys
 from array import array
+from typing import Any
 
 _HEADER = struct.Struct("<Q")
 _NUMBERS = {bool, int, float}
@@ -70,7 +71,8 @@ def _columns(rows: list[list]) -> list[tuple[bytes, list, bytes]]:
 
 
 def _serve(calamine, stdin, stdout) -> None:
-    wb = None
+    wb: Any = None
+    reply: tuple[Any, ...]
     while True:
         head = stdin.read(_HEADER.size)
         if len(head) < _HEADER.size:

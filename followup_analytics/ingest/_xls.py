@@ -75,7 +75,7 @@ def _workbook_stream(data: bytes) -> bytes | None:
         fat.extend(struct.unpack_from(f"<{per}I", data, (sector + 1) * size))
 
     def chain(start: int, table: list[int]) -> list[int]:
-        out = []
+        out: list[int] = []
         while start < _END:
             if start >= len(table) or len(out) > len(table):
                 raise ValueError("broken sector chain")
@@ -88,10 +88,10 @@ def _workbook_stream(data: bytes) -> bytes | None:
 
     directory = read(dir_start)
     entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
-    names = {}
-    for entry in entries:
-        length = struct.unpack_from("<H", entry, 64)[0]
-        names[entry[:max(min(length, 64) - 2, 0)].decode("utf-16-le", "replace")] = entry
+    names: dict[str, bytes] = {}
+    for raw in entries:
+        length = struct.unpack_from("<H", raw, 64)[0]
+        names[raw[:max(min(length, 64) - 2, 0)].decode("utf-16-le", "replace")] = raw
     if "EncryptedPackage" in names:
         raise Encrypted("an encrypted Office document")
     for name in ("Workbook", "Book"):

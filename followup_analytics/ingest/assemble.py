@@ -31,7 +31,8 @@ def _strings(values: np.ndarray | pd.Series, missing: str = "any") -> pd.arrays.
         return values.array
     arr = np.array(values, dtype=object)
     if missing != "never":
-        arr[pd.isna(arr) if missing == "any" else np.equal(arr, None)] = pd.NA
+        none = np.array(None, dtype=object)  # as numpy's type stubs accept None
+        arr[pd.isna(arr) if missing == "any" else np.equal(arr, none)] = pd.NA
     return pd.arrays.StringArray(arr)
 
 

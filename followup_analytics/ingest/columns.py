@@ -139,12 +139,12 @@ class ColumnMap:
                              "runner_up": None})
 
     @functools.cached_property
-    def _by_field(self) -> dict[str, list[tuple[object, str]]]:
+    def _by_field(self) -> dict[str, list[tuple[int | None, str]]]:
         """Field -> ``(group, input column)`` in row order (read once from ``matches``)."""
-        out: dict[str, list[tuple[object, str]]] = {}
+        out: dict[str, list[tuple[int | None, str]]] = {}
         m = self.matches
         for f, g, c in zip(m["field"], m["group"], m["input_column"], strict=True):
-            out.setdefault(f, []).append((None if pd.isna(g) else g, c))
+            out.setdefault(f, []).append((None if pd.isna(g) else int(g), c))
         return out
 
     def column(self, field: str) -> str | None:
@@ -157,7 +157,7 @@ class ColumnMap:
 
     def groups(self, field: str) -> dict[int, str]:
         """Group number -> input column for a repeated field."""
-        return {int(g) if g is not None else 0: str(c)
+        return {g if g is not None else 0: str(c)
                 for g, c in self._by_field.get(field, ())}
 
     @property
@@ -353,7 +353,7 @@ def _match_columns(headers: list[str], order: list[str], mapping: Mapping[str, o
                    profiles: Mapping[str, Profile] | None) -> ColumnMap:
     user = check_mapping(mapping)
     by_key = {key(h): h for h in reversed(list(headers))}
-    rows: list[tuple[str, str, int | None, float, str]] = []
+    rows: list[tuple[str, str, int | None, float, str, str | None]] = []
     taken_cols: set[str] = set()
     taken_slots: set[tuple[str, int | None]] = set()
     missing: list[str] = []
@@ -396,8 +396,8 @@ def _match_columns(headers: list[str], order: list[str], mapping: Mapping[str, o
     rows = [r[:5] + (runner.get(r[0]) or refused.get(r[0]),) for r in rows]
     matched = {r[0] for r in rows}
     frame = pd.DataFrame(rows, columns=MATCH_COLUMNS).astype({"group": "Int64"})
-    pos = {h: i for i, h in enumerate(headers)}
-    frame = frame.sort_values("input_column", key=lambda s: s.map(pos), kind="stable",
+    place = {h: i for i, h in enumerate(headers)}
+    frame = frame.sort_values("input_column", key=lambda s: s.map(place), kind="stable",
                               ignore_index=True)
     unmapped = tuple(h for h in headers if h not in matched)
     return ColumnMap(frame, unmapped, tuple(missing))

@@ -40,19 +40,19 @@ def export_parts(item: object) -> list[object] | None:
                 parts = sorted(p for p in folder.iterdir() if is_applications(p.name))
                 if parts and (folder.name == "Jobs" or not _other_sheets(folder)):
                     saved = sorted(p for p in folder.iterdir() if is_saved_jobs(p.name))
-                    return list(parts) + saved
+                    return [*parts, *saved]
         return None
     if path.suffix.lower() == ".zip" and path.is_file():
         try:
             with zipfile.ZipFile(path) as zf:
-                out: list[object] = []
+                streams: list[io.BytesIO] = []
                 for info in sorted(zf.infolist(), key=lambda i: i.filename):
                     wanted = is_applications(info.filename) or is_saved_jobs(info.filename)
                     if wanted and info.file_size <= MAX_MEMBER_BYTES:
                         stream = io.BytesIO(zf.read(info))
                         stream.name = f"{path}!{info.filename}"
-                        out.append(stream)
-                return out if any(is_applications(o.name) for o in out) else None
+                        streams.append(stream)
+                return [*streams] if any(is_applications(s.name) for s in streams) else None
         except (zipfile.BadZipFile, OSError):
             return None
     return None

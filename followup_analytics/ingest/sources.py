@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, cast
 
 import pandas as pd
 
@@ -99,11 +100,13 @@ def _expand_one(item: object, counters: dict[str, int]) -> list[Source]:
     if isinstance(item, str | Path):
         return _expand_path(item)
     if isinstance(item, io.IOBase) or (hasattr(item, "read") and callable(item.read)):
-        name = getattr(item, "name", None)
-        if not isinstance(name, str) or not name:
+        named = getattr(item, "name", None)
+        if isinstance(named, str) and named:
+            name = named
+        else:
             name = f"<stream {counters['stream']}>"
             counters["stream"] += 1
-        return [Source(name, item)]
+        return [Source(name, cast("IO[bytes] | IO[str]", item))]
     raise SpreadsheetError(f"{type(item).__name__} {_short(item)}: not a file, folder, glob, "
                            "file object or DataFrame")
 

@@ -66,7 +66,7 @@ def two_values(values: pd.Series, field: str, extra: Mapping[str, object] | None
     table, keywords = _table(field, extra)
     codes, uniques = _factorize(values)
 
-    def one(v: object) -> object:
+    def one(v: object) -> tuple[object, object] | None:
         if _is_missing_value(v) or not isinstance(v, str) or not _TWO.search(v):
             return None
         whole = _lookup(key(v), table, keywords)
@@ -78,7 +78,7 @@ def two_values(values: pd.Series, field: str, extra: Mapping[str, object] | None
         return (distinct[0], distinct[1]) if len(distinct) >= 2 else None
 
     pairs = [one(v) for v in uniques]
-    dtype = pd.CategoricalDtype(_TABLES[field][2], ordered=True)
+    dtype = pd.CategoricalDtype(list(_TABLES[field][2]), ordered=True)
     out = []
     for i in (0, 1):
         per = np.array([p[i] if p else None for p in pairs], dtype=object)

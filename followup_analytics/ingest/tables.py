@@ -38,6 +38,7 @@ _TOTAL_VARIANTS = frozenset(
     for form in (word, word.upper(), word.title(), word.capitalize())
     for end in ("", ":", " ", " :"))
 _TAIL_ROWS = 20
+_NONE = np.array(None, dtype=object)  # None as numpy's type stubs accept it in where()
 _PIVOT_LABELS = ("row labels", "column labels", "total result")
 _PIVOT_PREFIXES = ("count of ", "sum of ", "average of ", "max of ", "min of ")
 _NOT_DATA_NAMES = ("summary", "pivot", "note", "readme", "read me", "instruction", "about",
@@ -328,7 +329,7 @@ def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None,
         sel = first == j
         fv[sel] = arrs[j][sel]
     hvals = header.to_numpy(dtype=object)
-    hvals = np.where(_filled(hvals), hvals, None)
+    hvals = np.where(_filled(hvals), hvals, _NONE)
     repeated = _repeated_header(arrs, hvals, cnt)
     totals = _totals(arrs, fv, first, ~blank & ~repeated)
     foot = _footnotes(fv, first, cnt, ~blank & ~repeated & ~totals, _filled(hvals))
@@ -341,7 +342,7 @@ def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None,
                             "column": None, "reason": reasons}, columns=ROW_COLUMNS)
     keep = np.flatnonzero(~drop) if drop.any() else None
     kept_nn = nn if keep is None else nn[keep]
-    has_data = kept_nn.any(axis=0)
+    has_data = np.asarray(kept_nn.any(axis=0))
     names = [_header_text(h) for h in hvals]
     keep_cols = [j for j in range(m) if names[j] or has_data[j]]
     labels = [names[j] or f"Unnamed: {column_letter(int(data.columns[j]))}" for j in keep_cols]
@@ -349,7 +350,7 @@ def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None,
     for j in keep_cols:
         values = arrs[j] if keep is None else arrs[j][keep]
         values = (_writeable(values) if kept_nn[:, j].all()
-                  else np.where(kept_nn[:, j], values, None))
+                  else np.where(kept_nn[:, j], values, _NONE))
         cells[j] = values if convert is None else convert(values)
     index = pd.Index(rownums if keep is None else rownums[keep], name="row")
     frame = pd.DataFrame(cells, index=index, dtype=object, copy=False)
@@ -411,7 +412,7 @@ def _numeric_or_empty(values: np.ndarray) -> np.ndarray:
     s = pd.Series(values, dtype=object)
     kind = s.map(type)
     ok = s.isna().to_numpy() | s.eq("").to_numpy() | kind.isin([int, float, bool, np.int64, np.float64]).to_numpy()
-    strs = kind.eq(str).to_numpy()
+    strs = kind.isin([str]).to_numpy()
     if strs.any():
         cleaned = s[strs].str.replace(r"[\s%,$€£]", "", regex=True)
         ok[strs] = (cleaned.eq("") | pd.to_numeric(cleaned, errors="coerce").notna()).to_numpy()
@@ -431,13 +432,13 @@ def _footnotes(fv: np.ndarray, first: np.ndarray, cnt: np.ndarray, live: np.ndar
     if single.size == 0:
         return out
     texts = pd.Series(fv[single], dtype=object)
-    is_str = texts.map(type).eq(str).to_numpy()
+    is_str = texts.map(type).isin([str]).to_numpy()
     single, texts = single[is_str], texts[is_str].str.strip()
     marked = texts.str.lower().str.startswith(_FOOTNOTE_STARTS).to_numpy()
     out[single[marked]] = True
     data_rows = np.flatnonzero((cnt >= 2) & live)
     last = data_rows[-1] if data_rows.size else -1
-    sentence = (texts.str.split().str.len() >= 4).to_numpy() | ~headed[first[single]]
+    sentence = (texts.str.split().map(len) >= 4).to_numpy() | ~headed[first[single]]
     out[single[(single > last) & sentence]] = True
     return out
 

@@ -12,14 +12,15 @@ tell" below ``CANNOT_TELL_EVENTS`` (10) of them.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 MIN_EVENTS = 5
 MIN_SEEKERS = 5
 CANNOT_TELL_EVENTS = 10
 
 
-def small_flags(n_level: np.ndarray, k_level: np.ndarray, n_reference: np.ndarray,
-                k_reference: np.ndarray, min_n: int) -> np.ndarray:
+def small_flags(n_level: ArrayLike, k_level: ArrayLike, n_reference: ArrayLike,
+                k_reference: ArrayLike, min_n: int) -> np.ndarray:
     """``small_n`` of a comparison from its counts (see the module)."""
     nl, kl, nr, kr = (np.asarray(a, dtype=float) for a in (n_level, k_level, n_reference,
                                                             k_reference))
@@ -27,8 +28,8 @@ def small_flags(n_level: np.ndarray, k_level: np.ndarray, n_reference: np.ndarra
     return (nl < min_n) | (nr < min_n) | (np.minimum(k, n - k) < MIN_EVENTS)
 
 
-def one_seeker_notes(n_level: np.ndarray, k_level: np.ndarray, n_reference: np.ndarray,
-                     k_reference: np.ndarray) -> np.ndarray:
+def one_seeker_notes(n_level: ArrayLike, k_level: ArrayLike, n_reference: ArrayLike,
+                     k_reference: ArrayLike) -> np.ndarray:
     """The note of a comparison made within a single seeker's log."""
     k = np.asarray(k_level, dtype=np.int64) + np.asarray(k_reference, dtype=np.int64)
     n = np.asarray(n_level, dtype=np.int64) + np.asarray(n_reference, dtype=np.int64)

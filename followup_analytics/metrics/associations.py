@@ -259,23 +259,24 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
                                       ci_low=e["ci_low"].to_numpy(),
                                       ci_high=e["ci_high"].to_numpy(), p_value=p))
         if several:
-            mh, why, informative = [], [], []
+            mh_rows, why, n_informative = [], [], []
             for j, lv, n1 in zip(cols, others, nl, strict=True):
                 res = _within_seeker(n, k, j, r)
                 if n1 > 0 and res["n_informative"] < 2:
                     sparse.append(f"{st.name}={lv}")
-                mh.append([res["odds_ratio"], res["ci_low"], res["ci_high"], res["p_value"]])
+                mh_rows.append([res["odds_ratio"], res["ci_low"], res["ci_high"],
+                                res["p_value"]])
                 why.append("fewer than two seekers carry information"
                            if res["n_informative"] < 2 else "not estimable")
-                informative.append(res["n_informative"])
-            mh = np.array(mh, dtype=float).reshape(-1, 4)
-            informative = np.array(informative, dtype=np.int64)
+                n_informative.append(res["n_informative"])
+            mh = np.array(mh_rows, dtype=float).reshape(-1, 4)
+            informative = np.array(n_informative, dtype=np.int64)
             blocks.append(base.assign(estimator="within_seeker_odds_ratio", estimate=mh[:, 0],
                                       ci_low=mh[:, 1], ci_high=mh[:, 2], p_value=mh[:, 3],
                                       note=why, n_seekers=informative,
                                       small_n=base["small_n"].to_numpy()
                                       | (informative < MIN_SEEKERS)))
-        if adjust:
+        if strata is not None:  # `adjust` was given
             a = _adjusted(level, y, st, strata).loc[others]
             a = a.drop(columns="n_informative")
             blocks.append(base.assign(

@@ -48,7 +48,7 @@ def _days(f: pd.DataFrame, column: str) -> np.ndarray:
     return (f[column] - f["applied_on"]).dt.days.to_numpy(dtype=float, na_value=np.nan)
 
 
-def _arrays(log: JobSearchLog, by: str) -> dict[str, np.ndarray] | None:
+def _arrays(log: JobSearchLog, by: str) -> dict[str, np.ndarray]:
     f = features(log)
     # responded, but no response is dated: when it came cannot be told (undated final
     # statuses after a dated response come after it and change nothing here)

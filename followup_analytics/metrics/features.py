@@ -30,6 +30,8 @@ application and date), never with a Python loop over rows.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,12 +89,12 @@ def _bucket(delay: np.ndarray, buckets: tuple[int, ...]) -> pd.Categorical:
 
 # --------------------------------------------------------------------------- follow-ups
 def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
-                     first_response: np.ndarray, first_offer: np.ndarray) -> dict:
+                     first_response: np.ndarray, first_offer: np.ndarray) -> dict[str, Any]:
     """Per follow-up event: stage, trigger, delay, eligibility and outcomes (numpy)."""
     fu = ix.mask("followup") & ~ix.repeat_action  # one row per follow-up action
     rank, day, key = ix.rank[fu], ix.day[fu], ix.key[fu]
     base = rank * ix.big
-    res = {"index": np.flatnonzero(fu), "rank": rank, "day": day}
+    res: dict[str, Any] = {"index": np.flatnonzero(fu), "rank": rank, "day": day}
     iv = ix.mask("interview") & ix.known  # an undated event is never a trigger
     rej = ix.mask("rejection") & ix.known
     # ties: an interview (rejection) dated the same day as the follow-up comes first only
@@ -158,7 +160,8 @@ def _compute(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> tuple:
     return cache[(window, buckets)]
 
 
-def _memo(log: JobSearchLog, window: int, buckets: tuple[int, ...], build) -> pd.DataFrame:
+def _memo(log: JobSearchLog, window: int, buckets: tuple[int, ...],
+          build: Callable[[JobSearchLog, int, tuple[int, ...]], pd.DataFrame]) -> pd.DataFrame:
     """Build a frame once per (log, window, buckets); hand out shallow copies (copy-on-write
     keeps the cached frame unchanged whatever the caller does with its copy)."""
     _compute(log, window, buckets)  # validates the arguments

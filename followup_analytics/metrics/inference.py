@@ -48,11 +48,11 @@ def _counts(**arrays: ArrayLike) -> list[np.ndarray]:
     """Convert count arrays to broadcast float arrays and check ``0 <= k <= n``."""
     names = list(arrays)
     try:
-        values = np.broadcast_arrays(*(np.asarray(arrays[n], dtype=float) for n in names))
+        broadcast = np.broadcast_arrays(*(np.asarray(arrays[n], dtype=float) for n in names))
     except (TypeError, ValueError) as exc:
         shapes = {n: np.shape(arrays[n]) for n in names}
         raise ValueError(f"counts must be numbers of equal length; got shapes {shapes}") from exc
-    values = [np.atleast_1d(v).astype(float) for v in values]
+    values = [np.atleast_1d(v).astype(float) for v in broadcast]
     for name, v in zip(names, values, strict=True):
         bad = np.flatnonzero(v < 0)
         if bad.size:

@@ -156,7 +156,8 @@ def km_median(curve: pd.DataFrame) -> tuple[float, float, float]:
         (lifelines reports inf there).
     """
     med = _medians(curve.assign(_g=0)).reindex([0])
-    return tuple(float(v) for v in med.iloc[0])  # type: ignore[return-value]
+    median, low, high = (float(v) for v in med.iloc[0])
+    return median, low, high
 
 
 def km_probability_by(curve: pd.DataFrame, days: Sequence[float]) -> pd.DataFrame:

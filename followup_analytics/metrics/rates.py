@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ..errors import SmallSampleWarning
 from ..log import JobSearchLog
@@ -40,8 +41,8 @@ FOLLOWUP_OUTCOMES: dict[str, str] = {
 }
 
 
-def naive_odds_ratio(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray,
-                     n0: np.ndarray) -> pd.DataFrame:
+def naive_odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike,
+                     n0: ArrayLike) -> pd.DataFrame:
     """Pooled odds ratios of 2x2 tables: the sample odds ratio at every size.
 
     Woolf's log interval; with a zero cell the estimate is 0 or inf and the interval the
@@ -260,7 +261,8 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
         outcome, window=window if follow and outcome == "response" else None, unit=unit,
         as_of=log.as_of, stage="follow-up" if follow else None,
         extra="; ".join(x for x in (
-            f"follow-ups {stage.replace('_', ' ')}" if follow and stage != "all" else "",
+            f"follow-ups {stage.replace('_', ' ')}"
+            if follow and stage is not None and stage != "all" else "",
             robust,
             "eligible follow-ups; interviews and offers any time after the follow-up"
             if follow and outcome != "response" else "", blind) if x)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -192,7 +193,9 @@ def _select(df: pd.DataFrame, estimators: Sequence[str] | None,
 def _limits(df: pd.DataFrame) -> tuple[float, float]:
     """The x range: the finite positive estimates and limits with some room, at least
     0.5-2 and at most :data:`_LIMITS`."""
-    vals = pd.to_numeric(df[["estimate", "ci_low", "ci_high"]].stack(), errors="coerce")
+    # one column level: stacking gives a Series
+    stacked = cast(pd.Series, df[["estimate", "ci_low", "ci_high"]].stack())
+    vals = pd.to_numeric(stacked, errors="coerce")
     finite = vals[np.isfinite(vals) & (vals > 0)]
     lo_lim = max(_LIMITS[0], min(0.5, float(finite.min()) / 1.3)) if len(finite) else 0.5
     hi_lim = min(_LIMITS[1], max(2.0, float(finite.max()) * 1.3)) if len(finite) else 2.0

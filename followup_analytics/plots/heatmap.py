@@ -100,7 +100,7 @@ def plot_heatmap(result: pd.DataFrame, *, by: str = "timing", hue: str = "channe
                 label, colour = f"n={n[i, j]}\ntoo few", "#424242"
             else:
                 label = f"{pct(rate[i, j])}\nn={n[i, j]}"
-                colour = "black" if norm(rate[i, j]) > 0.55 else "white"
+                colour = "black" if np.asarray(norm(rate[i, j])) > 0.55 else "white"
             ax.text(j, i, label, ha="center", va="center", fontsize="small", color=colour,
                     gid="cell")
     ax.set_xticks(np.arange(len(cols)), [str(c) for c in cols])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,12 +40,12 @@ _NOMINAL = frozenset({"channel", "letter_type", "recipient"})
 def _ordered_by_category(frame: pd.DataFrame, groups: Sequence[str]) -> bool:
     """True when every group column is an ordinal scale (timing buckets, stages ...)."""
     return len(groups) > 0 and all(
-        isinstance(frame[c].dtype, pd.CategoricalDtype) and frame[c].dtype.ordered
+        isinstance(dtype := frame[c].dtype, pd.CategoricalDtype) and dtype.ordered
         and c not in _NOMINAL for c in groups)
 
 
 def _legend_small(ax: Axes, any_small: bool, handles: list | None = None,
-                  **kwargs: object) -> None:
+                  **kwargs: Any) -> None:
     handles = list(handles or [])
     if any_small:
         handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec=MUTED, color=MUTED,

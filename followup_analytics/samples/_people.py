@@ -102,7 +102,7 @@ def people(rng: np.random.Generator, n: int) -> pd.DataFrame:
     return pd.DataFrame({
         "seeker": ("S" + ids).to_numpy(dtype=object),
         "seeker_name": names.to_numpy(dtype=object),
-        "email": (local + pd.Series(domain)).to_numpy(dtype=object),
+        "email": (local + pd.Series(domain, dtype="str")).to_numpy(dtype=object),
         "program": np.array(PROGRAMS)[rng.integers(0, len(PROGRAMS), n)],
         "cohort": np.array(COHORTS)[rng.integers(0, len(COHORTS), n)],
         "adviser": np.array(ADVISERS)[rng.integers(0, len(ADVISERS), n)],

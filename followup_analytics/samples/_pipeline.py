@@ -98,7 +98,7 @@ class Events:
             hit = (event == code("event", kind)) & (self._rng.random(len(out)) < share)
             note[hit] = offset + self._rng.integers(0, len(ts), int(hit.sum()))
             offset += len(ts)
-        out["note"] = pd.Categorical.from_codes(note, categories=texts)
+        out["note"] = pd.Categorical.from_codes(note, categories=pd.Index(texts))
         return out
 
 

@@ -113,8 +113,8 @@ def _applications(rng: np.random.Generator, seekers: pd.DataFrame, per_seeker: t
     company = rng.integers(0, len(pool), n)
     referral = rng.random(n) < eff["referral_share"]
     source = rng.choice(len(_people.JOB_SOURCES), size=n, p=_people.JOB_SOURCE_WEIGHTS)
-    program = pd.Index(_people.PROGRAMS).get_indexer(seekers["program"])
-    industry = pd.Index(_people.INDUSTRIES).get_indexer(pool["industry"])
+    program = pd.Index(_people.PROGRAMS).get_indexer(pd.Index(seekers["program"]))
+    industry = pd.Index(_people.INDUSTRIES).get_indexer(pd.Index(pool["industry"]))
     apps = pd.DataFrame({
         "s": s, "day": day, "company": company,
         "role": _people.roles(rng, program[s]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -89,9 +90,9 @@ class Collector:
             reasons = picked.astype(object) + suffix
         else:
             reasons = pd.Series(np.full(int(mask.sum()), reason + suffix, dtype=object))
-        reasons = reasons.to_numpy(dtype=object)
         return pd.DataFrame({"file": self.table.file, "sheet": self.table.sheet,
-                             "row": self.rows[mask], "column": column, "reason": reasons},
+                             "row": self.rows[mask], "column": column,
+                             "reason": reasons.to_numpy(dtype=object)},
                             columns=ROW_COLUMNS)
 
     def quarantine_rows(self, mask: np.ndarray, column: str | None,
@@ -228,7 +229,12 @@ def _codes(values: pd.Series | None, name: str, at: np.ndarray) -> np.ndarray:
         return values.cat.codes.to_numpy().take(at).astype(np.int16)
     # what ``pd.Categorical(values, dtype).codes`` gives (-1 outside the vocabulary)
     picked = values.to_numpy(dtype=object).take(at)
-    return dtype.categories.get_indexer(picked).astype(np.int16)
+    return dtype.categories.get_indexer(cast(pd.Index, picked)).astype(np.int16)
+
+
+# One :func:`events_frame` part: an array per event column, ``at`` (positions in ``rows``),
+# ``rows`` (a :class:`Rows`) and ``note`` (None when the part has no notes).
+EventPart = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -256,7 +262,7 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
                  date_known: bool | np.ndarray = True,
                  channel: pd.Series | None = None, letter_type: pd.Series | None = None,
                  recipient: pd.Series | None = None, note: pd.Series | None = None
-                 ) -> dict[str, np.ndarray]:
+                 ) -> EventPart:
     """Select the rows in `mask` as events of one kind (or per-row kinds).
 
     Returns one array per :data:`EVENT_FIELDS` column (vocabulary columns as category codes)
@@ -284,7 +290,7 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
     }
 
 
-def _notes(parts: list[dict[str, np.ndarray]]) -> pd.arrays.StringArray:
+def _notes(parts: list[EventPart]) -> pd.arrays.StringArray:
     """The note column as the "string" dtype; parts without notes cost nothing per row."""
     sizes = [len(p["date"]) for p in parts]
     if all(p["note"] is None for p in parts):
@@ -301,7 +307,7 @@ def _notes(parts: list[dict[str, np.ndarray]]) -> pd.arrays.StringArray:
     return pd.arrays.StringArray(arr)
 
 
-def concat_events(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+def concat_events(parts: list[EventPart]) -> pd.DataFrame:
     """One frame of :data:`EVENT_FIELDS` from :func:`events_frame` parts (one concatenation
     per column; vocabulary columns become the log's ordered categoricals)."""
     out: dict[str, object] = {}

@@ -35,18 +35,18 @@ def titled_blocks(frame: pd.DataFrame, company: str | None) -> tuple[dict[int, s
     single = counts == 1
     col0 = frame[frame.columns[0]].to_numpy(dtype=object)
     candidates = np.flatnonzero(single & pd.notna(col0))
-    events = {int(t): header_event(col0[t]) for t in candidates
-              if isinstance(col0[t], str) and len(col0[t]) <= 30
-              and not _is_missing_value(col0[t])}
-    events = {t: e for t, e in events.items() if e in ("interview", "offer", "rejection",
-                                                       "reply")}
+    named = {int(t): header_event(col0[t]) for t in candidates
+             if isinstance(col0[t], str) and len(col0[t]) <= 30
+             and not _is_missing_value(col0[t])}
+    events = {t: e for t, e in named.items() if e is not None and e in (
+        "interview", "offer", "rejection", "reply")}
     if not events:  # the usual case: decided without looking at the other rows
         return out, titles
     filled = counts > 0
     above = frame[company].to_numpy(dtype=object)
     for t, event in events.items():
         known = [key(v) for v in above[:t] if isinstance(v, str)]
-        rows = []
+        rows: list[int] = []
         for r in range(t + 1, n):
             if single[r] or not filled[r]:
                 if rows or single[r]:

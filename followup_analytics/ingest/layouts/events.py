@@ -8,6 +8,8 @@ outside the vocabulary is quarantined (there is no "other" event) and counted.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -66,7 +68,7 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
     col.quarantine_rows(no_key, key_cols or None,
                         "no application key (an id column, or company and role)")
 
-    date_col = cm.column("date")
+    date_col = cast(str, cm.column("date"))  # checked by the caller: an event log has one
     event_col = cm.column("event") or cm.column("status")
     parsed = col.dates(date_col)
     event = col.vocab(event_col, "status", n)

@@ -47,7 +47,7 @@ def may_hold_groups(headers: list[str]) -> bool:
 def split_groups(table: RawTable, profiles: Mapping[str, Profile]) -> list[RawTable]:
     """Tables for the second and later application groups of each row (see module doc)."""
     cm = match_columns(list(table.frame.columns), WIDE_FIELDS, profiles=profiles)
-    first = {f: cm.column(f) for f in _REPEATED if cm.column(f)}
+    first = {f: c for f in _REPEATED if (c := cm.column(f))}
     if not ({"applied_on", "status"} & set(first)):
         return []
     bases = {_base_and_number(h)[0]: f for f, h in first.items()}

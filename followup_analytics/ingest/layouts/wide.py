@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -39,7 +40,9 @@ from ..values import flags
 from ._common import (
     Collector,
     Context,
+    EventPart,
     Interpreted,
+    Rows,
     carried,
     concat_events,
     events_frame,
@@ -106,8 +109,8 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
     for h, e in cm.flags:  # further status columns (found by their values)
         if e == "status":
             said = col.vocab(h, "status", n).astype(object).to_numpy()
-            said = np.where(pd.isna(said) | (said == "other") | (said == "applied"), None,
-                            said)
+            said = np.where(pd.isna(said) | (said == "other") | (said == "applied"),
+                            np.array(None, dtype=object), said)
             marks[h] = (said, np.full(n, None, dtype=object),
                         pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]"))
     flagged = {h: (flags(f[h]).to_numpy(dtype=object) == True)  # noqa: E712
@@ -140,7 +143,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
         ok = keep & p.dates.notna().to_numpy()
         bad = keep & p.problem.notna().to_numpy()
         col.quarantine_rows(bad, column, p.problem, "; rest of the row loaded")
-        parts.append(events_frame(rows, p.dates, event, ok, column, **extra))
+        parts.append(events_frame(rows, p.dates, event, ok, column, date_known=True, **extra))
         has[event] = has.get(event, np.zeros(n, dtype=bool)) | ok
 
     fu = cm.groups("followup_date")
@@ -162,7 +165,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
         for name, second in seconds:
             two = keep & second.notna().to_numpy() & parsed[date_col].dates.notna().to_numpy()
             parts.append(events_frame(rows, parsed[date_col].dates, "followup", two,
-                                      date_col, **(detail | {name: second})))
+                                      date_col, date_known=True, **(detail | {name: second})))
     orphan = sorted((set(chans) | set(types) | set(recips)) - set(fu))
     if orphan:
         col.notes.append(f"{col.where()}: follow-up details without a follow-up date column "
@@ -170,17 +173,17 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
     for _g, date_col in sorted(cm.groups("interview_date").items()):
         add_dated(date_col, "interview")
     for name, event in _DATED:
-        if cm.column(name):
-            add_dated(cm.column(name), event)
-    for h, (first, second, mark_dates) in marks.items():  # stage marks: events
+        if dated_col := cm.column(name):
+            add_dated(dated_col, event)
+    for h, (said_first, said_second, mark_dates) in marks.items():  # stage marks: events
         dated = mark_dates.notna().to_numpy()
-        for which in (first, second):
+        for which in (said_first, said_second):
             for event in pd.unique(which[pd.notna(which)]):
                 want = keep & (which == event) & ~has.get(event, np.zeros(n, dtype=bool))
                 parts.append(events_frame(rows, mark_dates, event, want & dated, h))
                 parts.append(events_frame(rows, nat, event, want & ~dated, h,
                                           date_known=False))
-        for which in (first, second):
+        for which in (said_first, said_second):
             for event in pd.unique(which[pd.notna(which)]):
                 has[event] = has.get(event, np.zeros(n, dtype=bool)) | (keep & (which == event))
     _status_events(table, cm, col, rows, keep, has, parts)
@@ -200,8 +203,8 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
     return col.result(events, apps)
 
 
-def _drop_echoed_replies(parts: list[dict[str, np.ndarray]], table: RawTable,
-                         response_col: str | None) -> list[dict[str, np.ndarray]]:
+def _drop_echoed_replies(parts: list[EventPart], table: RawTable,
+                         response_col: str | None) -> list[EventPart]:
     """Drop the reply taken from a "Response Date" cell when the same application has an
     interview, rejection or offer (from any column or the status) dated that same day.
 
@@ -214,10 +217,10 @@ def _drop_echoed_replies(parts: list[dict[str, np.ndarray]], table: RawTable,
         return parts
     cats = CATEGORIES["event"].categories
     reply = cats.get_loc("reply")
-    outcomes = [cats.get_loc(e) for e in ("interview", "rejection", "offer")]
+    outcomes = [cast(int, cats.get_loc(e)) for e in ("interview", "rejection", "offer")]
     col = list(table.frame.columns).index(response_col)
 
-    def packed(p: dict[str, np.ndarray], m: np.ndarray) -> np.ndarray:
+    def packed(p: EventPart, m: np.ndarray) -> np.ndarray:
         days = p["date"][m].astype("datetime64[D]").view(np.int64)
         return (p["rows"].app_pos.take(p["at"][m]).astype(np.int64) << 32) + days
 
@@ -244,9 +247,9 @@ def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
     return kept(strings(f[column]), keep) if column else None
 
 
-def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: pd.DataFrame,
+def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: Rows,
                    keep: np.ndarray, has: dict[str, np.ndarray],
-                   parts: list[dict[str, np.ndarray]]) -> None:
+                   parts: list[EventPart]) -> None:
     """Events named by the status column, unless a dated column already gave them. Dated at
     the outcome-date column when it has a date; otherwise undated (NaT, ``date_known``
     False): never placed on another event's date."""
@@ -335,9 +338,9 @@ def _blocks(table: RawTable, cm: ColumnMap, keep: np.ndarray
     return {r: e for r, e in blocks.items() if r in owner}, owner
 
 
-def _block_events(table: RawTable, col: Collector, rows: pd.DataFrame,
+def _block_events(table: RawTable, col: Collector, rows: Rows,
                   blocks: dict[int, str], owner: dict[int, int],
-                  parts: list[dict[str, np.ndarray]]) -> None:
+                  parts: list[EventPart]) -> None:
     """The block's event (its title) for each of its rows, and any outcome its cells say
     ("已意向": an offer), undated."""
     if not blocks:
@@ -371,7 +374,7 @@ def _dated_columns(cm: ColumnMap) -> list[str]:
     """Input columns whose dates are events: follow-ups, interviews, responses, outcomes."""
     out = list(cm.groups("followup_date").values())
     out += list(cm.groups("interview_date").values())
-    out += [cm.column(name) for name, _ in _DATED if cm.column(name)]
+    out += [c for name, _ in _DATED if (c := cm.column(name))]
     return out
 
 
