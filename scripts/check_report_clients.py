@@ -162,10 +162,14 @@ def _pages(pdf: Path) -> int:
     return int(m.group(1)) if m else 0
 
 
+#: Exit status when a check fails.
+FAILED = 3
+
+
 def main(argv: list[str]) -> int:
     broken = "--broken" in argv
     args = [a for a in argv if a != "--broken"]
-    out = Path(args[0] if args else "out/client-check") / ("broken" if broken else "report")
+    out = Path(args[0] if args else "out/client-check").resolve() / ("broken" if broken else "report")
     out.mkdir(parents=True, exist_ok=True)
     html, xlsx, planted = _build(out, broken)
     fails = _check(out, html, xlsx, planted)
@@ -173,7 +177,8 @@ def main(argv: list[str]) -> int:
         print(f"FAIL: {f}")
     if not fails:
         print(f"OK: Chromium and LibreOffice render {html.name} and {xlsx.name} cleanly")
-    return 1 if fails else 0
+    # 3, not 1: the negative control must fail the checks, not crash (a crash exits 1)
+    return FAILED if fails else 0
 
 
 if __name__ == "__main__":
