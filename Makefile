@@ -18,12 +18,15 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed  ## inspect the bundled samples and write the cohort report to out/
 	$(BIN)/followup-analytics demo --out out
 
-test: $(BIN)/.installed  ## lint and run the full test suite (what CI runs)
+test: $(BIN)/.installed  ## lint, format and type checks, the full test suite (what CI runs)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 test-fast: $(BIN)/.installed  ## lint and the tests not marked slow (while working)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lab: $(BIN)/.installed   ## open JupyterLab on notebooks/
