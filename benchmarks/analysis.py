@@ -31,7 +31,7 @@ from followup_analytics.samples import simulate
 
 
 def _peak_gb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2  # kB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # kB on Linux
 
 
 def _timed(label: str, fn, results: dict) -> object:
@@ -46,9 +46,11 @@ def main(n_seekers: int = 10_000) -> None:
     t0 = time.perf_counter()
     events, applications = simulate(n_seekers, seed=1)
     log = JobSearchLog.from_frames(events, applications, as_of=events["date"].max())
-    print(f"generated {len(log):,} applications, {len(log.events):,} events by "
-          f"{n_seekers:,} seekers in {time.perf_counter() - t0:.1f} s "
-          f"(peak so far {_peak_gb():.2f} GB)")
+    print(
+        f"generated {len(log):,} applications, {len(log.events):,} events by "
+        f"{n_seekers:,} seekers in {time.perf_counter() - t0:.1f} s "
+        f"(peak so far {_peak_gb():.2f} GB)"
+    )
     ev = log.events
     bare = min(_once(lambda: ev.groupby("application_id").size()) for _ in range(3))
     print(f"reference: events.groupby('application_id').size(): {bare:.3f} s (best of 3)")
@@ -58,25 +60,38 @@ def main(n_seekers: int = 10_000) -> None:
         _timed("features (first call)", lambda: features(log), runs)
         _timed("followups", lambda: followups(log), runs)
         _timed("response_rates by timing", lambda: response_rates(log, "timing"), runs)
-        _timed("response_rates by channel x stage",
-               lambda: response_rates(log, ["channel", "stage"]), runs)
-        _timed("response_rates by program (offer)",
-               lambda: response_rates(log, "program", outcome="offer"), runs)
+        _timed(
+            "response_rates by channel x stage",
+            lambda: response_rates(log, ["channel", "stage"]),
+            runs,
+        )
+        _timed(
+            "response_rates by program (offer)",
+            lambda: response_rates(log, "program", outcome="offer"),
+            runs,
+        )
         _timed("funnel by program", lambda: funnel(log, by="program"), runs)
         _timed("landmark_effect day 7", lambda: landmark_effect(log), runs)
         _timed("offer_associations (9 strategies)", lambda: offer_associations(log), runs)
         _timed("time_to_response by program", lambda: time_to_response(log, "program"), runs)
         _timed("summary", lambda: summary(log), runs)
         total = sum(runs.values())
-        print(f"total {total:.2f} s = {total / bare:.1f}x the bare groupby-size; peak memory "
-              f"{_peak_gb():.2f} GB (targets: <= 10x, <= 3 GB)")
+        print(
+            f"total {total:.2f} s = {total / bare:.1f}x the bare groupby-size; peak memory "
+            f"{_peak_gb():.2f} GB (targets: <= 10x, <= 3 GB)"
+        )
         extra: dict[str, float] = {}
-        _timed("offer_associations adjust=program", lambda: offer_associations(
-            log, adjust=["program"]), extra)
+        _timed(
+            "offer_associations adjust=program",
+            lambda: offer_associations(log, adjust=["program"]),
+            extra,
+        )
         adjusted = extra["offer_associations adjust=program"]
-        print(f"optional adjusted odds ratios (Mantel-Haenszel over covariate strata): "
-              f"{adjusted:.2f} s ({adjusted / bare:.1f}x); peak memory "
-              f"{_peak_gb():.2f} GB")
+        print(
+            f"optional adjusted odds ratios (Mantel-Haenszel over covariate strata): "
+            f"{adjusted:.2f} s ({adjusted / bare:.1f}x); peak memory "
+            f"{_peak_gb():.2f} GB"
+        )
 
 
 def _once(fn) -> float:

@@ -26,9 +26,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-HEADER = ["Student", "Program", "Company", "Position", "Date Applied", "Follow-up 1 Date",
-          "Follow-up 1 Method", "Follow-up 1 Type", "Follow-up 1 To", "Response Date",
-          "Interview 1 Date", "Status"]
+HEADER = [
+    "Student",
+    "Program",
+    "Company",
+    "Position",
+    "Date Applied",
+    "Follow-up 1 Date",
+    "Follow-up 1 Method",
+    "Follow-up 1 Type",
+    "Follow-up 1 To",
+    "Response Date",
+    "Interview 1 Date",
+    "Status",
+]
 CACHE = Path(tempfile.gettempdir()) / "followup_analytics_bench"
 
 
@@ -41,21 +52,26 @@ def _frame(n: int, seed: int = 7) -> pd.DataFrame:
         d = applied + pd.to_timedelta(rng.integers(lo, hi, n), "D")
         return pd.Series(d).where(rng.random(n) < p)
 
-    return pd.DataFrame({
-        "Student": rng.choice([f"Student {i:03d}" for i in range(400)], n),
-        "Program": rng.choice(["Data", "UX", "Web", "Cloud"], n),
-        "Company": rng.choice([f"Company {i}" for i in range(5000)], n),
-        "Position": rng.choice(["Analyst", "Engineer", "Designer", "PM", "Intern"], n),
-        "Date Applied": applied,
-        "Follow-up 1 Date": later(0.5, 2, 20),
-        "Follow-up 1 Method": rng.choice(["email", "e-mail", "phone", "LinkedIn", "letter"], n),
-        "Follow-up 1 Type": rng.choice(["status check", "TY note", "value add"], n),
-        "Follow-up 1 To": rng.choice(["HR", "Hiring manager", "Recruiter"], n),
-        "Response Date": later(0.4, 3, 40),
-        "Interview 1 Date": later(0.12, 7, 30),
-        "Status": rng.choice(["Applied", "Rejected", "Ghosted", "Interviewing", "Offer!"], n,
-                             p=[0.35, 0.3, 0.25, 0.08, 0.02]),
-    })
+    return pd.DataFrame(
+        {
+            "Student": rng.choice([f"Student {i:03d}" for i in range(400)], n),
+            "Program": rng.choice(["Data", "UX", "Web", "Cloud"], n),
+            "Company": rng.choice([f"Company {i}" for i in range(5000)], n),
+            "Position": rng.choice(["Analyst", "Engineer", "Designer", "PM", "Intern"], n),
+            "Date Applied": applied,
+            "Follow-up 1 Date": later(0.5, 2, 20),
+            "Follow-up 1 Method": rng.choice(["email", "e-mail", "phone", "LinkedIn", "letter"], n),
+            "Follow-up 1 Type": rng.choice(["status check", "TY note", "value add"], n),
+            "Follow-up 1 To": rng.choice(["HR", "Hiring manager", "Recruiter"], n),
+            "Response Date": later(0.4, 3, 40),
+            "Interview 1 Date": later(0.12, 7, 30),
+            "Status": rng.choice(
+                ["Applied", "Rejected", "Ghosted", "Interviewing", "Offer!"],
+                n,
+                p=[0.35, 0.3, 0.25, 0.08, 0.02],
+            ),
+        }
+    )
 
 
 def _build_xlsx(path: Path, n: int) -> None:
@@ -121,8 +137,12 @@ def _measure(what: str, path: str) -> None:
 
 
 def _child(what: str, path: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", what, str(path)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", what, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -143,8 +163,9 @@ def _pairs(path: Path, repeat: int) -> tuple[dict[str, float], dict[str, float],
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--child", nargs=2, metavar=("WHAT", "PATH"), help=argparse.SUPPRESS)
-    p.add_argument("--repeat", type=int, default=3,
-                   help="paired runs per case; the median ratio counts")
+    p.add_argument(
+        "--repeat", type=int, default=3, help="paired runs per case; the median ratio counts"
+    )
     p.add_argument("--xlsx-rows", type=int, default=200_000)
     p.add_argument("--csv-rows", type=int, default=1_000_000)
     args = p.parse_args(argv)
@@ -152,15 +173,20 @@ def main(argv: list[str] | None = None) -> None:
         _measure(*args.child)
         return
     targets = {"xlsx": 1.5, "csv": 3.0}
-    for kind, n, ref_name in (("xlsx", args.xlsx_rows, 'read_excel(engine="calamine")'),
-                              ("csv", args.csv_rows, "read_csv")):
+    for kind, n, ref_name in (
+        ("xlsx", args.xlsx_rows, 'read_excel(engine="calamine")'),
+        ("csv", args.csv_rows, "read_csv"),
+    ):
         path = _ensure(kind, n)
         ref, ours, ratio = _pairs(path, args.repeat)
         verdict = "ok" if ratio <= targets[kind] else "SLOWER than target"
-        print(f"{kind} {n:,} rows: load() {ours['seconds']:.2f} s (peak {ours['peak_mb']:.0f} MB,"
-              f" {ours['rows']:,} applications) / pandas.{ref_name} {ref['seconds']:.2f} s "
-              f"(peak {ref['peak_mb']:.0f} MB): median ratio of {args.repeat} paired runs "
-              f"{ratio:.2f}x [target <= {targets[kind]}x: {verdict}]", flush=True)
+        print(
+            f"{kind} {n:,} rows: load() {ours['seconds']:.2f} s (peak {ours['peak_mb']:.0f} MB,"
+            f" {ours['rows']:,} applications) / pandas.{ref_name} {ref['seconds']:.2f} s "
+            f"(peak {ref['peak_mb']:.0f} MB): median ratio of {args.repeat} paired runs "
+            f"{ratio:.2f}x [target <= {targets[kind]}x: {verdict}]",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

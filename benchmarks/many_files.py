@@ -30,8 +30,10 @@ def _rows(seeker: int, n: int, rng: np.random.Generator) -> str:
     for i in range(n):
         day = int(rng.integers(1, 28))
         follow = f"2026-04-{min(day + 5, 28):02d}" if rng.random() < 0.5 else ""
-        out.append(f"Seeker {seeker},Company {seeker}-{i},2026-04-{day:02d},{follow},"
-                   f"{STATUS[int(rng.integers(0, 5))]}\n")
+        out.append(
+            f"Seeker {seeker},Company {seeker}-{i},2026-04-{day:02d},{follow},"
+            f"{STATUS[int(rng.integers(0, 5))]}\n"
+        )
     return "".join(out)
 
 
@@ -68,8 +70,9 @@ def _measure(path: str) -> None:
 
 
 def _child(path: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", str(path)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(path)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -89,10 +92,12 @@ def main(argv: list[str] | None = None) -> None:
     one = min(s["seconds"] for s, _ in pairs)
     many = min(f["seconds"] for _, f in pairs)
     verdict = "ok" if ratio <= 3.0 else "SLOWER than target"
-    print(f"{args.files:,} files x {args.rows_per_file} rows: load(folder) {many:.2f} s / "
-          f"load(one file of the same {pairs[0][0]['rows']:,} applications) {one:.2f} s: "
-          f"median ratio of {args.repeat} paired runs {ratio:.2f}x [target <= 3x: {verdict}]",
-          flush=True)
+    print(
+        f"{args.files:,} files x {args.rows_per_file} rows: load(folder) {many:.2f} s / "
+        f"load(one file of the same {pairs[0][0]['rows']:,} applications) {one:.2f} s: "
+        f"median ratio of {args.repeat} paired runs {ratio:.2f}x [target <= 3x: {verdict}]",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

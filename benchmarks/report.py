@@ -38,8 +38,10 @@ def _workbook(n_seekers: int) -> Path:
         t0 = time.perf_counter()
         events, apps = simulate(n_seekers, (60, 140), seed=5)
         path.write_bytes(_cohort(events, apps))
-        print(f"wrote {path} ({len(apps):,} applications) in "
-              f"{time.perf_counter() - t0:.0f} s (not timed)")
+        print(
+            f"wrote {path} ({len(apps):,} applications) in "
+            f"{time.perf_counter() - t0:.0f} s (not timed)"
+        )
     return path
 
 
@@ -59,23 +61,31 @@ def main(n_seekers: int = 1_000) -> None:
         for i in range(2):
             log = _timed(ref, f"load {i}", lambda: load(path))
         t_load = min(ref.values())
-        print(f"load alone (best of 2): {t_load[0]:.2f} s wall, {t_load[1]:.2f} s CPU "
-              f"({len(log):,} applications, {len(log.events):,} events, "
-              f"{len(log.seekers):,} seekers)")
+        print(
+            f"load alone (best of 2): {t_load[0]:.2f} s wall, {t_load[1]:.2f} s CPU "
+            f"({len(log):,} applications, {len(log.events):,} events, "
+            f"{len(log.seekers):,} seekers)"
+        )
         steps: dict = {}
         log = _timed(steps, "load", lambda: load(path))
-        report = _timed(steps, "cohort_report (tables)", lambda: cohort_report(
-            log, by="program", min_cell=10, salt="bench"))
-        _timed(steps, "to_html (figures + html)",
-               lambda: report.to_html(out / "cohort_report.html"))
+        report = _timed(
+            steps,
+            "cohort_report (tables)",
+            lambda: cohort_report(log, by="program", min_cell=10, salt="bench"),
+        )
+        _timed(
+            steps, "to_html (figures + html)", lambda: report.to_html(out / "cohort_report.html")
+        )
         _timed(steps, "to_excel", lambda: report.to_excel(out / "cohort_report.xlsx"))
     for name, (wall, cpu) in steps.items():
         print(f"  {name:<28} {wall:6.2f} s wall {cpu:6.2f} s CPU")
     wall = sum(w for w, _ in steps.values())
     cpu = sum(c for _, c in steps.values())
-    print(f"full report from the file: {wall:.2f} s wall = {wall / t_load[0]:.2f} x load alone; "
-          f"{cpu:.2f} s CPU = {cpu / t_load[1]:.2f} x (target <= 30 s: "
-          f"{'met' if wall <= 30 else 'NOT met'} by wall clock); output in {out}")
+    print(
+        f"full report from the file: {wall:.2f} s wall = {wall / t_load[0]:.2f} x load alone; "
+        f"{cpu:.2f} s CPU = {cpu / t_load[1]:.2f} x (target <= 30 s: "
+        f"{'met' if wall <= 30 else 'NOT met'} by wall clock); output in {out}"
+    )
 
 
 if __name__ == "__main__":

@@ -29,17 +29,24 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         log = load(SAMPLES)
-        cases = [("by program", log, "program"), ("by cohort", log, "cohort"),
-                 ("whole cohort", log, None),
-                 ("by program, one of 3 students", _three_students(log), "program")]
-        print(f"{'case':<32}{'published':>10}{'audit hides':>13}{'table rule hides':>18}"
-              f"{'table rule leaves exposed':>27}{'seconds':>9}")
+        cases = [
+            ("by program", log, "program"),
+            ("by cohort", log, "cohort"),
+            ("whole cohort", log, None),
+            ("by program, one of 3 students", _three_students(log), "program"),
+        ]
+        print(
+            f"{'case':<32}{'published':>10}{'audit hides':>13}{'table rule hides':>18}"
+            f"{'table rule leaves exposed':>27}{'seconds':>9}"
+        )
         for name, data, by in cases:
             t0 = time.perf_counter()
             a = cohort_report(data, by=by, min_cell=10, salt="bench").audit
             dt = time.perf_counter() - t0
-            print(f"{name:<32}{a.n_published:>10}{a.n_hidden:>13}{a.n_hidden_per_table:>18}"
-                  f"{a.failing_per_table:>27}{dt:>9.1f}")
+            print(
+                f"{name:<32}{a.n_published:>10}{a.n_hidden:>13}{a.n_hidden_per_table:>18}"
+                f"{a.failing_per_table:>27}{dt:>9.1f}"
+            )
 
 
 if __name__ == "__main__":

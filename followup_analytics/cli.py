@@ -48,16 +48,19 @@ def _parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(
         prog="followup-analytics",
-        description="Which job-search follow-up strategies go with replies, interviews "
-                    "and offers.")
-    p.add_argument("--debug", action="store_true",
-                   help="show the traceback of an unexpected error")
+        description="Which job-search follow-up strategies go with replies, interviews and offers.",
+    )
+    p.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     sub = p.add_subparsers(dest="command", required=True)
 
     ins = sub.add_parser("inspect", help="show what load() finds in spreadsheets")
     ins.add_argument("inputs", nargs="+", metavar="FILE", help="files, folders or globs")
-    ins.add_argument("--layout", default="auto", choices=LAYOUTS,
-                     help="force a layout (default: auto, detected per sheet)")
+    ins.add_argument(
+        "--layout",
+        default="auto",
+        choices=LAYOUTS,
+        help="force a layout (default: auto, detected per sheet)",
+    )
     ins.add_argument("--as-of", default=None, help="censoring date (default: latest date)")
     ins.add_argument("--seeker", default=None, help="seeker name for single-person files")
     _dayfirst_option(ins)
@@ -67,14 +70,18 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--by", default=None, help="cohort column to break the report down by")
     rep.add_argument("--out", default="report", help="output folder (default: report/)")
     rep.add_argument("--format", default="html,xlsx", help="html, xlsx or both (default)")
-    rep.add_argument("--min-cell", type=int, default=10,
-                     help="suppress counts below this (default: 10)")
+    rep.add_argument(
+        "--min-cell", type=int, default=10, help="suppress counts below this (default: 10)"
+    )
     rep.add_argument("--as-of", default=None, help="censoring date (default: latest date)")
     rep.add_argument("--title", default=None, help="report title")
     _dayfirst_option(rep)
-    rep.add_argument("--salt", default=None,
-                     help="secret for the pseudonyms (default: your own key, created once "
-                          "in ~/.config/followup_analytics/pseudonym.key)")
+    rep.add_argument(
+        "--salt",
+        default=None,
+        help="secret for the pseudonyms (default: your own key, created once "
+        "in ~/.config/followup_analytics/pseudonym.key)",
+    )
 
     demo = sub.add_parser("demo", help="inspect and report on the bundled samples")
     demo.add_argument("--out", default="out", help="output folder (default: out/)")
@@ -83,10 +90,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _dayfirst_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dayfirst", action=argparse.BooleanOptionalAction, default=None,
-                        help="read dates like 03/04/2026 as 3 April (--no-dayfirst: "
-                             "4 March) when the values cannot decide (default: month-first, "
-                             "day-first for '.' separators)")
+    parser.add_argument(
+        "--dayfirst",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="read dates like 03/04/2026 as 3 April (--no-dayfirst: "
+        "4 March) when the values cannot decide (default: month-first, "
+        "day-first for '.' separators)",
+    )
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -96,12 +107,16 @@ def _inspect(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)  # everything is in the report
-        log = load(*args.inputs, layout=args.layout, as_of=args.as_of, seeker=args.seeker,
-                   dayfirst=args.dayfirst)
+        log = load(
+            *args.inputs,
+            layout=args.layout,
+            as_of=args.as_of,
+            seeker=args.seeker,
+            dayfirst=args.dayfirst,
+        )
     counts = log.events["event"].value_counts()
     print(clean(str(log.report)))
-    print(clean("Events: " + (", ".join(f"{k} {v}" for k, v in counts.items() if v)
-                              or "none")))
+    print(clean("Events: " + (", ".join(f"{k} {v}" for k, v in counts.items() if v) or "none")))
     print()
     print(clean(repr(log)))
     return 0
@@ -121,8 +136,10 @@ def _parse_formats(text: str) -> tuple[str, ...]:
     names = [p.strip().lower().lstrip(".") for p in str(text).split(",") if p.strip()]
     bad = [n for n in names if n not in FORMATS]
     if bad or not names:
-        raise ValueError(f"--format {text!r}: unknown format {bad[0] if bad else '(none)'!r}; "
-                         f"choose from {', '.join(FORMATS)} (comma-separated)")
+        raise ValueError(
+            f"--format {text!r}: unknown format {bad[0] if bad else '(none)'!r}; "
+            f"choose from {', '.join(FORMATS)} (comma-separated)"
+        )
     return tuple(dict.fromkeys(names))
 
 
@@ -153,8 +170,9 @@ def _wrote(path: Path) -> str:
     return f"wrote {path}" + (private if PRIVATE in path.name else "")
 
 
-def _write_report(log: JobSearchLog, out: Path, formats: tuple[str, ...],
-                  **options: object) -> list[Path]:
+def _write_report(
+    log: JobSearchLog, out: Path, formats: tuple[str, ...], **options: object
+) -> list[Path]:
     """Build the cohort report of `log` and write it in `formats` into `out`.
 
     Returns
@@ -169,8 +187,7 @@ def _write_report(log: JobSearchLog, out: Path, formats: tuple[str, ...],
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
         report = cohort_report(log, **options)
-        written = report.write({fmt: out / f"{STEM}.{fmt}" for fmt in FORMATS
-                                if fmt in formats})
+        written = report.write({fmt: out / f"{STEM}.{fmt}" for fmt in FORMATS if fmt in formats})
         written.append(report.to_private_excel(out / f"{STEM}.{PRIVATE}.xlsx"))
     return written
 
@@ -192,17 +209,22 @@ def _report(args: argparse.Namespace) -> int:
     try:
         by = resolve_by(log, args.by)
     except ValueError:
-        raise ValueError(f"--by {args.by!r} is not a column of the input; choose one of "
-                         f"{', '.join(log.carried_columns) or '(none found)'}") from None
+        raise ValueError(
+            f"--by {args.by!r} is not a column of the input; choose one of "
+            f"{', '.join(log.carried_columns) or '(none found)'}"
+        ) from None
     out, made = _out_dir(args.out)
     try:
-        written = _write_report(log, out, formats, by=by, min_cell=args.min_cell,
-                                salt=args.salt, title=args.title)
+        written = _write_report(
+            log, out, formats, by=by, min_cell=args.min_cell, salt=args.salt, title=args.title
+        )
     except BaseException:
         _remove_empty(made)
         raise
-    print(f"{log.report.n_loaded} rows loaded, {log.report.n_quarantined} quarantined "
-          f"(see `followup-analytics inspect`)")
+    print(
+        f"{log.report.n_loaded} rows loaded, {log.report.n_quarantined} quarantined "
+        f"(see `followup-analytics inspect`)"
+    )
     for path in written:
         print(_wrote(path))
     return 0
@@ -220,8 +242,11 @@ def _headline(log: JobSearchLog) -> str:
         if metric in ("applications", "seekers"):
             text = f"{int(value):,}"
         elif "median" in metric:
-            text = ("not reached (fewer than half got a response)" if value != value
-                    else f"{value:.0f} days")
+            text = (
+                "not reached (fewer than half got a response)"
+                if value != value
+                else f"{value:.0f} days"
+            )
         else:
             text = "n/a" if value != value else f"{value:.1%}"
         lines.append(f"  {metric.replace('_', ' ')}: {text}")
@@ -247,8 +272,15 @@ def _demo(args: argparse.Namespace) -> int:
     by = next((c for c in log.carried_columns if c.lower() == "program"), None)
     out, _ = _out_dir(args.out)
     # synthetic data: a fixed salt, so the demo leaves no key in the user's folder
-    for path in _write_report(log, out, FORMATS, by=by, min_cell=10, salt="sample data",
-                              title="Sample cohort 2026 (synthetic data)"):
+    for path in _write_report(
+        log,
+        out,
+        FORMATS,
+        by=by,
+        min_cell=10,
+        salt="sample data",
+        title="Sample cohort 2026 (synthetic data)",
+    ):
         print(_wrote(path))
     return 0
 
@@ -271,9 +303,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             print(f"followup-analytics: error: {clean(first)}", file=sys.stderr)
             return 2
-        print(f"followup-analytics: internal error ({type(exc).__name__}: "
-              f"{clean(str(exc).splitlines()[0] if str(exc) else '')}); this is a bug: "
-              "rerun with --debug for the traceback and report it", file=sys.stderr)
+        print(
+            f"followup-analytics: internal error ({type(exc).__name__}: "
+            f"{clean(str(exc).splitlines()[0] if str(exc) else '')}); this is a bug: "
+            "rerun with --debug for the traceback and report it",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -12,15 +12,33 @@ from typing import cast
 
 import pandas as pd
 
-SOURCE_COLUMNS = ["file", "sheet", "status", "layout", "header_row", "n_rows", "n_loaded",
-                  "n_quarantined", "n_dropped", "n_partly_quarantined", "records_outcomes",
-                  "reason"]
+SOURCE_COLUMNS = [
+    "file",
+    "sheet",
+    "status",
+    "layout",
+    "header_row",
+    "n_rows",
+    "n_loaded",
+    "n_quarantined",
+    "n_dropped",
+    "n_partly_quarantined",
+    "records_outcomes",
+    "reason",
+]
 MAPPING_COLUMNS = ["file", "sheet", "input_column", "field", "score", "evidence", "runner_up"]
 ROW_COLUMNS = ["file", "sheet", "row", "column", "reason"]
 UNMAPPED_COLUMNS = ["file", "sheet", "column"]
 UNKNOWN_COLUMNS = ["field", "value", "count"]
-MERGE_COLUMNS = ["application_id", "merged_id", "company", "role", "file", "merged_file",
-                 "days_apart"]
+MERGE_COLUMNS = [
+    "application_id",
+    "merged_id",
+    "company",
+    "role",
+    "file",
+    "merged_file",
+    "days_apart",
+]
 
 
 def _frame(rows: list | pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
@@ -86,17 +104,23 @@ class LoadReport:
     unmapped: pd.DataFrame = field(default_factory=lambda: _frame(None, UNMAPPED_COLUMNS))
     unknown_values: pd.DataFrame = field(default_factory=lambda: _frame(None, UNKNOWN_COLUMNS))
     notes: tuple[str, ...] = ()
-    quarantined_cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["file", "sheet", "row"]))
+    quarantined_cells: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["file", "sheet", "row"])
+    )
     merges: pd.DataFrame = field(default_factory=lambda: _frame(None, MERGE_COLUMNS))
     events_after_as_of: int = 0
     applications_after_as_of: int = 0
     undated_left_out: int = 0
 
     def __post_init__(self) -> None:
-        for name, cols in (("sources", SOURCE_COLUMNS), ("mapping", MAPPING_COLUMNS),
-                           ("quarantine", ROW_COLUMNS), ("dropped", ROW_COLUMNS),
-                           ("unmapped", UNMAPPED_COLUMNS), ("unknown_values", UNKNOWN_COLUMNS)):
+        for name, cols in (
+            ("sources", SOURCE_COLUMNS),
+            ("mapping", MAPPING_COLUMNS),
+            ("quarantine", ROW_COLUMNS),
+            ("dropped", ROW_COLUMNS),
+            ("unmapped", UNMAPPED_COLUMNS),
+            ("unknown_values", UNKNOWN_COLUMNS),
+        ):
             object.__setattr__(self, name, _frame(getattr(self, name), cols))
         object.__setattr__(self, "notes", tuple(self.notes))
 
@@ -136,13 +160,23 @@ class LoadReport:
         }
         unknown = pd.concat([r.unknown_values for r in reports], ignore_index=True)
         if len(unknown):
-            unknown = (unknown.groupby(["field", "value"], sort=False, as_index=False)[["count"]]
-                       .sum().sort_values("count", ascending=False, kind="stable"))
+            unknown = (
+                unknown.groupby(["field", "value"], sort=False, as_index=False)[["count"]]
+                .sum()
+                .sort_values("count", ascending=False, kind="stable")
+            )
         notes = tuple(n for r in reports for n in r.notes)
         cells = [r.quarantined_cells for r in reports if len(r.quarantined_cells)]
-        return cls(unknown_values=unknown, notes=notes, **cat,
-                   quarantined_cells=(pd.concat(cells, ignore_index=True) if cells
-                                      else pd.DataFrame(columns=["file", "sheet", "row"])))
+        return cls(
+            unknown_values=unknown,
+            notes=notes,
+            **cat,
+            quarantined_cells=(
+                pd.concat(cells, ignore_index=True)
+                if cells
+                else pd.DataFrame(columns=["file", "sheet", "row"])
+            ),
+        )
 
     # ------------------------------------------------------------------ fix and re-import
     def save_mapping(self, path: str | PathLike[str]) -> Path:
@@ -161,8 +195,9 @@ class LoadReport:
             field_ = re.sub(r"\[(\d+)\]$", r":\1", field_)
             pairs.setdefault(str(m.input_column), field_)
         if path.suffix.lower() == ".toml":
-            text = "[mapping]\n" + "".join(f"{json.dumps(k)} = {json.dumps(v)}\n"
-                                            for k, v in pairs.items())
+            text = "[mapping]\n" + "".join(
+                f"{json.dumps(k)} = {json.dumps(v)}\n" for k, v in pairs.items()
+            )
         else:
             text = json.dumps(pairs, indent=2, ensure_ascii=False) + "\n"
         _write_atomic(path, text)
@@ -177,12 +212,19 @@ class LoadReport:
         q = self.quarantine
         if len(q):
             keys = ["file", "sheet", "row"]
-            why = (q.assign(sheet=q["sheet"].astype(object).fillna(""),
-                            column=q["column"].astype(object).fillna(""))
-                   .groupby(keys, sort=False, dropna=False)
-                   .agg(columns=("column", lambda c: "; ".join(x for x in c if x)),
-                        reasons=("reason", "; ".join)).reset_index()
-                   .sort_values(keys, kind="stable", ignore_index=True))
+            why = (
+                q.assign(
+                    sheet=q["sheet"].astype(object).fillna(""),
+                    column=q["column"].astype(object).fillna(""),
+                )
+                .groupby(keys, sort=False, dropna=False)
+                .agg(
+                    columns=("column", lambda c: "; ".join(x for x in c if x)),
+                    reasons=("reason", "; ".join),
+                )
+                .reset_index()
+                .sort_values(keys, kind="stable", ignore_index=True)
+            )
             cells = self.quarantined_cells
             if len(cells):
                 cells = cells.assign(sheet=cells["sheet"].astype(object).fillna(""))
@@ -191,35 +233,44 @@ class LoadReport:
             why = pd.DataFrame(columns=["file", "sheet", "row", "columns", "reasons"])
         from .output import FORMULA_PREFIXES
 
-        out = why.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
-                      else v)
+        out = why.map(
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
+        )
         _write_atomic(path, out.to_csv(index=False))
         return path
 
     # ------------------------------------------------------------------ display
     def _after_as_of(self) -> str:
         """One sentence on what lies after ``as_of`` (empty when nothing does)."""
-        if not (self.events_after_as_of or self.applications_after_as_of
-                or self.undated_left_out):
+        if not (self.events_after_as_of or self.applications_after_as_of or self.undated_left_out):
             return ""
-        return (f"After as_of (not analysed): {self.events_after_as_of} dated event(s), "
-                f"{self.applications_after_as_of} application(s) made later, "
-                f"{self.undated_left_out} undated event(s) that may have come later")
+        return (
+            f"After as_of (not analysed): {self.events_after_as_of} dated event(s), "
+            f"{self.applications_after_as_of} application(s) made later, "
+            f"{self.undated_left_out} undated event(s) that may have come later"
+        )
 
     def __str__(self) -> str:
-        lines = [f"LoadReport: {self.n_loaded} rows loaded"
-                 + (f" ({self.n_partly_quarantined} of them with a cell quarantined)"
-                    if self.n_partly_quarantined else "")
-                 + f", {self.n_quarantined} quarantined, "
-                 f"{self.n_dropped} dropped (blank, totals, notes, not applications)"]
+        lines = [
+            f"LoadReport: {self.n_loaded} rows loaded"
+            + (
+                f" ({self.n_partly_quarantined} of them with a cell quarantined)"
+                if self.n_partly_quarantined
+                else ""
+            )
+            + f", {self.n_quarantined} quarantined, "
+            f"{self.n_dropped} dropped (blank, totals, notes, not applications)"
+        ]
         if self._after_as_of():
             lines.append(self._after_as_of())
         for s in self.sources.itertuples(index=False):
             where = cast(str, s.file) + (f" [{s.sheet}]" if isinstance(s.sheet, str) else "")
             if s.status == "loaded":
                 why = f" ({s.reason})" if isinstance(s.reason, str) and s.reason else ""
-                lines.append(f"  {where}: {s.layout!s} layout{why}, header row {s.header_row}, "
-                             f"{s.n_loaded} loaded, {s.n_quarantined} quarantined")
+                lines.append(
+                    f"  {where}: {s.layout!s} layout{why}, header row {s.header_row}, "
+                    f"{s.n_loaded} loaded, {s.n_quarantined} quarantined"
+                )
             else:
                 lines.append(f"  {where}: skipped ({s.reason!s})")
         if len(self.mapping):
@@ -245,8 +296,10 @@ class LoadReport:
         if len(self.merges):
             lines.append(f"Merged ({len(self.merges)} applications found in two files):")
             for m in self.merges.head(10).itertuples(index=False):
-                lines.append(f"  {m.company} / {m.role}: {m.merged_file} -> {m.file} "
-                             f"({m.days_apart} days apart)")
+                lines.append(
+                    f"  {m.company} / {m.role}: {m.merged_file} -> {m.file} "
+                    f"({m.days_apart} days apart)"
+                )
         if len(self.unknown_values):
             lines.append("Values outside the vocabulary (loaded as 'other'):")
             for u in self.unknown_values.head(20).itertuples(index=False):
@@ -255,8 +308,10 @@ class LoadReport:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return (f"<LoadReport: {len(self.sources)} sources, {self.n_loaded} loaded, "
-                f"{self.n_quarantined} quarantined, {self.n_dropped} dropped>")
+        return (
+            f"<LoadReport: {len(self.sources)} sources, {self.n_loaded} loaded, "
+            f"{self.n_quarantined} quarantined, {self.n_dropped} dropped>"
+        )
 
     def _repr_html_(self) -> str:
         parts = [
@@ -264,23 +319,28 @@ class LoadReport:
             f"{self.n_loaded} rows loaded, {self.n_quarantined} quarantined, "
             f"{self.n_dropped} dropped (blank, totals, notes)"
         ]
-        for title, frame in (("Sources", self.sources), ("Column mapping", self.mapping),
-                             ("Quarantined rows", self.quarantine),
-                             ("Dropped rows (blank, totals, notes)", self.dropped),
-                             ("Values outside the vocabulary", self.unknown_values),
-                             ("Carried along (not mapped)", self.unmapped)):
+        for title, frame in (
+            ("Sources", self.sources),
+            ("Column mapping", self.mapping),
+            ("Quarantined rows", self.quarantine),
+            ("Dropped rows (blank, totals, notes)", self.dropped),
+            ("Values outside the vocabulary", self.unknown_values),
+            ("Carried along (not mapped)", self.unmapped),
+        ):
             if len(frame):
-                parts.append(f"<details{' open' if title == 'Sources' else ''}>"
-                             f"<summary>{html.escape(title)} ({len(frame)})</summary>"
-                             + frame.head(200).to_html(index=False, na_rep="", escape=True)
-                             + "</details>")
+                parts.append(
+                    f"<details{' open' if title == 'Sources' else ''}>"
+                    f"<summary>{html.escape(title)} ({len(frame)})</summary>"
+                    + frame.head(200).to_html(index=False, na_rep="", escape=True)
+                    + "</details>"
+                )
         if self._after_as_of():
             parts.append(f"<p>{html.escape(self._after_as_of())}</p>")
         if self.notes:
-            parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-                         + "</ul>")
+            parts.append(
+                "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"
+            )
         return "".join(parts) + "</div>"
-
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -12,9 +12,20 @@ import pandas as pd
 from . import vocab
 from .loadreport import LoadReport
 
-EVENT_COLUMNS = ["application_id", "date", "event", "channel", "letter_type", "recipient",
-                 "note", "date_known", "source_file", "source_sheet", "source_row",
-                 "action_id"]
+EVENT_COLUMNS = [
+    "application_id",
+    "date",
+    "event",
+    "channel",
+    "letter_type",
+    "recipient",
+    "note",
+    "date_known",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "action_id",
+]
 APPLICATION_COLUMNS = ["application_id", "seeker", "company", "role", "applied_on"]
 
 #: Ordered categorical dtypes of the vocabulary columns.
@@ -34,8 +45,11 @@ def _action_ids(events: pd.DataFrame, is_fu: np.ndarray) -> pd.Series:
         given = pd.to_numeric(events["action_id"], errors="coerce")
         if given[is_fu].notna().all():
             return given.where(is_fu).astype("Int64")
-    return pd.Series(np.where(is_fu, np.cumsum(is_fu), 0), index=events.index).where(
-        is_fu).astype("Int64")
+    return (
+        pd.Series(np.where(is_fu, np.cumsum(is_fu), 0), index=events.index)
+        .where(is_fu)
+        .astype("Int64")
+    )
 
 
 def _as_dates(values: pd.Series) -> pd.Series:
@@ -77,8 +91,9 @@ def parse_as_of(as_of: object) -> pd.Timestamp:
         ts = ts.tz_localize(None)
     low, high = PLAUSIBLE_YEARS
     if not low <= ts.year <= high:
-        raise ValueError(f"as_of={as_of!r} is the year {ts.year}, outside {low}-{high}; "
-                         f"{_AS_OF_EXAMPLE}")
+        raise ValueError(
+            f"as_of={as_of!r} is the year {ts.year}, outside {low}-{high}; {_AS_OF_EXAMPLE}"
+        )
     return ts.normalize()
 
 
@@ -96,8 +111,10 @@ def _categorical(values: pd.Series, name: str) -> pd.Series:
     bad = text.notna() & ~text.isin(dtype.categories)
     if bad.any():
         wrong = sorted(text[bad].unique())[:5]
-        raise ValueError(f"events[{name!r}] holds values outside the vocabulary: {wrong}; "
-                         f"allowed: {list(dtype.categories)}")
+        raise ValueError(
+            f"events[{name!r}] holds values outside the vocabulary: {wrong}; "
+            f"allowed: {list(dtype.categories)}"
+        )
     return text.astype(dtype)
 
 
@@ -109,14 +126,18 @@ class _CutCounts(TypedDict):
     undated_left_out: int
 
 
-def _cut(events: pd.DataFrame, apps: pd.DataFrame, as_of: pd.Timestamp
-         ) -> tuple[pd.DataFrame, pd.DataFrame, _CutCounts]:
+def _cut(
+    events: pd.DataFrame, apps: pd.DataFrame, as_of: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame, _CutCounts]:
     """What exists on ``as_of``: events and applications, and how many were left out."""
     limit = pd.Timestamp(as_of).to_datetime64()
     applied = apps["applied_on"]
     late_apps = (applied > limit).to_numpy(dtype=bool, na_value=False)
-    known = (events["date_known"].to_numpy(dtype=bool) if "date_known" in events
-             else np.ones(len(events), dtype=bool))
+    known = (
+        events["date_known"].to_numpy(dtype=bool)
+        if "date_known" in events
+        else np.ones(len(events), dtype=bool)
+    )
     date = events["date"]
     late = (date > limit).to_numpy(dtype=bool, na_value=False) & known
     # an undated event goes when its application is known to have gone on after as_of
@@ -127,9 +148,11 @@ def _cut(events: pd.DataFrame, apps: pd.DataFrame, as_of: pd.Timestamp
     else:
         gone = np.zeros(len(events), dtype=bool)
     drop = late | undated_out | gone
-    counts: _CutCounts = {"events_after_as_of": int(late.sum()),
-                          "applications_after_as_of": int(late_apps.sum()),
-                          "undated_left_out": int((undated_out & ~gone).sum())}
+    counts: _CutCounts = {
+        "events_after_as_of": int(late.sum()),
+        "applications_after_as_of": int(late_apps.sum()),
+        "undated_left_out": int((undated_out & ~gone).sum()),
+    }
     if drop.any():
         events = events.loc[~drop].reset_index(drop=True)
     if late_apps.any():
@@ -189,9 +212,15 @@ class JobSearchLog:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_frames(cls, events: pd.DataFrame, applications: pd.DataFrame | None = None,
-                    *, as_of: object = None, report: LoadReport | None = None,
-                    seeker: str = "self") -> JobSearchLog:
+    def from_frames(
+        cls,
+        events: pd.DataFrame,
+        applications: pd.DataFrame | None = None,
+        *,
+        as_of: object = None,
+        report: LoadReport | None = None,
+        seeker: str = "self",
+    ) -> JobSearchLog:
         """Build a log from canonical frames, validating and coercing them.
 
         Parameters
@@ -240,38 +269,48 @@ class JobSearchLog:
         """
         missing = [c for c in ("application_id", "date", "event") if c not in events.columns]
         if missing:
-            raise ValueError(f"events is missing required column(s) {missing}; "
-                             f"got {list(events.columns)}")
+            raise ValueError(
+                f"events is missing required column(s) {missing}; got {list(events.columns)}"
+            )
         ev = pd.DataFrame(index=events.index)
         ev["application_id"] = events["application_id"].astype("string")
         ev["date"] = _as_dates(events["date"])
         ev["event"] = _categorical(events["event"], "event")
         is_fu = ev["event"].eq("followup").fillna(False).to_numpy()
         for name in ("channel", "letter_type", "recipient"):
-            col = (_categorical(events[name], name) if name in events.columns
-                   else pd.Series(pd.NA, index=ev.index).astype(CATEGORIES[name]))
+            col = (
+                _categorical(events[name], name)
+                if name in events.columns
+                else pd.Series(pd.NA, index=ev.index).astype(CATEGORIES[name])
+            )
             col = col.where(~(col.isna() & is_fu), "unknown")
             ev[name] = col
         ev["note"] = events["note"].astype("string") if "note" in events else pd.NA
         ev["note"] = ev["note"].astype("string")
-        ev["date_known"] = (events["date_known"].fillna(True).astype(bool)
-                            if "date_known" in events else True)
+        ev["date_known"] = (
+            events["date_known"].fillna(True).astype(bool) if "date_known" in events else True
+        )
         ev["date_known"] &= ev["date"].notna()  # an event without a date: date unknown
         sources: tuple[tuple[str, Literal["string", "Int64"]], ...] = (
-            ("source_file", "string"), ("source_sheet", "string"), ("source_row", "Int64"))
+            ("source_file", "string"),
+            ("source_sheet", "string"),
+            ("source_row", "Int64"),
+        )
         for name, dtype in sources:
-            ev[name] = (events[name] if name in events else pd.Series(pd.NA, index=ev.index))
+            ev[name] = events[name] if name in events else pd.Series(pd.NA, index=ev.index)
             ev[name] = ev[name].astype(dtype)
         ev["action_id"] = _action_ids(events, is_fu)
         if ev["application_id"].isna().any():
-            raise ValueError("events must have an application_id on every row "
-                             "(load() quarantines such rows instead)")
-        ev = ev.sort_values(["application_id", "date", "event"], kind="stable",
-                            ignore_index=True)
+            raise ValueError(
+                "events must have an application_id on every row "
+                "(load() quarantines such rows instead)"
+            )
+        ev = ev.sort_values(["application_id", "date", "event"], kind="stable", ignore_index=True)
 
         apps = _applications_frame(applications, ev, seeker)
-        as_of_ts = (default_as_of(ev["date"], apps["applied_on"]) if as_of is None
-                    else parse_as_of(as_of))
+        as_of_ts = (
+            default_as_of(ev["date"], apps["applied_on"]) if as_of is None else parse_as_of(as_of)
+        )
         return cls(ev[EVENT_COLUMNS], apps, report or LoadReport(), as_of_ts)
 
     # ------------------------------------------------------------------ access
@@ -308,18 +347,25 @@ class JobSearchLog:
         if not len(blind):
             return out
         ev = self._events
-        keys = ev["source_file"].astype(object).fillna("") + "\x1f" + \
-            ev["source_sheet"].astype(object).fillna("")
-        blind_keys = set(blind["file"].astype(object).fillna("") + "\x1f"
-                         + blind["sheet"].astype(object).fillna(""))
+        keys = (
+            ev["source_file"].astype(object).fillna("")
+            + "\x1f"
+            + ev["source_sheet"].astype(object).fillna("")
+        )
+        blind_keys = set(
+            blind["file"].astype(object).fillna("")
+            + "\x1f"
+            + blind["sheet"].astype(object).fillna("")
+        )
         seen = ev["application_id"][~keys.isin(blind_keys).to_numpy()]
-        return pd.Series(self._applications["application_id"].isin(seen).to_numpy(),
-                         index=self._applications.index)
+        return pd.Series(
+            self._applications["application_id"].isin(seen).to_numpy(),
+            index=self._applications.index,
+        )
 
     def with_as_of(self, as_of: object) -> JobSearchLog:
         """Return the same log with another censoring date (the data then end there)."""
-        return JobSearchLog(self._events, self._applications, self.report,
-                            parse_as_of(as_of))
+        return JobSearchLog(self._events, self._applications, self.report, parse_as_of(as_of))
 
     def __len__(self) -> int:
         return len(self._seen[1])
@@ -331,16 +377,19 @@ class JobSearchLog:
     def __repr__(self) -> str:
         c = self._counts()
         counts = ", ".join(f"{k} {v}" for k, v in c.items() if v)
-        return (f"<JobSearchLog: {len(self)} applications by {len(self.seekers)} seeker(s), "
-                f"{len(self._seen[0])} events ({counts}); as of {self.as_of.date()}; "
-                f"{self.report.n_quarantined} rows quarantined>")
+        return (
+            f"<JobSearchLog: {len(self)} applications by {len(self.seekers)} seeker(s), "
+            f"{len(self._seen[0])} events ({counts}); as of {self.as_of.date()}; "
+            f"{self.report.n_quarantined} rows quarantined>"
+        )
 
     def _repr_html_(self) -> str:
         c = self._counts()
-        cells = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{v}</td></tr>"
-                        for k, v in c.items())
+        cells = "".join(
+            f"<tr><td>{html.escape(str(k))}</td><td>{v}</td></tr>" for k, v in c.items()
+        )
         dates = self._seen[0]["date"]
-        span = (f"{dates.min().date()} to {dates.max().date()}" if len(dates) else "no dates")
+        span = f"{dates.min().date()} to {dates.max().date()}" if len(dates) else "no dates"
         return (
             "<div class='fa-log'><strong>JobSearchLog</strong> "
             f"<p>{len(self)} applications by {len(self.seekers)} seeker(s); "
@@ -355,40 +404,52 @@ class JobSearchLog:
         )
 
 
-def _applications_frame(applications: pd.DataFrame | None, ev: pd.DataFrame,
-                        seeker: str) -> pd.DataFrame:
+def _applications_frame(
+    applications: pd.DataFrame | None, ev: pd.DataFrame, seeker: str
+) -> pd.DataFrame:
     """The canonical application table for the canonical events `ev` (see
     :meth:`JobSearchLog.from_frames`)."""
     if applications is None:
         applications = pd.DataFrame({"application_id": ev["application_id"].unique()})
     if "application_id" not in applications.columns:
-        raise ValueError("applications is missing required column 'application_id'; "
-                         f"got {list(applications.columns)}")
+        raise ValueError(
+            "applications is missing required column 'application_id'; "
+            f"got {list(applications.columns)}"
+        )
     apps = applications.copy()
     apps["application_id"] = apps["application_id"].astype("string")
     if apps["application_id"].duplicated().any():
         dup = apps.loc[apps["application_id"].duplicated(), "application_id"].iloc[0]
         raise ValueError(f"applications has duplicate application_id values, e.g. {dup!r}")
-    first_applied = (ev.loc[ev["event"].eq("applied").fillna(False)]
-                     .groupby("application_id", observed=True)["date"].min())
+    first_applied = (
+        ev.loc[ev["event"].eq("applied").fillna(False)]
+        .groupby("application_id", observed=True)["date"]
+        .min()
+    )
     from_events = pd.Series(
         first_applied.astype(DATE_DTYPE).reindex(apps["application_id"]).to_numpy(),
-        index=apps.index, dtype=DATE_DTYPE)
+        index=apps.index,
+        dtype=DATE_DTYPE,
+    )
     if "applied_on" in apps:
         apps["applied_on"] = _as_dates(apps["applied_on"]).fillna(from_events)
     else:
         apps["applied_on"] = from_events
-    apps["seeker"] = (apps["seeker"].astype("string").fillna(seeker)
-                      if "seeker" in apps else pd.Series(seeker, index=apps.index,
-                                                         dtype="string"))
+    apps["seeker"] = (
+        apps["seeker"].astype("string").fillna(seeker)
+        if "seeker" in apps
+        else pd.Series(seeker, index=apps.index, dtype="string")
+    )
     for name in ("company", "role"):
         apps[name] = apps[name].astype("string") if name in apps else pd.NA
         apps[name] = apps[name].astype("string")
     orphans = ~ev["application_id"].isin(apps["application_id"])
     if orphans.any():
-        raise ValueError(f"{int(orphans.sum())} event(s) refer to application_id values "
-                         f"not in applications, e.g. "
-                         f"{ev.loc[orphans, 'application_id'].iloc[0]!r}")
+        raise ValueError(
+            f"{int(orphans.sum())} event(s) refer to application_id values "
+            f"not in applications, e.g. "
+            f"{ev.loc[orphans, 'application_id'].iloc[0]!r}"
+        )
     extra = [c for c in apps.columns if c not in APPLICATION_COLUMNS]
     apps = apps[APPLICATION_COLUMNS + extra].reset_index(drop=True)
     return apps

@@ -43,9 +43,20 @@ window.addEventListener("load", () => {
 
 
 def _chrome(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args]
+    cmd = [
+        "chromium",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
@@ -59,22 +70,29 @@ def _build(out: Path, broken: bool) -> tuple[Path, Path, list[str]]:
         warnings.simplefilter("ignore")
         log = load(sample_path("cohort_2026.xlsx"))
     apps = log.applications
-    planted = sorted({str(v) for c in ("Student Name", "Email") if c in apps
-                      for v in apps[c].dropna().unique()})
+    planted = sorted(
+        {str(v) for c in ("Student Name", "Email") if c in apps for v in apps[c].dropna().unique()}
+    )
     hostile = apps["company"].astype("string")
     hostile.iloc[: max(1, len(apps) // 20)] = '<script>alert("x")</script> =HYPERLINK("x")'
-    log = JobSearchLog.from_frames(log.events, apps.assign(company=hostile),
-                                   as_of=log.as_of, report=log.report)
+    log = JobSearchLog.from_frames(
+        log.events, apps.assign(company=hostile), as_of=log.as_of, report=log.report
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        report = cohort_report(log, by="Program", min_cell=10, salt="client check",
-                               title="Client check <b>bold?</b>")
-    html, xlsx = report.write({"html": out / "cohort_report.html",
-                               "xlsx": out / "cohort_report.xlsx"})
+        report = cohort_report(
+            log, by="Program", min_cell=10, salt="client check", title="Client check <b>bold?</b>"
+        )
+    html, xlsx = report.write(
+        {"html": out / "cohort_report.html", "xlsx": out / "cohort_report.xlsx"}
+    )
     if broken:
         text = html.read_text(encoding="utf-8")
-        text = text.replace("</footer>", f'<div style="width:2000px">{planted[0]}</div>'
-                            '<img src="https://example.invalid/x.png" alt="x"></footer>')
+        text = text.replace(
+            "</footer>",
+            f'<div style="width:2000px">{planted[0]}</div>'
+            '<img src="https://example.invalid/x.png" alt="x"></footer>',
+        )
         html.write_text(text, encoding="utf-8")
         wb = load_workbook(xlsx)
         wb["Read me"]["D1"] = "=1+1"
@@ -91,8 +109,11 @@ def _check(out: Path, html: Path, xlsx: Path, planted: list[str]) -> list[str]:
     try:
         url = html.resolve().as_uri()
         run = _chrome(profile, "--dump-dom", url)
-        console = [ln for ln in run.stderr.splitlines()
-                   if re.search(r"CONSOLE|Uncaught|Refused to|net::ERR", ln)]
+        console = [
+            ln
+            for ln in run.stderr.splitlines()
+            if re.search(r"CONSOLE|Uncaught|Refused to|net::ERR", ln)
+        ]
         if console:
             fails.append(f"console not clean: {console[0][:160]}")
         dom = run.stdout
@@ -109,8 +130,13 @@ def _check(out: Path, html: Path, xlsx: Path, planted: list[str]) -> list[str]:
         src = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", src)
         probe.write_text(src.replace("</body>", _PROBE + "</body>"), encoding="utf-8")
         for width in WIDTHS:
-            run = _chrome(profile, f"--window-size={width},900", "--virtual-time-budget=5000",
-                          "--dump-dom", probe.resolve().as_uri())
+            run = _chrome(
+                profile,
+                f"--window-size={width},900",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                probe.resolve().as_uri(),
+            )
             m = re.search(r'<pre id="probe">(.*?)</pre>', run.stdout, re.S)
             if not m:
                 fails.append(f"{width} px: the measuring copy did not report")
@@ -120,11 +146,11 @@ def _check(out: Path, html: Path, xlsx: Path, planted: list[str]) -> list[str]:
                 fails.append(f"{width} px: page scrolls sideways ({got['scroll']} px wide)")
             bad = [i for i in got["imgs"] if not i["ok"] or i["w"] < 50 or i["h"] < 30]
             if not got["imgs"] or bad:
-                fails.append(f"{width} px: {len(bad)} of {len(got['imgs'])} figures not "
-                             "visible")
+                fails.append(f"{width} px: {len(bad)} of {len(got['imgs'])} figures not visible")
         a4 = out / "a4.html"
-        a4.write_text(src.replace("@media print{", "@media print{@page{size:A4}", 1),
-                      encoding="utf-8")
+        a4.write_text(
+            src.replace("@media print{", "@media print{@page{size:A4}", 1), encoding="utf-8"
+        )
         pdf = out / "html_a4.pdf"
         _chrome(profile, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", a4.as_uri())
         pages = _pages(pdf)
@@ -134,20 +160,36 @@ def _check(out: Path, html: Path, xlsx: Path, planted: list[str]) -> list[str]:
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     wb = load_workbook(xlsx)
-    formulas = [f"{ws.title}!{c.coordinate}" for ws in wb for row in ws.iter_rows()
-                for c in row if c.data_type == "f"]
+    formulas = [
+        f"{ws.title}!{c.coordinate}"
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
     if formulas:
         fails.append(f"formula cells in the workbook: {formulas[:3]}")
-    lo = subprocess.run(["soffice", "--headless", "--norestore", "--convert-to", "pdf",
-                         "--outdir", str(out), str(xlsx)], capture_output=True, text=True,
-                        timeout=300)
+    lo = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     pdf = out / (xlsx.stem + ".pdf")
     if lo.returncode or not pdf.exists():
         fails.append(f"LibreOffice did not convert the workbook: {lo.stderr[-200:]}")
     else:
         print(f"workbook printed by LibreOffice: {_pages(pdf)} pages")
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                              text=True).stdout
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         leaked = [p for p in planted if p and p in text]
         if leaked:
             fails.append(f"planted value in LibreOffice's rendering: {leaked[0]!r}")
@@ -169,7 +211,9 @@ FAILED = 3
 def main(argv: list[str]) -> int:
     broken = "--broken" in argv
     args = [a for a in argv if a != "--broken"]
-    out = Path(args[0] if args else "out/client-check").resolve() / ("broken" if broken else "report")
+    out = Path(args[0] if args else "out/client-check").resolve() / (
+        "broken" if broken else "report"
+    )
     out.mkdir(parents=True, exist_ok=True)
     html, xlsx, planted = _build(out, broken)
     fails = _check(out, html, xlsx, planted)

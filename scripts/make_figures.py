@@ -25,8 +25,12 @@ from followup_analytics.samples import simulate_log
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Strategies shown in the forest plot of docs/analytics.md, in this order.
-README_STRATEGIES = ("thank_you_after_interview", "thank_you_email_and_letter",
-                     "tiered_cadence", "post_rejection_note")
+README_STRATEGIES = (
+    "thank_you_after_interview",
+    "thank_you_email_and_letter",
+    "tiered_cadence",
+    "post_rejection_note",
+)
 _PNG = {"dpi": 110, "metadata": {"Software": None}}  # no version stamp: byte-stable output
 
 
@@ -34,7 +38,8 @@ def timing_channel(log: fa.JobSearchLog, out: Path) -> Path:
     """Response after a follow-up sent after applying, by delay, beside its baseline."""
     rates = fa.response_rates(log, by="timing")
     ax = plot_timing_baseline(
-        rates, title="Follow-ups after applying: response within 30 days, and the baseline")
+        rates, title="Follow-ups after applying: response within 30 days, and the baseline"
+    )
     path = out / "timing_channel.png"
     ax.figure.savefig(path, **_PNG)
     return path

@@ -23,16 +23,19 @@ if os.environ.get("CI"):
 
 
 #: Columns of an event tuple, in order: the first three are needed, the rest may be left off.
-EVENT_FIELDS = ("application_id", "date", "event", "channel", "letter_type", "recipient",
-                "note")
+EVENT_FIELDS = ("application_id", "date", "event", "channel", "letter_type", "recipient", "note")
 #: Day 0 of events dated by a number of days.
 DAY0 = pd.Timestamp("2026-01-01")
 
 
-def build_log(rows: Iterable[Sequence[object]],
-              apps: pd.DataFrame | Mapping[str, Sequence[object]] | None = None, *,
-              as_of: object = None, day0: object = DAY0,
-              **columns: Sequence[object]) -> JobSearchLog:
+def build_log(
+    rows: Iterable[Sequence[object]],
+    apps: pd.DataFrame | Mapping[str, Sequence[object]] | None = None,
+    *,
+    as_of: object = None,
+    day0: object = DAY0,
+    **columns: Sequence[object],
+) -> JobSearchLog:
     """A small log from event tuples, as the tests write them.
 
     Parameters
@@ -51,8 +54,9 @@ def build_log(rows: Iterable[Sequence[object]],
     """
     rows = [tuple(r) for r in rows]
     width = max((len(r) for r in rows), default=3)
-    events = pd.DataFrame([r + (None,) * (width - len(r)) for r in rows],
-                          columns=list(EVENT_FIELDS[:width]))
+    events = pd.DataFrame(
+        [r + (None,) * (width - len(r)) for r in rows], columns=list(EVENT_FIELDS[:width])
+    )
     dates = events["date"].to_numpy(dtype=object, copy=True)
     days = np.array([isinstance(d, int | np.integer) for d in dates], dtype=bool)
     if days.any():

@@ -45,8 +45,7 @@ def cut_log(frames) -> JobSearchLog:
 def by_hand(frames) -> JobSearchLog:
     events, apps = frames
     apps = apps[apps["applied_on"] <= CUT]
-    events = events[(events["date"] <= CUT) & events["application_id"].isin(
-        apps["application_id"])]
+    events = events[(events["date"] <= CUT) & events["application_id"].isin(apps["application_id"])]
     return JobSearchLog.from_frames(events, apps, as_of=CUT)
 
 
@@ -77,8 +76,10 @@ def test_summary_counts_only_responses_dated_by_as_of(frames, cut_log):
         warnings.simplefilter("ignore", FollowupWarning)
         s = summary(cut_log).set_index("metric")
     made = apps.loc[apps["applied_on"] <= CUT, "application_id"]
-    resp = events[events["event"].isin(["reply", "interview", "rejection", "offer",
-                                        "accepted", "declined"]) & (events["date"] <= CUT)]
+    resp = events[
+        events["event"].isin(["reply", "interview", "rejection", "offer", "accepted", "declined"])
+        & (events["date"] <= CUT)
+    ]
     assert s.loc["applications", "value"] == len(made)
     assert s.loc["response_rate", "k"] == resp["application_id"].nunique()
 
@@ -96,13 +97,16 @@ def test_report_counts_what_lies_after_as_of(frames, cut_log):
 
 
 def test_undated_event_is_left_out_when_its_application_went_on_after_as_of():
-    events = pd.DataFrame({
-        "application_id": ["a", "a", "a", "b", "b"],
-        "date": pd.to_datetime(["2026-01-01", "2026-03-01", "2026-03-01", "2026-01-02",
-                                "2026-01-05"]),
-        "event": ["applied", "followup", "rejection", "applied", "rejection"],
-        "date_known": [True, True, False, True, False],
-    })
+    events = pd.DataFrame(
+        {
+            "application_id": ["a", "a", "a", "b", "b"],
+            "date": pd.to_datetime(
+                ["2026-01-01", "2026-03-01", "2026-03-01", "2026-01-02", "2026-01-05"]
+            ),
+            "event": ["applied", "followup", "rejection", "applied", "rejection"],
+            "date_known": [True, True, False, True, False],
+        }
+    )
     log = JobSearchLog.from_frames(events)
     assert len(log.events) == 5 and log.report.undated_left_out == 0
     cut = log.with_as_of("2026-02-01")

@@ -17,22 +17,35 @@ from pathlib import Path
 import pytest
 from hostile import CASES
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                 reason="fork and rlimits: the limits are a Linux feature")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"),
+        reason="fork and rlimits: the limits are a Linux feature",
+    ),
+]
 
 # seeds whose mutant crashed, ran out of memory or hung before the guards
-SEEDS = {"xlsx": [1, 2, 3, 4, 5, 6, 7, 8], "ods": [4, 5],
-         "xls": [1, 2, 3, 4, 5, 6, 7, 8], "csv": [1, 2, 3, 4, 5, 6, 7, 8]}
+SEEDS = {
+    "xlsx": [1, 2, 3, 4, 5, 6, 7, 8],
+    "ods": [4, 5],
+    "xls": [1, 2, 3, 4, 5, 6, 7, 8],
+    "csv": [1, 2, 3, 4, 5, 6, 7, 8],
+}
 BUDGET_SECONDS = 20  # for any one case, refusal or load
 
 
 def _run(tmp_path: Path, ids: list[str]) -> dict:
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": str(root), "OPENBLAS_NUM_THREADS": "1"}
-    out = subprocess.run([sys.executable, str(root / "tests" / "attack_driver.py"),
-                          str(tmp_path), *ids], capture_output=True, text=True, env=env,
-                         timeout=900, check=True)
+    out = subprocess.run(
+        [sys.executable, str(root / "tests" / "attack_driver.py"), str(tmp_path), *ids],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -40,9 +53,9 @@ def _check(results: dict) -> list[str]:
     wrong = []
     for case, got in results.items():
         want, detail = got["expect"]
-        ok = (got["outcome"] == "refused" and want == "refuse"
-              and re.search(detail, got["message"])) or \
-             (got["outcome"] == "loaded" and want == "load" and got["rows"] == detail)
+        ok = (
+            got["outcome"] == "refused" and want == "refuse" and re.search(detail, got["message"])
+        ) or (got["outcome"] == "loaded" and want == "load" and got["rows"] == detail)
         if not ok or got.get("seconds", BUDGET_SECONDS + 1) > BUDGET_SECONDS:
             wrong.append(f"{case}: {got}")
     return wrong

@@ -10,13 +10,16 @@ from followup_analytics.cli import main
 
 
 def _tracker(path: Path) -> Path:
-    path.write_text("My tracker\n\nCompany,Date Applied,Follow-up Date,Follow-up Method,"
-                    "Status,Cohort\n"
-                    "Acme,2026-03-01,2026-03-05,e-mail,Rejected,Spring\n"
-                    "Beta,2026-03-02,,,Ghosted,Spring\n"
-                    ",,,,,\n"
-                    "Cyan,someday,,,Offer!,Spring\n"
-                    "Delta,2026-03-04,2026-03-06,carrier pigeon,,Spring\n", encoding="utf-8")
+    path.write_text(
+        "My tracker\n\nCompany,Date Applied,Follow-up Date,Follow-up Method,"
+        "Status,Cohort\n"
+        "Acme,2026-03-01,2026-03-05,e-mail,Rejected,Spring\n"
+        "Beta,2026-03-02,,,Ghosted,Spring\n"
+        ",,,,,\n"
+        "Cyan,someday,,,Offer!,Spring\n"
+        "Delta,2026-03-04,2026-03-06,carrier pigeon,,Spring\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -24,8 +27,9 @@ def test_inspect_prints_layout_mapping_counts_quarantine_and_unknown_values(tmp_
     code = main(["inspect", str(_tracker(tmp_path / "t.csv")), "--as-of", "2026-06-01"])
     out = capsys.readouterr().out
     assert code == 0
-    assert ("wide layout (one row per application with applied_on, followup_date, status), "
-            "header row 3") in out
+    assert (
+        "wide layout (one row per application with applied_on, followup_date, status), header row 3"
+    ) in out
     assert "Dropped rows: blank row x1" in out
     assert "'Date Applied' -> applied_on" in out
     assert "'Follow-up Method' -> followup_channel" in out
@@ -56,15 +60,29 @@ def test_inspect_unusable_files_exit_2_with_one_line(tmp_path, capsys):
 def test_inspect_as_a_command(tmp_path):
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
-    run = subprocess.run([sys.executable, "-m", "followup_analytics.cli", "inspect",
-                          str(empty)], capture_output=True, text=True, timeout=120,
-                         cwd=Path(__file__).resolve().parents[1])
+    run = subprocess.run(
+        [sys.executable, "-m", "followup_analytics.cli", "inspect", str(empty)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "empty.xlsx" in run.stderr
-    good = subprocess.run([sys.executable, "-m", "followup_analytics.cli", "inspect",
-                           str(_tracker(tmp_path / "t.csv"))], capture_output=True,
-                          text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+    good = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "followup_analytics.cli",
+            "inspect",
+            str(_tracker(tmp_path / "t.csv")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert good.returncode == 0 and "wide layout" in good.stdout
 
 
@@ -89,8 +107,9 @@ def test_hostile_input_exits_2_with_one_line_naming_the_file(tmp_path, capsys):
     assert len(err.splitlines()) == 1 and str(path) in err and "line longer than" in err
 
 
-def test_a_bug_exits_1_with_a_debug_hint_and_debug_shows_the_traceback(tmp_path, capsys,
-                                                                      monkeypatch):
+def test_a_bug_exits_1_with_a_debug_hint_and_debug_shows_the_traceback(
+    tmp_path, capsys, monkeypatch
+):
     import importlib
 
     load_module = importlib.import_module("followup_analytics.ingest.load")
@@ -108,9 +127,17 @@ def test_a_bug_exits_1_with_a_debug_hint_and_debug_shows_the_traceback(tmp_path,
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "followup_analytics.cli", "inspect",
-                             str(_tracker(tmp_path / "t.csv"))],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "followup_analytics.cli",
+            "inspect",
+            str(_tracker(tmp_path / "t.csv")),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     proc.stdout.close()  # like `| head` that has already exited
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 0 and err == b""
@@ -135,8 +162,7 @@ def test_an_output_folder_below_a_file_exits_2_naming_it(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("command", ["inspect", "report"])
-@pytest.mark.parametrize(("flag", "month"), [(["--dayfirst"], 4), (["--no-dayfirst"], 3),
-                                             ([], 3)])
+@pytest.mark.parametrize(("flag", "month"), [(["--dayfirst"], 4), (["--no-dayfirst"], 3), ([], 3)])
 def test_dayfirst_decides_dates_the_values_cannot(tmp_path, monkeypatch, command, flag, month):
     import importlib
 
@@ -148,14 +174,14 @@ def test_dayfirst_decides_dates_the_values_cannot(tmp_path, monkeypatch, command
         return seen[-1][1]
 
     monkeypatch.setattr(load_module, "load", spy)
-    rows = "".join(f"Firm {i},03/04/2026,{'Rejected' if i % 2 else 'Applied'}\n"
-                   for i in range(12))
+    rows = "".join(f"Firm {i},03/04/2026,{'Rejected' if i % 2 else 'Applied'}\n" for i in range(12))
     path = tmp_path / "t.csv"
     path.write_text("Company,Date Applied,Status\n" + rows, encoding="utf-8")
     extra = ["--out", str(tmp_path / "out")] if command == "report" else []
     assert main([command, str(path), "--as-of", "2026-06-01", *flag, *extra]) == 0
     dayfirst, log = seen[-1]
     assert dayfirst == {"--dayfirst": True, "--no-dayfirst": False}.get(
-        flag[0] if flag else "", None)
+        flag[0] if flag else "", None
+    )
     assert set(log.applications["applied_on"].dt.month) == {month}
     assert set(log.applications["applied_on"].dt.day) == {4 if month == 3 else 3}

@@ -29,8 +29,12 @@ from followup_analytics.samples import sample_path
 
 SAMPLES = sample_path("cohort_2026.xlsx")
 
-STAGE_BEFORE = {"responded": "applied", "interviewed": "responded", "offered": "interviewed",
-                "accepted": "offered"}
+STAGE_BEFORE = {
+    "responded": "applied",
+    "interviewed": "responded",
+    "offered": "interviewed",
+    "accepted": "offered",
+}
 REACHED = {"response": "responded", "interview": "interviewed", "offer": "offered"}
 
 
@@ -65,15 +69,21 @@ def _key(table: str, row: pd.Series, col: str, by: str) -> tuple:
 class Attacker:
     """Integer programme over every published count of a report."""
 
-    COUNTS = {"overview": ("seekers", "applications", "followups"), "outcomes": ("n", "k"),
-              "funnel": ("n", "k"), "followup_timing": ("n", "k"),
-              "followup_channel": ("n", "k"), "followup_letter_type": ("n", "k"),
-              "time_to_response": ("n_responses", "n_censored"),
-              "strategies": ("n_level", "k_level", "n_reference", "k_reference"),
-              "employers": ("n", "k")}
+    COUNTS = {
+        "overview": ("seekers", "applications", "followups"),
+        "outcomes": ("n", "k"),
+        "funnel": ("n", "k"),
+        "followup_timing": ("n", "k"),
+        "followup_channel": ("n", "k"),
+        "followup_letter_type": ("n", "k"),
+        "time_to_response": ("n_responses", "n_censored"),
+        "strategies": ("n_level", "k_level", "n_reference", "k_reference"),
+        "employers": ("n", "k"),
+    }
 
-    def __init__(self, shown: dict[str, pd.DataFrame], truth: dict[str, pd.DataFrame],
-                 min_cell: int) -> None:
+    def __init__(
+        self, shown: dict[str, pd.DataFrame], truth: dict[str, pd.DataFrame], min_cell: int
+    ) -> None:
         self.min_cell = min_cell
         self.var: dict[tuple, int] = {}
         self.true: dict[int, float] = {}
@@ -103,9 +113,11 @@ class Attacker:
                     if pd.notna(pub.at[r, c]):
                         assert float(pub.at[r, c]) == self.true[v], (table, r, c)
                         self.fixed[v] = self.true[v]
-                for n_col, k_col, rate in (("n", "k", "rate"),
-                                           ("n_level", "k_level", "rate_level"),
-                                           ("n_reference", "k_reference", "rate_reference")):
+                for n_col, k_col, rate in (
+                    ("n", "k", "rate"),
+                    ("n_level", "k_level", "rate_level"),
+                    ("n_reference", "k_reference", "rate_reference"),
+                ):
                     if n_col in ids and k_col in ids and ids[n_col] != ids[k_col]:
                         self.pairs.append((ids[n_col], ids[k_col]))
                         self.le.append(({ids[k_col]: 1.0, ids[n_col]: -1.0}, 0.0))
@@ -116,12 +128,14 @@ class Attacker:
                             self.le.append(({ids[k_col]: -1.0, ids[n_col]: p - 5e-4}, 0.0))
         self._sums(shown)
         inv = {v: k for k, v in self.var.items()}
-        for con in self.eq:        # the attacker's knowledge is true of the data
+        for con in self.eq:  # the attacker's knowledge is true of the data
             assert abs(sum(c * self.true[v] for v, c in con.items())) < 1e-9, [
-                (inv[v], c, self.true[v]) for v, c in con.items()]
+                (inv[v], c, self.true[v]) for v, c in con.items()
+            ]
         for con, b in self.le:
             assert sum(c * self.true[v] for v, c in con.items()) <= b + 1e-9, [
-                (inv[v], c, self.true[v]) for v, c in con.items()]
+                (inv[v], c, self.true[v]) for v, c in con.items()
+            ]
 
     def _v(self, key: tuple, value: float) -> int:
         if key not in self.var:
@@ -137,18 +151,18 @@ class Attacker:
         for key, v in list(self.var.items()):
             if key[0] in ("employer", "eligible", "strategy_total"):
                 continue
-            if key[0] == "strategy":                    # levels and reference: eligible
+            if key[0] == "strategy":  # levels and reference: eligible
                 sets[("levels", ("strategy_total", key[1], key[3]))].append(v)
                 continue
             g = next((x for x in key if x in groups), None)
-            if g is not None:                           # groups add up to the cohort
+            if g is not None:  # groups add up to the cohort
                 sets[("groups", tuple(TOTAL if x == g else x for x in key))].append(v)
             if key[:2] == ("reach", "responded") and key in self.time_parts:
                 sets[("parts", ("apps", key[2]))].append(v)
-            if key[0].startswith("followup_"):          # categories: eligible follow-ups
+            if key[0].startswith("followup_"):  # categories: eligible follow-ups
                 # each table's categories add up to the same eligible follow-ups
                 sets[(key[0], ("eligible", key[2], key[3]))].append(v)
-            if key[0] == "time_to_response":            # responded + waiting = analysed
+            if key[0] == "time_to_response":  # responded + waiting = analysed
                 sets[("parts", ("apps", key[1]))].append(v)
         for (_, total_key), members in sorted(sets.items(), key=lambda kv: str(kv[0])):
             if total_key[0] in ("eligible", "strategy_total"):
@@ -177,8 +191,12 @@ class Attacker:
                 obj[v] = c
             ends = []
             for sign in (1, -1):
-                res = optimize.milp(sign * obj, constraints=cons, integrality=np.ones(n),
-                                    bounds=optimize.Bounds(lb, ub))
+                res = optimize.milp(
+                    sign * obj,
+                    constraints=cons,
+                    integrality=np.ones(n),
+                    bounds=optimize.Bounds(lb, ub),
+                )
                 # the truth is feasible (checked above): 3 and 4 mean unbounded
                 assert res.status in (0, 3, 4), res.message
                 ends.append(-sign * np.inf if res.status else sign * res.fun)
@@ -188,19 +206,22 @@ class Attacker:
     def sensitive(self) -> list[dict[int, float]]:
         small = lambda x: 1 <= x < self.min_cell  # noqa: E731
         out = [{v: 1.0} for v, t in self.true.items() if small(t) and v not in self.fixed]
-        out += [{n: 1.0, k: -1.0} for n, k in set(self.pairs)
-                if small(self.true[n] - self.true[k])]
+        out += [{n: 1.0, k: -1.0} for n, k in set(self.pairs) if small(self.true[n] - self.true[k])]
         return out
 
     def complementary(self) -> list[int]:
         """Hidden published counts that are not small themselves."""
-        return sorted(v for v in self.published - set(self.fixed)
-                      if not 1 <= self.true[v] < self.min_cell)
+        return sorted(
+            v for v in self.published - set(self.fixed) if not 1 <= self.true[v] < self.min_cell
+        )
 
     def exposed(self) -> list[tuple[dict[int, float], tuple[float, float]]]:
         exprs = self.sensitive()
-        return [(e, r) for e, r in zip(exprs, self.ranges(exprs), strict=True)
-                if r[1] - r[0] < self.min_cell]
+        return [
+            (e, r)
+            for e, r in zip(exprs, self.ranges(exprs), strict=True)
+            if r[1] - r[0] < self.min_cell
+        ]
 
 
 def _merged_log(log: JobSearchLog, column: str, labels: set[str]) -> JobSearchLog:
@@ -215,8 +236,7 @@ def _attack(log: JobSearchLog, by: str, min_cell: int):
         report = cohort_report(log, by=by, min_cell=min_cell, salt="audit")
         col = report.by
         labels = set(report.tables["overview"][col]) - {TOTAL}
-        truth = cohort_report(_merged_log(log, col, labels), by=by, min_cell=1,
-                              salt="audit").tables
+        truth = cohort_report(_merged_log(log, col, labels), by=by, min_cell=1, salt="audit").tables
     return report, Attacker(report.tables, truth, min_cell)
 
 
@@ -241,10 +261,12 @@ def bundled_attack(bundled: JobSearchLog):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("cohort", ["bundled", "three_students"])
-def test_attacker_cannot_narrow_any_hidden_count(bundled: JobSearchLog, bundled_attack,
-                                                 cohort: str) -> None:
-    report, attacker = (bundled_attack if cohort == "bundled"
-                        else _attack(_tiny_program(bundled), "program", 10))
+def test_attacker_cannot_narrow_any_hidden_count(
+    bundled: JobSearchLog, bundled_attack, cohort: str
+) -> None:
+    report, attacker = (
+        bundled_attack if cohort == "bundled" else _attack(_tiny_program(bundled), "program", 10)
+    )
     assert report.audit.failing == 0
     sensitive = attacker.sensitive()
     assert len(sensitive) >= 10, "the cohort should exercise suppression"
@@ -268,8 +290,9 @@ def test_suppression_is_locally_minimal(bundled_attack) -> None:
 
 
 def _table(values: list[int], k: list[int] | None = None) -> pd.DataFrame:
-    frame = pd.DataFrame({"g": [TOTAL, *(f"G{i}" for i in range(len(values)))],
-                          "n": [sum(values), *values]})
+    frame = pd.DataFrame(
+        {"g": [TOTAL, *(f"G{i}" for i in range(len(values)))], "n": [sum(values), *values]}
+    )
     if k is not None:
         frame["k"] = [sum(k), *k]
     return frame
@@ -286,8 +309,9 @@ def test_protect_hides_a_partner_wide_enough() -> None:
 
 def test_protect_hides_small_complements() -> None:
     # 14 follow-ups, 11 answered: the 3 unanswered are as small as any count
-    frame = pd.DataFrame({"company": ["A", "B"], "n": [14, 40], "k": [11, 20],
-                          "rate": [11 / 14, 0.5]})
+    frame = pd.DataFrame(
+        {"company": ["A", "B"], "n": [14, 40], "k": [11, 20], "rate": [11 / 14, 0.5]}
+    )
     spec = Spec(("n", "k"), hides={"k": ("rate",)}, pairs=(("n", "k"),))
     out, audit = protect({"t": (frame, spec)}, 10)
     assert out["t"]["k"].isna().tolist() == [True, False]
@@ -301,28 +325,30 @@ def test_protect_same_quantity_hidden_everywhere() -> None:
     for f in (a, b):
         f["_q_n"] = "apps|" + f["g"]
     add = Additive(across=(((), "g"),))
-    out, _ = protect({"a": (a, Spec(("n",), add)),
-                      "b": (b, Spec(("n", "k"), add, pairs=(("n", "k"),)))}, 10)
+    out, _ = protect(
+        {"a": (a, Spec(("n",), add)), "b": (b, Spec(("n", "k"), add, pairs=(("n", "k"),)))}, 10
+    )
     assert out["a"]["n"].isna().tolist() == out["b"]["n"].isna().tolist()
     assert "_q_n" not in out["a"]
 
 
-def _two_way_ranges(values: np.ndarray, shown: np.ndarray, cells: list[tuple[int, int]],
-                    m: int) -> list[float]:
+def _two_way_ranges(
+    values: np.ndarray, shown: np.ndarray, cells: list[tuple[int, int]], m: int
+) -> list[float]:
     """Integer range of each cell of a groups x categories table whose groups add up to a
     published whole-cohort row and whose categories add up to unpublished group totals,
     given the cells `shown` (an independent attacker for :func:`protect`)."""
     g, c = values.shape
-    n = (g + 1) * c + (g + 1)              # cells (groups + whole row) and group totals
+    n = (g + 1) * c + (g + 1)  # cells (groups + whole row) and group totals
     idx = lambda i, j: i * c + j  # noqa: E731
     tot = lambda i: (g + 1) * c + i  # noqa: E731
     rows = []
-    for j in range(c):                     # groups add up to the whole-cohort row
+    for j in range(c):  # groups add up to the whole-cohort row
         r = np.zeros(n)
         r[[idx(i, j) for i in range(g)]] = 1
         r[idx(g, j)] = -1
         rows.append(r)
-    for i in range(g + 1):                 # categories add up to the row's total
+    for i in range(g + 1):  # categories add up to the row's total
         r = np.zeros(n)
         r[[idx(i, j) for j in range(c)]] = 1
         r[tot(i)] = -1
@@ -340,22 +366,29 @@ def _two_way_ranges(values: np.ndarray, shown: np.ndarray, cells: list[tuple[int
         obj[idx(i, j)] = 1
         ends = []
         for sign in (1, -1):
-            res = optimize.milp(sign * obj, constraints=cons, integrality=np.ones(n),
-                                bounds=optimize.Bounds(lb, ub))
+            res = optimize.milp(
+                sign * obj, constraints=cons, integrality=np.ones(n), bounds=optimize.Bounds(lb, ub)
+            )
             ends.append(-sign * np.inf if res.status else sign * res.fun)
         out.append(ends[1] - ends[0])
     return out
 
 
 @settings(max_examples=25, deadline=None)
-@given(data=st.lists(st.lists(st.sampled_from([0, 1, 2, 4, 7, 9, 12, 25, 60]), min_size=3,
-                              max_size=3), min_size=2, max_size=4),
-       m=st.integers(3, 10))
+@given(
+    data=st.lists(
+        st.lists(st.sampled_from([0, 1, 2, 4, 7, 9, 12, 25, 60]), min_size=3, max_size=3),
+        min_size=2,
+        max_size=4,
+    ),
+    m=st.integers(3, 10),
+)
 def test_property_two_way_tables_protected_and_locally_minimal(data, m) -> None:
     values = np.array(data)
     g, c = values.shape
-    rows = [{"g": f"G{i}", "cat": f"C{j}", "n": int(values[i, j])}
-            for i in range(g) for j in range(c)]
+    rows = [
+        {"g": f"G{i}", "cat": f"C{j}", "n": int(values[i, j])} for i in range(g) for j in range(c)
+    ]
     rows += [{"g": TOTAL, "cat": f"C{j}", "n": int(values[:, j].sum())} for j in range(c)]
     frame = pd.DataFrame(rows)
     spec = Spec(("n",), Additive(across=((("cat",), "g"), (("g",), "cat"))))
@@ -370,9 +403,13 @@ def test_property_two_way_tables_protected_and_locally_minimal(data, m) -> None:
     assert audit.failing == 0
     assert all(not shown[cell] for cell in small)
     assert all(w >= m for w in _two_way_ranges(values, shown, small, m))
-    extra = [(i, j) for i in range(g + 1) for j in range(c)
-             if not shown[i, j] and not 1 <= full[i, j] < m]
-    for cell in extra:      # showing any one complementary count exposes a small one
+    extra = [
+        (i, j)
+        for i in range(g + 1)
+        for j in range(c)
+        if not shown[i, j] and not 1 <= full[i, j] < m
+    ]
+    for cell in extra:  # showing any one complementary count exposes a small one
         again = shown.copy()
         again[cell] = True
         assert min(_two_way_ranges(values, again, small, m)) < m, cell
@@ -381,6 +418,5 @@ def test_property_two_way_tables_protected_and_locally_minimal(data, m) -> None:
 def test_sets_that_do_not_add_up_are_not_equations() -> None:
     # seekers who moved between groups count in each: 6 + 5 != 9 for the cohort
     frame = pd.DataFrame({"g": [TOTAL, "A", "B"], "seekers": [9, 6, 5]})
-    out, audit = protect({"t": (frame, Spec(("seekers",), Additive(across=(((), "g"),))))},
-                         4)
+    out, audit = protect({"t": (frame, Spec(("seekers",), Additive(across=(((), "g"),))))}, 4)
     assert out["t"]["seekers"].notna().all() and audit.failing == 0

@@ -41,9 +41,18 @@ def _curves() -> pd.DataFrame:
         at = n0
         for day in range(0, 60, 5):
             ev = 2 if day else 0
-            rows.append({"program": g, "day": float(day), "at_risk": at, "events": ev,
-                         "censored": 1 if day else 0, "survival": at / n0 * 0.97,
-                         "ci_low": 0.5, "ci_high": 1.0})
+            rows.append(
+                {
+                    "program": g,
+                    "day": float(day),
+                    "at_risk": at,
+                    "events": ev,
+                    "censored": 1 if day else 0,
+                    "survival": at / n0 * 0.97,
+                    "ci_low": 0.5,
+                    "ci_high": 1.0,
+                }
+            )
             at -= ev + (1 if day else 0)
     return pd.DataFrame(rows)
 
@@ -51,8 +60,13 @@ def _curves() -> pd.DataFrame:
 def test_multi_group_time_chart_has_ticks_at_risk_and_a_clear_legend() -> None:
     ax = Figure(figsize=(7.5, 4.2), layout="constrained").subplots()
     # an empty day list (what the report used to pass) still gets day ticks
-    plot_time_to_response(_curves(), days=[], max_day=56, ax=ax,
-                          at_risk={"Web": [30, 12, "hidden", "hidden", "hidden"]})
+    plot_time_to_response(
+        _curves(),
+        days=[],
+        max_day=56,
+        ax=ax,
+        at_risk={"Web": [30, 12, "hidden", "hidden", "hidden"]},
+    )
     ticks = list(ax.get_xticks())
     assert len(ticks) >= 4 and ticks[0] == 0
     texts = [t.get_text() for t in ax.texts if t.get_gid() == "at_risk"]
@@ -66,8 +80,14 @@ def test_multi_group_time_chart_has_ticks_at_risk_and_a_clear_legend() -> None:
 
 
 def test_rate_chart_draws_hidden_as_hidden() -> None:
-    frame = pd.DataFrame({"n": [120, pd.NA, 40], "rate": [0.5, np.nan, 0.25],
-                          "ci_low": [0.4, np.nan, 0.1], "ci_high": [0.6, np.nan, 0.4]})
+    frame = pd.DataFrame(
+        {
+            "n": [120, pd.NA, 40],
+            "rate": [0.5, np.nan, 0.25],
+            "ci_low": [0.4, np.nan, 0.1],
+            "ci_high": [0.6, np.nan, 0.4],
+        }
+    )
     ax = Figure().subplots()
     rate_chart(ax, ["a", "b", "c"], frame, title="t", xlabel="x")
     assert [t.get_text() for t in ax.texts if t.get_gid() == "hidden"] == ["hidden"]
@@ -88,11 +108,16 @@ def test_one_number_format_and_plain_labels(report) -> None:
     assert fmt_count(4679) == "4,679" and fmt_percent(0.39325) == "39.3%"
     assert fmt_estimate(5.5249) == "5.52"
     view = table_view(next(t for t in report.sections if t.key == "outcomes"))
-    assert view["headers"][:5] == ["Program", "Outcome", "Counted per", "Out of",
-                                   "With the outcome"]
+    assert view["headers"][:5] == [
+        "Program",
+        "Outcome",
+        "Counted per",
+        "Out of",
+        "With the outcome",
+    ]
     cells = [c.text for row in view["rows"] for c in row]
     assert "4,679" in cells and "a response" in cells and "hidden" in cells
-    assert not any(x.startswith("0.") and len(x) > 6 for x in cells)   # no raw floats
+    assert not any(x.startswith("0.") and len(x) > 6 for x in cells)  # no raw floats
     assert column_label("outcomes", "p_response_7") == "Response by day 7"
     assert category_label("in_person") == "in person"
     # zero-only categories are dropped (and noted once)

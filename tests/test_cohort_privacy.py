@@ -39,10 +39,20 @@ def test_contact_kind() -> None:
 
 
 def test_identifying_columns() -> None:
-    apps = pd.DataFrame({"application_id": ["1"], "seeker": ["Ada"], "company": ["Acme"],
-                         "seeker_name": ["Ada L"], "Email": ["ada@x.org"],
-                         "program": ["Data"], "cohort": ["2026"], "adviser": ["Dr Who"],
-                         "misc": ["call +1 415 555 0100"], "industry": ["Tech"]})
+    apps = pd.DataFrame(
+        {
+            "application_id": ["1"],
+            "seeker": ["Ada"],
+            "company": ["Acme"],
+            "seeker_name": ["Ada L"],
+            "Email": ["ada@x.org"],
+            "program": ["Data"],
+            "cohort": ["2026"],
+            "adviser": ["Dr Who"],
+            "misc": ["call +1 415 555 0100"],
+            "industry": ["Tech"],
+        }
+    )
     assert identifying_columns(apps) == ["seeker", "seeker_name", "Email", "adviser", "misc"]
 
 
@@ -59,8 +69,9 @@ def test_redactor() -> None:
     assert out["c"].tolist() == ["[redacted]", "Acme"] and frame["c"].iloc[0] == "Ada Lovelace"
 
 
-def test_adviser_key_created_once_private_and_stable(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_adviser_key_created_once_private_and_stable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     path = key_path()
     assert path == tmp_path / "cfg" / "followup_analytics" / "pseudonym.key"

@@ -20,18 +20,35 @@ from followup_analytics.cohort.privacy import pseudonym_salt, pseudonymise
 from followup_analytics.cohort.report import resolve_by
 from followup_analytics.cohort.suppression import TOTAL, Additive
 
-NAMES = ["Xanthippe Quarrington", "Barnaby Fizzlewick", "Odalys Thistlewaite",
-         "Peregrine Vantongeren", "Ludmila Okonkwo-Barrett", "Casimir Wrenfield",
-         "Henrietta Zabludowicz", "Ignatius Pemberton-Ash", "Rosalind Fairweather-Quist",
-         "Evander Nightingale", "Philippa Drummondsworth", "Thaddeus Ollerenshaw"]
+NAMES = [
+    "Xanthippe Quarrington",
+    "Barnaby Fizzlewick",
+    "Odalys Thistlewaite",
+    "Peregrine Vantongeren",
+    "Ludmila Okonkwo-Barrett",
+    "Casimir Wrenfield",
+    "Henrietta Zabludowicz",
+    "Ignatius Pemberton-Ash",
+    "Rosalind Fairweather-Quist",
+    "Evander Nightingale",
+    "Philippa Drummondsworth",
+    "Thaddeus Ollerenshaw",
+]
 EMAILS = [n.lower().replace(" ", ".") + "@mailhost.example" for n in NAMES]
 PHONES = [f"+44 7700 900{100 + i:03d}" for i in range(len(NAMES))]
-NOTES = ["Spoke to Gwendolyn Farquharson about visa 44719",
-         "Call back on 020 7946 0321 re: salary band",
-         "wrote to hiring lead priya.k@corp-example.net"]
+NOTES = [
+    "Spoke to Gwendolyn Farquharson about visa 44719",
+    "Call back on 020 7946 0321 re: salary band",
+    "wrote to hiring lead priya.k@corp-example.net",
+]
 ADVISERS = ["Mirabel Oakenshield", "Cornelius Abernathy-Lyle"]
-HOSTILE_COMPANIES = ['<script>alert("co")</script>', '=HYPERLINK("http://x","y")', "+1+1",
-                     "@SUM(A1)", "-2+3"]
+HOSTILE_COMPANIES = [
+    '<script>alert("co")</script>',
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "@SUM(A1)",
+    "-2+3",
+]
 PROGRAMS = ["Data <script>alert('prog')</script>", "=cmd|' /C calc'!A0", "Web"]
 CONTACT_COMPANIES = ["ceo.private@corp-example.org", "Call +1 415 555 0199"]
 PLANTED = [*NAMES, *EMAILS, *PHONES, *NOTES, *ADVISERS, *CONTACT_COMPANIES]
@@ -46,48 +63,83 @@ def make_log(rng: np.random.Generator, per_seeker: int = 30) -> JobSearchLog:
     start = pd.Timestamp("2026-01-05")
     applied = start + pd.to_timedelta(rng.integers(0, 60, n), unit="D")
     companies = np.array([*HOSTILE_COMPANIES, *CONTACT_COMPANIES, "Acme", "Globex"])
-    apps = pd.DataFrame({
-        "application_id": ids, "seeker": np.array(NAMES)[sid],
-        "company": companies[rng.integers(0, len(companies), n)], "role": "Analyst",
-        "applied_on": applied, "seeker_name": np.array(NAMES)[sid],
-        "email": np.array(EMAILS)[sid], "phone": np.array(PHONES)[sid],
-        "program": np.array(PROGRAMS)[sid % 3], "adviser": np.array(ADVISERS)[sid % 2],
-        "Notes": np.array(NOTES)[sid % 3],
-    })
+    apps = pd.DataFrame(
+        {
+            "application_id": ids,
+            "seeker": np.array(NAMES)[sid],
+            "company": companies[rng.integers(0, len(companies), n)],
+            "role": "Analyst",
+            "applied_on": applied,
+            "seeker_name": np.array(NAMES)[sid],
+            "email": np.array(EMAILS)[sid],
+            "phone": np.array(PHONES)[sid],
+            "program": np.array(PROGRAMS)[sid % 3],
+            "adviser": np.array(ADVISERS)[sid % 2],
+            "Notes": np.array(NOTES)[sid % 3],
+        }
+    )
     fu = rng.random(n) < 0.6
     resp = rng.random(n) < 0.5
     kind = rng.choice(["reply", "rejection", "interview"], n, p=[0.3, 0.5, 0.2])
     offer = resp & (kind == "interview") & (rng.random(n) < 0.5)
     parts = [
         pd.DataFrame({"application_id": ids, "date": applied, "event": "applied"}),
-        pd.DataFrame({"application_id": ids[fu],
-                      "date": applied[fu] + pd.to_timedelta(rng.integers(0, 20, fu.sum()),
-                                                            unit="D"),
-                      "event": "followup",
-                      "channel": rng.choice(["email", "phone", "letter"], fu.sum()),
-                      "letter_type": rng.choice(["status_check", "value_add"], fu.sum()),
-                      "note": np.array(NOTES)[rng.integers(0, 3, fu.sum())]}),
-        pd.DataFrame({"application_id": ids[resp],
-                      "date": applied[resp] + pd.to_timedelta(
-                          rng.integers(1, 40, resp.sum()), unit="D"),
-                      "event": kind[resp]}),
-        pd.DataFrame({"application_id": ids[offer],
-                      "date": applied[offer] + pd.to_timedelta(45, unit="D"),
-                      "event": "offer"}),
+        pd.DataFrame(
+            {
+                "application_id": ids[fu],
+                "date": applied[fu] + pd.to_timedelta(rng.integers(0, 20, fu.sum()), unit="D"),
+                "event": "followup",
+                "channel": rng.choice(["email", "phone", "letter"], fu.sum()),
+                "letter_type": rng.choice(["status_check", "value_add"], fu.sum()),
+                "note": np.array(NOTES)[rng.integers(0, 3, fu.sum())],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "application_id": ids[resp],
+                "date": applied[resp] + pd.to_timedelta(rng.integers(1, 40, resp.sum()), unit="D"),
+                "event": kind[resp],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "application_id": ids[offer],
+                "date": applied[offer] + pd.to_timedelta(45, unit="D"),
+                "event": "offer",
+            }
+        ),
     ]
     events = pd.concat(parts, ignore_index=True)
     home = f"/home/{NAMES[3]}/cohort.xlsx"
     report = LoadReport(
-        sources=pd.DataFrame({"file": [home], "sheet": ["Sheet1"], "status": ["loaded"],
-                              "layout": ["wide"], "header_row": [1], "n_rows": [n + 1],
-                              "n_loaded": [n], "n_quarantined": [1], "n_dropped": [0],
-                              "reason": [""]}),
-        quarantine=pd.DataFrame({"file": [home], "sheet": ["Sheet1"], "row": [7],
-                                 "column": ["Date"],
-                                 "reason": [f"date {NAMES[5]!r} not understood"]}),
-        unknown_values=pd.DataFrame({"field": ["channel"], "value": [f"rang {PHONES[2]}"],
-                                     "count": [1]}),
-        notes=(f"{home}: header in row 1", f"value {EMAILS[4]} looked like a date"))
+        sources=pd.DataFrame(
+            {
+                "file": [home],
+                "sheet": ["Sheet1"],
+                "status": ["loaded"],
+                "layout": ["wide"],
+                "header_row": [1],
+                "n_rows": [n + 1],
+                "n_loaded": [n],
+                "n_quarantined": [1],
+                "n_dropped": [0],
+                "reason": [""],
+            }
+        ),
+        quarantine=pd.DataFrame(
+            {
+                "file": [home],
+                "sheet": ["Sheet1"],
+                "row": [7],
+                "column": ["Date"],
+                "reason": [f"date {NAMES[5]!r} not understood"],
+            }
+        ),
+        unknown_values=pd.DataFrame(
+            {"field": ["channel"], "value": [f"rang {PHONES[2]}"], "count": [1]}
+        ),
+        notes=(f"{home}: header in row 1", f"value {EMAILS[4]} looked like a date"),
+    )
     return JobSearchLog.from_frames(events, apps, as_of="2026-05-01", report=report)
 
 
@@ -109,19 +161,46 @@ def files(report: CohortReport, tmp_path_factory: pytest.TempPathFactory) -> dic
 
 def _workbook_text(path: Path) -> list[str]:
     wb = openpyxl.load_workbook(path)
-    return [str(c.value) for ws in wb for row in ws.iter_rows() for c in row
-            if c.value is not None] + wb.sheetnames
+    return [
+        str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None
+    ] + wb.sheetnames
 
 
 def test_tables_and_columns(report: CohortReport) -> None:
     t = report.tables
-    assert list(t) == ["overview", "outcomes", "funnel", "followup_timing", "followup_channel",
-                       "followup_letter_type", "time_to_response", "at_risk", "strategies",
-                       "employers", "sources", "quarantine", "unknown_values"]
-    assert list(t["overview"].columns) == ["program", "seekers", "applications", "followups",
-                                           "suppressed"]
-    assert list(t["outcomes"].columns) == ["program", "outcome", "unit", "n", "k", "rate",
-                                           "ci_low", "ci_high", "suppressed"]
+    assert list(t) == [
+        "overview",
+        "outcomes",
+        "funnel",
+        "followup_timing",
+        "followup_channel",
+        "followup_letter_type",
+        "time_to_response",
+        "at_risk",
+        "strategies",
+        "employers",
+        "sources",
+        "quarantine",
+        "unknown_values",
+    ]
+    assert list(t["overview"].columns) == [
+        "program",
+        "seekers",
+        "applications",
+        "followups",
+        "suppressed",
+    ]
+    assert list(t["outcomes"].columns) == [
+        "program",
+        "outcome",
+        "unit",
+        "n",
+        "k",
+        "rate",
+        "ci_low",
+        "ci_high",
+        "suppressed",
+    ]
     ov = t["overview"]
     assert ov["program"].iloc[0] == TOTAL and len(ov) == 4
     assert int(ov["applications"].iloc[0]) == 360 and int(ov["seekers"].iloc[0]) == 12
@@ -134,12 +213,12 @@ def test_tables_and_columns(report: CohortReport) -> None:
     assert report.tables["sources"]["sheet"].tolist() == ["sheet 1"]
     assert report.tables["quarantine"]["reason"].tolist() == ["date [value] not understood"]
     assert report.tables["unknown_values"].to_dict("records") == [
-        {"field": "channel", "value": "(free text)", "texts": 1, "count": 1, "suppressed": ""}]
+        {"field": "channel", "value": "(free text)", "texts": 1, "count": 1, "suppressed": ""}
+    ]
     assert report.notes[0].startswith("The importer made 2 notes about the input")
 
 
-def test_no_identifying_value_in_any_output(report: CohortReport,
-                                            files: dict[str, Path]) -> None:
+def test_no_identifying_value_in_any_output(report: CohortReport, files: dict[str, Path]) -> None:
     html = files["html"].read_text(encoding="utf-8")
     cells = "\n".join(_workbook_text(files["xlsx"]))
     tables = "\n".join(f.to_csv() for f in report.tables.values())
@@ -156,11 +235,19 @@ def test_seekers_appear_as_salted_pseudonyms(report: CohortReport) -> None:
     # one row per seeker would give back the seekers per group: private appendix only
     assert "seekers" not in report.tables
     seekers = report.private.frame
-    assert list(seekers.columns) == ["seeker", "program", "applications", "followups",
-                                     "responses", "interviews", "offers", "suppressed"]
-    expected = pseudonymise(pd.Series(NAMES), pseudonym_salt("fixed"))   # report's salt
+    assert list(seekers.columns) == [
+        "seeker",
+        "program",
+        "applications",
+        "followups",
+        "responses",
+        "interviews",
+        "offers",
+        "suppressed",
+    ]
+    expected = pseudonymise(pd.Series(NAMES), pseudonym_salt("fixed"))  # report's salt
     assert sorted(seekers["seeker"]) == sorted(expected)
-    assert int(seekers["applications"].sum()) == 360   # 30 each: never suppressed
+    assert int(seekers["applications"].sum()) == 360  # 30 each: never suppressed
 
 
 def test_person_breakdown_gets_pseudonymised_labels(log: JobSearchLog) -> None:
@@ -176,8 +263,8 @@ def test_person_breakdown_gets_pseudonymised_labels(log: JobSearchLog) -> None:
 def test_html_escapes_hostile_names(files: dict[str, Path]) -> None:
     html = files["html"].read_text(encoding="utf-8")
     assert "<script" not in html.lower()
-    assert "&lt;script&gt;alert(&#39;prog&#39;)&lt;/script&gt;" in html   # program
-    assert "&lt;script&gt;alert(&#34;co&#34;)&lt;/script&gt;" in html     # company
+    assert "&lt;script&gt;alert(&#39;prog&#39;)&lt;/script&gt;" in html  # program
+    assert "&lt;script&gt;alert(&#34;co&#34;)&lt;/script&gt;" in html  # company
 
 
 class _Refs(HTMLParser):
@@ -189,8 +276,11 @@ class _Refs(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         self._in_style = tag == "style"
-        self.refs += [(k, v or "") for k, v in attrs if k in ("src", "href", "srcset",
-                                                              "action", "data", "poster")]
+        self.refs += [
+            (k, v or "")
+            for k, v in attrs
+            if k in ("src", "href", "srcset", "action", "data", "poster")
+        ]
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
@@ -203,13 +293,16 @@ def test_html_self_contained(files: dict[str, Path]) -> None:
     parser.feed(html)
     assert parser.refs, "the report has figures and a table of contents"
     for attr, value in parser.refs:
-        assert value.startswith("data:image/svg+xml;base64,") if attr == "src" else \
-            value.startswith("#"), (attr, value[:60])
+        assert (
+            value.startswith("data:image/svg+xml;base64,")
+            if attr == "src"
+            else value.startswith("#")
+        ), (attr, value[:60])
     assert "url(" not in parser.style and "@import" not in parser.style
     assert "@media print" in parser.style and "@media (max-width" in parser.style
     # http:// only occurs inside escaped text (the planted company name)
     for m in re.finditer(r"https?://|src=\"//", html):
-        assert html[m.start() - 40:m.start()].count("&#34;") >= 1, html[m.start() - 40:m.end()]
+        assert html[m.start() - 40 : m.start()].count("&#34;") >= 1, html[m.start() - 40 : m.end()]
     assert 'name="viewport"' in html
 
 
@@ -254,8 +347,7 @@ def test_workbook_layout(files: dict[str, Path], report: CohortReport) -> None:
         assert all(v is None or isinstance(v, int | float) for v in r[3:flag])
         assert (r[4] is None) == ("With the outcome" in (r[flag] or ""))
     # printed one page wide at a readable size
-    assert ws.page_setup.scale >= 70 and ws.page_setup.orientation in ("portrait",
-                                                                         "landscape")
+    assert ws.page_setup.scale >= 70 and ws.page_setup.orientation in ("portrait", "landscape")
     with zipfile.ZipFile(files["xlsx"]) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 2 and "barChart>" in z.read(charts[0]).decode()
@@ -265,18 +357,24 @@ SETS = {
     "overview": (["seekers", "applications", "followups"], Additive(across=(((), "program"),))),
     "outcomes": (["n", "k"], Additive(across=((("outcome",), "program"),))),
     "funnel": (["n", "k"], Additive(across=((("stage",), "program"),))),
-    "followup_timing": (["n", "k"], Additive(across=((("timing",), "program"),
-                                                     (("program",), "timing")))),
-    "followup_channel": (["n", "k"], Additive(across=((("channel",), "program"),
-                                                      (("program",), "channel")))),
-    "time_to_response": (["n_responses", "n_censored"],
-                         Additive(across=(((), "program"),),
-                                  within_row=(("n_responses", "n_censored"),))),
+    "followup_timing": (
+        ["n", "k"],
+        Additive(across=((("timing",), "program"), (("program",), "timing"))),
+    ),
+    "followup_channel": (
+        ["n", "k"],
+        Additive(across=((("channel",), "program"), (("program",), "channel"))),
+    ),
+    "time_to_response": (
+        ["n_responses", "n_censored"],
+        Additive(across=(((), "program"),), within_row=(("n_responses", "n_censored"),)),
+    ),
 }
 
 
-def test_suppressed_counts_cannot_be_recomputed_from_margins(log: JobSearchLog,
-                                                             report: CohortReport) -> None:
+def test_suppressed_counts_cannot_be_recomputed_from_margins(
+    log: JobSearchLog, report: CohortReport
+) -> None:
     full = cohort_report(log, by="program", min_cell=1, salt="fixed").tables
     shown = report.tables
     n_hidden = 0
@@ -311,8 +409,7 @@ def test_strategy_estimates_hidden_with_their_counts(report: CohortReport) -> No
     assert s.loc[s["n_level"].isna() | s["n_reference"].isna(), "n"].isna().all()
 
 
-def test_report_is_immutable_and_input_untouched(log: JobSearchLog,
-                                                 report: CohortReport) -> None:
+def test_report_is_immutable_and_input_untouched(log: JobSearchLog, report: CohortReport) -> None:
     before = log.applications.copy()
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.min_cell = 1  # type: ignore[misc]
@@ -330,19 +427,26 @@ def test_repr_html_is_a_fragment(report: CohortReport) -> None:
     assert ">hidden<" in frag and "[c]" not in frag
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"min_cell": 0}, "min_cell must be an integer of at least 1"),
-    ({"by": "nope"}, "by='nope' is not a column"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"min_cell": 0}, "min_cell must be an integer of at least 1"),
+        ({"by": "nope"}, "by='nope' is not a column"),
+    ],
+)
 def test_bad_arguments(log: JobSearchLog, kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         cohort_report(log, **kwargs)
 
 
 def test_empty_log_is_refused_clearly() -> None:
-    events = pd.DataFrame({"application_id": pd.Series([], dtype="string"),
-                           "date": pd.Series([], dtype="datetime64[s]"),
-                           "event": pd.Series([], dtype="string")})
+    events = pd.DataFrame(
+        {
+            "application_id": pd.Series([], dtype="string"),
+            "date": pd.Series([], dtype="datetime64[s]"),
+            "event": pd.Series([], dtype="string"),
+        }
+    )
     empty = JobSearchLog.from_frames(events, as_of="2026-01-01")
     with pytest.raises(ValueError, match="no applications"):
         cohort_report(empty)
@@ -356,8 +460,9 @@ def test_by_matches_headers_ignoring_case(log: JobSearchLog) -> None:
         resolve_by(log, "programme")
 
 
-def test_failed_write_keeps_previous_report(report: CohortReport, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_keeps_previous_report(
+    report: CohortReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old = report.write({"html": tmp_path / "r.html", "xlsx": tmp_path / "r.xlsx"})
     before = [p.read_bytes() for p in old]
     real = Path.write_bytes

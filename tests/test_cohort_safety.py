@@ -33,9 +33,13 @@ def test_control_characters_removed() -> None:
 
 
 def test_frame_neutralised_without_mutating_input() -> None:
-    frame = pd.DataFrame({"company": pd.Series(DANGEROUS + ["Acme"], dtype="string"),
-                          "n": range(7),
-                          "cat": pd.Categorical(["=1"] * 7)})
+    frame = pd.DataFrame(
+        {
+            "company": pd.Series(DANGEROUS + ["Acme"], dtype="string"),
+            "n": range(7),
+            "cat": pd.Categorical(["=1"] * 7),
+        }
+    )
     out = neutralise_frame(frame)
     assert out["company"].tolist() == ["'" + t for t in DANGEROUS] + ["Acme"]
     assert out["n"].tolist() == list(range(7))
@@ -72,7 +76,8 @@ def test_write_all_renames_only_when_every_file_is_complete(tmp_path: Path) -> N
         atomic_write_all([(a, lambda p: p.write_text("new a")), (b, fail)])
     assert a.read_text() == "old a" and not b.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html"]
-    atomic_write_all([(a, lambda p: p.write_text("new a")),
-                      (b, lambda p: p.write_text("new b"))], private=True)
+    atomic_write_all(
+        [(a, lambda p: p.write_text("new a")), (b, lambda p: p.write_text("new b"))], private=True
+    )
     assert a.read_text() == "new a" and b.read_text() == "new b"
     assert {stat.S_IMODE(p.stat().st_mode) for p in (a, b)} == {0o600}

@@ -13,8 +13,13 @@ from scipy.optimize import linprog
 from followup_analytics.cohort.suppression import TOTAL, Additive, suppress
 
 
-def _recoverable(original: pd.DataFrame, shown: pd.DataFrame, counts: list[str],
-                 additive: Additive, min_cell: int) -> list[tuple[int, str]]:
+def _recoverable(
+    original: pd.DataFrame,
+    shown: pd.DataFrame,
+    counts: list[str],
+    additive: Additive,
+    min_cell: int,
+) -> list[tuple[int, str]]:
     """Hidden cells whose value is pinned by the visible cells and the set totals.
 
     For every hidden cell, minimise and maximise it with scipy.optimize.linprog subject to
@@ -39,15 +44,15 @@ def _recoverable(original: pd.DataFrame, shown: pd.DataFrame, counts: list[str],
                 coef[index[cell]] = 1.0
             else:
                 known += float(original.at[cell])
-        if margin is not None and margin in index:      # members - hidden total = 0
+        if margin is not None and margin in index:  # members - hidden total = 0
             coef[index[margin]] = -1.0
             total = 0.0
-        elif margin is not None:                        # the total is shown
+        elif margin is not None:  # the total is shown
             total = float(original.at[margin])
         else:
             total = sum(float(original.at[r, c]) for r, c in cells)
             if 0 < total < min_cell:
-                return                                  # unknown total: no constraint
+                return  # unknown total: no constraint
         if coef.any():
             rows_a.append(coef)
             rhs.append(total - known)
@@ -55,7 +60,7 @@ def _recoverable(original: pd.DataFrame, shown: pd.DataFrame, counts: list[str],
     for keys, member in additive.across:
         is_margin = original[member].astype(str) == TOTAL
         members = original[~is_margin]
-        groups = ([g for _, g in members.groupby(list(keys))] if keys else [members])
+        groups = [g for _, g in members.groupby(list(keys))] if keys else [members]
         for g in groups:
             same = is_margin.copy()
             for k in keys:
@@ -83,9 +88,14 @@ def _recoverable(original: pd.DataFrame, shown: pd.DataFrame, counts: list[str],
 
 
 def test_primary_and_complementary_one_dimension() -> None:
-    t = pd.DataFrame({"program": [TOTAL, "A", "B", "C", "D"],
-                      "n": [113, 3, 50, 40, 20], "k": [30, 1, 12, 10, 7],
-                      "rate": [30 / 113, 1 / 3, 12 / 50, 10 / 40, 7 / 20]})
+    t = pd.DataFrame(
+        {
+            "program": [TOTAL, "A", "B", "C", "D"],
+            "n": [113, 3, 50, 40, 20],
+            "k": [30, 1, 12, 10, 7],
+            "rate": [30 / 113, 1 / 3, 12 / 50, 10 / 40, 7 / 20],
+        }
+    )
     add = Additive(across=(((), "program"),))
     out = suppress(t, ["n", "k"], min_cell=10, additive=add, hides={"k": ["rate"]})
     # n: 3 is primary, 20 (next smallest) complementary
@@ -107,8 +117,14 @@ def test_zero_is_shown_and_single_group_equals_total() -> None:
 
 
 def test_within_row_parts_are_hidden_together() -> None:
-    t = pd.DataFrame({"g": [TOTAL, "A", "B"], "n": [130, 60, 70],
-                      "n_responses": [65, 55, 10], "n_censored": [65, 5, 60]})
+    t = pd.DataFrame(
+        {
+            "g": [TOTAL, "A", "B"],
+            "n": [130, 60, 70],
+            "n_responses": [65, 55, 10],
+            "n_censored": [65, 5, 60],
+        }
+    )
     add = Additive(across=(((), "g"),), within_row=(("n_responses", "n_censored"),))
     out = suppress(t, ["n", "n_responses", "n_censored"], min_cell=10, additive=add)
     assert pd.isna(out.loc[1, "n_censored"]) and pd.isna(out.loc[1, "n_responses"])
@@ -119,10 +135,16 @@ def test_within_row_parts_are_hidden_together() -> None:
 def test_no_hidden_cell_recoverable_in_random_two_way_tables(seed: int) -> None:
     rng = np.random.default_rng(seed)
     groups, cats = rng.integers(2, 6), rng.integers(2, 6)
-    values = rng.choice([0, 1, 2, 5, 9, 10, 14, 30, 80], size=(groups, cats),
-                        p=[.1, .1, .1, .1, .1, .1, .1, .15, .15])
-    rows = [{"g": f"G{i}", "cat": f"C{j}", "n": int(values[i, j])}
-            for i in range(groups) for j in range(cats)]
+    values = rng.choice(
+        [0, 1, 2, 5, 9, 10, 14, 30, 80],
+        size=(groups, cats),
+        p=[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.15, 0.15],
+    )
+    rows = [
+        {"g": f"G{i}", "cat": f"C{j}", "n": int(values[i, j])}
+        for i in range(groups)
+        for j in range(cats)
+    ]
     rows += [{"g": TOTAL, "cat": f"C{j}", "n": int(values[:, j].sum())} for j in range(cats)]
     rows += [{"g": f"G{i}", "cat": TOTAL, "n": int(values[i].sum())} for i in range(groups)]
     t = pd.DataFrame(rows)
@@ -133,20 +155,24 @@ def test_no_hidden_cell_recoverable_in_random_two_way_tables(seed: int) -> None:
     assert _recoverable(t, out, ["n"], add, 10) == []
 
 
-
 @settings(max_examples=60, deadline=None)
-@given(rows=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=1,
-                     max_size=6),
-       min_cell=st.integers(2, 12))
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=1, max_size=6),
+    min_cell=st.integers(2, 12),
+)
 def test_property_groups_and_row_parts(rows: list[tuple[int, int]], min_cell: int) -> None:
     # groups of at least min_cell applications (n = responded + waiting): smaller groups
     # have their n hidden in the overview table, which this single-table audit cannot see
     rows = [(r, w) for r, w in rows if r + w >= min_cell] or [(min_cell, 0)]
     responded = [r for r, _ in rows]
     waiting = [w for _, w in rows]
-    t = pd.DataFrame({"g": [TOTAL, *(f"G{i}" for i in range(len(rows)))],
-                      "n_responses": [sum(responded), *responded],
-                      "n_censored": [sum(waiting), *waiting]})
+    t = pd.DataFrame(
+        {
+            "g": [TOTAL, *(f"G{i}" for i in range(len(rows)))],
+            "n_responses": [sum(responded), *responded],
+            "n_censored": [sum(waiting), *waiting],
+        }
+    )
     before = t.copy()
     counts = ["n_responses", "n_censored"]
     add = Additive(across=(((), "g"),), within_row=(tuple(counts),))

@@ -46,8 +46,7 @@ def test_hazard_ratio_matches_statsmodels_phreg(log, by):
     x = x[:, keep]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        fit = PHReg(time, x, status=status, entry=entry, strata=strata,
-                    ties="breslow").fit()
+        fit = PHReg(time, x, status=status, entry=entry, strata=strata, ties="breslow").fit()
     r = followup_hazard(log, by=by)
     got = np.log(r["hazard_ratio"].to_numpy()[keep])
     np.testing.assert_allclose(got, fit.params, rtol=1e-6)

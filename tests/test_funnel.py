@@ -16,18 +16,27 @@ from followup_analytics.metrics.funnel import funnel
 
 def _log():
     rows = [
-        ("a", "2026-01-01", "applied"),                      # ghosted
-        ("b", "2026-01-01", "applied"), ("b", "2026-01-03", "rejection"),
-        ("c", "2026-01-01", "applied"), ("c", "2026-01-05", "interview"),
-        ("c", "2026-01-09", "rejection"),                    # interviewed, then rejected
-        ("d", "2026-01-01", "applied"), ("d", "2026-01-05", "interview"),
-        ("d", "2026-01-15", "offer"), ("d", "2026-01-17", "accepted"),
-        ("e", "2026-01-01", "applied"), ("e", "2026-01-05", "interview"),
-        ("e", "2026-01-15", "offer"), ("e", "2026-01-16", "declined"),
+        ("a", "2026-01-01", "applied"),  # ghosted
+        ("b", "2026-01-01", "applied"),
+        ("b", "2026-01-03", "rejection"),
+        ("c", "2026-01-01", "applied"),
+        ("c", "2026-01-05", "interview"),
+        ("c", "2026-01-09", "rejection"),  # interviewed, then rejected
+        ("d", "2026-01-01", "applied"),
+        ("d", "2026-01-05", "interview"),
+        ("d", "2026-01-15", "offer"),
+        ("d", "2026-01-17", "accepted"),
+        ("e", "2026-01-01", "applied"),
+        ("e", "2026-01-05", "interview"),
+        ("e", "2026-01-15", "offer"),
+        ("e", "2026-01-16", "declined"),
     ]
-    apps = pd.DataFrame({"application_id": list("abcde"),
-                         "cohort": pd.Categorical(["x", "x", "x", "x", "x"],
-                                                  categories=["x", "y"])})
+    apps = pd.DataFrame(
+        {
+            "application_id": list("abcde"),
+            "cohort": pd.Categorical(["x", "x", "x", "x", "x"], categories=["x", "y"]),
+        }
+    )
     return build_log(rows, apps)
 
 
@@ -39,8 +48,7 @@ def _quiet(*args, **kwargs):
 
 def test_funnel_counts_conversions_and_shares():
     f = _quiet(_log())
-    assert list(f.columns) == ["stage", "n", "k", "rate", "ci_low", "ci_high",
-                               "share_of_applied"]
+    assert list(f.columns) == ["stage", "n", "k", "rate", "ci_low", "ci_high", "share_of_applied"]
     assert list(f["stage"]) == ["applied", "responded", "interviewed", "offered", "accepted"]
     assert list(f["k"]) == [5, 4, 3, 2, 1]
     assert list(f["n"]) == [5, 5, 4, 3, 2]

@@ -28,31 +28,43 @@ def _read(path, **kw):
 
 
 def _tracker(path: Path, rows: int = 2) -> Path:
-    path.write_text("Company,Date Applied,Status\n" + "".join(
-        f"Firm {i},2026-03-{i % 28 + 1:02d},Applied\n" for i in range(rows)))
+    path.write_text(
+        "Company,Date Applied,Status\n"
+        + "".join(f"Firm {i},2026-03-{i % 28 + 1:02d},Applied\n" for i in range(rows))
+    )
     return path
 
 
 # --------------------------------------------------------------------------- child process
 def test_worker_imports_only_the_standard_library_and_python_calamine():
     tree = ast.parse(Path(_sandbox._WORKER).read_text())
-    names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
-             for a in n.names}
-    names |= {n.module.split(".")[0] for n in ast.walk(tree)
-              if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
+    names = {
+        a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    }
+    names |= {
+        n.module.split(".")[0]
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module and n.level == 0
+    }
     assert names - set(sys.stdlib_module_names) == {"python_calamine"}
 
 
 @linux
 def test_a_reader_crash_becomes_a_spreadsheet_error_naming_the_file(tmp_path):
     # bypass the guards: uniqueCount 4e9 makes calamine reserve 96 GB and abort
-    bomb = xlsx(tmp_path / "bomb.xlsx", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
-                strings='<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
-                        'main" uniqueCount="4000000000"><si><t>x</t></si></sst>')
+    bomb = xlsx(
+        tmp_path / "bomb.xlsx",
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
+        strings='<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+        'main" uniqueCount="4000000000"><si><t>x</t></si></sst>',
+    )
     reader = ReaderProcess(ReadLimits())
     try:
-        with pytest.raises(SpreadsheetError, match=r"bomb\.xlsx: the spreadsheet reader "
-                                                   r"crashed on this file \(signal SIG"):
+        with pytest.raises(
+            SpreadsheetError,
+            match=r"bomb\.xlsx: the spreadsheet reader "
+            r"crashed on this file \(signal SIG",
+        ):
             reader.call(str(bomb), ("open", str(bomb), 60))
         ok = _tracker(tmp_path / "ok.csv")  # the next file gets a fresh child
         xlsx(tmp_path / "ok.xlsx", HEAD)
@@ -69,7 +81,9 @@ def test_the_reader_memory_limit_turns_an_allocation_into_a_refusal(tmp_path):
     reader = ReaderProcess(ReadLimits(reader_memory=300 * 2**20, reader_seconds=20))
     try:
         reader.call("big.xlsx", ("open", str(big), 60))
-        with pytest.raises(SpreadsheetError, match=r"big\.xlsx, sheet 'Log': .*(memory|crashed|hung)"):
+        with pytest.raises(
+            SpreadsheetError, match=r"big\.xlsx, sheet 'Log': .*(memory|crashed|hung)"
+        ):
             reader.call("big.xlsx", ("read", "Log"), "Log")
     finally:
         reader.close()
@@ -149,8 +163,11 @@ def test_a_file_removed_after_expansion_is_named(tmp_path):
     path = _tracker(tmp_path / "gone.csv")
     [source] = expand_sources([str(path)])
     path.unlink()
-    with pytest.raises(SpreadsheetError, match=r"gone\.csv: file not found \(it may have "
-                                               "been moved or deleted\\)"):
+    with pytest.raises(
+        SpreadsheetError,
+        match=r"gone\.csv: file not found \(it may have "
+        "been moved or deleted\\)",
+    ):
         read_source(source)
 
 
@@ -165,16 +182,20 @@ def test_a_workbook_removed_between_check_and_read_is_named(tmp_path, monkeypatc
         path.unlink()
 
     monkeypatch.setattr(readers, "check_binary", check_then_remove)
-    with pytest.raises(SpreadsheetError, match=r"gone\.xlsx: file not found \(it may have "
-                                               r"been moved or deleted\)"):
+    with pytest.raises(
+        SpreadsheetError,
+        match=r"gone\.xlsx: file not found \(it may have "
+        r"been moved or deleted\)",
+    ):
         _read(path)
 
 
 # --------------------------------------------------------------------------- text shape
 def test_carriage_return_line_ends_are_read_as_lines(tmp_path):
     path = tmp_path / "mac.csv"
-    path.write_bytes(b"Company,Date Applied,Status\rAcme,2026-03-01,Applied\r"
-                     b"Beta,2026-03-02,Rejected\r")
+    path.write_bytes(
+        b"Company,Date Applied,Status\rAcme,2026-03-01,Applied\rBeta,2026-03-02,Rejected\r"
+    )
     [t], _ = _read(path)
     assert t.frame["Company"].tolist() == ["Acme", "Beta"]
     assert any("carriage returns only" in n for n in t.notes)
@@ -183,8 +204,12 @@ def test_carriage_return_line_ends_are_read_as_lines(tmp_path):
 def test_every_column_is_kept_however_long_the_header_line(tmp_path):
     extra = [f"Extra column number {i}" for i in range(4000)]  # a ~110 KB header line
     path = tmp_path / "wide.csv"
-    path.write_text(",".join(["Company", "Status", *extra]) + "\n"
-                    + ",".join(["Acme", "Applied", *("x" for _ in extra)]) + "\n")
+    path.write_text(
+        ",".join(["Company", "Status", *extra])
+        + "\n"
+        + ",".join(["Acme", "Applied", *("x" for _ in extra)])
+        + "\n"
+    )
     [t], _ = _read(path)
     assert t.frame.shape[1] == 4002 and t.frame.columns[-1] == extra[-1]
 
@@ -220,8 +245,12 @@ def test_the_child_returns_exactly_what_python_calamine_reads(tmp_path):
     import python_calamine
 
     wb = openpyxl.Workbook()
-    for row in [["a", 1, 1.5, True, date(2026, 1, 1)], ["b", 1.0, 1, 1, "x"],
-                ["a", True, 0.0, 0, None], [None, -0.0, float("nan"), False, "a"]]:
+    for row in [
+        ["a", 1, 1.5, True, date(2026, 1, 1)],
+        ["b", 1.0, 1, 1, "x"],
+        ["a", True, 0.0, 0, None],
+        [None, -0.0, float("nan"), False, "a"],
+    ]:
         wb.active.append(row)
     path = wb.save(tmp_path / "mixed.xlsx") or tmp_path / "mixed.xlsx"
     book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -233,24 +262,28 @@ def test_the_child_returns_exactly_what_python_calamine_reads(tmp_path):
     finally:
         reader.close()
     got = _sandbox.grid_from_columns(start, n_rows, columns).to_numpy().tolist()
-    assert [[(type(v), repr(v)) for v in row] for row in got] == \
-        [[(type(v), repr(v)) for v in row] for row in want]
+    assert [[(type(v), repr(v)) for v in row] for row in got] == [
+        [(type(v), repr(v)) for v in row] for row in want
+    ]
 
 
 def test_a_quoted_field_beyond_the_budget_is_refused_before_parsing(tmp_path):
     path = tmp_path / "open.csv"
     rows = "".join(f"Firm {i},2026-03-01,Applied\n" for i in range(2000))
     path.write_text('Company,Date Applied,Status\nAcme,2026-03-01,"never closed\n' + rows)
-    with pytest.raises(SpreadsheetError, match=r"open\.csv: has a quoted field longer than "
-                                               r"4,096 bytes \(limit\)"):
+    with pytest.raises(
+        SpreadsheetError,
+        match=r"open\.csv: has a quoted field longer than "
+        r"4,096 bytes \(limit\)",
+    ):
         _read(path, limits=ReadLimits(max_line_bytes=4096))
     # a field kept open by doubled quotes, however short the runs between them
-    path.write_text('Company,Date Applied,Status\nAcme,2026-03-01,"'
-                    + 'note\n""' * 1000 + '"\n' + rows)
+    path.write_text(
+        'Company,Date Applied,Status\nAcme,2026-03-01,"' + 'note\n""' * 1000 + '"\n' + rows
+    )
     with pytest.raises(SpreadsheetError, match=r"open\.csv: has a quoted field longer than"):
         _read(path, limits=ReadLimits(max_line_bytes=4096))
     # quoted fields and doubled quotes within the budget are fine
-    path.write_text('Company,Date Applied,Status\n"Acme, ""the"" firm",2026-03-01,Applied\n'
-                    + rows)
+    path.write_text('Company,Date Applied,Status\n"Acme, ""the"" firm",2026-03-01,Applied\n' + rows)
     [t], _ = _read(path, limits=ReadLimits(max_line_bytes=4096))
     assert t.frame["Company"].iloc[0] == 'Acme, "the" firm' and len(t.frame) == 2001

@@ -74,10 +74,13 @@ def test_empty_group_gives_nan_not_an_error():
     assert np.isnan(lo[0]) and np.isnan(hi[0]) and np.isfinite(lo[1])
 
 
-@pytest.mark.parametrize(("k", "n", "message"), [
-    ([5], [3], r"k must not exceed n; at position 0 k = 5 > n = 3"),
-    ([1, -1], [2, 2], r"k must not be negative; k\[1\] = -1"),
-])
+@pytest.mark.parametrize(
+    ("k", "n", "message"),
+    [
+        ([5], [3], r"k must not exceed n; at position 0 k = 5 > n = 3"),
+        ([1, -1], [2, 2], r"k must not be negative; k\[1\] = -1"),
+    ],
+)
 def test_impossible_counts_are_named(k, n, message):
     with pytest.raises(ValueError, match=message):
         wilson_ci(k, n)
@@ -189,12 +192,16 @@ def test_conditional_odds_ratio_matches_r_fisher_test_convictions():
 # Sample (Woolf) odds ratios: vcd::oddsratio(UCBAdmissions, log = FALSE) and
 # summary(oddsratio(UCBAdmissions)), as printed in the vcdExtra vignette "Tests of
 # Independence" (friendly.github.io/vcdExtra/articles/a2-tests.html).
-UCB = pd.DataFrame({
-    # R datasets::UCBAdmissions, Admit x Gender x Dept; group of interest = Male.
-    "stratum": list("ABCDEF"),
-    "k1": [512, 353, 120, 138, 53, 22], "n1": [825, 560, 325, 417, 191, 373],
-    "k0": [89, 17, 202, 131, 94, 24], "n0": [108, 25, 593, 375, 393, 341],
-})
+UCB = pd.DataFrame(
+    {
+        # R datasets::UCBAdmissions, Admit x Gender x Dept; group of interest = Male.
+        "stratum": list("ABCDEF"),
+        "k1": [512, 353, 120, 138, 53, 22],
+        "n1": [825, 560, 325, 417, 191, 373],
+        "k0": [89, 17, 202, 131, 94, 24],
+        "n0": [108, 25, 593, 375, 393, 341],
+    }
+)
 VCD_OR = [0.3492120, 0.8025007, 1.1330596, 0.9212838, 1.2216312, 0.8278727]
 VCD_LOG_SE = [0.262708, 0.437593, 0.143942, 0.150208, 0.200243, 0.305164]
 
@@ -229,8 +236,23 @@ def test_fisher_p_is_vectorised_over_repeated_tables_and_nan_for_empty_groups():
 # Benjamini & Hochberg (1995), JRSS B 57:289-300, worked example: the 15 p-values of a
 # myocardial-infarction thrombolysis study; at FDR 0.05 the procedure rejects the four
 # smallest (Bonferroni only the three smallest).
-BH_1995 = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
-           0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0000]
+BH_1995 = [
+    0.0001,
+    0.0004,
+    0.0019,
+    0.0095,
+    0.0201,
+    0.0278,
+    0.0298,
+    0.0344,
+    0.0459,
+    0.3240,
+    0.4262,
+    0.5719,
+    0.6528,
+    0.7590,
+    1.0000,
+]
 
 
 def test_bh_q_matches_the_1995_example_and_statsmodels():
@@ -244,8 +266,7 @@ def test_bh_q_ignores_missing_p_values():
     p = np.array([0.01, np.nan, 0.04, 0.03, np.nan])
     q = bh_q(p)
     assert np.isnan(q[[1, 4]]).all()
-    np.testing.assert_allclose(q[[0, 2, 3]], multipletests([0.01, 0.04, 0.03],
-                                                           method="fdr_bh")[1])
+    np.testing.assert_allclose(q[[0, 2, 3]], multipletests([0.01, 0.04, 0.03], method="fdr_bh")[1])
     assert bh_q([]).shape == (0,)
     with pytest.raises(ValueError, match=r"p-values must lie in \[0, 1\]; p\[0\] = 1.5"):
         bh_q([1.5])
@@ -267,16 +288,22 @@ def test_mantel_haenszel_matches_r_mantelhaen_test_ucb_admissions():
 
 
 def test_mantel_haenszel_drops_uninformative_strata_and_sums_repeated_rows():
-    extra = pd.DataFrame({"stratum": ["G", "H", "A"], "k1": [0, 3, 0], "n1": [4, 5, 0],
-                          "k0": [0, 0, 0], "n0": [6, 0, 0]})
+    extra = pd.DataFrame(
+        {
+            "stratum": ["G", "H", "A"],
+            "k1": [0, 3, 0],
+            "n1": [4, 5, 0],
+            "k0": [0, 0, 0],
+            "n0": [6, 0, 0],
+        }
+    )
     out = mantel_haenszel(pd.concat([UCB, extra], ignore_index=True))
     assert (out["n_strata"], out["n_informative"]) == (8, 6)
     assert out["odds_ratio"] == pytest.approx(0.9046968, rel=1e-6)
 
 
 def test_mantel_haenszel_with_custom_column_names():
-    renamed = UCB.rename(columns={"stratum": "seeker", "k1": "a", "n1": "b", "k0": "c",
-                                  "n0": "d"})
+    renamed = UCB.rename(columns={"stratum": "seeker", "k1": "a", "n1": "b", "k0": "c", "n0": "d"})
     out = mantel_haenszel(renamed, stratum="seeker", k1="a", n1="b", k0="c", n0="d")
     assert out["odds_ratio"] == pytest.approx(0.9046968, rel=1e-6)
     with pytest.raises(ValueError, match=r"missing column\(s\) stratum='stratum'"):
@@ -285,8 +312,11 @@ def test_mantel_haenszel_with_custom_column_names():
 
 def test_mantel_haenszel_with_one_informative_stratum_warns_and_returns_nan():
     with pytest.warns(SparseStrataWarning, match="only 1 of 2 strata"):
-        out = mantel_haenszel(UCB.iloc[[0]].assign(stratum="A").pipe(
-            lambda d: pd.concat([d, d.assign(stratum="B", n0=0, k0=0)])))
+        out = mantel_haenszel(
+            UCB.iloc[[0]]
+            .assign(stratum="A")
+            .pipe(lambda d: pd.concat([d, d.assign(stratum="B", n0=0, k0=0)]))
+        )
     assert np.isnan(out["odds_ratio"]) and np.isnan(out["p_value"])
     assert (out["n_strata"], out["n_informative"]) == (2, 1)
     with warnings.catch_warnings():

@@ -29,8 +29,7 @@ def _events(log, app=None):
 EVENT_LOG = {
     "Application ID": ["A1", "A1", "A1", "B7", "B7", "C3"],
     "Company": ["Acme", "Acme", "Acme", "Beta", "Beta", "Cyan"],
-    "Date": ["2026-03-01", "2026-03-06", "2026-03-20", "2026-03-02", "2026-03-30",
-             "2026-03-03"],
+    "Date": ["2026-03-01", "2026-03-06", "2026-03-20", "2026-03-02", "2026-03-30", "2026-03-03"],
     "Event": ["Applied", "Followed up", "Rejected", "applied", "Ghosted", "applied"],
     "Channel": [None, "e-mail", None, None, None, None],
     "Type": [None, "checked in", None, None, None, None],
@@ -46,7 +45,8 @@ LINKEDIN = {
     "Question And Answers": [None, None],
 }
 HUNTR = {
-    "Company": ["Acme", "Beta", "Cyan"], "Title": ["Dev", "PM", "QA"],
+    "Company": ["Acme", "Beta", "Cyan"],
+    "Title": ["Dev", "PM", "QA"],
     "List": ["Interviewing", "Rejected", "Applied"],
     "Date Applied": ["2026-02-01", "2026-02-03", "2026-02-05"],
     "Location": ["Remote", "Oslo", "Lima"],
@@ -61,14 +61,26 @@ STAGES = {
 }
 
 
-@pytest.mark.parametrize("data, layout, evidence", [
-    (EVENT_LOG, "events", "application keys repeat"),
-    (LINKEDIN, "linkedin", "LinkedIn export"),
-    (HUNTR, "tracker", "'List' column"),
-    (STAGES, "stages", "flags in"),
-    ({"Company": ["A"], "Date Applied": ["2026-01-01"], "Follow-up Date": ["2026-01-05"],
-      "Status": ["Rejected"], "Response Date": ["2026-01-09"]}, "wide", "response_date"),
-])
+@pytest.mark.parametrize(
+    "data, layout, evidence",
+    [
+        (EVENT_LOG, "events", "application keys repeat"),
+        (LINKEDIN, "linkedin", "LinkedIn export"),
+        (HUNTR, "tracker", "'List' column"),
+        (STAGES, "stages", "flags in"),
+        (
+            {
+                "Company": ["A"],
+                "Date Applied": ["2026-01-01"],
+                "Follow-up Date": ["2026-01-05"],
+                "Status": ["Rejected"],
+                "Response Date": ["2026-01-09"],
+            },
+            "wide",
+            "response_date",
+        ),
+    ],
+)
 def test_detection_names_the_layout_and_its_evidence(data, layout, evidence):
     got, why = detect_layout(_table(data))
     assert got == layout
@@ -80,8 +92,11 @@ def test_event_log_groups_rows_by_key_and_keeps_channel_and_type():
     apps = log.applications.set_index("application_id")
     assert len(apps) == 3
     a1 = [a for a in apps.index if a.endswith(":A1")][0]
-    assert _events(log, a1) == [("applied", "2026-03-01"), ("followup", "2026-03-06"),
-                                ("rejection", "2026-03-20")]
+    assert _events(log, a1) == [
+        ("applied", "2026-03-01"),
+        ("followup", "2026-03-06"),
+        ("rejection", "2026-03-20"),
+    ]
     fu = log.events[log.events["event"] == "followup"].iloc[0]
     assert (fu["channel"], fu["letter_type"]) == ("email", "status_check")
     assert apps.loc[a1, "applied_on"] == pd.Timestamp("2026-03-01")
@@ -91,17 +106,23 @@ def test_event_log_groups_rows_by_key_and_keeps_channel_and_type():
 
 
 def test_event_log_without_ids_groups_by_company_and_role():
-    data = {"Company": ["Acme", "Acme", "Beta"], "Role": ["Dev", "Dev", "Dev"],
-            "When": ["2026-01-01", "2026-01-10", "2026-01-02"],
-            "Action": ["applied", "interview", "applied"]}
+    data = {
+        "Company": ["Acme", "Acme", "Beta"],
+        "Role": ["Dev", "Dev", "Dev"],
+        "When": ["2026-01-01", "2026-01-10", "2026-01-02"],
+        "Action": ["applied", "interview", "applied"],
+    }
     log = load_tables([_table(data, file="e.csv", sheet=None)])
     assert len(log.applications) == 2
     assert log.report.sources["layout"].iloc[0] == "events"
 
 
 def test_event_log_quarantines_unknown_events_and_bad_dates():
-    data = {"ID": ["1", "1", "1"], "Date": ["2026-01-01", "someday", "2026-01-04"],
-            "Event": ["applied", "interview", "Lunch with the team"]}
+    data = {
+        "ID": ["1", "1", "1"],
+        "Date": ["2026-01-01", "someday", "2026-01-04"],
+        "Event": ["applied", "interview", "Lunch with the team"],
+    }
     with pytest.warns(LoadWarning, match="2 row"):
         log = load_tables([_table(data, file="e.csv", sheet=None)], layout="events")
     q = log.report.quarantine.set_index("row")
@@ -111,8 +132,7 @@ def test_event_log_quarantines_unknown_events_and_bad_dates():
 
 
 def test_linkedin_export_gives_applied_events_only():
-    log = load_tables([_table(LINKEDIN, file="Job Applications.csv", sheet=None)],
-                      seeker="Ana")
+    log = load_tables([_table(LINKEDIN, file="Job Applications.csv", sheet=None)], seeker="Ana")
     assert _events(log) == [("applied", "2026-08-15"), ("applied", "2026-08-16")]
     apps = log.applications
     assert apps["company"].tolist() == ["Acme", "Beta"]
@@ -149,18 +169,29 @@ def test_stage_flags_with_dates_and_flags():
 
 
 def test_wide_layout_furthest_stage_survives_a_final_rejection():
-    data = {"Company": ["Acme"], "Date Applied": ["2026-03-01"],
-            "Interview Date": ["2026-03-10"], "Status": ["Rejected"]}
+    data = {
+        "Company": ["Acme"],
+        "Date Applied": ["2026-03-01"],
+        "Interview Date": ["2026-03-10"],
+        "Status": ["Rejected"],
+    }
     log = load_tables([_table(data)])
-    assert _events(log) == [("applied", "2026-03-01"), ("interview", "2026-03-10"),
-                            ("rejection", None)]  # undated, never on the interview's day
+    assert _events(log) == [
+        ("applied", "2026-03-01"),
+        ("interview", "2026-03-10"),
+        ("rejection", None),
+    ]  # undated, never on the interview's day
     assert log.events["date_known"].tolist() == [True, True, False]
 
 
 def test_wide_status_is_dated_by_the_outcome_column_and_not_duplicated():
-    data = {"Company": ["A", "B"], "Date Applied": ["2026-03-01", "2026-03-01"],
-            "Rejection Date": ["2026-03-09", None], "Status": ["Rejected", "Offer!"],
-            "Decision date": [None, "2026-03-20"]}
+    data = {
+        "Company": ["A", "B"],
+        "Date Applied": ["2026-03-01", "2026-03-01"],
+        "Rejection Date": ["2026-03-09", None],
+        "Status": ["Rejected", "Offer!"],
+        "Decision date": [None, "2026-03-20"],
+    }
     log = load_tables([_table(data)])
     ev = log.events
     assert (ev["event"] == "rejection").sum() == 1
@@ -169,12 +200,20 @@ def test_wide_status_is_dated_by_the_outcome_column_and_not_duplicated():
 
 
 def test_wide_repeated_followups_with_channel_type_recipient():
-    data = {"Company": ["Acme"], "Date Applied": [dt.datetime(2026, 3, 1)],
-            "Follow-up 1 Date": ["2026-03-04"], "Follow-up 1 Method": ["e-mail"],
-            "Follow-up 1 Type": ["checked in"], "Follow-up 1 To": ["HR"],
-            "Follow-up 2 Date": ["2026-03-11"], "Follow-up 2 Method": ["snail mail"],
-            "Follow-up 2 Type": ["TY note"], "Follow-up 2 To": ["Hiring manager"],
-            "Follow-up 3 Date": ["-"], "Follow-up 3 Method": ["handwritten note"]}
+    data = {
+        "Company": ["Acme"],
+        "Date Applied": [dt.datetime(2026, 3, 1)],
+        "Follow-up 1 Date": ["2026-03-04"],
+        "Follow-up 1 Method": ["e-mail"],
+        "Follow-up 1 Type": ["checked in"],
+        "Follow-up 1 To": ["HR"],
+        "Follow-up 2 Date": ["2026-03-11"],
+        "Follow-up 2 Method": ["snail mail"],
+        "Follow-up 2 Type": ["TY note"],
+        "Follow-up 2 To": ["Hiring manager"],
+        "Follow-up 3 Date": ["-"],
+        "Follow-up 3 Method": ["handwritten note"],
+    }
     log = load_tables([_table(data)])
     fu = log.events[log.events["event"] == "followup"]
     assert fu["channel"].astype(str).tolist() == ["email", "letter"]
@@ -183,18 +222,26 @@ def test_wide_repeated_followups_with_channel_type_recipient():
 
 
 def test_cohort_sheet_seeker_column_and_folder_hint():
-    data = {"Student": ["Ana", "Ana", "Bo"], "Program": ["Data", "Data", "UX"],
-            "ID": ["1", "2", "1"], "Company": ["A", "B", "C"],
-            "Date Applied": ["2026-01-01", "2026-01-02", "2026-01-03"]}
+    data = {
+        "Student": ["Ana", "Ana", "Bo"],
+        "Program": ["Data", "Data", "UX"],
+        "ID": ["1", "2", "1"],
+        "Company": ["A", "B", "C"],
+        "Date Applied": ["2026-01-01", "2026-01-02", "2026-01-03"],
+    }
     log = load_tables([_table(data, file="cohort.xlsx")])
     apps = log.applications
     assert apps["seeker"].tolist() == ["Ana", "Ana", "Bo"]
-    assert apps["application_id"].is_unique    # id "1" used by two students
+    assert apps["application_id"].is_unique  # id "1" used by two students
     assert apps["Program"].tolist() == ["Data", "Data", "UX"]
     one = {"Company": ["A"], "Date Applied": ["2026-01-01"]}
-    log = load_tables([_table(one, file="folder/ana.csv", sheet=None, hint="ana"),
-                       _table(one, file="folder/bo.csv", sheet=None, hint="bo")],
-                      seeker="ignored")
+    log = load_tables(
+        [
+            _table(one, file="folder/ana.csv", sheet=None, hint="ana"),
+            _table(one, file="folder/bo.csv", sheet=None, hint="bo"),
+        ],
+        seeker="ignored",
+    )
     assert log.applications["seeker"].tolist() == ["ana", "bo"]
 
 
@@ -205,8 +252,12 @@ def test_forced_events_layout_without_columns_is_a_clear_error():
 
 
 def test_accepted_status_implies_an_offer_and_forced_layout_is_reported():
-    data = {"Company": ["Acme", "Beta"], "Date Applied": ["2026-03-01", "2026-03-02"],
-            "Offer Date": [None, "2026-03-20"], "Status": ["Accepted", "Offer declined"]}
+    data = {
+        "Company": ["Acme", "Beta"],
+        "Date Applied": ["2026-03-01", "2026-03-02"],
+        "Offer Date": [None, "2026-03-20"],
+        "Status": ["Accepted", "Offer declined"],
+    }
     log = load_tables([_table(data)], layout="wide")
     ev = log.events
     acme = ev[ev["source_row"] == 2]
@@ -214,23 +265,24 @@ def test_accepted_status_implies_an_offer_and_forced_layout_is_reported():
     assert acme.loc[acme["event"] == "offer", "note"].iloc[0] == "implied by the status"
     beta = ev[ev["source_row"] == 3]
     assert beta["event"].astype(str).tolist() == ["applied", "offer", "declined"]
-    assert beta.loc[beta["event"] == "offer", "date_known"].iloc[0]   # dated by its column
+    assert beta.loc[beta["event"] == "offer", "date_known"].iloc[0]  # dated by its column
     assert log.report.sources["reason"].iloc[0] == "layout given by the caller"
 
 
 def test_response_date_on_the_day_of_another_response_is_not_an_extra_reply():
     import followup_analytics as fa
 
-    frame = pd.DataFrame({
-        "Company": ["Acme", "Beta", "Gamma"],
-        "Date Applied": ["2026-03-02", "2026-03-02", "2026-03-02"],
-        "Response Date": ["2026-03-09", "2026-03-05", "2026-03-06"],
-        "Interview 1 Date": ["2026-03-09", "2026-03-12", None],
-        "Rejection Date": [None, None, "2026-03-06"],
-    })
+    frame = pd.DataFrame(
+        {
+            "Company": ["Acme", "Beta", "Gamma"],
+            "Date Applied": ["2026-03-02", "2026-03-02", "2026-03-02"],
+            "Response Date": ["2026-03-09", "2026-03-05", "2026-03-06"],
+            "Interview 1 Date": ["2026-03-09", "2026-03-12", None],
+            "Rejection Date": [None, None, "2026-03-06"],
+        }
+    )
     events = fa.load(frame).events
-    counts = events.groupby(["application_id", "event"], observed=True).size().unstack(
-        fill_value=0)
+    counts = events.groupby(["application_id", "event"], observed=True).size().unstack(fill_value=0)
     # Acme: the response *was* the interview; Beta: a reply, then an interview;
     # Gamma: the response was the rejection.
     assert counts["reply"].tolist() == [0, 1, 0]

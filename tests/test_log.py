@@ -5,12 +5,14 @@ from followup_analytics import JobSearchLog
 
 
 def _events():
-    return pd.DataFrame({
-        "application_id": ["a", "a", "b", "b"],
-        "date": ["2026-01-01", "2026-01-08", "2026-01-02", "2026-01-20"],
-        "event": ["applied", "followup", "applied", "rejection"],
-        "channel": [None, "email", None, None],
-    })
+    return pd.DataFrame(
+        {
+            "application_id": ["a", "a", "b", "b"],
+            "date": ["2026-01-01", "2026-01-08", "2026-01-02", "2026-01-20"],
+            "event": ["applied", "followup", "applied", "rejection"],
+            "channel": [None, "email", None, None],
+        }
+    )
 
 
 def test_from_frames_coerces_and_derives_applications():
@@ -52,9 +54,13 @@ def test_reprs_render():
 
 
 def test_an_empty_log_keeps_its_columns_and_types():
-    ev = pd.DataFrame({"application_id": pd.Series([], dtype="string"),
-                       "date": pd.Series([], dtype="datetime64[s]"),
-                       "event": pd.Series([], dtype="string")})
+    ev = pd.DataFrame(
+        {
+            "application_id": pd.Series([], dtype="string"),
+            "date": pd.Series([], dtype="datetime64[s]"),
+            "event": pd.Series([], dtype="string"),
+        }
+    )
     log = JobSearchLog.from_frames(ev, as_of="2026-05-01")
     assert len(log) == 0 and len(log.events) == 0
     assert str(log.applications["applied_on"].dtype) == "datetime64[s]"
@@ -62,9 +68,15 @@ def test_an_empty_log_keeps_its_columns_and_types():
 
 
 def test_the_shared_test_log_builder_pads_tuples_and_reads_days(make_log):
-    log = make_log([("a", 0, "applied"), ("a", "2026-01-05", "followup", "phone"),
-                    ("b", 3, "applied", None, None, None, "kept")],
-                   {"application_id": ["a", "b"], "seeker": ["s", "t"]}, as_of="2026-02-01")
+    log = make_log(
+        [
+            ("a", 0, "applied"),
+            ("a", "2026-01-05", "followup", "phone"),
+            ("b", 3, "applied", None, None, None, "kept"),
+        ],
+        {"application_id": ["a", "b"], "seeker": ["s", "t"]},
+        as_of="2026-02-01",
+    )
     ev = log.events.set_index(["application_id", "event"])
     assert ev.loc[("a", "applied"), "date"] == pd.Timestamp("2026-01-01")
     assert ev.loc[("b", "applied"), "date"] == pd.Timestamp("2026-01-04")

@@ -9,8 +9,14 @@ import pytest
 from followup_analytics import funnel, response_rates, time_to_response
 from followup_analytics.samples import simulate_log
 
-NAIVE = ["followed_up", "n_followups", "tiered_cadence", "thank_you_after_interview",
-         "thank_you_rounds", "thank_you_email_and_letter"]
+NAIVE = [
+    "followed_up",
+    "n_followups",
+    "tiered_cadence",
+    "thank_you_after_interview",
+    "thank_you_rounds",
+    "thank_you_email_and_letter",
+]
 
 
 @pytest.fixture(scope="module")

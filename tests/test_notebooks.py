@@ -72,8 +72,12 @@ def kernel_env(monkeypatch):
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_top_to_bottom(name, kernel_env):
     nb = _read(name)
-    client = NotebookClient(nb, kernel_name="python3", timeout=TIME_LIMIT,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=TIME_LIMIT,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
     start = time.perf_counter()
     client.execute()  # raises CellExecutionError, naming the cell, on any error
     elapsed = time.perf_counter() - start

@@ -53,14 +53,29 @@ def null_rows(null_runs) -> pd.DataFrame:
     for seed, log in zip(SEEDS, null_runs, strict=True):
         t = _quiet(offer_associations, log)
         lm = _quiet(landmark_effect, log)
-        rows.append(t.loc[t["estimator"] == WS, ["key", "level", "estimate", "ci_low",
-                                                  "ci_high", "q_value"]].assign(seed=seed))
-        rows.append(lm.loc[lm["estimator"] == WS, ["estimate", "ci_low", "ci_high"]].assign(
-            key="landmark_effect", level="followed_up", seed=seed))
+        rows.append(
+            t.loc[
+                t["estimator"] == WS, ["key", "level", "estimate", "ci_low", "ci_high", "q_value"]
+            ].assign(seed=seed)
+        )
+        rows.append(
+            lm.loc[lm["estimator"] == WS, ["estimate", "ci_low", "ci_high"]].assign(
+                key="landmark_effect", level="followed_up", seed=seed
+            )
+        )
         hz = followup_hazard(log)
-        rows.append(pd.DataFrame({"key": "followup_hazard", "level": "followed_up",
-                                  "estimate": hz["hazard_ratio"], "ci_low": hz["ci_low"],
-                                  "ci_high": hz["ci_high"], "seed": seed}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "key": "followup_hazard",
+                    "level": "followed_up",
+                    "estimate": hz["hazard_ratio"],
+                    "ci_low": hz["ci_low"],
+                    "ci_high": hz["ci_high"],
+                    "seed": seed,
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -75,8 +90,9 @@ def test_within_seeker_intervals_cover_the_null(null_rows):
 
 @pytest.mark.slow
 def test_bh_q_below_005_in_at_most_5_percent_of_strategy_rows(null_rows):
-    q = null_rows.loc[~null_rows["key"].isin(["landmark_effect", "followup_hazard"]),
-                      "q_value"].dropna()
+    q = null_rows.loc[
+        ~null_rows["key"].isin(["landmark_effect", "followup_hazard"]), "q_value"
+    ].dropna()
     assert len(q) > 200 and (q < 0.05).mean() <= 0.05
 
 
@@ -88,8 +104,10 @@ def test_timing_rates_coincide_with_their_baseline(null_runs):
     for log in null_runs:
         r = _quiet(response_rates, log, by="timing")
         r = r[(r["n"] >= 30) & r["baseline_rate"].notna()]
-        se = np.hypot((r["ci_high"] - r["ci_low"]) / 3.92,
-                      (r["baseline_ci_high"] - r["baseline_ci_low"]) / 3.92)
+        se = np.hypot(
+            (r["ci_high"] - r["ci_low"]) / 3.92,
+            (r["baseline_ci_high"] - r["baseline_ci_low"]) / 3.92,
+        )
         z.append(((r["rate"] - r["baseline_rate"]) / se).to_numpy())
     z = np.concatenate(z)
     ci = stats.binomtest(int((np.abs(z) < 1.96).sum()), len(z)).proportion_ci(0.99)

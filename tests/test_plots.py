@@ -44,8 +44,11 @@ def _rates(groups: dict, n, k, small_below: int = 10) -> pd.DataFrame:
 
 @pytest.fixture
 def by_channel() -> pd.DataFrame:
-    return _rates({"channel": ["email", "phone", "letter", "linkedin", "voicemail"]},
-                  [100, 40, 8, 20, 0], [30, 18, 5, 4, 0])
+    return _rates(
+        {"channel": ["email", "phone", "letter", "linkedin", "voicemail"]},
+        [100, 40, 8, 20, 0],
+        [30, 18, 5, 4, 0],
+    )
 
 
 @pytest.fixture
@@ -60,40 +63,71 @@ def timing_channel() -> pd.DataFrame:
 @pytest.fixture
 def curves() -> pd.DataFrame:
     # two groups; survival values hand-computed from the events (KM product)
-    return pd.DataFrame({
-        "channel": ["email"] * 4 + ["phone"] * 3,
-        "day": [0, 3, 7, 12, 0, 5, 9],
-        "at_risk": [10, 10, 7, 4, 6, 6, 3],
-        "events": [0, 2, 2, 1, 0, 2, 1],
-        "censored": [0, 1, 1, 3, 0, 1, 2],
-        "survival": [1.0, 0.8, 0.8 * 5 / 7, 0.8 * 5 / 7 * 3 / 4, 1.0, 4 / 6, 4 / 6 * 2 / 3],
-        "ci_low": [1.0, 0.5, 0.3, 0.2, 1.0, 0.3, 0.1],
-        "ci_high": [1.0, 0.95, 0.9, 0.8, 1.0, 0.9, 0.8],
-    })
+    return pd.DataFrame(
+        {
+            "channel": ["email"] * 4 + ["phone"] * 3,
+            "day": [0, 3, 7, 12, 0, 5, 9],
+            "at_risk": [10, 10, 7, 4, 6, 6, 3],
+            "events": [0, 2, 2, 1, 0, 2, 1],
+            "censored": [0, 1, 1, 3, 0, 1, 2],
+            "survival": [1.0, 0.8, 0.8 * 5 / 7, 0.8 * 5 / 7 * 3 / 4, 1.0, 4 / 6, 4 / 6 * 2 / 3],
+            "ci_low": [1.0, 0.5, 0.3, 0.2, 1.0, 0.3, 0.1],
+            "ci_high": [1.0, 0.95, 0.9, 0.8, 1.0, 0.9, 0.8],
+        }
+    )
 
 
 @pytest.fixture
 def funnel_frame() -> pd.DataFrame:
     k = np.array([200, 90, 30, 8, 5])
     n = np.r_[200, k[:-1]]
-    return pd.DataFrame({"stage": ["applied", "responded", "interviewed", "offered", "accepted"],
-                         "n": n, "k": k, "rate": k / n, "ci_low": k / n - 0.05,
-                         "ci_high": np.minimum(k / n + 0.05, 1), "share_of_applied": k / 200})
+    return pd.DataFrame(
+        {
+            "stage": ["applied", "responded", "interviewed", "offered", "accepted"],
+            "n": n,
+            "k": k,
+            "rate": k / n,
+            "ci_low": k / n - 0.05,
+            "ci_high": np.minimum(k / n + 0.05, 1),
+            "share_of_applied": k / 200,
+        }
+    )
 
 
 @pytest.fixture
 def associations() -> pd.DataFrame:
     rows = []
-    spec = [("thank_you", "sent", "none", 60, 20, 40, 6, 2.8, 1.6),
-            ("timing", "4–7", "0–1", 80, 10, 50, 5, 1.3, 0.9),
-            ("channel", "letter", "email", 6, 2, 100, 15, 2.5, np.nan)]
+    spec = [
+        ("thank_you", "sent", "none", 60, 20, 40, 6, 2.8, 1.6),
+        ("timing", "4–7", "0–1", 80, 10, 50, 5, 1.3, 0.9),
+        ("channel", "letter", "email", 6, 2, 100, 15, 2.5, np.nan),
+    ]
     for strat, lev, ref, n_l, k_l, n_r, k_r, naive, within in spec:
-        for est, e in (("pooled_odds_ratio", naive), ("within_seeker_odds_ratio", within),
-                       ("pooled_risk_difference", 0.1)):
-            rows.append(dict(key=strat, level=lev, reference=ref, n_level=n_l, k_level=k_l,
-                             n_reference=n_r, k_reference=k_r, estimator=est, estimate=e,
-                             ci_low=e / 2, ci_high=e * 2, p_value=0.04, q_value=0.1,
-                             small_n=n_l < 10, n_seekers=3, note=""))
+        for est, e in (
+            ("pooled_odds_ratio", naive),
+            ("within_seeker_odds_ratio", within),
+            ("pooled_risk_difference", 0.1),
+        ):
+            rows.append(
+                dict(
+                    key=strat,
+                    level=lev,
+                    reference=ref,
+                    n_level=n_l,
+                    k_level=k_l,
+                    n_reference=n_r,
+                    k_reference=k_r,
+                    estimator=est,
+                    estimate=e,
+                    ci_low=e / 2,
+                    ci_high=e * 2,
+                    p_value=0.04,
+                    q_value=0.1,
+                    small_n=n_l < 10,
+                    n_seekers=3,
+                    note="",
+                )
+            )
     frame = pd.DataFrame(rows)
     assert list(frame.columns) == COMPARISON_COLUMNS
     return frame
@@ -117,11 +151,15 @@ def test_plot_rates_dots_are_the_rates_sorted_with_n_in_labels(by_channel):
     np.testing.assert_allclose(dots.get_offsets()[:, 0], expected)
     np.testing.assert_allclose(dots.get_offsets()[:, 1], [0, 1, 2, 3])
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels == ["letter  (n=8)", "phone  (n=40)", "email  (n=100)",
-                      "linkedin  (n=20)", "voicemail  (n=0)"]
+    assert labels == [
+        "letter  (n=8)",
+        "phone  (n=40)",
+        "email  (n=100)",
+        "linkedin  (n=20)",
+        "voicemail  (n=0)",
+    ]
     segs = _by_gid(ax.collections, "intervals").get_segments()
-    np.testing.assert_allclose([s[:, 0] for s in segs],
-                               [[r - 0.1, r + 0.1] for r in expected])
+    np.testing.assert_allclose([s[:, 0] for s in segs], [[r - 0.1, r + 0.1] for r in expected])
     pd.testing.assert_frame_equal(by_channel, before)
 
 
@@ -147,18 +185,17 @@ def test_plot_rates_keeps_ordered_category_order(timing_channel):
     ax = plot_rates(shuffled)
     labels = [t.get_text().split("  ")[0] for t in ax.get_yticklabels()]
     assert labels == list(TIMING.categories)
-    np.testing.assert_allclose(_by_gid(ax.collections, "rates").get_offsets()[:, 0],
-                               email["rate"].to_numpy())
+    np.testing.assert_allclose(
+        _by_gid(ax.collections, "rates").get_offsets()[:, 0], email["rate"].to_numpy()
+    )
 
 
 def test_plot_rates_sorts_nominal_vocabulary_by_rate_unless_asked_not_to(by_channel):
-    dtype = pd.CategoricalDtype(["email", "phone", "voicemail", "letter", "linkedin"],
-                                ordered=True)
+    dtype = pd.CategoricalDtype(["email", "phone", "voicemail", "letter", "linkedin"], ordered=True)
     frame = by_channel.assign(channel=by_channel["channel"].astype(dtype))
     labels = [t.get_text().split("  ")[0] for t in plot_rates(frame).get_yticklabels()]
     assert labels == ["letter", "phone", "email", "linkedin", "voicemail"]
-    labels = [t.get_text().split("  ")[0]
-              for t in plot_rates(frame, sort=False).get_yticklabels()]
+    labels = [t.get_text().split("  ")[0] for t in plot_rates(frame, sort=False).get_yticklabels()]
     assert labels == list(by_channel["channel"])
 
 
@@ -184,8 +221,11 @@ def test_plot_timing_one_line_per_channel_with_rates_in_bucket_order(timing_chan
     before = timing_channel.copy()
     ax = plot_timing(timing_channel)
     lines = {line.get_gid(): line for line in ax.get_lines()}
-    assert {g for g in lines if g.startswith("timing:")} == {"timing:email", "timing:phone",
-                                                              "timing:letter"}
+    assert {g for g in lines if g.startswith("timing:")} == {
+        "timing:email",
+        "timing:phone",
+        "timing:letter",
+    }
     for name in ("email", "phone", "letter"):
         sub = timing_channel[timing_channel["channel"] == name]
         expected = sub["rate"].where(sub["n"] > 0).to_numpy()
@@ -204,13 +244,17 @@ def test_plot_timing_one_line_per_channel_with_rates_in_bucket_order(timing_chan
 
 
 def test_plot_timing_drops_empty_channels_and_checks_requests(timing_channel):
-    extra = _rates({"timing": pd.Categorical(TIMING.categories, dtype=TIMING),
-                    "channel": ["text"] * 6}, [0] * 6, [0] * 6)
+    extra = _rates(
+        {"timing": pd.Categorical(TIMING.categories, dtype=TIMING), "channel": ["text"] * 6},
+        [0] * 6,
+        [0] * 6,
+    )
     ax = plot_timing(pd.concat([timing_channel, extra], ignore_index=True))
     assert "timing:text" not in {line.get_gid() for line in ax.get_lines()}
     ax = plot_timing(timing_channel, channels=["phone"])
     assert [g for g in (x.get_gid() for x in ax.get_lines()) if g.startswith("timing:")] == [
-        "timing:phone"]
+        "timing:phone"
+    ]
     ax = plot_timing(timing_channel, max_channels=2)
     drawn = [g for g in (x.get_gid() for x in ax.get_lines()) if g.startswith("timing:")]
     assert drawn == ["timing:email", "timing:phone"]  # the two with most follow-ups
@@ -236,8 +280,7 @@ def test_plot_heatmap_cells_hold_rate_and_n_and_small_cells_are_grey(timing_chan
     greys = [p for p in ax.patches if p.get_gid() == "small_cell"]
     assert isinstance(greys[0], Rectangle) and greys[0].get_hatch() == "///"
     corners = sorted((p.get_x() + 0.5, p.get_y() + 0.5) for p in greys)
-    assert corners == sorted((float(j), float(i)) for i, j in zip(*np.nonzero(small),
-                                                                   strict=True))
+    assert corners == sorted((float(j), float(i)) for i, j in zip(*np.nonzero(small), strict=True))
     texts = {(t.get_position()): t.get_text() for t in ax.texts if t.get_gid() == "cell"}
     assert texts[(0, 0)] == "30%\nn=40"
     assert texts[(2, 1)] == "no data"
@@ -274,8 +317,7 @@ def test_plot_time_to_response_steps_are_one_minus_survival(curves):
     # numbers at risk: email at days 0, 5, 10 -> 10, 7, 4; phone -> 6, 6, 0
     at_risk = [t.get_text() for t in ax.texts if t.get_gid() == "at_risk"]
     assert at_risk == ["10", "7", "4", "6", "6", "0"]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["email (n=10)",
-                                                                   "phone (n=6)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["email (n=10)", "phone (n=6)"]
     assert ax.get_ylim() == (0, 1)
     pd.testing.assert_frame_equal(curves, before)
 
@@ -330,28 +372,29 @@ def test_plot_offer_associations_forest_on_log_scale(associations):
     assert tuple(ref.get_xdata()) == (1.0, 1.0)
     ci = _by_gid(ax.collections, "ci:pooled_odds_ratio")
     assert isinstance(ci, LineCollection)
-    np.testing.assert_allclose([s[:, 0] for s in ci.get_segments()],
-                               [[1.4, 5.6], [0.65, 2.6], [1.25, 5.0]])
-    assert [t.get_text() for t in ax.texts if t.get_gid() == "not_estimable"] == [
-        "not estimable "]
+    np.testing.assert_allclose(
+        [s[:, 0] for s in ci.get_segments()], [[1.4, 5.6], [0.65, 2.6], [1.25, 5.0]]
+    )
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "not_estimable"] == ["not estimable "]
     assert "associated with" in ax.get_title("left")
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "thank you\nsent vs none\noffers 20/60 vs 6/40"
     # the small "channel: letter" level (n_level 6) is drawn hollow and grey
-    np.testing.assert_allclose(_by_gid(ax.get_lines(), "small:pooled_odds_ratio").get_xdata(),
-                               [np.nan, np.nan, 2.5])
+    np.testing.assert_allclose(
+        _by_gid(ax.get_lines(), "small:pooled_odds_ratio").get_xdata(), [np.nan, np.nan, 2.5]
+    )
     pd.testing.assert_frame_equal(associations, before)
 
 
 def test_plot_offer_associations_selects_strategies_and_drops_empty_levels(associations):
-    empty = associations[associations["key"] == "timing"].assign(level="31+", n_level=0,
-                                                                     k_level=0)
+    empty = associations[associations["key"] == "timing"].assign(level="31+", n_level=0, k_level=0)
     frame = pd.concat([associations, empty], ignore_index=True)
     ax = plot_offer_associations(frame, strategies=["channel", "thank_you"])
     labels = [t.get_text().split("\n")[:2] for t in ax.get_yticklabels()]
     assert labels == [["channel", "letter vs email"], ["thank you", "sent vs none"]]
-    np.testing.assert_allclose(_by_gid(ax.get_lines(), "estimate:pooled_odds_ratio").get_xdata(),
-                               [2.5, 2.8])
+    np.testing.assert_allclose(
+        _by_gid(ax.get_lines(), "estimate:pooled_odds_ratio").get_xdata(), [2.5, 2.8]
+    )
     ax = plot_offer_associations(frame)
     assert len(ax.get_yticklabels()) == 3  # the empty 31+ level is left out
     ax = plot_offer_associations(frame, drop_empty=False)
@@ -377,8 +420,9 @@ def test_plot_offer_associations_marks_intervals_running_off_the_axis(associatio
 def test_plot_offer_associations_zero_estimate_and_other_outcome(associations):
     frame = associations.copy()
     frame["key"] = frame["key"].replace({"channel": "post_rejection_note"})  # a comeback
-    naive_channel = (frame["key"] == "post_rejection_note") & (frame["estimator"]
-                                                               == "pooled_odds_ratio")
+    naive_channel = (frame["key"] == "post_rejection_note") & (
+        frame["estimator"] == "pooled_odds_ratio"
+    )
     frame.loc[naive_channel, ["estimate", "ci_low"]] = 0.0
     ax = plot_offer_associations(frame)
     zero = _by_gid(ax.get_lines(), "estimate:pooled_odds_ratio")
@@ -394,7 +438,8 @@ def test_plot_offer_associations_zero_estimate_and_other_outcome(associations):
     np.testing.assert_allclose(arrow.get_ydata(), [2 - 0.16])
     # only the within-seeker NaN of that row is "not estimable", not the infinite naive one
     assert [t.get_position()[1] for t in ax.texts if t.get_gid() == "not_estimable"] == [
-        pytest.approx(2 + 0.16)]
+        pytest.approx(2 + 0.16)
+    ]
     assert labels[0].endswith("offers 20/60 vs 6/40")
     assert "outcome (see each row)" in ax.get_xlabel()
 
@@ -404,8 +449,9 @@ def test_plot_offer_associations_one_seeker_draws_the_naive_ratio_and_says_why(a
     ax = plot_offer_associations(one_seeker)
     gids = {line.get_gid() for line in ax.get_lines()}
     assert "estimate:pooled_odds_ratio" in gids and "estimate:within_seeker_odds_ratio" not in gids
-    np.testing.assert_allclose(_by_gid(ax.get_lines(), "estimate:pooled_odds_ratio").get_ydata(),
-                               [0, 1, 2])  # one estimator: no vertical offset
+    np.testing.assert_allclose(
+        _by_gid(ax.get_lines(), "estimate:pooled_odds_ratio").get_ydata(), [0, 1, 2]
+    )  # one estimator: no vertical offset
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("two or more seekers" in t for t in legend)
 
@@ -432,19 +478,24 @@ def test_real_rates_timing_and_heatmap(sample_log):
     by_channel = response_rates(sample_log, by="channel")
     ax = plot_rates(by_channel)
     has = by_channel[by_channel["n"] > 0]
-    np.testing.assert_allclose(np.sort(_by_gid(ax.collections, "rates").get_offsets()[:, 0]),
-                               np.sort(has["rate"].to_numpy()))
+    np.testing.assert_allclose(
+        np.sort(_by_gid(ax.collections, "rates").get_offsets()[:, 0]),
+        np.sort(has["rate"].to_numpy()),
+    )
     n_labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(n_labels) == len(by_channel)  # empty channels stay, labelled
     assert len([t for t in ax.texts if t.get_gid() == "no_data"]) == int(
-        (by_channel["n"] == 0).sum())
+        (by_channel["n"] == 0).sum()
+    )
 
     tc = response_rates(sample_log, by=["timing", "channel"])
     ax = plot_timing(tc, channels=["email", "phone"])
     for name in ("email", "phone"):
         sub = tc[tc["channel"] == name]
-        np.testing.assert_allclose(_by_gid(ax.get_lines(), f"timing:{name}").get_ydata(),
-                                   sub["rate"].where(sub["n"] > 0).to_numpy())
+        np.testing.assert_allclose(
+            _by_gid(ax.get_lines(), f"timing:{name}").get_ydata(),
+            sub["rate"].where(sub["n"] > 0).to_numpy(),
+        )
     ax = plot_heatmap(tc)
     cells = [t for t in ax.texts if t.get_gid() == "cell"]
     rows = tc.groupby("timing", observed=True)["n"].sum().gt(0).sum()
@@ -468,16 +519,23 @@ def test_real_funnel_and_time_to_response(sample_log):
     first = ttr.curves[ttr.curves["seeker"] == ttr.summary["seeker"].iloc[0]]
     line = _by_gid(ax.get_lines(), f"km:{ttr.summary['seeker'].iloc[0]}")
     shown = first["day"] <= 90
-    np.testing.assert_allclose(line.get_ydata()[: shown.sum()],
-                               1 - first.loc[shown, "survival"].to_numpy())
+    np.testing.assert_allclose(
+        line.get_ydata()[: shown.sum()], 1 - first.loc[shown, "survival"].to_numpy()
+    )
 
 
 def test_default_definition_follows_the_unit_and_attrs(by_channel):
     by_program = by_channel.rename(columns={"channel": "program"})
-    assert plot_rates(by_program).get_title("left").startswith(
-        "Share of applications with the outcome")
-    assert plot_rates(by_channel).get_title("left").startswith(
-        "Response within 30 days of the follow-up")
+    assert (
+        plot_rates(by_program)
+        .get_title("left")
+        .startswith("Share of applications with the outcome")
+    )
+    assert (
+        plot_rates(by_channel)
+        .get_title("left")
+        .startswith("Response within 30 days of the follow-up")
+    )
     tagged = by_program.copy()
     tagged.attrs["definition"] = "Offer within 90 days of applying"
     assert plot_rates(tagged).get_title("left").startswith("Offer within 90 days")
@@ -507,10 +565,10 @@ def test_make_figures_writes_the_readme_figures(tmp_path):
         assert (script.parents[1] / "docs" / name).exists()  # the committed copy
 
 
-def test_all_empty_results_say_no_data_instead_of_drawing_blank_axes(timing_channel,
-                                                                   associations):
-    empty = timing_channel.assign(n=0, k=0, rate=np.nan, ci_low=np.nan, ci_high=np.nan,
-                                  small_n=True)
+def test_all_empty_results_say_no_data_instead_of_drawing_blank_axes(timing_channel, associations):
+    empty = timing_channel.assign(
+        n=0, k=0, rate=np.nan, ci_low=np.nan, ci_high=np.nan, small_n=True
+    )
     for ax in (plot_timing(empty), plot_heatmap(empty)):
         note = _by_gid(ax.texts, "no_data")
         assert note.get_text().startswith("No data")
@@ -531,25 +589,28 @@ def test_titles_and_labels_read_the_definition_the_result_carries(sample_log):
     assert ax.get_title("left").startswith("Offer after the follow-up, by channel")
     assert ax.get_xlabel().startswith("Offer after the follow-up")
     responses = response_rates(sample_log, by=["timing", "channel"], window=7)
-    assert plot_timing(responses).get_ylabel().startswith(
-        "Response within 7 days of the follow-up")
-    assert plot_heatmap(responses).get_title("left").startswith(
-        "Response within 7 days of the follow-up, by timing and channel")
+    assert plot_timing(responses).get_ylabel().startswith("Response within 7 days of the follow-up")
+    assert (
+        plot_heatmap(responses)
+        .get_title("left")
+        .startswith("Response within 7 days of the follow-up, by timing and channel")
+    )
     by_seeker = response_rates(sample_log, by="seeker", outcome="interview")
-    assert plot_rates(by_seeker).get_title("left").startswith(
-        "Share of applications with an interview, by seeker")
+    assert (
+        plot_rates(by_seeker)
+        .get_title("left")
+        .startswith("Share of applications with an interview, by seeker")
+    )
     as_of = str(sample_log.as_of.date())
     assert as_of in plot_funnel(funnel(sample_log)).get_title("left")
     assert as_of in plot_time_to_response(time_to_response(sample_log)).get_title("left")
     landmark = landmark_effect(sample_log, day=10, outcome="interview")
     title = plot_offer_associations(landmark).get_title("left")
     assert title.startswith("Interview after day 10 among applications still waiting then")
-    assert "fewer interviews than the reference" in plot_offer_associations(
-        landmark).get_xlabel()
+    assert "fewer interviews than the reference" in plot_offer_associations(landmark).get_xlabel()
 
 
-def test_old_plot_argument_names_raise_naming_the_new_ones(by_channel, timing_channel,
-                                                           curves):
+def test_old_plot_argument_names_raise_naming_the_new_ones(by_channel, timing_channel, curves):
     with pytest.raises(TypeError, match=r"plot_rates\(\): group= was renamed to by="):
         plot_rates(by_channel, group="channel")
     with pytest.raises(TypeError, match="channel= was renamed to hue="):

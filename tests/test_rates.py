@@ -35,8 +35,12 @@ def _log():
         ("e", "2026-01-01", "applied", None, None),
         ("e", "2026-01-10", "interview", None, None),
     ]
-    apps = pd.DataFrame({"application_id": list("abcde"),
-                         "program": ["day", "day", "evening", "evening", "evening"]})
+    apps = pd.DataFrame(
+        {
+            "application_id": list("abcde"),
+            "program": ["day", "day", "evening", "evening", "evening"],
+        }
+    )
     return build_log(rows, apps, as_of="2026-06-30")
 
 
@@ -48,11 +52,21 @@ def _quiet(*args, **kwargs):
 
 def test_rates_by_timing_count_eligible_followups_and_keep_empty_groups():
     r = _quiet(_log(), "timing")
-    assert list(r.columns) == ["timing", "n", "k", "rate", "ci_low", "ci_high", "small_n",
-                               "baseline_rate", "baseline_ci_low", "baseline_ci_high",
-                               "baseline_days"]
+    assert list(r.columns) == [
+        "timing",
+        "n",
+        "k",
+        "rate",
+        "ci_low",
+        "ci_high",
+        "small_n",
+        "baseline_rate",
+        "baseline_ci_low",
+        "baseline_ci_high",
+        "baseline_days",
+    ]
     assert list(r["timing"].astype(str)) == ["0–1", "2–3", "4–7", "8–14", "15–30", "31+"]
-    assert list(r["n"]) == [0, 1, 2, 0, 0, 0]   # c's follow-up (after a response) left out
+    assert list(r["n"]) == [0, 1, 2, 0, 0, 0]  # c's follow-up (after a response) left out
     assert list(r["k"]) == [0, 1, 0, 0, 0, 0]
     assert np.isnan(r["rate"].iloc[0]) and np.isnan(r["ci_low"].iloc[0])
     assert r["small_n"].all()
@@ -60,8 +74,17 @@ def test_rates_by_timing_count_eligible_followups_and_keep_empty_groups():
 
 def test_rates_by_channel_match_statsmodels_wilson():
     r = _quiet(_log(), "channel").set_index("channel")
-    assert list(r.index) == ["email", "phone", "voicemail", "letter", "linkedin",
-                             "in_person", "text", "other", "unknown"]
+    assert list(r.index) == [
+        "email",
+        "phone",
+        "voicemail",
+        "letter",
+        "linkedin",
+        "in_person",
+        "text",
+        "other",
+        "unknown",
+    ]
     assert (r.loc["email", "n"], r.loc["email", "k"]) == (2, 1)
     # reference: statsmodels.stats.proportion.proportion_confint(1, 2, method="wilson")
     lo, hi = proportion_confint(1, 2, alpha=0.05, method="wilson")
@@ -82,13 +105,16 @@ def test_rates_per_application_by_carried_column_and_outcomes():
 
 def test_window_changes_the_followup_outcome():
     r = _quiet(_log(), "timing", window=45)
-    assert list(r["k"]) == [0, 1, 1, 0, 0, 0]   # d's rejection 40 days after now counts
+    assert list(r["k"]) == [0, 1, 1, 0, 0, 0]  # d's rejection 40 days after now counts
 
 
 def test_unknown_by_and_outcome_name_the_allowed_values():
     log = _log()
-    with pytest.raises(ValueError, match=r"outcome must be one of \['response', 'interview', "
-                                         r"'offer'\]; got 'hired'"):
+    with pytest.raises(
+        ValueError,
+        match=r"outcome must be one of \['response', 'interview', "
+        r"'offer'\]; got 'hired'",
+    ):
         response_rates(log, outcome="hired")
     with pytest.raises(ValueError, match="by='colour'.*allowed.*program"):
         response_rates(log, by="colour")

@@ -44,9 +44,11 @@ def large() -> tuple[pd.DataFrame, pd.DataFrame]:
 def _per_application(events: pd.DataFrame, apps: pd.DataFrame) -> pd.DataFrame:
     """One row per application with the flags the tests need (computed from the events)."""
     a = apps.set_index("application_id")
-    ev = events.assign(t=(events["date"].to_numpy()
-                          - a["applied_on"].reindex(events["application_id"]).to_numpy())
-                       .astype("timedelta64[D]").astype(np.int64))
+    ev = events.assign(
+        t=(events["date"].to_numpy() - a["applied_on"].reindex(events["application_id"]).to_numpy())
+        .astype("timedelta64[D]")
+        .astype(np.int64)
+    )
 
     def first_day(mask: pd.Series) -> pd.Series:
         return ev.loc[mask].groupby("application_id")["t"].min().reindex(a.index)
@@ -70,9 +72,12 @@ def _per_application(events: pd.DataFrame, apps: pd.DataFrame) -> pd.DataFrame:
 def _tables(frame: pd.DataFrame, exposure: str, outcome: str) -> np.ndarray:
     """2 x 2 x seekers tables: rows exposed/not, columns outcome yes/no."""
     cells = [(True, True), (True, False), (False, True), (False, False)]
-    counts = (frame.groupby(["seeker", exposure, outcome]).size()
-              .unstack([exposure, outcome], fill_value=0)
-              .reindex(columns=pd.MultiIndex.from_tuples(cells), fill_value=0))
+    counts = (
+        frame.groupby(["seeker", exposure, outcome])
+        .size()
+        .unstack([exposure, outcome], fill_value=0)
+        .reindex(columns=pd.MultiIndex.from_tuples(cells), fill_value=0)
+    )
     return counts.to_numpy().reshape(-1, 2, 2).transpose(1, 2, 0).astype(float)
 
 
@@ -90,17 +95,38 @@ def test_frames_are_canonical(default) -> None:
     events, apps = default
     log = JobSearchLog.from_frames(events, apps, as_of=AS_OF)
     assert len(log) == len(apps) and len(log.events) == len(events)
-    assert list(events.columns) == ["application_id", "date", "event", "channel",
-                                    "letter_type", "recipient", "note"]
-    assert list(apps.columns) == ["application_id", "seeker", "company", "role", "applied_on",
-                                  "seeker_name", "email", "program", "cohort", "adviser",
-                                  "job_source", "referral", "industry"]
+    assert list(events.columns) == [
+        "application_id",
+        "date",
+        "event",
+        "channel",
+        "letter_type",
+        "recipient",
+        "note",
+    ]
+    assert list(apps.columns) == [
+        "application_id",
+        "seeker",
+        "company",
+        "role",
+        "applied_on",
+        "seeker_name",
+        "email",
+        "program",
+        "cohort",
+        "adviser",
+        "job_source",
+        "referral",
+        "industry",
+    ]
     assert apps["application_id"].is_unique
     assert events["date"].max() <= AS_OF
     applied = events.loc[events["event"].eq("applied")].set_index("application_id")["date"]
     assert applied.index.is_unique and len(applied) == len(apps)
-    assert applied.reindex(apps["application_id"]).to_numpy().tolist() == \
-        apps["applied_on"].to_numpy().tolist()
+    assert (
+        applied.reindex(apps["application_id"]).to_numpy().tolist()
+        == apps["applied_on"].to_numpy().tolist()
+    )
     assert apps["email"].str.endswith(("@example.org", "@example.com")).all()
     assert isinstance(simulate_log(3, (5, 8)), JobSearchLog)
 
@@ -108,16 +134,18 @@ def test_frames_are_canonical(default) -> None:
 def test_no_event_before_its_application(default) -> None:
     events, apps = default
     applied = apps.set_index("application_id")["applied_on"]
-    assert (events["date"].to_numpy()
-            >= applied.reindex(events["application_id"]).to_numpy()).all()
+    assert (events["date"].to_numpy() >= applied.reindex(events["application_id"]).to_numpy()).all()
 
 
 def test_every_field_of_the_data_model_is_exercised(default) -> None:
     events, _ = default
     fu = events.loc[events["event"].eq("followup")]
-    for name, values in (("event", vocab.EVENTS), ("channel", vocab.CHANNELS[:7]),
-                         ("letter_type", vocab.LETTER_TYPES[:5]),
-                         ("recipient", vocab.RECIPIENTS[:4])):
+    for name, values in (
+        ("event", vocab.EVENTS),
+        ("channel", vocab.CHANNELS[:7]),
+        ("letter_type", vocab.LETTER_TYPES[:5]),
+        ("recipient", vocab.RECIPIENTS[:4]),
+    ):
         present = set((events if name == "event" else fu)[name].dropna().astype(str))
         assert set(values) <= present, (name, set(values) - present)
     rounds = events.loc[events["event"].eq("interview")].groupby("application_id").size()
@@ -125,27 +153,38 @@ def test_every_field_of_the_data_model_is_exercised(default) -> None:
     # thank-you notes after some rounds only, and both an email and a letter sometimes
     ty = fu.loc[fu["letter_type"].eq("thank_you")]
     per_app = ty.groupby(["application_id", "date"]).size()
-    assert (ty.groupby("application_id").size() < rounds.reindex(ty["application_id"]
-                                                                  .unique())).any()
+    assert (
+        ty.groupby("application_id").size() < rounds.reindex(ty["application_id"].unique())
+    ).any()
     assert set(ty["channel"].astype(str)) == {"email", "letter"} and len(per_app) > 0
 
 
 @settings(max_examples=15, deadline=None)
-@given(n=st.integers(1, 6), low=st.integers(1, 30), extra=st.integers(0, 30),
-       seed=st.integers(0, 2**31), horizon=st.integers(30, 400),
-       thank_you=st.floats(0.2, 5.0), rr=st.floats(1.0, 1.5))
-def test_any_simulation_is_a_valid_censored_log(n, low, extra, seed, horizon, thank_you,
-                                                rr) -> None:
+@given(
+    n=st.integers(1, 6),
+    low=st.integers(1, 30),
+    extra=st.integers(0, 30),
+    seed=st.integers(0, 2**31),
+    horizon=st.integers(30, 400),
+    thank_you=st.floats(0.2, 5.0),
+    rr=st.floats(1.0, 1.5),
+)
+def test_any_simulation_is_a_valid_censored_log(
+    n, low, extra, seed, horizon, thank_you, rr
+) -> None:
     as_of = pd.Timestamp("2026-01-05") + pd.Timedelta(days=horizon)
-    events, apps = simulate(n, (low, low + extra), seed=seed, as_of=str(as_of.date()),
-                            effects={"thank_you_offer_odds_ratio": thank_you,
-                                     "followup_response_risk_ratio": rr})
-    JobSearchLog.from_frames(events, apps, as_of=as_of)   # validates vocabularies and ids
+    events, apps = simulate(
+        n,
+        (low, low + extra),
+        seed=seed,
+        as_of=str(as_of.date()),
+        effects={"thank_you_offer_odds_ratio": thank_you, "followup_response_risk_ratio": rr},
+    )
+    JobSearchLog.from_frames(events, apps, as_of=as_of)  # validates vocabularies and ids
     assert apps["seeker"].nunique() == n
     assert (apps["applied_on"] <= as_of).all() and (events["date"] <= as_of).all()
     applied = apps.set_index("application_id")["applied_on"]
-    assert (events["date"].to_numpy()
-            >= applied.reindex(events["application_id"]).to_numpy()).all()
+    assert (events["date"].to_numpy() >= applied.reindex(events["application_id"]).to_numpy()).all()
     assert events.groupby("application_id").size().reindex(applied.index).notna().all()
 
 
@@ -160,12 +199,12 @@ def test_unknown_effect_and_bad_arguments_are_refused() -> None:
 def test_calibration_matches_published_ranges(default) -> None:
     events, apps = default
     f = _per_application(events, apps)
-    assert 0.10 <= f["interviewed"].mean() <= 0.15                       # CareerPlug 2025
-    assert 0.20 <= f.loc[f["interviewed"], "offered"].mean() <= 0.30     # CareerPlug (27%)
-    assert 0.40 <= 1 - f["responded"].mean() <= 0.75                     # never hear back
+    assert 0.10 <= f["interviewed"].mean() <= 0.15  # CareerPlug 2025
+    assert 0.20 <= f.loc[f["interviewed"], "offered"].mean() <= 0.30  # CareerPlug (27%)
+    assert 0.40 <= 1 - f["responded"].mean() <= 0.75  # never hear back
     days = f["first_response"].dropna()
-    assert 5 <= days.median() <= 9 and (days > 30).mean() > 0.02         # median ~7, tail
-    assert 0.24 <= f.loc[f["interviewed"], "thank_you"].mean() <= 0.51   # Accountemps
+    assert 5 <= days.median() <= 9 and (days > 30).mean() > 0.02  # median ~7, tail
+    assert 0.24 <= f.loc[f["interviewed"], "thank_you"].mean() <= 0.51  # Accountemps
     ref = f["referral"]
     assert 0.03 <= ref.mean() <= 0.08
     assert f.loc[ref, "offered"].mean() / f.loc[~ref, "offered"].mean() > 3  # ~5x the yield
@@ -174,11 +213,12 @@ def test_calibration_matches_published_ranges(default) -> None:
 def test_followup_channels_and_delays_match_the_survey(large) -> None:
     events, apps = large
     applied = apps.set_index("application_id")["applied_on"]
-    fu = events.loc[events["event"].eq("followup")
-                    & events["letter_type"].isin(["status_check", "value_add"])]
-    t = (fu["date"].to_numpy() - applied.reindex(fu["application_id"]).to_numpy())
+    fu = events.loc[
+        events["event"].eq("followup") & events["letter_type"].isin(["status_check", "value_add"])
+    ]
+    t = fu["date"].to_numpy() - applied.reindex(fu["application_id"]).to_numpy()
     t = t.astype("timedelta64[D]").astype(np.int64)
-    cadence = fu.loc[t <= 1, "application_id"].unique()   # tiered cadence: email at once
+    cadence = fu.loc[t <= 1, "application_id"].unique()  # tiered cadence: email at once
     keep = ~fu["application_id"].isin(cadence).to_numpy()
     share = fu.loc[keep, "channel"].astype(str).value_counts(normalize=True)
     # Accountemps 2017-09: email 64%, phone 21%, in person 14%, social media 1%
@@ -195,10 +235,10 @@ def test_followup_channels_and_delays_match_the_survey(large) -> None:
 # --------------------------------------------------------------------------- planted effects
 def test_thank_you_effect_is_confounded_and_recovered_within_seeker(large) -> None:
     f = _per_application(*large)
-    sub = f.loc[f["interviewed"] & f["old"]]   # interview processes finished before as_of
+    sub = f.loc[f["interviewed"] & f["old"]]  # interview processes finished before as_of
     t = _tables(sub, "thank_you", "offered")
     naive = Table2x2(t.sum(axis=2)).oddsratio
-    st = StratifiedTable(t)   # statsmodels Mantel-Haenszel, Robins-Breslow-Greenland SE
+    st = StratifiedTable(t)  # statsmodels Mantel-Haenszel, Robins-Breslow-Greenland SE
     planted = PLANTED_EFFECTS["thank_you_offer_odds_ratio"]
     assert naive > planted * 1.15
     # three standard errors: a correct generator fails this about 3 times in 1000 seeds
@@ -220,7 +260,7 @@ def test_landmark_followup_effect_is_confounded_and_recovered(large) -> None:
     sub = f.loc[waiting].assign(later=lambda d: d["first_response"] > day)
     t = _tables(sub, "followup_by_7", "later")
     naive = Table2x2(t.sum(axis=2)).riskratio
-    mh = StratifiedTable(t).riskratio_pooled   # Mantel-Haenszel risk ratio (statsmodels)
+    mh = StratifiedTable(t).riskratio_pooled  # Mantel-Haenszel risk ratio (statsmodels)
     planted = PLANTED_EFFECTS["followup_response_risk_ratio"]
     # Katz standard error of a log risk ratio from the pooled counts
     (a, b), (c, d) = t.sum(axis=2)
@@ -234,7 +274,7 @@ def test_tiered_cadence_is_a_confounded_null(large) -> None:
     sub = f.loc[f["old"]]
     t = _tables(sub, "cadence", "offered")
     st = StratifiedTable(t)
-    assert Table2x2(t.sum(axis=2)).oddsratio > 1.3   # its users are stronger seekers
+    assert Table2x2(t.sum(axis=2)).oddsratio > 1.3  # its users are stronger seekers
     assert abs(st.logodds_pooled) < 3 * st.logodds_pooled_se
 
 
@@ -243,12 +283,13 @@ def test_post_rejection_notes_lead_to_later_applications(large) -> None:
     again = apps.loc[apps["job_source"].eq("Re-applied")]
     assert len(again) > 50
     ids = events.loc[events["event"].eq("interview"), "application_id"]
-    settled = again["applied_on"] < AS_OF - pd.Timedelta(days=90)   # not censored by as_of
-    assert again.loc[settled, "application_id"].isin(ids).all()   # each one is interviewed
+    settled = again["applied_on"] < AS_OF - pd.Timedelta(days=90)  # not censored by as_of
+    assert again.loc[settled, "application_id"].isin(ids).all()  # each one is interviewed
     notes = events.loc[events["letter_type"].isin(["still_interested", "feedback_request"])]
-    rejected = apps.loc[apps["application_id"].isin(
-        events.loc[events["event"].eq("rejection"), "application_id"])
-        & apps["job_source"].ne("Re-applied")]
+    rejected = apps.loc[
+        apps["application_id"].isin(events.loc[events["event"].eq("rejection"), "application_id"])
+        & apps["job_source"].ne("Re-applied")
+    ]
     noted = rejected["application_id"].isin(notes["application_id"])
     keys = again[["seeker", "company"]].drop_duplicates().assign(later=True)
     later = rejected.merge(keys, on=["seeker", "company"], how="left")["later"]
@@ -259,8 +300,14 @@ def test_post_rejection_notes_lead_to_later_applications(large) -> None:
 
 # --------------------------------------------------------------------------- bundled files
 SAMPLES = Path(__file__).resolve().parents[1] / "data_samples"
-NAMES = ["my_tracker.xlsx", "events.csv", "Job Applications.csv", "cohort_2026.xlsx",
-         "messy_tracker.csv", "huntr_export.csv"]
+NAMES = [
+    "my_tracker.xlsx",
+    "events.csv",
+    "Job Applications.csv",
+    "cohort_2026.xlsx",
+    "messy_tracker.csv",
+    "huntr_export.csv",
+]
 
 
 @pytest.fixture(scope="module")
@@ -287,13 +334,16 @@ def _content(path: Path) -> dict[str, pd.DataFrame]:
 
 
 def test_regenerated_files_hold_the_committed_content(written) -> None:
-    assert sorted(p.name for p in written.iterdir()) == sorted(NAMES)   # no temp files left
+    assert sorted(p.name for p in written.iterdir()) == sorted(NAMES)  # no temp files left
     for name in NAMES:
         fresh, committed = _content(written / name), _content(SAMPLES / name)
         assert list(fresh) == list(committed), name
         for sheet in fresh:
-            pd.testing.assert_frame_equal(fresh[sheet], committed[sheet],
-                                          obj=f"{name} [{sheet}] (python -m followup_analytics.samples)")
+            pd.testing.assert_frame_equal(
+                fresh[sheet],
+                committed[sheet],
+                obj=f"{name} [{sheet}] (python -m followup_analytics.samples)",
+            )
         assert (written / name).stat().st_size < 2 * 1024 * 1024
 
 
@@ -306,12 +356,13 @@ def test_cohort_workbook_meets_the_minimums(written) -> None:
     assert cohort["Email"].str.endswith(("@example.org", "@example.com")).all()
     assert cohort["Student Name"].str.contains(" ").all()
     for col in ("Date Applied", "Follow-up 1 Date", "Interview 1 Date", "Outcome Date"):
-        assert pd.api.types.is_datetime64_any_dtype(cohort[col]), col   # real date cells
+        assert pd.api.types.is_datetime64_any_dtype(cohort[col]), col  # real date cells
     for k in range(1, 6):
         fu = cohort[f"Follow-up {k} Date"]
-        assert (fu.isna() | (fu >= cohort["Date Applied"])).all()   # none before applying
+        assert (fu.isna() | (fu >= cohort["Date Applied"])).all()  # none before applying
     assert {"Job Source", "Referral", "Adviser", "Cohort", "Status", "Follow-up 5 To"} <= set(
-        cohort.columns)
+        cohort.columns
+    )
 
 
 def test_personal_tracker_has_title_rows_two_sheets_and_a_summary(written) -> None:
@@ -322,23 +373,44 @@ def test_personal_tracker_has_title_rows_two_sheets_and_a_summary(written) -> No
         rows = list(book[name].iter_rows(min_row=1, max_row=5, values_only=True))
         assert rows[0][0].endswith("job search tracker") and rows[2][0] is None
         heads.append(rows[3])
-        assert isinstance(rows[4][2], datetime)   # Date Applied is a real date cell
-    assert heads[0] == heads[1] and heads[0][:4] == ("Company", "Position", "Date Applied",
-                                                     "Follow-up 1 Date")
+        assert isinstance(rows[4][2], datetime)  # Date Applied is a real date cell
+    assert heads[0] == heads[1] and heads[0][:4] == (
+        "Company",
+        "Position",
+        "Date Applied",
+        "Follow-up 1 Date",
+    )
     assert "Interview 2 Date" in heads[0] and heads[0][-2:] == ("Status", "Notes")
     book.close()
 
 
 def test_linkedin_and_event_log_files_look_like_the_real_thing(written) -> None:
     li = pd.read_csv(written / "Job Applications.csv")
-    assert list(li.columns) == ["Application Date", "Contact Email", "Contact Phone Number",
-                                "Company Name", "Job Title", "Job Url", "Resume Name",
-                                "Question And Answers"]
-    assert li["Application Date"].str.fullmatch(
-        r"\d{1,2}/\d{1,2}/\d{2}, \d{1,2}:\d{2} (AM|PM)").all()
+    assert list(li.columns) == [
+        "Application Date",
+        "Contact Email",
+        "Contact Phone Number",
+        "Company Name",
+        "Job Title",
+        "Job Url",
+        "Resume Name",
+        "Question And Answers",
+    ]
+    assert (
+        li["Application Date"].str.fullmatch(r"\d{1,2}/\d{1,2}/\d{2}, \d{1,2}:\d{2} (AM|PM)").all()
+    )
     ev = pd.read_csv(written / "events.csv")
-    assert list(ev.columns) == ["Application ID", "Company", "Role", "Date", "Event",
-                                "Channel", "Type", "Recipient", "Notes"]
+    assert list(ev.columns) == [
+        "Application ID",
+        "Company",
+        "Role",
+        "Date",
+        "Event",
+        "Channel",
+        "Type",
+        "Recipient",
+        "Notes",
+    ]
     assert set(ev["Event"]) >= {"Applied", "Follow-up", "Interview", "Rejected", "Offer"}
 
 
@@ -348,11 +420,25 @@ def test_messy_tracker_holds_every_planted_problem(written, default) -> None:
         raw.decode("utf-8")
     lines = raw.decode("cp1252").split("\n")
     assert lines[3].startswith("Company;Job;Applied;Followed up;How")
-    for needle in ("rejected :(", "Denied", "Not selected", "Offer!", "Ghosted", "No response",
-                   "e-mail", "snail mail", "handwritten note", "TY note", ";-;", ";n/a;",
-                   ";TBD;", ";?;", "Café Lumière"):
+    for needle in (
+        "rejected :(",
+        "Denied",
+        "Not selected",
+        "Offer!",
+        "Ghosted",
+        "No response",
+        "e-mail",
+        "snail mail",
+        "handwritten note",
+        "TY note",
+        ";-;",
+        ";n/a;",
+        ";TBD;",
+        ";?;",
+        "Café Lumière",
+    ):
         assert needle in raw.decode("cp1252"), needle
-    assert re.search(r";4\d{4};", raw.decode("cp1252"))   # an Excel serial date
+    assert re.search(r";4\d{4};", raw.decode("cp1252"))  # an Excel serial date
     problems = messy_problems(*default, _pick_seekers(*default)[3], AS_OF)
     line = problems.dropna(subset=["line"]).set_index("problem")["line"]
     assert lines[line["blank row"] - 1].strip(";") == ""
@@ -378,11 +464,12 @@ def test_load_quarantines_and_drops_the_messy_trackers_problems(written, default
     problems = messy_problems(*default, _pick_seekers(*default)[3], AS_OF)
     planned = problems.dropna(subset=["line"])
     quarantine = set(planned.loc[planned["expected"].eq("quarantine"), "line"].astype(int))
-    dropped = set(planned.loc[planned["expected"].eq("drop") & planned["line"].gt(3),
-                              "line"].astype(int))
+    dropped = set(
+        planned.loc[planned["expected"].eq("drop") & planned["line"].gt(3), "line"].astype(int)
+    )
     assert set(log.report.quarantine["row"].astype(int)) == quarantine
     assert set(log.report.dropped["row"].astype(int)) == dropped
-    assert log.report.unknown_values.empty   # every messy label is in the vocabulary
+    assert log.report.unknown_values.empty  # every messy label is in the vocabulary
     events = log.events
     assert {"rejection", "offer", "followup"} <= set(events["event"].astype(str))
     fu = events.loc[events["event"].eq("followup")]

@@ -27,9 +27,13 @@ def test_standard_error_is_statsmodels_gee_robust(rng):
     n = rng.integers(20, 80, g)
     k = rng.binomial(n, expit(-1 + 0.8 * rng.standard_normal(g)))
     y = np.concatenate([np.r_[np.ones(a), np.zeros(b - a)] for a, b in zip(k, n, strict=True)])
-    fit = sm.GEE(y, np.ones((len(y), 1)), groups=np.repeat(np.arange(g), n),
-                 family=sm.families.Binomial(),
-                 cov_struct=sm.cov_struct.Independence()).fit()
+    fit = sm.GEE(
+        y,
+        np.ones((len(y), 1)),
+        groups=np.repeat(np.arange(g), n),
+        family=sm.families.Binomial(),
+        cov_struct=sm.cov_struct.Independence(),
+    ).fit()
     t = stats.t.ppf(0.975, g - 1)
     want = expit(fit.params[0] - t * fit.bse[0]), expit(fit.params[0] + t * fit.bse[0])
     low, high, seekers = seeker_robust_ci(k[None, :], n[None, :])
@@ -76,4 +80,5 @@ def test_summary_rates_over_several_seekers_use_them():
     k = np.bincount(codes, weights=f["offered"].to_numpy(float))[None, :]
     low, high, _ = seeker_robust_ci(k, n)
     assert (s.loc["offer_rate", "ci_low"], s.loc["offer_rate", "ci_high"]) == pytest.approx(
-        (low[0], high[0]))
+        (low[0], high[0])
+    )

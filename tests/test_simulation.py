@@ -34,8 +34,9 @@ def log() -> JobSearchLog:
 def table(log) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
-        return offer_associations(log, strategies=["thank_you_after_interview",
-                                                   "tiered_cadence", "post_rejection_note"])
+        return offer_associations(
+            log, strategies=["thank_you_after_interview", "tiered_cadence", "post_rejection_note"]
+        )
 
 
 def _row(table, strategy, estimator):
@@ -52,10 +53,10 @@ def test_within_seeker_thank_you_estimate_recovers_the_planted_odds_ratio(table)
     planted = PLANTED_EFFECTS["thank_you_offer_odds_ratio"]
     ws = _row(table, "thank_you_after_interview", "within_seeker_odds_ratio")
     se = _se_log(ws)
-    assert 0.05 < se < 0.2                       # enough interviewed applications
+    assert 0.05 < se < 0.2  # enough interviewed applications
     # within 3 standard errors of the planted value (a 0.3% miss rate if unbiased)
     assert abs(np.log(ws["estimate"]) - np.log(planted)) < 3 * se
-    assert ws["ci_low"] > 1                      # and the association is detected
+    assert ws["ci_low"] > 1  # and the association is detected
 
 
 def test_naive_thank_you_estimate_shows_the_planted_confounding(table):
@@ -103,23 +104,27 @@ def large_log() -> JobSearchLog:
 def large_table(large_log) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
-        return offer_associations(large_log, strategies=["tiered_cadence",
-                                                         "first_followup_timing"])
+        return offer_associations(large_log, strategies=["tiered_cadence", "first_followup_timing"])
 
 
 def _within_seeker(f: pd.DataFrame, flag: str, among: pd.Series) -> dict:
     sub = f.loc[among.to_numpy(bool)]
     x, y = sub[flag].to_numpy(bool), sub["offered"].to_numpy(bool)
-    strata = pd.DataFrame({"stratum": sub["seeker"].to_numpy(), "k1": x & y, "n1": x,
-                           "k0": ~x & y, "n0": ~x}).groupby("stratum").sum().reset_index()
+    strata = (
+        pd.DataFrame(
+            {"stratum": sub["seeker"].to_numpy(), "k1": x & y, "n1": x, "k0": ~x & y, "n0": ~x}
+        )
+        .groupby("stratum")
+        .sum()
+        .reset_index()
+    )
     return mantel_haenszel(strata)
 
 
-def test_tiered_cadence_null_holds_at_its_landmark_on_a_large_simulation(large_log,
-                                                                          large_table):
+def test_tiered_cadence_null_holds_at_its_landmark_on_a_large_simulation(large_log, large_table):
     ws = _row(large_table, "tiered_cadence", "within_seeker_odds_ratio")
     assert ws["n_level"] + ws["n_reference"] > 250_000
-    assert _se_log(ws) < 0.07                    # narrow enough for a residual bias to show
+    assert _se_log(ws) < 0.07  # narrow enough for a residual bias to show
     assert ws["q_value"] >= 0.05
     assert ws["ci_low"] < 1 < ws["ci_high"]
     # why the landmark: the completed cadence counted among all applications compares
@@ -133,8 +138,10 @@ def test_tiered_cadence_null_holds_at_its_landmark_on_a_large_simulation(large_l
 def test_first_followup_timing_is_not_discovered_at_its_landmark(large_log, large_table):
     # follow-ups after applying have no planted effect on offers: at the day-14 landmark no
     # timing bucket differs from 4–7 within seeker; the later buckets stay as empty rows
-    t = large_table[(large_table["key"] == "first_followup_timing")
-                    & (large_table["estimator"] == "within_seeker_odds_ratio")]
+    t = large_table[
+        (large_table["key"] == "first_followup_timing")
+        & (large_table["estimator"] == "within_seeker_odds_ratio")
+    ]
     t = t.set_index("level")
     judged = ["0–1", "2–3", "8–14"]
     assert (t.loc[judged, "n_level"] > 5000).all()
@@ -146,20 +153,23 @@ def test_first_followup_timing_is_not_discovered_at_its_landmark(large_log, larg
     # bucket "finds" far fewer offers
     f = features(large_log)
     after_applying = f["followup_stage"].eq("after_application").fillna(False)
-    naive = _within_seeker(f.assign(late=f["timing"].eq("15–30").fillna(False)), "late",
-                           after_applying & f["timing"].isin(["4–7", "15–30"]))
+    naive = _within_seeker(
+        f.assign(late=f["timing"].eq("15–30").fillna(False)),
+        "late",
+        after_applying & f["timing"].isin(["4–7", "15–30"]),
+    )
     assert naive["ci_high"] < 0.5
 
 
-def test_first_followup_channel_and_letter_type_are_not_discovered_at_the_landmark(
-        large_log):
+def test_first_followup_channel_and_letter_type_are_not_discovered_at_the_landmark(large_log):
     # channels and letter types have no planted effect on offers: at the day-14 landmark
     # (first follow-up after applying, still waiting) no level differs from email or from
     # a status check within seeker
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
-        t = offer_associations(large_log, strategies=["first_followup_channel",
-                                                      "first_followup_letter_type"])
+        t = offer_associations(
+            large_log, strategies=["first_followup_channel", "first_followup_letter_type"]
+        )
     t = t[t["estimator"] == "within_seeker_odds_ratio"].set_index(["key", "level"])
     channels = t.loc["first_followup_channel"]
     judged = channels[channels["n_level"] > 0]
@@ -178,9 +188,14 @@ def test_first_followup_channel_and_letter_type_are_not_discovered_at_the_landma
     # offers than email, and a phone call far fewer
     f = features(large_log)
     followed = f["followed_up"].fillna(False)
-    naive = {c: _within_seeker(f.assign(x=f["channel"].eq(c).fillna(False)), "x",
-                               followed & f["channel"].isin(["email", c]))
-             for c in ("letter", "phone")}
+    naive = {
+        c: _within_seeker(
+            f.assign(x=f["channel"].eq(c).fillna(False)),
+            "x",
+            followed & f["channel"].isin(["email", c]),
+        )
+        for c in ("letter", "phone")
+    }
     assert naive["letter"]["ci_low"] > 2
     assert naive["phone"]["ci_high"] < 0.5
 
@@ -192,8 +207,9 @@ def test_number_of_followups_is_not_discovered_at_the_landmark(large_log):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
         t = offer_associations(large_log, strategies=["n_followups", "first_followup_timing"])
-    ws = t[(t["key"] == "n_followups")
-           & (t["estimator"] == "within_seeker_odds_ratio")].set_index("level")
+    ws = t[(t["key"] == "n_followups") & (t["estimator"] == "within_seeker_odds_ratio")].set_index(
+        "level"
+    )
     assert list(ws.index) == ["1", "2", "3+"]
     assert (ws["n_level"] > 15_000).all() and (ws["n_reference"] > 200_000).all()
     assert all(_se_log(row) < 0.1 for _, row in ws.iterrows())
@@ -206,6 +222,9 @@ def test_number_of_followups_is_not_discovered_at_the_landmark(large_log):
     # that stayed open long enough to collect several and those thanked after an interview:
     # "3+" then "finds" about three times the odds of an offer
     f = features(large_log)
-    many = _within_seeker(f.assign(many=f["n_followups"].ge(3)), "many",
-                          f["n_followups"].eq(0) | f["n_followups"].ge(3))
+    many = _within_seeker(
+        f.assign(many=f["n_followups"].ge(3)),
+        "many",
+        f["n_followups"].eq(0) | f["n_followups"].ge(3),
+    )
     assert many["ci_low"] > 2

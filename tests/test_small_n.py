@@ -20,20 +20,21 @@ def _log(cells: dict[tuple[str, bool, bool], int]) -> JobSearchLog:
     for (seeker, ty, offer), count in cells.items():
         for _ in range(count):
             a = f"a{i}"
-            rows += [(a, DAY0, "applied", None, None),
-                     (a, DAY0 + pd.Timedelta(days=10), "interview", None, None)]
+            rows += [
+                (a, DAY0, "applied", None, None),
+                (a, DAY0 + pd.Timedelta(days=10), "interview", None, None),
+            ]
             if ty:
-                rows.append((a, DAY0 + pd.Timedelta(days=11), "followup", "email",
-                             "thank_you"))
-            rows.append((a, DAY0 + pd.Timedelta(days=30), "offer" if offer else "rejection",
-                         None, None))
+                rows.append((a, DAY0 + pd.Timedelta(days=11), "followup", "email", "thank_you"))
+            rows.append(
+                (a, DAY0 + pd.Timedelta(days=30), "offer" if offer else "rejection", None, None)
+            )
             apps.append((a, seeker))
             i += 1
-    ev = pd.DataFrame(rows, columns=["application_id", "date", "event", "channel",
-                                     "letter_type"])
-    return JobSearchLog.from_frames(ev, pd.DataFrame(apps, columns=["application_id",
-                                                                    "seeker"]),
-                                    as_of="2026-12-31")
+    ev = pd.DataFrame(rows, columns=["application_id", "date", "event", "channel", "letter_type"])
+    return JobSearchLog.from_frames(
+        ev, pd.DataFrame(apps, columns=["application_id", "seeker"]), as_of="2026-12-31"
+    )
 
 
 def _run(log):
@@ -44,8 +45,16 @@ def _run(log):
 
 def test_few_events_flag_small_n_even_with_many_applications():
     # 100 thanked (2 offers) vs 100 not (1 offer): plenty of applications, 3 events
-    log = _log({("s", True, True): 2, ("s", True, False): 98, ("s", False, True): 1,
-                ("s", False, False): 99, ("t", True, False): 5, ("t", False, False): 5})
+    log = _log(
+        {
+            ("s", True, True): 2,
+            ("s", True, False): 98,
+            ("s", False, True): 1,
+            ("s", False, False): 99,
+            ("t", True, False): 5,
+            ("t", False, False): 5,
+        }
+    )
     r = _run(log)
     assert r["small_n"].all()
     ws = r[r["estimator"] == "within_seeker_odds_ratio"].iloc[0]
@@ -55,8 +64,9 @@ def test_few_events_flag_small_n_even_with_many_applications():
 def test_fewer_than_five_informative_seekers_flag_the_within_seeker_row():
     cells = {}
     for s in "pqr":  # three informative seekers, many events
-        cells.update({(s, True, True): 10, (s, True, False): 10, (s, False, True): 10,
-                      (s, False, False): 10})
+        cells.update(
+            {(s, True, True): 10, (s, True, False): 10, (s, False, True): 10, (s, False, False): 10}
+        )
     r = _run(_log(cells)).set_index("estimator")
     assert not r.loc["pooled_odds_ratio", "small_n"]
     assert r.loc["within_seeker_odds_ratio", "small_n"]

@@ -39,8 +39,10 @@ def test_glob_matches_only_spreadsheets_without_seeker_hint(tmp_path):
     out = expand_sources((str(tmp_path / "*"),))
     assert [Path(s.name).name for s in out] == ["a.csv", "b.tsv", "c.txt"]
     assert all(s.seeker_hint is None for s in out)
-    assert [Path(s.name).name for s in expand_sources((str(tmp_path / "[ab].?sv"),))] == \
-        ["a.csv", "b.tsv"]
+    assert [Path(s.name).name for s in expand_sources((str(tmp_path / "[ab].?sv"),))] == [
+        "a.csv",
+        "b.tsv",
+    ]
 
 
 def test_streams_and_frames_are_numbered_from_frames_start(tmp_path):
@@ -48,8 +50,13 @@ def test_streams_and_frames_are_numbered_from_frames_start(tmp_path):
     named = io.BytesIO(b"x")
     named.name = "upload.csv"
     out = expand_sources((df, io.BytesIO(b"a"), io.StringIO("b"), named, df), frames_start=3)
-    assert [s.name for s in out] == ["<DataFrame 3>", "<stream 3>", "<stream 4>",
-                                     "upload.csv", "<DataFrame 4>"]
+    assert [s.name for s in out] == [
+        "<DataFrame 3>",
+        "<stream 3>",
+        "<stream 4>",
+        "upload.csv",
+        "<DataFrame 4>",
+    ]
     assert out[0].obj is df
 
 
@@ -66,13 +73,19 @@ def test_nested_lists_are_flattened(tmp_path):
     assert [Path(s.name).name for s in out] == ["a.csv", "b.csv"]
 
 
-@pytest.mark.parametrize(("make", "message"), [
-    (lambda p: str(p / "missing.xlsx"), "missing.xlsx: file not found"),
-    (lambda p: str(p / "*.xlsx"), "the pattern matches no spreadsheet"),
-    (lambda p: p, "folder holds no spreadsheet"),
-    (lambda p: (p / "r.pdf").write_bytes(b"%PDF") and p / "r.pdf", "unsupported file type '.pdf'"),
-    (lambda p: 42, "int 42: not a file, folder, glob"),
-])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: str(p / "missing.xlsx"), "missing.xlsx: file not found"),
+        (lambda p: str(p / "*.xlsx"), "the pattern matches no spreadsheet"),
+        (lambda p: p, "folder holds no spreadsheet"),
+        (
+            lambda p: (p / "r.pdf").write_bytes(b"%PDF") and p / "r.pdf",
+            "unsupported file type '.pdf'",
+        ),
+        (lambda p: 42, "int 42: not a file, folder, glob"),
+    ],
+)
 def test_unusable_sources_are_named(tmp_path, make, message):
     (tmp_path / "notes.md").write_text("hi")
     with pytest.raises(SpreadsheetError, match=message.replace("(", r"\(").replace(".", r"\.")):

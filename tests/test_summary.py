@@ -17,16 +17,16 @@ def _log():
     rows = [
         ("a", "2026-01-01", "applied", None, None),
         ("a", "2026-01-04", "followup", "email", "status_check"),
-        ("a", "2026-01-06", "reply", None, None),               # 5 days
+        ("a", "2026-01-06", "reply", None, None),  # 5 days
         ("b", "2026-01-01", "applied", None, None),
-        ("b", "2026-01-11", "interview", None, None),           # 10 days
+        ("b", "2026-01-11", "interview", None, None),  # 10 days
         ("b", "2026-01-12", "followup", "email", "thank_you"),
         ("b", "2026-01-30", "offer", None, None),
         ("c", "2026-01-01", "applied", None, None),
-        ("c", "2026-01-03", "rejection", None, None),           # 2 days
-        ("d", "2026-01-01", "applied", None, None),             # silent, censored
+        ("c", "2026-01-03", "rejection", None, None),  # 2 days
+        ("d", "2026-01-01", "applied", None, None),  # silent, censored
         ("e", "2026-01-01", "applied", None, None),
-        ("e", "2026-01-21", "interview", None, None),           # 20 days, no thank-you
+        ("e", "2026-01-21", "interview", None, None),  # 20 days, no thank-you
     ]
     apps = pd.DataFrame({"application_id": list("abcde"), "seeker": list("sstuu")})
     return build_log(rows, apps, as_of="2026-03-01")
@@ -35,18 +35,21 @@ def _log():
 def test_summary_headline_numbers():
     with pytest.warns(SmallSampleWarning, match="only 5 applications"):
         s = summary(_log())
-    assert list(s.columns) == ["metric", "n", "k", "rate", "ci_low", "ci_high", "value",
-                               "note"]
+    assert list(s.columns) == ["metric", "n", "k", "rate", "ci_low", "ci_high", "value", "note"]
     s = s.set_index("metric")
     assert s.loc["applications", "value"] == 5 and s.loc["seekers", "value"] == 3
     assert (s.loc["response_rate", "n"], s.loc["response_rate", "k"]) == (5, 4)
     assert s.loc["response_rate", "rate"] == pytest.approx(0.8)
     assert (s.loc["interview_rate", "k"], s.loc["offer_rate", "k"]) == (2, 1)
-    assert (s.loc["offer_rate_among_interviewed", "n"],
-            s.loc["offer_rate_among_interviewed", "k"]) == (2, 1)
+    assert (
+        s.loc["offer_rate_among_interviewed", "n"],
+        s.loc["offer_rate_among_interviewed", "k"],
+    ) == (2, 1)
     assert (s.loc["followed_up_share", "k"], s.loc["response_after_followup", "n"]) == (2, 1)
-    assert (s.loc["thank_you_share_among_interviewed", "n"],
-            s.loc["thank_you_share_among_interviewed", "k"]) == (2, 1)
+    assert (
+        s.loc["thank_you_share_among_interviewed", "n"],
+        s.loc["thank_you_share_among_interviewed", "k"],
+    ) == (2, 1)
     assert (s.loc["seekers_with_offer", "n"], s.loc["seekers_with_offer", "k"]) == (3, 1)
     # Kaplan-Meier on durations 2, 5, 10, 20 (events) and 59 (censored): S drops to 0.4
     # after day 10, so the median (first day with S <= 0.5) is 10 days.

@@ -62,21 +62,32 @@ LIFELINES_KM = pd.DataFrame(
 
 def test_kaplan_meier_matches_lifelines():
     curve = kaplan_meier(T, E)
-    assert list(curve.columns) == ["day", "at_risk", "events", "censored", "survival",
-                                   "ci_low", "ci_high"]
+    assert list(curve.columns) == [
+        "day",
+        "at_risk",
+        "events",
+        "censored",
+        "survival",
+        "ci_low",
+        "ci_high",
+    ]
     pd.testing.assert_frame_equal(curve, LIFELINES_KM, check_dtype=False, atol=5e-10)
 
 
 def test_kaplan_meier_with_responses_on_day_zero_matches_lifelines():
     # lifelines.KaplanMeierFitter().fit([0, 0, 1, 2, 2, 5], [1, 0, 1, 1, 0, 0])
     curve = kaplan_meier([0, 0, 1, 2, 2, 5], [1, 0, 1, 1, 0, 0])
-    expected = pd.DataFrame({
-        "day": [0.0, 1, 2, 5], "at_risk": [6, 4, 3, 1], "events": [1, 1, 1, 0],
-        "censored": [1, 0, 1, 1],
-        "survival": [0.8333333333, 0.6250000000, 0.4166666667, 0.4166666667],
-        "ci_low": [0.2731228499, 0.1418533899, 0.0559918649, 0.0559918649],
-        "ci_high": [0.9747124267, 0.8930506045, 0.7665222196, 0.7665222196],
-    })
+    expected = pd.DataFrame(
+        {
+            "day": [0.0, 1, 2, 5],
+            "at_risk": [6, 4, 3, 1],
+            "events": [1, 1, 1, 0],
+            "censored": [1, 0, 1, 1],
+            "survival": [0.8333333333, 0.6250000000, 0.4166666667, 0.4166666667],
+            "ci_low": [0.2731228499, 0.1418533899, 0.0559918649, 0.0559918649],
+            "ci_high": [0.9747124267, 0.8930506045, 0.7665222196, 0.7665222196],
+        }
+    )
     pd.testing.assert_frame_equal(curve, expected, check_dtype=False, atol=5e-10)
 
 
@@ -107,7 +118,9 @@ def test_kaplan_meier_edge_cases():
     assert none["survival"].eq(1).all() and none[["ci_low", "ci_high"]].eq(1).all().all()
     everyone = kaplan_meier([1, 2], [True, True])
     assert everyone["survival"].iloc[-1] == 0 and np.isnan(everyone["ci_low"].iloc[-1])
-    with pytest.raises(ValueError, match=r"durations must not be negative or missing; durations\[1\]"):
+    with pytest.raises(
+        ValueError, match=r"durations must not be negative or missing; durations\[1\]"
+    ):
         kaplan_meier([1, -2], [True, True])
     with pytest.raises(ValueError, match="same length"):
         kaplan_meier([1, 2], [True])
@@ -125,12 +138,15 @@ def test_probability_by_day_matches_lifelines():
     # 1 - kmf.predict([7, 14]) -> 1 - [0.6493055556, 0.3845886752]; day 30 lies beyond the
     # last follow-up (25, censored), where the curve is not estimated.
     out = km_probability_by(kaplan_meier(T, E), [0, 7, 14, 30])
-    np.testing.assert_allclose(out["probability"].iloc[:3],
-                               [0.0, 1 - 0.6493055556, 1 - 0.3845886752], atol=1e-10)
-    np.testing.assert_allclose(out["ci_low"].iloc[1:3], [1 - 0.8073202547, 1 - 0.5865590668],
-                               atol=1e-10)
-    np.testing.assert_allclose(out["ci_high"].iloc[1:3], [1 - 0.4183926583, 1 - 0.1805674282],
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        out["probability"].iloc[:3], [0.0, 1 - 0.6493055556, 1 - 0.3845886752], atol=1e-10
+    )
+    np.testing.assert_allclose(
+        out["ci_low"].iloc[1:3], [1 - 0.8073202547, 1 - 0.5865590668], atol=1e-10
+    )
+    np.testing.assert_allclose(
+        out["ci_high"].iloc[1:3], [1 - 0.4183926583, 1 - 0.1805674282], atol=1e-10
+    )
     assert out.iloc[3, 1:].isna().all()
 
 
@@ -151,9 +167,11 @@ def test_logrank_two_groups_matches_lifelines_and_scipy():
     assert out["statistic"] == pytest.approx(7.98000979093485, rel=1e-10)
     assert out["p_value"] == pytest.approx(0.004729668614250924, rel=1e-8)
     # scipy.stats.logrank returns Z; its square is the chi-square statistic
-    z = stats.logrank(stats.CensoredData.right_censored(T[a], censored=E[a] == 0),
-                      stats.CensoredData.right_censored(T[b], censored=E[b] == 0)).statistic
-    assert out["statistic"] == pytest.approx(z ** 2, rel=1e-10)
+    z = stats.logrank(
+        stats.CensoredData.right_censored(T[a], censored=E[a] == 0),
+        stats.CensoredData.right_censored(T[b], censored=E[b] == 0),
+    ).statistic
+    assert out["statistic"] == pytest.approx(z**2, rel=1e-10)
 
 
 def test_logrank_with_a_group_that_carries_no_information_matches_lifelines():
@@ -207,23 +225,32 @@ def _log() -> JobSearchLog:
     program z: declared as a category, no applications.
     """
     rows = [
-        ("a1", "2026-03-01", "applied"), ("a1", "2026-03-04", "reply"),
-        ("a2", "2026-03-01", "applied"), ("a2", "2026-03-05", "followup"),
+        ("a1", "2026-03-01", "applied"),
+        ("a1", "2026-03-04", "reply"),
+        ("a2", "2026-03-01", "applied"),
+        ("a2", "2026-03-05", "followup"),
         ("a2", "2026-03-08", "interview"),
         ("a3", "2026-03-02", "applied"),
-        ("a4", "2026-03-03", "applied"), ("a4", "2026-03-10", "withdrawn"),
+        ("a4", "2026-03-03", "applied"),
+        ("a4", "2026-03-10", "withdrawn"),
         ("a4", "2026-03-15", "rejection"),
-        ("a5", "2026-03-05", "applied"), ("a5", "2026-03-20", "rejection"),
-        ("a6", "2026-03-06", "applied"), ("a6", "2026-03-01", "reply"),
+        ("a5", "2026-03-05", "applied"),
+        ("a5", "2026-03-20", "rejection"),
+        ("a6", "2026-03-06", "applied"),
+        ("a6", "2026-03-01", "reply"),
         ("a6", "2026-03-16", "rejection"),
-        ("a7", "2026-03-01", "applied"), ("a7", "2026-03-11", "offer"),
-        ("a8", "2026-03-10", "applied"), ("a8", "2026-04-05", "reply"),
+        ("a7", "2026-03-01", "applied"),
+        ("a7", "2026-03-11", "offer"),
+        ("a8", "2026-03-10", "applied"),
+        ("a8", "2026-04-05", "reply"),
     ]
-    apps = pd.DataFrame({
-        "application_id": [f"a{i}" for i in range(1, 9)],
-        "program": pd.Categorical(list("xxxxxxyy"), categories=["z", "y", "x"]),
-        "adviser": ["R&D <team>"] * 6 + ["Ops"] * 2,
-    })
+    apps = pd.DataFrame(
+        {
+            "application_id": [f"a{i}" for i in range(1, 9)],
+            "program": pd.Categorical(list("xxxxxxyy"), categories=["z", "y", "x"]),
+            "adviser": ["R&D <team>"] * 6 + ["Ops"] * 2,
+        }
+    )
     undated = [(a, e) == ("a5", "rejection") for a, _, e in rows]
     return build_log(rows, apps, as_of="2026-03-31", date_known=[not u for u in undated])
 
@@ -280,16 +307,40 @@ def test_time_to_response_by_program_matches_hand_computed_kaplan_meier():
 
 def test_time_to_response_columns_without_groups():
     res = _quiet(_log())
-    assert list(res.curves.columns) == ["day", "at_risk", "events", "censored", "survival",
-                                        "ci_low", "ci_high"]
+    assert list(res.curves.columns) == [
+        "day",
+        "at_risk",
+        "events",
+        "censored",
+        "survival",
+        "ci_low",
+        "ci_high",
+    ]
     assert list(res.summary.columns) == [
-        "n", "n_responses", "n_censored", "n_excluded", "median_days", "median_ci_low",
-        "median_ci_high", "p_response_7", "p_response_7_ci_low", "p_response_7_ci_high",
-        "p_response_14", "p_response_14_ci_low", "p_response_14_ci_high", "p_response_30",
-        "p_response_30_ci_low", "p_response_30_ci_high"]
+        "n",
+        "n_responses",
+        "n_censored",
+        "n_excluded",
+        "median_days",
+        "median_ci_low",
+        "median_ci_high",
+        "p_response_7",
+        "p_response_7_ci_low",
+        "p_response_7_ci_high",
+        "p_response_14",
+        "p_response_14_ci_low",
+        "p_response_14_ci_high",
+        "p_response_30",
+        "p_response_30_ci_low",
+        "p_response_30_ci_high",
+    ]
     assert res.summary["n"].tolist() == [7] and res.summary["n_excluded"].tolist() == [1]
-    assert len(res.test) == 0 and list(res.test.columns) == ["statistic", "df", "p_value",
-                                                             "n_groups"]
+    assert len(res.test) == 0 and list(res.test.columns) == [
+        "statistic",
+        "df",
+        "p_value",
+        "n_groups",
+    ]
 
 
 def test_earlier_as_of_ignores_later_responses_and_later_applications():
@@ -333,8 +384,11 @@ def test_groups_of_a_plain_column_are_sorted_and_small_groups_warn():
 
 
 def test_unknown_group_column_is_named():
-    with pytest.raises(ValueError, match=r"by='no_such_column' is not a known grouping; "
-                       r"allowed: \['application_id', 'seeker'"):
+    with pytest.raises(
+        ValueError,
+        match=r"by='no_such_column' is not a known grouping; "
+        r"allowed: \['application_id', 'seeker'",
+    ):
         _quiet(_log(), by="no_such_column")
     with pytest.raises(ValueError, match=r"by='progam' .*did you mean 'program'"):
         _quiet(_log(), by="progam")
@@ -342,9 +396,19 @@ def test_unknown_group_column_is_named():
 
 def test_withdrawal_before_applying_is_reported():
     log = _log()
-    events = pd.concat([log.events, pd.DataFrame({
-        "application_id": ["a3"], "date": pd.to_datetime(["2026-02-20"]),
-        "event": ["withdrawn"]})], ignore_index=True)
+    events = pd.concat(
+        [
+            log.events,
+            pd.DataFrame(
+                {
+                    "application_id": ["a3"],
+                    "date": pd.to_datetime(["2026-02-20"]),
+                    "event": ["withdrawn"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     bad = JobSearchLog.from_frames(events, log.applications, as_of=log.as_of)
     with pytest.raises(ValueError, match=r"withdrawal\) before they were applied for.*a3"):
         _quiet(bad)
@@ -360,9 +424,13 @@ def test_the_log_is_not_mutated():
 
 
 def test_log_without_responses_or_withdrawals():
-    events = pd.DataFrame({"application_id": ["b1", "b2", "b2"],
-                           "date": ["2026-01-01", "2026-01-03", "2026-01-05"],
-                           "event": ["applied", "applied", "followup"]})
+    events = pd.DataFrame(
+        {
+            "application_id": ["b1", "b2", "b2"],
+            "date": ["2026-01-01", "2026-01-03", "2026-01-05"],
+            "event": ["applied", "applied", "followup"],
+        }
+    )
     res = _quiet(JobSearchLog.from_frames(events, as_of="2026-01-11"))
     assert res.summary[["n", "n_responses", "n_censored"]].iloc[0].tolist() == [2, 0, 2]
     assert res.curves["day"].tolist() == [0, 8, 10]
@@ -378,12 +446,15 @@ def test_random_logs_keep_every_application_and_monotone_curves(rng):
         applied = pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 40, n), "D")
         kinds = rng.choice(["reply", "rejection", "withdrawn", "followup", "offer"], n)
         when = applied + pd.to_timedelta(rng.integers(-3, 50, n), "D")
-        events = pd.DataFrame({
-            "application_id": ids + ids, "date": list(applied) + list(when),
-            "event": ["applied"] * n + list(kinds),
-            "date_known": [True] * n + list(rng.random(n) < 0.9)})
-        apps = pd.DataFrame({"application_id": ids,
-                             "cohort": rng.choice(["a", "b", "c", None], n)})
+        events = pd.DataFrame(
+            {
+                "application_id": ids + ids,
+                "date": list(applied) + list(when),
+                "event": ["applied"] * n + list(kinds),
+                "date_known": [True] * n + list(rng.random(n) < 0.9),
+            }
+        )
+        apps = pd.DataFrame({"application_id": ids, "cohort": rng.choice(["a", "b", "c", None], n)})
         log = JobSearchLog.from_frames(events, apps, as_of="2026-02-20")
         withdrawn_early = (kinds == "withdrawn") & (when < applied)
         if withdrawn_early.any():
@@ -399,6 +470,8 @@ def test_random_logs_keep_every_application_and_monotone_curves(rng):
             assert c["at_risk"].iloc[0] == s.set_index("cohort").loc[c["cohort"].iloc[0], "n"]
             assert (np.diff(c["survival"]) <= 1e-12).all()
             ok = c["ci_low"].notna()
-            assert ((c["ci_low"][ok] <= c["survival"][ok] + 1e-12)
-                    & (c["survival"][ok] <= c["ci_high"][ok] + 1e-12)).all()
+            assert (
+                (c["ci_low"][ok] <= c["survival"][ok] + 1e-12)
+                & (c["survival"][ok] <= c["ci_high"][ok] + 1e-12)
+            ).all()
     assert checked >= 3

@@ -27,8 +27,7 @@ def _log(apps: dict[str, list[tuple]], shuffle: int | None = None) -> JobSearchL
     for app, events in apps.items():
         rows.append((app, DAY0, "applied", None, None, True))
         for day, event, *rest in events:
-            channel, letter, known = (rest + [None, None, True])[:3] if rest else (
-                None, None, True)
+            channel, letter, known = (rest + [None, None, True])[:3] if rest else (None, None, True)
             if event == "followup" and channel is None:
                 channel = "email"
             rows.append((app, DAY0 + pd.Timedelta(days=day), event, channel, letter, known))
@@ -67,12 +66,17 @@ def test_which_notes_count(log):
 def test_first_round_landmark_leaves_out_decided_and_undated(log):
     f = features(log)
     lv = STRATEGIES["thank_you_after_interview"].assign(f, log)
-    got = dict(zip(f["application_id"], lv.astype(object).where(lv.notna(), None),
-                   strict=True))
-    assert got == {"in_time": "thank_you", "same_day": "thank_you",
-                   "too_late": "no_thank_you", "after_offer": "no_thank_you",
-                   # decided by day 12 (10 + 2): out; undated offer: out
-                   "decision_day": None, "quick_no": None, "undated": None}
+    got = dict(zip(f["application_id"], lv.astype(object).where(lv.notna(), None), strict=True))
+    assert got == {
+        "in_time": "thank_you",
+        "same_day": "thank_you",
+        "too_late": "no_thank_you",
+        "after_offer": "no_thank_you",
+        # decided by day 12 (10 + 2): out; undated offer: out
+        "decision_day": None,
+        "quick_no": None,
+        "undated": None,
+    }
 
 
 def test_the_order_of_rows_never_matters():
@@ -93,9 +97,15 @@ def null_table() -> pd.DataFrame:
     log = simulate_traps_log(seed=3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FollowupWarning)
-        return offer_associations(log, strategies=[
-            "thank_you_after_interview", "thank_you_rounds", "thank_you_email_and_letter",
-            "post_rejection_note"])
+        return offer_associations(
+            log,
+            strategies=[
+                "thank_you_after_interview",
+                "thank_you_rounds",
+                "thank_you_email_and_letter",
+                "post_rejection_note",
+            ],
+        )
 
 
 def test_thank_you_strategies_find_nothing_on_the_null_simulator(null_table):
@@ -112,11 +122,13 @@ def test_same_day_tie_rule_for_follow_up_stages():
     # a status check on the day of a rejection came first (it asked, the answer came);
     # a still-interested note that day answers the rejection; a thank-you on the day of
     # the interview follows it
-    log = _log({
-        "check": [(5, "followup", "email", "status_check"), (5, "rejection")],
-        "note": [(5, "rejection"), (5, "followup", "email", "still_interested")],
-        "thanks": [(5, "interview"), (5, "followup", "email", "thank_you")],
-    })
+    log = _log(
+        {
+            "check": [(5, "followup", "email", "status_check"), (5, "rejection")],
+            "note": [(5, "rejection"), (5, "followup", "email", "still_interested")],
+            "thanks": [(5, "interview"), (5, "followup", "email", "thank_you")],
+        }
+    )
     fu = fa_followups(log).set_index("application_id")
     assert fu.loc["check", "stage"] == "after_application"
     assert fu.loc["check", "responded_within_window"]

@@ -32,8 +32,14 @@ def test_baseline_counts_match_a_slow_reference(log):
     observed = (log.as_of - f["applied_on"]).dt.days
     for t in (0, 1, 3, 10, 25, 40):
         for i, s in enumerate(seekers):
-            waiting = ((f["seeker"] == s) & ~(fu <= t) & ~(r < t) & ~(w <= t)
-                       & (observed >= t) & ~(f["responded"] & f["first_response_on"].isna()))
+            waiting = (
+                (f["seeker"] == s)
+                & ~(fu <= t)
+                & ~(r < t)
+                & ~(w <= t)
+                & (observed >= t)
+                & ~(f["responded"] & f["first_response_on"].isna())
+            )
             answered = waiting & (r >= t) & (r <= t + 30)
             assert (n[i, t], k[i, t]) == (waiting.sum(), answered.sum()), (t, s)
 

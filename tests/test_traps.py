@@ -25,9 +25,11 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _mh(unit: pd.DataFrame, x: str, y: str) -> tuple[float, float, float]:
     """statsmodels Mantel-Haenszel odds ratio of y on x, stratified by seeker."""
-    t = pd.crosstab([unit["seeker"], unit[x]], unit[y]).reindex(
-        pd.MultiIndex.from_product([unit["seeker"].unique(), [True, False]]),
-        fill_value=0).reindex(columns=[True, False], fill_value=0)
+    t = (
+        pd.crosstab([unit["seeker"], unit[x]], unit[y])
+        .reindex(pd.MultiIndex.from_product([unit["seeker"].unique(), [True, False]]), fill_value=0)
+        .reindex(columns=[True, False], fill_value=0)
+    )
     tables = t.to_numpy().reshape(-1, 2, 2)
     keep = (tables.sum(2) > 0).all(1) & (tables.sum(1) > 0).all(1)
     st = StratifiedTable(np.moveaxis(tables[keep], 0, -1))
@@ -59,7 +61,8 @@ def test_simulator_is_seeded_and_canonical(frames):
     undated = ev.loc[~ev["date_known"], "event"]
     assert set(undated) == {"offer", "rejection"}  # undated final statuses only
     decisions = ev["event"].isin(["offer", "rejection"]) & ev["application_id"].isin(
-        ev.loc[ev["event"] == "interview", "application_id"])
+        ev.loc[ev["event"] == "interview", "application_id"]
+    )
     share = (~ev.loc[decisions, "date_known"]).mean()
     assert abs(share - TRAPS["undated_decision_share"]) < 0.05
 
@@ -84,10 +87,12 @@ def test_naive_thank_you_rounds_grow_with_the_offer(frames):
 def test_naive_followed_up_vs_not_finds_an_effect_that_is_not_there(frames):
     ev, apps = frames
     fu = set(ev.loc[ev["letter_type"] == "status_check", "application_id"])
-    resp = set(ev.loc[ev["event"].isin(["reply", "interview", "rejection", "offer"]),
-                      "application_id"])
+    resp = set(
+        ev.loc[ev["event"].isin(["reply", "interview", "rejection", "offer"]), "application_id"]
+    )
     unit = apps[["application_id", "seeker"]].assign(
-        followed=apps["application_id"].isin(fu), responded=apps["application_id"].isin(resp))
+        followed=apps["application_id"].isin(fu), responded=apps["application_id"].isin(resp)
+    )
     est, low, high = _mh(unit, "followed", "responded")
     # a quick reply prevents a follow-up: following up "lowers" the response
     assert high < 0.8, (est, low, high)
@@ -96,7 +101,8 @@ def test_naive_followed_up_vs_not_finds_an_effect_that_is_not_there(frames):
 def test_naive_timing_falls_with_the_delay_although_timing_does_nothing(frames):
     ev, apps = frames
     fu = ev[ev["letter_type"] == "status_check"].join(
-        apps.set_index("application_id")["applied_on"], on="application_id")
+        apps.set_index("application_id")["applied_on"], on="application_id"
+    )
     delay = (fu["date"] - fu["applied_on"]).dt.days
     resp = ev[ev["event"].isin(["reply", "interview", "rejection", "offer"])]
     first = resp.groupby("application_id")["date"].min()
@@ -112,14 +118,19 @@ def test_naive_timing_falls_with_the_delay_although_timing_does_nothing(frames):
 def test_naive_post_rejection_note_is_confounded_by_the_seeker(frames):
     ev, apps = frames
     notes = set(ev.loc[ev["letter_type"] == "still_interested", "application_id"])
-    rejected = apps[apps["application_id"].isin(ev.loc[ev["event"] == "rejection",
-                                                       "application_id"])]
+    rejected = apps[
+        apps["application_id"].isin(ev.loc[ev["event"] == "rejection", "application_id"])
+    ]
     comeback = apps.groupby(["seeker", "company"]).size().gt(1)
-    unit = rejected.assign(note=rejected["application_id"].isin(notes),
-                           back=pd.MultiIndex.from_frame(rejected[["seeker", "company"]])
-                           .map(comeback.to_dict().get).fillna(False).astype(bool))
+    unit = rejected.assign(
+        note=rejected["application_id"].isin(notes),
+        back=pd.MultiIndex.from_frame(rejected[["seeker", "company"]])
+        .map(comeback.to_dict().get)
+        .fillna(False)
+        .astype(bool),
+    )
     pooled = pd.crosstab(unit["note"], unit["back"], normalize="index")[True]
-    assert pooled[True] > 1.3 * pooled[False]       # pooled: notes "work"
+    assert pooled[True] > 1.3 * pooled[False]  # pooled: notes "work"
 
 
 def test_planted_thank_you_effect_needs_the_switch():

@@ -25,20 +25,23 @@ def test_missing_markers_and_blanks():
     assert got == [True, True, True, True, True, True, True, True, False, True, False]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2026-03-04", _d(2026, 3, 4)),
-    ("2026-03-04 10:22:00", _d(2026, 3, 4)),
-    ("2026/3/4", _d(2026, 3, 4)),
-    ("Mar 3, 2026", _d(2026, 3, 3)),
-    ("March 3rd, 2026", _d(2026, 3, 3)),
-    ("Monday, March 3, 2026", _d(2026, 3, 3)),
-    ("3 March 2026", _d(2026, 3, 3)),
-    ("3-Mar-26", _d(2026, 3, 3)),
-    ("8/15/26, 10:02 AM", _d(2026, 8, 15)),
-    ("46000", _d(2025, 12, 9)),       # =DATE(2025,12,9) in Excel is 46000
-    ("20260315", _d(2026, 3, 15)),
-    ("1899-05-01", _d(1899, 5, 1)),   # parsed; load() quarantines years before 1990
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-03-04", _d(2026, 3, 4)),
+        ("2026-03-04 10:22:00", _d(2026, 3, 4)),
+        ("2026/3/4", _d(2026, 3, 4)),
+        ("Mar 3, 2026", _d(2026, 3, 3)),
+        ("March 3rd, 2026", _d(2026, 3, 3)),
+        ("Monday, March 3, 2026", _d(2026, 3, 3)),
+        ("3 March 2026", _d(2026, 3, 3)),
+        ("3-Mar-26", _d(2026, 3, 3)),
+        ("8/15/26, 10:02 AM", _d(2026, 8, 15)),
+        ("46000", _d(2025, 12, 9)),  # =DATE(2025,12,9) in Excel is 46000
+        ("20260315", _d(2026, 3, 15)),
+        ("1899-05-01", _d(1899, 5, 1)),  # parsed; load() quarantines years before 1990
+    ],
+)
 def test_one_value_forms(text, expected):
     r = parse_dates(pd.Series([text]))
     assert r.dates.iloc[0] == expected
@@ -46,11 +49,26 @@ def test_one_value_forms(text, expected):
 
 
 def test_real_cells_and_serial_numbers():
-    s = pd.Series([dt.datetime(2026, 1, 2, 10, 3), dt.date(2026, 1, 3),
-                   pd.Timestamp("2026-01-04"), 46000, 46000.75, 12, 99999, True])
+    s = pd.Series(
+        [
+            dt.datetime(2026, 1, 2, 10, 3),
+            dt.date(2026, 1, 3),
+            pd.Timestamp("2026-01-04"),
+            46000,
+            46000.75,
+            12,
+            99999,
+            True,
+        ]
+    )
     r = parse_dates(s)
-    assert r.dates.tolist()[:5] == [_d(2026, 1, 2), _d(2026, 1, 3), _d(2026, 1, 4),
-                                    _d(2025, 12, 9), _d(2025, 12, 9)]
+    assert r.dates.tolist()[:5] == [
+        _d(2026, 1, 2),
+        _d(2026, 1, 3),
+        _d(2026, 1, 4),
+        _d(2025, 12, 9),
+        _d(2025, 12, 9),
+    ]
     assert r.dates.iloc[5:].isna().all()
     assert "not a date" in r.problem.iloc[5] and "not a date" in r.problem.iloc[6]
     assert r.dates.dtype == "datetime64[s]"
@@ -75,7 +93,7 @@ def test_undecidable_column_defaults_to_month_first_and_says_so():
     dotted = parse_dates(pd.Series(["03.04.2026", "05.06.2026"]))
     assert dotted.order == "day-first" and dotted.ambiguous
     same = parse_dates(pd.Series(["03/03/2026", "2026-05-01"]))
-    assert not same.ambiguous          # 3/3 reads the same either way
+    assert not same.ambiguous  # 3/3 reads the same either way
 
 
 def test_forced_order_and_missing_markers_in_dates():
@@ -92,18 +110,30 @@ def test_invalid_calendar_dates_are_problems():
     assert r.problem.notna().all()
 
 
-@pytest.mark.parametrize("field, text, expected", [
-    ("status", "rejected :(", "rejection"), ("status", "Denied", "rejection"),
-    ("status", "Not selected", "rejection"), ("status", "Offer!", "offer"),
-    ("status", "Ghosted", None), ("status", "No response", None),
-    ("status", "2nd interview", "interview"), ("status", "Offer accepted", "accepted"),
-    ("channel", "e-mail", "email"), ("channel", "emailed", "email"),
-    ("channel", "snail mail", "letter"), ("channel", "handwritten note", "letter"),
-    ("channel", "Left a voicemail", "voicemail"), ("channel", "LinkedIn InMail", "linkedin"),
-    ("letter_type", "TY note", "thank_you"), ("letter_type", "checked in", "status_check"),
-    ("letter_type", "Asked for feedback", "feedback_request"),
-    ("recipient", "Hiring Manager", "hiring_manager"), ("recipient", "the recruiter", "recruiter"),
-])
+@pytest.mark.parametrize(
+    "field, text, expected",
+    [
+        ("status", "rejected :(", "rejection"),
+        ("status", "Denied", "rejection"),
+        ("status", "Not selected", "rejection"),
+        ("status", "Offer!", "offer"),
+        ("status", "Ghosted", None),
+        ("status", "No response", None),
+        ("status", "2nd interview", "interview"),
+        ("status", "Offer accepted", "accepted"),
+        ("channel", "e-mail", "email"),
+        ("channel", "emailed", "email"),
+        ("channel", "snail mail", "letter"),
+        ("channel", "handwritten note", "letter"),
+        ("channel", "Left a voicemail", "voicemail"),
+        ("channel", "LinkedIn InMail", "linkedin"),
+        ("letter_type", "TY note", "thank_you"),
+        ("letter_type", "checked in", "status_check"),
+        ("letter_type", "Asked for feedback", "feedback_request"),
+        ("recipient", "Hiring Manager", "hiring_manager"),
+        ("recipient", "the recruiter", "recruiter"),
+    ],
+)
 def test_vocabulary(field, text, expected):
     got, unknown = normalise(pd.Series([text]), field)
     value = got.iloc[0]
@@ -115,10 +145,17 @@ def test_unknown_text_becomes_other_and_is_counted_once_per_value():
     s = pd.Series(["Fax", "fax machine", "Fax", None, "-", "email"])
     got, unknown = normalise(s, "channel")
     assert got.astype(object).where(got.notna(), None).tolist() == [
-        "other", "other", "other", None, None, "email"]
+        "other",
+        "other",
+        "other",
+        None,
+        None,
+        "email",
+    ]
     assert unknown.to_dict("records") == [
         {"field": "channel", "value": "Fax", "count": 2},
-        {"field": "channel", "value": "fax machine", "count": 1}]
+        {"field": "channel", "value": "fax machine", "count": 1},
+    ]
 
 
 def test_user_vocabulary_wins_and_is_validated():

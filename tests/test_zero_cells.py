@@ -34,9 +34,15 @@ from followup_analytics.metrics.rates import naive_odds_ratio
 
 def _score_limit(k1, n1, k0, n0, lo, hi):
     """Where statsmodels' two-sided score test p-value crosses 0.05, between lo and hi."""
+
     def f(log_r):
-        return sm_proportion.test_proportions_2indep(
-            k1, n1, k0, n0, value=np.exp(log_r), compare="ratio", method="score").pvalue - 0.05
+        return (
+            sm_proportion.test_proportions_2indep(
+                k1, n1, k0, n0, value=np.exp(log_r), compare="ratio", method="score"
+            ).pvalue
+            - 0.05
+        )
+
     with warnings.catch_warnings():  # statsmodels divides by the zero proportion
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.exp(brentq(f, np.log(lo), np.log(hi), xtol=1e-12))
@@ -64,8 +70,7 @@ def test_risk_ratio_when_everyone_has_the_outcome_keeps_the_sample_ratio():
     assert (r["ci_low"], r["ci_high"]) == pytest.approx(ref.riskratio_confint())
 
 
-@pytest.mark.parametrize("table", [(0, 3, 7, 649), (7, 649, 0, 3), (0, 8, 5, 9),
-                                   (4, 4, 3, 9)])
+@pytest.mark.parametrize("table", [(0, 3, 7, 649), (7, 649, 0, 3), (0, 8, 5, 9), (4, 4, 3, 9)])
 def test_odds_ratio_zero_cell_rule(table):
     k1, n1, k0, n0 = table
     r = odds_ratio([k1], [n1], [k0], [n0], kind="sample").iloc[0]
@@ -82,8 +87,7 @@ def test_pooled_odds_ratio_is_the_sample_odds_ratio_at_every_size():
     for i, t in enumerate(([[8, 4], [3, 9]], [[300, 700], [200, 800]])):
         ref = Table2x2(np.array(t))
         assert r["estimate"].iloc[i] == pytest.approx(ref.oddsratio)
-        assert (r["ci_low"].iloc[i], r["ci_high"].iloc[i]) == pytest.approx(
-            ref.oddsratio_confint())
+        assert (r["ci_low"].iloc[i], r["ci_high"].iloc[i]) == pytest.approx(ref.oddsratio_confint())
 
 
 def test_tiny_p_values_are_never_shown_as_zero():
@@ -108,6 +112,7 @@ def _scipy_upper_limit(k1, n1, k0, n0):
         for a, m, c, r in zip(k1, n1, k0, n0, strict=True):
             p *= nchypergeom_fisher.pmf(0, m + r, m, a + c, np.exp(log_psi))
         return p - 0.025
+
     return np.exp(brentq(p_zero, -20, 5, xtol=1e-12))
 
 

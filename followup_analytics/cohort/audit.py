@@ -97,8 +97,11 @@ def _add_table(model: _Model, name: str, frame: pd.DataFrame, spec: Spec) -> Non
     grid = np.full((len(counts), n), -1, dtype=int)
     for j, col in enumerate(counts):
         vals = pd.to_numeric(frame[col], errors="coerce").astype("float64").to_numpy()
-        qcol = frame[QUANTITY + col].astype("string").to_numpy() if QUANTITY + col in frame \
+        qcol = (
+            frame[QUANTITY + col].astype("string").to_numpy()
+            if QUANTITY + col in frame
             else np.full(n, None, dtype=object)
+        )
         for r in range(n):
             if np.isnan(vals[r]):
                 continue
@@ -126,8 +129,11 @@ def _add_table(model: _Model, name: str, frame: pd.DataFrame, spec: Spec) -> Non
                         continue
                 else:
                     where = "|".join(str(frame[k].iloc[rows[0]]) for k in dim_keys)
-                    total = model.var(f"latent|{label}|{col}|{where}",
-                                      sum(model.values[m] for m in members), False)
+                    total = model.var(
+                        f"latent|{label}|{col}|{where}",
+                        sum(model.values[m] for m in members),
+                        False,
+                    )
                 model.margin[total] = True
                 eq: dict[int, float] = {}
                 for m in members:
@@ -143,8 +149,7 @@ def _add_table(model: _Model, name: str, frame: pd.DataFrame, spec: Spec) -> Non
             if min(members) < 0:
                 continue
             name = label[1:] if label.startswith("=") else f"latent|{label}"
-            total = model.var(f"{name}|{first[r]}", sum(model.values[m] for m in members),
-                              False)
+            total = model.var(f"{name}|{first[r]}", sum(model.values[m] for m in members), False)
             model.margin[total] = True
             model.eqs.append({**{m: 1.0 for m in members}, total: -1.0})
     for n_col, k_col in spec.pairs:
@@ -179,8 +184,11 @@ class _Solver:
         for c, (con, _) in enumerate(self.cons):
             for v in con:
                 self.by_var[v].append(c)
-        self.small = [s for s in model.sensitive
-                      if 1 <= sum(c * self.values[v] for v, c in s.items()) < min_cell]
+        self.small = [
+            s
+            for s in model.sensitive
+            if 1 <= sum(c * self.values[v] for v, c in s.items()) < min_cell
+        ]
         self._cache: dict[tuple, tuple[float, float]] = {}
 
     def unknown(self, hidden: np.ndarray) -> np.ndarray:
@@ -205,9 +213,15 @@ class _Solver:
         const = sum(c * self.values[v] for v, c in expr.items() if not unknown[v])
         if not comp:
             return const, const
-        key = (tuple(sorted(expr.items())), tuple(comp),
-               tuple(unknown[w] for c in {c for v in comp for c in self.by_var[v]}
-                     for w in sorted(self.cons[c][0])))
+        key = (
+            tuple(sorted(expr.items())),
+            tuple(comp),
+            tuple(
+                unknown[w]
+                for c in {c for v in comp for c in self.by_var[v]}
+                for w in sorted(self.cons[c][0])
+            ),
+        )
         if key in self._cache:
             return self._cache[key]
         pos = {v: i for i, v in enumerate(comp)}
@@ -234,15 +248,22 @@ class _Solver:
         eq = np.array([not self.cons[c][1] for c in cons], dtype=bool)
         out = []
         for sign in (1.0, -1.0):
-            out.append(self._extreme(sign * obj, a_ub, eq, np.array(lo_b), np.array(hi_b),
-                                     sign) + const)
+            out.append(
+                self._extreme(sign * obj, a_ub, eq, np.array(lo_b), np.array(hi_b), sign) + const
+            )
         result = (out[0], out[1])
         self._cache[key] = result
         return result
 
     @staticmethod
-    def _extreme(obj: np.ndarray, a: np.ndarray | None, eq: np.ndarray, lo: np.ndarray,
-                 hi: np.ndarray, sign: float) -> float:
+    def _extreme(
+        obj: np.ndarray,
+        a: np.ndarray | None,
+        eq: np.ndarray,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        sign: float,
+    ) -> float:
         """``sign * min(obj @ x)`` over non-negative integers: the LP relaxation first, the
         integer programme only when the LP optimum is not whole."""
         kw: dict[str, np.ndarray] = {}
@@ -256,16 +277,22 @@ class _Solver:
             return -sign * np.inf
         if res.status == 0 and np.allclose(res.x, np.round(res.x), atol=1e-7):
             return sign * res.fun
-        constraints = ([optimize.LinearConstraint(a, np.where(eq, hi, -np.inf), hi)]
-                       if a is not None else [])
-        res = optimize.milp(obj, constraints=constraints, integrality=np.ones(len(obj)),
-                            bounds=optimize.Bounds(0, np.inf))
+        constraints = (
+            [optimize.LinearConstraint(a, np.where(eq, hi, -np.inf), hi)] if a is not None else []
+        )
+        res = optimize.milp(
+            obj,
+            constraints=constraints,
+            integrality=np.ones(len(obj)),
+            bounds=optimize.Bounds(0, np.inf),
+        )
         if res.status == 3 or res.x is None:
             return -sign * np.inf
         return sign * res.fun
 
-    def failing(self, hidden: np.ndarray, only: set[int] | None = None,
-                first: bool = False) -> list[dict[int, float]]:
+    def failing(
+        self, hidden: np.ndarray, only: set[int] | None = None, first: bool = False
+    ) -> list[dict[int, float]]:
         """Sensitive quantities whose range is narrower than `min_cell` (only those
         touching `only`; stop at the first when `first`)."""
         unknown = self.unknown(hidden)
@@ -281,8 +308,9 @@ class _Solver:
         return bad
 
 
-def _layers(solver: _Solver, expr: Mapping[int, float], hidden: np.ndarray,
-            depth: int = 3) -> list[int]:
+def _layers(
+    solver: _Solver, expr: Mapping[int, float], hidden: np.ndarray, depth: int = 3
+) -> list[int]:
     """Visible counts sharing a constraint with `expr`, then with the unknowns next to
     it, and so on: nearest first, and within a layer non-totals, non-zero, smallest."""
     unknown = solver.unknown(hidden)
@@ -309,8 +337,9 @@ def _layers(solver: _Solver, expr: Mapping[int, float], hidden: np.ndarray,
     return out
 
 
-def _candidate(solver: _Solver, expr: Mapping[int, float], hidden: np.ndarray,
-               tries: int = 6) -> int | None:
+def _candidate(
+    solver: _Solver, expr: Mapping[int, float], hidden: np.ndarray, tries: int = 6
+) -> int | None:
     """The visible count to hide next for a failing quantity: its own visible part when
     it has one, else the nearest candidate that widens its range the most (the first that
     makes it wide enough)."""
@@ -377,7 +406,7 @@ def _solve(solver: _Solver) -> tuple[np.ndarray, np.ndarray]:
         for expr in bad:
             lo, hi = solver.bounds(expr, solver.unknown(hidden))
             if hi - lo >= solver.min_cell:
-                continue          # fixed by a count hidden for another quantity
+                continue  # fixed by a count hidden for another quantity
             v = _candidate(solver, expr, hidden)
             if v is not None:
                 hidden[v] = True
@@ -394,8 +423,9 @@ def _solve(solver: _Solver) -> tuple[np.ndarray, np.ndarray]:
     return hidden, primary
 
 
-def protect(tables: Mapping[str, tuple[pd.DataFrame, Spec]],
-            min_cell: int) -> tuple[dict[str, pd.DataFrame], Audit]:
+def protect(
+    tables: Mapping[str, tuple[pd.DataFrame, Spec]], min_cell: int
+) -> tuple[dict[str, pd.DataFrame], Audit]:
     """Suppress the counts of all `tables` at once so that the audit passes.
 
     Parameters
@@ -428,21 +458,31 @@ def protect(tables: Mapping[str, tuple[pd.DataFrame, Spec]],
         out[name] = _apply(frame.reset_index(drop=True), spec, model.cells[name], hidden)
     published = np.asarray(model.published, dtype=bool)
     old = _per_table(tables, model, min_cell)
-    audit = Audit(int(published.sum()), int((primary & published).sum()),
-                  int((hidden & published).sum()), left, int(old.sum()),
-                  len(solver.failing(old)) if min_cell > 1 else 0)
+    audit = Audit(
+        int(published.sum()),
+        int((primary & published).sum()),
+        int((hidden & published).sum()),
+        left,
+        int(old.sum()),
+        len(solver.failing(old)) if min_cell > 1 else 0,
+    )
     return out, audit
 
 
-def _per_table(tables: Mapping[str, tuple[pd.DataFrame, Spec]], model: _Model,
-               min_cell: int) -> np.ndarray:
+def _per_table(
+    tables: Mapping[str, tuple[pd.DataFrame, Spec]], model: _Model, min_cell: int
+) -> np.ndarray:
     """The published counts the table-by-table rule would hide."""
     from .suppression import suppress
 
     old = np.zeros(len(model.values), dtype=bool)
     for name, (frame, spec) in tables.items():
-        shown = suppress(frame.reset_index(drop=True), list(spec.counts), min_cell=min_cell,
-                         additive=spec.additive)
+        shown = suppress(
+            frame.reset_index(drop=True),
+            list(spec.counts),
+            min_cell=min_cell,
+            additive=spec.additive,
+        )
         grid = model.cells[name]
         for j, col in enumerate(spec.counts):
             gone = shown[col].isna().to_numpy() & (grid[j] >= 0)
@@ -450,8 +490,7 @@ def _per_table(tables: Mapping[str, tuple[pd.DataFrame, Spec]], model: _Model,
     return old
 
 
-def _apply(frame: pd.DataFrame, spec: Spec, grid: np.ndarray,
-           hidden: np.ndarray) -> pd.DataFrame:
+def _apply(frame: pd.DataFrame, spec: Spec, grid: np.ndarray, hidden: np.ndarray) -> pd.DataFrame:
     out = frame.drop(columns=[c for c in frame.columns if str(c).startswith(QUANTITY)])
     grid_hidden = (grid >= 0) & hidden[np.maximum(grid, 0)]
     return hide_cells(out, spec.counts, grid_hidden, spec.hides)

@@ -35,8 +35,14 @@ def _svg(draw: Callable[[Axes], object], height: float) -> str:
     import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "cohort-report",
-                                "font.family": "sans-serif", "font.size": 10}):
+    with matplotlib.rc_context(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "cohort-report",
+            "font.family": "sans-serif",
+            "font.size": 10,
+        }
+    ):
         fig = Figure(figsize=(WIDTH, height), layout="constrained")
         ax = fig.subplots()
         with warnings.catch_warnings():
@@ -52,8 +58,9 @@ def _floats(frame: pd.DataFrame, col: str) -> np.ndarray:
     return pd.to_numeric(frame[col], errors="coerce").astype("float64").to_numpy()
 
 
-def rate_chart(ax: Axes, labels: list[str], frame: pd.DataFrame, *, title: str,
-               xlabel: str) -> Axes:
+def rate_chart(
+    ax: Axes, labels: list[str], frame: pd.DataFrame, *, title: str, xlabel: str
+) -> Axes:
     """Rates with 95% intervals, one row per label; hidden rates read "hidden".
 
     Artists: a collection with gid ``"rates"`` (the dots), ``"intervals"`` (the lines) and a
@@ -68,10 +75,20 @@ def rate_chart(ax: Axes, labels: list[str], frame: pd.DataFrame, *, title: str,
     ax.scatter(rate[shown], y[shown], s=46, c=ACCENT, zorder=3, gid="rates")
     for pos, is_hidden in zip(y, ~shown, strict=True):
         if is_hidden:
-            ax.text(0.01, pos, HIDDEN, va="center", ha="left", color=MUTED,
-                    fontstyle="italic", gid="hidden")
-    ticks = [f"{lab} (n={fmt_count(k)})" if pd.notna(k) else f"{lab} (n {HIDDEN})"
-             for lab, k in zip(labels, n, strict=True)]
+            ax.text(
+                0.01,
+                pos,
+                HIDDEN,
+                va="center",
+                ha="left",
+                color=MUTED,
+                fontstyle="italic",
+                gid="hidden",
+            )
+    ticks = [
+        f"{lab} (n={fmt_count(k)})" if pd.notna(k) else f"{lab} (n {HIDDEN})"
+        for lab, k in zip(labels, n, strict=True)
+    ]
     ax.set_yticks(y, ticks)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(0, 1)
@@ -98,9 +115,16 @@ def funnel_chart(ax: Axes, frame: pd.DataFrame) -> Axes:
             text = fmt_count(row["k"])
             if pd.notna(row.get("share_of_applied")) and row["stage"] != "applied":
                 text += f"  ({fmt_percent(row['share_of_applied'])} of all applications)"
-        ax.text(0 if pd.isna(row["k"]) else float(row["k"]), pos, "  " + text, va="center",
-                ha="left", fontsize="small", gid="funnel_label",
-                color=MUTED if pd.isna(row["k"]) else "black")
+        ax.text(
+            0 if pd.isna(row["k"]) else float(row["k"]),
+            pos,
+            "  " + text,
+            va="center",
+            ha="left",
+            fontsize="small",
+            gid="funnel_label",
+            color=MUTED if pd.isna(row["k"]) else "black",
+        )
     ax.set_yticks(y, [str(s) for s in frame["stage"]])
     ax.set_ylim(len(frame) - 0.5, -0.5)
     ax.set_xlim(0, top * 1.8)
@@ -120,13 +144,21 @@ def forest_chart(ax: Axes, frame: pd.DataFrame) -> Axes:
     hi = np.where(np.isfinite(hi), hi, 20.0)
     y = np.arange(len(frame), dtype=float)
     ax.axvline(1.0, color=MUTED, lw=1, ls="--")
-    ax.hlines(y[ok], np.clip(lo[ok], 0.05, 20), np.clip(hi[ok], 0.05, 20), colors=ACCENT,
-              lw=2.2, gid="intervals")
+    ax.hlines(
+        y[ok],
+        np.clip(lo[ok], 0.05, 20),
+        np.clip(hi[ok], 0.05, 20),
+        colors=ACCENT,
+        lw=2.2,
+        gid="intervals",
+    )
     ax.scatter(np.clip(est[ok], 0.05, 20), y[ok], s=46, c=ACCENT, zorder=3, gid="estimates")
     labels = []
     for _, row in frame.iterrows():
-        text = (f"{category_label(row['strategy'])}: {category_label(row['level'])} vs "
-                f"{category_label(row['reference'])}")
+        text = (
+            f"{category_label(row['strategy'])}: {category_label(row['level'])} vs "
+            f"{category_label(row['reference'])}"
+        )
         if row.get("outcome") not in (None, "offered") and pd.notna(row.get("outcome")):
             text += f"\n(outcome: {category_label(row['outcome'])})"
         labels.append(text)
@@ -134,10 +166,13 @@ def forest_chart(ax: Axes, frame: pd.DataFrame) -> Axes:
     ax.set_xlim(0.05, 20)
     ax.set_yticks(y, labels, fontsize="small")
     ax.set_ylim(len(frame) - 0.5, -0.5)
-    ax.set_xlabel("Within-seeker odds ratio (Mantel–Haenszel, 95% CI); right of 1: more "
-                  "often with the outcome")
-    ax.set_title("Strategies and offers, same seeker compared with themself", loc="left",
-                 fontsize="medium")
+    ax.set_xlabel(
+        "Within-seeker odds ratio (Mantel–Haenszel, 95% CI); right of 1: more "
+        "often with the outcome"
+    )
+    ax.set_title(
+        "Strategies and offers, same seeker compared with themself", loc="left", fontsize="medium"
+    )
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     return ax
@@ -158,14 +193,23 @@ def _time(t: dict, report: CohortReport) -> str | None:
     risk = t["at_risk"].frame
     days = [int(c.removeprefix("day_")) for c in risk.columns if c.startswith("day_")]
     shown = set(curves[by])
-    at_risk = {str(row[by]): [HIDDEN if pd.isna(row[f"day_{d}"]) else int(row[f"day_{d}"])
-                              for d in days]
-               for _, row in risk.iterrows() if row[by] in shown}
+    at_risk = {
+        str(row[by]): [HIDDEN if pd.isna(row[f"day_{d}"]) else int(row[f"day_{d}"]) for d in days]
+        for _, row in risk.iterrows()
+        if row[by] in shown
+    }
     groups = len(shown)
-    return _svg(lambda ax: plot_time_to_response(
-        curves, days=days, max_day=max(days), at_risk=at_risk, ax=ax,
-        title="Time to a first employer response (reply, interview, rejection or offer)"),
-        3.4 + 0.25 * groups + (0.3 if groups > 1 else 0))
+    return _svg(
+        lambda ax: plot_time_to_response(
+            curves,
+            days=days,
+            max_day=max(days),
+            at_risk=at_risk,
+            ax=ax,
+            title="Time to a first employer response (reply, interview, rejection or offer)",
+        ),
+        3.4 + 0.25 * groups + (0.3 if groups > 1 else 0),
+    )
 
 
 def draw_figures(report: CohortReport) -> dict[str, str]:
@@ -181,18 +225,30 @@ def draw_figures(report: CohortReport) -> dict[str, str]:
     out: dict[str, str] = {}
     whole = _whole(t["outcomes"].frame)
     labels = [category_label(o) for o in whole["outcome"]]
-    out["outcomes"] = _svg(lambda ax: rate_chart(
-        ax, labels, whole, title="Whole cohort: share of applications with …, and of seekers",
-        xlabel="Share (dot) with its 95% Wilson interval (line)"), 2.4)
+    out["outcomes"] = _svg(
+        lambda ax: rate_chart(
+            ax,
+            labels,
+            whole,
+            title="Whole cohort: share of applications with …, and of seekers",
+            xlabel="Share (dot) with its 95% Wilson interval (line)",
+        ),
+        2.4,
+    )
     if report.by is not None:
         o = t["outcomes"].frame
         for outcome, label in (("response", "Any response"), ("offer", "An offer")):
             part = o.loc[o["outcome"].eq(outcome) & o[by].ne(TOTAL)].reset_index(drop=True)
-            out[f"outcomes_{outcome}_by_group"] = _svg(functools.partial(
-                rate_chart, labels=[str(g) for g in part[by]], frame=part,
-                title=f"{label}, by {report.by}",
-                xlabel="Share of applications (dot) with its 95% interval (line)"),
-                1.3 + 0.4 * len(part))
+            out[f"outcomes_{outcome}_by_group"] = _svg(
+                functools.partial(
+                    rate_chart,
+                    labels=[str(g) for g in part[by]],
+                    frame=part,
+                    title=f"{label}, by {report.by}",
+                    xlabel="Share of applications (dot) with its 95% interval (line)",
+                ),
+                1.3 + 0.4 * len(part),
+            )
     fun = _whole(t["funnel"].frame)
     out["funnel"] = _svg(lambda ax: funnel_chart(ax, fun), 2.6)
     for key in ("followup_timing", "followup_channel", "followup_letter_type"):
@@ -200,18 +256,21 @@ def draw_figures(report: CohortReport) -> dict[str, str]:
         part = _whole(t[key].frame)
         if len(part):
             names = [category_label(c) for c in part[cat]]
-            out[key] = _svg(functools.partial(
-                rate_chart, labels=names, frame=part,
-                title="Response within 30 days of an eligible follow-up",
-                xlabel="Share of follow-ups followed by a response (95% interval)"),
-                1.3 + 0.4 * len(part))
+            out[key] = _svg(
+                functools.partial(
+                    rate_chart,
+                    labels=names,
+                    frame=part,
+                    title="Response within 30 days of an eligible follow-up",
+                    xlabel="Share of follow-ups followed by a response (95% interval)",
+                ),
+                1.3 + 0.4 * len(part),
+            )
     fig = _time(t, report)
     if fig is not None:
         out["time_to_response"] = fig
     if "strategies" in t:
-        strat = _whole(t["strategies"].frame).dropna(subset=["estimate"]).reset_index(
-            drop=True)
+        strat = _whole(t["strategies"].frame).dropna(subset=["estimate"]).reset_index(drop=True)
         if len(strat):
-            out["strategies"] = _svg(lambda ax: forest_chart(ax, strat),
-                                     1.3 + 0.5 * len(strat))
+            out["strategies"] = _svg(lambda ax: forest_chart(ax, strat), 1.3 + 0.5 * len(strat))
     return out

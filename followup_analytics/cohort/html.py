@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 @dataclass(frozen=True)
@@ -46,27 +50,52 @@ class Cell:
 
 def _triples(columns: list[str]) -> list[tuple[str, str, str]]:
     """(value, low, high) column triples shown as one "value (low-high)" column."""
-    pairs = {"rate": ("ci_low", "ci_high"), "rate_level": ("level_ci_low", "level_ci_high"),
-             "rate_reference": ("reference_ci_low", "reference_ci_high"),
-             "median_days": ("median_ci_low", "median_ci_high")}
+    pairs = {
+        "rate": ("ci_low", "ci_high"),
+        "rate_level": ("level_ci_low", "level_ci_high"),
+        "rate_reference": ("reference_ci_low", "reference_ci_high"),
+        "median_days": ("median_ci_low", "median_ci_high"),
+    }
     if "rate" not in columns:
         pairs["estimate"] = ("ci_low", "ci_high")
-    pairs.update({c: (f"{c}_ci_low", f"{c}_ci_high") for c in columns if c.startswith(
-        "p_response_") and not c.endswith(("_ci_low", "_ci_high"))})
-    return [(v, lo, hi) for v, (lo, hi) in pairs.items()
-            if v in columns and lo in columns and hi in columns]
+    pairs.update(
+        {
+            c: (f"{c}_ci_low", f"{c}_ci_high")
+            for c in columns
+            if c.startswith("p_response_") and not c.endswith(("_ci_low", "_ci_high"))
+        }
+    )
+    return [
+        (v, lo, hi)
+        for v, (lo, hi) in pairs.items()
+        if v in columns and lo in columns and hi in columns
+    ]
 
 
-_CATEGORY_COLUMNS = {"outcome", "unit", "timing", "channel", "letter_type",
-                     "strategy", "level", "reference", "outcome_label", "estimator"}
+_CATEGORY_COLUMNS = {
+    "outcome",
+    "unit",
+    "timing",
+    "channel",
+    "letter_type",
+    "strategy",
+    "level",
+    "reference",
+    "outcome_label",
+    "estimator",
+}
 
 
 def _kind(table: Table, column: str) -> str:
     base = column.replace("_ci_low", "").replace("_ci_high", "")
     if column in table.counts:
         return "count"
-    if column in table.percents or base in table.percents or column.startswith("rate") or (
-            column in ("ci_low", "ci_high") and "rate" in table.frame.columns):
+    if (
+        column in table.percents
+        or base in table.percents
+        or column.startswith("rate")
+        or (column in ("ci_low", "ci_high") and "rate" in table.frame.columns)
+    ):
         return "percent"
     if column in ("p_value", "q_value"):
         return "p"
@@ -106,8 +135,11 @@ def table_view(table: Table) -> dict:
     merged = {lo for _, lo, _ in triples} | {hi for _, _, hi in triples}
     shown = [c for c in columns if c not in merged]
     heads = {v: f"{column_label(table.key, v)} (95% CI)" for v, _, _ in triples}
-    hidden_rows = frame["suppressed"].fillna("").ne("").to_numpy() if "suppressed" in frame \
+    hidden_rows = (
+        frame["suppressed"].fillna("").ne("").to_numpy()
+        if "suppressed" in frame
         else np.zeros(len(frame), dtype=bool)
+    )
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in columns}
     trip = {t[0]: t for t in triples}
     rows = []
@@ -116,8 +148,9 @@ def table_view(table: Table) -> dict:
         for c in shown:
             value = rec[c]
             if value is None or (not isinstance(value, str) and pd.isna(value)):
-                cells.append(Cell(HIDDEN, "supp") if hidden_rows[i] and numeric[c]
-                             else Cell("–", "num"))
+                cells.append(
+                    Cell(HIDDEN, "supp") if hidden_rows[i] and numeric[c] else Cell("–", "num")
+                )
                 continue
             if isinstance(value, str):
                 text = category_label(value) if c in _CATEGORY_COLUMNS else value
@@ -133,11 +166,14 @@ def table_view(table: Table) -> dict:
     first = frame.iloc[:, 0].astype("string") if len(frame.columns) else pd.Series([])
     total = first.eq(TOTAL).fillna(False).tolist()
     split = any(total) and not all(total) and len(rows) > 8
-    return {"headers": [heads.get(c, column_label(table.key, c)) for c in shown],
-            "rows": rows, "total": total,
-            "whole": [r for r, t in zip(rows, total, strict=True) if t or not split],
-            "whole_total": [t and not all(total) for t in total if t or not split],
-            "groups": [r for r, t in zip(rows, total, strict=True) if split and not t]}
+    return {
+        "headers": [heads.get(c, column_label(table.key, c)) for c in shown],
+        "rows": rows,
+        "total": total,
+        "whole": [r for r, t in zip(rows, total, strict=True) if t or not split],
+        "whole_total": [t and not all(total) for t in total if t or not split],
+        "groups": [r for r, t in zip(rows, total, strict=True) if split and not t],
+    }
 
 
 def render(report: CohortReport, standalone: bool = True) -> str:
@@ -149,10 +185,14 @@ def render(report: CohortReport, standalone: bool = True) -> str:
         Autoescaped HTML with inline styles and embedded figures; no external references.
     """
     figures = report.figures
-    sections = [{"table": t, "view": table_view(t),
-                 "figures": [v for k, v in figures.items()
-                             if k == t.key or k.startswith(f"{t.key}_")]}
-                for t in report.sections]
+    sections = [
+        {
+            "table": t,
+            "view": table_view(t),
+            "figures": [v for k, v in figures.items() if k == t.key or k.startswith(f"{t.key}_")],
+        }
+        for t in report.sections
+    ]
     quality = [{"table": t, "view": table_view(t)} for t in report.quality]
     h = report.headline
 
@@ -168,14 +208,28 @@ def render(report: CohortReport, standalone: bool = True) -> str:
         median = "not reached"
     else:
         median = f"{h['median_days']:.0f} days"
-    dropped = sorted({category_label(v) for t in report.sections
-                      for v in t.extra.get("dropped", ())})
+    dropped = sorted(
+        {category_label(v) for t in report.sections for v in t.extra.get("dropped", ())}
+    )
     template = _ENV.get_template("report.html.j2")
     return template.render(
-        report=report, standalone=standalone, sections=sections, quality=quality,
-        definitions=DEFINITIONS, rule=suppression_rule(report.min_cell), privacy=PRIVACY,
-        as_of=report.as_of.date().isoformat(), h=h, run=run_label(report), pct=pct, num=num,
-        hidden=HIDDEN, median=median, takeaways=takeaways(report), dropped=dropped)
+        report=report,
+        standalone=standalone,
+        sections=sections,
+        quality=quality,
+        definitions=DEFINITIONS,
+        rule=suppression_rule(report.min_cell),
+        privacy=PRIVACY,
+        as_of=report.as_of.date().isoformat(),
+        h=h,
+        run=run_label(report),
+        pct=pct,
+        num=num,
+        hidden=HIDDEN,
+        median=median,
+        takeaways=takeaways(report),
+        dropped=dropped,
+    )
 
 
 def render_bytes(report: CohortReport) -> bytes:

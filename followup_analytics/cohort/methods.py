@@ -9,27 +9,51 @@ if TYPE_CHECKING:
 
 #: (term, definition) pairs, in reading order.
 DEFINITIONS: tuple[tuple[str, str], ...] = (
-    ("Response", "Any employer-initiated event after applying: a reply, an interview, a "
-     "rejection or an offer. A rejection is a response; silence (ghosting) is not."),
-    ("Furthest stage", "applied < responded < interviewed < offered < accepted, taken from "
-     "all of an application's events, never from its last status alone."),
-    ("Follow-up timing", "Days from the trigger to the follow-up: the application for "
-     "follow-ups before any interview, the latest interview after one, the rejection after "
-     "one. Buckets 0-1, 2-3, 4-7, 8-14, 15-30 and 31+ days."),
-    ("Response after a follow-up", "A response dated on or after the follow-up and within 30 "
-     "days, among follow-ups sent while the application could still change (no response "
-     "yet after applying; no offer yet after an interview)."),
-    ("Time to response", "Days from applying to the first response. Applications without "
-     "one are censored at the as-of date or at withdrawal (Kaplan-Meier), never averaged."),
-    ("Strategies vs offers", "Each strategy is compared among the applications where it "
-     "applies (thank-you notes among interviewed applications). The within-seeker odds "
-     "ratio (Cochran-Mantel-Haenszel, stratified by seeker) compares applications of the "
-     "same seeker, so that stronger seekers who both follow up more and get more offers "
-     "do not inflate the result. These are associations, never causes."),
-    ("Intervals", "95% intervals: Wilson score intervals for rates, log-log intervals for "
-     "Kaplan-Meier probabilities, Mantel-Haenszel intervals for odds ratios."),
-    ("n and k", "n: the units compared (applications, eligible follow-ups or seekers, as "
-     "each table says); k: those with the outcome."),
+    (
+        "Response",
+        "Any employer-initiated event after applying: a reply, an interview, a "
+        "rejection or an offer. A rejection is a response; silence (ghosting) is not.",
+    ),
+    (
+        "Furthest stage",
+        "applied < responded < interviewed < offered < accepted, taken from "
+        "all of an application's events, never from its last status alone.",
+    ),
+    (
+        "Follow-up timing",
+        "Days from the trigger to the follow-up: the application for "
+        "follow-ups before any interview, the latest interview after one, the rejection after "
+        "one. Buckets 0-1, 2-3, 4-7, 8-14, 15-30 and 31+ days.",
+    ),
+    (
+        "Response after a follow-up",
+        "A response dated on or after the follow-up and within 30 "
+        "days, among follow-ups sent while the application could still change (no response "
+        "yet after applying; no offer yet after an interview).",
+    ),
+    (
+        "Time to response",
+        "Days from applying to the first response. Applications without "
+        "one are censored at the as-of date or at withdrawal (Kaplan-Meier), never averaged.",
+    ),
+    (
+        "Strategies vs offers",
+        "Each strategy is compared among the applications where it "
+        "applies (thank-you notes among interviewed applications). The within-seeker odds "
+        "ratio (Cochran-Mantel-Haenszel, stratified by seeker) compares applications of the "
+        "same seeker, so that stronger seekers who both follow up more and get more offers "
+        "do not inflate the result. These are associations, never causes.",
+    ),
+    (
+        "Intervals",
+        "95% intervals: Wilson score intervals for rates, log-log intervals for "
+        "Kaplan-Meier probabilities, Mantel-Haenszel intervals for odds ratios.",
+    ),
+    (
+        "n and k",
+        "n: the units compared (applications, eligible follow-ups or seekers, as "
+        "each table says); k: those with the outcome.",
+    ),
 )
 
 

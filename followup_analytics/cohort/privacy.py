@@ -22,10 +22,32 @@ import pandas as pd
 
 #: Headers (lower case, any punctuation) of carried columns that identify people.
 PERSON_HEADER_WORDS: tuple[str, ...] = (
-    "name", "email", "e mail", "mail", "phone", "mobile", "tel", "telephone", "contact",
-    "student", "seeker", "candidate", "adviser", "advisor", "coach", "mentor", "counsellor",
-    "counselor", "recruiter", "interviewer", "linkedin", "address", "note", "notes",
-    "comment", "comments",
+    "name",
+    "email",
+    "e mail",
+    "mail",
+    "phone",
+    "mobile",
+    "tel",
+    "telephone",
+    "contact",
+    "student",
+    "seeker",
+    "candidate",
+    "adviser",
+    "advisor",
+    "coach",
+    "mentor",
+    "counsellor",
+    "counselor",
+    "recruiter",
+    "interviewer",
+    "linkedin",
+    "address",
+    "note",
+    "notes",
+    "comment",
+    "comments",
 )
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 PHONE_RE = re.compile(r"(?<![\w/-])\+?\(?\d[\d ().-]{7,}\d(?![\w/-])")
@@ -41,7 +63,8 @@ def key_path() -> Path:
     pseudonym.key`` (``~/.config/followup_analytics/pseudonym.key`` by default; on Windows
     under ``%APPDATA%``)."""
     base = os.environ.get("XDG_CONFIG_HOME") or (
-        os.environ.get("APPDATA") if os.name == "nt" else None)
+        os.environ.get("APPDATA") if os.name == "nt" else None
+    )
     root = Path(base) if base else Path.home() / ".config"
     return root / "followup_analytics" / KEY_FILE
 
@@ -78,7 +101,7 @@ def adviser_key(path: Path | None = None) -> bytes:
     key = secrets.token_bytes(32)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:               # another process made it first: use theirs
+    except FileExistsError:  # another process made it first: use theirs
         return _read_key(path)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key.hex() + "\n")
@@ -114,8 +137,9 @@ def pseudonymise(values: pd.Series, key: bytes, prefix: str = "S-") -> pd.Series
     """
     text = values.astype("string")
     uniques = text.dropna().unique()
-    digests = {u: hmac.new(key, str(u).encode("utf-8"), hashlib.sha256).hexdigest()
-               for u in uniques}
+    digests = {
+        u: hmac.new(key, str(u).encode("utf-8"), hashlib.sha256).hexdigest() for u in uniques
+    }
     width = 8
     while len({d[:width] for d in digests.values()}) < len(digests) and width < 64:
         width += 2
@@ -196,8 +220,7 @@ def identifying_columns(applications: pd.DataFrame) -> list[str]:
 
 
 def _plain(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(c))
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def name_variants(value: str) -> set[str]:
@@ -206,12 +229,18 @@ def name_variants(value: str) -> set[str]:
     Only for values of two to four words of letters (names); others give no variant.
     """
     words = value.split()
-    if not 2 <= len(words) <= 4 or not all(w.replace("-", "").replace("'", "").isalpha()
-                                           for w in words):
+    if not 2 <= len(words) <= 4 or not all(
+        w.replace("-", "").replace("'", "").isalpha() for w in words
+    ):
         return set()
     first, last = words[0], words[-1]
-    out = {" ".join(reversed(words)), f"{last}, {first}", f"{last} {first}",
-           f"{first} {last}", value}
+    out = {
+        " ".join(reversed(words)),
+        f"{last}, {first}",
+        f"{last} {first}",
+        f"{first} {last}",
+        value,
+    }
     return out | {_plain(v) for v in out}
 
 
@@ -237,8 +266,9 @@ class Redactor:
         cleaned |= {x for v in cleaned for x in name_variants(v)}
         self._exact = {v.casefold() for v in cleaned}
         long = sorted((v for v in cleaned if len(v) >= min_length), key=len, reverse=True)
-        self._inner = (re.compile("|".join(re.escape(v) for v in long), re.IGNORECASE)
-                       if long else None)
+        self._inner = (
+            re.compile("|".join(re.escape(v) for v in long), re.IGNORECASE) if long else None
+        )
 
     def text(self, value: str) -> str:
         """Return `value` with identifying parts replaced by ``[redacted]``."""
@@ -266,7 +296,6 @@ class Redactor:
                 uniques = [u for u in pd.unique(col.dropna()) if isinstance(u, str)]
                 mapping = {u: self.text(u) for u in uniques}
                 if any(k != v for k, v in mapping.items()):
-                    col = col.map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str)
-                                  else v)
+                    col = col.map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
                 out[name] = col
         return out

@@ -76,7 +76,8 @@ class CohortReport:
     merged_groups: int = 0
     run_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:12])
     created: pd.Timestamp = dataclasses.field(
-        default_factory=lambda: pd.Timestamp(datetime.now(UTC)).floor("s"))
+        default_factory=lambda: pd.Timestamp(datetime.now(UTC)).floor("s")
+    )
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -99,10 +100,12 @@ class CohortReport:
 
     def __repr__(self) -> str:
         h = self.headline
-        return (f"<CohortReport {self.title!r}: {h.get('seekers')} seekers, "
-                f"{h.get('applications')} applications"
-                f"{f', by {self.by}' if self.by else ''}; as of {self.as_of.date()}; "
-                f"min_cell {self.min_cell}; tables {list(self.tables)}>")
+        return (
+            f"<CohortReport {self.title!r}: {h.get('seekers')} seekers, "
+            f"{h.get('applications')} applications"
+            f"{f', by {self.by}' if self.by else ''}; as of {self.as_of.date()}; "
+            f"min_cell {self.min_cell}; tables {list(self.tables)}>"
+        )
 
     def _repr_html_(self) -> str:
         from .html import render
@@ -130,8 +133,12 @@ class CohortReport:
         if bad:
             raise ValueError(f"unknown report format {bad[0]!r}; choose html or xlsx")
         data = {fmt: render[fmt](self) for fmt in paths}
-        return atomic_write_all([(path, functools.partial(Path.write_bytes, data=data[fmt]))
-                                 for fmt, path in paths.items()])
+        return atomic_write_all(
+            [
+                (path, functools.partial(Path.write_bytes, data=data[fmt]))
+                for fmt, path in paths.items()
+            ]
+        )
 
 
 def resolve_by(log: JobSearchLog, by: str | None) -> str | None:
@@ -157,28 +164,34 @@ def resolve_by(log: JobSearchLog, by: str | None) -> str | None:
         return by
     matches = [c for c in log.carried_columns if key(c) == key(by)]
     if len(matches) != 1:
-        raise ValueError(f"by={by!r} is not a column of the cohort data"
-                         f"{schema.did_you_mean(by, log.carried_columns)}; choose one of "
-                         f"{log.carried_columns} or None")
+        raise ValueError(
+            f"by={by!r} is not a column of the cohort data"
+            f"{schema.did_you_mean(by, log.carried_columns)}; choose one of "
+            f"{log.carried_columns} or None"
+        )
     return matches[0]
 
 
 def _check(log: object, min_cell: object) -> None:
     if not isinstance(log, JobSearchLog):
-        raise TypeError(f"log must be a JobSearchLog (see followup_analytics.load); "
-                        f"got {type(log).__name__}")
+        raise TypeError(
+            f"log must be a JobSearchLog (see followup_analytics.load); got {type(log).__name__}"
+        )
     if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
         raise ValueError(f"min_cell must be an integer of at least 1; got {min_cell!r}")
     if len(log) == 0:
-        raise ValueError("the log holds no applications: nothing to report (see log.report "
-                         "for what was read and set aside)")
+        raise ValueError(
+            "the log holds no applications: nothing to report (see log.report "
+            "for what was read and set aside)"
+        )
 
 
 OTHER = "other groups"
 
 
-def merge_small_groups(groups: pd.Series, seekers: pd.Series,
-                       min_cell: int) -> tuple[pd.Series, int]:
+def merge_small_groups(
+    groups: pd.Series, seekers: pd.Series, min_cell: int
+) -> tuple[pd.Series, int]:
     """Label a breakdown group only when it holds at least `min_cell` seekers.
 
     Smaller groups are merged into :data:`OTHER`; while that merged group is itself
@@ -194,8 +207,7 @@ def merge_small_groups(groups: pd.Series, seekers: pd.Series,
     ValueError
         When no group would keep its label (for example a column of names or ids).
     """
-    per = seekers.groupby(groups.to_numpy(), sort=True).nunique().sort_values(
-        kind="stable")
+    per = seekers.groupby(groups.to_numpy(), sort=True).nunique().sort_values(kind="stable")
     small = list(per.index[per < min_cell])
     big = list(per.index[per >= min_cell])
     while small and big and seekers[groups.isin(small)].nunique() < min_cell:
@@ -204,14 +216,16 @@ def merge_small_groups(groups: pd.Series, seekers: pd.Series,
         raise ValueError(
             f"no group of the breakdown holds {min_cell} seekers or more once small groups "
             f"are merged ({len(per)} groups); a breakdown by this column would identify "
-            f"people. Choose a coarser column or a lower min_cell.")
+            f"people. Choose a coarser column or a lower min_cell."
+        )
     if not small:
         return groups, 0
     return groups.where(~groups.isin(small), OTHER), len(small)
 
 
-def _reduce(log: JobSearchLog, by: str | None, key: bytes,
-            min_cell: int = 1) -> tuple[JobSearchLog, bool, int]:
+def _reduce(
+    log: JobSearchLog, by: str | None, key: bytes, min_cell: int = 1
+) -> tuple[JobSearchLog, bool, int]:
     """The log the report is computed from: no names, contacts or notes."""
     apps = log.applications
     person_by = by is not None and by in identifying_columns(apps)
@@ -220,23 +234,34 @@ def _reduce(log: JobSearchLog, by: str | None, key: bytes,
         groups = pd.Series(TOTAL, index=apps.index, dtype="string")
     else:
         groups = apps[by].astype("string").str.strip().fillna("(missing)")
-        groups, merged = merge_small_groups(groups, apps["seeker"].fillna("(unknown)"),
-                                            min_cell)
+        groups, merged = merge_small_groups(groups, apps["seeker"].fillna("(unknown)"), min_cell)
         if person_by:
             groups = groups.where(groups.eq(OTHER), pseudonymise(groups, key, prefix="G-"))
     seekers = pseudonymise(apps["seeker"].fillna("(unknown)"), key)
-    reduced = pd.DataFrame({
-        "application_id": apps["application_id"],
-        "seeker": seekers,
-        "company": apps["company"], "role": pd.NA, "applied_on": apps["applied_on"],
-        GROUP: groups, ALL: pd.Series(TOTAL, index=apps.index, dtype="string"),
-    })
+    reduced = pd.DataFrame(
+        {
+            "application_id": apps["application_id"],
+            "seeker": seekers,
+            "company": apps["company"],
+            "role": pd.NA,
+            "applied_on": apps["applied_on"],
+            GROUP: groups,
+            ALL: pd.Series(TOTAL, index=apps.index, dtype="string"),
+        }
+    )
     # the log is already canonical: blank the notes and provenance instead of re-validating
     events = log.events
-    events = events.assign(**{
-        name: pd.Series(pd.NA, index=events.index, dtype=dtype)
-        for name, dtype in (("note", "string"), ("source_file", "string"),
-                            ("source_sheet", "string"), ("source_row", "Int64"))})
+    events = events.assign(
+        **{
+            name: pd.Series(pd.NA, index=events.index, dtype=dtype)
+            for name, dtype in (
+                ("note", "string"),
+                ("source_file", "string"),
+                ("source_sheet", "string"),
+                ("source_row", "Int64"),
+            )
+        }
+    )
     reduced["role"] = reduced["role"].astype("string")
     return JobSearchLog(events, reduced, LoadReport(), log.as_of), person_by, merged
 
@@ -244,10 +269,21 @@ def _reduce(log: JobSearchLog, by: str | None, key: bytes,
 def _redactor(log: JobSearchLog, by: str | None, person_by: bool) -> Redactor:
     apps = log.applications
     cols = identifying_columns(apps)
-    values = pd.concat([apps[c].astype("string") for c in cols]
-                       + [log.events["note"].astype("string")], ignore_index=True)
-    safe = {v.casefold() for v in (*vocab.EVENTS, *vocab.CHANNELS, *vocab.LETTER_TYPES,
-                                   *vocab.RECIPIENTS, *vocab.STAGES, TOTAL)}
+    values = pd.concat(
+        [apps[c].astype("string") for c in cols] + [log.events["note"].astype("string")],
+        ignore_index=True,
+    )
+    safe = {
+        v.casefold()
+        for v in (
+            *vocab.EVENTS,
+            *vocab.CHANNELS,
+            *vocab.LETTER_TYPES,
+            *vocab.RECIPIENTS,
+            *vocab.STAGES,
+            TOTAL,
+        )
+    }
     if by is not None and not person_by:
         safe |= {str(v).casefold() for v in apps[by].dropna().unique()}
     values = values.dropna().str.strip().drop_duplicates()
@@ -275,9 +311,15 @@ def reason_kind(reason: object) -> str:
 def _notes(report: LoadReport) -> tuple[str, ...]:
     """Importer notes are counted, not quoted (they name files and cell values)."""
     n = len(report.notes)
-    return ((f"The importer made {n} note{'s' if n != 1 else ''} about the input (header "
-             "rows, date orders, ambiguous columns); run `followup-analytics inspect` on "
-             "the input to read them.",) if n else ())
+    return (
+        (
+            f"The importer made {n} note{'s' if n != 1 else ''} about the input (header "
+            "rows, date orders, ambiguous columns); run `followup-analytics inspect` on "
+            "the input to read them.",
+        )
+        if n
+        else ()
+    )
 
 
 def _quality(report: LoadReport, redactor: Redactor) -> tuple[Table, ...]:
@@ -289,8 +331,7 @@ def _quality(report: LoadReport, redactor: Redactor) -> tuple[Table, ...]:
     """
     src = report.sources.copy()
     files = {f: f"file {i}" for i, f in enumerate(pd.unique(src["file"].dropna()), start=1)}
-    sheets = {s: f"sheet {i}" for i, s in enumerate(pd.unique(src["sheet"].dropna()),
-                                                    start=1)}
+    sheets = {s: f"sheet {i}" for i, s in enumerate(pd.unique(src["sheet"].dropna()), start=1)}
     src["file"] = src["file"].map(files).astype("string")
     src["sheet"] = src["sheet"].map(sheets).astype("string")
     src = src.drop(columns=["reason"])
@@ -298,37 +339,75 @@ def _quality(report: LoadReport, redactor: Redactor) -> tuple[Table, ...]:
     q["file"] = q["file"].map(files).astype("string")
     q["sheet"] = q["sheet"].map(sheets).astype("string")
     q["reason"] = q["reason"].map(reason_kind).astype("string")
-    reasons = (q.groupby(["file", "sheet", "column", "reason"], dropna=False, sort=False)
-               .size().rename("rows").reset_index()
-               .sort_values("rows", ascending=False, kind="stable").head(50))
+    reasons = (
+        q.groupby(["file", "sheet", "column", "reason"], dropna=False, sort=False)
+        .size()
+        .rename("rows")
+        .reset_index()
+        .sort_values("rows", ascending=False, kind="stable")
+        .head(50)
+    )
     unknown = report.unknown_values.copy()
-    known = {v.casefold() for v in (*vocab.EVENTS, *vocab.CHANNELS, *vocab.LETTER_TYPES,
-                                    *vocab.RECIPIENTS, *vocab.STAGES)}
+    known = {
+        v.casefold()
+        for v in (
+            *vocab.EVENTS,
+            *vocab.CHANNELS,
+            *vocab.LETTER_TYPES,
+            *vocab.RECIPIENTS,
+            *vocab.STAGES,
+        )
+    }
     unknown["value"] = unknown["value"].astype("string")
     words = unknown["value"].str.strip().str.casefold().isin(known).fillna(False)
-    unknown = (unknown.assign(value=unknown["value"].where(words, "(free text)"))
-               .groupby(["field", "value"], dropna=False, sort=True)
-               .agg(texts=("count", "size"), count=("count", "sum")).reset_index())
-    return tuple(Table(key, title, text, redactor.frame(frame), counts)
-                 for key, title, text, frame, counts in (
-        ("sources", "Files and sheets read",
-         "What was read, the detected layout and header row, and the rows loaded, set "
-         "aside (quarantined) and dropped (blank, totals, notes). Files and sheets are "
-         "numbered: their names can name people.", src,
-         ("header_row", "n_rows", "n_loaded", "n_quarantined", "n_dropped")),
-        ("quarantine", "Rows set aside, by reason",
-         "Rows that could not be used, grouped by file, sheet, column and reason (at most "
-         "50 reasons; the cell text is left out).", reasons, ("rows",)),
-        ("unknown_values", "Values outside the vocabularies",
-         "Text that was loaded as 'other', counted per field (the text itself stays on "
-         "your machine: see `followup-analytics inspect`).", unknown, ("texts", "count"))))
+    unknown = (
+        unknown.assign(value=unknown["value"].where(words, "(free text)"))
+        .groupby(["field", "value"], dropna=False, sort=True)
+        .agg(texts=("count", "size"), count=("count", "sum"))
+        .reset_index()
+    )
+    return tuple(
+        Table(key, title, text, redactor.frame(frame), counts)
+        for key, title, text, frame, counts in (
+            (
+                "sources",
+                "Files and sheets read",
+                "What was read, the detected layout and header row, and the rows loaded, set "
+                "aside (quarantined) and dropped (blank, totals, notes). Files and sheets are "
+                "numbered: their names can name people.",
+                src,
+                ("header_row", "n_rows", "n_loaded", "n_quarantined", "n_dropped"),
+            ),
+            (
+                "quarantine",
+                "Rows set aside, by reason",
+                "Rows that could not be used, grouped by file, sheet, column and reason (at most "
+                "50 reasons; the cell text is left out).",
+                reasons,
+                ("rows",),
+            ),
+            (
+                "unknown_values",
+                "Values outside the vocabularies",
+                "Text that was loaded as 'other', counted per field (the text itself stays on "
+                "your machine: see `followup-analytics inspect`).",
+                unknown,
+                ("texts", "count"),
+            ),
+        )
+    )
 
 
 @schema.renamed(as_of="log.with_as_of(...)")
-def cohort_report(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
-                  min_cell: int = 10, salt: str | bytes | None = None,
-                  title: str | None = None,
-                  max_groups: int | None = schema.MAX_GROUPS) -> CohortReport:
+def cohort_report(
+    log: JobSearchLog,
+    by: str | Sequence[str] | None = None,
+    *,
+    min_cell: int = 10,
+    salt: str | bytes | None = None,
+    title: str | None = None,
+    max_groups: int | None = schema.MAX_GROUPS,
+) -> CohortReport:
     """Build the private cohort report of a job-search log.
 
     Parameters
@@ -393,15 +472,28 @@ def cohort_report(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     reduced, person_by, merged = _reduce(log, by, key, min_cell)
     redactor = _redactor(log, by, person_by)
     sections, audit, private = build_tables(reduced, by or "group", by is not None, min_cell)
-    sections = {k: Table(t.key, t.title, t.description, redactor.frame(t.frame), t.counts,
-                         t.percents, t.extra) for k, t in sections.items()}
-    quality = tuple(Table(t.key, t.title, t.description,
-                          t.frame.assign(suppressed=""), t.counts) for t in
-                    _quality(log.report, redactor))
+    sections = {
+        k: Table(
+            t.key, t.title, t.description, redactor.frame(t.frame), t.counts, t.percents, t.extra
+        )
+        for k, t in sections.items()
+    }
+    quality = tuple(
+        Table(t.key, t.title, t.description, t.frame.assign(suppressed=""), t.counts)
+        for t in _quality(log.report, redactor)
+    )
     default = "Cohort report" + (f" by {by}" if by else "")
     return CohortReport(
-        title=title or default, as_of=log.as_of, by=by, min_cell=min_cell,
-        sections=tuple(sections.values()), quality=quality,
+        title=title or default,
+        as_of=log.as_of,
+        by=by,
+        min_cell=min_cell,
+        sections=tuple(sections.values()),
+        quality=quality,
         notes=_notes(log.report),
-        headline=headline(sections), group_labels_pseudonymised=person_by, audit=audit,
-        private=private, merged_groups=merged)
+        headline=headline(sections),
+        group_labels_pseudonymised=person_by,
+        audit=audit,
+        private=private,
+        merged_groups=merged,
+    )

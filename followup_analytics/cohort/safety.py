@@ -20,8 +20,7 @@ import pandas as pd
 
 from ..output import FORMULA_PREFIXES, atomic_write, atomic_write_all
 
-__all__ = ["FORMULA_PREFIXES", "atomic_write", "atomic_write_all", "neutralise",
-           "neutralise_frame"]
+__all__ = ["FORMULA_PREFIXES", "atomic_write", "atomic_write_all", "neutralise", "neutralise_frame"]
 # Control characters that the xlsx format cannot store (tab, LF and CR are allowed).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -78,8 +77,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             mapping = {u: neutralise(u) for u in uniques if isinstance(u, str)}
             changed = {k: v for k, v in mapping.items() if k != v}
             if changed:
-                col = col.astype(object).map(lambda v, m=changed: m.get(v, v)
-                                             if isinstance(v, str) else v)
+                col = col.astype(object).map(
+                    lambda v, m=changed: m.get(v, v) if isinstance(v, str) else v
+                )
             out[name] = col
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out

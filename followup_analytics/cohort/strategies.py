@@ -22,12 +22,41 @@ _LEVEL = ("rate_level", "level_ci_low", "level_ci_high")
 _REFERENCE = ("rate_reference", "reference_ci_low", "reference_ci_high")
 _ESTIMATE = ("estimate", "ci_low", "ci_high", "p_value", "q_value")
 #: What the HTML shows (the workbook keeps every column): the within-seeker estimates.
-HTML_COLUMNS = ("strategy", "level", "reference", "outcome", "estimate", "ci_low", "ci_high",
-                "q_value", "n_level", "n_reference")
-COLUMNS = ["strategy", "level", "reference", "outcome", "n_level", "k_level", "rate_level",
-           "level_ci_low", "level_ci_high", "n_reference", "k_reference", "rate_reference",
-           "reference_ci_low", "reference_ci_high", "estimator", "n", "estimate", "ci_low",
-           "ci_high", "p_value", "q_value"]
+HTML_COLUMNS = (
+    "strategy",
+    "level",
+    "reference",
+    "outcome",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "q_value",
+    "n_level",
+    "n_reference",
+)
+COLUMNS = [
+    "strategy",
+    "level",
+    "reference",
+    "outcome",
+    "n_level",
+    "k_level",
+    "rate_level",
+    "level_ci_low",
+    "level_ci_high",
+    "n_reference",
+    "k_reference",
+    "rate_reference",
+    "reference_ci_low",
+    "reference_ci_high",
+    "estimator",
+    "n",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "q_value",
+]
 
 
 def _long(frame: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -36,9 +65,11 @@ def _long(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     eligible applications (unpublished), and the groups add up to the whole cohort."""
     keys = [by, "strategy"]
     level = frame[[*keys, "level", "n_level", "k_level"]].set_axis(
-        [*keys, "level", "n", "k"], axis=1)
+        [*keys, "level", "n", "k"], axis=1
+    )
     ref = frame[[*keys, "reference", "n_reference", "k_reference"]].set_axis(
-        [*keys, "level", "n", "k"], axis=1)
+        [*keys, "level", "n", "k"], axis=1
+    )
     long = pd.concat([level, ref], ignore_index=True).drop_duplicates([*keys, "level"])
     return long.reset_index(drop=True)
 
@@ -48,8 +79,7 @@ def _spec(by: str) -> Spec:
     return Spec(("n", "k"), add, pairs=(("n", "k"),))
 
 
-def apply_strategy_protection(frame: pd.DataFrame, long: pd.DataFrame,
-                              by: str) -> pd.DataFrame:
+def apply_strategy_protection(frame: pd.DataFrame, long: pd.DataFrame, by: str) -> pd.DataFrame:
     """Hide in the wide strategy table what the audit hid in its long form, with the
     rates, the estimate and its interval whenever one of their counts is hidden."""
     keys = [by, "strategy"]
@@ -87,16 +117,18 @@ def _subset(log: JobSearchLog, column: str, value: str) -> JobSearchLog:
     events = log.events
     # a subset of a canonical log is canonical (order and dtypes kept): no re-validation
     events = events.loc[events["application_id"].isin(ids).to_numpy()]
-    return JobSearchLog(events.reset_index(drop=True), apps.loc[keep].reset_index(drop=True),
-                        log.report, log.as_of)
+    return JobSearchLog(
+        events.reset_index(drop=True), apps.loc[keep].reset_index(drop=True), log.report, log.as_of
+    )
 
 
 def _within_seeker(log: JobSearchLog) -> pd.DataFrame:
     result = offer_associations(log)
     frame = result.loc[result["estimator"].eq(ESTIMATOR).to_numpy()].reset_index(drop=True)
     frame = frame.rename(columns={"key": "strategy"})
-    frame["outcome"] = frame["strategy"].map(
-        {k: s.outcome for k, s in STRATEGIES.items()}).fillna("offered")
+    frame["outcome"] = (
+        frame["strategy"].map({k: s.outcome for k, s in STRATEGIES.items()}).fillna("offered")
+    )
     frame["n"] = frame["n_level"] + frame["n_reference"]
     for side, names in (("level", _LEVEL), ("reference", _REFERENCE)):
         rates = rate_table(frame[f"k_{side}"].to_numpy(), frame[f"n_{side}"].to_numpy())
@@ -108,8 +140,9 @@ def _within_seeker(log: JobSearchLog) -> pd.DataFrame:
     return frame
 
 
-def strategy_table(log: JobSearchLog, min_cell: int, by_name: str = "group",
-                   has_groups: bool = False) -> tuple[Table, Spec]:
+def strategy_table(
+    log: JobSearchLog, min_cell: int, by_name: str = "group", has_groups: bool = False
+) -> tuple[Table, Spec]:
     """Strategies vs offers, within-seeker (Mantel-Haenszel) odds ratios, whole cohort and
     per group.
 
@@ -151,18 +184,28 @@ def strategy_table(log: JobSearchLog, min_cell: int, by_name: str = "group",
     frame = frame[[by_name, *COLUMNS]]
     frame[by_name] = frame[by_name].astype("string")
     counts = ("n_level", "k_level", "n_reference", "k_reference")
-    return Table("strategies", "Follow-up strategies and offers",
-                 "Each strategy is compared with its reference among the applications where "
-                 "it applies (for example a thank-you note within 2 days of the first "
-                 "interview round, before any decision, among the applications still "
-                 "without a decision 2 days after it). The outcome is an offer, except for "
-                 "a note after a rejection, whose outcome is an interview or offer at the same "
-                 "company. The estimate is the within-seeker odds ratio of the outcome (Cochran-"
-                 "Mantel-Haenszel, stratified by seeker): above 1, the strategy went with the "
-                 "outcome more often for the same seeker. These are associations, not "
-                 "causes; q (adjusted) corrects for the number of comparisons (Benjamini-"
-                 "Hochberg).", _long(frame, by_name),
-                 counts, ("rate_level", "level_ci_low", "level_ci_high",
-                                 "rate_reference", "reference_ci_low", "reference_ci_high"),
-                 {"html_columns": HTML_COLUMNS, "html_rows": estimated, "wide": frame,
-                  "dropped": dropped}), _spec(by_name)
+    return Table(
+        "strategies",
+        "Follow-up strategies and offers",
+        "Each strategy is compared with its reference among the applications where "
+        "it applies (for example a thank-you note within 2 days of the first "
+        "interview round, before any decision, among the applications still "
+        "without a decision 2 days after it). The outcome is an offer, except for "
+        "a note after a rejection, whose outcome is an interview or offer at the same "
+        "company. The estimate is the within-seeker odds ratio of the outcome (Cochran-"
+        "Mantel-Haenszel, stratified by seeker): above 1, the strategy went with the "
+        "outcome more often for the same seeker. These are associations, not "
+        "causes; q (adjusted) corrects for the number of comparisons (Benjamini-"
+        "Hochberg).",
+        _long(frame, by_name),
+        counts,
+        (
+            "rate_level",
+            "level_ci_low",
+            "level_ci_high",
+            "rate_reference",
+            "reference_ci_low",
+            "reference_ci_high",
+        ),
+        {"html_columns": HTML_COLUMNS, "html_rows": estimated, "wide": frame, "dropped": dropped},
+    ), _spec(by_name)

@@ -55,8 +55,9 @@ class Additive:
     within_row: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
 
 
-def _set_ids(table: pd.DataFrame, keys: Sequence[str],
-             member: str) -> tuple[np.ndarray, np.ndarray]:
+def _set_ids(
+    table: pd.DataFrame, keys: Sequence[str], member: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Set number of every row for one dimension, and its sign in the set's equation.
 
     Members get +1; a margin row (``member`` is :data:`TOTAL`) belongs to the set it totals
@@ -65,8 +66,7 @@ def _set_ids(table: pd.DataFrame, keys: Sequence[str],
     is_member = (table[member].astype("string") != TOTAL).fillna(True).to_numpy()
     ids: np.ndarray
     if keys:
-        ids = table.groupby(list(keys), sort=False, dropna=False, observed=True).ngroup(
-        ).to_numpy()
+        ids = table.groupby(list(keys), sort=False, dropna=False, observed=True).ngroup().to_numpy()
     else:
         ids = np.zeros(len(table), dtype=int)
     has_members = np.isin(ids, ids[is_member])
@@ -80,15 +80,22 @@ def _cells(table: pd.DataFrame, counts: Sequence[str], spec: Additive) -> pd.Dat
     parts = []
     dims = [_set_ids(table, keys, member) for keys, member in spec.across] if n else []
     for j, col in enumerate(counts):
-        part = pd.DataFrame({"row": np.arange(n), "col": j,
-                             "value": pd.to_numeric(table[col], errors="coerce")
-                             .astype("float64").to_numpy()})
+        part = pd.DataFrame(
+            {
+                "row": np.arange(n),
+                "col": j,
+                "value": pd.to_numeric(table[col], errors="coerce").astype("float64").to_numpy(),
+            }
+        )
         for d, (ids, sign) in enumerate(dims):
             part[f"s{d}"] = np.where(ids >= 0, ids * len(counts) + j, -1)
             part[f"sign{d}"] = sign
         parts.append(part)
-    cells = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["row", "col", "value"])
+    cells = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["row", "col", "value"])
+    )
     margin = np.zeros(len(cells), dtype=bool)
     for d in range(len(dims)):
         margin |= (cells[f"sign{d}"].to_numpy() < 0) & (cells[f"s{d}"].to_numpy() >= 0)
@@ -124,13 +131,22 @@ def _singletons(cells: pd.DataFrame, hidden: np.ndarray, set_cols: list[str]) ->
             opens += ((oids >= 0) & (pd.Series(oids).map(counts).to_numpy() == 0)).astype(int)
         value = cells["value"].to_numpy()
         # totals last: they may be known from another table
-        cand = pd.DataFrame({"set": ids, "margin": cells["margin"].to_numpy(),
-                             "zero": value == 0, "opens": opens, "value": value,
-                             "pos": np.arange(len(cells))})
+        cand = pd.DataFrame(
+            {
+                "set": ids,
+                "margin": cells["margin"].to_numpy(),
+                "zero": value == 0,
+                "opens": opens,
+                "value": value,
+                "pos": np.arange(len(cells)),
+            }
+        )
         cand = cand[np.isin(ids, single) & ~hidden & valid]
-        chosen = (cand.sort_values(["set", "margin", "zero", "opens", "value", "pos"],
-                                   kind="stable")
-                  .drop_duplicates("set")["pos"].to_numpy())
+        chosen = (
+            cand.sort_values(["set", "margin", "zero", "opens", "value", "pos"], kind="stable")
+            .drop_duplicates("set")["pos"]
+            .to_numpy()
+        )
         hidden[chosen] = True
     return hidden
 
@@ -176,8 +192,9 @@ def _unpin(cells: pd.DataFrame, hidden: np.ndarray, set_cols: list[str]) -> np.n
                 continue
             cand = np.flatnonzero((ids == ids[p]) & ~hidden & valid)
             if len(cand):
-                order = np.lexsort((value[cand], value[cand] == 0,
-                                    cells["margin"].to_numpy()[cand]))
+                order = np.lexsort(
+                    (value[cand], value[cand] == 0, cells["margin"].to_numpy()[cand])
+                )
                 hidden[cand[order[0]]] = True
                 return hidden
     return hidden
@@ -191,9 +208,14 @@ def _nullable(col: pd.Series) -> pd.Series:
     return col.astype(object)
 
 
-def suppress(table: pd.DataFrame, counts: Sequence[str], *, min_cell: int,
-             additive: Additive = Additive(),
-             hides: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+def suppress(
+    table: pd.DataFrame,
+    counts: Sequence[str],
+    *,
+    min_cell: int,
+    additive: Additive = Additive(),
+    hides: Mapping[str, Sequence[str]] | None = None,
+) -> pd.DataFrame:
     """Hide small counts and the cells that would let a reader recover them.
 
     Parameters
@@ -234,13 +256,17 @@ def suppress(table: pd.DataFrame, counts: Sequence[str], *, min_cell: int,
             break
         hidden = nxt
     hides = dict(hides or {})
-    grid = hidden.reshape(len(counts), len(out)) if len(counts) else np.zeros((0, len(out)),
-                                                                              dtype=bool)
+    grid = (
+        hidden.reshape(len(counts), len(out))
+        if len(counts)
+        else np.zeros((0, len(out)), dtype=bool)
+    )
     return hide_cells(out, counts, grid, hides)
 
 
-def hide_cells(out: pd.DataFrame, counts: Sequence[str], grid: np.ndarray,
-               hides: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+def hide_cells(
+    out: pd.DataFrame, counts: Sequence[str], grid: np.ndarray, hides: Mapping[str, Sequence[str]]
+) -> pd.DataFrame:
     """Blank the counts where ``grid[j]`` (one bool row per count column) is True, with
     their dependent columns, and add the ``suppressed`` column; `out` is changed."""
     labels = np.full(len(out), "", dtype=object)

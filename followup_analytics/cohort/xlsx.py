@@ -51,16 +51,22 @@ PERCENT_FORMAT = "0.0%"
 NUMBER_FORMAT = "0.00"
 P_FORMAT = "0.0000"
 _README_WIDTH = 72
-_CHARTS_TEXT = ("Native bar charts of the main rates (suppressed rates are left blank); their "
-                "data sit beside them.")
+_CHARTS_TEXT = (
+    "Native bar charts of the main rates (suppressed rates are left blank); their "
+    "data sit beside them."
+)
 
 
 def _format(table: Table, column: str) -> str | None:
     if column in table.counts:
         return COUNT_FORMAT
     base = column.replace("_ci_low", "").replace("_ci_high", "")
-    if column in table.percents or base in table.percents or column.startswith("rate") or (
-            column in ("ci_low", "ci_high") and "rate" in table.frame.columns):
+    if (
+        column in table.percents
+        or base in table.percents
+        or column.startswith("rate")
+        or (column in ("ci_low", "ci_high") and "rate" in table.frame.columns)
+    ):
         return PERCENT_FORMAT
     if column in ("p_value", "q_value"):
         return P_FORMAT
@@ -107,8 +113,9 @@ def _printable(ws: Worksheet, width: float, landscape: bool = True) -> None:
     ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_setup.scale = int(max(MIN_SCALE, min(100, 100 * _PAGE_UNITS[orientation] / max(width,
-                                                                                    1))))
+    ws.page_setup.scale = int(
+        max(MIN_SCALE, min(100, 100 * _PAGE_UNITS[orientation] / max(width, 1)))
+    )
     ws.page_margins.left = ws.page_margins.right = 0.5
 
 
@@ -132,18 +139,24 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
     for cell in ws[1]:
         cell.fill, cell.font, cell.alignment = _HEAD_FILL, _HEAD_FONT, _WRAP
     formats = [_format(table, c) for c in columns]
-    flags = (frame["suppressed"].fillna("").map(
-        lambda s: ", ".join(column_label(table.key, c.strip()) for c in s.split(",") if c))
-             if flagged else None)
-    first = frame.iloc[:, 0].astype("string").eq(TOTAL).fillna(False).to_numpy() if len(
-        columns) else np.zeros(0, dtype=bool)
+    flags = (
+        frame["suppressed"]
+        .fillna("")
+        .map(lambda s: ", ".join(column_label(table.key, c.strip()) for c in s.split(",") if c))
+        if flagged
+        else None
+    )
+    first = (
+        frame.iloc[:, 0].astype("string").eq(TOTAL).fillna(False).to_numpy()
+        if len(columns)
+        else np.zeros(0, dtype=bool)
+    )
     if first.all():
-        first = np.zeros(len(frame), dtype=bool)    # only whole-cohort rows: none stands out
+        first = np.zeros(len(frame), dtype=bool)  # only whole-cohort rows: none stands out
     lengths = [min(len(h), 16) for h in heads] + ([len(FLAG)] if flagged else [])
     category = [c in _CATEGORY_COLUMNS for c in columns]
     for i, rec in enumerate(frame[columns].itertuples(index=False, name=None)):
-        values = [_plain(category_label(v) if category[j] else v)
-                  for j, v in enumerate(rec)]
+        values = [_plain(category_label(v) if category[j] else v) for j, v in enumerate(rec)]
         row = values + ([neutralise(flags.iloc[i]) or None] if flags is not None else [])
         ws.append(row)
         for j, cell in enumerate(ws[ws.max_row]):
@@ -153,14 +166,16 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
             if j == len(columns):
                 cell.font = _FLAG_FONT
             shown = row[j]
-            shown_width = (7 if isinstance(shown, float) else len(str(shown)) if shown is not None
-                           else 0)
+            shown_width = (
+                7 if isinstance(shown, float) else len(str(shown)) if shown is not None else 0
+            )
             lengths[j] = max(lengths[j], shown_width)
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     if len(columns):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(row if len(frame) else heads))}" \
-                             f"{max(ws.max_row, 1)}"
+        ws.auto_filter.ref = (
+            f"A1:{get_column_letter(len(row if len(frame) else heads))}{max(ws.max_row, 1)}"
+        )
     width = _widths(ws, lengths)
     _printable(ws, width, landscape=width > _PAGE_UNITS["portrait"])
     if width * MIN_SCALE / 100 > _PAGE_UNITS["landscape"] and len(columns) > 3:
@@ -203,8 +218,15 @@ def _readme(ws: Worksheet, report: CohortReport, sheets: list[tuple[str, str]]) 
             ws.cell(row, 1).alignment = _WRAP
 
 
-def _chart_block(ws: Worksheet, top: int, title: str, frame: pd.DataFrame, label: str,
-                 series: list[str], anchor: str) -> int:
+def _chart_block(
+    ws: Worksheet,
+    top: int,
+    title: str,
+    frame: pd.DataFrame,
+    label: str,
+    series: list[str],
+    anchor: str,
+) -> int:
     """Write a small rate table at `top` and a bar chart of it; return the next free row."""
     ws.cell(top, 1, neutralise(title)).font = Font(bold=True)
     ws.cell(top + 1, 1, neutralise(label)).font = _TOTAL_FONT
@@ -244,20 +266,27 @@ def _charts(ws: Worksheet, report: CohortReport) -> None:
     wide = wide.astype("Float64").reset_index()
     wide.columns = [by, *OUTCOME_LABELS.values()]
     row = 1
-    whole = (wide.loc[wide[by].eq(TOTAL)].melt(id_vars=by).drop(columns=by)
-             .rename(columns={"value": "rate"}))
+    whole = (
+        wide.loc[wide[by].eq(TOTAL)]
+        .melt(id_vars=by)
+        .drop(columns=by)
+        .rename(columns={"value": "rate"})
+    )
     # a hidden rate has no bar: its label says so (an empty bar would read as 0)
-    whole["variable"] = whole["variable"].where(whole["rate"].notna(),
-                                                whole["variable"] + f" ({HIDDEN})")
-    row = _chart_block(ws, row, "Whole cohort: share with each outcome", whole, "outcome",
-                       ["rate"], f"E{row}")
+    whole["variable"] = whole["variable"].where(
+        whole["rate"].notna(), whole["variable"] + f" ({HIDDEN})"
+    )
+    row = _chart_block(
+        ws, row, "Whole cohort: share with each outcome", whole, "outcome", ["rate"], f"E{row}"
+    )
     if report.by is not None:
         keep = [OUTCOME_LABELS["response"], OUTCOME_LABELS["offer"]]
         groups = wide.loc[wide[by].ne(TOTAL), [by, *keep]]
         gone = groups[keep].isna().any(axis=1)
         groups[by] = groups[by].where(~gone, groups[by] + f" ({HIDDEN} in part)")
-        _chart_block(ws, row, f"Response and offer rates by {report.by}", groups, report.by,
-                     keep, f"E{row}")
+        _chart_block(
+            ws, row, f"Response and offer rates by {report.by}", groups, report.by, keep, f"E{row}"
+        )
 
 
 def workbook_bytes(report: CohortReport) -> bytes:

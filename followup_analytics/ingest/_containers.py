@@ -34,8 +34,12 @@ ZIP_FORMATS = (".xlsx", ".xlsm", ".xlsb", ".ods")
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _MIB = 2**20
 _WORKBOOK_TYPES = {
-    ".xlsx": ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
-              "sheet.macroEnabled.main", "template.macroEnabled.main"),
+    ".xlsx": (
+        "spreadsheetml.sheet.main",
+        "spreadsheetml.template.main",
+        "sheet.macroEnabled.main",
+        "template.macroEnabled.main",
+    ),
     ".xlsb": ("ms-excel.sheet.binary.macroEnabled.main",),
 }
 _OTHER_OFFICE = {"wordprocessingml": "a Word document", "presentationml": "a PowerPoint file"}
@@ -114,8 +118,9 @@ def describe(head: bytes) -> str:
     return "text"
 
 
-def check_binary(name: str, ext: str, head: bytes, src: str | IO[bytes],
-                 limits: ReadLimits) -> None:
+def check_binary(
+    name: str, ext: str, head: bytes, src: str | IO[bytes], limits: ReadLimits
+) -> None:
     """Raise unless ``src`` is a safe workbook of the kind ``ext`` names.
 
     Parameters
@@ -134,19 +139,25 @@ def check_binary(name: str, ext: str, head: bytes, src: str | IO[bytes],
         if head.startswith(OLE_MAGIC):
             if _has_encrypted_package(src):
                 raise fail(name, "password-protected; save an unprotected copy and load that")
-            raise fail(name, f"is an old Excel 97-2003 file saved with a {ext} name; rename "
-                             "it to .xls")
+            raise fail(
+                name, f"is an old Excel 97-2003 file saved with a {ext} name; rename it to .xls"
+            )
         if not head.startswith(ZIP_MAGIC):
             raise fail(name, f"is not a {ext} workbook: it looks like {describe(head)}")
         check_zip(name, ext, src, limits)
     elif ext == ".xls":
         if head.startswith(ZIP_MAGIC):
-            raise fail(name, "is a zipped workbook (.xlsx or .ods) saved with an .xls name; "
-                             "rename it to .xlsx")
+            raise fail(
+                name,
+                "is a zipped workbook (.xlsx or .ods) saved with an .xls name; rename it to .xlsx",
+            )
         if not head.startswith(OLE_MAGIC):
-            raise fail(name, f"is not an Excel 97-2003 (.xls) workbook: it looks like "
-                             f"{describe(head)}; open it in a spreadsheet program and save "
-                             "it as .xlsx or .csv")
+            raise fail(
+                name,
+                f"is not an Excel 97-2003 (.xls) workbook: it looks like "
+                f"{describe(head)}; open it in a spreadsheet program and save "
+                "it as .xlsx or .csv",
+            )
         check_xls(name, src, limits)
 
 
@@ -162,8 +173,7 @@ def check_xls(name: str, src: str | IO[bytes], limits: ReadLimits) -> None:
             raise fail(name, f"is larger than {limits.max_uncompressed_bytes:,} bytes (limit)")
         cells = xls_cells(data)
     except Encrypted:
-        raise fail(name, "password-protected; save an unprotected copy and load that") \
-            from None
+        raise fail(name, "password-protected; save an unprotected copy and load that") from None
     except (ValueError, struct.error, IndexError, OverflowError) as err:
         if isinstance(err, SpreadsheetError):
             raise
@@ -171,9 +181,12 @@ def check_xls(name: str, src: str | IO[bytes], limits: ReadLimits) -> None:
     finally:
         _rewind(src)
     if cells > limits.max_cells:
-        raise fail(name, f"a sheet spans {cells:,} cells between its filled cells or "
-                         f"declared dimensions (limit "
-                         f"{limits.max_cells:,}): refused as a possible cell bomb")
+        raise fail(
+            name,
+            f"a sheet spans {cells:,} cells between its filled cells or "
+            f"declared dimensions (limit "
+            f"{limits.max_cells:,}): refused as a possible cell bomb",
+        )
 
 
 def zip_format(src: str | IO[bytes]) -> str:
@@ -215,8 +228,16 @@ def check_zip(name: str, ext: str, src: str | IO[bytes], limits: ReadLimits) -> 
         raise
     except Corrupt as err:
         raise fail(name, f"corrupt workbook ({err})") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError, IndexError) as err:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+        IndexError,
+    ) as err:
         raise fail(name, f"corrupt or truncated workbook ({_reason(err)})") from None
     finally:
         _rewind(src)
@@ -229,20 +250,32 @@ def _sheet_folder(member: str) -> bool:
 def _check_declared(name: str, infos: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_bytes:
-        raise fail(name, f"would inflate to {total / _MIB:,.0f} MiB (limit "
-                         f"{limits.max_uncompressed_bytes / _MIB:,.0f} MiB): refused as a "
-                         "possible decompression bomb")
+        raise fail(
+            name,
+            f"would inflate to {total / _MIB:,.0f} MiB (limit "
+            f"{limits.max_uncompressed_bytes / _MIB:,.0f} MiB): refused as a "
+            "possible decompression bomb",
+        )
     for i in infos:
-        if i.file_size > limits.ratio_min_bytes and \
-                i.file_size > limits.max_ratio * max(i.compress_size, 1):
-            raise fail(name, f"member {i.filename!r} is compressed "
-                             f"{i.file_size / max(i.compress_size, 1):,.0f}:1 (limit "
-                             f"{limits.max_ratio:,.0f}:1): refused as a possible "
-                             "decompression bomb")
+        if i.file_size > limits.ratio_min_bytes and i.file_size > limits.max_ratio * max(
+            i.compress_size, 1
+        ):
+            raise fail(
+                name,
+                f"member {i.filename!r} is compressed "
+                f"{i.file_size / max(i.compress_size, 1):,.0f}:1 (limit "
+                f"{limits.max_ratio:,.0f}:1): refused as a possible "
+                "decompression bomb",
+            )
 
 
-def _stream_members(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
-                    sheets: set[str], limits: ReadLimits) -> None:
+def _stream_members(
+    name: str,
+    zf: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    sheets: set[str],
+    limits: ReadLimits,
+) -> None:
     """Inflate each member once, never past its declared size (zipfile checks the CRC), and
     measure each sheet the reader will read."""
     total = 0
@@ -254,14 +287,20 @@ def _stream_members(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
         with zf.open(info) as member:
             chunk = member.read(4096)
             if info.filename.endswith((".xml", ".rels", ".vml")) and (
-                    b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk):
-                raise fail(name, f"member {info.filename!r} declares a DTD or entities "
-                                 "(refused: XML entity expansion is unsafe)")
+                b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk
+            ):
+                raise fail(
+                    name,
+                    f"member {info.filename!r} declares a DTD or entities "
+                    "(refused: XML entity expansion is unsafe)",
+                )
             while chunk:
                 total += len(chunk)
                 if total > limits.max_uncompressed_bytes:
-                    raise fail(name, "inflates past the size limit: refused as a possible "
-                                     "decompression bomb")
+                    raise fail(
+                        name,
+                        "inflates past the size limit: refused as a possible decompression bomb",
+                    )
                 if keep:
                     parts.append(chunk)
                 chunk = member.read(_MIB)
@@ -280,9 +319,12 @@ def _check_sheet(name: str, part: str, chunks: list[bytes], limits: ReadLimits) 
     except Corrupt as err:
         raise fail(name, f"corrupt workbook: part {part!r}: {err}") from None
     if cells > limits.max_cells:
-        raise fail(name, f"part {part!r} spans {cells:,} cells between its first and last "
-                         f"filled row and column (limit {limits.max_cells:,}): refused as a "
-                         "possible cell bomb")
+        raise fail(
+            name,
+            f"part {part!r} spans {cells:,} cells between its first and last "
+            f"filled row and column (limit {limits.max_cells:,}): refused as a "
+            "possible cell bomb",
+        )
 
 
 def _check_strings(name: str, zf: zipfile.ZipFile, part: str, limits: ReadLimits) -> None:
@@ -295,9 +337,12 @@ def _check_strings(name: str, zf: zipfile.ZipFile, part: str, limits: ReadLimits
         count = unique_count(zf, part)
         room = size // 5  # an <si/> takes at least 5 bytes
     if count > min(room + 16, limits.max_cells):
-        raise fail(name, f"its shared string table declares {count:,} strings but "
-                         f"{part!r} can hold at most {room + 16:,} (limit "
-                         f"{limits.max_cells:,}): refused as a possible memory bomb")
+        raise fail(
+            name,
+            f"its shared string table declares {count:,} strings but "
+            f"{part!r} can hold at most {room + 16:,} (limit "
+            f"{limits.max_cells:,}): refused as a possible memory bomb",
+        )
 
 
 def _check_parts(name: str, ext: str, zf: zipfile.ZipFile) -> None:
@@ -326,8 +371,11 @@ def _parse(name: str, zf: zipfile.ZipFile, part: str):
     try:
         return SafeET.fromstring(zf.read(part))
     except DefusedXmlException as err:
-        raise fail(name, f"member {part!r} declares a DTD or entities (refused: XML entity "
-                         f"expansion is unsafe; {type(err).__name__})") from None
+        raise fail(
+            name,
+            f"member {part!r} declares a DTD or entities (refused: XML entity "
+            f"expansion is unsafe; {type(err).__name__})",
+        ) from None
     except SafeET.ParseError as err:
         raise fail(name, f"corrupt workbook: part {part!r} is not valid XML ({err})") from None
 
@@ -340,7 +388,7 @@ def _has_encrypted_package(src: str | IO[bytes]) -> bool:
         while chunk := fh.read(_MIB):
             if _ENCRYPTED in tail + chunk:
                 return True
-            tail = chunk[-len(_ENCRYPTED):]
+            tail = chunk[-len(_ENCRYPTED) :]
         return False
     finally:
         if isinstance(src, str):

@@ -99,9 +99,11 @@ def _filled(data: bytes, m: re.Match) -> bool:
 
 def _plain(piece: bytes, start: int) -> bool:
     """Whether byte searches see the same cells as an XML parser in this piece."""
-    if (b"<!" in piece or piece.find(b"<?", start) >= 0
-            or piece.count(b"<c") != piece.count(b'<c r="')) and \
-            _ODD.search(piece, start) is not None:  # the counts spare most searches
+    if (
+        b"<!" in piece
+        or piece.find(b"<?", start) >= 0
+        or piece.count(b"<c") != piece.count(b'<c r="')
+    ) and _ODD.search(piece, start) is not None:  # the counts spare most searches
         return False
     for m in _PREFIXED.finditer(piece, start):  # `:c` in text is fine, in a tag name not
         lt = piece.rfind(b"<", 0, m.start())
@@ -168,9 +170,15 @@ def _fast_cells(chunks: list[bytes], limit: int | None = None) -> int | None:
 def _outside_cells(box: _Box) -> re.Pattern:
     """A cell whose reference is not a plain A1..XFD9999999 (then _CELL fails to match and
     the XML parser decides), or lies outside the box."""
-    return re.compile(rb'<c r="(?:(?!' + _REF + rb'")|(?:' + _outside(box.c0 + 1, box.c1 + 1, True)
-                      + rb")(?=[0-9])|[A-Z]{1,3}(?:" + _outside(box.r0 + 1, box.r1 + 1, False)
-                      + rb')")')
+    return re.compile(
+        rb'<c r="(?:(?!'
+        + _REF
+        + rb'")|(?:'
+        + _outside(box.c0 + 1, box.c1 + 1, True)
+        + rb")(?=[0-9])|[A-Z]{1,3}(?:"
+        + _outside(box.r0 + 1, box.r1 + 1, False)
+        + rb')")'
+    )
 
 
 def _letters(n: int) -> str:
@@ -188,14 +196,14 @@ def _outside(lo: int, hi: int, letters: bool) -> bytes:
     s = _letters(hi) if letters else str(hi)
     alts = [f"{lead}{any_}{{{len(s)},}}"]  # longer: larger
     for i, ch in enumerate(s):
-        up = alpha[alpha.index(ch) + 1:]
+        up = alpha[alpha.index(ch) + 1 :]
         if up:
             alts.append(f"{s[:i]}[{up[0]}-{up[-1]}]{any_}{{{len(s) - i - 1}}}")
     s = _letters(lo) if letters else str(lo)
     if len(s) > 1:
         alts.append(f"{lead}{any_}{{0,{len(s) - 2}}}")  # shorter: smaller
     for i, ch in enumerate(s):
-        low = alpha[(0 if letters or i else 1):alpha.index(ch)]
+        low = alpha[(0 if letters or i else 1) : alpha.index(ch)]
         if low:
             alts.append(f"{s[:i]}[{low[0]}-{low[-1]}]{any_}{{{len(s) - i - 1}}}")
     return "|".join(alts).encode()
@@ -255,8 +263,9 @@ def _feed(p: expat.XMLParserType, chunks: Iterable[bytes]) -> None:
     except _Stop:
         pass
     except expat.ExpatError as err:
-        raise Corrupt(f"not valid XML ({expat.errors.messages.get(err.code, err)} at line "
-                      f"{err.lineno})") from None
+        raise Corrupt(
+            f"not valid XML ({expat.errors.messages.get(err.code, err)} at line {err.lineno})"
+        ) from None
 
 
 def _expat_cells(chunks: list[bytes]) -> int:
@@ -347,10 +356,10 @@ def xlsb_sheet_cells(data: bytes) -> int:
         if not live:
             continue
         if kind == 0 and end - body >= 4:  # BrtRowHdr
-            row = int.from_bytes(data[body:body + 4], "little")
+            row = int.from_bytes(data[body : body + 4], "little")
             live = row <= 0x100000  # calamine ends the sheet at a larger row
         elif kind in _XLSB_CELLS and end - body >= 4:
-            box.add(row, int.from_bytes(data[body:body + 4], "little"))
+            box.add(row, int.from_bytes(data[body : body + 4], "little"))
         elif kind == 0x92:  # BrtEndSheetData
             live = False
     return box.cells
@@ -360,5 +369,5 @@ def xlsb_string_count(data: bytes) -> int:
     """The count a ``BrtBeginSst`` record declares (calamine loops that many times)."""
     for kind, body, end in xlsb_records(data):
         if kind == 0x9F and end - body >= 8:
-            return int.from_bytes(data[body + 4:body + 8], "little")
+            return int.from_bytes(data[body + 4 : body + 8], "little")
     return 0

@@ -26,9 +26,13 @@ from ._containers import ReadLimits, fail
 
 _BLOCK = 2**20
 _QUOTE = ord('"')
-_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISDIR, "a folder"))
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
 _BAD_UTF8 = re.compile("[\udc80-\udcff]")
 
 
@@ -89,11 +93,17 @@ def scan_lines(name: str, fh: IO[bytes], limits: ReadLimits) -> tuple[bool, int]
     finally:
         fh.seek(0)
     if run > limit:
-        raise fail(name, f"has a line longer than {limit:,} bytes (limit): not a table "
-                         "of rows (if it is, split the long line)")
+        raise fail(
+            name,
+            f"has a line longer than {limit:,} bytes (limit): not a table "
+            "of rows (if it is, split the long line)",
+        )
     if quoted.longest > limit:
-        raise fail(name, f"has a quoted field longer than {limit:,} bytes (limit): a quote "
-                         "that is never closed, or not a table of rows")
+        raise fail(
+            name,
+            f"has a quoted field longer than {limit:,} bytes (limit): a quote "
+            "that is never closed, or not a table of rows",
+        )
     return (True, crs) if saw_cr and not saw_lf else (False, ends)
 
 
@@ -144,16 +154,19 @@ def cr_to_lf(fh: IO[bytes]) -> io.BytesIO:
 
 def decode_mixed(data: bytes, notes: list[str]) -> io.StringIO:
     """UTF-8 text in which the lines that are not valid UTF-8 are read as Windows-1252."""
-    text = data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8",
-                       errors="surrogateescape")
+    text = data.decode(
+        "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8", errors="surrogateescape"
+    )
     lines = text.split("\n")
     bad = [i for i, line in enumerate(lines) if _BAD_UTF8.search(line)]
     for i in bad:
         raw = lines[i].encode("utf-8", errors="surrogateescape")
         lines[i] = raw.decode("cp1252", errors="replace")
     shown = ", ".join(str(i + 1) for i in bad[:10]) + (" ..." if len(bad) > 10 else "")
-    notes.append(f"encoding: {len(bad):,} line(s) not valid UTF-8 read as Windows-1252 "
-                 f"(line {shown}); the rest as UTF-8")
+    notes.append(
+        f"encoding: {len(bad):,} line(s) not valid UTF-8 read as Windows-1252 "
+        f"(line {shown}); the rest as UTF-8"
+    )
     return io.StringIO("\n".join(lines))
 
 
@@ -163,11 +176,11 @@ def line_width(text: str, delimiter: str) -> int:
     try:
         return max((len(r) for r in csv.reader(lines, delimiter=delimiter)), default=1)
     except csv.Error:
-        return max((line.count(delimiter) + 1 for line in lines.getvalue().split("\n")),
-                   default=1)
+        return max((line.count(delimiter) + 1 for line in lines.getvalue().split("\n")), default=1)
 
 
 def check_width(name: str, width: int, limits: ReadLimits) -> None:
     if width > limits.max_columns:
-        raise fail(name, f"has {width:,} columns (limit {limits.max_columns:,}): not a "
-                         "tracker table")
+        raise fail(
+            name, f"has {width:,} columns (limit {limits.max_columns:,}): not a tracker table"
+        )

@@ -71,8 +71,10 @@ def ods_cells(chunks: Iterable[bytes]) -> int:
             filled = "office:value-type" in attrs or bool(attrs.get("table:formula"))
             st.cell = (_count(attrs.get("table:number-columns-repeated")), filled)
         elif name == "text:s" and _count(attrs.get("text:c")) > _MAX_SPACES:
-            raise Corrupt(f"a <text:s> element asks for {_count(attrs.get('text:c')):,} "
-                          f"spaces (limit {_MAX_SPACES:,})")
+            raise Corrupt(
+                f"a <text:s> element asks for {_count(attrs.get('text:c')):,} "
+                f"spaces (limit {_MAX_SPACES:,})"
+            )
 
     def end(name: str) -> None:
         row, table = st.row, st.table
@@ -107,9 +109,12 @@ def _ods_rectangle(rows: list[_Span]) -> int:
     if not filled:
         return 0
     lo, hi = filled[0], filled[-1]
-    width = (max(r[2] for r in rows if r[2] is not None)
-             - min(r[1] for r in rows if r[1] is not None) + 1)
-    return sum(r[0] for r in rows[lo:hi + 1]) * width
+    width = (
+        max(r[2] for r in rows if r[2] is not None)
+        - min(r[1] for r in rows if r[1] is not None)
+        + 1
+    )
+    return sum(r[0] for r in rows[lo : hi + 1]) * width
 
 
 def _count(value: str | None) -> int:

@@ -42,8 +42,14 @@ def stream(zf: zipfile.ZipFile, name: str) -> Iterator[bytes]:
             yield chunk
 
 
-def _elements(zf: zipfile.ZipFile, name: str, wanted: set[str], *, local: bool = True,
-              first_only: bool = False) -> list[tuple[str, dict[str, str]]]:
+def _elements(
+    zf: zipfile.ZipFile,
+    name: str,
+    wanted: set[str],
+    *,
+    local: bool = True,
+    first_only: bool = False,
+) -> list[tuple[str, dict[str, str]]]:
     """(name, attributes) of the elements of one XML member whose (local) name is wanted."""
     out: list[tuple[str, dict[str, str]]] = []
 
@@ -66,11 +72,13 @@ def xlsx_parts(zf: zipfile.ZipFile, lookup: dict[str, str]) -> tuple[list[str], 
     base = "xl/"
     if rels is not None:
         for _, attrs in _elements(zf, rels, {"Relationship"}):
-            if attrs.get("Type", "").endswith("/relationships/officeDocument") and \
-                    "Target" in attrs:
+            if (
+                attrs.get("Type", "").endswith("/relationships/officeDocument")
+                and "Target" in attrs
+            ):
                 office = attrs["Target"]
                 cut = office.rfind("/")
-                base = office[:cut + 1].removeprefix("/") if cut >= 0 else ""
+                base = office[: cut + 1].removeprefix("/") if cut >= 0 else ""
     targets: dict[str, str] = {}
     wb_rels = find(lookup, f"{base}_rels/workbook.xml.rels")
     if wb_rels is not None:
@@ -96,13 +104,11 @@ def xlsb_parts(zf: zipfile.ZipFile, lookup: dict[str, str]) -> tuple[list[str], 
     """:func:`xlsx_parts` for an .xlsb workbook."""
     sheets: list[str] = []
     if "xl/_rels/workbook.bin.rels" in zf.namelist():
-        for _, attrs in _elements(zf, "xl/_rels/workbook.bin.rels", {"Relationship"},
-                                  local=False):
+        for _, attrs in _elements(zf, "xl/_rels/workbook.bin.rels", {"Relationship"}, local=False):
             path = f"xl/{attrs.get('Target', '')}"
             member = find(lookup, path)
             folder = path.split("/")[1:2]  # calamine refuses any other folder
-            if member is not None and folder in (["worksheets"], ["chartsheets"],
-                                                 ["dialogsheets"]):
+            if member is not None and folder in (["worksheets"], ["chartsheets"], ["dialogsheets"]):
                 sheets.append(member)
     return sheets, find(lookup, "xl/sharedStrings.bin")
 
@@ -115,5 +121,4 @@ def unique_count(zf: zipfile.ZipFile, name: str) -> int:
     return int(text) if text.isdigit() and text.isascii() else 0
 
 
-__all__ = ["Corrupt", "find", "member_lookup", "stream", "unique_count", "xlsb_parts",
-           "xlsx_parts"]
+__all__ = ["Corrupt", "find", "member_lookup", "stream", "unique_count", "xlsb_parts", "xlsx_parts"]

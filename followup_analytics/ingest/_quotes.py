@@ -53,21 +53,26 @@ class StrayQuote:
     def reason(self) -> str:
         """What happened, in words a user can act on."""
         if self.closed_at_end:
-            return ("a quote opening this cell is never closed: the cell runs to the end of "
-                    "the file; check the file")
+            return (
+                "a quote opening this cell is never closed: the cell runs to the end of "
+                "the file; check the file"
+            )
         if not self.swallowed:
             return "a quote opening this cell is never closed: read as a literal quote"
         if self.swallowed == 1:
             what = f"the line it swallowed is read as a row (row {self.record + 1})"
         else:
-            what = (f"the {self.swallowed} lines it swallowed are read as rows (rows "
-                    f"{self.record + 1}-{self.record + self.swallowed})")
-        return (f"a quote opening this cell is never closed on its line (a stray quote): "
-                f"read as a literal quote, so {what}; check the file")
+            what = (
+                f"the {self.swallowed} lines it swallowed are read as rows (rows "
+                f"{self.record + 1}-{self.record + self.swallowed})"
+            )
+        return (
+            f"a quote opening this cell is never closed on its line (a stray quote): "
+            f"read as a literal quote, so {what}; check the file"
+        )
 
 
-def repair_stray_quotes(text: str, delimiter: str, width: int
-                        ) -> tuple[str, list[StrayQuote]]:
+def repair_stray_quotes(text: str, delimiter: str, width: int) -> tuple[str, list[StrayQuote]]:
     """``text`` with each stray quote made literal, and where they were.
 
     Parameters
@@ -119,11 +124,13 @@ def repair_stray_quotes(text: str, delimiter: str, width: int
             if eof and inner and not rows:  # a last note left open: close it at the end
                 lines[-1] = _close(lines[-1])
                 opened = _open_field(lines[start], delimiter)
-                strays.append(StrayQuote(record, opened[1] if opened else 0, len(inner),
-                                         closed_at_end=True))
+                strays.append(
+                    StrayQuote(record, opened[1] if opened else 0, len(inner), closed_at_end=True)
+                )
                 break
-            fixed = _literal(lines[start], delimiter, width) if rows or (eof and not inner) \
-                else None
+            fixed = (
+                _literal(lines[start], delimiter, width) if rows or (eof and not inner) else None
+            )
             if fixed is None:  # a legitimate (if untidy) multi-line cell: as the parser reads it
                 i = end
                 continue
@@ -147,7 +154,7 @@ def _feed(lines: list[str], at: list[int]) -> Iterator[str]:
 
 def _close(line: str) -> str:
     body = line[:-1] if line.endswith("\r") else line
-    return body + '"' + line[len(body):]
+    return body + '"' + line[len(body) :]
 
 
 def _open_field(line: str, delimiter: str) -> tuple[list[str], int, int] | None:
@@ -161,10 +168,10 @@ def _open_field(line: str, delimiter: str) -> tuple[list[str], int, int] | None:
             if m is None:
                 return cells, len(cells), pos
             nxt = line.find(delimiter, m.end())
-            value = m.group(1).replace('""', '"') + line[m.end():nxt if nxt >= 0 else None]
+            value = m.group(1).replace('""', '"') + line[m.end() : nxt if nxt >= 0 else None]
         else:
             nxt = line.find(delimiter, pos)
-            value = line[pos:nxt if nxt >= 0 else None]
+            value = line[pos : nxt if nxt >= 0 else None]
         if nxt < 0:
             return None
         cells.append(value)
@@ -186,7 +193,7 @@ def _literal(line: str, delimiter: str, width: int) -> tuple[str, int] | None:
         parts = [rest]
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="").writerow(before + parts)
-    return out.getvalue() + line[len(body):], column
+    return out.getvalue() + line[len(body) :], column
 
 
 def swallowed_rows(grid, delimiter: str, width: int) -> list[tuple[int, int, int]]:

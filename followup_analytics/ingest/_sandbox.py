@@ -68,7 +68,10 @@ class ReaderProcess:
             self._stderr = tempfile.TemporaryFile()
             self._proc = subprocess.Popen(
                 [sys.executable, "-P", _WORKER, str(self.limits.reader_memory)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+            )
         return self._proc
 
     def call(self, name: str, request: tuple, sheet: str | None = None) -> object:
@@ -81,11 +84,14 @@ class ReaderProcess:
             stdin.flush()
             if not self._wait(proc):
                 proc.kill()
-                raise fail(name, "the spreadsheet reader stopped responding on this file "
-                                 "(it hung): corrupt or hostile", sheet)
+                raise fail(
+                    name,
+                    "the spreadsheet reader stopped responding on this file "
+                    "(it hung): corrupt or hostile",
+                    sheet,
+                )
             head = stdout.read(_HEADER.size)
-            body = stdout.read(_HEADER.unpack(head)[0]) if len(head) == _HEADER.size \
-                else b""
+            body = stdout.read(_HEADER.unpack(head)[0]) if len(head) == _HEADER.size else b""
             reply = pickle.loads(body)
         except (OSError, EOFError, pickle.UnpicklingError, struct.error):
             raise self._crashed(proc, name, sheet) from None
@@ -95,8 +101,12 @@ class ReaderProcess:
         if kind == "password":
             raise fail(name, "password-protected; save an unprotected copy and load that")
         if kind == "MemoryError":
-            raise fail(name, "the spreadsheet reader ran out of memory (limit "
-                             f"{self.limits.reader_memory // _MIB:,} MiB)", sheet)
+            raise fail(
+                name,
+                "the spreadsheet reader ran out of memory (limit "
+                f"{self.limits.reader_memory // _MIB:,} MiB)",
+                sheet,
+            )
         if kind == "OSError":
             if "os error 2)" in message or "No such file" in message:
                 raise fail(name, "file not found (it may have been moved or deleted)")
@@ -123,8 +133,7 @@ class ReaderProcess:
                 return False
         return True
 
-    def _crashed(self, proc: subprocess.Popen, name: str, sheet: str | None
-                 ) -> SpreadsheetError:
+    def _crashed(self, proc: subprocess.Popen, name: str, sheet: str | None) -> SpreadsheetError:
         try:
             code = proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -138,13 +147,24 @@ class ReaderProcess:
             last = _short(lines[-1]) if lines else ""
             self._stderr.close()
         if code == -getattr(signal, "SIGXCPU", -1000):
-            return fail(name, f"parsing took more than {self.limits.reader_seconds} s of CPU "
-                              "time (limit): refused", sheet)
-        how = (f"signal {signal.Signals(-code).name}" if code < 0 and -code in
-               signal.valid_signals() else f"exit status {code}")
-        return fail(name, f"the spreadsheet reader crashed on this file ({how}"
-                          f"{': ' + last if last else ''}); it is corrupt or needs more than "
-                          f"the reader's {self.limits.reader_memory // _MIB:,} MiB", sheet)
+            return fail(
+                name,
+                f"parsing took more than {self.limits.reader_seconds} s of CPU "
+                "time (limit): refused",
+                sheet,
+            )
+        how = (
+            f"signal {signal.Signals(-code).name}"
+            if code < 0 and -code in signal.valid_signals()
+            else f"exit status {code}"
+        )
+        return fail(
+            name,
+            f"the spreadsheet reader crashed on this file ({how}"
+            f"{': ' + last if last else ''}); it is corrupt or needs more than "
+            f"the reader's {self.limits.reader_memory // _MIB:,} MiB",
+            sheet,
+        )
 
     def close(self) -> None:
         """End the child process (it exits when its input closes)."""
@@ -182,8 +202,9 @@ def reader_session(limits: ReadLimits | None = None) -> Iterator[ReaderProcess]:
         proc.close()
 
 
-def grid_from_columns(start: tuple[int, int] | None, n_rows: int,
-          columns: list[tuple[bytes, list, bytes]]) -> pd.DataFrame:
+def grid_from_columns(
+    start: tuple[int, int] | None, n_rows: int, columns: list[tuple[bytes, list, bytes]]
+) -> pd.DataFrame:
     """The used range of a sheet as an object grid labelled by spreadsheet position, rebuilt
     from the child process's columns (distinct values and first-occurrence rows)."""
     if start is None or not n_rows or not columns:
@@ -196,8 +217,13 @@ def grid_from_columns(start: tuple[int, int] | None, n_rows: int,
         firsts[np.frombuffer(where, dtype=np.int64)] = distinct
         cells[:, j] = firsts[np.frombuffer(codes, dtype=np.int64)]
     r0, c0 = start
-    return pd.DataFrame(cells, index=pd.RangeIndex(r0 + 1, r0 + 1 + n_rows),
-                        columns=pd.RangeIndex(c0, c0 + len(columns)), dtype=object, copy=False)
+    return pd.DataFrame(
+        cells,
+        index=pd.RangeIndex(r0 + 1, r0 + 1 + n_rows),
+        columns=pd.RangeIndex(c0, c0 + len(columns)),
+        dtype=object,
+        copy=False,
+    )
 
 
 def _short(text: str) -> str:

@@ -23,8 +23,23 @@ SERIAL_RANGE: tuple[int, int] = (32874, 73051)
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
 
 _MONTHS: dict[str, int] = {}
-for _i, _name in enumerate(("january", "february", "march", "april", "may", "june", "july",
-                            "august", "september", "october", "november", "december"), 1):
+for _i, _name in enumerate(
+    (
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ),
+    1,
+):
     _MONTHS[_name] = _i
     _MONTHS[_name[:3]] = _i
 _MONTHS["sept"] = 9
@@ -35,10 +50,12 @@ _NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:$|[ t,])")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _ORD = r"(?:st|nd|rd|th)?"
 _MDY_NAME = re.compile(
-    rf"^(?:[a-z]+,?\s+)?([a-z]{{3,9}})\.?[\s-]+(\d{{1,2}}){_ORD},?[\s-]+(\d{{4}}|\d{{2}})\b")
+    rf"^(?:[a-z]+,?\s+)?([a-z]{{3,9}})\.?[\s-]+(\d{{1,2}}){_ORD},?[\s-]+(\d{{4}}|\d{{2}})\b"
+)
 _DMY_NAME = re.compile(
     rf"^(?:[a-z]+,?\s+)?(\d{{1,2}}){_ORD}[\s/-]+(?:of\s+)?([a-z]{{3,9}})\.?,?[\s/-]+"
-    rf"(\d{{4}}|\d{{2}})\b")
+    rf"(\d{{4}}|\d{{2}})\b"
+)
 
 #: Most distinct text values parsed by :func:`parse_few`.
 MAX_FEW = 64
@@ -131,8 +148,9 @@ def _decide(first: list[int], second: list[int], sep: list[str]) -> tuple[str, b
     return ("day-first" if dotted else "month-first"), ambiguous
 
 
-def few_uniques(uniques: np.ndarray, missing: np.ndarray, kind: np.ndarray,
-                day_first: bool | None) -> tuple[np.ndarray, str | None, bool] | None:
+def few_uniques(
+    uniques: np.ndarray, missing: np.ndarray, kind: np.ndarray, day_first: bool | None
+) -> tuple[np.ndarray, str | None, bool] | None:
     """Dates per unique value by :func:`parse_few` (only texts and missing cells, at most
     :data:`MAX_FEW` of them), or None for the vectorised path."""
     if len(uniques) > MAX_FEW or not ((kind == "str") | missing).all():

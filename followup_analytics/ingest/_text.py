@@ -38,9 +38,14 @@ class _OpenQuote(Exception):
     """The parser reached the end of the file inside quotes."""
 
 
-def read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
-               known: frozenset[str], limits: ReadLimits
-               ) -> tuple[list[RawTable], list[SkippedSheet]]:
+def read_text(
+    source: Source,
+    src: str | io.IOBase,
+    head: bytes,
+    ext: str,
+    known: frozenset[str],
+    limits: ReadLimits,
+) -> tuple[list[RawTable], list[SkippedSheet]]:
     name = source.name
     notes: list[str] = []
     # the caller opens text files: a binary stream, or a StringIO for text held in memory
@@ -51,8 +56,9 @@ def read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
         lines = stream.getvalue().count("\n")
     else:
         if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
-            raise fail(name, f"is not a text file: it is {describe(head)}; give it the "
-                             "right extension")
+            raise fail(
+                name, f"is not a text file: it is {describe(head)}; give it the right extension"
+            )
         cr_only, lines = scan_lines(name, stream, limits)
         if cr_only:
             stream, head = cr_to_lf(stream), head.replace(b"\r", b"\n")
@@ -68,21 +74,36 @@ def read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
     width = line_width(sample, delimiter)
     if long_first and encoding is not None and not isinstance(stream, io.StringIO):
         # a header line past the sample
-        width = max(width, line_width(stream.readline(limits.max_line_bytes).decode(
-            encoding, errors="replace"), delimiter))
+        width = max(
+            width,
+            line_width(
+                stream.readline(limits.max_line_bytes).decode(encoding, errors="replace"), delimiter
+            ),
+        )
         stream.seek(0)
     check_width(name, width, limits)
-    grid, strays = _parse_repaired(name, stream, encoding, delimiter, width, limits, notes,
-                                   lines)
-    swallowed = (swallowed_rows(grid, delimiter, width)
-                 if len(grid) + 1 < lines and grid.shape[1] > 1 else [])  # cells span lines
-    result = table_from_grid(grid, file=name, sheet=None, known=known,
-                             seeker_hint=source.seeker_hint, notes=notes, none_cells=False)
+    grid, strays = _parse_repaired(name, stream, encoding, delimiter, width, limits, notes, lines)
+    swallowed = (
+        swallowed_rows(grid, delimiter, width)
+        if len(grid) + 1 < lines and grid.shape[1] > 1
+        else []
+    )  # cells span lines
+    result = table_from_grid(
+        grid,
+        file=name,
+        sheet=None,
+        known=known,
+        seeker_hint=source.seeker_hint,
+        notes=notes,
+        none_cells=False,
+    )
     found = _quote_notes(grid, result, strays, swallowed)
     if found:
-        warnings.warn(f"{name}: {found[0]}" + (f" (and {len(found) - 1} more)"
-                                               if len(found) > 1 else ""),
-                      LoadWarning, stacklevel=3)
+        warnings.warn(
+            f"{name}: {found[0]}" + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""),
+            LoadWarning,
+            stacklevel=3,
+        )
         if isinstance(result, RawTable):
             result = replace(result, notes=(*result.notes, *found))
     if isinstance(result, RawTable):
@@ -90,14 +111,20 @@ def read_text(source: Source, src: str | io.IOBase, head: bytes, ext: str,
     return [], [result]
 
 
-def _parse_repaired(name: str, src: IO[bytes] | io.StringIO, encoding: str | None,
-                    delimiter: str, width: int, limits: ReadLimits, notes: list[str],
-                    lines: int) -> tuple[pd.DataFrame, list[StrayQuote]]:
+def _parse_repaired(
+    name: str,
+    src: IO[bytes] | io.StringIO,
+    encoding: str | None,
+    delimiter: str,
+    width: int,
+    limits: ReadLimits,
+    notes: list[str],
+    lines: int,
+) -> tuple[pd.DataFrame, list[StrayQuote]]:
     """The grid, read again with stray quotes made literal when the first reading shows
     cells spanning lines (or ends inside quotes); where the stray quotes were."""
     try:
-        grid, src, encoding = _parse_text(name, src, encoding, delimiter, width, limits,
-                                          notes)
+        grid, src, encoding = _parse_text(name, src, encoding, delimiter, width, limits, notes)
     except _OpenQuote:
         grid = None
     if grid is not None and (len(grid) + 1 >= lines or grid.shape[1] < 2):
@@ -117,8 +144,9 @@ def _parse_repaired(name: str, src: IO[bytes] | io.StringIO, encoding: str | Non
         fixed, strays = repair_stray_quotes(text, delimiter, width)
         del text
         if strays:
-            grid, _, _ = _parse_text(name, io.StringIO(fixed), None, delimiter, width,
-                                     limits, notes)
+            grid, _, _ = _parse_text(
+                name, io.StringIO(fixed), None, delimiter, width, limits, notes
+            )
             return grid, strays
     if grid is None:
         raise fail(name, "cannot be parsed as delimited text (a quote is never closed)")
@@ -132,9 +160,12 @@ def _size(fh: IO[bytes]) -> int:
     return size
 
 
-def _quote_notes(grid: pd.DataFrame, result: RawTable | SkippedSheet,
-                 strays: list[StrayQuote], swallowed: list[tuple[int, int, int]]
-                 ) -> list[str]:
+def _quote_notes(
+    grid: pd.DataFrame,
+    result: RawTable | SkippedSheet,
+    strays: list[StrayQuote],
+    swallowed: list[tuple[int, int, int]],
+) -> list[str]:
     """One note per row holding a stray quote, or a cell that looks like swallowed rows."""
     if not strays and not swallowed:
         return []
@@ -143,16 +174,19 @@ def _quote_notes(grid: pd.DataFrame, result: RawTable | SkippedSheet,
     def where(record: int, column: int) -> str:
         label = header.iloc[column] if header is not None and column < len(header) else None
         label = label.strip() if isinstance(label, str) else ""
-        return f"row {record}, column {label!r}" if label else \
-            f"row {record}, column {column + 1}"
+        return f"row {record}, column {label!r}" if label else f"row {record}, column {column + 1}"
 
     found = [f"{where(s.record, s.column)}: {s.reason()}" for s in strays]
-    found += [f"{where(r, c)}: a quoted cell holds {n} line(s) that look like rows (a stray "
-              "quote?); check the file: those rows were not read as rows"
-              for r, c, n in swallowed]
+    found += [
+        f"{where(r, c)}: a quoted cell holds {n} line(s) that look like rows (a stray "
+        "quote?); check the file: those rows were not read as rows"
+        for r, c, n in swallowed
+    ]
     if len(found) > _MAX_NOTES:
-        found = [*found[:_MAX_NOTES], f"and {len(found) - _MAX_NOTES:,} more cells with a "
-                                      "stray quote"]
+        found = [
+            *found[:_MAX_NOTES],
+            f"and {len(found) - _MAX_NOTES:,} more cells with a stray quote",
+        ]
     return found
 
 
@@ -188,8 +222,9 @@ def _sniff_delimiter(sample: str, ext: str) -> tuple[str, str]:
     best, best_score = default, (0, 0, False)
     for d in _DELIMITERS:
         lines = io.StringIO(sample.replace("\r\n", "\n").replace("\r", "\n"))
-        counts = [len(r) for r, _ in zip(csv.reader(lines, delimiter=d),
-                                         range(60), strict=False) if r]
+        counts = [
+            len(r) for r, _ in zip(csv.reader(lines, delimiter=d), range(60), strict=False) if r
+        ]
         counts = [c for c in counts if c >= 2]
         if not counts:
             continue
@@ -202,18 +237,33 @@ def _sniff_delimiter(sample: str, ext: str) -> tuple[str, str]:
     return best, f"{best_score[0]} lines with {best_score[1]} fields"
 
 
-def _parse_text(name: str, src: IO[bytes] | io.StringIO, encoding: str | None,
-                delimiter: str, width: int, limits: ReadLimits, notes: list[str]
-                ) -> tuple[pd.DataFrame, IO[bytes] | io.StringIO, str | None]:
+def _parse_text(
+    name: str,
+    src: IO[bytes] | io.StringIO,
+    encoding: str | None,
+    delimiter: str,
+    width: int,
+    limits: ReadLimits,
+    notes: list[str],
+) -> tuple[pd.DataFrame, IO[bytes] | io.StringIO, str | None]:
     for _ in range(8):
         src.seek(0)
         try:
             with warnings.catch_warnings():  # a line wider than the names: not a silent loss
                 warnings.simplefilter("error", pd.errors.ParserWarning)
-                df = pd.read_csv(src, sep=delimiter, header=None, names=range(width),
-                                 index_col=False, dtype=object, na_filter=False,
-                                 skip_blank_lines=False, encoding=encoding, engine="c",
-                                 nrows=limits.max_rows + 1)
+                df = pd.read_csv(
+                    src,
+                    sep=delimiter,
+                    header=None,
+                    names=range(width),
+                    index_col=False,
+                    dtype=object,
+                    na_filter=False,
+                    skip_blank_lines=False,
+                    encoding=encoding,
+                    engine="c",
+                    nrows=limits.max_rows + 1,
+                )
             break
         except UnicodeDecodeError:
             if encoding not in ("utf-8", "utf-8-sig") or isinstance(src, io.StringIO):
@@ -223,8 +273,11 @@ def _parse_text(name: str, src: IO[bytes] | io.StringIO, encoding: str | None,
         except pd.errors.ParserWarning:
             src.seek(0)
             text = src.read()
-            text = text if isinstance(text, str) else text.decode(encoding or "utf-8",
-                                                                  errors="replace")
+            text = (
+                text
+                if isinstance(text, str)
+                else text.decode(encoding or "utf-8", errors="replace")
+            )
             wider = line_width(text, delimiter)
             if wider <= width:
                 raise fail(name, "cannot be parsed as delimited text (uneven rows)") from None
@@ -235,8 +288,7 @@ def _parse_text(name: str, src: IO[bytes] | io.StringIO, encoding: str | None,
                 raise _OpenQuote from None
             seen = _FIELDS_SEEN.search(str(err))
             if not seen or int(seen.group(1)) <= width:
-                raise fail(name, f"cannot be parsed as delimited text ({_short(err)})") \
-                    from None
+                raise fail(name, f"cannot be parsed as delimited text ({_short(err)})") from None
             width = int(seen.group(1))
             check_width(name, width, limits)
         except (pd.errors.EmptyDataError, ValueError, OSError) as err:
@@ -252,4 +304,3 @@ def _parse_text(name: str, src: IO[bytes] | io.StringIO, encoding: str | None,
 def _short(err: BaseException) -> str:
     text = " ".join(str(err).split()) or type(err).__name__
     return text if len(text) <= 160 else text[:157] + "..."
-

@@ -84,10 +84,15 @@ def _serve(calamine, stdin, stdout) -> None:
                     wb.close()
                 _cpu_budget(request[2])
                 src = request[1]
-                wb = (calamine.CalamineWorkbook.from_path(src) if isinstance(src, str)
-                      else calamine.CalamineWorkbook.from_filelike(io.BytesIO(src)))
-                reply = ("ok", (list(wb.sheet_names),
-                                {m.name: str(m.typ) for m in wb.sheets_metadata}))
+                wb = (
+                    calamine.CalamineWorkbook.from_path(src)
+                    if isinstance(src, str)
+                    else calamine.CalamineWorkbook.from_filelike(io.BytesIO(src))
+                )
+                reply = (
+                    "ok",
+                    (list(wb.sheet_names), {m.name: str(m.typ) for m in wb.sheets_metadata}),
+                )
             elif request[0] == "read":
                 sheet = wb.get_sheet_by_name(request[1])
                 start = sheet.start

@@ -51,8 +51,9 @@ def _workbook_stream(data: bytes) -> bytes | None:
     n_fat, dir_start = struct.unpack_from("<II", data, 44)
     cutoff, minifat_start, n_minifat, difat_next, _ = struct.unpack_from("<5I", data, 56)
     if n_fat > sectors or n_minifat > sectors:
-        raise ValueError(f"the header declares {max(n_fat, n_minifat):,} table sectors in a "
-                         f"file of {sectors:,}")
+        raise ValueError(
+            f"the header declares {max(n_fat, n_minifat):,} table sectors in a file of {sectors:,}"
+        )
     if struct.unpack_from("<I", data, 62)[0] > 1 << 26:  # calamine reserves 4 bytes each
         raise ValueError("the mini FAT header fields would make the reader reserve gigabytes")
     per = size // 4
@@ -60,8 +61,10 @@ def _workbook_stream(data: bytes) -> bytes | None:
     seen: set[int] = set()
     while difat_next < _END:  # the reader follows this chain without a loop check
         if difat_next in seen or difat_next >= sectors:
-            raise ValueError("the DIFAT sector chain " + (
-                "loops" if difat_next in seen else "points past the end of the file"))
+            raise ValueError(
+                "the DIFAT sector chain "
+                + ("loops" if difat_next in seen else "points past the end of the file")
+            )
         seen.add(difat_next)
         values = struct.unpack_from(f"<{per}I", data, (difat_next + 1) * size)
         difat.extend(values[:-1])
@@ -84,14 +87,14 @@ def _workbook_stream(data: bytes) -> bytes | None:
         return out
 
     def read(start: int) -> bytes:
-        return b"".join(data[(s + 1) * size:(s + 2) * size] for s in chain(start, fat))
+        return b"".join(data[(s + 1) * size : (s + 2) * size] for s in chain(start, fat))
 
     directory = read(dir_start)
-    entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
+    entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
     names: dict[str, bytes] = {}
     for raw in entries:
         length = struct.unpack_from("<H", raw, 64)[0]
-        names[raw[:max(min(length, 64) - 2, 0)].decode("utf-16-le", "replace")] = raw
+        names[raw[: max(min(length, 64) - 2, 0)].decode("utf-16-le", "replace")] = raw
     if "EncryptedPackage" in names:
         raise Encrypted("an encrypted Office document")
     for name in ("Workbook", "Book"):
@@ -106,8 +109,9 @@ def _workbook_stream(data: bytes) -> bytes | None:
         minifat: list[int] = []
         for sector in chain(minifat_start, fat):
             minifat.extend(struct.unpack_from(f"<{per}I", data, (sector + 1) * size))
-        return b"".join(mini[s * mini_size:(s + 1) * mini_size]
-                        for s in chain(start, minifat))[:length]
+        return b"".join(mini[s * mini_size : (s + 1) * mini_size] for s in chain(start, minifat))[
+            :length
+        ]
     return None
 
 
@@ -134,7 +138,7 @@ def _biff_extent(stream: bytes) -> int:
     while pos + 4 <= end:
         kind, length = struct.unpack_from("<HH", stream, pos)
         body, pos = pos + 4, pos + 4 + length
-        if kind == _FILEPASS and length >= 2 and stream[body:body + 2] != b"\0\0":
+        if kind == _FILEPASS and length >= 2 and stream[body : body + 2] != b"\0\0":
             raise Encrypted("a FilePass record")
         if kind == _DIMENSIONS:
             best = max(best, _dimensions(stream[body:pos]))

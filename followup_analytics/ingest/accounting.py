@@ -24,8 +24,17 @@ def n_distinct(rows: np.ndarray) -> int:
     return int(pd.Series(rows).nunique())
 
 
-_OUTCOME_FIELDS = frozenset({"status", "event", "response_date", "interview_date",
-                             "rejection_date", "offer_date", "outcome_date"})
+_OUTCOME_FIELDS = frozenset(
+    {
+        "status",
+        "event",
+        "response_date",
+        "interview_date",
+        "rejection_date",
+        "offer_date",
+        "outcome_date",
+    }
+)
 
 
 def records_outcomes(layout: str, cm: ColumnMap) -> bool:
@@ -63,5 +72,8 @@ def stack_notes(tables: Sequence[RawTable]) -> list[str]:
     for t in tables:
         if t.sheet is not None:
             by_file.setdefault((t.file, tuple(t.frame.columns)), []).append(t.sheet)
-    return [f"{file}: sheets {sheets} have the same columns and were stacked"
-            for (file, _), sheets in by_file.items() if len(sheets) > 1]
+    return [
+        f"{file}: sheets {sheets} have the same columns and were stacked"
+        for (file, _), sheets in by_file.items()
+        if len(sheets) > 1
+    ]

@@ -51,13 +51,11 @@ def _seekers(values: pd.Series, seeker: str) -> pd.arrays.StringArray:
 
 def _constant(values: np.ndarray, sizes: np.ndarray) -> pd.arrays.StringArray:
     """One value per table, repeated over its (contiguous, in order) events."""
-    per = pd.arrays.StringArray(np.array([pd.NA if v is None else v for v in values],
-                                         dtype=object))
+    per = pd.arrays.StringArray(np.array([pd.NA if v is None else v for v in values], dtype=object))
     return per.take(np.repeat(np.arange(len(per)), sizes))
 
 
-def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarray
-           ) -> np.ndarray:
+def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarray) -> np.ndarray:
     """Sort order by table, application position, date and event.
 
     The four integer keys are packed into one int64 when their ranges fit (they do for any
@@ -71,11 +69,11 @@ def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarr
     keys = [table, app, days, event]
     mins = [int(k.min()) if len(k) else 0 for k in keys]
     lows = [0, mins[1], mins[2], 0]  # table and event codes are packed as they are
-    bits = [(int(k.max()) - lo).bit_length() if len(k) else 0
-            for k, lo in zip(keys, lows, strict=True)]
+    bits = [
+        (int(k.max()) - lo).bit_length() if len(k) else 0 for k, lo in zip(keys, lows, strict=True)
+    ]
     if mins[0] < 0 or mins[3] < 0 or sum(bits) > 62:
-        return np.lexsort([k.astype(np.int64) - lo
-                           for k, lo in zip(keys, lows, strict=True)][::-1])
+        return np.lexsort([k.astype(np.int64) - lo for k, lo in zip(keys, lows, strict=True)][::-1])
     packed = np.zeros(len(date), dtype=np.int64)
     for k, lo, b in zip(keys, lows, bits, strict=True):
         if b:  # in place: no temporary per key
@@ -86,21 +84,32 @@ def _order(table: np.ndarray, app: np.ndarray, date: np.ndarray, event: np.ndarr
     return np.argsort(packed, kind="stable")
 
 
-def _actions(table: np.ndarray, rows: np.ndarray, column: np.ndarray, is_fu: np.ndarray
-             ) -> pd.arrays.IntegerArray:
+def _actions(
+    table: np.ndarray, rows: np.ndarray, column: np.ndarray, is_fu: np.ndarray
+) -> pd.arrays.IntegerArray:
     """Follow-up action ids: the follow-ups of one input row taken from one column are one
     action (a cell naming two channels gives two events); NA for other events."""
     ids = np.zeros(len(rows), dtype=np.int64)
     if is_fu.any():
-        k = (table[is_fu].astype(np.int64) << 42) + (rows[is_fu].astype(np.int64) << 12) \
-            + column[is_fu].astype(np.int64) + 1
+        k = (
+            (table[is_fu].astype(np.int64) << 42)
+            + (rows[is_fu].astype(np.int64) << 12)
+            + column[is_fu].astype(np.int64)
+            + 1
+        )
         ids[is_fu] = pd.factorize(k)[0] + 1
     return pd.arrays.IntegerArray(ids, ~is_fu)
 
 
-def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame],
-             sources: Sequence[tuple[str, str | None]], *, report: LoadReport,
-             as_of: pd.Timestamp | None, seeker: str) -> JobSearchLog:
+def assemble(
+    events: Sequence[pd.DataFrame],
+    applications: Sequence[pd.DataFrame],
+    sources: Sequence[tuple[str, str | None]],
+    *,
+    report: LoadReport,
+    as_of: pd.Timestamp | None,
+    seeker: str,
+) -> JobSearchLog:
     """Build a :class:`JobSearchLog` from per-table canonical parts.
 
     Parameters
@@ -138,13 +147,13 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     files = np.array([f for f, _ in sources], dtype=object)
     sheets = np.array([s for _, s in sources], dtype=object)
     is_fu = event_codes == CATEGORIES["event"].categories.get_loc("followup")
-    apps = (applications[0] if len(applications) == 1
-            else pd.concat(applications, ignore_index=True))
+    apps = applications[0] if len(applications) == 1 else pd.concat(applications, ignore_index=True)
     app_ids = _strings(apps["application_id"], "never")
     offsets = np.concatenate([[0], np.cumsum([len(a) for a in applications])[:-1]])
     cols: dict[str, object] = {
-        "application_id": app_ids.take(app_pos[order] if len(applications) == 1
-                                       else (offsets[table] + app_pos)[order]),
+        "application_id": app_ids.take(
+            app_pos[order] if len(applications) == 1 else (offsets[table] + app_pos)[order]
+        ),
         "date": date[order],
         "event": pd.Categorical.from_codes(event_codes, dtype=CATEGORIES["event"]),
     }
@@ -159,17 +168,23 @@ def assemble(events: Sequence[pd.DataFrame], applications: Sequence[pd.DataFrame
     cols["source_sheet"] = _constant(sheets, sizes)
     rows = ev["source_row"].to_numpy(dtype=np.int64)[order]
     cols["source_row"] = pd.arrays.IntegerArray(rows, np.zeros(len(rows), dtype=bool))
-    cols["action_id"] = _actions(table[order], rows, ev["column"].to_numpy()[order]
-                                 if "column" in ev else np.zeros(len(rows), np.int64), is_fu)
+    cols["action_id"] = _actions(
+        table[order],
+        rows,
+        ev["column"].to_numpy()[order] if "column" in ev else np.zeros(len(rows), np.int64),
+        is_fu,
+    )
     out = pd.DataFrame(cols, columns=EVENT_COLUMNS, copy=False)
 
-    base = pd.DataFrame({
-        "application_id": app_ids,
-        "seeker": _seekers(apps["seeker"], seeker),
-        "company": _strings(apps["company"]),
-        "role": _strings(apps["role"]),
-        "applied_on": pd.to_datetime(apps["applied_on"]).to_numpy(dtype="datetime64[s]"),
-    })
+    base = pd.DataFrame(
+        {
+            "application_id": app_ids,
+            "seeker": _seekers(apps["seeker"], seeker),
+            "company": _strings(apps["company"]),
+            "role": _strings(apps["role"]),
+            "applied_on": pd.to_datetime(apps["applied_on"]).to_numpy(dtype="datetime64[s]"),
+        }
+    )
     extra = [c for c in apps.columns if c not in APPLICATION_COLUMNS]
     apps = pd.concat([base, apps[extra].reset_index(drop=True)], axis=1)
 

@@ -76,9 +76,9 @@ def strip_ordinal(header_key: str) -> tuple[str, int | None]:
         m = _ORDINAL.match(w)
         if m:
             n = int(m.group(1)) if m.group(1) else _WORDS[w]
-            rest = words[:i] + words[i + 1:]
+            rest = words[:i] + words[i + 1 :]
             if i > 0 and words[i - 1] in _NUMBER_WORDS:
-                rest = words[:i - 1] + words[i + 1:]
+                rest = words[: i - 1] + words[i + 1 :]
             if rest:
                 return " ".join(rest), n
     return header_key, None
@@ -112,31 +112,48 @@ class ColumnMap:
         if not flags:
             return self
         m = self.matches[~self.matches["input_column"].isin(list(flags))]
-        return ColumnMap(m.reset_index(drop=True),
-                         tuple(h for h in self.unmapped if h not in flags), self.missing,
-                         tuple(flags.items()))
+        return ColumnMap(
+            m.reset_index(drop=True),
+            tuple(h for h in self.unmapped if h not in flags),
+            self.missing,
+            tuple(flags.items()),
+        )
 
     def with_match(self, header: str, field: str, score: float, how: str) -> ColumnMap:
         """This map plus one column decided by its content (not its header)."""
-        row = pd.DataFrame({"input_column": [header], "field": [field],
-                            "group": pd.array([pd.NA], dtype="Int64"), "score": [score],
-                            "how": [how], "runner_up": [None]})
-        matches = pd.concat([self.matches, row], ignore_index=True) if len(self.matches) \
-            else row
-        return ColumnMap(matches, tuple(h for h in self.unmapped if h != header),
-                         self.missing, self.flags)
+        row = pd.DataFrame(
+            {
+                "input_column": [header],
+                "field": [field],
+                "group": pd.array([pd.NA], dtype="Int64"),
+                "score": [score],
+                "how": [how],
+                "runner_up": [None],
+            }
+        )
+        matches = pd.concat([self.matches, row], ignore_index=True) if len(self.matches) else row
+        return ColumnMap(
+            matches, tuple(h for h in self.unmapped if h != header), self.missing, self.flags
+        )
 
     def flag_labels(self) -> pd.DataFrame:
         """Flag columns for the LoadReport (field ``flag:<event>``)."""
-        return pd.DataFrame({"input_column": [h for h, _ in self.flags],
-                             "field": [f"flag:{e}" if e != "status" else "status (values)"
-                                       for _, e in self.flags],
-                             "score": 1.0,
-                             "evidence": ["header names the event; values are marks"
-                                          if e != "status" else
-                                          "values are mostly status words"
-                                          for _, e in self.flags],
-                             "runner_up": None})
+        return pd.DataFrame(
+            {
+                "input_column": [h for h, _ in self.flags],
+                "field": [
+                    f"flag:{e}" if e != "status" else "status (values)" for _, e in self.flags
+                ],
+                "score": 1.0,
+                "evidence": [
+                    "header names the event; values are marks"
+                    if e != "status"
+                    else "values are mostly status words"
+                    for _, e in self.flags
+                ],
+                "runner_up": None,
+            }
+        )
 
     @functools.cached_property
     def _by_field(self) -> dict[str, list[tuple[int | None, str]]]:
@@ -157,8 +174,7 @@ class ColumnMap:
 
     def groups(self, field: str) -> dict[int, str]:
         """Group number -> input column for a repeated field."""
-        return {g if g is not None else 0: str(c)
-                for g, c in self._by_field.get(field, ())}
+        return {g if g is not None else 0: str(c) for g, c in self._by_field.get(field, ())}
 
     @property
     def fields(self) -> set[str]:
@@ -169,19 +185,26 @@ class ColumnMap:
         """``input_column, field, score, evidence, runner_up`` for the LoadReport; numbered
         groups shown as ``followup_date[2]``."""
         m = self.matches
-        label = [f if pd.isna(g) or g == 0 or f not in vocab.REPEATED_FIELDS
-                 else f"{f}[{int(g)}]" for f, g in zip(m["field"], m["group"], strict=True)]
-        out = pd.DataFrame({"input_column": m["input_column"].to_numpy(dtype=object),
-                            "field": np.array(label, dtype=object),
-                            "score": m["score"].to_numpy(dtype=float).round(2),
-                            "evidence": m["how"].to_numpy(dtype=object),
-                            "runner_up": (m["runner_up"].to_numpy(dtype=object)
-                                          if "runner_up" in m else None)}, index=m.index)
+        label = [
+            f if pd.isna(g) or g == 0 or f not in vocab.REPEATED_FIELDS else f"{f}[{int(g)}]"
+            for f, g in zip(m["field"], m["group"], strict=True)
+        ]
+        out = pd.DataFrame(
+            {
+                "input_column": m["input_column"].to_numpy(dtype=object),
+                "field": np.array(label, dtype=object),
+                "score": m["score"].to_numpy(dtype=float).round(2),
+                "evidence": m["how"].to_numpy(dtype=object),
+                "runner_up": (m["runner_up"].to_numpy(dtype=object) if "runner_up" in m else None),
+            },
+            index=m.index,
+        )
         return pd.concat([out, self.flag_labels()], ignore_index=True) if self.flags else out
 
 
-def read_mapping(mapping: Mapping[str, object] | str | PathLike[str] | None
-                 ) -> Mapping[str, object] | None:
+def read_mapping(
+    mapping: Mapping[str, object] | str | PathLike[str] | None,
+) -> Mapping[str, object] | None:
     """A user mapping, read from a .json or .toml file when `mapping` is a path.
 
     The file holds ``{"header": "field"}`` (json) or ``"header" = "field"`` lines (toml),
@@ -195,12 +218,14 @@ def read_mapping(mapping: Mapping[str, object] | str | PathLike[str] | None
     if mapping is None or isinstance(mapping, Mapping):
         return mapping
     if not isinstance(mapping, str | PathLike):
-        raise ValueError(f"mapping must be a dict or the path of a .json/.toml file; got "
-                         f"{type(mapping).__name__}")
+        raise ValueError(
+            f"mapping must be a dict or the path of a .json/.toml file; got "
+            f"{type(mapping).__name__}"
+        )
     path = Path(mapping)
     try:
         text = path.read_text(encoding="utf-8")
-        data = (tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text))
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"mapping file {str(path)!r} cannot be read: {exc}") from exc
     if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
@@ -228,26 +253,32 @@ def check_mapping(mapping: Mapping[str, object] | None) -> dict[str, tuple[str |
             continue
         name, _, group = str(target).partition(":")
         ok = name in vocab.FIELD_SYNONYMS and (
-            not group or (group.isdigit() and name in vocab.REPEATED_FIELDS))
+            not group or (group.isdigit() and name in vocab.REPEATED_FIELDS)
+        )
         if not ok:
             raise ValueError(
                 f"mapping[{header!r}] = {target!r} is not a canonical field; allowed: "
                 f"{sorted(vocab.FIELD_SYNONYMS)} (repeated fields may take ':N', e.g. "
-                f"'followup_date:2'), or None to ignore the column")
+                f"'followup_date:2'), or None to ignore the column"
+            )
         out[str(header)] = (name, int(group) if group else None)
     return out
 
 
 @functools.lru_cache(maxsize=4096)
-def _cached_candidates(header: str, fields: tuple[str, ...]
-                       ) -> tuple[tuple[float, str, int | None, str], ...]:
+def _cached_candidates(
+    header: str, fields: tuple[str, ...]
+) -> tuple[tuple[float, str, int | None, str], ...]:
     """:func:`_candidates` against the built-in synonyms, remembered: layout detection and
     interpretation match the same headers several times."""
     return tuple(_candidates(header, fields, _synonym_keys()))
 
 
-def _candidates(header: str, fields: Sequence[str], syn: dict[str, list[str]],
-                ) -> list[tuple[float, str, int | None, str]]:
+def _candidates(
+    header: str,
+    fields: Sequence[str],
+    syn: dict[str, list[str]],
+) -> list[tuple[float, str, int | None, str]]:
     k = key(header)
     found: list[tuple[float, str, int | None, str]] = []
     if not k:
@@ -273,14 +304,20 @@ def _candidates(header: str, fields: Sequence[str], syn: dict[str, list[str]],
             if not fs or len(s) < 4 or s == base or len(s) / len(base) < 0.5:
                 continue
             score = 0.5 + 0.4 * len(s) / len(base)
-            found += [(score, f, n if f in vocab.REPEATED_FIELDS else None, "contains")
-                      for f in fs if f in fields]
+            found += [
+                (score, f, n if f in vocab.REPEATED_FIELDS else None, "contains")
+                for f in fs
+                if f in fields
+            ]
     if not found and len(base) >= 5:  # a near spelling among synonyms of a similar shape
         near = [s for s in _by_initial().get(base[0], ()) if abs(len(s) - len(base)) <= 2]
         for s in difflib.get_close_matches(base, near, n=3, cutoff=0.85):
             ratio = difflib.SequenceMatcher(None, base, s).ratio()
-            found += [(0.85 * ratio, f, n if f in vocab.REPEATED_FIELDS else None, "spelling")
-                      for f in syn[s] if f in fields]
+            found += [
+                (0.85 * ratio, f, n if f in vocab.REPEATED_FIELDS else None, "spelling")
+                for f in syn[s]
+                if f in fields
+            ]
     return found
 
 
@@ -295,9 +332,13 @@ def _by_initial() -> dict[str, tuple[str, ...]]:
     return {c: tuple(v) for c, v in out.items()}
 
 
-def match_columns(headers: Sequence[str], fields: Collection[str] | None = None, *,
-                  mapping: Mapping[str, object] | None = None,
-                  profiles: Mapping[str, Profile] | None = None) -> ColumnMap:
+def match_columns(
+    headers: Sequence[str],
+    fields: Collection[str] | None = None,
+    *,
+    mapping: Mapping[str, object] | None = None,
+    profiles: Mapping[str, Profile] | None = None,
+) -> ColumnMap:
     """Match input headers to canonical fields.
 
     Parameters
@@ -327,10 +368,19 @@ def match_columns(headers: Sequence[str], fields: Collection[str] | None = None,
     """
     order = tuple(fields) if fields is not None else tuple(vocab.FIELD_SYNONYMS)
     try:  # many small trackers share their headers (and often their profiles)
-        memo = (tuple(headers), order, tuple((mapping or {}).items()),
-                None if profiles is None else tuple(
-                    None if (p := profiles.get(h)) is None
-                    else (p.filled, tuple(p.share.items()), p.distinct) for h in headers))
+        memo = (
+            tuple(headers),
+            order,
+            tuple((mapping or {}).items()),
+            None
+            if profiles is None
+            else tuple(
+                None
+                if (p := profiles.get(h)) is None
+                else (p.filled, tuple(p.share.items()), p.distinct)
+                for h in headers
+            ),
+        )
         hash(memo)
     except TypeError:
         return _match_columns(list(headers), list(order), mapping, profiles)
@@ -342,15 +392,24 @@ def match_columns(headers: Sequence[str], fields: Collection[str] | None = None,
 def _remembered(memo: tuple) -> ColumnMap:
     """:func:`_match_columns` of the inputs spelled out in `memo` (all it depends on)."""
     headers, order, mapping, looks = memo
-    profiles = None if looks is None else {
-        h: Profile(p[0], dict(p[1]), p[2]) for h, p in zip(headers, looks, strict=True)
-        if p is not None}
-    return _match_columns(list(headers), list(order), dict(mapping) if mapping else None,
-                          profiles)
+    profiles = (
+        None
+        if looks is None
+        else {
+            h: Profile(p[0], dict(p[1]), p[2])
+            for h, p in zip(headers, looks, strict=True)
+            if p is not None
+        }
+    )
+    return _match_columns(list(headers), list(order), dict(mapping) if mapping else None, profiles)
 
 
-def _match_columns(headers: list[str], order: list[str], mapping: Mapping[str, object] | None,
-                   profiles: Mapping[str, Profile] | None) -> ColumnMap:
+def _match_columns(
+    headers: list[str],
+    order: list[str],
+    mapping: Mapping[str, object] | None,
+    profiles: Mapping[str, Profile] | None,
+) -> ColumnMap:
     user = check_mapping(mapping)
     by_key = {key(h): h for h in reversed(list(headers))}
     rows: list[tuple[str, str, int | None, float, str, str | None]] = []
@@ -397,7 +456,8 @@ def _match_columns(headers: list[str], order: list[str], mapping: Mapping[str, o
     matched = {r[0] for r in rows}
     frame = pd.DataFrame(rows, columns=MATCH_COLUMNS).astype({"group": "Int64"})
     place = {h: i for i, h in enumerate(headers)}
-    frame = frame.sort_values("input_column", key=lambda s: s.map(place), kind="stable",
-                              ignore_index=True)
+    frame = frame.sort_values(
+        "input_column", key=lambda s: s.map(place), kind="stable", ignore_index=True
+    )
     unmapped = tuple(h for h in headers if h not in matched)
     return ColumnMap(frame, unmapped, tuple(missing))

@@ -60,8 +60,11 @@ def export_parts(item: object) -> list[object] | None:
 
 def _other_sheets(folder: Path) -> bool:
     """Whether a folder holds spreadsheets other than the export's parts."""
-    return any(p.suffix.lower() in (".csv", ".xlsx", ".xls", ".ods") and not
-               (is_applications(p.name) or is_saved_jobs(p.name)) for p in folder.iterdir())
+    return any(
+        p.suffix.lower() in (".csv", ".xlsx", ".xls", ".ods")
+        and not (is_applications(p.name) or is_saved_jobs(p.name))
+        for p in folder.iterdir()
+    )
 
 
 def one_seeker(sources: list[Source]) -> tuple[list[Source], list[SkippedSheet]]:
@@ -70,8 +73,9 @@ def one_seeker(sources: list[Source]) -> tuple[list[Source], list[SkippedSheet]]
     out, skipped = [], []
     for s in sources:
         if is_saved_jobs(s.name):
-            skipped.append(SkippedSheet(s.name, None, "LinkedIn saved jobs: bookmarks, "
-                                                      "not applications"))
+            skipped.append(
+                SkippedSheet(s.name, None, "LinkedIn saved jobs: bookmarks, not applications")
+            )
         elif is_applications(s.name) and s.seeker_hint is not None:
             out.append(Source(s.name, s.obj, None))
         else:

@@ -33,12 +33,17 @@ from .values import check_vocab
 _MIN_YEAR = 1990
 
 
-def load(*sources: object, layout: str = "auto",
-         mapping: Mapping[str, object] | str | PathLike[str] | None = None,
-         sheets: Sequence[str | int] | None = None, seeker: str | None = None,
-         as_of: object = None, strict: bool = False,
-         vocab: Mapping[str, Mapping[str, object]] | None = None,
-         dayfirst: bool | None = None) -> JobSearchLog:
+def load(
+    *sources: object,
+    layout: str = "auto",
+    mapping: Mapping[str, object] | str | PathLike[str] | None = None,
+    sheets: Sequence[str | int] | None = None,
+    seeker: str | None = None,
+    as_of: object = None,
+    strict: bool = False,
+    vocab: Mapping[str, Mapping[str, object]] | None = None,
+    dayfirst: bool | None = None,
+) -> JobSearchLog:
     """Read job-search spreadsheets into one canonical log, reporting every decision.
 
     Parameters
@@ -124,8 +129,9 @@ default "auto"
     check_mapping(mapping)
     check_vocab(vocab)
     if not sources:
-        raise ValueError("load() needs at least one source (a file, folder, glob, open file "
-                         "or DataFrame)")
+        raise ValueError(
+            "load() needs at least one source (a file, folder, glob, open file or DataFrame)"
+        )
     from ._sandbox import reader_session
     from .layouts.sankey import read_sankeymatic
     from .linkedin import export_parts, one_seeker
@@ -144,30 +150,64 @@ default "auto"
             got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
             tables += got
             skipped += skip
-    return _load_tables(tables, skipped, layout=layout, mapping=mapping, seeker=seeker,
-                        as_of=as_of, strict=strict, vocab=vocab, stacklevel=4,
-                        dayfirst=dayfirst)
+    return _load_tables(
+        tables,
+        skipped,
+        layout=layout,
+        mapping=mapping,
+        seeker=seeker,
+        as_of=as_of,
+        strict=strict,
+        vocab=vocab,
+        stacklevel=4,
+        dayfirst=dayfirst,
+    )
 
 
-def load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet] = (), *,
-                layout: str = "auto", mapping: Mapping[str, object] | None = None,
-                seeker: str | None = None, as_of: object = None, strict: bool = False,
-                vocab: Mapping[str, Mapping[str, object]] | None = None,
-                dayfirst: bool | None = None) -> JobSearchLog:
+def load_tables(
+    tables: Sequence[RawTable],
+    skipped: Collection[SkippedSheet] = (),
+    *,
+    layout: str = "auto",
+    mapping: Mapping[str, object] | None = None,
+    seeker: str | None = None,
+    as_of: object = None,
+    strict: bool = False,
+    vocab: Mapping[str, Mapping[str, object]] | None = None,
+    dayfirst: bool | None = None,
+) -> JobSearchLog:
     """Interpret tables already read (the second half of :func:`load`).
 
     Parameters and return value as in :func:`load`; `tables` and `skipped` are what
     :func:`followup_analytics.ingest.readers.read_source` returns.
     """
-    return _load_tables(tables, skipped, layout=layout, mapping=read_mapping(mapping),
-                        seeker=seeker, as_of=as_of, strict=strict, vocab=vocab, stacklevel=4,
-                        dayfirst=dayfirst)
+    return _load_tables(
+        tables,
+        skipped,
+        layout=layout,
+        mapping=read_mapping(mapping),
+        seeker=seeker,
+        as_of=as_of,
+        strict=strict,
+        vocab=vocab,
+        stacklevel=4,
+        dayfirst=dayfirst,
+    )
 
 
-def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], *,
-                 layout: str, mapping: Mapping[str, object] | None, seeker: str | None,
-                 as_of: object, strict: bool, vocab: Mapping[str, Mapping[str, object]] | None,
-                 stacklevel: int, dayfirst: bool | None = None) -> JobSearchLog:
+def _load_tables(
+    tables: Sequence[RawTable],
+    skipped: Collection[SkippedSheet],
+    *,
+    layout: str,
+    mapping: Mapping[str, object] | None,
+    seeker: str | None,
+    as_of: object,
+    strict: bool,
+    vocab: Mapping[str, Mapping[str, object]] | None,
+    stacklevel: int,
+    dayfirst: bool | None = None,
+) -> JobSearchLog:
     check_layout(layout)
     check_mapping(mapping)
     check_vocab(vocab)
@@ -176,14 +216,22 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
     ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping, dayfirst=dayfirst)
     tables, seeker_notes = seeker_sheets(list(tables))
     if layout in ("auto", "wide", "tracker"):  # several applications in one row
-        tables = [t for table in tables for t in (
-            table, *(split_groups(table, profile_frame(table.frame))
-                     if may_hold_groups(list(table.frame.columns)) else ()))]
+        tables = [
+            t
+            for table in tables
+            for t in (
+                table,
+                *(
+                    split_groups(table, profile_frame(table.frame))
+                    if may_hold_groups(list(table.frame.columns))
+                    else ()
+                ),
+            )
+        ]
     ref = _as_of(as_of)
     limit = ref + pd.DateOffset(years=1)
 
-    events, apps, src_rows, maps, unmapped, quarantine, dropped, unknown = ([] for _ in
-                                                                             range(8))
+    events, apps, src_rows, maps, unmapped, quarantine, dropped, unknown = ([] for _ in range(8))
     notes: list[str] = []
     ambiguous: list[str] = []
     cells: list[pd.DataFrame] = []
@@ -191,8 +239,11 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
     seen_ids: set[str] = set()
     for i, table in enumerate(tables):
         profiles = profile_frame(table.frame)
-        lay, why = ((layout, "layout given by the caller") if layout != "auto"
-                    else detect_layout(table, mapping, profiles))
+        lay, why = (
+            (layout, "layout given by the caller")
+            if layout != "auto"
+            else detect_layout(table, mapping, profiles)
+        )
         part, cm = interpret(table, lay, ctx, profiles)
         found_headers |= set(mapping or {}) - set(cm.missing)
         ev, ap, q = _check_dates(part.events, part.applications, table, ref, limit)
@@ -205,8 +256,9 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         qq = pd.concat([part.quarantine, q], ignore_index=True)
         quarantine.append(qq)
         cells.append(original_cells(table, qq))
-        dd = pd.concat([table.dropped.reindex(columns=ROW_COLUMNS), part.dropped],
-                       ignore_index=True)
+        dd = pd.concat(
+            [table.dropped.reindex(columns=ROW_COLUMNS), part.dropped], ignore_index=True
+        )
         dropped.append(dd)
         unknown.append(part.unknown)
         where = table.file + (f" [{table.sheet}]" if table.sheet else "")
@@ -214,50 +266,102 @@ def _load_tables(tables: Sequence[RawTable], skipped: Collection[SkippedSheet], 
         notes += part.notes
         ambiguous += part.ambiguous
         maps.append(cm.labels().assign(file=table.file, sheet=table.sheet))
-        unmapped.append(pd.DataFrame({"file": table.file, "sheet": table.sheet,
-                                      "column": [c for c in table.frame.columns
-                                                 if c not in set(cm.matches["input_column"])
-                                                 and c not in dict(cm.flags)]}))
+        unmapped.append(
+            pd.DataFrame(
+                {
+                    "file": table.file,
+                    "sheet": table.sheet,
+                    "column": [
+                        c
+                        for c in table.frame.columns
+                        if c not in set(cm.matches["input_column"]) and c not in dict(cm.flags)
+                    ],
+                }
+            )
+        )
         loaded_rows = ev["source_row"].to_numpy()
         q_rows = pd.unique(qq["row"].to_numpy())
         partly = int(np.isin(q_rows, loaded_rows).sum()) if len(q_rows) else 0
-        src_rows.append({"file": table.file, "sheet": table.sheet, "status": "loaded",
-                         "layout": lay, "header_row": table.header_row,
-                         "n_rows": len(table.frame) + n_not_blank(table.dropped),
-                         "n_loaded": n_distinct(loaded_rows),
-                         "n_quarantined": len(q_rows) - partly,
-                         "n_dropped": n_not_blank(dd), "n_partly_quarantined": partly,
-                         "records_outcomes": records_outcomes(lay, cm), "reason": why})
+        src_rows.append(
+            {
+                "file": table.file,
+                "sheet": table.sheet,
+                "status": "loaded",
+                "layout": lay,
+                "header_row": table.header_row,
+                "n_rows": len(table.frame) + n_not_blank(table.dropped),
+                "n_loaded": n_distinct(loaded_rows),
+                "n_quarantined": len(q_rows) - partly,
+                "n_dropped": n_not_blank(dd),
+                "n_partly_quarantined": partly,
+                "records_outcomes": records_outcomes(lay, cm),
+                "reason": why,
+            }
+        )
     copies = copy_sheets([t.file for t in tables], [t.sheet for t in tables], apps)
     for i, why in copies.items():  # a cleaned copy of a sheet: its rows are not counted
         rows = pd.unique(events[i]["source_row"].to_numpy())
-        dropped[i] = pd.concat([dropped[i], pd.DataFrame({
-            "file": tables[i].file, "sheet": tables[i].sheet, "row": rows, "column": None,
-            "reason": why})], ignore_index=True)
+        dropped[i] = pd.concat(
+            [
+                dropped[i],
+                pd.DataFrame(
+                    {
+                        "file": tables[i].file,
+                        "sheet": tables[i].sheet,
+                        "row": rows,
+                        "column": None,
+                        "reason": why,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
         events[i], apps[i] = events[i].iloc[0:0], apps[i].iloc[0:0]
-        src_rows[i] |= {"n_loaded": 0,
-                        "n_dropped": cast(int, src_rows[i]["n_dropped"]) + len(rows),
-                        "reason": why}
-    src_rows += [{"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason}
-                 for s in skipped]
+        src_rows[i] |= {
+            "n_loaded": 0,
+            "n_dropped": cast(int, src_rows[i]["n_dropped"]) + len(rows),
+            "reason": why,
+        }
+    src_rows += [
+        {"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason} for s in skipped
+    ]
     notes += stack_notes(tables) + seeker_notes
     missing = [h for h in (mapping or {}) if h not in found_headers]
     notes += [f"mapping header {h!r} is not in any input" for h in missing]
 
     report = LoadReport(
         sources=pd.DataFrame(src_rows, columns=SOURCE_COLUMNS).astype(
-            {c: "Int64" for c in ("header_row", "n_rows", "n_loaded", "n_quarantined",
-                                  "n_dropped", "n_partly_quarantined")}),
+            {
+                c: "Int64"
+                for c in (
+                    "header_row",
+                    "n_rows",
+                    "n_loaded",
+                    "n_quarantined",
+                    "n_dropped",
+                    "n_partly_quarantined",
+                )
+            }
+        ),
         mapping=_cat(maps, MAPPING_COLUMNS),
-        quarantine=_cat(quarantine, ROW_COLUMNS), dropped=_cat(dropped, ROW_COLUMNS),
+        quarantine=_cat(quarantine, ROW_COLUMNS),
+        dropped=_cat(dropped, ROW_COLUMNS),
         unmapped=_cat(unmapped, ["file", "sheet", "column"]),
-        unknown_values=_unknown(unknown), notes=tuple(notes),
-        quarantined_cells=_cat(cells, ["file", "sheet", "row"]))
+        unknown_values=_unknown(unknown),
+        notes=tuple(notes),
+        quarantined_cells=_cat(cells, ["file", "sheet", "row"]),
+    )
     _raise_or_warn(report, strict, ambiguous, missing, stacklevel)
     if not sum(len(a) for a in apps):
         return _empty_log(report, as_of)
-    log = assemble(events, apps, [(t.file, t.sheet) for t in tables], report=report,
-                   as_of=None if as_of is None else ref, seeker=seeker or "self")
+    log = assemble(
+        events,
+        apps,
+        [(t.file, t.sheet) for t in tables],
+        report=report,
+        as_of=None if as_of is None else ref,
+        seeker=seeker or "self",
+    )
     if len({t.file for t in tables}) < 2:  # one file: nothing to merge across sources
         return log
     ev, ap, merges = merge_sources(log.events, log.applications)
@@ -271,12 +375,19 @@ def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
     from ..log import APPLICATION_COLUMNS, CATEGORIES, DATE_DTYPE, EVENT_COLUMNS
 
     dtypes: dict[str, str | pd.CategoricalDtype] = {
-        "date": "datetime64[s]", "date_known": "bool", "source_row": "Int64",
-        "action_id": "Int64", **CATEGORIES}
-    events = pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, "string"))
-                           for c in EVENT_COLUMNS})
-    apps = pd.DataFrame({c: pd.Series([], dtype=DATE_DTYPE if c == "applied_on"
-                                      else "string") for c in APPLICATION_COLUMNS})
+        "date": "datetime64[s]",
+        "date_known": "bool",
+        "source_row": "Int64",
+        "action_id": "Int64",
+        **CATEGORIES,
+    }
+    events = pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, "string")) for c in EVENT_COLUMNS})
+    apps = pd.DataFrame(
+        {
+            c: pd.Series([], dtype=DATE_DTYPE if c == "applied_on" else "string")
+            for c in APPLICATION_COLUMNS
+        }
+    )
     return JobSearchLog(events, apps, report, _as_of(as_of))
 
 
@@ -298,21 +409,27 @@ def _unknown(parts: list[pd.DataFrame]) -> pd.DataFrame:
     u = _cat(parts, UNKNOWN_COLUMNS)
     if not len(u):
         return u
-    return (u.groupby(["field", "value"], sort=False, as_index=False)[["count"]].sum()
-            .sort_values("count", ascending=False, kind="stable", ignore_index=True))
+    return (
+        u.groupby(["field", "value"], sort=False, as_index=False)[["count"]]
+        .sum()
+        .sort_values("count", ascending=False, kind="stable", ignore_index=True)
+    )
 
 
-def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
-                 ref: pd.Timestamp, limit: pd.Timestamp
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _check_dates(
+    events: pd.DataFrame,
+    apps: pd.DataFrame,
+    table: RawTable,
+    ref: pd.Timestamp,
+    limit: pd.Timestamp,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Quarantine implausible dates and events dated before their application."""
     if not len(events):
         return events.copy(), apps.iloc[0:0].copy(), pd.DataFrame(columns=ROW_COLUMNS)
     ev = events
     d = ev["date"].to_numpy(dtype="datetime64[s]")
     a = ev["applied_on"].to_numpy(dtype="datetime64[s]")
-    is_applied = (ev["event"].cat.codes.to_numpy()
-                  == ev["event"].cat.categories.get_loc("applied"))
+    is_applied = ev["event"].cat.codes.to_numpy() == ev["event"].cat.categories.get_loc("applied")
     early = d < np.datetime64(f"{_MIN_YEAR}-01-01", "s")
     late = d > np.datetime64(limit.date(), "s")
     before = (d < a) & ~is_applied & ev["date_known"].to_numpy(dtype=bool) & ~early & ~late
@@ -323,11 +440,19 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
     applied_on = pd.Series(a, index=ev.index)
     reason = pd.Series(None, index=ev.index, dtype=object)
     reason[early] = "year " + date[early].dt.year.astype(str) + f" is before {_MIN_YEAR}"
-    reason[late] = ("date " + date[late].dt.strftime("%Y-%m-%d")
-                    + f" is more than a year after as_of ({ref.date()})")
-    reason[before] = (ev.loc[before, "event"].astype(str) + " dated "
-                      + date[before].dt.strftime("%Y-%m-%d") + ", before its application ("
-                      + applied_on[before].dt.strftime("%Y-%m-%d") + ")")
+    reason[late] = (
+        "date "
+        + date[late].dt.strftime("%Y-%m-%d")
+        + f" is more than a year after as_of ({ref.date()})"
+    )
+    reason[before] = (
+        ev.loc[before, "event"].astype(str)
+        + " dated "
+        + date[before].dt.strftime("%Y-%m-%d")
+        + ", before its application ("
+        + applied_on[before].dt.strftime("%Y-%m-%d")
+        + ")"
+    )
     pos = ev["app_pos"].to_numpy()
     bad_apps = np.zeros(len(apps), dtype=bool)
     bad_apps[pos[bad & is_applied]] = True
@@ -337,10 +462,16 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
     undated = whole & ~bad  # events of an application whose date was unusable
     reason[undated] = "its application's date is unusable"
     out = bad | undated
-    q = pd.DataFrame({"file": table.file, "sheet": table.sheet,
-                      "row": ev.loc[out, "source_row"].to_numpy(),
-                      "column": headers[ev.loc[out, "column"].to_numpy()],
-                      "reason": reason[out].to_numpy()}, columns=ROW_COLUMNS)
+    q = pd.DataFrame(
+        {
+            "file": table.file,
+            "sheet": table.sheet,
+            "row": ev.loc[out, "source_row"].to_numpy(),
+            "column": headers[ev.loc[out, "column"].to_numpy()],
+            "reason": reason[out].to_numpy(),
+        },
+        columns=ROW_COLUMNS,
+    )
     ev = ev[~out].reset_index(drop=True)
     if bad_apps.any():
         ev["app_pos"] = (np.cumsum(~bad_apps) - 1)[ev["app_pos"].to_numpy()]
@@ -348,42 +479,73 @@ def _check_dates(events: pd.DataFrame, apps: pd.DataFrame, table: RawTable,
     return ev, apps, q
 
 
-def _raise_or_warn(report: LoadReport, strict: bool, ambiguous: list[str],
-                   missing: list[str], stacklevel: int) -> None:
+def _raise_or_warn(
+    report: LoadReport, strict: bool, ambiguous: list[str], missing: list[str], stacklevel: int
+) -> None:
     q = report.quarantine
     if strict:
-        problems = [Problem(file, sheet if isinstance(sheet, str) else None,
-                            int(row) if pd.notna(row) else None,
-                            column if isinstance(column, str) else None, reason)
-                    for file, sheet, row, column, reason in zip(
-                        q["file"], q["sheet"], q["row"], q["column"], q["reason"], strict=True)]
-        problems += [Problem(None, None, None, h, "mapping names a header that is not in "
-                             f"any input{_closest_header(h, report)}") for h in missing]
-        problems += [Problem(None, None, None, None, f"{a}: day/month order cannot be "
-                             "decided from the values") for a in ambiguous]
+        problems = [
+            Problem(
+                file,
+                sheet if isinstance(sheet, str) else None,
+                int(row) if pd.notna(row) else None,
+                column if isinstance(column, str) else None,
+                reason,
+            )
+            for file, sheet, row, column, reason in zip(
+                q["file"], q["sheet"], q["row"], q["column"], q["reason"], strict=True
+            )
+        ]
+        problems += [
+            Problem(
+                None,
+                None,
+                None,
+                h,
+                f"mapping names a header that is not in any input{_closest_header(h, report)}",
+            )
+            for h in missing
+        ]
+        problems += [
+            Problem(
+                None, None, None, None, f"{a}: day/month order cannot be decided from the values"
+            )
+            for a in ambiguous
+        ]
         if problems:
             raise SpreadsheetError(problems=problems)
         return
     for h in missing:
-        warnings.warn(LoadWarning(f"mapping key {h!r} matches no column in any input"
-                                  f"{_closest_header(h, report)}; it was not used"),
-                      stacklevel=stacklevel)
+        warnings.warn(
+            LoadWarning(
+                f"mapping key {h!r} matches no column in any input"
+                f"{_closest_header(h, report)}; it was not used"
+            ),
+            stacklevel=stacklevel,
+        )
     if ambiguous:
-        warnings.warn(AmbiguousDateWarning(
-            "day/month order assumed (month-first unless '.'-separated) for "
-            + "; ".join(ambiguous) + "; pass dates as ISO (2026-03-04) to be sure"),
-            stacklevel=stacklevel)
+        warnings.warn(
+            AmbiguousDateWarning(
+                "day/month order assumed (month-first unless '.'-separated) for "
+                + "; ".join(ambiguous)
+                + "; pass dates as ISO (2026-03-04) to be sure"
+            ),
+            stacklevel=stacklevel,
+        )
     if len(q):
         partly = report.n_partly_quarantined
         rows = report.n_quarantined + partly
         first = q.iloc[0]
-        warnings.warn(LoadWarning(
-            f"{rows} row(s) quarantined" + (f", {partly} of them only partly (rest of the "
-                                            "row loaded)" if partly else "")
-            + f" (first: {first['file']}"
-            + (f" [{first['sheet']}]" if isinstance(first["sheet"], str) else "")
-            + f" row {first['row']}: {first['reason']}); see log.report.quarantine"),
-            stacklevel=stacklevel)
+        warnings.warn(
+            LoadWarning(
+                f"{rows} row(s) quarantined"
+                + (f", {partly} of them only partly (rest of the row loaded)" if partly else "")
+                + f" (first: {first['file']}"
+                + (f" [{first['sheet']}]" if isinstance(first["sheet"], str) else "")
+                + f" row {first['row']}: {first['reason']}); see log.report.quarantine"
+            ),
+            stacklevel=stacklevel,
+        )
 
 
 def _closest_header(header: str, report: LoadReport) -> str:

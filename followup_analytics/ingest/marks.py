@@ -23,8 +23,9 @@ _TRUE = frozenset(key(t) or t for t in vocab.FLAG_TRUE | vocab_i18n.FLAG_TRUE)
 _OUTCOMES = frozenset({"rejection", "withdrawn", "declined"})
 
 
-def read_marks(values: pd.Series, event: str, *, notes_count: bool = True
-               ) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+def read_marks(
+    values: pd.Series, event: str, *, notes_count: bool = True
+) -> tuple[np.ndarray, np.ndarray, pd.Series]:
     """Events named by the marks of a column headed by `event`.
 
     `notes_count`: whether a note that is neither a flag nor an outcome means the stage was
@@ -47,8 +48,9 @@ def read_marks(values: pd.Series, event: str, *, notes_count: bool = True
         s = str(u).strip()
         k = key(s) or s
         if s in CROSSES or k in CROSSES:
-            first[i], second[i] = (("rejection", None) if event in ("offer", "applied")
-                                   else (event, "rejection"))
+            first[i], second[i] = (
+                ("rejection", None) if event in ("offer", "applied") else (event, "rejection")
+            )
         elif k in _FALSE or s in _FALSE:
             continue
         elif u is True or k in _TRUE or s.lower() in _TRUE or not isinstance(u, str):

@@ -42,13 +42,16 @@ def _fingerprints(apps: pd.DataFrame) -> pd.Series:
     return _keys(apps["company"]) + "\x1f" + _keys(apps["role"]) + "\x1f" + day
 
 
-def copy_sheets(files: list[str], sheets: list[str | None],
-                apps: list[pd.DataFrame]) -> dict[int, str]:
+def copy_sheets(
+    files: list[str], sheets: list[str | None], apps: list[pd.DataFrame]
+) -> dict[int, str]:
     """Tables (by position) that copy an earlier sheet of the same file -> the reason."""
     out: dict[int, str] = {}
     shared_file = {f for f in files if files.count(f) > 1}
-    prints = [set(_fingerprints(a)) if len(a) and "company" in a and files[i] in shared_file
-              else set() for i, a in enumerate(apps)]
+    prints = [
+        set(_fingerprints(a)) if len(a) and "company" in a and files[i] in shared_file else set()
+        for i, a in enumerate(apps)
+    ]
     for i in range(len(apps)):
         if sheets[i] is None or not len(apps[i]) or not apps[i]["company"].notna().any():
             continue
@@ -57,14 +60,17 @@ def copy_sheets(files: list[str], sheets: list[str | None],
                 continue
             shared = len(prints[i] & prints[j])
             if shared >= COPY_SHARE * len(prints[i]):
-                out[i] = (f"copy of sheet {sheets[j]!r}: {shared} of {len(prints[i])} "
-                          "applications repeat it")
+                out[i] = (
+                    f"copy of sheet {sheets[j]!r}: {shared} of {len(prints[i])} "
+                    "applications repeat it"
+                )
                 break
     return out
 
 
-def merge_sources(events: pd.DataFrame, apps: pd.DataFrame
-                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def merge_sources(
+    events: pd.DataFrame, apps: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Merge applications that two different files both record.
 
     Parameters
@@ -83,8 +89,10 @@ def merge_sources(events: pd.DataFrame, apps: pd.DataFrame
         return events, apps, empty
     applied = events[events["event"].eq("applied").to_numpy(dtype=bool, na_value=False)]
     first = applied.drop_duplicates("application_id")
-    source = pd.Series(first["source_file"].to_numpy(dtype=object),
-                       index=first["application_id"].to_numpy(dtype=object))
+    source = pd.Series(
+        first["source_file"].to_numpy(dtype=object),
+        index=first["application_id"].to_numpy(dtype=object),
+    )
     a = apps[["application_id", "company", "role", "applied_on"]].copy()
     a["file"] = a["application_id"].map(source).to_numpy(dtype=object)
     a = a[a["company"].notna() & a["file"].notna()]
@@ -100,11 +108,16 @@ def merge_sources(events: pd.DataFrame, apps: pd.DataFrame
     days = (pd.to_datetime(pairs["applied_on_2"]) - pd.to_datetime(pairs["applied_on"])).dt.days
     same = (pairs["r"] == pairs["r_2"]) & (days.abs() <= MERGE_DAYS)
     # a file of replies (no application dates at all) joins the applications by company
-    undated_files = set(a.groupby("file")["applied_on"].apply(lambda d: d.isna().all())
-                        .pipe(lambda s: s[s].index))
+    undated_files = set(
+        a.groupby("file")["applied_on"].apply(lambda d: d.isna().all()).pipe(lambda s: s[s].index)
+    )
     roles_agree = pairs["r"].isna() | pairs["r_2"].isna() | (pairs["r"] == pairs["r_2"])
-    replies = (pairs["file_2"].isin(undated_files) & ~pairs["file"].isin(undated_files)
-               & pairs["applied_on"].notna() & roles_agree)
+    replies = (
+        pairs["file_2"].isin(undated_files)
+        & ~pairs["file"].isin(undated_files)
+        & pairs["applied_on"].notna()
+        & roles_agree
+    )
     pairs = pairs[same | replies]
     days = days[same | replies]
     if not len(pairs):
@@ -116,19 +129,26 @@ def merge_sources(events: pd.DataFrame, apps: pd.DataFrame
     moved = ids.isin(list(into)).to_numpy()
     drop = moved & events["event"].eq("applied").to_numpy(dtype=bool, na_value=False)
     ev = events.loc[~drop].copy()
-    ev["application_id"] = ev["application_id"].astype(object).replace(into).astype(
-        events["application_id"].dtype)
+    ev["application_id"] = (
+        ev["application_id"].astype(object).replace(into).astype(events["application_id"].dtype)
+    )
     pos = pd.Index(apps["application_id"]).get_indexer(ev["application_id"])
     day = ev["date"].to_numpy(dtype="datetime64[s]").view(np.int64)
     day = np.where(ev["date"].isna().to_numpy(), np.iinfo(np.int64).max, day)  # undated last
     ev = ev.iloc[np.lexsort((day, pos))].reset_index(drop=True)
     kept = apps[~apps["application_id"].isin(list(into))].reset_index(drop=True)
-    merges = pd.DataFrame({
-        "application_id": pairs["application_id"].to_numpy(),
-        "merged_id": pairs["application_id_2"].to_numpy(),
-        "company": pairs["company"].to_numpy(), "role": pairs["role"].to_numpy(),
-        "file": pairs["file"].to_numpy(), "merged_file": pairs["file_2"].to_numpy(),
-        "days_apart": days.loc[pairs.index].abs().to_numpy()}, columns=MERGE_COLUMNS)
+    merges = pd.DataFrame(
+        {
+            "application_id": pairs["application_id"].to_numpy(),
+            "merged_id": pairs["application_id_2"].to_numpy(),
+            "company": pairs["company"].to_numpy(),
+            "role": pairs["role"].to_numpy(),
+            "file": pairs["file"].to_numpy(),
+            "merged_file": pairs["file_2"].to_numpy(),
+            "days_apart": days.loc[pairs.index].abs().to_numpy(),
+        },
+        columns=MERGE_COLUMNS,
+    )
     return ev, kept, merges
 
 
@@ -137,7 +157,8 @@ _GENERIC_SHEETS = re.compile(
     r"archive|backup|template|applications?|jobs?|tracker|log|list|summary|dashboard|"
     r"spring|summer|autumn|fall|winter|jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|"
     r"nov|de[cz]|q[1-4]|week|round|batch|intern|season|\d|秋招|春招|实习|校招|社招|宏)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def seeker_sheets(tables: list[RawTable]) -> tuple[list[RawTable], list[str]]:
@@ -152,11 +173,12 @@ def seeker_sheets(tables: list[RawTable]) -> tuple[list[RawTable], list[str]]:
     out, notes = list(tables), []
     for (file, _cols), idx in groups.items():
         names = [tables[i].sheet or "" for i in idx]
-        if len(idx) < 2 or any(_GENERIC_SHEETS.search(n) or len(n.strip()) < 2
-                               for n in names):
+        if len(idx) < 2 or any(_GENERIC_SHEETS.search(n) or len(n.strip()) < 2 for n in names):
             continue
         for i in idx:
             out[i] = dataclasses.replace(tables[i], seeker_hint=tables[i].sheet)
-        notes.append(f"{file}: sheets {names} have the same columns and person-like names: "
-                     "one sheet per seeker")
+        notes.append(
+            f"{file}: sheets {names} have the same columns and person-like names: "
+            "one sheet per seeker"
+        )
     return out, notes

@@ -27,19 +27,43 @@ from .values import _is_missing_value, _lookup, _table, parses_as_date
 #: Rows read from the top, and spread over the rest, to profile a column.
 SAMPLE = 100
 KINDS = ("date", "flag", "status", "channel", "number", "url", "email", "text")
-_DATE_FIELDS = frozenset({"applied_on", "followup_date", "response_date", "interview_date",
-                          "rejection_date", "offer_date", "outcome_date", "date"})
-_TEXT_FIELDS = frozenset({"company", "role", "seeker", "note", "followup_type",
-                          "letter_type", "followup_recipient", "recipient"})
-_PLURAL = {"text": "text", "email": "emails", "status": "status words",
-           "channel": "channel words", "url": "URLs"}
+_DATE_FIELDS = frozenset(
+    {
+        "applied_on",
+        "followup_date",
+        "response_date",
+        "interview_date",
+        "rejection_date",
+        "offer_date",
+        "outcome_date",
+        "date",
+    }
+)
+_TEXT_FIELDS = frozenset(
+    {
+        "company",
+        "role",
+        "seeker",
+        "note",
+        "followup_type",
+        "letter_type",
+        "followup_recipient",
+        "recipient",
+    }
+)
+_PLURAL = {
+    "text": "text",
+    "email": "emails",
+    "status": "status words",
+    "channel": "channel words",
+    "url": "URLs",
+}
 _MAYBE_DATE = re.compile(r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _URL = re.compile(r"^(?:https?://|www\.)|\.(?:com|org|net|io|de|cn|fr|es)(?:/|$)", re.I)
 _NUMBER = re.compile(r"^[\s$€£¥]*[-+]?\d[\d,.\s]*[kK%]?$")
 _FLAG_TRUE = frozenset(key(t) or t for t in vocab.FLAG_TRUE | vocab_i18n.FLAG_TRUE)
-_FLAG_FALSE = frozenset(key(t) or t for t in
-                        (vocab.FLAG_FALSE | vocab_i18n.FLAG_FALSE) - {""})
+_FLAG_FALSE = frozenset(key(t) or t for t in (vocab.FLAG_FALSE | vocab_i18n.FLAG_FALSE) - {""})
 
 
 @dataclass(frozen=True)
@@ -74,8 +98,9 @@ class Profile:
 def _sample(n: int) -> np.ndarray:
     if n <= 2 * SAMPLE:
         return np.arange(n)
-    return np.unique(np.concatenate([np.arange(SAMPLE),
-                                     np.linspace(SAMPLE, n - 1, SAMPLE).astype(np.int64)]))
+    return np.unique(
+        np.concatenate([np.arange(SAMPLE), np.linspace(SAMPLE, n - 1, SAMPLE).astype(np.int64)])
+    )
 
 
 def _flag_kind(v: object) -> str | None:
@@ -101,8 +126,9 @@ def profile_column(values: pd.Series) -> Profile:
     flag = np.array([_flag_kind(u) == "flag" for u in uniques], dtype=bool)
     kinds[flag] = "flag"
     todo = ~missing & ~flag
-    maybe = todo & np.array([not isinstance(u, str) or _MAYBE_DATE.search(u) is not None
-                             for u in uniques], dtype=bool)
+    maybe = todo & np.array(
+        [not isinstance(u, str) or _MAYBE_DATE.search(u) is not None for u in uniques], dtype=bool
+    )
     if maybe.any():  # only values with a digit or a month name can be dates
         dates = parses_as_date(uniques[maybe])
         idx = np.flatnonzero(maybe)
@@ -110,8 +136,11 @@ def profile_column(values: pd.Series) -> Profile:
         todo[idx[dates]] = False
     for i in np.flatnonzero(todo):
         u = uniques[i]
-        kinds[i] = ("number" if isinstance(u, int | float | np.integer | np.floating)
-                    else _text_kind(str(u).strip()))
+        kinds[i] = (
+            "number"
+            if isinstance(u, int | float | np.integer | np.floating)
+            else _text_kind(str(u).strip())
+        )
     filled = int(counts[~missing].sum())
     if not filled:
         return Profile(0, {}, 0.0)
@@ -156,12 +185,17 @@ def field_fit(field: str, p: Profile | None) -> float:
         # a column of words without a single date is no date field (unreadable date text
         # stays, to be quarantined cell by cell)
         fit = min(1.0, p["date"] + 0.8 * p["status"] + 0.5 * p["text"] + 0.4 * p["number"])
-        words = (p["date"] == 0 and p["status"] + p["flag"] + p["channel"] >= 0.5
-                 and p.filled >= 3)
+        words = p["date"] == 0 and p["status"] + p["flag"] + p["channel"] >= 0.5 and p.filled >= 3
         return min(fit, 0.3) if words else fit
     if field in ("status", "event"):
-        return min(1.0, p["status"] + 0.7 * p["text"] + 0.3 * p["channel"]
-                   + 0.15 * p["flag"] + 0.1 * p["number"])
+        return min(
+            1.0,
+            p["status"]
+            + 0.7 * p["text"]
+            + 0.3 * p["channel"]
+            + 0.15 * p["flag"]
+            + 0.1 * p["number"],
+        )
     if field in ("followup_channel", "channel"):
         return min(1.0, p["channel"] + 0.5 * p["text"] + 0.3 * p["status"])
     if field == "application_id":
@@ -185,8 +219,9 @@ def header_event(header: str) -> str | None:
     return None
 
 
-def flag_events(headers: Sequence[str], profiles: Mapping[str, Profile],
-                taken: Mapping[str, float]) -> dict[str, str]:
+def flag_events(
+    headers: Sequence[str], profiles: Mapping[str, Profile], taken: Mapping[str, float]
+) -> dict[str, str]:
     """Stage-mark columns: the header names an event and the values are marks (flags for
     at least 80% of the filled cells, or flags, dates and numbers for 60%, or any marks
     under a header that is a stage by itself, such as "一面"), and no field took the column

@@ -40,10 +40,13 @@ from .tables import known_headers, table_from_frame, table_from_grid
 __all__ = ["ReadLimits", "read_source"]
 
 
-
-def read_source(source: Source, *, sheets: Sequence[str | int] | str | int | None = None,
-                extra_headers: Collection[str] = (), limits: ReadLimits | None = None
-                ) -> tuple[list[RawTable], list[SkippedSheet]]:
+def read_source(
+    source: Source,
+    *,
+    sheets: Sequence[str | int] | str | int | None = None,
+    extra_headers: Collection[str] = (),
+    limits: ReadLimits | None = None,
+) -> tuple[list[RawTable], list[SkippedSheet]]:
     """Read every data table of one source.
 
     Parameters
@@ -96,8 +99,9 @@ def read_source(source: Source, *, sheets: Sequence[str | int] | str | int | Non
         if not isinstance(src, str):
             src.close()
     if not tables:
-        reasons = "; ".join(f"sheet {s.sheet!r}: {s.reason}" if s.sheet else s.reason
-                            for s in skipped)
+        reasons = "; ".join(
+            f"sheet {s.sheet!r}: {s.reason}" if s.sheet else s.reason for s in skipped
+        )
         raise fail(name, f"no data table found ({reasons or 'nothing to read'})")
     return tables, skipped
 
@@ -122,8 +126,13 @@ def _open(source: Source, limits: ReadLimits) -> tuple[str | io.IOBase, bytes, s
             fh.close()
             raise fail(name, "empty file (0 bytes)")
         if not ext:
-            ext = (".xlsx" if head.startswith(ZIP_MAGIC)
-                   else ".xls" if head.startswith(OLE_MAGIC) else ".csv")
+            ext = (
+                ".xlsx"
+                if head.startswith(ZIP_MAGIC)
+                else ".xls"
+                if head.startswith(OLE_MAGIC)
+                else ".csv"
+            )
         if ext in EXCEL_EXTENSIONS:
             fh.close()
             return path, head, ext
@@ -139,13 +148,17 @@ def _open(source: Source, limits: ReadLimits) -> tuple[str | io.IOBase, bytes, s
     if isinstance(src, io.StringIO) and not src.getvalue():
         raise fail(name, "empty stream")
     if not ext:
-        ext = (zip_format(src) if head.startswith(ZIP_MAGIC) and isinstance(src, io.BytesIO)
-               else ".xls" if head.startswith(OLE_MAGIC) else ".csv")
+        ext = (
+            zip_format(src)
+            if head.startswith(ZIP_MAGIC) and isinstance(src, io.BytesIO)
+            else ".xls"
+            if head.startswith(OLE_MAGIC)
+            else ".csv"
+        )
     return src, head, ext
 
 
-def _slurp(name: str, obj: IO[bytes] | IO[str], limits: ReadLimits
-           ) -> io.BytesIO | io.StringIO:
+def _slurp(name: str, obj: IO[bytes] | IO[str], limits: ReadLimits) -> io.BytesIO | io.StringIO:
     """Copy a stream into memory (bounded), leaving the caller's position unchanged."""
     pos = obj.tell() if getattr(obj, "seekable", lambda: False)() else None
     try:
@@ -163,15 +176,18 @@ def _slurp(name: str, obj: IO[bytes] | IO[str], limits: ReadLimits
 
 
 # --------------------------------------------------------------------------- workbooks
-def _read_workbook(source: Source, src: str | io.BytesIO, sheets, known: frozenset[str],
-                   limits: ReadLimits) -> tuple[list[RawTable], list[SkippedSheet]]:
+def _read_workbook(
+    source: Source, src: str | io.BytesIO, sheets, known: frozenset[str], limits: ReadLimits
+) -> tuple[list[RawTable], list[SkippedSheet]]:
     name = source.name
     tables: list[RawTable] = []
     skipped: list[SkippedSheet] = []
     with reader_session(limits) as reader:
         what = src if isinstance(src, str) else src.getvalue()
-        names, types = cast("tuple[list[str], dict[str, str]]",
-                            reader.call(name, ("open", what, reader.limits.reader_seconds)))
+        names, types = cast(
+            "tuple[list[str], dict[str, str]]",
+            reader.call(name, ("open", what, reader.limits.reader_seconds)),
+        )
         try:
             for sheet_name in _select_sheets(name, names, sheets):
                 typ = types.get(sheet_name, "")
@@ -180,14 +196,20 @@ def _read_workbook(source: Source, src: str | io.BytesIO, sheets, known: frozens
                     continue
                 start, height, n_rows, columns = cast(
                     "tuple[tuple[int, int] | None, int, int, list[tuple[bytes, list, bytes]]]",
-                    reader.call(name, ("read", sheet_name), sheet_name))
+                    reader.call(name, ("read", sheet_name), sheet_name),
+                )
                 if height > limits.max_rows:
-                    raise fail(name, f"has {height:,} rows (limit {limits.max_rows:,})",
-                               sheet_name)
+                    raise fail(name, f"has {height:,} rows (limit {limits.max_rows:,})", sheet_name)
                 grid = grid_from_columns(start, n_rows, columns)
-                result = table_from_grid(grid, file=name, sheet=sheet_name, known=known,
-                                         seeker_hint=source.seeker_hint, none_cells=False,
-                                         convert=_typed_cells)
+                result = table_from_grid(
+                    grid,
+                    file=name,
+                    sheet=sheet_name,
+                    known=known,
+                    seeker_hint=source.seeker_hint,
+                    none_cells=False,
+                    convert=_typed_cells,
+                )
                 if isinstance(result, RawTable):
                     tables.append(result)
                 else:
@@ -211,8 +233,10 @@ def _select_sheets(name: str, available: list[str], wanted) -> list[str]:
         else:
             bad.append(repr(w))
     if bad:
-        raise fail(name, f"no sheet {', '.join(bad)}; the sheets are "
-                         f"{', '.join(repr(a) for a in available)}")
+        raise fail(
+            name,
+            f"no sheet {', '.join(bad)}; the sheets are {', '.join(repr(a) for a in available)}",
+        )
     return list(dict.fromkeys(out))
 
 
@@ -248,8 +272,9 @@ def _fix_mixed(values: np.ndarray) -> np.ndarray:
     out = values.copy()
     kinds = pd.Series(values, dtype=object).map(type)
     date_types = [k for k in kinds.unique() if issubclass(k, date)]
-    dates: np.ndarray | list[int] = (np.flatnonzero(kinds.isin(date_types).to_numpy())
-                                     if date_types else [])
+    dates: np.ndarray | list[int] = (
+        np.flatnonzero(kinds.isin(date_types).to_numpy()) if date_types else []
+    )
     if len(dates):
         out[dates] = _as_datetimes(pd.Series(values[dates], dtype=object))
     floats = np.flatnonzero(kinds.isin([float]).to_numpy())

@@ -65,12 +65,15 @@ def expand_sources(sources: Iterable[object], *, frames_start: int = 1) -> list[
         except SpreadsheetError as err:
             problems.append(str(err))
     if problems:
-        raise SpreadsheetError("; ".join(problems) if len(problems) == 1 else
-                               f"{len(problems)} sources cannot be read:\n  "
-                               + "\n  ".join(problems))
+        raise SpreadsheetError(
+            "; ".join(problems)
+            if len(problems) == 1
+            else f"{len(problems)} sources cannot be read:\n  " + "\n  ".join(problems)
+        )
     if not out:
-        raise SpreadsheetError("no source given: pass a file, folder, glob, file object "
-                               "or DataFrame")
+        raise SpreadsheetError(
+            "no source given: pass a file, folder, glob, file object or DataFrame"
+        )
     return out
 
 
@@ -107,8 +110,9 @@ def _expand_one(item: object, counters: dict[str, int]) -> list[Source]:
             name = f"<stream {counters['stream']}>"
             counters["stream"] += 1
         return [Source(name, cast("IO[bytes] | IO[str]", item))]
-    raise SpreadsheetError(f"{type(item).__name__} {_short(item)}: not a file, folder, glob, "
-                           "file object or DataFrame")
+    raise SpreadsheetError(
+        f"{type(item).__name__} {_short(item)}: not a file, folder, glob, file object or DataFrame"
+    )
 
 
 def _expand_path(item: str | Path) -> list[Source]:
@@ -117,13 +121,16 @@ def _expand_path(item: str | Path) -> list[Source]:
     if path.is_dir():
         files = _spreadsheets_in(sorted(p for p in path.iterdir() if _inside(p, path)))
         if not files:
-            raise SpreadsheetError(f"{text}: folder holds no spreadsheet "
-                                   f"({', '.join(SUPPORTED_EXTENSIONS)})")
+            raise SpreadsheetError(
+                f"{text}: folder holds no spreadsheet ({', '.join(SUPPORTED_EXTENSIONS)})"
+            )
         return [Source(str(f), f, seeker_hint=f.stem) for f in files]
     if path.is_file():
         if not file_kind(path.name):
-            raise SpreadsheetError(f"{text}: unsupported file type {path.suffix or '(none)'!r}; "
-                                   f"supported: {', '.join(SUPPORTED_EXTENSIONS)}")
+            raise SpreadsheetError(
+                f"{text}: unsupported file type {path.suffix or '(none)'!r}; "
+                f"supported: {', '.join(SUPPORTED_EXTENSIONS)}"
+            )
         return [Source(text, path)]
     if path.exists():  # a pipe, device or socket: named by the reader's check
         return [Source(text, path)]
@@ -140,8 +147,7 @@ def _glob(text: str, pattern: str) -> list[Path]:
     without following a symbolic link to a folder (no loops) and keeping only files whose
     real path stays inside that prefix; hidden names are skipped, as :mod:`glob` does."""
     parts = Path(pattern).parts
-    fixed = next((i for i, p in enumerate(parts) if any(c in p for c in _GLOB_CHARS)),
-                 len(parts))
+    fixed = next((i for i, p in enumerate(parts) if any(c in p for c in _GLOB_CHARS)), len(parts))
     root = Path(*parts[:fixed]) if fixed else Path(".")
     rx = re.compile(_translate(parts[fixed:]))
     found, visited = [], 0
@@ -152,8 +158,10 @@ def _glob(text: str, pattern: str) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if keep and not d.startswith("."))
         visited += len(dirs) + len(names)
         if visited > MAX_VISITED:
-            raise SpreadsheetError(f"{text}: the pattern visits more than {MAX_VISITED:,} "
-                                   "files and folders (limit); narrow it")
+            raise SpreadsheetError(
+                f"{text}: the pattern visits more than {MAX_VISITED:,} "
+                "files and folders (limit); narrow it"
+            )
         for n in names:
             if n.startswith(".") or not rx.fullmatch((rel / n).as_posix()):
                 continue
@@ -161,8 +169,9 @@ def _glob(text: str, pattern: str) -> list[Path]:
             if _inside(p, root):
                 found.append(p)
     if len(found) > MAX_FILES:
-        raise SpreadsheetError(f"{text}: the pattern matches {len(found):,} files (limit "
-                               f"{MAX_FILES:,})")
+        raise SpreadsheetError(
+            f"{text}: the pattern matches {len(found):,} files (limit {MAX_FILES:,})"
+        )
     return sorted(found)
 
 
@@ -184,7 +193,7 @@ def _translate(parts: tuple[str, ...]) -> str:
             elif ch == "?":
                 rx += "[^/]"
             elif close > 0:
-                body = part[j + 1:close]
+                body = part[j + 1 : close]
                 rx += "[" + ("^" + body[1:] if body.startswith("!") else body) + "]"
                 j = close
             else:
@@ -206,8 +215,9 @@ def _inside(path: Path, root: Path) -> bool:
 
 def _spreadsheets_in(paths: list[Path]) -> list[Path]:
     """Supported files, leaving out office lock files (``~$a.xlsx``, ``.~lock.a.ods#``)."""
-    return [p for p in paths if p.is_file() and file_kind(p.name)
-            and not p.name.startswith(("~$", "."))]
+    return [
+        p for p in paths if p.is_file() and file_kind(p.name) and not p.name.startswith(("~$", "."))
+    ]
 
 
 def _short(item: object) -> str:

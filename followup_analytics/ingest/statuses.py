@@ -42,7 +42,8 @@ def status_kinds(values: pd.Series, extra: Mapping[str, object] | None = None) -
         if k in (extra or {}):
             pass
         elif k in _vocab.NOT_APPLIED_STATUSES or any(
-                _has_word(k, w) for w in _vocab.NOT_APPLIED_KEYWORDS):
+            _has_word(k, w) for w in _vocab.NOT_APPLIED_KEYWORDS
+        ):
             return STATUS_NOT_APPLIED
         canon = _lookup(k, table, keywords)
         if canon is None:
@@ -53,12 +54,16 @@ def status_kinds(values: pd.Series, extra: Mapping[str, object] | None = None) -
     return _broadcast(codes, per, STATUS_BLANK)
 
 
-_TWO = re.compile(r"\s*(?:\+|&|/|,|;|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bcc\b|"
-                  r"\bplus\b|\bthen\b|、|和|及)\s*", re.IGNORECASE)
+_TWO = re.compile(
+    r"\s*(?:\+|&|/|,|;|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bcc\b|"
+    r"\bplus\b|\bthen\b|、|和|及)\s*",
+    re.IGNORECASE,
+)
 
 
-def two_values(values: pd.Series, field: str, extra: Mapping[str, object] | None = None
-               ) -> tuple[pd.Series, pd.Series]:
+def two_values(
+    values: pd.Series, field: str, extra: Mapping[str, object] | None = None
+) -> tuple[pd.Series, pd.Series]:
     """For cells naming two things ("Email + posted letter", "HR cc hiring manager"), the
     canonical values of the first and of the second; NaN elsewhere. Per distinct value."""
     if field not in _TABLES or field == "status":
@@ -82,8 +87,9 @@ def two_values(values: pd.Series, field: str, extra: Mapping[str, object] | None
     out = []
     for i in (0, 1):
         per = np.array([p[i] if p else None for p in pairs], dtype=object)
-        out.append(pd.Series(pd.Categorical(_broadcast(codes, per, None), dtype=dtype),
-                             index=values.index))
+        out.append(
+            pd.Series(pd.Categorical(_broadcast(codes, per, None), dtype=dtype), index=values.index)
+        )
     return out[0], out[1]
 
 
@@ -96,10 +102,13 @@ def mentions_interview(values: pd.Series) -> np.ndarray:
         if _is_missing_value(v):
             return False
         k = key(v) + " "
-        return (any(_has_word(k, w) for w in _vocab_i18n.INTERVIEW_WORDS)
-                and not re.search(r"\b(?:no|not|without|kein|sin|pas|sem) (?:an )?inter", k)
-                and not any(w in k for w in ("拒了面", "拒绝面", "没面", "约面", "面试邀请",
-                                             "邀请面试")))
+        return (
+            any(_has_word(k, w) for w in _vocab_i18n.INTERVIEW_WORDS)
+            and not re.search(r"\b(?:no|not|without|kein|sin|pas|sem) (?:an )?inter", k)
+            and not any(
+                w in k for w in ("拒了面", "拒绝面", "没面", "约面", "面试邀请", "邀请面试")
+            )
+        )
 
     per = np.fromiter((one(v) for v in uniques), dtype=bool, count=len(uniques))
     return _broadcast(codes, per, False)

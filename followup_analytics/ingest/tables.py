@@ -31,21 +31,64 @@ from .raw import RawTable, SkippedSheet
 HEADER_SCAN_ROWS = 30
 _HEAD_ROWS = 400  # rows read to find those non-blank ones
 
-_TOTAL_LABELS = frozenset({"total", "totals", "sum", "count", "grand total", "subtotal",
-                           "sub total", "average", "mean", "overall", "total result"})
+_TOTAL_LABELS = frozenset(
+    {
+        "total",
+        "totals",
+        "sum",
+        "count",
+        "grand total",
+        "subtotal",
+        "sub total",
+        "average",
+        "mean",
+        "overall",
+        "total result",
+    }
+)
 _TOTAL_VARIANTS = frozenset(
-    form + end for word in _TOTAL_LABELS
+    form + end
+    for word in _TOTAL_LABELS
     for form in (word, word.upper(), word.title(), word.capitalize())
-    for end in ("", ":", " ", " :"))
+    for end in ("", ":", " ", " :")
+)
 _TAIL_ROWS = 20
 _NONE = np.array(None, dtype=object)  # None as numpy's type stubs accept it in where()
 _PIVOT_LABELS = ("row labels", "column labels", "total result")
 _PIVOT_PREFIXES = ("count of ", "sum of ", "average of ", "max of ", "min of ")
-_NOT_DATA_NAMES = ("summary", "pivot", "note", "readme", "read me", "instruction", "about",
-                   "dashboard", "chart", "overview", "lookup", "setting", "stat", "legend",
-                   "help", "guide", "total", "report")
-_FOOTNOTE_STARTS = ("*", "†", "‡", "note:", "notes:", "source:", "sources:", "nb:", "n.b.",
-                    "last updated", "updated:")
+_NOT_DATA_NAMES = (
+    "summary",
+    "pivot",
+    "note",
+    "readme",
+    "read me",
+    "instruction",
+    "about",
+    "dashboard",
+    "chart",
+    "overview",
+    "lookup",
+    "setting",
+    "stat",
+    "legend",
+    "help",
+    "guide",
+    "total",
+    "report",
+)
+_FOOTNOTE_STARTS = (
+    "*",
+    "†",
+    "‡",
+    "note:",
+    "notes:",
+    "source:",
+    "sources:",
+    "nb:",
+    "n.b.",
+    "last updated",
+    "updated:",
+)
 _ORDINAL = re.compile(r"\d+(st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh")
 _NUMERIC_TEXT = re.compile(r"^[\s\d.,:/%$€£+\-()]+$")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -97,11 +140,17 @@ def column_letter(position: int) -> str:
     return out
 
 
-def table_from_grid(grid: pd.DataFrame, *, file: str, sheet: str | None,
-                    known: frozenset[str], seeker_hint: str | None = None,
-                    notes: Sequence[str] = (), none_cells: bool = True,
-                    convert: Callable[[np.ndarray], np.ndarray] | None = None
-                    ) -> RawTable | SkippedSheet:
+def table_from_grid(
+    grid: pd.DataFrame,
+    *,
+    file: str,
+    sheet: str | None,
+    known: frozenset[str],
+    seeker_hint: str | None = None,
+    notes: Sequence[str] = (),
+    none_cells: bool = True,
+    convert: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> RawTable | SkippedSheet:
     """Find the header of one sheet and trim its data rows.
 
     Parameters
@@ -145,37 +194,61 @@ def table_from_grid(grid: pd.DataFrame, *, file: str, sheet: str | None,
     pos, how = found
     if how == "headerless":  # the first row is data: columns are named by their letter
         first_row = int(grid.index[pos])
-        trimmed = _trim(grid.iloc[pos:], pd.Series(None, index=grid.columns, dtype=object),
-                        file, sheet, none_cells, convert)
+        trimmed = _trim(
+            grid.iloc[pos:],
+            pd.Series(None, index=grid.columns, dtype=object),
+            file,
+            sheet,
+            none_cells,
+            convert,
+        )
         if trimmed is None:
             return SkippedSheet(file, sheet, "empty sheet")
         frame, dropped = trimmed
-        return RawTable(file=file, sheet=sheet, header_row=0, frame=frame, dropped=dropped,
-                        seeker_hint=seeker_hint,
-                        notes=(*notes, f"no header row: data start in row {first_row} (its "
-                                       "words repeat below in the same columns); columns "
-                                       "named by letter and decided by their values"))
+        return RawTable(
+            file=file,
+            sheet=sheet,
+            header_row=0,
+            frame=frame,
+            dropped=dropped,
+            seeker_hint=seeker_hint,
+            notes=(
+                *notes,
+                f"no header row: data start in row {first_row} (its "
+                "words repeat below in the same columns); columns "
+                "named by letter and decided by their values",
+            ),
+        )
     header_row = int(grid.index[pos])
-    data = grid.iloc[pos + 1:]
+    data = grid.iloc[pos + 1 :]
     out_notes = [*notes, f"header in row {header_row} ({how})"]
     above = rows[rows < pos]
     if above.size:
         listed = ", ".join(str(int(grid.index[p])) for p in above[:5])
-        out_notes[-1] += (f"; {above.size} title row{'s' if above.size > 1 else ''} above it "
-                          f"skipped (row {listed})")
+        out_notes[-1] += (
+            f"; {above.size} title row{'s' if above.size > 1 else ''} above it "
+            f"skipped (row {listed})"
+        )
     elif pos > 0:
         out_notes[-1] += f"; {pos} blank row{'s' if pos > 1 else ''} above it skipped"
     trimmed = _trim(data, grid.iloc[pos], file, sheet, none_cells, convert)
     if trimmed is None:
-        return SkippedSheet(file, sheet, f"header only: no data rows below the header in "
-                                         f"row {header_row}")
+        return SkippedSheet(
+            file, sheet, f"header only: no data rows below the header in row {header_row}"
+        )
     frame, dropped = trimmed
-    return RawTable(file=file, sheet=sheet, header_row=header_row, frame=frame,
-                    dropped=dropped, seeker_hint=seeker_hint, notes=tuple(out_notes))
+    return RawTable(
+        file=file,
+        sheet=sheet,
+        header_row=header_row,
+        frame=frame,
+        dropped=dropped,
+        seeker_hint=seeker_hint,
+        notes=tuple(out_notes),
+    )
 
 
-def table_from_frame(df: pd.DataFrame, *, file: str, seeker_hint: str | None = None
-                     ) -> RawTable:
+def table_from_frame(df: pd.DataFrame, *, file: str, seeker_hint: str | None = None) -> RawTable:
     """Treat a user's DataFrame as a sheet whose header is its columns (row 1).
 
     Data rows are numbered 2..n+1 as if the frame were written to a sheet; blank, totals,
@@ -194,17 +267,22 @@ def table_from_frame(df: pd.DataFrame, *, file: str, seeker_hint: str | None = N
     header = pd.Series([str(c) for c in df.columns], index=grid.columns, dtype=object)
     trimmed = _trim(grid, header, file, None, True, None)
     if trimmed is None:  # no rows, or only blank ones: an empty table
-        frame = pd.DataFrame(columns=_dedupe([_header_text(h) for h in header]), dtype=object,
-                             index=pd.Index([], dtype=int, name="row"))
+        frame = pd.DataFrame(
+            columns=_dedupe([_header_text(h) for h in header]),
+            dtype=object,
+            index=pd.Index([], dtype=int, name="row"),
+        )
         trimmed = frame, pd.DataFrame(columns=ROW_COLUMNS)
     frame, dropped = trimmed
-    return RawTable(file=file, sheet=None, header_row=1, frame=frame, dropped=dropped,
-                    seeker_hint=seeker_hint)
+    return RawTable(
+        file=file, sheet=None, header_row=1, frame=frame, dropped=dropped, seeker_hint=seeker_hint
+    )
 
 
 # --------------------------------------------------------------------------- header
-def _find_header(head: pd.DataFrame, rows: np.ndarray, known: frozenset[str],
-                 sheet: str | None) -> tuple[int, str] | str:
+def _find_header(
+    head: pd.DataFrame, rows: np.ndarray, known: frozenset[str], sheet: str | None
+) -> tuple[int, str] | str:
     """Position of the header row and how it was chosen, or why there is none."""
     values = head.to_numpy(dtype=object)
     best, best_score, best_known = -1, 0, 0
@@ -214,8 +292,10 @@ def _find_header(head: pd.DataFrame, rows: np.ndarray, known: frozenset[str],
         cells = values[p]
         texts = [v for v in cells if isinstance(v, str) and v.strip()]
         for t in texts:
-            if pivot is None and (key(t) in _PIVOT_LABELS or (
-                    key(t).startswith(_PIVOT_PREFIXES) and _count(cells) >= 2)):
+            if pivot is None and (
+                key(t) in _PIVOT_LABELS
+                or (key(t).startswith(_PIVOT_PREFIXES) and _count(cells) >= 2)
+            ):
                 pivot = (int(p), t)
         n_known = sum(is_known_header(t, known) for t in texts)
         typed = _count(cells) - sum(_is_text(v) for v in cells)  # numbers, dates: data-like
@@ -234,27 +314,38 @@ def _find_header(head: pd.DataFrame, rows: np.ndarray, known: frozenset[str],
     # a pivot label decides only when no real header sits above it or is it: a notes cell
     # saying "Count of ..." inside a table does not make the sheet a pivot table
     if pivot is not None and (best_known < 2 or pivot[0] <= best):
-        return (f"pivot table (row {int(head.index[pivot[0]])} holds {pivot[1].strip()!r}), "
-                "not a data table")
+        return (
+            f"pivot table (row {int(head.index[pivot[0]])} holds {pivot[1].strip()!r}), "
+            "not a data table"
+        )
     if best_known >= 2:
         return best, f"{best_known} recognised column headers"
     name_key = key(sheet or "")
     if not any(word in name_key for word in _NOT_DATA_NAMES):
         for i, p in enumerate(rows):
             texts = [v for v in values[p] if _is_text(v)]
-            if len(texts) >= 3 and len(texts) == _count(values[p]) \
-                    and _data_like(values[rows[i + 1:i + 6]]):
+            if (
+                len(texts) >= 3
+                and len(texts) == _count(values[p])
+                and _data_like(values[rows[i + 1 : i + 6]])
+            ):
                 return int(p), f"{len(texts)} text headers above rows of data"
     for i, p in enumerate(rows[:5]):  # a planner: one column per day, names below
         cells = [v for v in values[p] if v is not None and v != ""]
         days = _date_cells(cells)
-        below = values[rows[i + 1:i + 6]].ravel()
+        below = values[rows[i + 1 : i + 6]].ravel()
         names = [v for v in below if v is not None and v != ""]
-        if days >= 3 and days == len(cells) and names \
-                and np.mean([_is_text(v) for v in names]) >= 0.8:
+        if (
+            days >= 3
+            and days == len(cells)
+            and names
+            and np.mean([_is_text(v) for v in names]) >= 0.8
+        ):
             return int(p), f"{days} date headers above names"
-    return ("no header row: fewer than 2 recognised column headers in the first "
-            f"{HEADER_SCAN_ROWS} rows (a summary, pivot or notes sheet?)")
+    return (
+        "no header row: fewer than 2 recognised column headers in the first "
+        f"{HEADER_SCAN_ROWS} rows (a summary, pivot or notes sheet?)"
+    )
 
 
 def _date_cells(cells: list[object]) -> int:
@@ -311,9 +402,14 @@ def _data_like(below: np.ndarray) -> bool:
 
 
 # --------------------------------------------------------------------------- trimming
-def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None,
-          none_cells: bool, convert: Callable[[np.ndarray], np.ndarray] | None
-          ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+def _trim(
+    data: pd.DataFrame,
+    header: pd.Series,
+    file: str,
+    sheet: str | None,
+    none_cells: bool,
+    convert: Callable[[np.ndarray], np.ndarray] | None,
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """Split the rows below the header into the table and the dropped rows (None if blank)."""
     n, m = data.shape
     arrs = [data.iloc[:, j].to_numpy(dtype=object) for j in range(m)]
@@ -335,11 +431,16 @@ def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None,
     foot = _footnotes(fv, first, cnt, ~blank & ~repeated & ~totals, _filled(hvals))
     drop = blank | repeated | totals | foot
     at = np.flatnonzero(drop)
-    reasons = np.select([blank[at], repeated[at], totals[at]],
-                        ["blank row", "repeated header", "totals row"], "footnote")
+    reasons = np.select(
+        [blank[at], repeated[at], totals[at]],
+        ["blank row", "repeated header", "totals row"],
+        "footnote",
+    )
     rownums = data.index.to_numpy().astype(int)
-    dropped = pd.DataFrame({"file": file, "sheet": sheet, "row": rownums[at],
-                            "column": None, "reason": reasons}, columns=ROW_COLUMNS)
+    dropped = pd.DataFrame(
+        {"file": file, "sheet": sheet, "row": rownums[at], "column": None, "reason": reasons},
+        columns=ROW_COLUMNS,
+    )
     keep = np.flatnonzero(~drop) if drop.any() else None
     kept_nn = nn if keep is None else nn[keep]
     has_data = np.asarray(kept_nn.any(axis=0))
@@ -349,8 +450,9 @@ def _trim(data: pd.DataFrame, header: pd.Series, file: str, sheet: str | None,
     cells = {}
     for j in keep_cols:
         values = arrs[j] if keep is None else arrs[j][keep]
-        values = (_writeable(values) if kept_nn[:, j].all()
-                  else np.where(kept_nn[:, j], values, _NONE))
+        values = (
+            _writeable(values) if kept_nn[:, j].all() else np.where(kept_nn[:, j], values, _NONE)
+        )
         cells[j] = values if convert is None else convert(values)
     index = pd.Index(rownums if keep is None else rownums[keep], name="row")
     frame = pd.DataFrame(cells, index=index, dtype=object, copy=False)
@@ -381,8 +483,9 @@ def _repeated_header(arrs: list[np.ndarray], hvals: np.ndarray, cnt: np.ndarray)
     return out
 
 
-def _totals(arrs: list[np.ndarray], fv: np.ndarray, first: np.ndarray, live: np.ndarray
-            ) -> np.ndarray:
+def _totals(
+    arrs: list[np.ndarray], fv: np.ndarray, first: np.ndarray, live: np.ndarray
+) -> np.ndarray:
     """Rows labelled Total/Sum/Count... whose other cells are numbers or empty.
 
     Exact labels ("Total", "GRAND TOTAL:") are looked up in every row by hashing; longer
@@ -391,8 +494,9 @@ def _totals(arrs: list[np.ndarray], fv: np.ndarray, first: np.ndarray, live: np.
     out = np.zeros(len(fv), dtype=bool)
     cand = pd.Series(fv, dtype=object).isin(_TOTAL_VARIANTS).to_numpy() & live
     tail = np.flatnonzero(live)[-_TAIL_ROWS:]
-    cand[tail] |= np.array([isinstance(v, str) and _is_total_label(v) for v in fv[tail]],
-                           dtype=bool)
+    cand[tail] |= np.array(
+        [isinstance(v, str) and _is_total_label(v) for v in fv[tail]], dtype=bool
+    )
     cand = np.flatnonzero(cand)
     if cand.size == 0:
         return out
@@ -411,7 +515,11 @@ def _is_total_label(text: str) -> bool:
 def _numeric_or_empty(values: np.ndarray) -> np.ndarray:
     s = pd.Series(values, dtype=object)
     kind = s.map(type)
-    ok = s.isna().to_numpy() | s.eq("").to_numpy() | kind.isin([int, float, bool, np.int64, np.float64]).to_numpy()
+    ok = (
+        s.isna().to_numpy()
+        | s.eq("").to_numpy()
+        | kind.isin([int, float, bool, np.int64, np.float64]).to_numpy()
+    )
     strs = kind.isin([str]).to_numpy()
     if strs.any():
         cleaned = s[strs].str.replace(r"[\s%,$€£]", "", regex=True)
@@ -419,8 +527,9 @@ def _numeric_or_empty(values: np.ndarray) -> np.ndarray:
     return ok
 
 
-def _footnotes(fv: np.ndarray, first: np.ndarray, cnt: np.ndarray, live: np.ndarray,
-               headed: np.ndarray) -> np.ndarray:
+def _footnotes(
+    fv: np.ndarray, first: np.ndarray, cnt: np.ndarray, live: np.ndarray, headed: np.ndarray
+) -> np.ndarray:
     """Rows holding one text cell that reads as a note rather than as data.
 
     Anywhere: text starting like a note (``*``, ``Note:``, ``Source:`` ...). Below the last

@@ -40,13 +40,13 @@ if TYPE_CHECKING:
 #: Vocabulary fields accepted by :func:`normalise` (and as keys of ``load(vocab=...)``).
 VOCAB_FIELDS: tuple[str, ...] = ("status", "channel", "letter_type", "recipient")
 _STATUS_KEYWORDS = (*_vocab.STATUS_KEYWORDS, *_vocab_i18n.STATUS_KEYWORDS)
-_Table = tuple[Mapping[str, str | None], tuple[tuple[str, object], ...],
-               tuple[str | None, ...]]  # synonyms, keywords in order, allowed values
+_Table = tuple[
+    Mapping[str, str | None], tuple[tuple[str, object], ...], tuple[str | None, ...]
+]  # synonyms, keywords in order, allowed values
 _TABLES: dict[str, _Table] = {
     "status": (_vocab.STATUS_SYNONYMS, _STATUS_KEYWORDS, (*_vocab.EVENTS, None)),
     "channel": (_vocab.CHANNEL_SYNONYMS, _vocab.CHANNEL_KEYWORDS, _vocab.CHANNELS),
-    "letter_type": (_vocab.LETTER_TYPE_SYNONYMS, _vocab.LETTER_TYPE_KEYWORDS,
-                    _vocab.LETTER_TYPES),
+    "letter_type": (_vocab.LETTER_TYPE_SYNONYMS, _vocab.LETTER_TYPE_KEYWORDS, _vocab.LETTER_TYPES),
     "recipient": (_vocab.RECIPIENT_SYNONYMS, _vocab.RECIPIENT_KEYWORDS, _vocab.RECIPIENTS),
 }
 _MISSING_KEYS = frozenset(key(m) for m in _vocab.MISSING_MARKERS)
@@ -126,8 +126,9 @@ def _year(y: pd.Series) -> pd.Series:
 
 
 def _ymd(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
-    frame = pd.DataFrame({"year": _year(year), "month": month.astype("int64"),
-                          "day": day.astype("int64")})
+    frame = pd.DataFrame(
+        {"year": _year(year), "month": month.astype("int64"), "day": day.astype("int64")}
+    )
     if not len(frame):
         return pd.Series([], dtype=_DATE_DTYPE, index=year.index)
     return pd.to_datetime(frame, errors="coerce").astype(np.dtype(_DATE_DTYPE))
@@ -139,15 +140,13 @@ def _decide_order(first: pd.Series, second: pd.Series, sep: pd.Series) -> tuple[
     if day_first != month_first:
         return ("day-first" if day_first else "month-first"), False
     if day_first and month_first:  # both proven: keep the majority, the rest will fail
-        return ("day-first" if (first > 12).sum() >= (second > 12).sum()
-                else "month-first"), False
+        return ("day-first" if (first > 12).sum() >= (second > 12).sum() else "month-first"), False
     ambiguous = bool((first != second).any())
     dotted = bool(sep.eq(".").mean() > 0.5) if len(sep) else False
     return ("day-first" if dotted else "month-first"), ambiguous
 
 
-def _parse_text(text: pd.Series, day_first: bool | None
-                ) -> tuple[pd.Series, str | None, bool]:
+def _parse_text(text: pd.Series, day_first: bool | None) -> tuple[pd.Series, str | None, bool]:
     """Parse distinct lower-cased strings; returns dates (NaT where unparsed)."""
     out = pd.Series(pd.NaT, index=text.index, dtype=_DATE_DTYPE)
     order, ambiguous = None, False
@@ -181,8 +180,9 @@ def _parse_text(text: pd.Series, day_first: bool | None
         month = named[mi].map(_MONTHS) if len(named) else named[mi]
         named = named[month.notna()]
         if len(named):
-            fill(todo & text.index.isin(named.index),
-                 _ymd(named[yi], month[named.index], named[di]))
+            fill(
+                todo & text.index.isin(named.index), _ymd(named[yi], month[named.index], named[di])
+            )
     serial = text[todo & text.str.match(_SERIAL)]
     if len(serial):
         out.loc[serial.index] = _from_serial(serial.astype(float))
@@ -257,18 +257,28 @@ def parses_as_date(values: np.ndarray) -> np.ndarray:
     return parse_dates(pd.Series(values, dtype=object)).dates.notna().to_numpy()
 
 
-def _parsed(values: pd.Series, codes: np.ndarray, uniques: np.ndarray, dates: np.ndarray,
-            missing: np.ndarray, order: str | None, ambiguous: bool) -> ParsedDates:
+def _parsed(
+    values: pd.Series,
+    codes: np.ndarray,
+    uniques: np.ndarray,
+    dates: np.ndarray,
+    missing: np.ndarray,
+    order: str | None,
+    ambiguous: bool,
+) -> ParsedDates:
     """Per-unique dates (and the reason per unusable value) broadcast back to the rows."""
     bad = np.isnat(dates) & ~missing
     problem = np.full(len(uniques), None, dtype=object)
     if bad.any():
         problem[bad] = [_problem(v) for v in uniques[bad]]
-    out_dates = pd.Series(_broadcast(codes, dates, np.datetime64("NaT", "s")),
-                          index=values.index, dtype=_DATE_DTYPE)
-    out_problem = pd.Series(_broadcast(codes, problem, None) if bad.any()
-                            else np.full(len(codes), None, dtype=object),
-                            index=values.index, dtype=object)
+    out_dates = pd.Series(
+        _broadcast(codes, dates, np.datetime64("NaT", "s")), index=values.index, dtype=_DATE_DTYPE
+    )
+    out_problem = pd.Series(
+        _broadcast(codes, problem, None) if bad.any() else np.full(len(codes), None, dtype=object),
+        index=values.index,
+        dtype=object,
+    )
     return ParsedDates(out_dates, out_problem, order, ambiguous)
 
 
@@ -293,8 +303,10 @@ def _as_timestamp(v: _dt.date | np.datetime64) -> pd.Timestamp | NaTType:
 
 def _problem(v: object) -> str:
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-        return (f"{v!r} is not a date (Excel day numbers must lie between "
-                f"{SERIAL_RANGE[0]} and {SERIAL_RANGE[1]})")
+        return (
+            f"{v!r} is not a date (Excel day numbers must lie between "
+            f"{SERIAL_RANGE[0]} and {SERIAL_RANGE[1]})"
+        )
     return f"cannot read {str(v)[:60]!r} as a date"
 
 
@@ -313,8 +325,9 @@ def _base_table(field: str) -> dict[str, object]:
     return table
 
 
-def _table(field: str, extra: Mapping[str, object] | None
-           ) -> tuple[dict[str, object], tuple[tuple[str, object], ...]]:
+def _table(
+    field: str, extra: Mapping[str, object] | None
+) -> tuple[dict[str, object], tuple[tuple[str, object], ...]]:
     table = _base_table(field)
     if extra:
         table = {**table, **{key(k): v for k, v in extra.items()}}
@@ -335,14 +348,13 @@ def _negated(k: str) -> bool:
     for i, w in enumerate(words):
         neg = w in _vocab_i18n.NEGATIONS or (not w.isascii() and w[:1] in _vocab_i18n.NEGATIONS)
         if neg:
-            rest = " ".join(words[i + 1:]) if w.isascii() else k[k.index(w) + 1:]
+            rest = " ".join(words[i + 1 :]) if w.isascii() else k[k.index(w) + 1 :]
             if any(_has_word(rest, r) for r in _vocab_i18n.REPLY_WORDS):
                 return True
     return False
 
 
-def _lookup(k: str, table: dict[str, object],
-            keywords: tuple[tuple[str, object], ...]) -> object:
+def _lookup(k: str, table: dict[str, object], keywords: tuple[tuple[str, object], ...]) -> object:
     """Exact synonym, else keywords in order (token aware), else ``"other"``. For statuses,
     a negated reply word means no event ("Heard nothing", "Haven't heard back")."""
     if k in table:
@@ -371,13 +383,16 @@ def check_vocab(extra: Mapping[str, Mapping[str, object]] | None) -> None:
         allowed = _TABLES[name][2]
         for text, canon in table.items():
             if canon not in allowed:
-                raise ValueError(f"vocab[{field!r}][{text!r}] = {canon!r} is not allowed; "
-                                 f"allowed: {[a for a in allowed if a is not None]}"
-                                 + (" or None (no event)" if name == "status" else ""))
+                raise ValueError(
+                    f"vocab[{field!r}][{text!r}] = {canon!r} is not allowed; "
+                    f"allowed: {[a for a in allowed if a is not None]}"
+                    + (" or None (no event)" if name == "status" else "")
+                )
 
 
-def normalise(values: pd.Series, field: str,
-              extra: Mapping[str, object] | None = None) -> tuple[pd.Series, pd.DataFrame]:
+def normalise(
+    values: pd.Series, field: str, extra: Mapping[str, object] | None = None
+) -> tuple[pd.Series, pd.DataFrame]:
     """Map free text to a canonical vocabulary value, once per distinct value.
 
     Parameters
@@ -405,22 +420,33 @@ def normalise(values: pd.Series, field: str,
     table, keywords = _table(field, extra)
     codes, uniques = _factorize(values)
     missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))
-    canon = np.array([None if miss else _lookup(key(v), table, keywords)
-                      for v, miss in zip(uniques, missing, strict=True)], dtype=object)
+    canon = np.array(
+        [
+            None if miss else _lookup(key(v), table, keywords)
+            for v, miss in zip(uniques, missing, strict=True)
+        ],
+        dtype=object,
+    )
     if field == "status":
         dtype = pd.CategoricalDtype([*_vocab.EVENTS, "other"], ordered=False)
     else:
         dtype = pd.CategoricalDtype(list(_TABLES[field][2]), ordered=True)
     per = dtype.categories.get_indexer(pd.Index(canon, dtype=object)).astype(
-        np.int8 if len(dtype.categories) < 127 else np.int64)  # the codes' final width
-    out = pd.Series(pd.Categorical.from_codes(_broadcast(codes, per, -1), dtype=dtype),
-                    index=values.index)
+        np.int8 if len(dtype.categories) < 127 else np.int64
+    )  # the codes' final width
+    out = pd.Series(
+        pd.Categorical.from_codes(_broadcast(codes, per, -1), dtype=dtype), index=values.index
+    )
     other = [i for i in np.flatnonzero(canon == "other") if key(uniques[i]) != "other"]
     if other:
         counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-        unknown = pd.DataFrame({"field": field,
-                                "value": [str(uniques[i]) for i in other],
-                                "count": [int(counts[i]) for i in other]})
+        unknown = pd.DataFrame(
+            {
+                "field": field,
+                "value": [str(uniques[i]) for i in other],
+                "count": [int(counts[i]) for i in other],
+            }
+        )
     else:
         unknown = pd.DataFrame(columns=["field", "value", "count"])
     return out, unknown

@@ -35,7 +35,9 @@ class _Index:
         change[:1] = True
         change[1:] = ids[1:] != ids[:-1]
         pos = _positions(apps["application_id"], ids[change])
-        if len(pos) and np.bincount(pos[pos >= 0]).max() > 1:  # not grouped by application: sort once
+        if (
+            len(pos) and np.bincount(pos[pos >= 0]).max() > 1
+        ):  # not grouped by application: sort once
             ev = ev.sort_values(["application_id", "date"], kind="stable", ignore_index=True)
             ids = ev["application_id"].to_numpy(dtype=object)
             change[1:] = ids[1:] != ids[:-1]
@@ -74,14 +76,18 @@ class _Index:
         self.known = ev["date_known"].to_numpy(dtype=bool) & ~ev["date"].isna().to_numpy()
         # a second event of one follow-up action ("Email + posted letter") is not another
         # follow-up: counts and timings see each action once
-        action = (ev["action_id"].to_numpy(dtype=float, na_value=np.nan)
-                  if "action_id" in ev else np.full(len(ev), np.nan))
+        action = (
+            ev["action_id"].to_numpy(dtype=float, na_value=np.nan)
+            if "action_id" in ev
+            else np.full(len(ev), np.nan)
+        )
         again = np.zeros(len(ev), dtype=bool)
         again[1:] = (action[1:] == action[:-1]) & (self.rank[1:] == self.rank[:-1])
         self.repeat_action = again
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
-        self.codes = {c: ev[c].cat.codes.to_numpy() for c in ("channel", "letter_type",
-                                                             "recipient")}
+        self.codes = {
+            c: ev[c].cat.codes.to_numpy() for c in ("channel", "letter_type", "recipient")
+        }
         self.identity = bool(len(pos) == self.n_apps and (pos == np.arange(len(pos))).all())
         self.applied = self.applied_app[pos] if len(pos) else np.empty(0)
         self.as_of_day = int(np.datetime64(log.as_of.date(), "D").astype(np.int64))
@@ -115,14 +121,16 @@ class _Index:
         """Scatter per-rank values to application positions (``fill`` where no events)."""
         if self.identity:
             return np.asarray(values)
-        out = np.full(self.n_apps, fill, dtype=np.asarray(values).dtype if len(values)
-                      else type(fill))
+        out = np.full(
+            self.n_apps, fill, dtype=np.asarray(values).dtype if len(values) else type(fill)
+        )
         out[self.pos] = values
         return out
 
 
-def _search(tkey: np.ndarray, qkey: np.ndarray, qbase: np.ndarray, big: int, *,
-            direction: str) -> np.ndarray:
+def _search(
+    tkey: np.ndarray, qkey: np.ndarray, qbase: np.ndarray, big: int, *, direction: str
+) -> np.ndarray:
     """Index into sorted ``tkey`` of the match in the query's own group, or -1.
 
     ``direction``: "on_or_before" (latest), "on_or_after" / "after" (next).

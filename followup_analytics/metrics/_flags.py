@@ -19,25 +19,34 @@ MIN_SEEKERS = 5
 CANNOT_TELL_EVENTS = 10
 
 
-def small_flags(n_level: ArrayLike, k_level: ArrayLike, n_reference: ArrayLike,
-                k_reference: ArrayLike, min_n: int) -> np.ndarray:
+def small_flags(
+    n_level: ArrayLike,
+    k_level: ArrayLike,
+    n_reference: ArrayLike,
+    k_reference: ArrayLike,
+    min_n: int,
+) -> np.ndarray:
     """``small_n`` of a comparison from its counts (see the module)."""
-    nl, kl, nr, kr = (np.asarray(a, dtype=float) for a in (n_level, k_level, n_reference,
-                                                            k_reference))
+    nl, kl, nr, kr = (
+        np.asarray(a, dtype=float) for a in (n_level, k_level, n_reference, k_reference)
+    )
     k, n = kl + kr, nl + nr
     return (nl < min_n) | (nr < min_n) | (np.minimum(k, n - k) < MIN_EVENTS)
 
 
-def one_seeker_notes(n_level: ArrayLike, k_level: ArrayLike, n_reference: ArrayLike,
-                     k_reference: ArrayLike) -> np.ndarray:
+def one_seeker_notes(
+    n_level: ArrayLike, k_level: ArrayLike, n_reference: ArrayLike, k_reference: ArrayLike
+) -> np.ndarray:
     """The note of a comparison made within a single seeker's log."""
     k = np.asarray(k_level, dtype=np.int64) + np.asarray(k_reference, dtype=np.int64)
     n = np.asarray(n_level, dtype=np.int64) + np.asarray(n_reference, dtype=np.int64)
-    base = np.char.add(np.char.add("one seeker: pooled and within-seeker coincide; ",
-                                   k.astype(str)),
-                       np.char.add(" of ", np.char.add(n.astype(str),
-                                                       " applications had the outcome")))
+    base = np.char.add(
+        np.char.add("one seeker: pooled and within-seeker coincide; ", k.astype(str)),
+        np.char.add(" of ", np.char.add(n.astype(str), " applications had the outcome")),
+    )
     short = np.minimum(k, n - k) < CANNOT_TELL_EVENTS
-    tell = (f"; this log cannot tell (fewer than {CANNOT_TELL_EVENTS} applications with, "
-            "or without, the outcome)")
+    tell = (
+        f"; this log cannot tell (fewer than {CANNOT_TELL_EVENTS} applications with, "
+        "or without, the outcome)"
+    )
     return np.where(short, np.char.add(base, tell), base).astype(object)

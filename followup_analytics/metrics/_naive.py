@@ -14,10 +14,18 @@ from collections.abc import Iterable
 
 #: Feature columns that describe following up (or thanking) an application.
 NAIVE_BY: tuple[str, ...] = (
-    "followed_up", "n_followups", "first_followup_on", "followup_delay_days",
-    "followup_stage", "response_after_followup", "tiered_cadence",
-    "thank_you_after_interview", "thank_you_rounds", "thank_you_every_round",
-    "thank_you_email_and_letter", "post_rejection_note",
+    "followed_up",
+    "n_followups",
+    "first_followup_on",
+    "followup_delay_days",
+    "followup_stage",
+    "response_after_followup",
+    "tiered_cadence",
+    "thank_you_after_interview",
+    "thank_you_rounds",
+    "thank_you_every_round",
+    "thank_you_email_and_letter",
+    "post_rejection_note",
 )
 
 
@@ -31,4 +39,5 @@ def refuse_naive(columns: Iterable[str], where: str) -> None:
             "follow-up; more rounds give more chances to thank; strong seekers do more of "
             "everything). Use landmark_effect(log) for followed up vs not, or "
             "offer_associations(log) for the strategies; refused groupings: "
-            f"{list(NAIVE_BY)}")
+            f"{list(NAIVE_BY)}"
+        )

@@ -47,13 +47,13 @@ def _select(strategies: Sequence[str] | None) -> list[Strategy]:
     names = [strategies] if isinstance(strategies, str) else list(strategies)
     bad = [s for s in names if s not in STRATEGIES]
     if bad:
-        raise ValueError(f"strategies: unknown strategy {bad[0]!r}; allowed: "
-                         f"{list(STRATEGIES)}")
+        raise ValueError(f"strategies: unknown strategy {bad[0]!r}; allowed: {list(STRATEGIES)}")
     return [STRATEGIES[s] for s in names]
 
 
-def _counts(seeker: np.ndarray, n_seekers: int, level: pd.Series,
-            y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _counts(
+    seeker: np.ndarray, n_seekers: int, level: pd.Series, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Applications ``n`` and outcomes ``k`` per (seeker, level): two seekers x levels arrays."""
     codes = level.cat.codes.to_numpy()
     ok = codes >= 0
@@ -67,8 +67,15 @@ def _counts(seeker: np.ndarray, n_seekers: int, level: pd.Series,
 def _within_seeker(n: np.ndarray, k: np.ndarray, j: int, r: int) -> dict:
     """Mantel-Haenszel odds ratio of level column `j` vs reference column `r`, by seeker."""
     keep = (n[:, j] + n[:, r]) > 0
-    strata = pd.DataFrame({"stratum": np.flatnonzero(keep), "k1": k[keep, j],
-                           "n1": n[keep, j], "k0": k[keep, r], "n0": n[keep, r]})
+    strata = pd.DataFrame(
+        {
+            "stratum": np.flatnonzero(keep),
+            "k1": k[keep, j],
+            "n1": n[keep, j],
+            "k0": k[keep, r],
+            "n0": n[keep, r],
+        }
+    )
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
         warnings.simplefilter("ignore", SparseStrataWarning)
         return mantel_haenszel(strata)
@@ -94,15 +101,17 @@ def _refuse_constant_within_seeker(f: pd.DataFrame, adjust: list[str]) -> None:
                 "every seeker, so the within-seeker estimate already holds it fixed (and "
                 "no comparison within a seeker can separate it from the seeker). Leave it "
                 "out, or use seeker_effects=False for an estimate adjusted for it across "
-                "seekers")
+                "seekers"
+            )
 
 
-def _adjusted(level: pd.Series, y: np.ndarray, st: Strategy, strata: np.ndarray
-              ) -> pd.DataFrame:
+def _adjusted(level: pd.Series, y: np.ndarray, st: Strategy, strata: np.ndarray) -> pd.DataFrame:
     """Mantel-Haenszel odds ratio per level vs the reference over `strata` (count-based)."""
-    out = pd.DataFrame(np.nan, index=list(st.levels), columns=["estimate", "ci_low",
-                                                                "ci_high", "p_value",
-                                                                "n_informative"])
+    out = pd.DataFrame(
+        np.nan,
+        index=list(st.levels),
+        columns=["estimate", "ci_low", "ci_high", "p_value", "n_informative"],
+    )
     codes = level.cat.codes.to_numpy()
     r = st.levels.index(st.reference)
     size = int(strata.max()) + 1 if len(strata) else 0
@@ -114,14 +123,24 @@ def _adjusted(level: pd.Series, y: np.ndarray, st: Strategy, strata: np.ndarray
         if j == r:
             continue
         res = _within_seeker(n_s, k_s.astype(np.int64), j, r)
-        out.loc[lv] = (res["odds_ratio"], res["ci_low"], res["ci_high"], res["p_value"],
-                       res["n_informative"])
+        out.loc[lv] = (
+            res["odds_ratio"],
+            res["ci_low"],
+            res["ci_high"],
+            res["p_value"],
+            res["n_informative"],
+        )
     return out
 
 
-def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = None, *,
-                       adjust: Sequence[str] | None = None, seeker_effects: bool = False,
-                       min_n: int = 10) -> pd.DataFrame:
+def offer_associations(
+    log: JobSearchLog,
+    strategies: Sequence[str] | None = None,
+    *,
+    adjust: Sequence[str] | None = None,
+    seeker_effects: bool = False,
+    min_n: int = 10,
+) -> pd.DataFrame:
     """How each follow-up strategy is associated with offers, among eligible applications.
 
     The unit is the application. For each strategy and each level other than the reference:
@@ -221,17 +240,22 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
     adjust = [] if adjust is None else ([adjust] if isinstance(adjust, str) else list(adjust))
     bad = [c for c in adjust if c not in f.columns or c == "application_id"]
     if bad:
-        raise ValueError(f"adjust: {bad[0]!r} is not a column of features(log); allowed: "
-                         f"{[c for c in f.columns if c != 'application_id']}")
+        raise ValueError(
+            f"adjust: {bad[0]!r} is not a column of features(log); allowed: "
+            f"{[c for c in f.columns if c != 'application_id']}"
+        )
     if seeker_effects and not adjust:
-        raise ValueError("seeker_effects=True needs adjust=[...]: the within-seeker odds "
-                         "ratio (within_seeker_odds_ratio) is already stratified by seeker; "
-                         "seeker_effects adds the seeker to the strata of the adjusted one")
+        raise ValueError(
+            "seeker_effects=True needs adjust=[...]: the within-seeker odds "
+            "ratio (within_seeker_odds_ratio) is already stratified by seeker; "
+            "seeker_effects adds the seeker to the strata of the adjusted one"
+        )
     if seeker_effects:
         _refuse_constant_within_seeker(f, adjust)
     seeker, names = pd.factorize(f["seeker"], use_na_sentinel=False)
-    strata = (_strata(f, adjust, seeker.astype(np.int64) if seeker_effects else None)
-              if adjust else None)
+    strata = (
+        _strata(f, adjust, seeker.astype(np.int64) if seeker_effects else None) if adjust else None
+    )
     several = len(names) >= 2
     blocks, sparse = [], []
     for st in chosen:
@@ -243,76 +267,121 @@ def offer_associations(log: JobSearchLog, strategies: Sequence[str] | None = Non
         others = [st.levels[i] for i in cols]
         nl, kl = n.sum(0)[cols], k.sum(0)[cols]
         nr, kr = np.full(len(cols), n[:, r].sum()), np.full(len(cols), k[:, r].sum())
-        base = pd.DataFrame({
-            "key": st.name, "level": others, "reference": st.reference, "n_level": nl,
-            "k_level": kl, "n_reference": nr, "k_reference": kr,
-            "small_n": small_flags(nl, kl, nr, kr, min_n),
-            "n_seekers": [int(((n[:, j] + n[:, r]) > 0).sum()) for j in cols],
-            "note": "not estimable",
-        })
+        base = pd.DataFrame(
+            {
+                "key": st.name,
+                "level": others,
+                "reference": st.reference,
+                "n_level": nl,
+                "k_level": kl,
+                "n_reference": nr,
+                "k_reference": kr,
+                "small_n": small_flags(nl, kl, nr, kr, min_n),
+                "n_seekers": [int(((n[:, j] + n[:, r]) > 0).sum()) for j in cols],
+                "note": "not estimable",
+            }
+        )
         p = fisher_p(kl, nl, kr, nr)
-        est = {"pooled_risk_difference": risk_difference(kl, nl, kr, nr),
-               "pooled_risk_ratio": risk_ratio(kl, nl, kr, nr),
-               "pooled_odds_ratio": naive_odds_ratio(kl, nl, kr, nr)}
+        est = {
+            "pooled_risk_difference": risk_difference(kl, nl, kr, nr),
+            "pooled_risk_ratio": risk_ratio(kl, nl, kr, nr),
+            "pooled_odds_ratio": naive_odds_ratio(kl, nl, kr, nr),
+        }
         for name, e in est.items():
-            blocks.append(base.assign(estimator=name, estimate=e["estimate"].to_numpy(),
-                                      ci_low=e["ci_low"].to_numpy(),
-                                      ci_high=e["ci_high"].to_numpy(), p_value=p))
+            blocks.append(
+                base.assign(
+                    estimator=name,
+                    estimate=e["estimate"].to_numpy(),
+                    ci_low=e["ci_low"].to_numpy(),
+                    ci_high=e["ci_high"].to_numpy(),
+                    p_value=p,
+                )
+            )
         if several:
             mh_rows, why, n_informative = [], [], []
             for j, lv, n1 in zip(cols, others, nl, strict=True):
                 res = _within_seeker(n, k, j, r)
                 if n1 > 0 and res["n_informative"] < 2:
                     sparse.append(f"{st.name}={lv}")
-                mh_rows.append([res["odds_ratio"], res["ci_low"], res["ci_high"],
-                                res["p_value"]])
-                why.append("fewer than two seekers carry information"
-                           if res["n_informative"] < 2 else "not estimable")
+                mh_rows.append([res["odds_ratio"], res["ci_low"], res["ci_high"], res["p_value"]])
+                why.append(
+                    "fewer than two seekers carry information"
+                    if res["n_informative"] < 2
+                    else "not estimable"
+                )
                 n_informative.append(res["n_informative"])
             mh = np.array(mh_rows, dtype=float).reshape(-1, 4)
             informative = np.array(n_informative, dtype=np.int64)
-            blocks.append(base.assign(estimator="within_seeker_odds_ratio", estimate=mh[:, 0],
-                                      ci_low=mh[:, 1], ci_high=mh[:, 2], p_value=mh[:, 3],
-                                      note=why, n_seekers=informative,
-                                      small_n=base["small_n"].to_numpy()
-                                      | (informative < MIN_SEEKERS)))
+            blocks.append(
+                base.assign(
+                    estimator="within_seeker_odds_ratio",
+                    estimate=mh[:, 0],
+                    ci_low=mh[:, 1],
+                    ci_high=mh[:, 2],
+                    p_value=mh[:, 3],
+                    note=why,
+                    n_seekers=informative,
+                    small_n=base["small_n"].to_numpy() | (informative < MIN_SEEKERS),
+                )
+            )
         if strata is not None:  # `adjust` was given
             a = _adjusted(level, y, st, strata).loc[others]
             a = a.drop(columns="n_informative")
-            blocks.append(base.assign(
-                estimator="adjusted_odds_ratio", note="fewer than two strata carry "
-                "information", **{c: a[c].to_numpy() for c in a.columns}))
+            blocks.append(
+                base.assign(
+                    estimator="adjusted_odds_ratio",
+                    note="fewer than two strata carry information",
+                    **{c: a[c].to_numpy() for c in a.columns},
+                )
+            )
     out = pd.concat(blocks, ignore_index=True)
     out["q_value"] = np.nan
     naive = out["estimator"].isin(NAIVE).to_numpy()
-    tests = out.loc[out["estimator"].eq("pooled_odds_ratio").to_numpy(), ["key", "level",
-                                                                   "p_value"]]
-    q = pd.Series(bh_q(tests["p_value"].to_numpy()),
-                  index=pd.MultiIndex.from_frame(tests[["key", "level"]]))
+    tests = out.loc[
+        out["estimator"].eq("pooled_odds_ratio").to_numpy(), ["key", "level", "p_value"]
+    ]
+    q = pd.Series(
+        bh_q(tests["p_value"].to_numpy()), index=pd.MultiIndex.from_frame(tests[["key", "level"]])
+    )
     out.loc[naive, "q_value"] = q.reindex(
-        pd.MultiIndex.from_frame(out.loc[naive, ["key", "level"]])).to_numpy()
+        pd.MultiIndex.from_frame(out.loc[naive, ["key", "level"]])
+    ).to_numpy()
     for family in ("within_seeker_odds_ratio", "adjusted_odds_ratio"):
         m = (out["estimator"] == family).to_numpy()
         if m.any():
             out.loc[m, "q_value"] = bh_q(out.loc[m, "p_value"].to_numpy())
     estimators = [*NAIVE, "within_seeker_odds_ratio", "adjusted_odds_ratio"]
     rank = {(s.name, lv): (i, j) for i, s in enumerate(chosen) for j, lv in enumerate(s.levels)}
-    keys = pd.DataFrame([rank[k] for k in zip(out["key"], out["level"], strict=True)],
-                        columns=["_s", "_l"], index=out.index)
+    keys = pd.DataFrame(
+        [rank[k] for k in zip(out["key"], out["level"], strict=True)],
+        columns=["_s", "_l"],
+        index=out.index,
+    )
     keys["_e"] = out["estimator"].map({e: i for i, e in enumerate(estimators)})
     out = out.loc[keys.sort_values(["_s", "_l", "_e"], kind="stable").index]
     out = out.reset_index(drop=True)
     _warn(out, sparse, min_n)
-    out["note"] = missing_notes(out["n_level"], out["k_level"], out["n_reference"],
-                                out["k_reference"], out["estimate"], out["note"])
+    out["note"] = missing_notes(
+        out["n_level"],
+        out["k_level"],
+        out["n_reference"],
+        out["k_reference"],
+        out["estimate"],
+        out["note"],
+    )
     if not several:
-        counts = [out[c].to_numpy() for c in ("n_level", "k_level", "n_reference",
-                                              "k_reference")]
+        counts = [out[c].to_numpy() for c in ("n_level", "k_level", "n_reference", "k_reference")]
         out["note"] = np.where(out["note"] == "", one_seeker_notes(*counts), out["note"])
-    return attach(out[COMPARISON_COLUMNS], Definition(
-        "offer", unit="application", as_of=log.as_of,
-        extra="among each strategy's eligible applications; post_rejection_note: a later "
-              "interview or offer at the same company"))
+    return attach(
+        out[COMPARISON_COLUMNS],
+        Definition(
+            "offer",
+            unit="application",
+            as_of=log.as_of,
+            extra="among each strategy's eligible applications; post_rejection_note: a later "
+            "interview or offer at the same company",
+        ),
+    )
 
 
 def _warn(out: pd.DataFrame, sparse: list[str], min_n: int) -> None:
@@ -320,10 +389,18 @@ def _warn(out: pd.DataFrame, sparse: list[str], min_n: int) -> None:
     small = small.drop_duplicates(["key", "level"])
     if len(small):
         names = [f"{s}={lv}" for s, lv in zip(small["key"], small["level"], strict=True)]
-        warnings.warn(f"{len(names)} comparison(s) rest on fewer than {min_n} applications in "
-                      f"a group ({', '.join(names[:6])}{', …' if len(names) > 6 else ''}); "
-                      "they are flagged small_n", SmallSampleWarning, stacklevel=3)
+        warnings.warn(
+            f"{len(names)} comparison(s) rest on fewer than {min_n} applications in "
+            f"a group ({', '.join(names[:6])}{', …' if len(names) > 6 else ''}); "
+            "they are flagged small_n",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
     if sparse:
-        warnings.warn(f"fewer than two seekers carry information for the within-seeker "
-                      f"estimate of {', '.join(sparse[:6])}{', …' if len(sparse) > 6 else ''};"
-                      " it is NaN there", SparseStrataWarning, stacklevel=3)
+        warnings.warn(
+            f"fewer than two seekers carry information for the within-seeker "
+            f"estimate of {', '.join(sparse[:6])}{', …' if len(sparse) > 6 else ''};"
+            " it is NaN there",
+            SparseStrataWarning,
+            stacklevel=3,
+        )

@@ -29,8 +29,9 @@ from .inference import wilson_ci
 FEW_SEEKERS = 10
 
 
-def seeker_robust_ci(k: np.ndarray, n: np.ndarray, confidence: float = 0.95
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def seeker_robust_ci(
+    k: np.ndarray, n: np.ndarray, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Seeker-robust intervals of pooled rates from counts per (group, seeker).
 
     Parameters

@@ -39,8 +39,20 @@ from ..log import JobSearchLog
 from ..schema import Definition, attach
 from .features import features
 
-HAZARD_COLUMNS = ["by", "level", "reference", "n_applications", "n_exposed", "n_responses",
-                  "hazard_ratio", "ci_low", "ci_high", "p_value", "n_seekers", "note"]
+HAZARD_COLUMNS = [
+    "by",
+    "level",
+    "reference",
+    "n_applications",
+    "n_exposed",
+    "n_responses",
+    "hazard_ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n_seekers",
+    "note",
+]
 _BY = ("followed_up", "channel", "letter_type")
 
 
@@ -59,8 +71,9 @@ def _arrays(log: JobSearchLog, by: str) -> dict[str, np.ndarray]:
     exit_ = np.fmin(np.fmin(resp, gone), end)
     event = np.isfinite(resp) & (resp <= np.fmin(gone, end))
     fu = _days(f, "first_followup_on")
-    after_applying = f["followup_stage"].eq("after_application").to_numpy(dtype=bool,
-                                                                        na_value=False)
+    after_applying = (
+        f["followup_stage"].eq("after_application").to_numpy(dtype=bool, na_value=False)
+    )
     exposed = after_applying & np.isfinite(fu) & (fu <= exit_) & (fu >= 0)
     ok &= np.isfinite(exit_) & (exit_ >= 0)
     if by == "followed_up":
@@ -72,12 +85,19 @@ def _arrays(log: JobSearchLog, by: str) -> dict[str, np.ndarray]:
         code = np.where(exposed, raw, -1)
         levels = np.asarray(cats)
     stratum = pd.factorize(f["seeker"], use_na_sentinel=False)[0]
-    return {"exit": exit_[ok].astype(np.int64), "event": event[ok], "fu": fu[ok],
-            "level": code[ok], "stratum": stratum[ok].astype(np.int64), "levels": levels}
+    return {
+        "exit": exit_[ok].astype(np.int64),
+        "event": event[ok],
+        "fu": fu[ok],
+        "level": code[ok],
+        "stratum": stratum[ok].astype(np.int64),
+        "levels": levels,
+    }
 
 
-def _counts_at_events(a: dict[str, np.ndarray], width: int
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _counts_at_events(
+    a: dict[str, np.ndarray], width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per seeker-day with a response: at risk per level (col 0: unexposed) and responses."""
     exit_, event, fu, level, s = a["exit"], a["event"], a["fu"], a["level"], a["stratum"]
     big = int(exit_.max()) + 2 if len(exit_) else 2
@@ -97,22 +117,27 @@ def _counts_at_events(a: dict[str, np.ndarray], width: int
         k_fu = np.sort(s[m] * big + fu[m].astype(np.int64))
         k_ex = np.sort(s[m] * big + exit_[m])
         started = np.searchsorted(k_fu, cs * big + cd, side="right") - np.searchsorted(
-            k_fu, cs * big, side="left")
+            k_fu, cs * big, side="left"
+        )
         ended = np.searchsorted(k_ex, cs * big + cd, side="left") - np.searchsorted(
-            k_ex, cs * big, side="left")
+            k_ex, cs * big, side="left"
+        )
         n[:, j + 1] = started - ended
         ev = event & m & (fu <= exit_)
-        d[:, j + 1] = np.bincount(np.searchsorted(cell, s[ev] * big + exit_[ev]),
-                                  minlength=len(cell))[:len(cell)]
+        d[:, j + 1] = np.bincount(
+            np.searchsorted(cell, s[ev] * big + exit_[ev]), minlength=len(cell)
+        )[: len(cell)]
     n[:, 0] = at_risk - n[:, 1:].sum(1)
-    total = np.bincount(np.searchsorted(cell, s[event] * big + exit_[event]),
-                        minlength=len(cell))[:len(cell)]
+    total = np.bincount(np.searchsorted(cell, s[event] * big + exit_[event]), minlength=len(cell))[
+        : len(cell)
+    ]
     d[:, 0] = total - d[:, 1:].sum(1)
     return n, d, cs
 
 
-def _fit(n: np.ndarray, d: np.ndarray, strata: np.ndarray, iters: int = 50
-         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+def _fit(
+    n: np.ndarray, d: np.ndarray, strata: np.ndarray, iters: int = 50
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Newton on the Breslow partial likelihood; returns beta, naive and robust covariance."""
     k = n.shape[1] - 1
     use = [j for j in range(k) if n[:, j + 1].sum() > 0 and d[:, j + 1].sum() > 0]
@@ -125,8 +150,10 @@ def _fit(n: np.ndarray, d: np.ndarray, strata: np.ndarray, iters: int = 50
         s0 = n[:, 0] + w.sum(1)
         mean = w / s0[:, None]
         score = (d[:, 1:] - dt[:, None] * mean).sum(0)
-        info = (dt[:, None, None] * (np.einsum("ij,ik->ijk", -mean, mean)
-                                     + np.einsum("ij,jk->ijk", mean, np.eye(k)))).sum(0)
+        info = (
+            dt[:, None, None]
+            * (np.einsum("ij,ik->ijk", -mean, mean) + np.einsum("ij,jk->ijk", mean, np.eye(k)))
+        ).sum(0)
         idx = np.ix_(use, use)
         step = np.zeros(k)
         if use:
@@ -152,8 +179,9 @@ def _fit(n: np.ndarray, d: np.ndarray, strata: np.ndarray, iters: int = 50
     return beta, cov, robust, converged
 
 
-def followup_hazard(log: JobSearchLog, by: str = "followed_up", *,
-                    confidence: float = 0.95) -> pd.DataFrame:
+def followup_hazard(
+    log: JobSearchLog, by: str = "followed_up", *, confidence: float = 0.95
+) -> pd.DataFrame:
     """Hazard ratio of a first response after a follow-up (time-varying), within seeker.
 
     Parameters
@@ -203,23 +231,37 @@ def followup_hazard(log: JobSearchLog, by: str = "followed_up", *,
     seekers = len(np.unique(cs))
     notes = np.where(np.isfinite(beta), "", "no follow-up of this level before a response")
     if seekers < 10:
-        notes = np.where(notes == "", f"only {seekers} seeker(s) with a response: the "
-                         "seeker-robust interval is unreliable", notes)
+        notes = np.where(
+            notes == "",
+            f"only {seekers} seeker(s) with a response: the seeker-robust interval is unreliable",
+            notes,
+        )
     if not converged:
         notes = np.where(notes == "", "the model did not converge", notes)
     with np.errstate(over="ignore", invalid="ignore"):
-        out = pd.DataFrame({
-            "by": by, "level": levels, "reference": "not_followed_up",
-            "n_applications": len(a["exit"]),
-            "n_exposed": np.bincount(a["level"][exposed], minlength=len(levels)),
-            "n_responses": np.bincount(a["level"][exposed & a["event"]],
-                                       minlength=len(levels)),
-            "hazard_ratio": np.exp(beta), "ci_low": np.exp(beta - z * se),
-            "ci_high": np.exp(beta + z * se),
-            "p_value": 2 * stats.norm.sf(np.abs(beta / se)),
-            "n_seekers": seekers, "note": notes,
-        })
-    return attach(out[HAZARD_COLUMNS], Definition(
-        "response", unit="application", as_of=log.as_of,
-        extra="Cox model stratified by seeker, follow-up as a time-varying exposure; "
-              "seeker-robust intervals"))
+        out = pd.DataFrame(
+            {
+                "by": by,
+                "level": levels,
+                "reference": "not_followed_up",
+                "n_applications": len(a["exit"]),
+                "n_exposed": np.bincount(a["level"][exposed], minlength=len(levels)),
+                "n_responses": np.bincount(a["level"][exposed & a["event"]], minlength=len(levels)),
+                "hazard_ratio": np.exp(beta),
+                "ci_low": np.exp(beta - z * se),
+                "ci_high": np.exp(beta + z * se),
+                "p_value": 2 * stats.norm.sf(np.abs(beta / se)),
+                "n_seekers": seekers,
+                "note": notes,
+            }
+        )
+    return attach(
+        out[HAZARD_COLUMNS],
+        Definition(
+            "response",
+            unit="application",
+            as_of=log.as_of,
+            extra="Cox model stratified by seeker, follow-up as a time-varying exposure; "
+            "seeker-robust intervals",
+        ),
+    )

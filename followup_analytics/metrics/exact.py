@@ -26,8 +26,9 @@ def _log_comb(n: np.ndarray, k: np.ndarray) -> np.ndarray:
     return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
 
 
-def _log_distribution(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray, n0: np.ndarray
-                      ) -> tuple[np.ndarray, int, int]:
+def _log_distribution(
+    k1: np.ndarray, n1: np.ndarray, k0: np.ndarray, n0: np.ndarray
+) -> tuple[np.ndarray, int, int]:
     """Log weights of ``T = sum(a_i)`` at ``psi = 1`` (index 0 is the smallest possible T),
     the smallest T and the observed T."""
     logc = np.zeros(1)
@@ -39,7 +40,7 @@ def _log_distribution(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray, n0: np.nda
         w = _log_comb(m, a) + _log_comb(r, m1 - a)
         out = np.full(len(logc) + len(a) - 1, -np.inf)
         for j, wj in enumerate(w):  # log-sum-exp convolution, support values of the stratum
-            out[j:j + len(logc)] = np.logaddexp(out[j:j + len(logc)], logc + wj)
+            out[j : j + len(logc)] = np.logaddexp(out[j : j + len(logc)], logc + wj)
         logc = out
         t_min += lo
     return logc, t_min, int(np.sum(k1)) - t_min
@@ -49,13 +50,13 @@ def _tail(logc: np.ndarray, t: int, log_psi: float, upper: bool) -> float:
     """``P(T >= t)`` (upper) or ``P(T <= t)`` at ``psi = exp(log_psi)`` (t is an index)."""
     z = logc + np.arange(len(logc)) * log_psi
     total = np.logaddexp.reduce(z)
-    part = z[t:] if upper else z[:t + 1]
+    part = z[t:] if upper else z[: t + 1]
     return float(np.exp(np.logaddexp.reduce(part) - total))
 
 
-def exact_common_odds_ratio_ci(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray,
-                               n0: np.ndarray, confidence: float = 0.95
-                               ) -> tuple[float, float]:
+def exact_common_odds_ratio_ci(
+    k1: np.ndarray, n1: np.ndarray, k0: np.ndarray, n0: np.ndarray, confidence: float = 0.95
+) -> tuple[float, float]:
     """Exact conditional interval of the common odds ratio over informative strata.
 
     Parameters
@@ -80,6 +81,7 @@ def exact_common_odds_ratio_ci(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray,
     def limit(upper: bool) -> float:
         def f(log_psi: float) -> float:
             return _tail(logc, t, log_psi, upper) - alpha
+
         lo_v, hi_v = f(-bound), f(bound)
         if np.sign(lo_v) == np.sign(hi_v):
             return np.nan

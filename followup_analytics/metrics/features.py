@@ -50,7 +50,9 @@ STAGE_DTYPE = pd.CategoricalDtype(list(vocab.STAGES), ordered=True)
 FOLLOWUP_STAGE_DTYPE = pd.CategoricalDtype(list(FOLLOWUP_STAGES), ordered=True)
 #: The tiered cadence: (channels, first day, last day) after applying, all before a response.
 CADENCE: tuple[tuple[tuple[str, ...], int, int], ...] = (
-    (("email",), 0, 3), (("letter",), 5, 9), (("phone", "voicemail"), 12, 16),
+    (("email",), 0, 3),
+    (("letter",), 5, 9),
+    (("phone", "voicemail"), 12, 16),
 )
 #: Days after a rejection within which a later interview or offer at the same company counts.
 REAPPLY_DAYS = 365
@@ -75,8 +77,10 @@ def timing_dtype(buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.CategoricalDt
 def _check_buckets(buckets: tuple[int, ...]) -> tuple[int, ...]:
     edges = tuple(int(b) for b in buckets)
     if not edges or edges[0] < 0 or any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
-        raise ValueError("buckets must be increasing non-negative upper day edges, e.g. "
-                         f"{DEFAULT_BUCKETS}; got {buckets!r}")
+        raise ValueError(
+            "buckets must be increasing non-negative upper day edges, e.g. "
+            f"{DEFAULT_BUCKETS}; got {buckets!r}"
+        )
     return edges
 
 
@@ -88,8 +92,13 @@ def _bucket(delay: np.ndarray, buckets: tuple[int, ...]) -> pd.Categorical:
 
 
 # --------------------------------------------------------------------------- follow-ups
-def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
-                     first_response: np.ndarray, first_offer: np.ndarray) -> dict[str, Any]:
+def _followup_arrays(
+    ix: _Index,
+    window: int,
+    buckets: tuple[int, ...],
+    first_response: np.ndarray,
+    first_offer: np.ndarray,
+) -> dict[str, Any]:
     """Per follow-up event: stage, trigger, delay, eligibility and outcomes (numpy)."""
     fu = ix.mask("followup") & ~ix.repeat_action  # one row per follow-up action
     rank, day, key = ix.rank[fu], ix.day[fu], ix.key[fu]
@@ -106,9 +115,11 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     i_iv = _search(ix.key[iv], key - ~answers_iv, base, ix.big, direction="on_or_before")
     i_rj = _search(ix.key[rej], key - ~answers_rj, base, ix.big, direction="on_or_before")
     stage = np.where(i_rj >= 0, 2, np.where(i_iv >= 0, 1, 0))
-    trigger = np.select([stage == 2, stage == 1],
-                        [_take(ix.day[rej], i_rj), _take(ix.day[iv], i_iv)],
-                        default=ix.applied[rank] if len(rank) else np.empty(0))
+    trigger = np.select(
+        [stage == 2, stage == 1],
+        [_take(ix.day[rej], i_rj), _take(ix.day[iv], i_iv)],
+        default=ix.applied[rank] if len(rank) else np.empty(0),
+    )
     # an undated follow-up has no stage, trigger, delay or outcome; an application with an
     # undated response cannot tell whether it came before or after a follow-up
     dated = ix.known[fu]
@@ -116,8 +127,9 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     trigger = np.where(dated, trigger, np.nan)
     delay = day - trigger
     fr, fo = first_response[rank], first_offer[rank]
-    eligible = np.select([stage == 0, stage == 1],
-                         [~(fr < day), ~(fo < day)], default=True)  # NaN compares False
+    eligible = np.select(
+        [stage == 0, stage == 1], [~(fr < day), ~(fo < day)], default=True
+    )  # NaN compares False
     resp = ix.mask(*vocab.RESPONSE_EVENTS, "accepted", "declined")
     undated_resp = (np.bincount(ix.rank[resp & ~ix.known], minlength=ix.n_rank) > 0)[rank]
     eligible &= dated & ~undated_resp
@@ -131,9 +143,15 @@ def _followup_arrays(ix: _Index, window: int, buckets: tuple[int, ...],
     i_of = _search(ix.key[offer], from_key, base, ix.big, direction="on_or_after")
     next_resp = _take(ix.day[resp], i_rs)
     res.update(
-        dated=dated, stage=stage, trigger=trigger, delay=delay, timing=_bucket(delay, buckets),
-        eligible=eligible, responded=(next_resp - day) <= window,  # NaN -> False
-        interview_after=i_ni >= 0, offer_after=i_of >= 0,
+        dated=dated,
+        stage=stage,
+        trigger=trigger,
+        delay=delay,
+        timing=_bucket(delay, buckets),
+        eligible=eligible,
+        responded=(next_resp - day) <= window,  # NaN -> False
+        interview_after=i_ni >= 0,
+        offer_after=i_of >= 0,
         window_complete=dated & (day + window <= ix.as_of_day),
         iv_idx=i_iv,
     )
@@ -160,8 +178,12 @@ def _compute(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> tuple:
     return cache[(window, buckets)]
 
 
-def _memo(log: JobSearchLog, window: int, buckets: tuple[int, ...],
-          build: Callable[[JobSearchLog, int, tuple[int, ...]], pd.DataFrame]) -> pd.DataFrame:
+def _memo(
+    log: JobSearchLog,
+    window: int,
+    buckets: tuple[int, ...],
+    build: Callable[[JobSearchLog, int, tuple[int, ...]], pd.DataFrame],
+) -> pd.DataFrame:
     """Build a frame once per (log, window, buckets); hand out shallow copies (copy-on-write
     keeps the cached frame unchanged whatever the caller does with its copy)."""
     _compute(log, window, buckets)  # validates the arguments
@@ -187,8 +209,9 @@ def _bound(cache: dict) -> None:
         del cache[k]
 
 
-def followups(log: JobSearchLog, *, window: int = 30,
-              buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.DataFrame:
+def followups(
+    log: JobSearchLog, *, window: int = 30, buckets: tuple[int, ...] = DEFAULT_BUCKETS
+) -> pd.DataFrame:
     """One row per follow-up event, with its stage, timing, eligibility and outcomes.
 
     This is the unit of :func:`~followup_analytics.response_rates` grouped by ``timing``,
@@ -246,8 +269,10 @@ def followups(log: JobSearchLog, *, window: int = 30,
       application_id  delay_days timing channel  eligible  responded_within_window
     0              a           3    2–3   email      True                     True
     """
-    return attach(_memo(log, window, buckets, _followups_frame), Definition(
-        "response", window=window, unit="follow-up", as_of=log.as_of, stage="follow-up"))
+    return attach(
+        _memo(log, window, buckets, _followups_frame),
+        Definition("response", window=window, unit="follow-up", as_of=log.as_of, stage="follow-up"),
+    )
 
 
 def _followups_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> pd.DataFrame:
@@ -256,23 +281,26 @@ def _followups_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -
     pos = ix.pos[fa["rank"]]
     apps = ix.apps
     el = fa["eligible"]
-    out = pd.DataFrame({
-        "application_id": ev["application_id"].to_numpy(),
-        "seeker": apps["seeker"].to_numpy()[pos],
-        "date": ev["date"].to_numpy(),
-        "stage": pd.Categorical.from_codes(fa["stage"], dtype=FOLLOWUP_STAGE_DTYPE),
-        "trigger_date": _to_date(fa["trigger"]),
-        "delay_days": _int_na(fa["delay"]),
-        "timing": fa["timing"],
-        "channel": ev["channel"].array,
-        "letter_type": ev["letter_type"].array,
-        "recipient": ev["recipient"].array,
-        "eligible": el,
-        "window_complete": fa["window_complete"],
-        "responded_within_window": _nullable(fa["responded"], el),
-        "interview_after": _nullable(fa["interview_after"], el),
-        "offer_after": _nullable(fa["offer_after"], el),
-    }, copy=False)  # fresh arrays (ev and pos are copies): no need to consolidate them
+    out = pd.DataFrame(
+        {
+            "application_id": ev["application_id"].to_numpy(),
+            "seeker": apps["seeker"].to_numpy()[pos],
+            "date": ev["date"].to_numpy(),
+            "stage": pd.Categorical.from_codes(fa["stage"], dtype=FOLLOWUP_STAGE_DTYPE),
+            "trigger_date": _to_date(fa["trigger"]),
+            "delay_days": _int_na(fa["delay"]),
+            "timing": fa["timing"],
+            "channel": ev["channel"].array,
+            "letter_type": ev["letter_type"].array,
+            "recipient": ev["recipient"].array,
+            "eligible": el,
+            "window_complete": fa["window_complete"],
+            "responded_within_window": _nullable(fa["responded"], el),
+            "interview_after": _nullable(fa["interview_after"], el),
+            "offer_after": _nullable(fa["offer_after"], el),
+        },
+        copy=False,
+    )  # fresh arrays (ev and pos are copies): no need to consolidate them
     for col in ("application_id", "seeker"):
         out[col] = out[col].astype("string")
     for col in log.carried_columns:
@@ -286,9 +314,17 @@ def _cadence(ix: _Index, fa: dict) -> np.ndarray:
     channel = ix.codes["channel"][fa["index"]]
     pre = (fa["stage"] == 0) & fa["eligible"]
     since = fa["day"] - ix.applied[fa["rank"]] if len(fa["rank"]) else np.empty(0)
-    steps = [_per_rank_any(ix, fa["rank"], pre & np.isin(channel, [vocab.CHANNELS.index(c)
-                                                                    for c in ch])
-                           & (since >= lo) & (since <= hi)) for ch, lo, hi in CADENCE]
+    steps = [
+        _per_rank_any(
+            ix,
+            fa["rank"],
+            pre
+            & np.isin(channel, [vocab.CHANNELS.index(c) for c in ch])
+            & (since >= lo)
+            & (since <= hi),
+        )
+        for ch, lo, hi in CADENCE
+    ]
     return np.logical_and.reduce(steps)
 
 
@@ -339,8 +375,9 @@ def _thank_you_landmark(log: JobSearchLog, round_no: int) -> dict[str, np.ndarra
     return {k: ix.to_apps(v, False) for k, v in lm.items()}
 
 
-def features(log: JobSearchLog, *, window: int = 30,
-             buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.DataFrame:
+def features(
+    log: JobSearchLog, *, window: int = 30, buckets: tuple[int, ...] = DEFAULT_BUCKETS
+) -> pd.DataFrame:
     """One row per application: outcomes, furthest stage, follow-ups and thank-you notes.
 
     Parameters
@@ -414,9 +451,16 @@ def features(log: JobSearchLog, *, window: int = 30,
     0              a       True                 7            1                    3
     1              b      False              <NA>            0                 <NA>
     """
-    return attach(_memo(log, window, buckets, _features_frame), Definition(
-        None, window=window, unit="application", as_of=log.as_of,
-        extra=f"response_after_followup: within {window} days of the first follow-up"))
+    return attach(
+        _memo(log, window, buckets, _features_frame),
+        Definition(
+            None,
+            window=window,
+            unit="application",
+            as_of=log.as_of,
+            extra=f"response_after_followup: within {window} days of the first follow-up",
+        ),
+    )
 
 
 def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> pd.DataFrame:
@@ -428,8 +472,7 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
     responded = np.isfinite(first_resp)
     stage = np.select([accepted, offered, n_int > 0, responded], [4, 3, 2, 1], default=0)
     n_fu = np.bincount(fa["rank"], minlength=ix.n_rank)
-    first = np.r_[True, fa["rank"][1:] != fa["rank"][:-1]] if len(fa["rank"]) \
-        else np.empty(0, bool)
+    first = np.r_[True, fa["rank"][1:] != fa["rank"][:-1]] if len(fa["rank"]) else np.empty(0, bool)
     r1 = fa["rank"][first]
 
     def at_first(values: np.ndarray, fill: float = np.nan) -> np.ndarray:
@@ -453,10 +496,16 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         return ix.to_apps(values, fill)
 
     interviewed = app(n_int > 0, False)
-    post_note = _per_rank_any(ix, fa["rank"], (fa["stage"] == 2) & (fa["delay"] <= NOTE_DAYS)
-                              & np.isin(ix.codes["letter_type"][fa["index"]],
-                                        [vocab.LETTER_TYPES.index(t)
-                                         for t in _POST_REJECTION_TYPES]))
+    post_note = _per_rank_any(
+        ix,
+        fa["rank"],
+        (fa["stage"] == 2)
+        & (fa["delay"] <= NOTE_DAYS)
+        & np.isin(
+            ix.codes["letter_type"][fa["index"]],
+            [vocab.LETTER_TYPES.index(t) for t in _POST_REJECTION_TYPES],
+        ),
+    )
     comeback = app(_company_comeback(ix, last_rej))
     rank_fu1 = np.full(ix.n_rank, -1)
     rank_fu1[r1] = np.arange(len(r1))
@@ -469,50 +518,56 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         return pd.Categorical.from_codes(codes, dtype=ix.ev[col].dtype)
 
     fr_app = app(first_resp)
-    out = pd.DataFrame({
-        "application_id": apps["application_id"].to_numpy(copy=True),
-        "seeker": apps["seeker"].array.copy(),
-        "company": apps["company"].array.copy(),
-        "role": apps["role"].array.copy(),
-        "applied_on": apps["applied_on"].to_numpy(copy=True),
-        "responded": np.isfinite(fr_app),
-        "first_response_on": _to_date(app(first_known)),
-        "days_to_response": _int_na(np.where(app(first_known) == fr_app, fr_app, np.nan)
-                                    - ix.applied_app),
-        "interviewed": interviewed,
-        "n_interviews": app(n_int, 0),
-        "n_interview_rounds": app(n_rounds, 0),
-        "first_interview_on": _to_date(app(ix.first_day(ix.mask("interview") & ix.known))),
-        "offered": app(offered, False),
-        "first_offer_on": _to_date(app(ix.first_day(ix.mask("offer", "accepted", "declined")
-                                                    & ix.known))),
-        "accepted": app(accepted, False),
-        "rejected": app(rejected, False),
-        "withdrawn": app(ix.count(ix.mask("withdrawn")) > 0, False),
-        "withdrawn_on": _to_date(app(ix.first_day(ix.mask("withdrawn") & ix.known))),
-        "undated_outcome": app(rnd.undated_outcome, False),
-        "furthest_stage": pd.Categorical.from_codes(app(stage, 0), dtype=STAGE_DTYPE),
-        "followed_up": app(n_fu > 0, False),
-        "n_followups": app(n_fu, 0),
-        "first_followup_on": _to_date(app(fu1_day)),
-        "followup_delay_days": _int_na(app(at_first(fa["delay"]))),
-        "followup_stage": pd.Categorical.from_codes(app(at_first(fa["stage"], -1), -1)
-                                                    .astype(np.int64),
-                                                    dtype=FOLLOWUP_STAGE_DTYPE),
-        "channel": first_cat("channel"),
-        "letter_type": first_cat("letter_type"),
-        "recipient": first_cat("recipient"),
-        "timing": _bucket(app(at_first(fa["delay"])), buckets),
-        "response_after_followup": _nullable(app(after_fu, False), app(fu1_ok, False)),
-        "thank_you_after_interview": _nullable(app(ty_any, False), interviewed),
-        "thank_you_rounds": app(thanked, 0),
-        "thank_you_every_round": _nullable(app((thanked == n_rounds) & (n_rounds > 0), False),
-                                           interviewed),
-        "thank_you_email_and_letter": _nullable(app(ty_both, False), interviewed),
-        "tiered_cadence": app(_cadence(ix, fa), False),
-        "post_rejection_note": _nullable(app(post_note, False), app(rejected, False)),
-        "comeback_at_company": _nullable(comeback == 1, np.isfinite(comeback)),
-    }, copy=False)  # every array is fresh (copied above): skip consolidating ~40 columns
+    out = pd.DataFrame(
+        {
+            "application_id": apps["application_id"].to_numpy(copy=True),
+            "seeker": apps["seeker"].array.copy(),
+            "company": apps["company"].array.copy(),
+            "role": apps["role"].array.copy(),
+            "applied_on": apps["applied_on"].to_numpy(copy=True),
+            "responded": np.isfinite(fr_app),
+            "first_response_on": _to_date(app(first_known)),
+            "days_to_response": _int_na(
+                np.where(app(first_known) == fr_app, fr_app, np.nan) - ix.applied_app
+            ),
+            "interviewed": interviewed,
+            "n_interviews": app(n_int, 0),
+            "n_interview_rounds": app(n_rounds, 0),
+            "first_interview_on": _to_date(app(ix.first_day(ix.mask("interview") & ix.known))),
+            "offered": app(offered, False),
+            "first_offer_on": _to_date(
+                app(ix.first_day(ix.mask("offer", "accepted", "declined") & ix.known))
+            ),
+            "accepted": app(accepted, False),
+            "rejected": app(rejected, False),
+            "withdrawn": app(ix.count(ix.mask("withdrawn")) > 0, False),
+            "withdrawn_on": _to_date(app(ix.first_day(ix.mask("withdrawn") & ix.known))),
+            "undated_outcome": app(rnd.undated_outcome, False),
+            "furthest_stage": pd.Categorical.from_codes(app(stage, 0), dtype=STAGE_DTYPE),
+            "followed_up": app(n_fu > 0, False),
+            "n_followups": app(n_fu, 0),
+            "first_followup_on": _to_date(app(fu1_day)),
+            "followup_delay_days": _int_na(app(at_first(fa["delay"]))),
+            "followup_stage": pd.Categorical.from_codes(
+                app(at_first(fa["stage"], -1), -1).astype(np.int64), dtype=FOLLOWUP_STAGE_DTYPE
+            ),
+            "channel": first_cat("channel"),
+            "letter_type": first_cat("letter_type"),
+            "recipient": first_cat("recipient"),
+            "timing": _bucket(app(at_first(fa["delay"])), buckets),
+            "response_after_followup": _nullable(app(after_fu, False), app(fu1_ok, False)),
+            "thank_you_after_interview": _nullable(app(ty_any, False), interviewed),
+            "thank_you_rounds": app(thanked, 0),
+            "thank_you_every_round": _nullable(
+                app((thanked == n_rounds) & (n_rounds > 0), False), interviewed
+            ),
+            "thank_you_email_and_letter": _nullable(app(ty_both, False), interviewed),
+            "tiered_cadence": app(_cadence(ix, fa), False),
+            "post_rejection_note": _nullable(app(post_note, False), app(rejected, False)),
+            "comeback_at_company": _nullable(comeback == 1, np.isfinite(comeback)),
+        },
+        copy=False,
+    )  # every array is fresh (copied above): skip consolidating ~40 columns
     out["application_id"] = out["application_id"].astype("string")
     for col in log.carried_columns:
         out[col] = apps[col]  # a lazy copy under copy-on-write; same RangeIndex

@@ -19,8 +19,13 @@ from .inference import rate_table
 FUNNEL_COLUMNS = ["stage", "n", "k", "rate", "ci_low", "ci_high", "share_of_applied"]
 
 
-def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
-           min_n: int = 10, max_groups: int | None = MAX_GROUPS) -> pd.DataFrame:
+def funnel(
+    log: JobSearchLog,
+    by: str | Sequence[str] | None = None,
+    *,
+    min_n: int = 10,
+    max_groups: int | None = MAX_GROUPS,
+) -> pd.DataFrame:
     """Applications reaching each stage, and stage-to-stage conversion with Wilson intervals.
 
     The unit is the application. An application reaches a stage when its furthest stage
@@ -87,7 +92,7 @@ def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     else:
         k = reached.sum().to_frame().T
         keys = pd.DataFrame(index=range(1))
-    k_arr = k.to_numpy(dtype=np.int64)                      # groups x stages
+    k_arr = k.to_numpy(dtype=np.int64)  # groups x stages
     n_arr = np.column_stack([k_arr[:, 0], k_arr[:, :-1]])
     n_groups, n_stages = k_arr.shape
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -103,10 +108,18 @@ def funnel(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
     out["share_of_applied"] = share.ravel()
     small = (out["n"] > 0) & (out["n"] < min_n) & out["stage"].ne("applied")
     if small.any():
-        warnings.warn(f"{int(small.sum())} funnel conversion(s) rest on fewer than {min_n} "
-                      "applications; their intervals are wide", SmallSampleWarning,
-                      stacklevel=2)
-    return attach(out[[*cols, *FUNNEL_COLUMNS]], Definition(
-        None, unit="application", as_of=log.as_of,
-        extra="furthest stage reached: applied → responded → interviewed → offered → "
-              "accepted"))
+        warnings.warn(
+            f"{int(small.sum())} funnel conversion(s) rest on fewer than {min_n} "
+            "applications; their intervals are wide",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
+    return attach(
+        out[[*cols, *FUNNEL_COLUMNS]],
+        Definition(
+            None,
+            unit="application",
+            as_of=log.as_of,
+            extra="furthest stage reached: applied → responded → interviewed → offered → accepted",
+        ),
+    )

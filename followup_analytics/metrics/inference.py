@@ -63,8 +63,10 @@ def _counts(**arrays: ArrayLike) -> list[np.ndarray]:
             bad = np.flatnonzero(k > n)
             if bad.size:
                 i = bad[0]
-                raise ValueError(f"{kname} must not exceed {nname}; at position {i} "
-                                 f"{kname} = {k[i]:g} > {nname} = {n[i]:g}")
+                raise ValueError(
+                    f"{kname} must not exceed {nname}; at position {i} "
+                    f"{kname} = {k[i]:g} > {nname} = {n[i]:g}"
+                )
     return values
 
 
@@ -75,8 +77,9 @@ def _frame(columns: dict[str, np.ndarray], index: pd.Index | None) -> pd.DataFra
 
 
 # --------------------------------------------------------------------------- proportions
-def wilson_ci(k: ArrayLike, n: ArrayLike,
-              confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson_ci(
+    k: ArrayLike, n: ArrayLike, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a binomial proportion ``k / n``.
 
     Parameters
@@ -106,8 +109,9 @@ def wilson_ci(k: ArrayLike, n: ArrayLike,
     return low, high
 
 
-def rate_table(k: ArrayLike, n: ArrayLike, confidence: float = 0.95,
-               min_n: int = 10) -> pd.DataFrame:
+def rate_table(
+    k: ArrayLike, n: ArrayLike, confidence: float = 0.95, min_n: int = 10
+) -> pd.DataFrame:
     """Rates with Wilson intervals and a small-group flag.
 
     Parameters
@@ -140,16 +144,23 @@ def rate_table(k: ArrayLike, n: ArrayLike, confidence: float = 0.95,
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(n_ > 0, k_ / n_, np.nan)
     as_int = np.all(np.isfinite(k_)) and np.all(np.isfinite(n_))
-    return _frame({
-        "n": n_.astype(np.int64) if as_int else n_,
-        "k": k_.astype(np.int64) if as_int else k_,
-        "rate": rate, "ci_low": low, "ci_high": high, "small_n": n_ < min_n,
-    }, _index_of(k))
+    return _frame(
+        {
+            "n": n_.astype(np.int64) if as_int else n_,
+            "k": k_.astype(np.int64) if as_int else k_,
+            "rate": rate,
+            "ci_low": low,
+            "ci_high": high,
+            "small_n": n_ < min_n,
+        },
+        _index_of(k),
+    )
 
 
 # --------------------------------------------------------------------------- two groups
-def risk_difference(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
-                    confidence: float = 0.95) -> pd.DataFrame:
+def risk_difference(
+    k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike, confidence: float = 0.95
+) -> pd.DataFrame:
     """Difference of two proportions with Newcombe's hybrid score interval.
 
     The interval is method 10 of Newcombe (1998), built from the Wilson intervals of each
@@ -188,8 +199,9 @@ def risk_difference(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
     return _frame({"estimate": d, "ci_low": low, "ci_high": high}, _index_of(k1))
 
 
-def risk_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
-               confidence: float = 0.95) -> pd.DataFrame:
+def risk_ratio(
+    k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike, confidence: float = 0.95
+) -> pd.DataFrame:
     """Ratio of two proportions: the sample ratio, with a log (Katz) or score interval.
 
     The estimate is always the sample ratio ``(k1/n1) / (k0/n0)``, so it never points the
@@ -228,8 +240,9 @@ def risk_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
     """
     k1_, n1_, k0_, n0_ = _counts(k1=k1, n1=n1, k0=k0, n0=n0)
     z = _z(confidence)
-    undefined = (n1_ == 0) | (n0_ == 0) | ((k1_ == 0) & (k0_ == 0)) | ~np.isfinite(
-        k1_ + n1_ + k0_ + n0_)
+    undefined = (
+        (n1_ == 0) | (n0_ == 0) | ((k1_ == 0) & (k0_ == 0)) | ~np.isfinite(k1_ + n1_ + k0_ + n0_)
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         est = (k1_ / n1_) / (k0_ / n0_)
         se = np.sqrt(1 / k1_ - 1 / n1_ + 1 / k0_ - 1 / n0_)
@@ -252,8 +265,9 @@ def _unique_tables(*cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return unique, inverse.reshape(-1)
 
 
-def _conditional(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray, n0: np.ndarray,
-                 confidence: float) -> np.ndarray:
+def _conditional(
+    k1: np.ndarray, n1: np.ndarray, k0: np.ndarray, n0: np.ndarray, confidence: float
+) -> np.ndarray:
     """Conditional MLE and exact interval per table (``scipy``), once per distinct table."""
     tables, inverse = _unique_tables(k1, n1 - k1, k0, n0 - k0)
     res = np.full((len(tables), 3), np.nan)
@@ -264,8 +278,14 @@ def _conditional(k1: np.ndarray, n1: np.ndarray, k0: np.ndarray, n0: np.ndarray,
     return res[inverse] if len(tables) else np.empty((0, 3))
 
 
-def odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
-               confidence: float = 0.95, kind: str = "conditional") -> pd.DataFrame:
+def odds_ratio(
+    k1: ArrayLike,
+    n1: ArrayLike,
+    k0: ArrayLike,
+    n0: ArrayLike,
+    confidence: float = 0.95,
+    kind: str = "conditional",
+) -> pd.DataFrame:
     """Odds ratio of the outcome, group of interest vs comparison group.
 
     Parameters
@@ -303,8 +323,7 @@ def odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
     if kind not in ("conditional", "sample"):
         raise ValueError(f"kind must be 'conditional' or 'sample'; got {kind!r}")
     k1_, n1_, k0_, n0_ = _counts(k1=k1, n1=n1, k0=k0, n0=n0)
-    undefined = ((n1_ == 0) | (n0_ == 0) | (k1_ + k0_ == 0)
-                 | (k1_ + k0_ == n1_ + n0_))
+    undefined = (n1_ == 0) | (n0_ == 0) | (k1_ + k0_ == 0) | (k1_ + k0_ == n1_ + n0_)
     if kind == "sample":
         z = _z(confidence)
         a, b, c, d = k1_, n1_ - k1_, k0_, n0_ - k0_
@@ -322,8 +341,9 @@ def odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike,
         est, low, high = (np.full(k1_.shape, np.nan) for _ in range(3))
         ok = ~undefined & np.isfinite(k1_ + n1_ + k0_ + n0_)
         if ok.any():
-            est[ok], low[ok], high[ok] = _conditional(k1_[ok], n1_[ok], k0_[ok], n0_[ok],
-                                                      confidence).T
+            est[ok], low[ok], high[ok] = _conditional(
+                k1_[ok], n1_[ok], k0_[ok], n0_[ok], confidence
+            ).T
     return _frame({"estimate": est, "ci_low": low, "ci_high": high}, _index_of(k1))
 
 
@@ -346,8 +366,10 @@ def fisher_p(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike) -> np.n
     out = np.full(k1_.shape, np.nan)
     ok = (n1_ > 0) & (n0_ > 0) & np.isfinite(k1_ + n1_ + k0_ + n0_)
     tables, inverse = _unique_tables(k1_[ok], n1_[ok] - k1_[ok], k0_[ok], n0_[ok] - k0_[ok])
-    p = np.array([stats.fisher_exact([[a, b], [c, d]]).pvalue
-                  for a, b, c, d in tables.astype(np.int64)], dtype=float)
+    p = np.array(
+        [stats.fisher_exact([[a, b], [c, d]]).pvalue for a, b, c, d in tables.astype(np.int64)],
+        dtype=float,
+    )
     if len(tables):
         out[ok] = p[inverse]
     return out
@@ -405,10 +427,17 @@ def bh_q(p: ArrayLike) -> np.ndarray:
     return out
 
 
-def mantel_haenszel(strata: pd.DataFrame, *, stratum: Hashable = "stratum",
-                    k1: Hashable = "k1", n1: Hashable = "n1", k0: Hashable = "k0",
-                    n0: Hashable = "n0", confidence: float = 0.95,
-                    correction: bool = True) -> dict[str, float | int]:
+def mantel_haenszel(
+    strata: pd.DataFrame,
+    *,
+    stratum: Hashable = "stratum",
+    k1: Hashable = "k1",
+    n1: Hashable = "n1",
+    k0: Hashable = "k0",
+    n0: Hashable = "n0",
+    confidence: float = 0.95,
+    correction: bool = True,
+) -> dict[str, float | int]:
     """Pooled Mantel-Haenszel odds ratio over strata (e.g. seekers) with the CMH test.
 
     Each stratum contributes a 2x2 table (``k1`` of ``n1`` in the group of interest, ``k0``
@@ -454,37 +483,51 @@ def mantel_haenszel(strata: pd.DataFrame, *, stratum: Hashable = "stratum",
     cols = {"stratum": stratum, "k1": k1, "n1": n1, "k0": k0, "n0": n0}
     missing = [f"{role}={name!r}" for role, name in cols.items() if name not in strata.columns]
     if missing:
-        raise ValueError(f"strata is missing column(s) {', '.join(missing)}; "
-                         f"got {list(strata.columns)}")
+        raise ValueError(
+            f"strata is missing column(s) {', '.join(missing)}; got {list(strata.columns)}"
+        )
     counts = strata[[k1, n1, k0, n0]].copy()
     counts.columns = ["k1", "n1", "k0", "n0"]
     counts["stratum"] = strata[stratum].to_numpy()
     summed = counts.groupby("stratum", sort=False, dropna=False, observed=True).sum()
-    k1_, n1_, k0_, n0_ = _counts(k1=summed["k1"], n1=summed["n1"],
-                                 k0=summed["k0"], n0=summed["n0"])
-    informative = ((n1_ > 0) & (n0_ > 0) & (k1_ + k0_ > 0) & (k1_ + k0_ < n1_ + n0_))
+    k1_, n1_, k0_, n0_ = _counts(k1=summed["k1"], n1=summed["n1"], k0=summed["k0"], n0=summed["n0"])
+    informative = (n1_ > 0) & (n0_ > 0) & (k1_ + k0_ > 0) & (k1_ + k0_ < n1_ + n0_)
     result: dict[str, float | int] = {
-        "odds_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan, "statistic": np.nan,
+        "odds_ratio": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "statistic": np.nan,
         "p_value": np.nan,
-        "n_strata": int(len(summed)), "n_informative": int(informative.sum()),
+        "n_strata": int(len(summed)),
+        "n_informative": int(informative.sum()),
     }
     if result["n_informative"] < 2:
-        warnings.warn(f"only {result['n_informative']} of {result['n_strata']} strata carry "
-                      "information (both groups present, outcome neither absent nor "
-                      "universal); the within-stratum odds ratio is not estimated",
-                      SparseStrataWarning, stacklevel=2)
+        warnings.warn(
+            f"only {result['n_informative']} of {result['n_strata']} strata carry "
+            "information (both groups present, outcome neither absent nor "
+            "universal); the within-stratum odds ratio is not estimated",
+            SparseStrataWarning,
+            stacklevel=2,
+        )
         return result
-    tables = np.stack([np.stack([k1_, n1_ - k1_], axis=-1),
-                       np.stack([k0_, n0_ - k0_], axis=-1)], axis=-2)[informative]
+    tables = np.stack(
+        [np.stack([k1_, n1_ - k1_], axis=-1), np.stack([k0_, n0_ - k0_], axis=-1)], axis=-2
+    )[informative]
     st = StratifiedTable(np.moveaxis(tables, 0, -1))
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = float(st.oddsratio_pooled)
         low, high = st.oddsratio_pooled_confint(alpha=1 - confidence)
     if not 0 < estimate < np.inf:  # zero-cell rule: the exact conditional interval
         inf_ = informative
-        low, high = exact_common_odds_ratio_ci(k1_[inf_], n1_[inf_], k0_[inf_], n0_[inf_],
-                                               confidence)
+        low, high = exact_common_odds_ratio_ci(
+            k1_[inf_], n1_[inf_], k0_[inf_], n0_[inf_], confidence
+        )
     test = st.test_null_odds(correction=correction)
-    result.update(odds_ratio=estimate, ci_low=float(low), ci_high=float(high),
-                  statistic=float(test.statistic), p_value=float(test.pvalue))
+    result.update(
+        odds_ratio=estimate,
+        ci_low=float(low),
+        ci_high=float(high),
+        statistic=float(test.statistic),
+        p_value=float(test.pvalue),
+    )
     return result

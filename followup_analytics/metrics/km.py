@@ -25,17 +25,18 @@ def _durations(durations: ArrayLike, observed: ArrayLike) -> tuple[np.ndarray, n
     t = np.atleast_1d(np.asarray(durations, dtype=float))
     e = np.atleast_1d(np.asarray(observed, dtype=bool))
     if t.shape != e.shape:
-        raise ValueError(f"durations and observed must have the same length; "
-                         f"got {t.shape[0]} and {e.shape[0]}")
+        raise ValueError(
+            f"durations and observed must have the same length; got {t.shape[0]} and {e.shape[0]}"
+        )
     bad = np.flatnonzero(~(t >= 0))
     if bad.size:
-        raise ValueError(f"durations must not be negative or missing; "
-                         f"durations[{bad[0]}] = {t[bad[0]]:g}")
+        raise ValueError(
+            f"durations must not be negative or missing; durations[{bad[0]}] = {t[bad[0]]:g}"
+        )
     return t, e
 
 
-def _curves(codes: np.ndarray, t: np.ndarray, e: np.ndarray,
-            confidence: float) -> pd.DataFrame:
+def _curves(codes: np.ndarray, t: np.ndarray, e: np.ndarray, confidence: float) -> pd.DataFrame:
     """Kaplan-Meier curves of every group at once, from counts per (group, day).
 
     Returns ``_g`` (the group code) and :data:`CURVE_COLUMNS`, sorted by group and day, with
@@ -44,15 +45,21 @@ def _curves(codes: np.ndarray, t: np.ndarray, e: np.ndarray,
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1 (exclusive); got {confidence!r}")
     z = stats.norm.ppf(0.5 + confidence / 2)
-    rows = pd.DataFrame({"_g": codes, "day": t, "events": e.astype(np.int64),
-                         "censored": (~e).astype(np.int64)})
+    rows = pd.DataFrame(
+        {"_g": codes, "day": t, "events": e.astype(np.int64), "censored": (~e).astype(np.int64)}
+    )
     start = pd.DataFrame({"_g": np.unique(codes), "day": 0.0, "events": 0, "censored": 0})
-    c = (pd.concat([start, rows], ignore_index=True)
-         .groupby(["_g", "day"], sort=True).sum().reset_index())
+    c = (
+        pd.concat([start, rows], ignore_index=True)
+        .groupby(["_g", "day"], sort=True)
+        .sum()
+        .reset_index()
+    )
     g = c["_g"]
     leaving = c["events"] + c["censored"]
-    c["at_risk"] = (leaving.groupby(g).transform("sum") - leaving.groupby(g).cumsum()
-                    + leaving).astype(np.int64)
+    c["at_risk"] = (
+        leaving.groupby(g).transform("sum") - leaving.groupby(g).cumsum() + leaving
+    ).astype(np.int64)
     d, n = c["events"].to_numpy(dtype=float), c["at_risk"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         surv = pd.Series(1 - d / n).groupby(g).cumprod().to_numpy()
@@ -71,8 +78,11 @@ def _medians(curves: pd.DataFrame) -> pd.DataFrame:
     """First day at or below 0.5 of the curve and of each band, per group ``_g``."""
     zero = curves["survival"].to_numpy() == 0
     out = {}
-    for col, name in (("survival", "median_days"), ("ci_low", "median_ci_low"),
-                      ("ci_high", "median_ci_high")):
+    for col, name in (
+        ("survival", "median_days"),
+        ("ci_low", "median_ci_low"),
+        ("ci_high", "median_ci_high"),
+    ):
         hit = (curves[col].to_numpy() <= 0.5) | zero  # the band is undefined at S = 0
         out[name] = curves.loc[hit].groupby("_g")["day"].first()
     return pd.DataFrame(out)
@@ -94,8 +104,9 @@ def _probabilities(curves: pd.DataFrame, days: Sequence[float]) -> pd.DataFrame:
     return pd.DataFrame(out, index=last_day.index)
 
 
-def kaplan_meier(durations: ArrayLike, observed: ArrayLike,
-                 confidence: float = 0.95) -> pd.DataFrame:
+def kaplan_meier(
+    durations: ArrayLike, observed: ArrayLike, confidence: float = 0.95
+) -> pd.DataFrame:
     """Kaplan-Meier product-limit estimate with log-log pointwise intervals.
 
     Computed from the counts at each distinct day; equal to ``scipy.stats.ecdf`` on
@@ -186,12 +197,12 @@ def km_probability_by(curve: pd.DataFrame, days: Sequence[float]) -> pd.DataFram
     d = np.asarray(days, dtype=float).reshape(-1)
     wide = _probabilities(curve.assign(_g=0), list(d)).reindex([0])
     values = wide.to_numpy(dtype=float).reshape(-1, 3)
-    return pd.DataFrame({"day": d, "probability": values[:, 0], "ci_low": values[:, 1],
-                         "ci_high": values[:, 2]})
+    return pd.DataFrame(
+        {"day": d, "probability": values[:, 0], "ci_low": values[:, 1], "ci_high": values[:, 2]}
+    )
 
 
-def logrank(durations: ArrayLike, observed: ArrayLike,
-            groups: ArrayLike) -> dict[str, float | int]:
+def logrank(durations: ArrayLike, observed: ArrayLike, groups: ArrayLike) -> dict[str, float | int]:
     """k-sample log-rank test of equal time-to-event distributions across groups.
 
     Computed from the numbers at risk and events per group at each distinct time. For two
@@ -225,8 +236,11 @@ def logrank(durations: ArrayLike, observed: ArrayLike,
     t, e, codes = t[keep], e[keep], codes[keep]
     present, codes = np.unique(codes, return_inverse=True)
     n_groups = present.size
-    result: dict[str, float | int] = {"statistic": np.nan, "df": max(n_groups - 1, 0),
-                                      "p_value": np.nan}
+    result: dict[str, float | int] = {
+        "statistic": np.nan,
+        "df": max(n_groups - 1, 0),
+        "p_value": np.nan,
+    }
     if n_groups < 2 or not e.any():
         return result
     times, t_idx = np.unique(t, return_inverse=True)

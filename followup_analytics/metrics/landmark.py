@@ -30,8 +30,11 @@ from .inference import fisher_p, mantel_haenszel, risk_difference
 from .inference import risk_ratio as _risk_ratio
 from .rates import naive_odds_ratio
 
-_OUTCOME_DATES = {"response": "first_response_on", "interview": "first_interview_on",
-                  "offer": "first_offer_on"}
+_OUTCOME_DATES = {
+    "response": "first_response_on",
+    "interview": "first_interview_on",
+    "offer": "first_offer_on",
+}
 LEVEL, REFERENCE = "followed_up", "not_followed_up"
 
 
@@ -51,15 +54,17 @@ def still_waiting(f: pd.DataFrame, log: JobSearchLog, day: int) -> np.ndarray:
     """
     applied = f["applied_on"]
     observed = (applied + pd.Timedelta(days=int(day)) <= log.as_of).to_numpy(
-        dtype=bool, na_value=False)
+        dtype=bool, na_value=False
+    )
     waiting = ~(_offset(f, "first_response_on") <= day)
     staying = ~(_offset(f, "withdrawn_on") <= day)
     dated = ~f["undated_outcome"].to_numpy(dtype=bool)
     return observed & waiting & staying & dated
 
 
-def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response",
-                    window: int | None = None) -> pd.DataFrame:
+def landmark_sample(
+    log: JobSearchLog, day: int = 7, *, outcome: str = "response", window: int | None = None
+) -> pd.DataFrame:
     """The applications in the landmark comparison, one row each.
 
     Parameters
@@ -85,16 +90,24 @@ def landmark_sample(log: JobSearchLog, day: int = 7, *, outcome: str = "response
     after = out_day > day
     if window is not None:
         after &= out_day <= day + window
-    return pd.DataFrame({
-        "application_id": f["application_id"].to_numpy()[keep],
-        "seeker": f["seeker"].to_numpy()[keep],
-        "followed_up_by_landmark": (_offset(f, "first_followup_on") <= day)[keep],
-        "outcome_after_landmark": after[keep],
-    })
+    return pd.DataFrame(
+        {
+            "application_id": f["application_id"].to_numpy()[keep],
+            "seeker": f["seeker"].to_numpy()[keep],
+            "followed_up_by_landmark": (_offset(f, "first_followup_on") <= day)[keep],
+            "outcome_after_landmark": after[keep],
+        }
+    )
 
 
-def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response",
-                    window: int | None = None, min_n: int = 10) -> pd.DataFrame:
+def landmark_effect(
+    log: JobSearchLog,
+    day: int = 7,
+    *,
+    outcome: str = "response",
+    window: int | None = None,
+    min_n: int = 10,
+) -> pd.DataFrame:
     """Outcome after day `day` among applications still waiting then: followed up by then vs not.
 
     Eligible applications (the unit is the application): applied at least `day` days before
@@ -178,40 +191,87 @@ def landmark_effect(log: JobSearchLog, day: int = 7, *, outcome: str = "response
     small = bool(small_flags(n1, k1, n0, k0, min_n))
     rows = []
     p = float(fisher_p(k1, n1, k0, n0)[0])
-    for name, fn in (("pooled_risk_difference", risk_difference), ("pooled_risk_ratio", _risk_ratio),
-                     ("pooled_odds_ratio", naive_odds_ratio)):
+    for name, fn in (
+        ("pooled_risk_difference", risk_difference),
+        ("pooled_risk_ratio", _risk_ratio),
+        ("pooled_odds_ratio", naive_odds_ratio),
+    ):
         est = fn(k1, n1, k0, n0).iloc[0]
-        rows.append({"estimator": name, "estimate": est.estimate, "ci_low": est.ci_low,
-                     "ci_high": est.ci_high, "p_value": p, "note": "not estimable"})
+        rows.append(
+            {
+                "estimator": name,
+                "estimate": est.estimate,
+                "ci_low": est.ci_low,
+                "ci_high": est.ci_high,
+                "p_value": p,
+                "note": "not estimable",
+            }
+        )
     if s["seeker"].nunique() >= 2:
-        strata = pd.DataFrame({"stratum": s["seeker"].to_numpy(), "k1": y & treated,
-                               "n1": treated, "k0": y & ~treated, "n0": ~treated}).astype(
-            {"k1": int, "n1": int, "k0": int, "n0": int})
+        strata = pd.DataFrame(
+            {
+                "stratum": s["seeker"].to_numpy(),
+                "k1": y & treated,
+                "n1": treated,
+                "k0": y & ~treated,
+                "n0": ~treated,
+            }
+        ).astype({"k1": int, "n1": int, "k0": int, "n0": int})
         mh = mantel_haenszel(strata)
-        rows.append({"estimator": "within_seeker_odds_ratio", "estimate": mh["odds_ratio"],
-                     "ci_low": mh["ci_low"], "ci_high": mh["ci_high"],
-                     "p_value": mh["p_value"],
-                     "note": "fewer than two seekers carry information",
-                     "n_seekers": mh["n_informative"],
-                     "small_n": small or mh["n_informative"] < MIN_SEEKERS})
+        rows.append(
+            {
+                "estimator": "within_seeker_odds_ratio",
+                "estimate": mh["odds_ratio"],
+                "ci_low": mh["ci_low"],
+                "ci_high": mh["ci_high"],
+                "p_value": mh["p_value"],
+                "note": "fewer than two seekers carry information",
+                "n_seekers": mh["n_informative"],
+                "small_n": small or mh["n_informative"] < MIN_SEEKERS,
+            }
+        )
     if small:
-        warnings.warn(f"landmark day {day}: {n1} followed-up and {n0} not-followed-up "
-                      f"applications (fewer than {min_n} in a group); estimates are unstable",
-                      SmallSampleWarning, stacklevel=2)
+        warnings.warn(
+            f"landmark day {day}: {n1} followed-up and {n0} not-followed-up "
+            f"applications (fewer than {min_n} in a group); estimates are unstable",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
     out = pd.DataFrame(rows)
     seekers = int(s["seeker"].nunique())
     if "n_seekers" not in out:
         out["n_seekers"] = np.nan
     out["n_seekers"] = out["n_seekers"].fillna(seekers)
     out["small_n"] = out.get("small_n", pd.Series(small, index=out.index)).fillna(small)
-    out = out.assign(key=f"landmark_day_{int(day)}", level=LEVEL, reference=REFERENCE,
-                     n_level=n1, k_level=k1, n_reference=n0, k_reference=k0, q_value=np.nan)
+    out = out.assign(
+        key=f"landmark_day_{int(day)}",
+        level=LEVEL,
+        reference=REFERENCE,
+        n_level=n1,
+        k_level=k1,
+        n_reference=n0,
+        k_reference=k0,
+        q_value=np.nan,
+    )
     out["small_n"] = out["small_n"].astype(bool)
     out["note"] = missing_notes(n1, k1, n0, k0, out["estimate"], out["note"])
     if seekers < 2:
-        out["note"] = np.where(out["note"] == "", one_seeker_notes(
-            *(np.full(len(out), v) for v in (n1, k1, n0, k0))), out["note"])
-    out = out[COMPARISON_COLUMNS].astype({c: "int64" for c in (
-        "n_level", "k_level", "n_reference", "k_reference", "n_seekers")})
-    return attach(out, Definition(outcome, window=window, unit="application",
-                                  as_of=log.as_of, landmark=int(day), stage="landmark"))
+        out["note"] = np.where(
+            out["note"] == "",
+            one_seeker_notes(*(np.full(len(out), v) for v in (n1, k1, n0, k0))),
+            out["note"],
+        )
+    out = out[COMPARISON_COLUMNS].astype(
+        {c: "int64" for c in ("n_level", "k_level", "n_reference", "k_reference", "n_seekers")}
+    )
+    return attach(
+        out,
+        Definition(
+            outcome,
+            window=window,
+            unit="application",
+            as_of=log.as_of,
+            landmark=int(day),
+            stage="landmark",
+        ),
+    )

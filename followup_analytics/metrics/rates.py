@@ -36,13 +36,13 @@ from .timing import timing_baseline
 FOLLOWUP_BY: tuple[str, ...] = ("timing", "channel", "letter_type", "recipient", "stage")
 #: outcome -> column per follow-up (per application: ``schema.OUTCOME_COLUMNS``).
 FOLLOWUP_OUTCOMES: dict[str, str] = {
-    "response": "responded_within_window", "interview": "interview_after",
+    "response": "responded_within_window",
+    "interview": "interview_after",
     "offer": "offer_after",
 }
 
 
-def naive_odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike,
-                     n0: ArrayLike) -> pd.DataFrame:
+def naive_odds_ratio(k1: ArrayLike, n1: ArrayLike, k0: ArrayLike, n0: ArrayLike) -> pd.DataFrame:
     """Pooled odds ratios of 2x2 tables: the sample odds ratio at every size.
 
     Woolf's log interval; with a zero cell the estimate is 0 or inf and the interval the
@@ -89,28 +89,33 @@ def count_groups(frame: pd.DataFrame, by: list[str], outcome: str) -> pd.DataFra
     return counts
 
 
-def rates_from_counts(counts: pd.DataFrame, by: list[str], *, min_n: int = 10,
-                      what: str = "groups") -> pd.DataFrame:
+def rates_from_counts(
+    counts: pd.DataFrame, by: list[str], *, min_n: int = 10, what: str = "groups"
+) -> pd.DataFrame:
     """Append Wilson rates to a ``[<by>…, n, k]`` table and warn about small groups."""
     table = rate_table(counts["k"].to_numpy(), counts["n"].to_numpy(), min_n=min_n)
     out = pd.concat([counts[by].reset_index(drop=True), table.reset_index(drop=True)], axis=1)
     small = out.loc[out["small_n"] & (out["n"] > 0), by]
     if len(small):
         names = ", ".join("/".join(str(v) for v in row) for row in small.to_numpy()[:5])
-        warnings.warn(f"{len(small)} of {len(out)} {what} have fewer than {min_n} units "
-                      f"({names}{', …' if len(small) > 5 else ''}); their rates are "
-                      "flagged small_n and unstable", SmallSampleWarning, stacklevel=3)
+        warnings.warn(
+            f"{len(small)} of {len(out)} {what} have fewer than {min_n} units "
+            f"({names}{', …' if len(small) > 5 else ''}); their rates are "
+            "flagged small_n and unstable",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
     return out[[*by, *RATE_COLUMNS]]
 
 
-def _seeker_robust(out: pd.DataFrame, frame: pd.DataFrame, cols: list[str], y: str
-                   ) -> tuple[pd.DataFrame, str]:
+def _seeker_robust(
+    out: pd.DataFrame, frame: pd.DataFrame, cols: list[str], y: str
+) -> tuple[pd.DataFrame, str]:
     """Replace the Wilson intervals of application rates by seeker-robust ones."""
     per = count_groups(frame, [*cols, "seeker"], y)
     per = per[per["seeker"].notna().to_numpy() & (per["n"].to_numpy() > 0)]
     keys = pd.MultiIndex.from_frame(out[cols]) if len(cols) > 1 else pd.Index(out[cols[0]])
-    found = (pd.MultiIndex.from_frame(per[cols]) if len(cols) > 1
-             else pd.Index(per[cols[0]]))
+    found = pd.MultiIndex.from_frame(per[cols]) if len(cols) > 1 else pd.Index(per[cols[0]])
     row = keys.get_indexer(found)
     col, names = pd.factorize(per["seeker"])
     wide_n, wide_k = (np.zeros((len(out), max(len(names), 1))) for _ in range(2))
@@ -121,17 +126,25 @@ def _seeker_robust(out: pd.DataFrame, frame: pd.DataFrame, cols: list[str], y: s
     out = out.copy()
     out["ci_low"], out["ci_high"] = low, high
     few = int(((g >= 2) & (g < FEW_SEEKERS)).sum())
-    note = ("intervals: seeker-robust (GEE sandwich, logit scale, t on seekers - 1 df)"
-            + (f"; {few} group(s) with fewer than {FEW_SEEKERS} seekers: their intervals "
-               "are less reliable" if few else ""))
+    note = "intervals: seeker-robust (GEE sandwich, logit scale, t on seekers - 1 df)" + (
+        f"; {few} group(s) with fewer than {FEW_SEEKERS} seekers: their intervals are less reliable"
+        if few
+        else ""
+    )
     return out, note
 
 
-def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
-                   outcome: str = "response", window: int = 30,
-                   buckets: tuple[int, ...] = DEFAULT_BUCKETS,
-                   min_n: int = 10, max_groups: int | None = MAX_GROUPS,
-                   stage: str | None = None) -> pd.DataFrame:
+def response_rates(
+    log: JobSearchLog,
+    by: str | Sequence[str] = "timing",
+    *,
+    outcome: str = "response",
+    window: int = 30,
+    buckets: tuple[int, ...] = DEFAULT_BUCKETS,
+    min_n: int = 10,
+    max_groups: int | None = MAX_GROUPS,
+    stage: str | None = None,
+) -> pd.DataFrame:
     """Rates of responses, interviews or offers per group, with Wilson 95% intervals.
 
     The unit depends on `by`:
@@ -229,13 +242,14 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
         allowed = [*FOLLOWUP_BY, "seeker", *log.carried_columns]
         bad = [c for c in cols if c not in allowed]
         if bad:
-            raise ValueError(f"by={bad[0]!r} cannot be combined with follow-up columns; "
-                             f"allowed with them: {allowed}")
+            raise ValueError(
+                f"by={bad[0]!r} cannot be combined with follow-up columns; "
+                f"allowed with them: {allowed}"
+            )
         frame = followups(log, window=window, buckets=buckets)
         stage = stage or ("after_application" if "timing" in cols else "all")
         if stage not in (*FOLLOWUP_STAGES, "all"):
-            raise ValueError(f"stage must be one of {[*FOLLOWUP_STAGES, 'all']}; "
-                             f"got {stage!r}")
+            raise ValueError(f"stage must be one of {[*FOLLOWUP_STAGES, 'all']}; got {stage!r}")
         keep = frame["eligible"].to_numpy(copy=True)
         if stage != "all":
             keep &= frame["stage"].eq(stage).to_numpy()
@@ -253,19 +267,39 @@ def response_rates(log: JobSearchLog, by: str | Sequence[str] = "timing", *,
     robust = ""
     if not follow and "seeker" not in cols and frame["seeker"].nunique() >= 2:
         out, robust = _seeker_robust(out, frame, cols, y)
-    if (follow and "timing" in cols and stage == "after_application" and outcome == "response"
-            and set(cols) <= {"timing", "channel", "letter_type", "recipient"}):
+    if (
+        follow
+        and "timing" in cols
+        and stage == "after_application"
+        and outcome == "response"
+        and set(cols) <= {"timing", "channel", "letter_type", "recipient"}
+    ):
         base = timing_baseline(log, window, buckets)
         out = out.merge(base, on="timing", how="left", sort=False)
-    return attach(out, Definition(
-        outcome, window=window if follow and outcome == "response" else None, unit=unit,
-        as_of=log.as_of, stage="follow-up" if follow else None,
-        extra="; ".join(x for x in (
-            f"follow-ups {stage.replace('_', ' ')}"
-            if follow and stage is not None and stage != "all" else "",
-            robust,
-            "eligible follow-ups; interviews and offers any time after the follow-up"
-            if follow and outcome != "response" else "", blind) if x)))
+    return attach(
+        out,
+        Definition(
+            outcome,
+            window=window if follow and outcome == "response" else None,
+            unit=unit,
+            as_of=log.as_of,
+            stage="follow-up" if follow else None,
+            extra="; ".join(
+                x
+                for x in (
+                    f"follow-ups {stage.replace('_', ' ')}"
+                    if follow and stage is not None and stage != "all"
+                    else "",
+                    robust,
+                    "eligible follow-ups; interviews and offers any time after the follow-up"
+                    if follow and outcome != "response"
+                    else "",
+                    blind,
+                )
+                if x
+            ),
+        ),
+    )
 
 
 def _outcome_recorded(log: JobSearchLog, frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -279,8 +313,10 @@ def _outcome_recorded(log: JobSearchLog, frame: pd.DataFrame) -> tuple[pd.DataFr
     n = int(blind.sum())
     if not n:
         return frame, ""
-    why = (f"no outcome recorded in the source of {n} unit(s) (e.g. LinkedIn's export): "
-           "left out, their rates are unknown, not 0%")
+    why = (
+        f"no outcome recorded in the source of {n} unit(s) (e.g. LinkedIn's export): "
+        "left out, their rates are unknown, not 0%"
+    )
     warnings.warn(why, stacklevel=3)
     return frame.loc[~blind], why
 
@@ -315,10 +351,14 @@ def level_rates(result: pd.DataFrame, *, min_n: int = 10) -> pd.DataFrame:
     need = ["key", "level", "reference", "n_level", "k_level", "n_reference", "k_reference"]
     missing = [c for c in need if c not in result.columns]
     if missing:
-        raise ValueError(f"level_rates: the result is missing column(s) {missing}; it "
-                         "expects a comparison table (landmark_effect, offer_associations)")
-    arms = [result[["key", side, f"n_{side}", f"k_{side}"]].set_axis(
-        ["key", "level", "n", "k"], axis=1) for side in ("level", "reference")]
+        raise ValueError(
+            f"level_rates: the result is missing column(s) {missing}; it "
+            "expects a comparison table (landmark_effect, offer_associations)"
+        )
+    arms = [
+        result[["key", side, f"n_{side}", f"k_{side}"]].set_axis(["key", "level", "n", "k"], axis=1)
+        for side in ("level", "reference")
+    ]
     counts = pd.concat(arms, ignore_index=True).drop_duplicates(["key", "level"])
     counts = counts.astype({"n": "int64", "k": "int64"}).reset_index(drop=True)
     out = rates_from_counts(counts, ["key", "level"], min_n=min_n, what="levels")

@@ -122,15 +122,17 @@ class Strategy:
     outcome: str = "offered"
 
 
-def _categorical(codes: np.ndarray, eligible: np.ndarray | pd.Series,
-                 levels: tuple[str, ...], index: pd.Index) -> pd.Series:
+def _categorical(
+    codes: np.ndarray, eligible: np.ndarray | pd.Series, levels: tuple[str, ...], index: pd.Index
+) -> pd.Series:
     codes = np.where(np.asarray(eligible, dtype=bool), codes, -1)
     dtype = pd.CategoricalDtype(list(levels), ordered=True)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=index)
 
 
-def _labels(values: pd.Series, eligible: np.ndarray | pd.Series,
-            levels: tuple[str, ...]) -> pd.Series:
+def _labels(
+    values: pd.Series, eligible: np.ndarray | pd.Series, levels: tuple[str, ...]
+) -> pd.Series:
     """Relabel a categorical column onto `levels` (per category, not per row)."""
     cats = list(values.cat.categories)
     remap = np.array([levels.index(c) if c in levels else -1 for c in cats] + [-1])
@@ -138,14 +140,12 @@ def _labels(values: pd.Series, eligible: np.ndarray | pd.Series,
     return _categorical(codes, eligible, levels, values.index)
 
 
-def _yes_no(flag: pd.Series, eligible: np.ndarray | pd.Series, yes: str,
-            no: str) -> pd.Series:
+def _yes_no(flag: pd.Series, eligible: np.ndarray | pd.Series, yes: str, no: str) -> pd.Series:
     codes = np.where(flag.fillna(False).to_numpy(dtype=bool), 0, 1)
     return _categorical(codes, eligible, (yes, no), flag.index)
 
 
-def _followups_by_landmark(f: pd.DataFrame, log: JobSearchLog
-                           ) -> tuple[np.ndarray, np.ndarray]:
+def _followups_by_landmark(f: pd.DataFrame, log: JobSearchLog) -> tuple[np.ndarray, np.ndarray]:
     """The day-``TIMING_DAY`` landmark: which applications are still waiting then, and per
     application how many follow-ups were made after applying on or before that day (for an
     application still waiting, all of them came before any response).
@@ -154,8 +154,7 @@ def _followups_by_landmark(f: pd.DataFrame, log: JobSearchLog
     one or more (an earlier follow-up cannot follow an interview or rejection that a later
     one does not), so the first follow-up's strategies and ``n_followups`` share this set.
     """
-    return (still_waiting(f, log, TIMING_DAY),
-            _followups_after_applying(log, TIMING_DAY))
+    return (still_waiting(f, log, TIMING_DAY), _followups_after_applying(log, TIMING_DAY))
 
 
 def _first_followup_by_landmark(f: pd.DataFrame, log: JobSearchLog) -> np.ndarray:
@@ -166,18 +165,23 @@ def _first_followup_by_landmark(f: pd.DataFrame, log: JobSearchLog) -> np.ndarra
     return waiting & (n > 0)
 
 
-def _first_followup(column: str, levels: tuple[str, ...]
-                    ) -> Callable[[pd.DataFrame, JobSearchLog], pd.Series]:
+def _first_followup(
+    column: str, levels: tuple[str, ...]
+) -> Callable[[pd.DataFrame, JobSearchLog], pd.Series]:
     """``assign`` of a strategy reading `column` of the first follow-up at the landmark."""
+
     def assign(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
         return _labels(f[column], _first_followup_by_landmark(f, log), levels)
+
     return assign
 
 
 def _first_followup_eligible(what: str) -> str:
-    return (f"landmark at day {TIMING_DAY}: applications still waiting then (observed, no "
-            f"response and not withdrawn by day {TIMING_DAY}) and first followed up by then, "
-            f"after applying; {what}; offers after day {TIMING_DAY}")
+    return (
+        f"landmark at day {TIMING_DAY}: applications still waiting then (observed, no "
+        f"response and not withdrawn by day {TIMING_DAY}) and first followed up by then, "
+        f"after applying; {what}; offers after day {TIMING_DAY}"
+    )
 
 
 def _n_followups(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
@@ -192,77 +196,132 @@ _THANKED = ("thank_you", "no_thank_you")
 
 def _thanked_at(round_no: int) -> Callable[[pd.DataFrame, JobSearchLog], pd.Series]:
     """``assign`` of thanking vs not at the landmark of interview round `round_no`."""
+
     def assign(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
         lm = _thank_you_landmark(log, round_no)
         return _categorical(np.where(lm["thanked"], 0, 1), lm["eligible"], _THANKED, f.index)
+
     return assign
 
 
 def _both_channels(f: pd.DataFrame, log: JobSearchLog) -> pd.Series:
     lm = _thank_you_landmark(log, 0)
-    return _categorical(np.where(lm["both"], 0, 1), lm["eligible"] & lm["thanked"],
-                        ("email_and_letter", "one_channel"), f.index)
+    return _categorical(
+        np.where(lm["both"], 0, 1),
+        lm["eligible"] & lm["thanked"],
+        ("email_and_letter", "one_channel"),
+        f.index,
+    )
 
 
 def _round_eligible(which: str) -> str:
-    return (f"landmark {THANK_YOU_WINDOW} days after the {which} interview round: "
-            "applications interviewed, with no decision (offer, rejection, withdrawal) by "
-            f"then, no undated outcome and at least {OUTCOME_DAYS} days observed after it; "
-            "a thank-you note counts when sent on the day of the round or up to "
-            f"{THANK_YOU_WINDOW} days after it, before any decision; offers after the "
-            "landmark")
+    return (
+        f"landmark {THANK_YOU_WINDOW} days after the {which} interview round: "
+        "applications interviewed, with no decision (offer, rejection, withdrawal) by "
+        f"then, no undated outcome and at least {OUTCOME_DAYS} days observed after it; "
+        "a thank-you note counts when sent on the day of the round or up to "
+        f"{THANK_YOU_WINDOW} days after it, before any decision; offers after the "
+        "landmark"
+    )
 
 
-STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
-    Strategy("thank_you_after_interview", _THANKED, "no_thank_you",
-             _round_eligible("first") + ". Counting every note after any interview would "
-             "favour applications that earned more rounds, were not rejected at once, or "
-             "were thanked for an offer", _thanked_at(0)),
-    Strategy("first_followup_channel", vocab.CHANNELS, "email",
-             _first_followup_eligible("channel of that follow-up") + ". Thank-you notes "
-             "after an interview have their own strategies: mixed in, they would make the "
-             "channels they use look like offer makers",
-             _first_followup("channel", vocab.CHANNELS)),
-    Strategy("first_followup_letter_type", vocab.LETTER_TYPES, "status_check",
-             _first_followup_eligible("letter type of that follow-up") + ". Thank-you notes "
-             "after an interview have their own strategies: mixed in, they would make "
-             "thanking look like an offer maker",
-             _first_followup("letter_type", vocab.LETTER_TYPES)),
-    Strategy("first_followup_timing", _TIMING, "4–7",
-             _first_followup_eligible("bucket of days from applying (15–30 and 31+ cannot be "
-                                      "judged at this landmark and stay empty)")
-             + ". Without the landmark, later follow-ups would select applications that had "
-             "not heard back",
-             _first_followup("timing", _TIMING)),
-    Strategy("n_followups", ("0", "1", "2", "3+"), "0",
-             f"landmark at day {TIMING_DAY}: applications still waiting then (observed, no "
-             f"response and not withdrawn by day {TIMING_DAY}); follow-ups made after "
-             f"applying by then (0, 1, 2, 3+); offers after day {TIMING_DAY}. Counting every "
-             "follow-up ever made would favour applications that stayed open long enough to "
-             "collect several, and count thank-you notes after interviews",
-             _n_followups),
-    Strategy("tiered_cadence", ("tiered_cadence", "other"), "other",
-             f"landmark at day {CADENCE_DAY}: applications still waiting then (observed, no "
-             f"response and not withdrawn by day {CADENCE_DAY}); cadence completed by then vs "
-             f"not; offers after day {CADENCE_DAY}. Counting completed cadences among all "
-             f"applications would select those that had not heard back by day {CADENCE[-1][1]}",
-             lambda f, log: _yes_no(f["tiered_cadence"], still_waiting(f, log, CADENCE_DAY),
-                                    "tiered_cadence", "other")),
-    Strategy("thank_you_rounds", _THANKED, "no_thank_you",
-             _round_eligible("second") + " (later rounds are judged each at their own "
-             "landmark, one unit per application, so more rounds never mean more chances to "
-             "thank)", _thanked_at(1)),
-    Strategy("thank_you_email_and_letter", ("email_and_letter", "one_channel"), "one_channel",
-             _round_eligible("first") + "; among applications thanked after it: by both "
-             "email and letter vs one channel", _both_channels),
-    Strategy("post_rejection_note", ("note", "no_note"), "no_note",
-             "rejected applications with a known company, a dated rejection (no undated "
-             "outcome) and the 14 days after it observed; a note counts when sent within 14 "
-             "days of the rejection; outcome: interview or offer at the same company, after "
-             "those 14 days and within 365 days of the rejection",
-             lambda f, log: _yes_no(f["post_rejection_note"],
-                                    f["comeback_at_company"].notna()
-                                    & ~f["undated_outcome"].to_numpy(dtype=bool),
-                                    "note", "no_note"),
-             outcome="comeback_at_company"),
-)}
+STRATEGIES: dict[str, Strategy] = {
+    s.name: s
+    for s in (
+        Strategy(
+            "thank_you_after_interview",
+            _THANKED,
+            "no_thank_you",
+            _round_eligible("first") + ". Counting every note after any interview would "
+            "favour applications that earned more rounds, were not rejected at once, or "
+            "were thanked for an offer",
+            _thanked_at(0),
+        ),
+        Strategy(
+            "first_followup_channel",
+            vocab.CHANNELS,
+            "email",
+            _first_followup_eligible("channel of that follow-up") + ". Thank-you notes "
+            "after an interview have their own strategies: mixed in, they would make the "
+            "channels they use look like offer makers",
+            _first_followup("channel", vocab.CHANNELS),
+        ),
+        Strategy(
+            "first_followup_letter_type",
+            vocab.LETTER_TYPES,
+            "status_check",
+            _first_followup_eligible("letter type of that follow-up") + ". Thank-you notes "
+            "after an interview have their own strategies: mixed in, they would make "
+            "thanking look like an offer maker",
+            _first_followup("letter_type", vocab.LETTER_TYPES),
+        ),
+        Strategy(
+            "first_followup_timing",
+            _TIMING,
+            "4–7",
+            _first_followup_eligible(
+                "bucket of days from applying (15–30 and 31+ cannot be "
+                "judged at this landmark and stay empty)"
+            )
+            + ". Without the landmark, later follow-ups would select applications that had "
+            "not heard back",
+            _first_followup("timing", _TIMING),
+        ),
+        Strategy(
+            "n_followups",
+            ("0", "1", "2", "3+"),
+            "0",
+            f"landmark at day {TIMING_DAY}: applications still waiting then (observed, no "
+            f"response and not withdrawn by day {TIMING_DAY}); follow-ups made after "
+            f"applying by then (0, 1, 2, 3+); offers after day {TIMING_DAY}. Counting every "
+            "follow-up ever made would favour applications that stayed open long enough to "
+            "collect several, and count thank-you notes after interviews",
+            _n_followups,
+        ),
+        Strategy(
+            "tiered_cadence",
+            ("tiered_cadence", "other"),
+            "other",
+            f"landmark at day {CADENCE_DAY}: applications still waiting then (observed, no "
+            f"response and not withdrawn by day {CADENCE_DAY}); cadence completed by then vs "
+            f"not; offers after day {CADENCE_DAY}. Counting completed cadences among all "
+            f"applications would select those that had not heard back by day {CADENCE[-1][1]}",
+            lambda f, log: _yes_no(
+                f["tiered_cadence"], still_waiting(f, log, CADENCE_DAY), "tiered_cadence", "other"
+            ),
+        ),
+        Strategy(
+            "thank_you_rounds",
+            _THANKED,
+            "no_thank_you",
+            _round_eligible("second") + " (later rounds are judged each at their own "
+            "landmark, one unit per application, so more rounds never mean more chances to "
+            "thank)",
+            _thanked_at(1),
+        ),
+        Strategy(
+            "thank_you_email_and_letter",
+            ("email_and_letter", "one_channel"),
+            "one_channel",
+            _round_eligible("first") + "; among applications thanked after it: by both "
+            "email and letter vs one channel",
+            _both_channels,
+        ),
+        Strategy(
+            "post_rejection_note",
+            ("note", "no_note"),
+            "no_note",
+            "rejected applications with a known company, a dated rejection (no undated "
+            "outcome) and the 14 days after it observed; a note counts when sent within 14 "
+            "days of the rejection; outcome: interview or offer at the same company, after "
+            "those 14 days and within 365 days of the rejection",
+            lambda f, log: _yes_no(
+                f["post_rejection_note"],
+                f["comeback_at_company"].notna() & ~f["undated_outcome"].to_numpy(dtype=bool),
+                "note",
+                "no_note",
+            ),
+            outcome="comeback_at_company",
+        ),
+    )
+}

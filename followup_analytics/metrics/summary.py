@@ -74,24 +74,49 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
     eligible = f["response_after_followup"].notna().to_numpy()
     by_seeker = f.groupby("seeker", observed=True)["offered"].any()
     rows = [
-        ("response_rate", len(f), int(f["responded"].sum()),
-         "applications with a reply, interview, rejection or offer"),
-        ("interview_rate", len(f), int(f["interviewed"].sum()),
-         "applications with at least one interview"),
+        (
+            "response_rate",
+            len(f),
+            int(f["responded"].sum()),
+            "applications with a reply, interview, rejection or offer",
+        ),
+        (
+            "interview_rate",
+            len(f),
+            int(f["interviewed"].sum()),
+            "applications with at least one interview",
+        ),
         ("offer_rate", len(f), int(f["offered"].sum()), "applications with an offer"),
-        ("offer_rate_among_interviewed", int(interviewed.sum()),
-         int(f["offered"].to_numpy(dtype=bool)[interviewed].sum()),
-         "interviewed applications with an offer"),
-        ("followed_up_share", len(f), int(f["followed_up"].sum()),
-         "applications followed up at least once"),
-        ("response_after_followup", int(eligible.sum()),
-         int(f["response_after_followup"].fillna(False).sum()),
-         "first follow-ups before any response answered within 30 days"),
-        ("thank_you_share_among_interviewed", int(interviewed.sum()),
-         int(f["thank_you_after_interview"].fillna(False).sum()),
-         "interviewed applications with a thank-you note after an interview"),
-        ("seekers_with_offer", len(by_seeker), int(by_seeker.sum()),
-         "seekers with at least one offer"),
+        (
+            "offer_rate_among_interviewed",
+            int(interviewed.sum()),
+            int(f["offered"].to_numpy(dtype=bool)[interviewed].sum()),
+            "interviewed applications with an offer",
+        ),
+        (
+            "followed_up_share",
+            len(f),
+            int(f["followed_up"].sum()),
+            "applications followed up at least once",
+        ),
+        (
+            "response_after_followup",
+            int(eligible.sum()),
+            int(f["response_after_followup"].fillna(False).sum()),
+            "first follow-ups before any response answered within 30 days",
+        ),
+        (
+            "thank_you_share_among_interviewed",
+            int(interviewed.sum()),
+            int(f["thank_you_after_interview"].fillna(False).sum()),
+            "interviewed applications with a thank-you note after an interview",
+        ),
+        (
+            "seekers_with_offer",
+            len(by_seeker),
+            int(by_seeker.sum()),
+            "seekers with at least one offer",
+        ),
     ]
     k = np.array([r[2] for r in rows])
     n = np.array([r[1] for r in rows])
@@ -100,45 +125,79 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
     seeker, names = pd.factorize(f["seeker"], use_na_sentinel=False)
     if len(names) >= 2:  # applications cluster by seeker: seeker-robust intervals
         units = np.ones(len(f), dtype=bool)
-        defs = [(units, f["responded"]), (units, f["interviewed"]), (units, f["offered"]),
-                (interviewed, f["offered"]), (units, f["followed_up"]),
-                (eligible, f["response_after_followup"]),
-                (interviewed, f["thank_you_after_interview"])]
-        per_n = np.stack([np.bincount(seeker, weights=u, minlength=len(names))
-                          for u, _ in defs])
-        per_k = np.stack([np.bincount(seeker, weights=u & y.fillna(False).to_numpy(bool),
-                                      minlength=len(names)) for u, y in defs])
+        defs = [
+            (units, f["responded"]),
+            (units, f["interviewed"]),
+            (units, f["offered"]),
+            (interviewed, f["offered"]),
+            (units, f["followed_up"]),
+            (eligible, f["response_after_followup"]),
+            (interviewed, f["thank_you_after_interview"]),
+        ]
+        per_n = np.stack([np.bincount(seeker, weights=u, minlength=len(names)) for u, _ in defs])
+        per_k = np.stack(
+            [
+                np.bincount(
+                    seeker, weights=u & y.fillna(False).to_numpy(bool), minlength=len(names)
+                )
+                for u, y in defs
+            ]
+        )
         r_low, r_high, _ = seeker_robust_ci(per_k, per_n)
-        low[:len(defs)], high[:len(defs)] = r_low, r_high
-    table = pd.DataFrame({"metric": [r[0] for r in rows], "n": n, "k": k,
-                          "rate": rates["rate"].to_numpy(), "ci_low": low, "ci_high": high,
-                          "value": rates["rate"].to_numpy(), "note": [r[3] for r in rows]})
+        low[: len(defs)], high[: len(defs)] = r_low, r_high
+    table = pd.DataFrame(
+        {
+            "metric": [r[0] for r in rows],
+            "n": n,
+            "k": k,
+            "rate": rates["rate"].to_numpy(),
+            "ci_low": low,
+            "ci_high": high,
+            "value": rates["rate"].to_numpy(),
+            "note": [r[3] for r in rows],
+        }
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ttr = time_to_response(log).summary.iloc[0]
     for w in caught:  # SmallSampleWarning is folded into the one warning below
         if not issubclass(w.category, SmallSampleWarning):
             warnings.warn(w.message, w.category, stacklevel=2)
-    counts = pd.DataFrame({
-        "metric": ["applications", "seekers", "median_days_to_response"],
-        "n": [len(f), f["seeker"].nunique(), int(ttr["n"])],
-        "k": [len(f), f["seeker"].nunique(), int(ttr["n_responses"])],
-        "rate": np.nan,
-        "ci_low": [np.nan, np.nan, ttr["median_ci_low"]],
-        "ci_high": [np.nan, np.nan, ttr["median_ci_high"]],
-        "value": [len(f), f["seeker"].nunique(), ttr["median_days"]],
-        "note": ["applications in the log", "distinct seekers",
-                 f"Kaplan-Meier median days from applying to the first response; waiting "
-                 f"applications censored at {log.as_of.date()}; k = responses"],
-    })
-    out = pd.concat([counts.iloc[:2], table.iloc[:6], counts.iloc[2:], table.iloc[6:]],
-                    ignore_index=True)
-    small = [f"only {len(f)} applications: the headline rates are unstable"] \
-        if len(f) < min_n else []
+    counts = pd.DataFrame(
+        {
+            "metric": ["applications", "seekers", "median_days_to_response"],
+            "n": [len(f), f["seeker"].nunique(), int(ttr["n"])],
+            "k": [len(f), f["seeker"].nunique(), int(ttr["n_responses"])],
+            "rate": np.nan,
+            "ci_low": [np.nan, np.nan, ttr["median_ci_low"]],
+            "ci_high": [np.nan, np.nan, ttr["median_ci_high"]],
+            "value": [len(f), f["seeker"].nunique(), ttr["median_days"]],
+            "note": [
+                "applications in the log",
+                "distinct seekers",
+                f"Kaplan-Meier median days from applying to the first response; waiting "
+                f"applications censored at {log.as_of.date()}; k = responses",
+            ],
+        }
+    )
+    out = pd.concat(
+        [counts.iloc[:2], table.iloc[:6], counts.iloc[2:], table.iloc[6:]], ignore_index=True
+    )
+    small = (
+        [f"only {len(f)} applications: the headline rates are unstable"] if len(f) < min_n else []
+    )
     if int(ttr["n"]) < min_n:
         small.append(f"the median days to response rests on {int(ttr['n'])} applications")
     if small:  # one warning for the whole table, whatever the inner calls warned about
         warnings.warn("; ".join(small), SmallSampleWarning, stacklevel=2)
     out = out[SUMMARY_COLUMNS].astype({"n": "int64", "k": "int64", "value": float})
-    return attach(out, Definition(None, window=30, unit="application", as_of=log.as_of,
-                                  extra="headline numbers; see the note of each row"))
+    return attach(
+        out,
+        Definition(
+            None,
+            window=30,
+            unit="application",
+            as_of=log.as_of,
+            extra="headline numbers; see the note of each row",
+        ),
+    )

@@ -33,8 +33,15 @@ from .km import (
     logrank,
 )
 
-__all__ = ["CURVE_COLUMNS", "TimeToResponse", "kaplan_meier", "km_median",
-           "km_probability_by", "logrank", "time_to_response"]
+__all__ = [
+    "CURVE_COLUMNS",
+    "TimeToResponse",
+    "kaplan_meier",
+    "km_median",
+    "km_probability_by",
+    "logrank",
+    "time_to_response",
+]
 
 TEST_COLUMNS = ["statistic", "df", "p_value", "n_groups"]
 
@@ -79,20 +86,25 @@ class TimeToResponse:
             text += f", censored at {self.as_of.date()}"
         if len(self.test) and pd.notna(self.test["p_value"].iloc[0]):
             t = self.test.iloc[0]
-            text += (f"; log-rank chi2 = {t['statistic']:.2f}, df = {int(t['df'])}, "
-                     f"p = {t['p_value']:.3g}")
+            text += (
+                f"; log-rank chi2 = {t['statistic']:.2f}, df = {int(t['df'])}, "
+                f"p = {t['p_value']:.3g}"
+            )
         return text
 
     def __repr__(self) -> str:
         return f"<TimeToResponse: {self._headline()}>\n{self.summary.to_string(index=False)}"
 
     def _repr_html_(self) -> str:
-        return ("<div class='fa-time-to-response'><strong>Time to response</strong>"
-                f"<p>{html.escape(self._headline())}. Applications still waiting are "
-                "censored (Kaplan-Meier), not averaged.</p>"
-                + self.summary.to_html(index=False, na_rep="", escape=True,
-                                       float_format=lambda x: f"{x:.3g}")
-                + "</div>")
+        return (
+            "<div class='fa-time-to-response'><strong>Time to response</strong>"
+            f"<p>{html.escape(self._headline())}. Applications still waiting are "
+            "censored (Kaplan-Meier), not averaged.</p>"
+            + self.summary.to_html(
+                index=False, na_rep="", escape=True, float_format=lambda x: f"{x:.3g}"
+            )
+            + "</div>"
+        )
 
 
 _DAY = 86_400  # seconds
@@ -131,19 +143,24 @@ def _durations_from_log(log: JobSearchLog, as_of: pd.Timestamp) -> pd.DataFrame:
     responded = key != np.iinfo(np.int64).max
     stop = np.where(responded, key // 2, end)
     days = np.where(no_applied, np.nan, (stop - applied) / _DAY)
-    excluded = ((responded & (key % 2 == 1)) | no_applied | (applied > cutoff)
-                | (no_date & ~responded))
+    excluded = (
+        (responded & (key % 2 == 1)) | no_applied | (applied > cutoff) | (no_date & ~responded)
+    )
     bad = ~excluded & (days < 0)
     if bad.any():
         ids = list(apps["application_id"][bad].head(5))
-        raise ValueError(f"{int(bad.sum())} application(s) end (withdrawal) before they were "
-                         f"applied for, e.g. application_id {ids}; check their dates")
-    return pd.DataFrame({"duration": days, "observed": responded, "excluded": excluded},
-                        index=apps.index)
+        raise ValueError(
+            f"{int(bad.sum())} application(s) end (withdrawal) before they were "
+            f"applied for, e.g. application_id {ids}; check their dates"
+        )
+    return pd.DataFrame(
+        {"duration": days, "observed": responded, "excluded": excluded}, index=apps.index
+    )
 
 
-def _groups(log: JobSearchLog, apps: pd.DataFrame, by: str | Sequence[str],
-            max_groups: int | None) -> tuple[str, pd.Series, list]:
+def _groups(
+    log: JobSearchLog, apps: pd.DataFrame, by: str | Sequence[str], max_groups: int | None
+) -> tuple[str, pd.Series, list]:
     try:
         (name,) = resolve_by(by, apps.columns)
         values = apps[name]
@@ -153,10 +170,14 @@ def _groups(log: JobSearchLog, apps: pd.DataFrame, by: str | Sequence[str],
         from .features import features  # per-application feature columns
 
         feats = features(log)
-        (name,) = resolve_by(by, [*apps.columns, *(c for c in feats.columns
-                                                  if c not in apps.columns)])
-        values = (feats.set_index("application_id")[name]
-                  .reindex(apps["application_id"]).set_axis(apps.index))
+        (name,) = resolve_by(
+            by, [*apps.columns, *(c for c in feats.columns if c not in apps.columns)]
+        )
+        values = (
+            feats.set_index("application_id")[name]
+            .reindex(apps["application_id"])
+            .set_axis(apps.index)
+        )
     refuse_naive([name], "time_to_response")
     check_groups(values.to_frame(name), [name], max_groups)
     if isinstance(values.dtype, pd.CategoricalDtype):
@@ -171,9 +192,15 @@ def _groups(log: JobSearchLog, apps: pd.DataFrame, by: str | Sequence[str],
 
 
 @renamed(as_of="log.with_as_of(...)")
-def time_to_response(log: JobSearchLog, by: str | Sequence[str] | None = None, *,
-                     days: Sequence[int] = (7, 14, 30), confidence: float = 0.95,
-                     min_n: int = 20, max_groups: int | None = MAX_GROUPS) -> TimeToResponse:
+def time_to_response(
+    log: JobSearchLog,
+    by: str | Sequence[str] | None = None,
+    *,
+    days: Sequence[int] = (7, 14, 30),
+    confidence: float = 0.95,
+    min_n: int = 20,
+    max_groups: int | None = MAX_GROUPS,
+) -> TimeToResponse:
     """Kaplan-Meier time from applying to the first response, overall or per group.
 
     The duration of an application is the number of days from ``applied_on`` to its first
@@ -265,34 +292,58 @@ def time_to_response(log: JobSearchLog, by: str | Sequence[str] | None = None, *
     n = np.bincount(codes[used], minlength=len(labels))
     k = np.bincount(codes[used], weights=e, minlength=len(labels)).astype(np.int64)
     probs = _probabilities(curves, days).reindex(groups)
-    probs.columns = [f"p_response_{d}{part}" for d in days
-                     for part in ("", "_ci_low", "_ci_high")]
-    summary = pd.concat([
-        pd.DataFrame({"n": n, "n_responses": k, "n_censored": n - k,
-                      "n_excluded": n_excluded.astype(np.int64)}),
-        _medians(curves).reindex(groups), probs], axis=1).reset_index(drop=True)
+    probs.columns = [f"p_response_{d}{part}" for d in days for part in ("", "_ci_low", "_ci_high")]
+    summary = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "n": n,
+                    "n_responses": k,
+                    "n_censored": n - k,
+                    "n_excluded": n_excluded.astype(np.int64),
+                }
+            ),
+            _medians(curves).reindex(groups),
+            probs,
+        ],
+        axis=1,
+    ).reset_index(drop=True)
     curve_frame = curves.drop(columns="_g").reset_index(drop=True)
     if by is None:
-        test = pd.DataFrame({c: pd.Series(dtype=np.int64 if c in ("df", "n_groups") else float)
-                             for c in TEST_COLUMNS})
+        test = pd.DataFrame(
+            {
+                c: pd.Series(dtype=np.int64 if c in ("df", "n_groups") else float)
+                for c in TEST_COLUMNS
+            }
+        )
     else:
         summary.insert(0, by, labels)
         curve_frame.insert(0, by, labels.iloc[curves["_g"].to_numpy()].reset_index(drop=True))
         lr = logrank(t, e, codes[used])
-        test = pd.DataFrame([{**lr, "n_groups": int((summary["n"] > 0).sum())}],
-                            columns=TEST_COLUMNS)
+        test = pd.DataFrame(
+            [{**lr, "n_groups": int((summary["n"] > 0).sum())}], columns=TEST_COLUMNS
+        )
     small = summary["n"] < min_n
     if small.any():
-        names = [f"{v!r} ({n})" for v, n in zip(labels[small], summary["n"][small],
-                                                strict=True)]
+        names = [f"{v!r} ({n})" for v, n in zip(labels[small], summary["n"][small], strict=True)]
         more = f" and {len(names) - 10} more" if len(names) > 10 else ""
-        where = (f" in group(s) {', '.join(names[:10])}{more}" if by is not None
-                 else f": {int(summary['n'].iloc[0])}")
-        warnings.warn(f"fewer than {min_n} applications{where}; time-to-response "
-                      "estimates are unstable", SmallSampleWarning, stacklevel=2)
-    definition = Definition("response", unit="application", as_of=as_of_ts,
-                            stage="application", extra="Kaplan-Meier; applications still "
-                            f"waiting censored at {as_of_ts.date()}")
+        where = (
+            f" in group(s) {', '.join(names[:10])}{more}"
+            if by is not None
+            else f": {int(summary['n'].iloc[0])}"
+        )
+        warnings.warn(
+            f"fewer than {min_n} applications{where}; time-to-response estimates are unstable",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
+    definition = Definition(
+        "response",
+        unit="application",
+        as_of=as_of_ts,
+        stage="application",
+        extra=f"Kaplan-Meier; applications still waiting censored at {as_of_ts.date()}",
+    )
     for frame in (curve_frame, summary, test):
         attach(frame, definition)
     return TimeToResponse(curve_frame, summary, test, by, days, as_of_ts)

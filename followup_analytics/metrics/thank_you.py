@@ -51,30 +51,33 @@ class Rounds:
 
     round_rank: np.ndarray
     round_day: np.ndarray
-    round_no: np.ndarray          # 0 for the first round of its application, 1, 2 ...
-    thanked: np.ndarray           # per round: a note that counts
-    both: np.ndarray              # per round: counting notes by email and by letter
-    decision: np.ndarray          # per rank: first dated decision day (NaN when none)
-    undated_outcome: np.ndarray   # per rank: an undated response, decision or withdrawal
+    round_no: np.ndarray  # 0 for the first round of its application, 1, 2 ...
+    thanked: np.ndarray  # per round: a note that counts
+    both: np.ndarray  # per round: counting notes by email and by letter
+    decision: np.ndarray  # per rank: first dated decision day (NaN when none)
+    undated_outcome: np.ndarray  # per rank: an undated response, decision or withdrawal
 
 
 def rounds(ix: _Index, fa: dict, window: int = THANK_YOU_WINDOW) -> Rounds:
     """Interview rounds and the thank-you notes that count for them (see the module)."""
     ivk = ix.mask("interview") & ix.known
     r_iv, d_iv, k_iv = ix.rank[ivk], ix.day[ivk], ix.key[ivk]
-    new = np.r_[True, (r_iv[1:] != r_iv[:-1]) | (d_iv[1:] != d_iv[:-1])] if len(r_iv) \
+    new = (
+        np.r_[True, (r_iv[1:] != r_iv[:-1]) | (d_iv[1:] != d_iv[:-1])]
+        if len(r_iv)
         else np.empty(0, bool)
+    )
     round_rank, round_day, round_key = r_iv[new], d_iv[new], k_iv[new]
-    first_of_rank = np.r_[True, round_rank[1:] != round_rank[:-1]] if len(round_rank) \
-        else np.empty(0, bool)
+    first_of_rank = (
+        np.r_[True, round_rank[1:] != round_rank[:-1]] if len(round_rank) else np.empty(0, bool)
+    )
     start = np.maximum.accumulate(np.where(first_of_rank, np.arange(len(round_rank)), 0))
     round_no = np.arange(len(round_rank)) - start
     decision = ix.first_day(ix.mask(*DECISIONS) & ix.known)
     undated = np.bincount(ix.rank[ix.mask(*_OUTCOMES) & ~ix.known], minlength=ix.n_rank) > 0
 
     fi, rank, day = fa["index"], fa["rank"], fa["day"]
-    note = (ix.codes["letter_type"][fi] == vocab.LETTER_TYPES.index("thank_you")) \
-        & ix.known[fi]
+    note = (ix.codes["letter_type"][fi] == vocab.LETTER_TYPES.index("thank_you")) & ix.known[fi]
     j = _search(round_key, ix.key[fi], rank * ix.big, ix.big, direction="on_or_before")
     lag = day - np.where(j >= 0, round_day[np.maximum(j, 0)] if len(round_day) else 0, 0)
     counts = note & (j >= 0) & (lag <= window) & ~(day >= decision[rank])
@@ -85,8 +88,7 @@ def rounds(ix: _Index, fa: dict, window: int = THANK_YOU_WINDOW) -> Rounds:
     email[:] = letter[:] = False
     email[j[counts & (channel == vocab.CHANNELS.index("email"))]] = True
     letter[j[counts & (channel == vocab.CHANNELS.index("letter"))]] = True
-    return Rounds(round_rank, round_day, round_no, thanked, email & letter, decision,
-                  undated)
+    return Rounds(round_rank, round_day, round_no, thanked, email & letter, decision, undated)
 
 
 def per_rank(ix: _Index, r: Rounds) -> dict[str, np.ndarray]:
@@ -98,8 +100,9 @@ def per_rank(ix: _Index, r: Rounds) -> dict[str, np.ndarray]:
     }
 
 
-def landmark(ix: _Index, r: Rounds, round_no: int, window: int = THANK_YOU_WINDOW
-             ) -> dict[str, np.ndarray]:
+def landmark(
+    ix: _Index, r: Rounds, round_no: int, window: int = THANK_YOU_WINDOW
+) -> dict[str, np.ndarray]:
     """Per rank, at the landmark ``round + window`` of round `round_no` (0 = first).
 
     Returns ``eligible`` (the round is dated, the landmark and ``OUTCOME_DAYS`` after it
@@ -117,5 +120,9 @@ def landmark(ix: _Index, r: Rounds, round_no: int, window: int = THANK_YOU_WINDO
     end = day + window
     observed = end + OUTCOME_DAYS <= ix.as_of_day  # NaN compares False
     undecided = ~(r.decision <= end)
-    return {"eligible": observed & undecided & ~r.undated_outcome, "thanked": thanked,
-            "both": both, "left_out_undated": observed & undecided & r.undated_outcome}
+    return {
+        "eligible": observed & undecided & ~r.undated_outcome,
+        "thanked": thanked,
+        "both": both,
+        "left_out_undated": observed & undecided & r.undated_outcome,
+    }

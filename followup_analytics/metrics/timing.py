@@ -62,12 +62,16 @@ def _baseline_apps(log: JobSearchLog, window: int) -> dict:
     last = np.where(ok & np.isfinite(last), last, -1).astype(np.int64)
     start = np.maximum(resp - window, 0)
     hit = (last >= 0) & np.isfinite(resp) & (resp <= last + window) & (start <= last)
-    return {"seeker": codes.astype(np.int64), "seekers": pd.Index(seekers), "last": last,
-            "start": np.where(hit, start, 0).astype(np.int64), "hit": hit}
+    return {
+        "seeker": codes.astype(np.int64),
+        "seekers": pd.Index(seekers),
+        "last": last,
+        "start": np.where(hit, start, 0).astype(np.int64),
+        "hit": hit,
+    }
 
 
-def _count_cells(a: dict, seeker: np.ndarray, day: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def _count_cells(a: dict, seeker: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``n0`` and ``k0`` at the cells (seeker, day): sorted keys and ``searchsorted``."""
     inside = a["last"] >= 0
     big = int(max(a["last"].max(initial=0), day.max(initial=0))) + 2
@@ -79,12 +83,14 @@ def _count_cells(a: dict, seeker: np.ndarray, day: np.ndarray
     starts = np.sort(s[h] * big + a["start"][h])
     stops = np.sort(s[h] * big + a["last"][h])
     k0 = (np.searchsorted(starts, q, side="right") - np.searchsorted(starts, lo)) - (
-        np.searchsorted(stops, q) - np.searchsorted(stops, lo))
+        np.searchsorted(stops, q) - np.searchsorted(stops, lo)
+    )
     return n0, k0
 
 
-def baseline_by_day(log: JobSearchLog, window: int, horizon: int
-                    ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+def baseline_by_day(
+    log: JobSearchLog, window: int, horizon: int
+) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """``n0(s, t)`` and ``k0(s, t)`` per seeker s and day t = 0 … `horizon` (the module).
 
     Returns
@@ -138,15 +144,18 @@ def timing_baseline(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.bincount(bucket, weights=cell_p[usable], minlength=width) / m
         # seekers independent; within a seeker the days as if perfectly correlated
-        per_seeker = np.bincount(bucket * len(seekers) + ss, weights=sd0[ci],
-                                 minlength=width * len(seekers)).reshape(width, -1)
-        se = np.sqrt((per_seeker ** 2).sum(1)) / m
+        per_seeker = np.bincount(
+            bucket * len(seekers) + ss, weights=sd0[ci], minlength=width * len(seekers)
+        ).reshape(width, -1)
+        se = np.sqrt((per_seeker**2).sum(1)) / m
     day_seen = np.bincount(bucket * (horizon + 1) + tt, minlength=width * (horizon + 1))
     days = (day_seen.reshape(width, -1) > 0).sum(1)
-    return pd.DataFrame({
-        "timing": pd.Categorical(categories, dtype=fa["timing"].dtype),
-        "baseline_rate": rate,
-        "baseline_ci_low": np.clip(rate - _Z * se, 0, 1),
-        "baseline_ci_high": np.clip(rate + _Z * se, 0, 1),
-        "baseline_days": days.astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "timing": pd.Categorical(categories, dtype=fa["timing"].dtype),
+            "baseline_rate": rate,
+            "baseline_ci_low": np.clip(rate - _Z * se, 0, 1),
+            "baseline_ci_high": np.clip(rate + _Z * se, 0, 1),
+            "baseline_days": days.astype(np.int64),
+        }
+    )

@@ -49,15 +49,18 @@ def require(frame: object, columns: Iterable[str], func: str, expects: str) -> p
         or saying that the result has no rows.
     """
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{func}: expected a DataFrame from {expects}; "
-                         f"got {type(frame).__name__}")
+        raise ValueError(f"{func}: expected a DataFrame from {expects}; got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{func}: the result is missing column(s) {missing}; it expects "
-                         f"the frame returned by {expects}; got columns {list(frame.columns)}")
+        raise ValueError(
+            f"{func}: the result is missing column(s) {missing}; it expects "
+            f"the frame returned by {expects}; got columns {list(frame.columns)}"
+        )
     if frame.empty:
-        raise ValueError(f"{func}: the result has no rows, so there is nothing to plot "
-                         f"(was the log empty, or filtered to nothing?)")
+        raise ValueError(
+            f"{func}: the result has no rows, so there is nothing to plot "
+            f"(was the log empty, or filtered to nothing?)"
+        )
     return frame.copy(deep=False)
 
 
@@ -72,8 +75,18 @@ def new_axes(ax: Axes | None, height: float) -> Axes:
 def no_data(ax: Axes | None, message: str, title: str, height: float = 2.4) -> Axes:
     """An axes that says there is nothing to draw (gid ``"no_data"``), instead of a blank."""
     ax = new_axes(ax, height)
-    ax.text(0.5, 0.5, message, ha="center", va="center", color=MUTED, fontstyle="italic",
-            transform=ax.transAxes, wrap=True, gid="no_data")
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        ha="center",
+        va="center",
+        color=MUTED,
+        fontstyle="italic",
+        transform=ax.transAxes,
+        wrap=True,
+        gid="no_data",
+    )
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title, loc="left")
@@ -107,8 +120,7 @@ def small_mask(frame: pd.DataFrame, min_n: int | None) -> np.ndarray:
     return np.zeros(len(frame), dtype=bool)
 
 
-def definition_of(frame: pd.DataFrame, given: str | None,
-                  groups: Iterable[str] = ()) -> str:
+def definition_of(frame: pd.DataFrame, given: str | None, groups: Iterable[str] = ()) -> str:
     """The outcome definition for titles and labels.
 
     `given` wins, then the :class:`~followup_analytics.schema.Definition` a compute

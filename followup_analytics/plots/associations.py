@@ -15,8 +15,10 @@ from .. import schema
 from ..metrics.strategies import STRATEGIES
 from ._common import MUTED, OKABE_ITO, as_of_note, new_axes, no_data, require
 
-_EXPECT = ("offer_associations() or landmark_effect() (the comparison schema: key, level, "
-           "reference, estimator, estimate, ci_low, ci_high, n_level ...)")
+_EXPECT = (
+    "offer_associations() or landmark_effect() (the comparison schema: key, level, "
+    "reference, estimator, estimate, ci_low, ci_high, n_level ...)"
+)
 ESTIMATOR_LABELS: dict[str, str] = {
     "pooled_odds_ratio": "naive (all applications pooled)",
     "within_seeker_odds_ratio": "within seeker (Mantel–Haenszel)",
@@ -24,8 +26,12 @@ ESTIMATOR_LABELS: dict[str, str] = {
     "pooled_risk_ratio": "risk ratio",
     "pooled_risk_difference": "risk difference",
 }
-_COLOURS = {"pooled_odds_ratio": OKABE_ITO[0], "within_seeker_odds_ratio": OKABE_ITO[1],
-            "adjusted_odds_ratio": OKABE_ITO[2], "pooled_risk_ratio": OKABE_ITO[3]}
+_COLOURS = {
+    "pooled_odds_ratio": OKABE_ITO[0],
+    "within_seeker_odds_ratio": OKABE_ITO[1],
+    "adjusted_odds_ratio": OKABE_ITO[2],
+    "pooled_risk_ratio": OKABE_ITO[3],
+}
 _DEFAULT_ESTIMATORS = ("pooled_odds_ratio", "within_seeker_odds_ratio")
 _LIMITS = (1 / 20, 20.0)
 _TICKS = (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
@@ -42,16 +48,22 @@ def _row_label(row: pd.Series, what: str) -> str:
     if strategy is not None and strategy.outcome != "offered":
         what = _pretty(strategy.outcome)
     if all(c in row.index and pd.notna(row[c]) for c in cols):
-        text += (f"\n{what} {int(row['k_level'])}/{int(row['n_level'])} vs "
-                 f"{int(row['k_reference'])}/{int(row['n_reference'])}")
+        text += (
+            f"\n{what} {int(row['k_level'])}/{int(row['n_level'])} vs "
+            f"{int(row['k_reference'])}/{int(row['n_reference'])}"
+        )
     return text
 
 
-def plot_offer_associations(result: pd.DataFrame, *,
-                            estimators: Sequence[str] | None = None,
-                            strategies: Sequence[str] | None = None,
-                            drop_empty: bool = True, title: str | None = None,
-                            ax: Axes | None = None) -> Axes:
+def plot_offer_associations(
+    result: pd.DataFrame,
+    *,
+    estimators: Sequence[str] | None = None,
+    strategies: Sequence[str] | None = None,
+    drop_empty: bool = True,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Forest plot: per strategy level, naive and within-seeker odds ratios side by side.
 
     Parameters
@@ -108,15 +120,20 @@ def plot_offer_associations(result: pd.DataFrame, *,
     df = require(result, need, "plot_offer_associations", _EXPECT).reset_index(drop=True)
     stored = schema.definition_of(df)
     what = schema.OUTCOME_PLURALS.get(stored.outcome or "offer", "offers") if stored else "offers"
-    default_title = ("Follow-up strategies associated with offers"
-                     if stored is None or stored.landmark is None
-                     else f"{stored.describe()}: followed up vs not")
+    default_title = (
+        "Follow-up strategies associated with offers"
+        if stored is None or stored.landmark is None
+        else f"{stored.describe()}: followed up vs not"
+    )
     dated = as_of_note(df)
     df, estimators, no_within = _select(df, estimators, strategies, drop_empty)
     if df.empty:
-        return no_data(ax, "Nothing to compare: no strategy level has applications on both "
-                       "sides\n(are follow-ups, interviews and offers recorded?)",
-                       title or default_title)
+        return no_data(
+            ax,
+            "Nothing to compare: no strategy level has applications on both "
+            "sides\n(are follow-ups, interviews and offers recorded?)",
+            title or default_title,
+        )
     keys = ["key", "level", "reference"]
     rows = df.drop_duplicates(keys)[keys].reset_index(drop=True)
     ax = new_axes(ax, height=max(3.0, 0.75 * len(rows) + 1.9))
@@ -125,40 +142,78 @@ def plot_offer_associations(result: pd.DataFrame, *,
     limits = _limits(df)
     handles = []
     for j, est in enumerate(estimators):
-        sub = (df[df["estimator"] == est].drop_duplicates(keys).merge(rows, on=keys,
-                                                                       how="right"))
+        sub = df[df["estimator"] == est].drop_duplicates(keys).merge(rows, on=keys, how="right")
         colour = _COLOURS.get(est, OKABE_ITO[j % len(OKABE_ITO)])
         marker = "o" if j == 0 else "D"
-        _draw_estimator(ax, sub, y + (j - (len(estimators) - 1) / 2) * step, est, colour,
-                        marker, limits)
-        handles.append(Line2D([], [], ls="-", marker=marker, color=colour,
-                              label=ESTIMATOR_LABELS.get(est, est)))
+        _draw_estimator(
+            ax, sub, y + (j - (len(estimators) - 1) / 2) * step, est, colour, marker, limits
+        )
+        handles.append(
+            Line2D(
+                [], [], ls="-", marker=marker, color=colour, label=ESTIMATOR_LABELS.get(est, est)
+            )
+        )
     _log_axis(ax, limits)
-    ax.set_yticks(y, [_row_label(r, what) for _, r in
-                      df.drop_duplicates(keys).reset_index(drop=True).iterrows()])
+    ax.set_yticks(
+        y,
+        [
+            _row_label(r, what)
+            for _, r in df.drop_duplicates(keys).reset_index(drop=True).iterrows()
+        ],
+    )
     ax.set_ylim(len(rows) - 0.5, -0.5)
-    other_outcome = any(STRATEGIES[k].outcome != "offered" for k in set(df["key"])
-                        if k in STRATEGIES)
-    ax.set_xlabel("Odds ratio, level vs reference (log scale, 95% CI)\n" + (
-        "< 1: outcome (see each row) less often · > 1: more often" if other_outcome
-        else f"< 1: fewer {what} than the reference · > 1: more {what}"))
+    other_outcome = any(
+        STRATEGIES[k].outcome != "offered" for k in set(df["key"]) if k in STRATEGIES
+    )
+    ax.set_xlabel(
+        "Odds ratio, level vs reference (log scale, 95% CI)\n"
+        + (
+            "< 1: outcome (see each row) less often · > 1: more often"
+            if other_outcome
+            else f"< 1: fewer {what} than the reference · > 1: more {what}"
+        )
+    )
     if no_within:
-        handles.append(Line2D([], [], ls="", label="no within-seeker estimate: it needs "
-                              "two or more seekers"))
+        handles.append(
+            Line2D([], [], ls="", label="no within-seeker estimate: it needs two or more seekers")
+        )
     if "small_n" in df and df["small_n"].fillna(False).astype(bool).any():
-        handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec=MUTED,
-                              label="hollow, grey: small group (unstable)"))
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize="small",
-              frameon=False, ncols=1, borderaxespad=0.2, handletextpad=0.4)
-    ax.set_title(title or f"{default_title}\n(associations, not proof of cause{dated})",
-                 loc="left", fontsize="medium",
-                 pad=10 + 13 * len(handles))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                mfc="white",
+                mec=MUTED,
+                label="hollow, grey: small group (unstable)",
+            )
+        )
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        fontsize="small",
+        frameon=False,
+        ncols=1,
+        borderaxespad=0.2,
+        handletextpad=0.4,
+    )
+    ax.set_title(
+        title or f"{default_title}\n(associations, not proof of cause{dated})",
+        loc="left",
+        fontsize="medium",
+        pad=10 + 13 * len(handles),
+    )
     return ax
 
 
-def _select(df: pd.DataFrame, estimators: Sequence[str] | None,
-            strategies: Sequence[str] | None,
-            drop_empty: bool) -> tuple[pd.DataFrame, list[str], bool]:
+def _select(
+    df: pd.DataFrame,
+    estimators: Sequence[str] | None,
+    strategies: Sequence[str] | None,
+    drop_empty: bool,
+) -> tuple[pd.DataFrame, list[str], bool]:
     """The rows to draw: the estimators asked for (default: naive and within-seeker odds
     ratios), the strategies in the order given, without empty levels; and whether the
     within-seeker estimate is missing from the result."""
@@ -168,18 +223,24 @@ def _select(df: pd.DataFrame, estimators: Sequence[str] | None,
         estimators = [e for e in _DEFAULT_ESTIMATORS if e in present]
         no_within = "within_seeker_odds_ratio" not in present
         if not estimators:
-            raise ValueError("plot_offer_associations: the result has no odds_ratio rows; "
-                             f"available estimators: {present}")
+            raise ValueError(
+                "plot_offer_associations: the result has no odds_ratio rows; "
+                f"available estimators: {present}"
+            )
     wrong = [e for e in estimators if e not in present]
     if wrong:
-        raise ValueError(f"plot_offer_associations: estimator(s) {wrong} are not in the "
-                         f"result; available: {present}")
+        raise ValueError(
+            f"plot_offer_associations: estimator(s) {wrong} are not in the "
+            f"result; available: {present}"
+        )
     df = df[df["estimator"].isin(estimators)]
     if strategies is not None:
         unknown = [x for x in strategies if x not in set(df["key"])]
         if unknown:
-            raise ValueError(f"plot_offer_associations: strategies {unknown} are not in the "
-                             f"result; available: {list(pd.unique(df['key']))}")
+            raise ValueError(
+                f"plot_offer_associations: strategies {unknown} are not in the "
+                f"result; available: {list(pd.unique(df['key']))}"
+            )
         order = {name: i for i, name in enumerate(strategies)}
         df = df[df["key"].isin(strategies)]
         df = df.iloc[np.argsort(df["key"].map(order).to_numpy(), kind="stable")]
@@ -202,8 +263,15 @@ def _limits(df: pd.DataFrame) -> tuple[float, float]:
     return lo_lim, hi_lim
 
 
-def _draw_estimator(ax: Axes, sub: pd.DataFrame, pos: np.ndarray, est: str, colour: str,
-                    marker: str, limits: tuple[float, float]) -> None:
+def _draw_estimator(
+    ax: Axes,
+    sub: pd.DataFrame,
+    pos: np.ndarray,
+    est: str,
+    colour: str,
+    marker: str,
+    limits: tuple[float, float],
+) -> None:
     """One estimator's points and intervals at heights `pos`: small groups hollow and grey,
     intervals off the axis ending in arrow heads, ratios of 0 and infinity and missing
     estimates labelled."""
@@ -214,38 +282,107 @@ def _draw_estimator(ax: Axes, sub: pd.DataFrame, pos: np.ndarray, est: str, colo
     e_raw = e
     ok = np.isfinite(e) & (e > 0)
     e = np.where(ok, e, np.nan)
-    weak = (sub["small_n"].fillna(False).astype(bool).to_numpy() if "small_n" in sub
-            else np.zeros(len(sub), dtype=bool))
-    lo_c = np.clip(np.nan_to_num(lo, nan=lo_lim, neginf=lo_lim, posinf=hi_lim).clip(1e-9),
-                   lo_lim, hi_lim)
+    weak = (
+        sub["small_n"].fillna(False).astype(bool).to_numpy()
+        if "small_n" in sub
+        else np.zeros(len(sub), dtype=bool)
+    )
+    lo_c = np.clip(
+        np.nan_to_num(lo, nan=lo_lim, neginf=lo_lim, posinf=hi_lim).clip(1e-9), lo_lim, hi_lim
+    )
     hi_c = np.clip(np.nan_to_num(hi, nan=hi_lim, posinf=hi_lim), lo_lim, hi_lim)
-    ax.hlines(pos[ok], lo_c[ok], hi_c[ok], colors=np.where(weak, MUTED, colour)[ok],
-              lw=2, gid=f"ci:{est}")
+    ax.hlines(
+        pos[ok], lo_c[ok], hi_c[ok], colors=np.where(weak, MUTED, colour)[ok], lw=2, gid=f"ci:{est}"
+    )
     ax.plot(e, pos, ls="", marker=marker, ms=7, color=colour, gid=f"estimate:{est}")
-    ax.plot(np.where(weak, e, np.nan), pos, ls="", marker=marker, ms=7, mfc="white",
-            mec=MUTED, gid=f"small:{est}")
+    ax.plot(
+        np.where(weak, e, np.nan),
+        pos,
+        ls="",
+        marker=marker,
+        ms=7,
+        mfc="white",
+        mec=MUTED,
+        gid=f"small:{est}",
+    )
     # an interval running off the axis ends in an arrow head
     cut_hi = ok & ~(np.nan_to_num(hi, nan=np.inf) <= hi_lim)
     cut_lo = ok & ~(np.nan_to_num(lo, nan=0.0) >= lo_lim)
-    ax.plot(np.full(cut_hi.sum(), hi_lim), pos[cut_hi], ls="", marker=">", ms=6,
-            color=colour, clip_on=False, gid=f"clipped_high:{est}")
-    ax.plot(np.full(cut_lo.sum(), lo_lim), pos[cut_lo], ls="", marker="<", ms=6,
-            color=colour, clip_on=False, gid=f"clipped_low:{est}")
+    ax.plot(
+        np.full(cut_hi.sum(), hi_lim),
+        pos[cut_hi],
+        ls="",
+        marker=">",
+        ms=6,
+        color=colour,
+        clip_on=False,
+        gid=f"clipped_high:{est}",
+    )
+    ax.plot(
+        np.full(cut_lo.sum(), lo_lim),
+        pos[cut_lo],
+        ls="",
+        marker="<",
+        ms=6,
+        color=colour,
+        clip_on=False,
+        gid=f"clipped_low:{est}",
+    )
     zero = e_raw == 0  # nobody at this level had the outcome: the ratio is 0
-    ax.plot(np.full(zero.sum(), lo_lim), pos[zero], ls="", marker="<", ms=7,
-            color=colour, clip_on=False, gid=f"zero:{est}")
+    ax.plot(
+        np.full(zero.sum(), lo_lim),
+        pos[zero],
+        ls="",
+        marker="<",
+        ms=7,
+        color=colour,
+        clip_on=False,
+        gid=f"zero:{est}",
+    )
     for p in pos[zero]:
-        ax.text(lo_lim, p, "   0: none with the outcome", ha="left", va="center",
-                fontsize="x-small", color=colour, gid="zero_label")
+        ax.text(
+            lo_lim,
+            p,
+            "   0: none with the outcome",
+            ha="left",
+            va="center",
+            fontsize="x-small",
+            color=colour,
+            gid="zero_label",
+        )
     endless = e_raw == np.inf  # nobody in the reference had the outcome
-    ax.plot(np.full(endless.sum(), hi_lim), pos[endless], ls="", marker=">", ms=7,
-            color=colour, clip_on=False, gid=f"infinite:{est}")
+    ax.plot(
+        np.full(endless.sum(), hi_lim),
+        pos[endless],
+        ls="",
+        marker=">",
+        ms=7,
+        color=colour,
+        clip_on=False,
+        gid=f"infinite:{est}",
+    )
     for p in pos[endless]:
-        ax.text(hi_lim, p, "∞: none in the reference had the outcome   ", ha="right",
-                va="center", fontsize="x-small", color=colour, gid="infinite_label")
+        ax.text(
+            hi_lim,
+            p,
+            "∞: none in the reference had the outcome   ",
+            ha="right",
+            va="center",
+            fontsize="x-small",
+            color=colour,
+            gid="infinite_label",
+        )
     for p in pos[~ok & ~zero & ~endless]:
-        ax.text(1.0, p, "not estimable ", ha="right", va="center", fontsize="x-small",
-                color=MUTED, gid="not_estimable")
+        ax.text(
+            1.0,
+            p,
+            "not estimable ",
+            ha="right",
+            va="center",
+            fontsize="x-small",
+            color=MUTED,
+            gid="not_estimable",
+        )
 
 
 def _log_axis(ax: Axes, limits: tuple[float, float]) -> None:

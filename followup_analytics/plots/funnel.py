@@ -19,10 +19,10 @@ from ._common import (
     require,
 )
 
-_FUNNEL_COLUMNS = ("stage", "n", "k", "rate", "ci_low", "ci_high", "share_of_applied",
-                   "small_n")
-_EXPECT = "funnel() (columns: <group columns>, stage, n, k, rate, ci_low, ci_high, " \
-          "share_of_applied)"
+_FUNNEL_COLUMNS = ("stage", "n", "k", "rate", "ci_low", "ci_high", "share_of_applied", "small_n")
+_EXPECT = (
+    "funnel() (columns: <group columns>, stage, n, k, rate, ci_low, ci_high, share_of_applied)"
+)
 
 
 def _stage_order(values: pd.Series) -> list[str]:
@@ -31,8 +31,7 @@ def _stage_order(values: pd.Series) -> list[str]:
     return known + sorted(present - set(known))
 
 
-def plot_funnel(result: pd.DataFrame, *, title: str | None = None,
-                ax: Axes | None = None) -> Axes:
+def plot_funnel(result: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None) -> Axes:
     """Horizontal bars per furthest stage with counts, share of applied and conversion.
 
     Parameters
@@ -68,8 +67,9 @@ def plot_funnel(result: pd.DataFrame, *, title: str | None = None,
     >>> ax.get_title(loc="left").splitlines()[1]
     'Furthest stage of each application; data as of 2026-10-30'
     """
-    df = require(result, ("stage", "n", "k", "rate", "share_of_applied"), "plot_funnel",
-                 _EXPECT).reset_index(drop=True)
+    df = require(
+        result, ("stage", "n", "k", "rate", "share_of_applied"), "plot_funnel", _EXPECT
+    ).reset_index(drop=True)
     groups = group_columns(df, _FUNNEL_COLUMNS)
     df["_label"] = group_labels(df, groups)
     df["_stage"] = df["stage"].astype(str)
@@ -86,35 +86,63 @@ def plot_funnel(result: pd.DataFrame, *, title: str | None = None,
         for pos, (stage, row) in zip(y, g.iterrows(), strict=True):
             text = f"{int(row['k']) if pd.notna(row['k']) else 0}"
             if stage != stages[0]:
-                text += (f"   {pct(row['share_of_applied'])} of applied · "
-                         f"{pct(row['rate'])} of previous stage")
-            ax.text(float(row["k"]) if pd.notna(row["k"]) else 0.0, pos, "  " + text,
-                    va="center", ha="left", fontsize="small", gid="funnel_label")
+                text += (
+                    f"   {pct(row['share_of_applied'])} of applied · "
+                    f"{pct(row['rate'])} of previous stage"
+                )
+            ax.text(
+                float(row["k"]) if pd.notna(row["k"]) else 0.0,
+                pos,
+                "  " + text,
+                va="center",
+                ha="left",
+                fontsize="small",
+                gid="funnel_label",
+            )
         ax.set_xlim(0, top * 1.9)
         ax.set_xlabel("Applications that reached the stage (furthest stage, from all events)")
     else:
         height = 0.8 / len(labels)
         for i, lab in enumerate(labels):
-            g = (df[df["_label"] == lab].drop_duplicates("_stage").set_index("_stage")
-                 .reindex(stages))
+            g = (
+                df[df["_label"] == lab]
+                .drop_duplicates("_stage")
+                .set_index("_stage")
+                .reindex(stages)
+            )
             share = g["share_of_applied"].to_numpy(dtype=float)
             pos = y - 0.4 + height * (i + 0.5)
-            ax.barh(pos, np.nan_to_num(share), height=height * 0.92,
-                    color=OKABE_ITO[i % len(OKABE_ITO)], gid=f"funnel:{lab}",
-                    label=f"{lab} (n={int(g['k'].iloc[0]) if pd.notna(g['k'].iloc[0]) else 0})")
+            ax.barh(
+                pos,
+                np.nan_to_num(share),
+                height=height * 0.92,
+                color=OKABE_ITO[i % len(OKABE_ITO)],
+                gid=f"funnel:{lab}",
+                label=f"{lab} (n={int(g['k'].iloc[0]) if pd.notna(g['k'].iloc[0]) else 0})",
+            )
             for p, s, kk in zip(pos, share, g["k"].fillna(0).to_numpy(), strict=True):
-                ax.text(0 if np.isnan(s) else s, p, f" {pct(s)} ({int(kk)})", va="center",
-                        fontsize="x-small", gid="funnel_label")
+                ax.text(
+                    0 if np.isnan(s) else s,
+                    p,
+                    f" {pct(s)} ({int(kk)})",
+                    va="center",
+                    fontsize="x-small",
+                    gid="funnel_label",
+                )
         ax.set_xlim(0, 1.2)
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlabel("Share of applications that reached the stage (furthest stage)")
-        ax.legend(fontsize="small", frameon=False, loc="lower right",
-                  title=" · ".join(groups))
+        ax.legend(fontsize="small", frameon=False, loc="lower right", title=" · ".join(groups))
     ax.set_yticks(y, stages)
     ax.set_ylim(len(stages) - 0.5, -0.5)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     dated = as_of_note(df, "\nFurthest stage of each application; data as of {date}")
-    ax.set_title(title or "How far applications got: applied → responded → interviewed → "
-                 f"offered → accepted{dated}", loc="left", fontsize="medium")
+    ax.set_title(
+        title
+        or "How far applications got: applied → responded → interviewed → "
+        f"offered → accepted{dated}",
+        loc="left",
+        fontsize="medium",
+    )
     return ax

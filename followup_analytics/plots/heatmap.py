@@ -17,9 +17,16 @@ _EXPECT = 'response_rates(log, by=["timing", "channel"])'
 
 
 @renamed(row="by", col="hue")
-def plot_heatmap(result: pd.DataFrame, *, by: str = "timing", hue: str = "channel",
-                 definition: str | None = None, title: str | None = None,
-                 min_n: int | None = None, ax: Axes | None = None) -> Axes:
+def plot_heatmap(
+    result: pd.DataFrame,
+    *,
+    by: str = "timing",
+    hue: str = "channel",
+    definition: str | None = None,
+    title: str | None = None,
+    min_n: int | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Rate in each `by` × `hue` cell, with n written in the cell; small cells greyed.
 
     Parameters
@@ -69,9 +76,11 @@ def plot_heatmap(result: pd.DataFrame, *, by: str = "timing", hue: str = "channe
     rows = [r for r in _order(df[by]) if totals_r.get(r, 0) > 0]
     cols = [c for c in _order(df[hue]) if totals_c.get(c, 0) > 0]
     if not rows or not cols:
-        return no_data(ax, "No data: every cell has n = 0",
-                       title or f"{definition_of(df, definition, [by, hue])}, by {by} "
-                       f"and {hue}")
+        return no_data(
+            ax,
+            "No data: every cell has n = 0",
+            title or f"{definition_of(df, definition, [by, hue])}, by {by} and {hue}",
+        )
     cells = df.drop_duplicates([by, hue]).set_index([by, hue])
     grid = pd.MultiIndex.from_product([rows, cols], names=[by, hue])
     cells = cells.reindex(grid)
@@ -86,11 +95,22 @@ def plot_heatmap(result: pd.DataFrame, *, by: str = "timing", hue: str = "channe
     cmap = mpl.colormaps["cividis"].with_extremes(bad="white")
     shown = np.ma.masked_array(rate, mask=small | empty)
     vmax = float(np.nanmax(shown.filled(np.nan))) if shown.count() else 1.0
-    image = ax.imshow(shown, cmap=cmap, vmin=0, vmax=max(vmax, 0.05), aspect="auto",
-                      interpolation="nearest")
+    image = ax.imshow(
+        shown, cmap=cmap, vmin=0, vmax=max(vmax, 0.05), aspect="auto", interpolation="nearest"
+    )
     for i, j in zip(*np.nonzero(small), strict=True):
-        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=SMALL_CELL,
-                               edgecolor="#BDBDBD", hatch="///", lw=0, gid="small_cell"))
+        ax.add_patch(
+            Rectangle(
+                (j - 0.5, i - 0.5),
+                1,
+                1,
+                facecolor=SMALL_CELL,
+                edgecolor="#BDBDBD",
+                hatch="///",
+                lw=0,
+                gid="small_cell",
+            )
+        )
     norm = image.norm
     for i in range(shape[0]):
         for j in range(shape[1]):
@@ -101,8 +121,9 @@ def plot_heatmap(result: pd.DataFrame, *, by: str = "timing", hue: str = "channe
             else:
                 label = f"{pct(rate[i, j])}\nn={n[i, j]}"
                 colour = "black" if np.asarray(norm(rate[i, j])) > 0.55 else "white"
-            ax.text(j, i, label, ha="center", va="center", fontsize="small", color=colour,
-                    gid="cell")
+            ax.text(
+                j, i, label, ha="center", va="center", fontsize="small", color=colour, gid="cell"
+            )
     ax.set_xticks(np.arange(len(cols)), [str(c) for c in cols])
     ax.set_yticks(np.arange(len(rows)), [str(r) for r in rows])
     ax.tick_params(length=0)
@@ -113,9 +134,19 @@ def plot_heatmap(result: pd.DataFrame, *, by: str = "timing", hue: str = "channe
     bar = ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0), fraction=0.05)
     bar.set_label(text)
     if small.any():
-        ax.legend(handles=[Patch(facecolor=SMALL_CELL, edgecolor="#BDBDBD", hatch="///",
-                                 label="too few for a stable rate (small n)")],
-                  loc="upper left", bbox_to_anchor=(0, -0.12), fontsize="small",
-                  frameon=False)
+        ax.legend(
+            handles=[
+                Patch(
+                    facecolor=SMALL_CELL,
+                    edgecolor="#BDBDBD",
+                    hatch="///",
+                    label="too few for a stable rate (small n)",
+                )
+            ],
+            loc="upper left",
+            bbox_to_anchor=(0, -0.12),
+            fontsize="small",
+            frameon=False,
+        )
     ax.set_title(title or f"{text}, by {by} and {hue}", loc="left")
     return ax

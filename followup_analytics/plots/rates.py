@@ -40,24 +40,43 @@ _NOMINAL = frozenset({"channel", "letter_type", "recipient"})
 def _ordered_by_category(frame: pd.DataFrame, groups: Sequence[str]) -> bool:
     """True when every group column is an ordinal scale (timing buckets, stages ...)."""
     return len(groups) > 0 and all(
-        isinstance(dtype := frame[c].dtype, pd.CategoricalDtype) and dtype.ordered
-        and c not in _NOMINAL for c in groups)
+        isinstance(dtype := frame[c].dtype, pd.CategoricalDtype)
+        and dtype.ordered
+        and c not in _NOMINAL
+        for c in groups
+    )
 
 
-def _legend_small(ax: Axes, any_small: bool, handles: list | None = None,
-                  **kwargs: Any) -> None:
+def _legend_small(ax: Axes, any_small: bool, handles: list | None = None, **kwargs: Any) -> None:
     handles = list(handles or [])
     if any_small:
-        handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec=MUTED, color=MUTED,
-                              label="hollow: small group (unstable)"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                mfc="white",
+                mec=MUTED,
+                color=MUTED,
+                label="hollow: small group (unstable)",
+            )
+        )
     if handles:
         ax.legend(handles=handles, fontsize="small", frameon=False, **kwargs)
 
 
 @renamed(group="by")
-def plot_rates(result: pd.DataFrame, *, by: str | Sequence[str] | None = None,
-               definition: str | None = None, title: str | None = None,
-               min_n: int | None = None, sort: bool = True, ax: Axes | None = None) -> Axes:
+def plot_rates(
+    result: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    definition: str | None = None,
+    title: str | None = None,
+    min_n: int | None = None,
+    sort: bool = True,
+    ax: Axes | None = None,
+) -> Axes:
     """Dot and 95% interval per group, sorted by rate, with n beside each group.
 
     Parameters
@@ -107,18 +126,26 @@ def plot_rates(result: pd.DataFrame, *, by: str | Sequence[str] | None = None,
     'Response within 30 days of the follow-up, by channel'
     """
     df = require(result, ("n", "rate", "ci_low", "ci_high"), "plot_rates", _RATES_EXPECT)
-    groups = ([by] if isinstance(by, str) else list(by) if by is not None
-              else group_columns(df, RATE_COLUMNS))
+    groups = (
+        [by]
+        if isinstance(by, str)
+        else list(by)
+        if by is not None
+        else group_columns(df, RATE_COLUMNS)
+    )
     missing = [g for g in groups if g not in df.columns]
     if missing:
-        raise ValueError(f"plot_rates: group column(s) {missing} not in the result; "
-                         f"got columns {list(df.columns)}")
+        raise ValueError(
+            f"plot_rates: group column(s) {missing} not in the result; "
+            f"got columns {list(df.columns)}"
+        )
     df = df.reset_index(drop=True)
     if _ordered_by_category(df, groups):
         df = df.sort_values(groups, kind="stable", ignore_index=True)
     elif sort:
-        df = df.sort_values("rate", ascending=False, na_position="last", kind="stable",
-                            ignore_index=True)
+        df = df.sort_values(
+            "rate", ascending=False, na_position="last", kind="stable", ignore_index=True
+        )
     text = definition_of(df, definition, groups)
     n = pd.to_numeric(df["n"], errors="coerce").fillna(0).astype(int).to_numpy()
     rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
@@ -132,11 +159,27 @@ def plot_rates(result: pd.DataFrame, *, by: str | Sequence[str] | None = None,
     ax = new_axes(ax, height=max(2.4, 0.38 * len(df) + 1.4))
     ax.hlines(y[has], lo[has], hi[has], colors=colour[has], lw=2.2, gid="intervals")
     face = np.where(small, "white", ACCENT)
-    ax.scatter(rate[has], y[has], s=46, c=face[has], edgecolors=colour[has], linewidths=1.5,
-               zorder=3, gid="rates")
+    ax.scatter(
+        rate[has],
+        y[has],
+        s=46,
+        c=face[has],
+        edgecolors=colour[has],
+        linewidths=1.5,
+        zorder=3,
+        gid="rates",
+    )
     for pos in y[~has]:
-        ax.text(0.01, pos, "no data", va="center", ha="left", color=MUTED,
-                fontstyle="italic", gid="no_data")
+        ax.text(
+            0.01,
+            pos,
+            "no data",
+            va="center",
+            ha="left",
+            color=MUTED,
+            fontstyle="italic",
+            gid="no_data",
+        )
     labels = group_labels(df, groups).to_numpy()
     ax.set_yticks(y, [f"{lab}  (n={k})" for lab, k in zip(labels, n, strict=True)])
     for tick, is_small in zip(ax.get_yticklabels(), small | ~has, strict=True):
@@ -170,10 +213,18 @@ def _order(values: pd.Series) -> list:
 
 
 @renamed(timing="by", channel="hue")
-def plot_timing(result: pd.DataFrame, *, by: str = "timing", hue: str = "channel",
-                channels: Sequence[str] | None = None, max_channels: int = 4,
-                definition: str | None = None, title: str | None = None,
-                min_n: int | None = None, ax: Axes | None = None) -> Axes:
+def plot_timing(
+    result: pd.DataFrame,
+    *,
+    by: str = "timing",
+    hue: str = "channel",
+    channels: Sequence[str] | None = None,
+    max_channels: int = 4,
+    definition: str | None = None,
+    title: str | None = None,
+    min_n: int | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Rate by follow-up delay bucket, one line per channel with a 95% interval band.
 
     Parameters
@@ -227,13 +278,17 @@ def plot_timing(result: pd.DataFrame, *, by: str = "timing", hue: str = "channel
     else:
         unknown = [c for c in channels if c not in set(df[hue].dropna())]
         if unknown:
-            raise ValueError(f"plot_timing: channels {unknown} are not in the result; "
-                             f"available: {present}")
+            raise ValueError(
+                f"plot_timing: channels {unknown} are not in the result; available: {present}"
+            )
         channels = list(channels)
     text = definition_of(df, definition, [by, hue])
     if not channels:
-        return no_data(ax, f"No data: every group has n = 0\n(no follow-ups with a {by} "
-                       "were recorded)", title or f"{text}, by follow-up delay and {hue}")
+        return no_data(
+            ax,
+            f"No data: every group has n = 0\n(no follow-ups with a {by} were recorded)",
+            title or f"{text}, by follow-up delay and {hue}",
+        )
     small = small_mask(df, min_n)
     df["_small"] = small
     df["_rate"] = pd.to_numeric(df["rate"], errors="coerce").where(df["n"] > 0)
@@ -243,18 +298,34 @@ def plot_timing(result: pd.DataFrame, *, by: str = "timing", hue: str = "channel
     ax = new_axes(ax, height=4.2)
     handles = []
     for name in channels:
-        sub = (df[df[hue] == name].drop_duplicates(by).set_index(by)
-               .reindex(buckets))
+        sub = df[df[hue] == name].drop_duplicates(by).set_index(by).reindex(buckets)
         yv = sub["_rate"].to_numpy(dtype=float)
         lo = pd.to_numeric(sub["ci_low"], errors="coerce").to_numpy(dtype=float)
         hi = pd.to_numeric(sub["ci_high"], errors="coerce").to_numpy(dtype=float)
         c = colour[name]
-        (line,) = ax.plot(x, yv, marker="o", ms=6, lw=2, color=c, gid=f"timing:{name}",
-                          label=f"{name} (n={int(totals.get(name, 0))})")
+        (line,) = ax.plot(
+            x,
+            yv,
+            marker="o",
+            ms=6,
+            lw=2,
+            color=c,
+            gid=f"timing:{name}",
+            label=f"{name} (n={int(totals.get(name, 0))})",
+        )
         ax.fill_between(x, lo, hi, color=c, alpha=0.14, lw=0, gid=f"band:{name}")
         weak = sub["_small"].fillna(False).astype(bool).to_numpy() & np.isfinite(yv)
-        ax.plot(x[weak], yv[weak], ls="", marker="o", ms=6, mfc="white", mec=c, mew=1.5,
-                gid=f"small:{name}")
+        ax.plot(
+            x[weak],
+            yv[weak],
+            ls="",
+            marker="o",
+            ms=6,
+            mfc="white",
+            mec=c,
+            mew=1.5,
+            gid=f"small:{name}",
+        )
         handles.append(line)
     ax.set_xticks(x, [str(b) for b in buckets])
     ax.set_xlim(-0.3, len(buckets) - 0.7)
@@ -266,11 +337,25 @@ def plot_timing(result: pd.DataFrame, *, by: str = "timing", hue: str = "channel
     ax.set_ylabel(f"{text}\n(line: rate; band: 95% interval)")
     ax.set_title(title or f"{text}, by follow-up delay and {hue}", loc="left")
     drawn = df[hue].isin(channels) & (df["n"] > 0)
-    _legend_small(ax, bool(df.loc[drawn, "_small"].any()), handles,
-                  loc="upper left", bbox_to_anchor=(1.01, 1.0), title=hue)
+    _legend_small(
+        ax,
+        bool(df.loc[drawn, "_small"].any()),
+        handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        title=hue,
+    )
     if left_out:
         note = ", ".join(f"{c} ({int(totals.get(c, 0))})" for c in left_out)
-        ax.annotate(f"Not drawn (fewer units):\n{note}", xy=(1.02, 0.0),
-                    xycoords="axes fraction", ha="left", va="bottom", fontsize="x-small",
-                    color="#616161", wrap=True, gid="left_out")
+        ax.annotate(
+            f"Not drawn (fewer units):\n{note}",
+            xy=(1.02, 0.0),
+            xycoords="axes fraction",
+            ha="left",
+            va="bottom",
+            fontsize="x-small",
+            color="#616161",
+            wrap=True,
+            gid="left_out",
+        )
     return ax

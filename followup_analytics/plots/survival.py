@@ -52,10 +52,15 @@ def at_risk_at(curve: pd.DataFrame, days: Sequence[float]) -> np.ndarray:
 
 
 @renamed(at_days="days")
-def plot_time_to_response(result: object, *, days: Sequence[float] | None = None,
-                          max_day: float | None = None, title: str | None = None,
-                          at_risk: Mapping[str, Sequence[object]] | None = None,
-                          ax: Axes | None = None) -> Axes:
+def plot_time_to_response(
+    result: object,
+    *,
+    days: Sequence[float] | None = None,
+    max_day: float | None = None,
+    title: str | None = None,
+    at_risk: Mapping[str, Sequence[object]] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Share of applications with a first response by each day (1 − Kaplan–Meier survival).
 
     Parameters
@@ -113,8 +118,10 @@ def plot_time_to_response(result: object, *, days: Sequence[float] | None = None
     last = float(df["day"].max()) if len(df) else 30.0
     max_day = float(max_day) if max_day is not None else max(min(last, DEFAULT_MAX_DAY), 1.0)
     days = list(days) if days else _default_days(max_day)
-    palette = {lab: (ACCENT if len(labels) == 1 else OKABE_ITO[i % len(OKABE_ITO)])
-               for i, lab in enumerate(labels)}
+    palette = {
+        lab: (ACCENT if len(labels) == 1 else OKABE_ITO[i % len(OKABE_ITO)])
+        for i, lab in enumerate(labels)
+    }
 
     ax = new_axes(ax, height=4.0 + 0.2 * len(labels))
     for lab in labels:
@@ -127,19 +134,29 @@ def plot_time_to_response(result: object, *, days: Sequence[float] | None = None
             day, got = np.r_[0.0, day], np.r_[0.0, got]
             lo, hi = np.r_[0.0, lo], np.r_[0.0, hi]
         if max_day > day[-1]:  # carry the last level on to the right edge
-            day, got, lo, hi = (np.r_[day, max_day], np.r_[got, got[-1]], np.r_[lo, lo[-1]],
-                                np.r_[hi, hi[-1]])
+            day, got, lo, hi = (
+                np.r_[day, max_day],
+                np.r_[got, got[-1]],
+                np.r_[lo, lo[-1]],
+                np.r_[hi, hi[-1]],
+            )
         c = palette[lab]
         n0 = int(at_risk_at(g, [0])[0]) if len(g) else 0
         name = lab if groups else "all applications"
-        ax.step(day, got, where="post", color=c, lw=2, gid=f"km:{lab}",
-                label=f"{name} (n={n0:,})")
+        ax.step(day, got, where="post", color=c, lw=2, gid=f"km:{lab}", label=f"{name} (n={n0:,})")
         ax.fill_between(day, lo, hi, step="post", color=c, alpha=0.15, lw=0, gid=f"band:{lab}")
         cens = g["censored"].to_numpy(dtype=float) > 0
         few = cens.sum() <= 40  # thinner marks when censoring happens on many days
-        ax.plot(g["day"].to_numpy(dtype=float)[cens],
-                1.0 - g["survival"].to_numpy(dtype=float)[cens], ls="", marker="|",
-                ms=9 if few else 5, mew=1.4 if few else 0.8, color=c, gid=f"censor:{lab}")
+        ax.plot(
+            g["day"].to_numpy(dtype=float)[cens],
+            1.0 - g["survival"].to_numpy(dtype=float)[cens],
+            ls="",
+            marker="|",
+            ms=9 if few else 5,
+            mew=1.4 if few else 0.8,
+            color=c,
+            gid=f"censor:{lab}",
+        )
 
     ax.set_xlim(0, max_day)
     ax.set_ylim(0, 1)
@@ -150,31 +167,70 @@ def plot_time_to_response(result: object, *, days: Sequence[float] | None = None
     ax.set_ylabel("Share with a first response\n(1 − Kaplan–Meier; band: 95% CI)")
     # numbers at risk: one row per group under the tick labels, the x label below them
     row_h = 11
-    ax.annotate("At risk", xy=(0, 0), xycoords="axes fraction", xytext=(-16, -26),
-                textcoords="offset points", ha="right", va="top", fontsize="small",
-                fontweight="bold")
+    ax.annotate(
+        "At risk",
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(-16, -26),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize="small",
+        fontweight="bold",
+    )
     for r, lab in enumerate(labels):
-        counts = (list(at_risk[lab]) if at_risk is not None and lab in at_risk
-                  else at_risk_at(df[df["_label"] == lab].sort_values("day"), days))
+        counts = (
+            list(at_risk[lab])
+            if at_risk is not None and lab in at_risk
+            else at_risk_at(df[df["_label"] == lab].sort_values("day"), days)
+        )
         offset = -26 - row_h * (r + 1)
         if len(labels) > 1:
-            ax.annotate(lab, xy=(0, 0), xycoords="axes fraction", xytext=(-16, offset),
-                        textcoords="offset points", ha="right", va="top", fontsize="small",
-                        color=palette[lab])
+            ax.annotate(
+                lab,
+                xy=(0, 0),
+                xycoords="axes fraction",
+                xytext=(-16, offset),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                fontsize="small",
+                color=palette[lab],
+            )
         for d, v in zip(days, counts, strict=True):
-            ax.annotate(v if isinstance(v, str) else f"{int(v):,}", xy=(d, 0),
-                        xycoords=("data", "axes fraction"),
-                        xytext=(0, offset), textcoords="offset points", ha="center",
-                        va="top", fontsize="small", color=palette[lab], gid="at_risk")
-    ax.set_xlabel("Days since applying (| : still waiting when the data end, censored)",
-                  labelpad=row_h * (len(labels) + 1) + 8)
+            ax.annotate(
+                v if isinstance(v, str) else f"{int(v):,}",
+                xy=(d, 0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, offset),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize="small",
+                color=palette[lab],
+                gid="at_risk",
+            )
+    ax.set_xlabel(
+        "Days since applying (| : still waiting when the data end, censored)",
+        labelpad=row_h * (len(labels) + 1) + 8,
+    )
     if len(labels) > 1:
         # above the axes, under the title: the curves rise into every corner
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(labels), 3),
-                  fontsize="small", frameon=False, borderaxespad=0.3)
+        ax.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncols=min(len(labels), 3),
+            fontsize="small",
+            frameon=False,
+            borderaxespad=0.3,
+        )
     elif not groups:
         ax.legend(loc="lower right", fontsize="small", frameon=False)
-    ax.set_title(title or "Time to a first employer response (reply, interview, rejection "
-                 f"or offer)\nKaplan–Meier; applications without one are censored{dated}",
-                 loc="left", pad=6 + (16 * -(-len(labels) // 3) if len(labels) > 1 else 0))
+    ax.set_title(
+        title
+        or "Time to a first employer response (reply, interview, rejection "
+        f"or offer)\nKaplan–Meier; applications without one are censored{dated}",
+        loc="left",
+        pad=6 + (16 * -(-len(labels) // 3) if len(labels) > 1 else 0),
+    )
     return ax

@@ -12,5 +12,13 @@ from .files import write_samples
 from .simulate import PLANTED_EFFECTS, simulate, simulate_log
 from .traps import TRAPS, simulate_traps, simulate_traps_log
 
-__all__ = ["PLANTED_EFFECTS", "TRAPS", "sample_path", "simulate", "simulate_log",
-           "simulate_traps", "simulate_traps_log", "write_samples"]
+__all__ = [
+    "PLANTED_EFFECTS",
+    "TRAPS",
+    "sample_path",
+    "simulate",
+    "simulate_log",
+    "simulate_traps",
+    "simulate_traps_log",
+    "write_samples",
+]

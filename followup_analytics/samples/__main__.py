@@ -12,7 +12,8 @@ def main(argv: list[str] | None = None) -> int:
     """Write the sample files and print their paths; return the exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m followup_analytics.samples",
-        description="Write the synthetic sample spreadsheets (deterministic for a seed).")
+        description="Write the synthetic sample spreadsheets (deterministic for a seed).",
+    )
     parser.add_argument("--out", default="data_samples", help="output folder (data_samples)")
     parser.add_argument("--seed", type=int, default=2026, help="simulation seed (2026)")
     args = parser.parse_args(argv)

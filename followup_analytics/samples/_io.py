@@ -30,12 +30,13 @@ def check_no_formulas(frame: pd.DataFrame, name: str) -> None:
             text = values.dropna().astype(str)
             bad = text.str.len().gt(1) & text.str.startswith(FORMULA_PREFIXES)
             if bad.any():
-                raise ValueError(f"{name}: column {col!r} has a cell starting like a formula: "
-                                 f"{text[bad].iloc[0]!r}")
+                raise ValueError(
+                    f"{name}: column {col!r} has a cell starting like a formula: "
+                    f"{text[bad].iloc[0]!r}"
+                )
 
 
-def csv_bytes(frame: pd.DataFrame, name: str, *, encoding: str = "utf-8",
-              sep: str = ",") -> bytes:
+def csv_bytes(frame: pd.DataFrame, name: str, *, encoding: str = "utf-8", sep: str = ",") -> bytes:
     """Render ``frame`` as csv bytes (``\\n`` line ends, no index)."""
     check_no_formulas(frame, name)
     return frame.to_csv(index=False, sep=sep, lineterminator="\n").encode(encoding)
@@ -48,8 +49,9 @@ def xlsx_bytes(build: Callable[[pd.ExcelWriter], None], stamp: str) -> bytes:
     ``stamp`` (ISO date-time), so the same content always gives the same bytes.
     """
     raw = io.BytesIO()
-    with pd.ExcelWriter(raw, engine="openpyxl", date_format="yyyy-mm-dd",
-                        datetime_format="yyyy-mm-dd") as writer:
+    with pd.ExcelWriter(
+        raw, engine="openpyxl", date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd"
+    ) as writer:
         build(writer)
         props = writer.book.properties
         props.creator = "followup_analytics sample generator"
@@ -59,8 +61,9 @@ def xlsx_bytes(build: Callable[[pd.ExcelWriter], None], stamp: str) -> bytes:
         for info in src.infolist():  # loop over the few parts of the package
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                              rb"\g<1>" + stamp.encode(), body)
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), body
+                )
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr

@@ -16,17 +16,52 @@ from .. import vocab
 from . import _people
 
 _NOTES: dict[str, tuple[float, tuple[str, ...]]] = {
-    "applied": (0.12, ("Tailored CV and cover letter", "Found via alumni network",
-                       "Easy Apply", "Posting says no calls", "Applied through careers page")),
-    "followup": (0.15, ("Asked about the timeline", "Shared portfolio link",
-                        "Mentioned the hiring manager's talk", "Left message with reception",
-                        "Short and polite")),
-    "interview": (0.3, ("Phone screen", "Technical round", "Panel interview",
-                        "Final round with the director", "Take-home review")),
-    "reply": (0.25, ("Recruiter asked for availability", "Asked for salary expectations",
-                     "Auto-acknowledgement plus a person")),
-    "rejection": (0.3, ("Generic rejection email", "Position filled internally",
-                        "Went with a more senior candidate")),
+    "applied": (
+        0.12,
+        (
+            "Tailored CV and cover letter",
+            "Found via alumni network",
+            "Easy Apply",
+            "Posting says no calls",
+            "Applied through careers page",
+        ),
+    ),
+    "followup": (
+        0.15,
+        (
+            "Asked about the timeline",
+            "Shared portfolio link",
+            "Mentioned the hiring manager's talk",
+            "Left message with reception",
+            "Short and polite",
+        ),
+    ),
+    "interview": (
+        0.3,
+        (
+            "Phone screen",
+            "Technical round",
+            "Panel interview",
+            "Final round with the director",
+            "Take-home review",
+        ),
+    ),
+    "reply": (
+        0.25,
+        (
+            "Recruiter asked for availability",
+            "Asked for salary expectations",
+            "Auto-acknowledgement plus a person",
+        ),
+    ),
+    "rejection": (
+        0.3,
+        (
+            "Generic rejection email",
+            "Position filled internally",
+            "Went with a more senior candidate",
+        ),
+    ),
     "offer": (0.5, ("Verbal offer first", "Offer letter received")),
     "accepted": (0.5, ("Start date agreed",)),
     "declined": (0.5, ("Took another offer", "Salary too low")),
@@ -35,7 +70,9 @@ _NOTES: dict[str, tuple[float, tuple[str, ...]]] = {
 
 
 _VOCABS: dict[str, tuple[str, ...]] = {
-    "event": vocab.EVENTS, "channel": vocab.CHANNELS, "letter_type": vocab.LETTER_TYPES,
+    "event": vocab.EVENTS,
+    "channel": vocab.CHANNELS,
+    "letter_type": vocab.LETTER_TYPES,
     "recipient": vocab.RECIPIENTS,
 }
 
@@ -45,8 +82,13 @@ def code(field: str, label: str | None) -> int:
     return -1 if label is None else _VOCABS[field].index(label)
 
 
-def pick(rng: np.random.Generator, field: str, labels: tuple[str, ...],
-         p: tuple[float, ...], size: int | tuple[int, int]) -> np.ndarray:
+def pick(
+    rng: np.random.Generator,
+    field: str,
+    labels: tuple[str, ...],
+    p: tuple[float, ...],
+    size: int | tuple[int, int],
+) -> np.ndarray:
     """Draw vocabulary codes of ``field`` among ``labels`` with probabilities ``p``."""
     codes = np.array([code(field, lab) for lab in labels], dtype=np.int8)
     return codes[rng.choice(len(labels), size=size, p=p)]
@@ -63,17 +105,29 @@ class Events:
         self._rng = rng
         self._parts: list[dict[str, np.ndarray]] = []
 
-    def add(self, app: np.ndarray, day: np.ndarray, event: str,
-            channel: str | np.ndarray | None = None,
-            letter_type: str | np.ndarray | None = None,
-            recipient: str | np.ndarray | None = None) -> None:
+    def add(
+        self,
+        app: np.ndarray,
+        day: np.ndarray,
+        event: str,
+        channel: str | np.ndarray | None = None,
+        letter_type: str | np.ndarray | None = None,
+        recipient: str | np.ndarray | None = None,
+    ) -> None:
         """Add events of one kind for the applications ``app`` on absolute days ``day``."""
         n = len(app)
         part = {"app": np.asarray(app, dtype=np.int64), "day": np.asarray(day, dtype=np.int64)}
-        for field, v in (("event", event), ("channel", channel),
-                         ("letter_type", letter_type), ("recipient", recipient)):
-            part[field] = (v.astype(np.int8) if isinstance(v, np.ndarray)
-                           else np.full(n, code(field, v), dtype=np.int8))
+        for field, v in (
+            ("event", event),
+            ("channel", channel),
+            ("letter_type", letter_type),
+            ("recipient", recipient),
+        ):
+            part[field] = (
+                v.astype(np.int8)
+                if isinstance(v, np.ndarray)
+                else np.full(n, code(field, v), dtype=np.int8)
+            )
         self._parts.append(part)
 
     def rejections(self) -> tuple[np.ndarray, np.ndarray]:
@@ -82,8 +136,10 @@ class Events:
         parts = [p for p in self._parts if len(p["event"]) and p["event"][0] == rej]
         if not parts:
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        return (np.concatenate([p["app"] for p in parts]),
-                np.concatenate([p["day"] for p in parts]))
+        return (
+            np.concatenate([p["app"] for p in parts]),
+            np.concatenate([p["day"] for p in parts]),
+        )
 
     def frame(self) -> pd.DataFrame:
         """All events: ``app, day`` and the codes ``event, channel, letter_type, recipient``,
@@ -102,9 +158,15 @@ class Events:
         return out
 
 
-def interview_stage(rng: np.random.Generator, app: np.ndarray, first_day: np.ndarray,
-                    z: np.ndarray, ref: np.ndarray, eff: Mapping[str, float],
-                    ev: Events) -> None:
+def interview_stage(
+    rng: np.random.Generator,
+    app: np.ndarray,
+    first_day: np.ndarray,
+    z: np.ndarray,
+    ref: np.ndarray,
+    eff: Mapping[str, float],
+    ev: Events,
+) -> None:
     """Interview rounds, thank-you notes and the outcome of interviewed applications.
 
     1-3 rounds a week or so apart; a thank-you habit per application (more likely for
@@ -120,42 +182,59 @@ def interview_stage(rng: np.random.Generator, app: np.ndarray, first_day: np.nda
     forced = np.floor(rng.random(m) * rounds).astype(np.int64)
     sent[forced, np.arange(m)] = True
     sent &= (np.arange(3)[:, None] < rounds[None, :]) & writes[None, :]
-    how = rng.choice(3, size=(3, m), p=(0.78, 0.10, 0.12))   # email, letter, both
+    how = rng.choice(3, size=(3, m), p=(0.78, 0.10, 0.12))  # email, letter, both
     lag = rng.choice(np.array([0, 1, 2]), size=(3, m), p=(0.5, 0.35, 0.15))
     post_lag = rng.integers(1, 4, (3, m))
-    to = pick(rng, "recipient", ("interviewer", "hiring_manager", "recruiter"),
-              (0.7, 0.2, 0.1), (3, m))
+    to = pick(
+        rng, "recipient", ("interviewer", "hiring_manager", "recruiter"), (0.7, 0.2, 0.1), (3, m)
+    )
     for r in range(3):  # loop over interview rounds
         held = r < rounds
         ev.add(app[held], r_day[r, held], "interview")
         mail = sent[r] & (how[r] != 1)
-        ev.add(app[mail], r_day[r, mail] + lag[r, mail], "followup", "email", "thank_you",
-               to[r, mail])
+        ev.add(
+            app[mail], r_day[r, mail] + lag[r, mail], "followup", "email", "thank_you", to[r, mail]
+        )
         post = sent[r] & (how[r] != 0)
-        ev.add(app[post], r_day[r, post] + post_lag[r, post], "followup", "letter",
-               "thank_you", to[r, post])
+        ev.add(
+            app[post],
+            r_day[r, post] + post_lag[r, post],
+            "followup",
+            "letter",
+            "thank_you",
+            to[r, post],
+        )
 
     last = r_day[rounds - 1, np.arange(m)]
-    logit = (-1.75 + eff["strength_on_offer"] * z
-             + np.log(eff["thank_you_offer_odds_ratio"]) * writes
-             + np.log(eff["referral_offer_odds_ratio"]) * ref)
+    logit = (
+        -1.75
+        + eff["strength_on_offer"] * z
+        + np.log(eff["thank_you_offer_odds_ratio"]) * writes
+        + np.log(eff["referral_offer_odds_ratio"]) * ref
+    )
     offer = rng.random(m) < expit(logit)
     outcome_day = last + np.maximum(4, np.rint(10 * np.exp(0.5 * rng.standard_normal(m))))
     outcome_day = outcome_day.astype(np.int64)
     ev.add(app[offer], outcome_day[offer], "offer")
-    answer = rng.choice(3, size=m, p=(0.45, 0.40, 0.15))   # accepted, declined, none
+    answer = rng.choice(3, size=m, p=(0.45, 0.40, 0.15))  # accepted, declined, none
     answer_day = outcome_day + rng.integers(2, 9, m)
     for k, kind in enumerate(("accepted", "declined")):
         ok = offer & (answer == k)
         ev.add(app[ok], answer_day[ok], kind)
-    other = rng.choice(3, size=m, p=(0.72, 0.10, 0.18))   # rejection, withdrawn, ghosted
+    other = rng.choice(3, size=m, p=(0.72, 0.10, 0.18))  # rejection, withdrawn, ghosted
     for k, kind in enumerate(("rejection", "withdrawn")):
         ok = ~offer & (other == k)
         ev.add(app[ok], outcome_day[ok], kind)
 
 
-def post_rejection(rng: np.random.Generator, apps: pd.DataFrame, z_seeker: np.ndarray,
-                   eff: Mapping[str, float], ev: Events, horizon: int) -> pd.DataFrame:
+def post_rejection(
+    rng: np.random.Generator,
+    apps: pd.DataFrame,
+    z_seeker: np.ndarray,
+    eff: Mapping[str, float],
+    ev: Events,
+    horizon: int,
+) -> pd.DataFrame:
     """Still-interested / feedback-request notes after rejections, and the re-applications.
 
     Returns
@@ -179,14 +258,19 @@ def post_rejection(rng: np.random.Generator, apps: pd.DataFrame, z_seeker: np.nd
     re_day = rej_day + rng.integers(30, 301, k)
     again = (rng.random(k) < p) & (re_day <= horizon - 1)
     src = rej_app[again]
-    new = apps.iloc[src].reset_index(drop=True).assign(
-        day=re_day[again], job_source=_people.SOURCE_LABELS.index("Re-applied"),
-        referral=False)
+    new = (
+        apps.iloc[src]
+        .reset_index(drop=True)
+        .assign(
+            day=re_day[again], job_source=_people.SOURCE_LABELS.index("Re-applied"), referral=False
+        )
+    )
     m = len(new)
     new_idx = len(apps) + np.arange(m)
     ev.add(new_idx, new["day"].to_numpy(), "applied")
-    contact = new["day"].to_numpy() + np.maximum(1, np.rint(
-        7 * np.exp(0.6 * rng.standard_normal(m)))).astype(np.int64)
+    contact = new["day"].to_numpy() + np.maximum(
+        1, np.rint(7 * np.exp(0.6 * rng.standard_normal(m)))
+    ).astype(np.int64)
     via_reply = rng.random(m) < 0.5
     ev.add(new_idx[via_reply], contact[via_reply], "reply")
     first = contact + np.where(via_reply, rng.integers(2, 10, m), 0)

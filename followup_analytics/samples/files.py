@@ -19,7 +19,7 @@ from .simulate import simulate
 
 AS_OF = pd.Timestamp("2026-10-30")
 _STAMP = "2026-10-30T18:00:00Z"
-_SPLIT = pd.Timestamp("2026-06-01")   # "Spring 2026" before, "Summer 2026" from
+_SPLIT = pd.Timestamp("2026-06-01")  # "Spring 2026" before, "Summer 2026" from
 _APP_HEADERS = {"company": "Company", "role": "Position", "applied_on": "Date Applied"}
 
 
@@ -32,10 +32,16 @@ def _wide_headers(frame: pd.DataFrame) -> dict[str, str]:
             names[col] = f"Follow-up {parts[1]} {what}"
         elif col.startswith("interview_"):
             names[col] = f"Interview {parts[1]} Date"
-    names.update({"response_date": "Response Date", "status": "Status",
-                  "offer_date": "Offer Date", "outcome_date": "Outcome Date",
-                  "notes": "Notes"})
-    return {c: names[c] for c in frame.columns if c in names}   # in the frame's order
+    names.update(
+        {
+            "response_date": "Response Date",
+            "status": "Status",
+            "offer_date": "Offer Date",
+            "outcome_date": "Outcome Date",
+            "notes": "Notes",
+        }
+    )
+    return {c: names[c] for c in frame.columns if c in names}  # in the frame's order
 
 
 def _pick_seekers(events: pd.DataFrame, apps: pd.DataFrame) -> list[str]:
@@ -77,17 +83,19 @@ def _event_log(events: pd.DataFrame, apps: pd.DataFrame, seekers: list[str]) -> 
     mine = apps.loc[apps["seeker"].isin(seekers)].set_index("application_id")
     ev = events.loc[events["application_id"].isin(mine.index)]
     ev = ev.sort_values(["date", "application_id"], kind="stable")
-    table = pd.DataFrame({
-        "Application ID": ev["application_id"].to_numpy(),
-        "Company": mine["company"].reindex(ev["application_id"]).to_numpy(),
-        "Role": mine["role"].reindex(ev["application_id"]).to_numpy(),
-        "Date": ev["date"].dt.strftime("%Y-%m-%d").to_numpy(),
-        "Event": ev["event"].astype("string").map(EVENT_LABELS).to_numpy(),
-        "Channel": ev["channel"].astype("string").map(CHANNEL_LABELS).to_numpy(),
-        "Type": ev["letter_type"].astype("string").map(TYPE_LABELS).to_numpy(),
-        "Recipient": ev["recipient"].astype("string").map(RECIPIENT_LABELS).to_numpy(),
-        "Notes": ev["note"].to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "Application ID": ev["application_id"].to_numpy(),
+            "Company": mine["company"].reindex(ev["application_id"]).to_numpy(),
+            "Role": mine["role"].reindex(ev["application_id"]).to_numpy(),
+            "Date": ev["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "Event": ev["event"].astype("string").map(EVENT_LABELS).to_numpy(),
+            "Channel": ev["channel"].astype("string").map(CHANNEL_LABELS).to_numpy(),
+            "Type": ev["letter_type"].astype("string").map(TYPE_LABELS).to_numpy(),
+            "Recipient": ev["recipient"].astype("string").map(RECIPIENT_LABELS).to_numpy(),
+            "Notes": ev["note"].to_numpy(),
+        }
+    )
     return csv_bytes(table, "events.csv")
 
 
@@ -97,39 +105,66 @@ def _linkedin(apps: pd.DataFrame, seeker: str, rng: np.random.Generator) -> byte
     d = mine["applied_on"].dt
     minute = rng.integers(8 * 60, 23 * 60, n)
     hour = minute // 60
-    stamp = (d.month.astype(str) + "/" + d.day.astype(str) + "/"
-             + (d.year % 100).astype(str).str.zfill(2) + ", "
-             + pd.Series((hour - 1) % 12 + 1, index=mine.index).astype(str) + ":"
-             + pd.Series(minute % 60, index=mine.index).astype(str).str.zfill(2) + " "
-             + pd.Series(np.where(hour < 12, "AM", "PM"), index=mine.index))
+    stamp = (
+        d.month.astype(str)
+        + "/"
+        + d.day.astype(str)
+        + "/"
+        + (d.year % 100).astype(str).str.zfill(2)
+        + ", "
+        + pd.Series((hour - 1) % 12 + 1, index=mine.index).astype(str)
+        + ":"
+        + pd.Series(minute % 60, index=mine.index).astype(str).str.zfill(2)
+        + " "
+        + pd.Series(np.where(hour < 12, "AM", "PM"), index=mine.index)
+    )
     first = mine["seeker_name"].str.split(" ").str[0]
     last = mine["seeker_name"].str.split(" ").str[-1]
-    questions = np.array(["", "", "How many years of work experience do you have with SQL?: 2",
-                          "Will you now or in the future require sponsorship?: No",
-                          "Are you comfortable commuting to this job's location?: Yes | "
-                          "How many years of experience do you have with Python?: 1"])
-    table = pd.DataFrame({
-        "Application Date": stamp.to_numpy(),
-        "Contact Email": mine["email"].to_numpy(),
-        "Contact Phone Number": f"(212) 555-01{rng.integers(10, 99)}",
-        "Company Name": mine["company"].to_numpy(),
-        "Job Title": mine["role"].to_numpy(),
-        "Job Url": ("https://www.linkedin.com/jobs/view/"
-                    + pd.Series(rng.integers(3_800_000_000, 4_100_000_000, n)).astype(str)
-                    ).to_numpy(),
-        "Resume Name": (first + "_" + last + np.where(rng.random(n) < 0.6, "_Resume.pdf",
-                                                     "_CV_2026.pdf")).to_numpy(),
-        "Question And Answers": questions[rng.integers(0, len(questions), n)],
-    }).iloc[::-1]   # LinkedIn lists the newest application first
+    questions = np.array(
+        [
+            "",
+            "",
+            "How many years of work experience do you have with SQL?: 2",
+            "Will you now or in the future require sponsorship?: No",
+            "Are you comfortable commuting to this job's location?: Yes | "
+            "How many years of experience do you have with Python?: 1",
+        ]
+    )
+    table = pd.DataFrame(
+        {
+            "Application Date": stamp.to_numpy(),
+            "Contact Email": mine["email"].to_numpy(),
+            "Contact Phone Number": f"(212) 555-01{rng.integers(10, 99)}",
+            "Company Name": mine["company"].to_numpy(),
+            "Job Title": mine["role"].to_numpy(),
+            "Job Url": (
+                "https://www.linkedin.com/jobs/view/"
+                + pd.Series(rng.integers(3_800_000_000, 4_100_000_000, n)).astype(str)
+            ).to_numpy(),
+            "Resume Name": (
+                first + "_" + last + np.where(rng.random(n) < 0.6, "_Resume.pdf", "_CV_2026.pdf")
+            ).to_numpy(),
+            "Question And Answers": questions[rng.integers(0, len(questions), n)],
+        }
+    ).iloc[::-1]  # LinkedIn lists the newest application first
     return csv_bytes(table, "Job Applications.csv")
 
 
 def _cohort(events: pd.DataFrame, apps: pd.DataFrame) -> bytes:
     wide = wide_table(events, apps, AS_OF)
-    headers = {"seeker": "Student ID", "seeker_name": "Student Name", "email": "Email",
-               "program": "Program", "cohort": "Cohort", "adviser": "Adviser",
-               "company": "Company", "role": "Job Title", "industry": "Industry",
-               "job_source": "Job Source", "referral": "Referral"}
+    headers = {
+        "seeker": "Student ID",
+        "seeker_name": "Student Name",
+        "email": "Email",
+        "program": "Program",
+        "cohort": "Cohort",
+        "adviser": "Adviser",
+        "company": "Company",
+        "role": "Job Title",
+        "industry": "Industry",
+        "job_source": "Job Source",
+        "referral": "Referral",
+    }
     wide_names = _wide_headers(wide)
     wide_names.pop("company"), wide_names.pop("role")
     headers.update(wide_names)
@@ -140,12 +175,16 @@ def _cohort(events: pd.DataFrame, apps: pd.DataFrame) -> bytes:
         ws = writer.sheets["Applications"]
         ws.freeze_panes = "C2"
         ws.auto_filter.ref = ws.dimensions
-        notes = pd.DataFrame({"Read me": [
-            "One row per application, entered by students at the weekly check-in.",
-            "Follow-up groups: date, method, type and who it was sent to.",
-            "Status is the latest known; Outcome Date is when it was decided.",
-            "Confidential: contains student names and emails.",
-        ]})
+        notes = pd.DataFrame(
+            {
+                "Read me": [
+                    "One row per application, entered by students at the weekly check-in.",
+                    "Follow-up groups: date, method, type and who it was sent to.",
+                    "Status is the latest known; Outcome Date is when it was decided.",
+                    "Confidential: contains student names and emails.",
+                ]
+            }
+        )
         notes.to_excel(writer, sheet_name="Read me", index=False)
 
     return xlsx_bytes(build, _STAMP)
@@ -154,18 +193,31 @@ def _cohort(events: pd.DataFrame, apps: pd.DataFrame) -> bytes:
 def _huntr(events: pd.DataFrame, apps: pd.DataFrame, seeker: str) -> bytes:
     mine = apps.loc[apps["seeker"].eq(seeker)]
     wide = wide_table(events, mine, AS_OF)
-    lists = wide["status"].map({"Accepted": "Offer", "Offer declined": "Offer", "Offer": "Offer",
-                                "Rejected": "Rejected", "Withdrawn": "Rejected",
-                                "Interviewing": "Interviewing", "Ghosted": "Interviewing",
-                                "Heard back": "Applied", "Applied": "Applied",
-                                "No response": "Applied"})
-    table = pd.DataFrame({
-        "Company": wide["company"], "Title": wide["role"], "List": lists,
-        "Date Applied": wide["applied_on"].dt.strftime("%m/%d/%Y"),
-        "First Interview": wide["interview_1_date"].dt.strftime("%m/%d/%Y"),
-        "Location": np.where(np.arange(len(wide)) % 3 == 0, "Remote", "New York, NY"),
-        "Created": (wide["applied_on"] - pd.Timedelta(days=2)).dt.strftime("%m/%d/%Y"),
-    })
+    lists = wide["status"].map(
+        {
+            "Accepted": "Offer",
+            "Offer declined": "Offer",
+            "Offer": "Offer",
+            "Rejected": "Rejected",
+            "Withdrawn": "Rejected",
+            "Interviewing": "Interviewing",
+            "Ghosted": "Interviewing",
+            "Heard back": "Applied",
+            "Applied": "Applied",
+            "No response": "Applied",
+        }
+    )
+    table = pd.DataFrame(
+        {
+            "Company": wide["company"],
+            "Title": wide["role"],
+            "List": lists,
+            "Date Applied": wide["applied_on"].dt.strftime("%m/%d/%Y"),
+            "First Interview": wide["interview_1_date"].dt.strftime("%m/%d/%Y"),
+            "Location": np.where(np.arange(len(wide)) % 3 == 0, "Remote", "New York, NY"),
+            "Created": (wide["applied_on"] - pd.Timedelta(days=2)).dt.strftime("%m/%d/%Y"),
+        }
+    )
     return csv_bytes(table, "huntr_export.csv")
 
 

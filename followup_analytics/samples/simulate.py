@@ -63,10 +63,10 @@ PLANTED_EFFECTS: dict[str, float] = {
     "reapply_without_note": 0.03,
 }
 
-_RESP_MEDIAN, _RESP_SIGMA = 7.0, 0.9          # days to first response (lognormal)
+_RESP_MEDIAN, _RESP_SIGMA = 7.0, 0.9  # days to first response (lognormal)
 _FU_CHANNELS = ("email", "phone", "voicemail", "in_person", "linkedin", "text")
 _FU_CHANNEL_P = (0.63, 0.15, 0.06, 0.14, 0.01, 0.01)
-_FU_DELAY_EDGES = ((2, 6), (7, 13), (14, 20), (21, 35))   # <1 w, 1-2 w, 2-3 w, 3+ w
+_FU_DELAY_EDGES = ((2, 6), (7, 13), (14, 20), (21, 35))  # <1 w, 1-2 w, 2-3 w, 3+ w
 _FU_DELAY_TARGET = (0.29, 0.36, 0.25, 0.10)
 
 
@@ -89,15 +89,21 @@ def _draw_delay(rng: np.random.Generator, n: int, weights: np.ndarray) -> np.nda
     return lo + np.floor(rng.random(n) * (hi - lo + 1)).astype(np.int64)
 
 
-def _lognormal_days(rng: np.random.Generator, n: int, median: float, sigma: float,
-                    minimum: int = 1) -> np.ndarray:
+def _lognormal_days(
+    rng: np.random.Generator, n: int, median: float, sigma: float, minimum: int = 1
+) -> np.ndarray:
     days = np.rint(median * np.exp(sigma * rng.standard_normal(n))).astype(np.int64)
     return np.maximum(days, minimum)
 
 
-def _applications(rng: np.random.Generator, seekers: pd.DataFrame, per_seeker: tuple[int, int],
-                  horizon: int, start: pd.Timestamp, eff: Mapping[str, float]
-                  ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def _applications(
+    rng: np.random.Generator,
+    seekers: pd.DataFrame,
+    per_seeker: tuple[int, int],
+    horizon: int,
+    start: pd.Timestamp,
+    eff: Mapping[str, float],
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Applications as integer codes, and the labels the codes index."""
     lo, hi = per_seeker
     counts = rng.integers(lo, hi + 1, len(seekers))
@@ -115,22 +121,35 @@ def _applications(rng: np.random.Generator, seekers: pd.DataFrame, per_seeker: t
     source = rng.choice(len(_people.JOB_SOURCES), size=n, p=_people.JOB_SOURCE_WEIGHTS)
     program = pd.Index(_people.PROGRAMS).get_indexer(pd.Index(seekers["program"]))
     industry = pd.Index(_people.INDUSTRIES).get_indexer(pd.Index(pool["industry"]))
-    apps = pd.DataFrame({
-        "s": s, "day": day, "company": company,
-        "role": _people.roles(rng, program[s]),
-        "industry": industry[company],
-        "job_source": np.where(referral, _people.SOURCE_LABELS.index("Referral"), source),
-        "referral": referral,
-    })
-    labels = {"company": pool["company"].to_numpy(), "role": np.array(_people.ROLE_LABELS),
-              "industry": np.array(_people.INDUSTRIES),
-              "job_source": np.array(_people.SOURCE_LABELS)}
+    apps = pd.DataFrame(
+        {
+            "s": s,
+            "day": day,
+            "company": company,
+            "role": _people.roles(rng, program[s]),
+            "industry": industry[company],
+            "job_source": np.where(referral, _people.SOURCE_LABELS.index("Referral"), source),
+            "referral": referral,
+        }
+    )
+    labels = {
+        "company": pool["company"].to_numpy(),
+        "role": np.array(_people.ROLE_LABELS),
+        "industry": np.array(_people.INDUSTRIES),
+        "job_source": np.array(_people.SOURCE_LABELS),
+    }
     return apps, labels
 
 
-def simulate(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60, 140), *,
-             seed: int = 2026, start: str = "2026-01-05", as_of: str = "2026-10-30",
-             effects: Mapping[str, float] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate(
+    n_seekers: int = 48,
+    applications_per_seeker: tuple[int, int] = (60, 140),
+    *,
+    seed: int = 2026,
+    start: str = "2026-01-05",
+    as_of: str = "2026-10-30",
+    effects: Mapping[str, float] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate a cohort's job searches as canonical ``(events, applications)`` frames.
 
     The data are synthetic and are not evidence about real job searches: they follow the
@@ -210,13 +229,16 @@ def simulate(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60
     """
     unknown = sorted(set(effects or {}) - set(PLANTED_EFFECTS))
     if unknown:
-        raise ValueError(f"effects has unknown key(s) {unknown}; allowed: "
-                         f"{sorted(PLANTED_EFFECTS)}")
+        raise ValueError(
+            f"effects has unknown key(s) {unknown}; allowed: {sorted(PLANTED_EFFECTS)}"
+        )
     lo, hi = applications_per_seeker
     if n_seekers < 1 or lo < 1 or hi < lo:
-        raise ValueError("n_seekers must be >= 1 and applications_per_seeker a (low, high) "
-                         f"range with 1 <= low <= high; got {n_seekers}, "
-                         f"{applications_per_seeker}")
+        raise ValueError(
+            "n_seekers must be >= 1 and applications_per_seeker a (low, high) "
+            f"range with 1 <= low <= high; got {n_seekers}, "
+            f"{applications_per_seeker}"
+        )
     eff = {**PLANTED_EFFECTS, **(effects or {})}
     t0, t_end = pd.Timestamp(start).normalize(), pd.Timestamp(as_of).normalize()
     horizon = int((t_end - t0).days)
@@ -231,13 +253,20 @@ def simulate(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60
     ev = Events(rng)
     _after_applying(rng, apps, z_seeker, cadence_user, eff, ev)
     reapps = post_rejection(rng, apps, z_seeker, eff, ev, horizon)
-    events, applications = _assemble(ev, pd.concat([apps, reapps], ignore_index=True),
-                                     labels, seekers, t0, horizon)
+    events, applications = _assemble(
+        ev, pd.concat([apps, reapps], ignore_index=True), labels, seekers, t0, horizon
+    )
     return events, applications
 
 
-def _after_applying(rng: np.random.Generator, apps: pd.DataFrame, z_seeker: np.ndarray,
-                    cadence_user: np.ndarray, eff: Mapping[str, float], ev: Events) -> None:
+def _after_applying(
+    rng: np.random.Generator,
+    apps: pd.DataFrame,
+    z_seeker: np.ndarray,
+    cadence_user: np.ndarray,
+    eff: Mapping[str, float],
+    ev: Events,
+) -> None:
     """Responses, follow-ups after applying, the landmark effect and the interview stage."""
     n = len(apps)
     idx = np.arange(n)
@@ -250,8 +279,11 @@ def _after_applying(rng: np.random.Generator, apps: pd.DataFrame, z_seeker: np.n
     p_resp = np.minimum(expit(-0.45 + eff["strength_on_response"] * z + 0.8 * ref), 0.8)
     resp = rng.random(n) < p_resp
     d = _lognormal_days(rng, n, _RESP_MEDIAN, _RESP_SIGMA)
-    p_int = expit(-1.15 + eff["strength_on_interview"] * z
-                  + np.log(eff["referral_interview_odds_ratio"]) * ref)
+    p_int = expit(
+        -1.15
+        + eff["strength_on_interview"] * z
+        + np.log(eff["referral_interview_odds_ratio"]) * ref
+    )
     interview = resp & (rng.random(n) < p_int)
 
     # follow-ups after applying: the tiered cadence or the usual 1-2 follow-ups
@@ -268,7 +300,7 @@ def _after_applying(rng: np.random.Generator, apps: pd.DataFrame, z_seeker: np.n
     early = np.where(cadence, c_days[0], np.where(wants, t1, L + 1))
     fu_by_l = waiting_at_l & (early <= L) & (cadence | wants)
     p_late = p_resp * (1 - norm.cdf(np.log((L + 0.5) / _RESP_MEDIAN) / _RESP_SIGMA))
-    q = p_late / (1 - p_resp + p_late)             # P(response after L | waiting at L)
+    q = p_late / (1 - p_resp + p_late)  # P(response after L | waiting at L)
     rr = eff["followup_response_risk_ratio"]
     convert = fu_by_l & ~resp & (rng.random(n) < np.clip((rr - 1) * q / (1 - q), 0, 1))
     d = np.where(convert, np.maximum(L, early) + _lognormal_days(rng, n, 6.0, 0.7), d)
@@ -277,8 +309,7 @@ def _after_applying(rng: np.random.Generator, apps: pd.DataFrame, z_seeker: np.n
     first_resp = np.where(resp, d, np.iinfo(np.int64).max)
     chan = pick(rng, "channel", _FU_CHANNELS, _FU_CHANNEL_P, (2, n))
     ftype = pick(rng, "letter_type", ("status_check", "value_add"), (0.88, 0.12), (2, n))
-    recip = pick(rng, "recipient", ("hr", "recruiter", "hiring_manager"), (0.4, 0.3, 0.3),
-                 (3, n))
+    recip = pick(rng, "recipient", ("hr", "recruiter", "hiring_manager"), (0.4, 0.3, 0.3), (3, n))
     for k, (t, mask) in enumerate(((t1, wants), (t2, second))):
         ok = mask & (t < first_resp)
         ev.add(idx[ok], day[ok] + t[ok], "followup", chan[k, ok], ftype[k, ok], recip[k, ok])
@@ -298,8 +329,15 @@ def _after_applying(rng: np.random.Generator, apps: pd.DataFrame, z_seeker: np.n
     via_reply = interview & (rng.random(n) < 0.5)
     ev.add(idx[via_reply], day[via_reply] + d[via_reply], "reply")
     first_interview = d + np.where(via_reply, rng.integers(2, 10, n), 0)
-    interview_stage(rng, idx[interview], day[interview] + first_interview[interview],
-                    z[interview], ref[interview], eff, ev)
+    interview_stage(
+        rng,
+        idx[interview],
+        day[interview] + first_interview[interview],
+        z[interview],
+        ref[interview],
+        eff,
+        ev,
+    )
 
     # some applications that never heard back are withdrawn
     quiet = ~resp & (rng.random(n) < 0.04)
@@ -311,13 +349,19 @@ def _after_applying(rng: np.random.Generator, apps: pd.DataFrame, z_seeker: np.n
 def _strings(values: np.ndarray, index: np.ndarray) -> pd.Series:
     """``values[index]`` as a pandas string column, converting each distinct value once."""
     uniq, inverse = np.unique(values.astype(str), return_inverse=True)
-    return pd.Series(pd.Categorical.from_codes(inverse[index], categories=pd.Index(uniq))
-                     ).astype("string")
+    return pd.Series(pd.Categorical.from_codes(inverse[index], categories=pd.Index(uniq))).astype(
+        "string"
+    )
 
 
-def _assemble(ev: Events, apps: pd.DataFrame, labels: dict[str, np.ndarray],
-              seekers: pd.DataFrame, t0: pd.Timestamp, horizon: int
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _assemble(
+    ev: Events,
+    apps: pd.DataFrame,
+    labels: dict[str, np.ndarray],
+    seekers: pd.DataFrame,
+    t0: pd.Timestamp,
+    horizon: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Order applications, give them ids, censor at ``as_of`` and build the frames."""
     order = np.lexsort((np.arange(len(apps)), apps["day"].to_numpy(), apps["s"].to_numpy()))
     apps = apps.iloc[order].reset_index(drop=True)
@@ -327,8 +371,7 @@ def _assemble(ev: Events, apps: pd.DataFrame, labels: dict[str, np.ndarray],
     counter = np.arange(len(apps)) - np.searchsorted(s, s)  # position within the seeker
     width = max(3, len(str(int(counter.max()) + 1)))
     numbers = pd.Series(np.arange(1, counter.max() + 2)).astype(str).str.zfill(width)
-    ids = (_strings(seekers["seeker"].to_numpy(), s) + "-"
-           + _strings(numbers.to_numpy(), counter))
+    ids = _strings(seekers["seeker"].to_numpy(), s) + "-" + _strings(numbers.to_numpy(), counter)
 
     def per_seeker(col: str) -> pd.Series:
         return _strings(seekers[col].to_numpy(), s)
@@ -336,16 +379,23 @@ def _assemble(ev: Events, apps: pd.DataFrame, labels: dict[str, np.ndarray],
     def per_app(col: str) -> pd.Series:
         return _strings(labels[col], apps[col].to_numpy())
 
-    applications = pd.DataFrame({
-        "application_id": ids, "seeker": per_seeker("seeker"),
-        "company": per_app("company"), "role": per_app("role"),
-        "applied_on": (t0 + pd.to_timedelta(apps["day"], unit="D")).astype(DATE_DTYPE),
-        "seeker_name": per_seeker("seeker_name"), "email": per_seeker("email"),
-        "program": per_seeker("program"), "cohort": per_seeker("cohort"),
-        "adviser": per_seeker("adviser"), "job_source": per_app("job_source"),
-        "referral": _strings(np.array(["No", "Yes"]), apps["referral"].to_numpy().astype(int)),
-        "industry": per_app("industry"),
-    })
+    applications = pd.DataFrame(
+        {
+            "application_id": ids,
+            "seeker": per_seeker("seeker"),
+            "company": per_app("company"),
+            "role": per_app("role"),
+            "applied_on": (t0 + pd.to_timedelta(apps["day"], unit="D")).astype(DATE_DTYPE),
+            "seeker_name": per_seeker("seeker_name"),
+            "email": per_seeker("email"),
+            "program": per_seeker("program"),
+            "cohort": per_seeker("cohort"),
+            "adviser": per_seeker("adviser"),
+            "job_source": per_app("job_source"),
+            "referral": _strings(np.array(["No", "Yes"]), apps["referral"].to_numpy().astype(int)),
+            "industry": per_app("industry"),
+        }
+    )
     raw = ev.frame()
     raw = raw.loc[raw["day"].to_numpy() <= horizon]
     pos = rank[raw["app"].to_numpy()]
@@ -355,19 +405,29 @@ def _assemble(ev: Events, apps: pd.DataFrame, labels: dict[str, np.ndarray],
     def vocab_col(name: str) -> pd.Categorical:
         return pd.Categorical.from_codes(raw[name].to_numpy(), dtype=CATEGORIES[name])
 
-    events = pd.DataFrame({
-        "application_id": pd.Series(ids.to_numpy()[pos], dtype="string"),
-        "date": (t0 + pd.to_timedelta(raw["day"].to_numpy(), unit="D")).astype(DATE_DTYPE),
-        "event": vocab_col("event"), "channel": vocab_col("channel"),
-        "letter_type": vocab_col("letter_type"), "recipient": vocab_col("recipient"),
-        "note": pd.Series(raw["note"].to_numpy(), dtype="string"),
-    })
+    events = pd.DataFrame(
+        {
+            "application_id": pd.Series(ids.to_numpy()[pos], dtype="string"),
+            "date": (t0 + pd.to_timedelta(raw["day"].to_numpy(), unit="D")).astype(DATE_DTYPE),
+            "event": vocab_col("event"),
+            "channel": vocab_col("channel"),
+            "letter_type": vocab_col("letter_type"),
+            "recipient": vocab_col("recipient"),
+            "note": pd.Series(raw["note"].to_numpy(), dtype="string"),
+        }
+    )
     return events, applications
 
 
-def simulate_log(n_seekers: int = 48, applications_per_seeker: tuple[int, int] = (60, 140),
-                 *, seed: int = 2026, start: str = "2026-01-05", as_of: str = "2026-10-30",
-                 effects: Mapping[str, float] | None = None) -> JobSearchLog:
+def simulate_log(
+    n_seekers: int = 48,
+    applications_per_seeker: tuple[int, int] = (60, 140),
+    *,
+    seed: int = 2026,
+    start: str = "2026-01-05",
+    as_of: str = "2026-10-30",
+    effects: Mapping[str, float] | None = None,
+) -> JobSearchLog:
     """Simulate job searches (see :func:`simulate`) and return them as a :class:`JobSearchLog`.
 
     Parameters are those of :func:`simulate`; ``as_of`` becomes the log's censoring date.
@@ -384,6 +444,7 @@ def simulate_log(n_seekers: int = 48, applications_per_seeker: tuple[int, int] =
     >>> len(log.seekers), log.as_of.date().isoformat()
     (3, '2026-10-30')
     """
-    events, applications = simulate(n_seekers, applications_per_seeker, seed=seed,
-                                    start=start, as_of=as_of, effects=effects)
+    events, applications = simulate(
+        n_seekers, applications_per_seeker, seed=seed, start=start, as_of=as_of, effects=effects
+    )
     return JobSearchLog.from_frames(events, applications, as_of=as_of)

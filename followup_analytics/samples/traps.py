@@ -68,48 +68,67 @@ class _Events:
     def __init__(self) -> None:
         self.parts: list[tuple[np.ndarray, ...]] = []
 
-    def add(self, app: np.ndarray, day: np.ndarray, event: str, channel: str | None = None,
-            letter_type: str | None = None, known: np.ndarray | bool = True) -> None:
+    def add(
+        self,
+        app: np.ndarray,
+        day: np.ndarray,
+        event: str,
+        channel: str | None = None,
+        letter_type: str | None = None,
+        known: np.ndarray | bool = True,
+    ) -> None:
         n = len(app)
-        self.parts.append((
-            np.asarray(app, np.int64), np.asarray(day, np.int64),
-            np.full(n, _EVENT[event], np.int8),
-            np.full(n, -1 if channel is None else _CHANNEL[channel], np.int8),
-            np.full(n, -1 if letter_type is None else _TYPE[letter_type], np.int8),
-            np.broadcast_to(np.asarray(known, bool), (n,)).copy()))
+        self.parts.append(
+            (
+                np.asarray(app, np.int64),
+                np.asarray(day, np.int64),
+                np.full(n, _EVENT[event], np.int8),
+                np.full(n, -1 if channel is None else _CHANNEL[channel], np.int8),
+                np.full(n, -1 if letter_type is None else _TYPE[letter_type], np.int8),
+                np.broadcast_to(np.asarray(known, bool), (n,)).copy(),
+            )
+        )
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return tuple(np.concatenate([p[i] for p in self.parts]) for i in range(6))
 
 
-def _lognormal_days(rng: np.random.Generator, n: int, median: float, sigma: float,
-                    minimum: int = 1) -> np.ndarray:
+def _lognormal_days(
+    rng: np.random.Generator, n: int, median: float, sigma: float, minimum: int = 1
+) -> np.ndarray:
     days = np.rint(median * np.exp(sigma * rng.standard_normal(n))).astype(np.int64)
     return np.maximum(days, minimum)
 
 
-def _interviews(rng: np.random.Generator, app: np.ndarray, r1: np.ndarray, z: np.ndarray,
-                habit: np.ndarray, t: dict[str, float], log_or: float, ev: _Events
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _interviews(
+    rng: np.random.Generator,
+    app: np.ndarray,
+    r1: np.ndarray,
+    z: np.ndarray,
+    habit: np.ndarray,
+    t: dict[str, float],
+    log_or: float,
+    ev: _Events,
+) -> tuple[np.ndarray, np.ndarray]:
     """Rounds, thank-you notes and decisions of interviewed applications.
 
     Returns the rejected applications and their rejection days (dated in the log or not).
     """
     m = len(app)
     quick = rng.random(m) < t["quick_rejection_share"]
-    q_lag = rng.integers(0, 2, m)                     # rejection on day 0 or 1 of round 1
+    q_lag = rng.integers(0, 2, m)  # rejection on day 0 or 1 of round 1
     # the thank-you note after round 1: within 24 h (day 0 or 1) or late (day 3-6)
     intends = rng.random(m) < habit
     lag = np.where(rng.random(m) < 0.8, rng.integers(0, 2, m), rng.integers(3, 7, m))
     # same day: the decision comes first (a note written after it is not "before")
     sent1 = intends & (~quick | (lag < q_lag))
     within_24h = sent1 & (lag <= 1) & ~quick
-    offer = ~quick & (rng.random(m) < expit(-0.8 + t["strength_on_offer"] * z
-                                            + log_or * within_24h))
+    offer = ~quick & (
+        rng.random(m) < expit(-0.8 + t["strength_on_offer"] * z + log_or * within_24h)
+    )
     # rounds are earned by doing well: applications heading for an offer have more of them
     p_rounds = np.where(offer[:, None], [0.2, 0.4, 0.4], [0.5, 0.35, 0.15])
-    rounds = np.where(quick, 1, 1 + (rng.random(m)[:, None] > np.cumsum(p_rounds, 1)[:, :2]
-                                     ).sum(1))
+    rounds = np.where(quick, 1, 1 + (rng.random(m)[:, None] > np.cumsum(p_rounds, 1)[:, :2]).sum(1))
     gaps = rng.integers(5, 13, (2, m))
     day = np.stack([r1, r1 + gaps[0], r1 + gaps[0] + gaps[1]])
     for r in range(3):
@@ -119,8 +138,7 @@ def _interviews(rng: np.random.Generator, app: np.ndarray, r1: np.ndarray, z: np
             send, d = sent1, r1 + lag
         else:  # later rounds: an independent note with the seeker's habit
             send = held & (rng.random(m) < habit)
-            d = day[r] + np.where(rng.random(m) < 0.8, rng.integers(0, 2, m),
-                                  rng.integers(3, 7, m))
+            d = day[r] + np.where(rng.random(m) < 0.8, rng.integers(0, 2, m), rng.integers(3, 7, m))
         how = rng.choice(3, size=m, p=(0.75, 0.1, 0.15))  # email, letter, both
         for channel, pick in (("email", send & (how != 1)), ("letter", send & (how != 0))):
             ev.add(app[pick], d[pick], "followup", channel, "thank_you")
@@ -129,17 +147,28 @@ def _interviews(rng: np.random.Generator, app: np.ndarray, r1: np.ndarray, z: np
     undated = rng.random(m) < t["undated_decision_share"]
     ev.add(app[offer], decided[offer], "offer", known=~undated[offer])
     thanks = offer & (rng.random(m) < t["thanks_for_offer_share"] * habit)
-    ev.add(app[thanks], decided[thanks] + rng.integers(0, 4, m)[thanks], "followup", "email",
-           "thank_you")
-    rejected = ~offer & (quick | (rng.random(m) < 0.7))   # the others are ghosted
+    ev.add(
+        app[thanks],
+        decided[thanks] + rng.integers(0, 4, m)[thanks],
+        "followup",
+        "email",
+        "thank_you",
+    )
+    rejected = ~offer & (quick | (rng.random(m) < 0.7))  # the others are ghosted
     ev.add(app[rejected], decided[rejected], "rejection", known=~undated[rejected])
     return app[rejected], decided[rejected]
 
 
-def simulate_traps(n_seekers: int = 150, applications_per_seeker: tuple[int, int] = (40, 120),
-                   *, seed: int = 0, start: str = "2026-01-05", as_of: str = "2026-10-30",
-                   thank_you_odds_ratio: float = 1.0,
-                   traps: dict[str, float] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate_traps(
+    n_seekers: int = 150,
+    applications_per_seeker: tuple[int, int] = (40, 120),
+    *,
+    seed: int = 0,
+    start: str = "2026-01-05",
+    as_of: str = "2026-10-30",
+    thank_you_odds_ratio: float = 1.0,
+    traps: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate job searches with every trap and no effect of following up (see the module).
 
     Parameters
@@ -211,8 +240,9 @@ def simulate_traps(n_seekers: int = 150, applications_per_seeker: tuple[int, int
     r1 = day0 + t_resp + np.where(via_reply, rng.integers(2, 10, n), 0)
     habit = expit(-0.3 + t["strength_on_thank_you"] * z)
     iv = idx[interviewed]
-    rej_app, rej_day = _interviews(rng, iv, r1[iv], z[iv], habit[iv], t,
-                                   float(np.log(thank_you_odds_ratio)), ev)
+    rej_app, rej_day = _interviews(
+        rng, iv, r1[iv], z[iv], habit[iv], t, float(np.log(thank_you_odds_ratio)), ev
+    )
     quiet = ~resp & (rng.random(n) < 0.04)
     ev.add(idx[quiet], day0[quiet] + rng.integers(20, 61, n)[quiet], "withdrawn")
 
@@ -233,14 +263,27 @@ def simulate_traps(n_seekers: int = 150, applications_per_seeker: tuple[int, int
     d2 = rng.integers(1, 31, m)
     sent = (rng.random(m) < expit(-0.3 + t["strength_on_followup"] * z[src])) & (d2 <= wait2)
     ev.add(new[sent], back_day[back][sent] + d2[sent], "followup", "email", "status_check")
-    rej2_app, rej2_day = _interviews(rng, new, back_day[back] + wait2, z[src], habit[src], t,
-                                     float(np.log(thank_you_odds_ratio)), ev)
+    rej2_app, rej2_day = _interviews(
+        rng,
+        new,
+        back_day[back] + wait2,
+        z[src],
+        habit[src],
+        t,
+        float(np.log(thank_you_odds_ratio)),
+        ev,
+    )
     all_app = np.concatenate([rej_app, rej2_app])
     all_day = np.concatenate([rej_day, rej2_day])
     z_all = np.concatenate([z, z[src]])
     note = rng.random(len(all_app)) < expit(-2.0 + t["strength_on_note"] * z_all[all_app])
-    ev.add(all_app[note], all_day[note] + rng.integers(0, 8, len(all_app))[note], "followup",
-           "email", "still_interested")
+    ev.add(
+        all_app[note],
+        all_day[note] + rng.integers(0, 8, len(all_app))[note],
+        "followup",
+        "email",
+        "still_interested",
+    )
 
     company = np.concatenate([rng.integers(0, 9000, n), np.zeros(len(src), np.int64)])
     company[n:] = company[src]
@@ -249,16 +292,24 @@ def simulate_traps(n_seekers: int = 150, applications_per_seeker: tuple[int, int
     return _frames(ev, seeker, company, applied, rng, t0, horizon)
 
 
-def _frames(ev: _Events, seeker: np.ndarray, company: np.ndarray, applied: np.ndarray,
-            rng: np.random.Generator, t0: pd.Timestamp, horizon: int
-            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _frames(
+    ev: _Events,
+    seeker: np.ndarray,
+    company: np.ndarray,
+    applied: np.ndarray,
+    rng: np.random.Generator,
+    t0: pd.Timestamp,
+    horizon: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     app, day, event, channel, letter_type, known = ev.arrays()
     keep = (day <= horizon) & (applied[app] <= horizon)
-    app, day, event, channel, letter_type, known = (a[keep] for a in (
-        app, day, event, channel, letter_type, known))
+    app, day, event, channel, letter_type, known = (
+        a[keep] for a in (app, day, event, channel, letter_type, known)
+    )
     order = np.lexsort((event, day, app))
-    app, day, event, channel, letter_type, known = (a[order] for a in (
-        app, day, event, channel, letter_type, known))
+    app, day, event, channel, letter_type, known = (
+        a[order] for a in (app, day, event, channel, letter_type, known)
+    )
     # the 0.1 importer dated an undated status at the application's latest known date
     latest = np.full(len(seeker), -1, np.int64)
     np.maximum.at(latest, app[known], day[known])
@@ -266,43 +317,63 @@ def _frames(ev: _Events, seeker: np.ndarray, company: np.ndarray, applied: np.nd
     n_apps = len(seeker)
     ids = pd.Series(np.char.add("T", np.char.zfill(np.arange(n_apps).astype(str), 6)))
     t0_day = np.datetime64(t0.date(), "D")
-    events = pd.DataFrame({
-        "application_id": pd.Series(ids.to_numpy()[app], dtype="string"),
-        "date": (t0_day + day).astype(DATE_DTYPE),
-        "event": pd.Categorical.from_codes(event, dtype=CATEGORIES["event"]),
-        "channel": pd.Categorical.from_codes(channel, dtype=CATEGORIES["channel"]),
-        "letter_type": pd.Categorical.from_codes(letter_type, dtype=CATEGORIES["letter_type"]),
-        "recipient": pd.Categorical.from_codes(np.where(event == _EVENT["followup"],
-                                                        _RECIPIENT["unknown"], -1),
-                                               dtype=CATEGORIES["recipient"]),
-        "note": pd.Series(pd.NA, index=range(len(app)), dtype="string"),
-        "date_known": known,
-    })
+    events = pd.DataFrame(
+        {
+            "application_id": pd.Series(ids.to_numpy()[app], dtype="string"),
+            "date": (t0_day + day).astype(DATE_DTYPE),
+            "event": pd.Categorical.from_codes(event, dtype=CATEGORIES["event"]),
+            "channel": pd.Categorical.from_codes(channel, dtype=CATEGORIES["channel"]),
+            "letter_type": pd.Categorical.from_codes(letter_type, dtype=CATEGORIES["letter_type"]),
+            "recipient": pd.Categorical.from_codes(
+                np.where(event == _EVENT["followup"], _RECIPIENT["unknown"], -1),
+                dtype=CATEGORIES["recipient"],
+            ),
+            "note": pd.Series(pd.NA, index=range(len(app)), dtype="string"),
+            "date_known": known,
+        }
+    )
     present = np.flatnonzero(applied <= horizon)
     n_seekers = int(seeker.max()) + 1 if len(seeker) else 0
     program = rng.integers(0, len(PROGRAMS), n_seekers)
-    applications = pd.DataFrame({
-        "application_id": pd.Series(ids.to_numpy()[present], dtype="string"),
-        "seeker": pd.Series(np.char.add("S", np.char.zfill(seeker[present].astype(str), 3)),
-                            dtype="string"),
-        "company": pd.Series(np.char.add("Firm ", np.char.zfill(company[present].astype(str),
-                                                                 3)), dtype="string"),
-        "role": pd.Series("Analyst", index=range(len(present)), dtype="string"),
-        "applied_on": (t0_day + applied[present]).astype(DATE_DTYPE),
-        "program": pd.Series(np.asarray(PROGRAMS)[program[seeker[present]]], dtype="string"),
-        "job_source": pd.Series(np.where(rng.random(len(present)) < 0.5, "Job board",
-                                         "Company website"), dtype="string"),
-    })
+    applications = pd.DataFrame(
+        {
+            "application_id": pd.Series(ids.to_numpy()[present], dtype="string"),
+            "seeker": pd.Series(
+                np.char.add("S", np.char.zfill(seeker[present].astype(str), 3)), dtype="string"
+            ),
+            "company": pd.Series(
+                np.char.add("Firm ", np.char.zfill(company[present].astype(str), 3)), dtype="string"
+            ),
+            "role": pd.Series("Analyst", index=range(len(present)), dtype="string"),
+            "applied_on": (t0_day + applied[present]).astype(DATE_DTYPE),
+            "program": pd.Series(np.asarray(PROGRAMS)[program[seeker[present]]], dtype="string"),
+            "job_source": pd.Series(
+                np.where(rng.random(len(present)) < 0.5, "Job board", "Company website"),
+                dtype="string",
+            ),
+        }
+    )
     return events, applications
 
 
-def simulate_traps_log(n_seekers: int = 150,
-                       applications_per_seeker: tuple[int, int] = (40, 120), *,
-                       seed: int = 0, start: str = "2026-01-05", as_of: str = "2026-10-30",
-                       thank_you_odds_ratio: float = 1.0,
-                       traps: dict[str, float] | None = None) -> JobSearchLog:
+def simulate_traps_log(
+    n_seekers: int = 150,
+    applications_per_seeker: tuple[int, int] = (40, 120),
+    *,
+    seed: int = 0,
+    start: str = "2026-01-05",
+    as_of: str = "2026-10-30",
+    thank_you_odds_ratio: float = 1.0,
+    traps: dict[str, float] | None = None,
+) -> JobSearchLog:
     """:func:`simulate_traps` as a :class:`~followup_analytics.JobSearchLog` (same arguments)."""
     events, applications = simulate_traps(
-        n_seekers, applications_per_seeker, seed=seed, start=start, as_of=as_of,
-        thank_you_odds_ratio=thank_you_odds_ratio, traps=traps)
+        n_seekers,
+        applications_per_seeker,
+        seed=seed,
+        start=start,
+        as_of=as_of,
+        thank_you_odds_ratio=thank_you_odds_ratio,
+        traps=traps,
+    )
     return JobSearchLog.from_frames(events, applications, as_of=as_of)

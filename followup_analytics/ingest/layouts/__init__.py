@@ -44,15 +44,30 @@ from .sankey import flow_columns, interpret_sankey
 from .stages import STAGE_FIELDS, interpret_stages, stage_columns
 from .wide import LINKEDIN_FIELDS, WIDE_FIELDS, interpret_wide
 
-LAYOUTS: tuple[str, ...] = ("auto", "wide", "events", "stages", "linkedin", "tracker",
-                            "sankey", "days")
-_LINKEDIN_MARKS = frozenset({"contact email", "contact phone number", "job url",
-                             "resume name", "question and answers", "company name",
-                             "job title"})
+LAYOUTS: tuple[str, ...] = (
+    "auto",
+    "wide",
+    "events",
+    "stages",
+    "linkedin",
+    "tracker",
+    "sankey",
+    "days",
+)
+_LINKEDIN_MARKS = frozenset(
+    {
+        "contact email",
+        "contact phone number",
+        "job url",
+        "resume name",
+        "question and answers",
+        "company name",
+        "job title",
+    }
+)
 _OUTCOME_FIELDS = ("response_date", "interview_date", "rejection_date", "offer_date")
 
-__all__ = ["EVENT_FIELDS", "LAYOUTS", "Context", "Interpreted", "detect_layout",
-           "interpret"]
+__all__ = ["EVENT_FIELDS", "LAYOUTS", "Context", "Interpreted", "detect_layout", "interpret"]
 
 
 def check_layout(layout: str) -> None:
@@ -62,8 +77,9 @@ def check_layout(layout: str) -> None:
 
 
 def _fields(layout: str) -> tuple[str, ...]:
-    return {"events": EVENT_LOG_FIELDS, "stages": STAGE_FIELDS,
-            "linkedin": LINKEDIN_FIELDS}.get(layout, WIDE_FIELDS)
+    return {"events": EVENT_LOG_FIELDS, "stages": STAGE_FIELDS, "linkedin": LINKEDIN_FIELDS}.get(
+        layout, WIDE_FIELDS
+    )
 
 
 def _stage_evidence(table: RawTable) -> tuple[list[str], list[str]]:
@@ -84,8 +100,11 @@ def _stage_evidence(table: RawTable) -> tuple[list[str], list[str]]:
     return usable, flagged
 
 
-def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None,
-                  profiles: Mapping[str, Profile] | None = None) -> tuple[str, str]:
+def detect_layout(
+    table: RawTable,
+    mapping: Mapping[str, object] | None = None,
+    profiles: Mapping[str, Profile] | None = None,
+) -> tuple[str, str]:
     """Decide the layout of a table from its headers (and a glance at its values).
 
     `profiles` (header -> :class:`~followup_analytics.ingest.profile.Profile`) is computed
@@ -101,12 +120,15 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None,
         profiles = profile_frame(table.frame)
     flows = flow_columns(headers)
     if flows is not None:
-        return "sankey", (f"Sankey flow list: source {flows[0]!r}, target {flows[1]!r}, "
-                          f"value {flows[2]!r}")
+        return "sankey", (
+            f"Sankey flow list: source {flows[0]!r}, target {flows[1]!r}, value {flows[2]!r}"
+        )
     days = day_columns(table)
     if days:
-        return "days", (f"{len(days)} date headers ({list(days)[0]} ... {list(days)[-1]}) "
-                        "holding names: one column per day")
+        return "days", (
+            f"{len(days)} date headers ({list(days)[0]} ... {list(days)[-1]}) "
+            "holding names: one column per day"
+        )
     keys = {key(h) for h in headers}
     not_apps = _not_applications(table, keys, profiles)
     if not_apps:
@@ -121,37 +143,48 @@ def detect_layout(table: RawTable, mapping: Mapping[str, object] | None = None,
     if event_col is None and ev.column("status") and "applied_on" not in wide.fields:
         event_col = ev.column("status")
     if date_col is not None and event_col is not None:
-        key_cols = [c for c in (ev.column("application_id"), ev.column("company"),
-                                ev.column("role")) if c]
-        repeats = (bool(table.frame[key_cols].dropna(how="all").duplicated().any())
-                   if key_cols else False)
+        key_cols = [
+            c for c in (ev.column("application_id"), ev.column("company"), ev.column("role")) if c
+        ]
+        repeats = (
+            bool(table.frame[key_cols].dropna(how="all").duplicated().any()) if key_cols else False
+        )
         # one row per company with a plain "Date": a tracker dated by that column
         if repeats or ("applied_on" not in wide.fields and not key_cols):
             why = "application keys repeat" if repeats else "no application-date column"
-            return "events", (f"a date column {date_col!r} and an event column "
-                              f"{event_col!r}; {why}")
+            return "events", (
+                f"a date column {date_col!r} and an event column {event_col!r}; {why}"
+            )
     usable, flagged = _stage_evidence(table)
     wide_cols = set(wide.matches["input_column"])
     unknown_to_wide = [h for h in usable if h not in wide_cols]
     if len(usable) >= 2 and (flagged or unknown_to_wide):
-        why = (f"flags in {flagged}" if flagged else f"stages {unknown_to_wide} that are not "
-               "wide-layout columns")
+        why = (
+            f"flags in {flagged}"
+            if flagged
+            else f"stages {unknown_to_wide} that are not wide-layout columns"
+        )
         return "stages", f"{len(usable)} stage columns {usable}; {why}"
     status = wide.column("status")
     outcome = [f for f in _OUTCOME_FIELDS if f in wide.fields]
     exported = key(status) in {"list", "stage", "pipeline stage", "column"} if status else False
-    plain = (status is not None and key(status) in {"status", "application status"}
-             and "followup_date" not in wide.fields)
+    plain = (
+        status is not None
+        and key(status) in {"status", "application status"}
+        and "followup_date" not in wide.fields
+    )
     if status is not None and (exported or (plain and not outcome)):
-        return "tracker", (f"the stage sits in the {status!r} column"
-                           + ("" if outcome else "; no outcome-date columns"))
+        return "tracker", (
+            f"the stage sits in the {status!r} column"
+            + ("" if outcome else "; no outcome-date columns")
+        )
     found = sorted(wide.fields & {"applied_on", "followup_date", "status", *_OUTCOME_FIELDS})
-    return "wide", ("one row per application" + (f" with {', '.join(found)}" if found
-                                                 else ""))
+    return "wide", ("one row per application" + (f" with {', '.join(found)}" if found else ""))
 
 
-def interpret(table: RawTable, layout: str, ctx: Context,
-              profiles: Mapping[str, Profile] | None = None) -> tuple[Interpreted, ColumnMap]:
+def interpret(
+    table: RawTable, layout: str, ctx: Context, profiles: Mapping[str, Profile] | None = None
+) -> tuple[Interpreted, ColumnMap]:
     """Turn a table into canonical events and applications under the given layout.
 
     Returns
@@ -162,29 +195,48 @@ def interpret(table: RawTable, layout: str, ctx: Context,
     headers = list(table.frame.columns)
     if layout == "none":  # a contacts sheet or a dashboard: every row set aside
         col = Collector(table, ctx)
-        col.drop_rows(np.ones(len(table.frame), dtype=bool), None,
-                      "not applications: " + detect_layout(table, ctx.mapping, profiles)[1])
-        empty = concat_events([events_frame(per_row(table, pd.Series(
-            pd.NaT, index=table.frame.index, dtype="datetime64[s]")), pd.Series(
-            pd.NaT, index=table.frame.index, dtype="datetime64[s]"), "applied",
-            np.zeros(len(table.frame), dtype=bool), None)])
-        apps = pd.DataFrame({c: pd.Series([], dtype=object) for c in
-                             ("application_id", "seeker", "company", "role", "applied_on")})
+        col.drop_rows(
+            np.ones(len(table.frame), dtype=bool),
+            None,
+            "not applications: " + detect_layout(table, ctx.mapping, profiles)[1],
+        )
+        empty = concat_events(
+            [
+                events_frame(
+                    per_row(
+                        table, pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[s]")
+                    ),
+                    pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[s]"),
+                    "applied",
+                    np.zeros(len(table.frame), dtype=bool),
+                    None,
+                )
+            ]
+        )
+        apps = pd.DataFrame(
+            {
+                c: pd.Series([], dtype=object)
+                for c in ("application_id", "seeker", "company", "role", "applied_on")
+            }
+        )
         return col.result(empty, apps), ColumnMap(
-            pd.DataFrame(columns=["input_column", "field", "group", "score", "how",
-                                  "runner_up"]), tuple(headers))
+            pd.DataFrame(columns=["input_column", "field", "group", "score", "how", "runner_up"]),
+            tuple(headers),
+        )
     if layout == "days":
         if not day_columns(table):
             raise _missing(table, "days", "at least three date headers holding names")
         return interpret_days(table, ctx), ColumnMap(
-            pd.DataFrame(columns=["input_column", "field", "group", "score", "how",
-                                  "runner_up"]), tuple(headers))
+            pd.DataFrame(columns=["input_column", "field", "group", "score", "how", "runner_up"]),
+            tuple(headers),
+        )
     if layout == "sankey":
         if flow_columns(headers) is None:
             raise _missing(table, "sankey", "source, target and value columns")
         return interpret_sankey(table, ctx), ColumnMap(
-            pd.DataFrame(columns=["input_column", "field", "group", "score", "how",
-                                  "runner_up"]), tuple(headers))
+            pd.DataFrame(columns=["input_column", "field", "group", "score", "how", "runner_up"]),
+            tuple(headers),
+        )
     if layout == "stages":
         user = set(ctx.mapping or {})
         stages = stage_columns(headers)
@@ -198,8 +250,9 @@ def interpret(table: RawTable, layout: str, ctx: Context,
         cm = _date_by_content(table, cm, profiles)
     if layout in ("wide", "tracker", "linkedin"):
         strong = ~cm.matches["how"].astype(str).str.startswith(("contains", "spelling"))
-        taken = dict(zip(cm.matches["input_column"],
-                         cm.matches["score"].where(~strong, 1.0), strict=True))
+        taken = dict(
+            zip(cm.matches["input_column"], cm.matches["score"].where(~strong, 1.0), strict=True)
+        )
         user = set(ctx.mapping or {})
         marks = flag_events([h for h in headers if h not in user], profiles, taken)
         marks |= _status_by_content(table, cm, profiles, set(marks) | user)
@@ -217,22 +270,57 @@ def _missing(table: RawTable, layout: str, what: str) -> ValueError:
     from ...errors import SpreadsheetError
 
     where = table.file + (f" [{table.sheet}]" if table.sheet else "")
-    return SpreadsheetError(f"{where}: layout={layout!r} needs {what}; headers are "
-                            f"{list(table.frame.columns)[:20]}")
+    return SpreadsheetError(
+        f"{where}: layout={layout!r} needs {what}; headers are {list(table.frame.columns)[:20]}"
+    )
 
 
-_CONTACT_SHEETS = ("contact", "network", "outreach", "people", "recruiter", "kontakt",
-                   "contacto", "contato", "联系人", "人脉", "reseau")
-_CONTACT_HEADERS = frozenset({"contact", "contact name", "name", "email", "e mail", "phone",
-                              "phone number", "linkedin", "linkedin profile", "title",
-                              "relationship", "how we met", "met at", "mobile"})
-_APPLICATION_FIELDS = frozenset({"applied_on", "status", "role", "followup_date",
-                                 "response_date", "interview_date", "offer_date",
-                                 "rejection_date"})
+_CONTACT_SHEETS = (
+    "contact",
+    "network",
+    "outreach",
+    "people",
+    "recruiter",
+    "kontakt",
+    "contacto",
+    "contato",
+    "联系人",
+    "人脉",
+    "reseau",
+)
+_CONTACT_HEADERS = frozenset(
+    {
+        "contact",
+        "contact name",
+        "name",
+        "email",
+        "e mail",
+        "phone",
+        "phone number",
+        "linkedin",
+        "linkedin profile",
+        "title",
+        "relationship",
+        "how we met",
+        "met at",
+        "mobile",
+    }
+)
+_APPLICATION_FIELDS = frozenset(
+    {
+        "applied_on",
+        "status",
+        "role",
+        "followup_date",
+        "response_date",
+        "interview_date",
+        "offer_date",
+        "rejection_date",
+    }
+)
 
 
-def _not_applications(table: RawTable, keys: set[str], profiles: Mapping[str, Profile]
-                      ) -> str:
+def _not_applications(table: RawTable, keys: set[str], profiles: Mapping[str, Profile]) -> str:
     """Why a table holds no applications (a contacts sheet, a dashboard of counts), or ""."""
     wide = match_columns(list(table.frame.columns), WIDE_FIELDS, profiles=profiles)
     fields = wide.fields
@@ -240,8 +328,11 @@ def _not_applications(table: RawTable, keys: set[str], profiles: Mapping[str, Pr
     if any(w in sheet for w in _CONTACT_SHEETS) and not (fields & {"applied_on", "status"}):
         return f"contacts sheet {table.sheet!r} (people, not applications)"
     if len(keys & _CONTACT_HEADERS) >= 2 and not (fields & _APPLICATION_FIELDS):
-        return ("contacts list: columns " + ", ".join(sorted(keys & _CONTACT_HEADERS))
-                + " and no application column")
+        return (
+            "contacts list: columns "
+            + ", ".join(sorted(keys & _CONTACT_HEADERS))
+            + " and no application column"
+        )
     if fields <= {"status", "note", "outcome_date"} and "status" in fields:
         others = [h for h in table.frame.columns if h not in set(wide.matches["input_column"])]
         if others and all(profiles[h]["number"] >= 0.9 for h in others if profiles[h].filled):
@@ -249,8 +340,9 @@ def _not_applications(table: RawTable, keys: set[str], profiles: Mapping[str, Pr
     return ""
 
 
-def _status_by_content(table: RawTable, cm: ColumnMap, profiles: Mapping[str, Profile],
-                       skip: set[str]) -> dict[str, str]:
+def _status_by_content(
+    table: RawTable, cm: ColumnMap, profiles: Mapping[str, Profile], skip: set[str]
+) -> dict[str, str]:
     """Unlabelled (or unmatched, when the table has no status column) columns whose values
     are mostly status words ("7.17笔试", "Rejected"): read as further status columns."""
     taken = set(cm.matches["input_column"]) | skip
@@ -265,8 +357,9 @@ def _status_by_content(table: RawTable, cm: ColumnMap, profiles: Mapping[str, Pr
     return out
 
 
-def _company_by_content(table: RawTable, cm: ColumnMap,
-                        profiles: Mapping[str, Profile]) -> ColumnMap:
+def _company_by_content(
+    table: RawTable, cm: ColumnMap, profiles: Mapping[str, Profile]
+) -> ColumnMap:
     """Without a company or role header, the leftmost unmatched column of distinct text
     (at least 80% text, 60% distinct) is the company; the evidence goes in the mapping."""
     if {"company", "role"} & cm.fields:
@@ -277,14 +370,16 @@ def _company_by_content(table: RawTable, cm: ColumnMap,
         if header in taken or p is None or p.filled < 3 or header_event(header):
             continue
         if p["text"] >= 0.8 and p.distinct >= 0.6:
-            return cm.with_match(header, "company", p["text"],
-                                 f"content: values {p.describe()}, "
-                                 f"{p.distinct:.0%} distinct; no company header")
+            return cm.with_match(
+                header,
+                "company",
+                p["text"],
+                f"content: values {p.describe()}, {p.distinct:.0%} distinct; no company header",
+            )
     return cm
 
 
-def _date_by_content(table: RawTable, cm: ColumnMap,
-                     profiles: Mapping[str, Profile]) -> ColumnMap:
+def _date_by_content(table: RawTable, cm: ColumnMap, profiles: Mapping[str, Profile]) -> ColumnMap:
     """Without an application-date header, the leftmost unmatched column whose values are
     dates (at least 80% of its filled cells) becomes the application date; the evidence
     goes in the mapping."""
@@ -298,7 +393,10 @@ def _date_by_content(table: RawTable, cm: ColumnMap,
             break
         share = p["date"]
         if share >= 0.8:
-            return cm.with_match(header, "applied_on", share,
-                                 f"content: values {p.describe()}, no application-date "
-                                 "header")
+            return cm.with_match(
+                header,
+                "applied_on",
+                share,
+                f"content: values {p.describe()}, no application-date header",
+            )
     return cm

@@ -22,8 +22,19 @@ from ..values import ParsedDates, is_missing, normalise, parse_dates
 #: these three.
 _STRING = pd.StringDtype("python", na_value=pd.NA)
 
-EVENT_FIELDS = ["app_pos", "date", "event", "channel", "letter_type", "recipient",
-                "note", "date_known", "source_row", "column", "applied_on"]
+EVENT_FIELDS = [
+    "app_pos",
+    "date",
+    "event",
+    "channel",
+    "letter_type",
+    "recipient",
+    "note",
+    "date_known",
+    "source_row",
+    "column",
+    "applied_on",
+]
 
 
 @dataclass(frozen=True)
@@ -82,21 +93,29 @@ class Collector:
         t = self.table
         return t.file + (f" [{t.sheet}]" if t.sheet else "")
 
-    def _rows(self, mask: np.ndarray, column: str | None, reason: pd.Series | str,
-              suffix: str = "") -> pd.DataFrame:
+    def _rows(
+        self, mask: np.ndarray, column: str | None, reason: pd.Series | str, suffix: str = ""
+    ) -> pd.DataFrame:
         mask = np.asarray(mask, dtype=bool)
         if isinstance(reason, pd.Series):  # per row, or already restricted to the mask
             picked = reason[mask] if len(reason) == len(mask) else reason
             reasons = picked.astype(object) + suffix
         else:
             reasons = pd.Series(np.full(int(mask.sum()), reason + suffix, dtype=object))
-        return pd.DataFrame({"file": self.table.file, "sheet": self.table.sheet,
-                             "row": self.rows[mask], "column": column,
-                             "reason": reasons.to_numpy(dtype=object)},
-                            columns=ROW_COLUMNS)
+        return pd.DataFrame(
+            {
+                "file": self.table.file,
+                "sheet": self.table.sheet,
+                "row": self.rows[mask],
+                "column": column,
+                "reason": reasons.to_numpy(dtype=object),
+            },
+            columns=ROW_COLUMNS,
+        )
 
-    def quarantine_rows(self, mask: np.ndarray, column: str | None,
-                        reason: pd.Series | str, suffix: str = "") -> None:
+    def quarantine_rows(
+        self, mask: np.ndarray, column: str | None, reason: pd.Series | str, suffix: str = ""
+    ) -> None:
         if np.asarray(mask).any():
             self.quarantine.append(self._rows(mask, column, reason, suffix))
 
@@ -108,19 +127,21 @@ class Collector:
         parsed = parse_dates(self.table.frame[column])
         if parsed.ambiguous and self.ctx.dayfirst is not None:  # the user decides
             parsed = parse_dates(self.table.frame[column], day_first=self.ctx.dayfirst)
-            self.notes.append(f"{self.where()}: column {column!r} read {parsed.order}, "
-                              "as dayfirst= says (the values do not decide)")
+            self.notes.append(
+                f"{self.where()}: column {column!r} read {parsed.order}, "
+                "as dayfirst= says (the values do not decide)"
+            )
             return parsed
         if parsed.order:
             how = "assumed (the values do not decide)" if parsed.ambiguous else "decided"
-            self.notes.append(f"{self.where()}: column {column!r} read {parsed.order}, "
-                              f"{how}")
+            self.notes.append(f"{self.where()}: column {column!r} read {parsed.order}, {how}")
             if parsed.ambiguous:
                 self.ambiguous.append(f"{self.where()}: column {column!r}")
         return parsed
 
-    def vocab(self, column: str | None, field_name: str, n: int,
-              extra: Mapping[str, object] | None = None) -> pd.Series:
+    def vocab(
+        self, column: str | None, field_name: str, n: int, extra: Mapping[str, object] | None = None
+    ) -> pd.Series:
         if column is None:
             return pd.Series([None] * n, index=self.table.frame.index, dtype=object)
         if extra is None:
@@ -134,12 +155,17 @@ class Collector:
 
     def result(self, events: pd.DataFrame, applications: pd.DataFrame) -> Interpreted:
         def cat(parts: list[pd.DataFrame], cols: list[str]) -> pd.DataFrame:
-            return (pd.concat(parts, ignore_index=True) if parts
-                    else pd.DataFrame(columns=cols))
+            return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
-        return Interpreted(events, applications, cat(self.quarantine, ROW_COLUMNS),
-                           cat(self.dropped, ROW_COLUMNS), cat(self.unknown, UNKNOWN_COLUMNS),
-                           self.notes, self.ambiguous)
+        return Interpreted(
+            events,
+            applications,
+            cat(self.quarantine, ROW_COLUMNS),
+            cat(self.dropped, ROW_COLUMNS),
+            cat(self.unknown, UNKNOWN_COLUMNS),
+            self.notes,
+            self.ambiguous,
+        )
 
 
 def text(values: pd.Series) -> pd.Series:
@@ -147,8 +173,9 @@ def text(values: pd.Series) -> pd.Series:
     markers become None."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
     missing = is_missing(pd.Series(uniques, dtype=object)).to_numpy()
-    per = np.array([None if m else str(u).strip() for u, m in zip(uniques, missing,
-                                                                 strict=True)], dtype=object)
+    per = np.array(
+        [None if m else str(u).strip() for u, m in zip(uniques, missing, strict=True)], dtype=object
+    )
     out = per[np.where(codes < 0, 0, codes)] if len(per) else np.full(len(codes), None)
     out[codes < 0] = None
     return pd.Series(out, index=values.index, dtype=object)
@@ -181,8 +208,13 @@ def seekers(table: RawTable, column: str | None, ctx: Context) -> pd.Series:
     ``seeker=`` argument, or ``"self"``."""
     fallback = table.seeker_hint or ctx.seeker or "self"
     if column is None:
-        return pd.Series(pd.arrays.StringArray(np.array([fallback], dtype=object)).take(
-            np.zeros(len(table.frame), dtype=np.intp)), index=table.frame.index, copy=False)
+        return pd.Series(
+            pd.arrays.StringArray(np.array([fallback], dtype=object)).take(
+                np.zeros(len(table.frame), dtype=np.intp)
+            ),
+            index=table.frame.index,
+            copy=False,
+        )
     return strings(table.frame[column], fallback)
 
 
@@ -200,8 +232,9 @@ def prefixed_rows(prefix: str, index: pd.Index) -> np.ndarray:
     return np.strings.add(prefix, digits).astype(object)
 
 
-def row_ids(table: RawTable, id_column: str | None, seeker: pd.Series,
-            seeker_column: str | None) -> pd.Series:
+def row_ids(
+    table: RawTable, id_column: str | None, seeker: pd.Series, seeker_column: str | None
+) -> pd.Series:
     """Application ids for one-row-per-application layouts, unique within the table.
 
     From the id column when there is one (prefixed by file and, in cohort sheets, seeker),
@@ -209,8 +242,11 @@ def row_ids(table: RawTable, id_column: str | None, seeker: pd.Series,
     """
     base = tag(table) + ":"
     if id_column is None:
-        return pd.Series(pd.arrays.StringArray(prefixed_rows(base, table.frame.index)),
-                         index=table.frame.index, copy=False)
+        return pd.Series(
+            pd.arrays.StringArray(prefixed_rows(base, table.frame.index)),
+            index=table.frame.index,
+            copy=False,
+        )
     rows = pd.Series(table.frame.index.astype(str), index=table.frame.index, dtype=object)
     ids = text(table.frame[id_column])
     who = (seeker + ":") if seeker_column is not None else ""
@@ -253,16 +289,24 @@ def per_row(table: RawTable, applied: pd.Series, app_pos: np.ndarray | None = No
     dates = applied.to_numpy(dtype="datetime64[s]")
     if app_pos is None:  # one application per row with a date
         app_pos = np.cumsum(~np.isnat(dates)) - 1
-    return Rows(table.frame.index, np.asarray(app_pos, dtype=np.int64), dates,
-                tuple(table.frame.columns))
+    return Rows(
+        table.frame.index, np.asarray(app_pos, dtype=np.int64), dates, tuple(table.frame.columns)
+    )
 
 
-def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
-                 mask: np.ndarray, column: str | None, *,
-                 date_known: bool | np.ndarray = True,
-                 channel: pd.Series | None = None, letter_type: pd.Series | None = None,
-                 recipient: pd.Series | None = None, note: pd.Series | None = None
-                 ) -> EventPart:
+def events_frame(
+    rows: Rows,
+    dates: pd.Series,
+    event: str | pd.Series,
+    mask: np.ndarray,
+    column: str | None,
+    *,
+    date_known: bool | np.ndarray = True,
+    channel: pd.Series | None = None,
+    letter_type: pd.Series | None = None,
+    recipient: pd.Series | None = None,
+    note: pd.Series | None = None,
+) -> EventPart:
     """Select the rows in `mask` as events of one kind (or per-row kinds).
 
     Returns one array per :data:`EVENT_FIELDS` column (vocabulary columns as category codes)
@@ -284,8 +328,11 @@ def events_frame(rows: Rows, dates: pd.Series, event: str | pd.Series,
         "letter_type": _codes(letter_type, "letter_type", at),
         "recipient": _codes(recipient, "recipient", at),
         "note": note.to_numpy(dtype=object).take(at) if note is not None else None,
-        "date_known": (np.full(n, date_known) if isinstance(date_known, bool)
-                       else np.asarray(date_known, dtype=bool).take(at)),
+        "date_known": (
+            np.full(n, date_known)
+            if isinstance(date_known, bool)
+            else np.asarray(date_known, dtype=bool).take(at)
+        ),
         "column": np.full(n, rows.headers.index(column) if column else -1, dtype=np.int32),
     }
 
@@ -295,14 +342,15 @@ def _notes(parts: list[EventPart]) -> pd.arrays.StringArray:
     sizes = [len(p["date"]) for p in parts]
     if all(p["note"] is None for p in parts):
         return pd.arrays.StringArray(np.array([pd.NA], dtype=object)).take(
-            np.zeros(sum(sizes), dtype=np.intp))
+            np.zeros(sum(sizes), dtype=np.intp)
+        )
     arr = np.full(sum(sizes), pd.NA, dtype=object)
     start = 0
     for p, k in zip(parts, sizes, strict=True):
         if p["note"] is not None:
             values = np.array(p["note"], dtype=object)
             values[pd.isna(values)] = pd.NA
-            arr[start:start + k] = values
+            arr[start : start + k] = values
         start += k
     return pd.arrays.StringArray(arr)
 
@@ -314,14 +362,17 @@ def concat_events(parts: list[EventPart]) -> pd.DataFrame:
     rows = parts[0]["rows"]
     if all(p["rows"] is rows for p in parts):  # one take per row fact over all parts
         at = np.concatenate([p["at"] for p in parts])
-        out |= {"app_pos": rows.app_pos.take(at), "source_row": rows.index.to_numpy().take(at),
-                "applied_on": rows.applied_on.take(at)}
+        out |= {
+            "app_pos": rows.app_pos.take(at),
+            "source_row": rows.index.to_numpy().take(at),
+            "applied_on": rows.applied_on.take(at),
+        }
     else:
-        out |= {"app_pos": np.concatenate([p["rows"].app_pos.take(p["at"]) for p in parts]),
-                "source_row": np.concatenate([p["rows"].index.to_numpy().take(p["at"])
-                                              for p in parts]),
-                "applied_on": np.concatenate([p["rows"].applied_on.take(p["at"])
-                                              for p in parts])}
+        out |= {
+            "app_pos": np.concatenate([p["rows"].app_pos.take(p["at"]) for p in parts]),
+            "source_row": np.concatenate([p["rows"].index.to_numpy().take(p["at"]) for p in parts]),
+            "applied_on": np.concatenate([p["rows"].applied_on.take(p["at"]) for p in parts]),
+        }
     for name in EVENT_FIELDS:
         if name in out:
             continue
@@ -329,8 +380,11 @@ def concat_events(parts: list[EventPart]) -> pd.DataFrame:
             out[name] = _notes(parts)
             continue
         values = np.concatenate([p[name] for p in parts])
-        out[name] = (pd.Categorical.from_codes(values, dtype=CATEGORIES[name])
-                     if name in CATEGORIES else values)
+        out[name] = (
+            pd.Categorical.from_codes(values, dtype=CATEGORIES[name])
+            if name in CATEGORIES
+            else values
+        )
     return pd.DataFrame(out, columns=EVENT_FIELDS, copy=False)
 
 
@@ -343,12 +397,12 @@ def kept(values: pd.Series | np.ndarray, keep: np.ndarray) -> np.ndarray:
     return arr if keep.all() else arr[keep]
 
 
-def carried(table: RawTable, columns: tuple[str, ...] | list[str], keep: np.ndarray,
-            reserved: set[str]) -> pd.DataFrame:
+def carried(
+    table: RawTable, columns: tuple[str, ...] | list[str], keep: np.ndarray, reserved: set[str]
+) -> pd.DataFrame:
     """Unmapped input columns, untouched, for the kept rows (renamed if they would clash
     with a canonical column)."""
     cols = [c for c in columns if c in table.frame.columns]
     keep = np.asarray(keep, dtype=bool)
-    out = (table.frame[cols] if keep.all() else table.frame.loc[keep, cols]
-           ).reset_index(drop=True)
+    out = (table.frame[cols] if keep.all() else table.frame.loc[keep, cols]).reset_index(drop=True)
     return out.rename(columns={c: f"{c} (input)" for c in cols if c in reserved})

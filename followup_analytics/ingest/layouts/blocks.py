@@ -17,8 +17,7 @@ from ..values import _is_missing_value
 MAX_ROWS = 20_000
 
 
-def titled_blocks(frame: pd.DataFrame, company: str | None) -> tuple[dict[int, str],
-                                                                      np.ndarray]:
+def titled_blocks(frame: pd.DataFrame, company: str | None) -> tuple[dict[int, str], np.ndarray]:
     """Block rows -> the event their title names, and the title rows.
 
     A title row holds one text cell, in the first column, naming an event ("面试",
@@ -35,11 +34,16 @@ def titled_blocks(frame: pd.DataFrame, company: str | None) -> tuple[dict[int, s
     single = counts == 1
     col0 = frame[frame.columns[0]].to_numpy(dtype=object)
     candidates = np.flatnonzero(single & pd.notna(col0))
-    named = {int(t): header_event(col0[t]) for t in candidates
-             if isinstance(col0[t], str) and len(col0[t]) <= 30
-             and not _is_missing_value(col0[t])}
-    events = {t: e for t, e in named.items() if e is not None and e in (
-        "interview", "offer", "rejection", "reply")}
+    named = {
+        int(t): header_event(col0[t])
+        for t in candidates
+        if isinstance(col0[t], str) and len(col0[t]) <= 30 and not _is_missing_value(col0[t])
+    }
+    events = {
+        t: e
+        for t, e in named.items()
+        if e is not None and e in ("interview", "offer", "rejection", "reply")
+    }
     if not events:  # the usual case: decided without looking at the other rows
         return out, titles
     filled = counts > 0
@@ -62,5 +66,6 @@ def titled_blocks(frame: pd.DataFrame, company: str | None) -> tuple[dict[int, s
 
 def _listed(name: str, known: list[str]) -> bool:
     """The name, or a name it starts or that starts it, is among those listed above."""
-    return len(name) >= 2 and any(k == name or k.startswith(name) or name.startswith(k)
-                                  for k in known if k)
+    return len(name) >= 2 and any(
+        k == name or k.startswith(name) or name.startswith(k) for k in known if k
+    )

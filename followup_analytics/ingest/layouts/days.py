@@ -49,23 +49,40 @@ def interpret_days(table: RawTable, ctx: Context) -> Interpreted:
     src = np.concatenate(rows).astype(np.int64) if rows else np.empty(0, np.int64)
     column = np.concatenate(cols).astype(np.int32) if cols else np.empty(0, np.int32)
     n = len(company)
-    empty_cat = {name: pd.Categorical.from_codes(np.full(n, -1), dtype=CATEGORIES[name])
-                 for name in ("channel", "letter_type", "recipient")}
-    events = pd.DataFrame({
-        "app_pos": np.arange(n, dtype=np.int64), "date": dates,
-        "event": pd.Categorical(["applied"] * n, dtype=CATEGORIES["event"]), **empty_cat,
-        "note": pd.array([pd.NA] * n, dtype="string"), "date_known": np.ones(n, dtype=bool),
-        "source_row": src, "column": column, "applied_on": dates})
+    empty_cat = {
+        name: pd.Categorical.from_codes(np.full(n, -1), dtype=CATEGORIES[name])
+        for name in ("channel", "letter_type", "recipient")
+    }
+    events = pd.DataFrame(
+        {
+            "app_pos": np.arange(n, dtype=np.int64),
+            "date": dates,
+            "event": pd.Categorical(["applied"] * n, dtype=CATEGORIES["event"]),
+            **empty_cat,
+            "note": pd.array([pd.NA] * n, dtype="string"),
+            "date_known": np.ones(n, dtype=bool),
+            "source_row": src,
+            "column": column,
+            "applied_on": dates,
+        }
+    )
     seeker = seekers(table, None, ctx)
-    apps = pd.DataFrame({
-        "application_id": [f"{tag(table)}:{r}:{headers[c]}" for r, c in zip(src, column,
-                                                                           strict=True)],
-        "seeker": seeker.iloc[0] if len(seeker) else (ctx.seeker or "self"),
-        "company": pd.array([str(c).strip() for c in company], dtype="string"),
-        "role": pd.array([pd.NA] * n, dtype="string"), "applied_on": dates})
+    apps = pd.DataFrame(
+        {
+            "application_id": [
+                f"{tag(table)}:{r}:{headers[c]}" for r, c in zip(src, column, strict=True)
+            ],
+            "seeker": seeker.iloc[0] if len(seeker) else (ctx.seeker or "self"),
+            "company": pd.array([str(c).strip() for c in company], dtype="string"),
+            "role": pd.array([pd.NA] * n, dtype="string"),
+            "applied_on": dates,
+        }
+    )
     loaded = np.zeros(len(f), dtype=bool)
     loaded[np.isin(f.index.to_numpy(), src)] = True
     col.drop_rows(~loaded, None, "no company under any day column")
-    col.notes.append(f"{col.where()}: one column per day ({len(days)} days); each filled "
-                     f"cell is an application ({n})")
+    col.notes.append(
+        f"{col.where()}: one column per day ({len(days)} days); each filled "
+        f"cell is an application ({n})"
+    )
     return col.result(events, apps)

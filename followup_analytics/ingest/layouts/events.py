@@ -30,8 +30,19 @@ from ._common import (
 from .wide import APPLICATION_BASE
 
 #: Fields of the event-log layout, in priority order.
-EVENT_LOG_FIELDS = ("application_id", "seeker", "company", "role", "date", "event",
-                    "channel", "letter_type", "recipient", "note", "status")
+EVENT_LOG_FIELDS = (
+    "application_id",
+    "seeker",
+    "company",
+    "role",
+    "date",
+    "event",
+    "channel",
+    "letter_type",
+    "recipient",
+    "note",
+    "status",
+)
 
 
 def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context) -> Interpreted:
@@ -58,15 +69,18 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
         key_cols = id_col
     else:
         parts = [s for s in (company, role) if s is not None]
-        key = (parts[0].fillna("") + (" | " + parts[1].fillna("") if len(parts) > 1 else "")
-               if parts else pd.Series(pd.NA, index=f.index, dtype="string"))
+        key = (
+            parts[0].fillna("") + (" | " + parts[1].fillna("") if len(parts) > 1 else "")
+            if parts
+            else pd.Series(pd.NA, index=f.index, dtype="string")
+        )
         key = key.mask(key.str.strip(" |").eq(""))
         key_cols = " + ".join(c for c in (cm.column("company"), cm.column("role")) if c)
-    app_id = (tag(table).split("[")[0] + ":" + seeker.astype("string") + ":"
-              + key.astype("string"))
+    app_id = tag(table).split("[")[0] + ":" + seeker.astype("string") + ":" + key.astype("string")
     no_key = app_id.isna().to_numpy()
-    col.quarantine_rows(no_key, key_cols or None,
-                        "no application key (an id column, or company and role)")
+    col.quarantine_rows(
+        no_key, key_cols or None, "no application key (an id column, or company and role)"
+    )
 
     date_col = cast(str, cm.column("date"))  # checked by the caller: an event log has one
     event_col = cm.column("event") or cm.column("status")
@@ -84,42 +98,67 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
     silent = ok & ~no_text & pd.isna(ev)
     col.drop_rows(silent, event_col, "'" + raw[silent] + "' means no event")
     other = ok & (ev == "other")
-    col.quarantine_rows(other, event_col, "event '" + raw[other] + "' is not in the "
-                        "vocabulary; extend it with load(..., vocab={'status': {...}})")
+    col.quarantine_rows(
+        other,
+        event_col,
+        "event '" + raw[other] + "' is not in the "
+        "vocabulary; extend it with load(..., vocab={'status': {...}})",
+    )
     ok &= ~no_text & ~silent & ~other
 
     codes, uniq = pd.factorize(app_id.to_numpy(dtype=object), use_na_sentinel=True)
     is_applied = ok & (ev == "applied")
-    first = (pd.Series(parsed.dates.to_numpy()[is_applied]).groupby(codes[is_applied]).min()
-             .reindex(range(len(uniq))).to_numpy(dtype="datetime64[s]"))
-    applied = pd.Series(np.where(codes >= 0, first[np.maximum(codes, 0)],
-                                 np.datetime64("NaT", "s")), index=f.index)
+    first = (
+        pd.Series(parsed.dates.to_numpy()[is_applied])
+        .groupby(codes[is_applied])
+        .min()
+        .reindex(range(len(uniq)))
+        .to_numpy(dtype="datetime64[s]")
+    )
+    applied = pd.Series(
+        np.where(codes >= 0, first[np.maximum(codes, 0)], np.datetime64("NaT", "s")), index=f.index
+    )
     with_events = np.bincount(codes[ok], minlength=len(uniq)) > 0
     pos_of_code = np.cumsum(with_events) - 1
     note_col = cm.column("note")
-    events = concat_events([events_frame(
-        per_row(table, applied, np.where(codes >= 0, pos_of_code[np.maximum(codes, 0)], -1)),
-        parsed.dates, event, ok, date_col, date_known=parsed.dates.notna().to_numpy(),
-        channel=col.vocab(cm.column("channel"), "channel", n),
-        letter_type=col.vocab(cm.column("letter_type"), "letter_type", n),
-        recipient=col.vocab(cm.column("recipient"), "recipient", n),
-        note=text(f[note_col]) if note_col else None)])
+    events = concat_events(
+        [
+            events_frame(
+                per_row(
+                    table, applied, np.where(codes >= 0, pos_of_code[np.maximum(codes, 0)], -1)
+                ),
+                parsed.dates,
+                event,
+                ok,
+                date_col,
+                date_known=parsed.dates.notna().to_numpy(),
+                channel=col.vocab(cm.column("channel"), "channel", n),
+                letter_type=col.vocab(cm.column("letter_type"), "letter_type", n),
+                recipient=col.vocab(cm.column("recipient"), "recipient", n),
+                note=text(f[note_col]) if note_col else None,
+            )
+        ]
+    )
 
     keep = ~no_key
     mapped = set(cm.matches["input_column"])
     unmapped = [c for c in f.columns if c not in mapped]
-    base = pd.DataFrame({
-        "application_id": app_id[keep].to_numpy(dtype=object),
-        "seeker": seeker[keep].to_numpy(dtype=object),
-        "company": company[keep].to_numpy(dtype=object) if company is not None else None,
-        "role": role[keep].to_numpy(dtype=object) if role is not None else None,
-    })
+    base = pd.DataFrame(
+        {
+            "application_id": app_id[keep].to_numpy(dtype=object),
+            "seeker": seeker[keep].to_numpy(dtype=object),
+            "company": company[keep].to_numpy(dtype=object) if company is not None else None,
+            "role": role[keep].to_numpy(dtype=object) if role is not None else None,
+        }
+    )
     rows = pd.concat([base, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
     apps = rows.groupby(codes[keep], sort=True).first()
     apps.insert(4, "applied_on", first[apps.index.to_numpy()])
     apps = apps[with_events[apps.index.to_numpy()]]
     n_missing = int(apps["applied_on"].isna().sum())
     if n_missing:
-        col.notes.append(f"{col.where()}: {n_missing} application(s) have no 'applied' event "
-                         "(applied_on left empty)")
+        col.notes.append(
+            f"{col.where()}: {n_missing} application(s) have no 'applied' event "
+            "(applied_on left empty)"
+        )
     return col.result(events, apps.reset_index(drop=True))

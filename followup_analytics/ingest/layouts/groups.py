@@ -66,8 +66,15 @@ def split_groups(table: RawTable, profiles: Mapping[str, Profile]) -> list[RawTa
         filled = frame[list(first[f] for f in cols)].notna().any(axis=1)
         if not filled.any():
             continue
-        out.append(dataclasses.replace(
-            table, frame=frame[filled.to_numpy()], dropped=table.dropped.iloc[0:0],
-            notes=(f"application group {n}: columns {list(cols.values())}, "
-                   f"{int(filled.sum())} row(s)",)))
+        out.append(
+            dataclasses.replace(
+                table,
+                frame=frame[filled.to_numpy()],
+                dropped=table.dropped.iloc[0:0],
+                notes=(
+                    f"application group {n}: columns {list(cols.values())}, "
+                    f"{int(filled.sum())} row(s)",
+                ),
+            )
+        )
     return out

@@ -37,8 +37,7 @@ def flow_columns(headers: list[str]) -> tuple[str, str, str] | None:
     found: dict[str, str] = {}
     for h in headers:
         k = key(h)
-        for role, keys in (("source", SOURCE_KEYS), ("target", TARGET_KEYS),
-                           ("value", VALUE_KEYS)):
+        for role, keys in (("source", SOURCE_KEYS), ("target", TARGET_KEYS), ("value", VALUE_KEYS)):
             if k in keys and role not in found:
                 found[role] = h
     if len(found) == 3:
@@ -71,10 +70,16 @@ def read_sankeymatic(path: object, name: str) -> RawTable | None:
             other += 1
     if len(rows) < 2 or other > len(rows) / 4:
         return None
-    frame = pd.DataFrame(rows, columns=["source", "target", "value"], dtype=object,
-                         index=pd.Index(lines, name="row"))
-    return RawTable(file=name, sheet=None, header_row=0, frame=frame,
-                    notes=(f"{name}: SankeyMATIC flow text ({len(rows)} flows)",))
+    frame = pd.DataFrame(
+        rows, columns=["source", "target", "value"], dtype=object, index=pd.Index(lines, name="row")
+    )
+    return RawTable(
+        file=name,
+        sheet=None,
+        header_row=0,
+        frame=frame,
+        notes=(f"{name}: SankeyMATIC flow text ({len(rows)} flows)",),
+    )
 
 
 def interpret_sankey(table: RawTable, ctx: Context) -> Interpreted:
@@ -116,7 +121,7 @@ def interpret_sankey(table: RawTable, ctx: Context) -> Interpreted:
         taken = 0
         for i in np.flatnonzero(live & (src == node)):
             c = int(counts[i])
-            moving = pool[taken:taken + c]
+            moving = pool[taken : taken + c]
             if len(moving) < c:  # more flows out than in: new applications start here
                 extra = list(range(next_id, next_id + c - len(moving)))
                 next_id += len(extra)
@@ -132,43 +137,53 @@ def interpret_sankey(table: RawTable, ctx: Context) -> Interpreted:
     cats = CATEGORIES["event"]
     kinds = ["applied"] * n_apps + ev_kind
     implied = [a for a, k in zip(ev_app, ev_kind, strict=True) if k in ("accepted", "declined")]
-    implied_rows = [r for r, k in zip(ev_row, ev_kind, strict=True)
-                    if k in ("accepted", "declined")]
+    implied_rows = [
+        r for r, k in zip(ev_row, ev_kind, strict=True) if k in ("accepted", "declined")
+    ]
     kinds += ["offer"] * len(implied)
     app_pos = np.array(list(range(n_apps)) + ev_app + implied, dtype=np.int64)
     src_rows = np.array(first_row + ev_row + implied_rows, dtype=np.int64)
     n = len(kinds)
-    vocab_na = {name: pd.Categorical.from_codes(np.full(n, -1), dtype=CATEGORIES[name])
-                for name in ("channel", "letter_type", "recipient")}
-    events = pd.DataFrame({
-        "app_pos": app_pos,
-        "date": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
-        "event": pd.Categorical(kinds, dtype=cats),
-        **vocab_na,
-        "note": pd.array([pd.NA] * n, dtype="string"),
-        "date_known": np.zeros(n, dtype=bool),
-        "source_row": src_rows,
-        "column": np.full(n, -1, dtype=np.int32),
-        "applied_on": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
-    })
+    vocab_na = {
+        name: pd.Categorical.from_codes(np.full(n, -1), dtype=CATEGORIES[name])
+        for name in ("channel", "letter_type", "recipient")
+    }
+    events = pd.DataFrame(
+        {
+            "app_pos": app_pos,
+            "date": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
+            "event": pd.Categorical(kinds, dtype=cats),
+            **vocab_na,
+            "note": pd.array([pd.NA] * n, dtype="string"),
+            "date_known": np.zeros(n, dtype=bool),
+            "source_row": src_rows,
+            "column": np.full(n, -1, dtype=np.int32),
+            "applied_on": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
+        }
+    )
     seeker = seekers(table, None, ctx).iloc[0] if len(f) else (ctx.seeker or "self")
-    apps = pd.DataFrame({
-        "application_id": [f"{tag(table)}:flow:{i + 1}" for i in range(n_apps)],
-        "seeker": [seeker] * n_apps,
-        "company": pd.array([pd.NA] * n_apps, dtype="string"),
-        "role": pd.array([pd.NA] * n_apps, dtype="string"),
-        "applied_on": np.full(n_apps, np.datetime64("NaT"), dtype="datetime64[s]"),
-    })
-    col.notes.append(f"{col.where()}: Sankey flows replayed: {n_apps} applications from "
-                     f"root node(s) {roots}; node events "
-                     + ", ".join(f"{k!r}={v}" for k, v in event_of.items() if v))
+    apps = pd.DataFrame(
+        {
+            "application_id": [f"{tag(table)}:flow:{i + 1}" for i in range(n_apps)],
+            "seeker": [seeker] * n_apps,
+            "company": pd.array([pd.NA] * n_apps, dtype="string"),
+            "role": pd.array([pd.NA] * n_apps, dtype="string"),
+            "applied_on": np.full(n_apps, np.datetime64("NaT"), dtype="datetime64[s]"),
+        }
+    )
+    col.notes.append(
+        f"{col.where()}: Sankey flows replayed: {n_apps} applications from "
+        f"root node(s) {roots}; node events "
+        + ", ".join(f"{k!r}={v}" for k, v in event_of.items() if v)
+    )
     return col.result(events, apps)
 
 
 def _node_events(names: np.ndarray, col: Collector) -> dict[str, str | None]:
     """Node name -> event it means (None: routing only)."""
-    values, _unknown = normalise(pd.Series(names, dtype=object), "status",
-                                 (col.ctx.vocab or {}).get("status"))
+    values, _unknown = normalise(
+        pd.Series(names, dtype=object), "status", (col.ctx.vocab or {}).get("status")
+    )
     out = {}
     for name, v in zip(names, values.astype(object), strict=True):
         out[str(name)] = None if (pd.isna(v) or v in ("other", "applied")) else str(v)

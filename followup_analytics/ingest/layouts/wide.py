@@ -56,20 +56,42 @@ from ._common import (
 from .blocks import titled_blocks
 
 #: Fields of the wide layout, in priority order for headers that fit several.
-WIDE_FIELDS = ("application_id", "seeker", "company", "role", "applied_on", "status",
-               "followup_date", "followup_channel", "followup_type", "followup_recipient",
-               "response_date", "interview_date", "rejection_date", "offer_date",
-               "outcome_date", "note")
+WIDE_FIELDS = (
+    "application_id",
+    "seeker",
+    "company",
+    "role",
+    "applied_on",
+    "status",
+    "followup_date",
+    "followup_channel",
+    "followup_type",
+    "followup_recipient",
+    "response_date",
+    "interview_date",
+    "rejection_date",
+    "offer_date",
+    "outcome_date",
+    "note",
+)
 LINKEDIN_FIELDS = ("applied_on", "company", "role")
-_DATED = (("response_date", "reply"), ("rejection_date", "rejection"),
-          ("offer_date", "offer"))
-_STATUS_EVENTS = ("followup", "reply", "interview", "rejection", "offer", "accepted",
-                  "declined", "withdrawn")
+_DATED = (("response_date", "reply"), ("rejection_date", "rejection"), ("offer_date", "offer"))
+_STATUS_EVENTS = (
+    "followup",
+    "reply",
+    "interview",
+    "rejection",
+    "offer",
+    "accepted",
+    "declined",
+    "withdrawn",
+)
 APPLICATION_BASE = ["application_id", "seeker", "company", "role", "applied_on"]
 
 
-def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
-                   profiles: Mapping[str, Profile] | None = None) -> Interpreted:
+def interpret_wide(
+    table: RawTable, cm: ColumnMap, ctx: Context, profiles: Mapping[str, Profile] | None = None
+) -> Interpreted:
     """Interpret a one-row-per-application table (wide, tracker or LinkedIn layout).
 
     Returns
@@ -97,34 +119,66 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
         applied = parsed[applied_col].dates
         # an unreadable date: the cell is quarantined, the row loads undated
         unreadable = parsed[applied_col].problem.notna().to_numpy()
-        col.quarantine_rows(unreadable, applied_col, parsed[applied_col].problem,
-                            "; rest of the row loaded")
+        col.quarantine_rows(
+            unreadable, applied_col, parsed[applied_col].problem, "; rest of the row loaded"
+        )
         unusable = np.zeros(n, dtype=bool)
     status_col = cm.column("status")
-    kinds = (status_kinds(f[status_col], _status_extra(ctx)) if status_col
-             else np.zeros(n, dtype=np.int8))
-    marks = {h: read_marks(f[h], e, notes_count=profiles is None or h not in profiles
-                           or profiles[h]["flag"] < 0.8)
-             for h, e in cm.flags if e not in ("applied", "status")}
+    kinds = (
+        status_kinds(f[status_col], _status_extra(ctx))
+        if status_col
+        else np.zeros(n, dtype=np.int8)
+    )
+    marks = {
+        h: read_marks(
+            f[h], e, notes_count=profiles is None or h not in profiles or profiles[h]["flag"] < 0.8
+        )
+        for h, e in cm.flags
+        if e not in ("applied", "status")
+    }
     for h, e in cm.flags:  # further status columns (found by their values)
         if e == "status":
             said = col.vocab(h, "status", n).astype(object).to_numpy()
-            said = np.where(pd.isna(said) | (said == "other") | (said == "applied"),
-                            np.array(None, dtype=object), said)
-            marks[h] = (said, np.full(n, None, dtype=object),
-                        pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]"))
-    flagged = {h: (flags(f[h]).to_numpy(dtype=object) == True)  # noqa: E712
-               for h, e in cm.flags if e == "applied"}
+            said = np.where(
+                pd.isna(said) | (said == "other") | (said == "applied"),
+                np.array(None, dtype=object),
+                said,
+            )
+            marks[h] = (
+                said,
+                np.full(n, None, dtype=object),
+                pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]"),
+            )
+    flagged = {
+        h: (flags(f[h]).to_numpy(dtype=object) == True)  # noqa: E712
+        for h, e in cm.flags
+        if e == "applied"
+    }
     applied_flags = list(flagged.values())
     if applied_flags:  # "Finished?", "Applied?": ticked was sent, not ticked was not
         ticked = np.logical_or.reduce(applied_flags)
-        kinds = np.where(~ticked & (kinds != STATUS_EVENT), STATUS_NOT_APPLIED,
-                         np.where(ticked & (kinds == STATUS_BLANK), STATUS_OPEN, kinds))
-    keep = _applications(table, cm, col, applied.notna() | unreadable, unusable, kinds,
-                         [parsed[c].dates for c in dated_cols]
-                         + [pd.Series(np.where(pd.notna(m[0]), np.datetime64("2000-01-01", "s"),
-                                               np.datetime64("NaT", "s")))
-                            for m in marks.values()])
+        kinds = np.where(
+            ~ticked & (kinds != STATUS_EVENT),
+            STATUS_NOT_APPLIED,
+            np.where(ticked & (kinds == STATUS_BLANK), STATUS_OPEN, kinds),
+        )
+    keep = _applications(
+        table,
+        cm,
+        col,
+        applied.notna() | unreadable,
+        unusable,
+        kinds,
+        [parsed[c].dates for c in dated_cols]
+        + [
+            pd.Series(
+                np.where(
+                    pd.notna(m[0]), np.datetime64("2000-01-01", "s"), np.datetime64("NaT", "s")
+                )
+            )
+            for m in marks.values()
+        ],
+    )
     blocks, owner = _blocks(table, cm, keep)
     keep &= ~np.isin(np.arange(n), list(blocks))
     note_col = cm.column("note")
@@ -134,8 +188,9 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
         app_pos[list(owner)] = app_pos[list(owner.values())]
     rows = per_row(table, applied, app_pos)
     has_date = applied.notna().to_numpy()
-    parts = [events_frame(rows, applied, "applied", keep, applied_col, note=note,
-                          date_known=has_date)]
+    parts = [
+        events_frame(rows, applied, "applied", keep, applied_col, note=note, date_known=has_date)
+    ]
     has: dict[str, np.ndarray] = {}
 
     def add_dated(column: str, event: str, **extra: pd.Series | None) -> None:
@@ -147,12 +202,17 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
         has[event] = has.get(event, np.zeros(n, dtype=bool)) | ok
 
     fu = cm.groups("followup_date")
-    chans, types, recips = (cm.groups("followup_channel"), cm.groups("followup_type"),
-                            cm.groups("followup_recipient"))
+    chans, types, recips = (
+        cm.groups("followup_channel"),
+        cm.groups("followup_type"),
+        cm.groups("followup_recipient"),
+    )
     for g, date_col in sorted(fu.items()):
-        detail = {"channel": col.vocab(chans.get(g), "channel", n),
-                  "letter_type": col.vocab(types.get(g), "letter_type", n),
-                  "recipient": col.vocab(recips.get(g), "recipient", n)}
+        detail = {
+            "channel": col.vocab(chans.get(g), "channel", n),
+            "letter_type": col.vocab(types.get(g), "letter_type", n),
+            "recipient": col.vocab(recips.get(g), "recipient", n),
+        }
         # "Email + posted letter": two events of one action (same row and date column)
         seconds = []
         for name, source in (("channel", chans.get(g)), ("recipient", recips.get(g))):
@@ -164,12 +224,23 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
         add_dated(date_col, "followup", **detail)
         for name, second in seconds:
             two = keep & second.notna().to_numpy() & parsed[date_col].dates.notna().to_numpy()
-            parts.append(events_frame(rows, parsed[date_col].dates, "followup", two,
-                                      date_col, date_known=True, **(detail | {name: second})))
+            parts.append(
+                events_frame(
+                    rows,
+                    parsed[date_col].dates,
+                    "followup",
+                    two,
+                    date_col,
+                    date_known=True,
+                    **(detail | {name: second}),
+                )
+            )
     orphan = sorted((set(chans) | set(types) | set(recips)) - set(fu))
     if orphan:
-        col.notes.append(f"{col.where()}: follow-up details without a follow-up date column "
-                         f"(groups {orphan}) are carried along, not loaded as events")
+        col.notes.append(
+            f"{col.where()}: follow-up details without a follow-up date column "
+            f"(groups {orphan}) are carried along, not loaded as events"
+        )
     for _g, date_col in sorted(cm.groups("interview_date").items()):
         add_dated(date_col, "interview")
     for name, event in _DATED:
@@ -181,8 +252,7 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
             for event in pd.unique(which[pd.notna(which)]):
                 want = keep & (which == event) & ~has.get(event, np.zeros(n, dtype=bool))
                 parts.append(events_frame(rows, mark_dates, event, want & dated, h))
-                parts.append(events_frame(rows, nat, event, want & ~dated, h,
-                                          date_known=False))
+                parts.append(events_frame(rows, nat, event, want & ~dated, h, date_known=False))
         for which in (said_first, said_second):
             for event in pd.unique(which[pd.notna(which)]):
                 has[event] = has.get(event, np.zeros(n, dtype=bool)) | (keep & (which == event))
@@ -192,19 +262,22 @@ def interpret_wide(table: RawTable, cm: ColumnMap, ctx: Context,
     events = concat_events(_drop_echoed_replies(parts, table, cm.column("response_date")))
     mapped = set(cm.matches["input_column"])
     unmapped = [c for c in f.columns if c not in mapped]
-    apps = pd.DataFrame({
-        "application_id": kept(app_id, keep),
-        "seeker": kept(seeker, keep),
-        "company": _opt_text(f, cm.column("company"), keep),
-        "role": _opt_text(f, cm.column("role"), keep),
-        "applied_on": kept(applied, keep),
-    })
+    apps = pd.DataFrame(
+        {
+            "application_id": kept(app_id, keep),
+            "seeker": kept(seeker, keep),
+            "company": _opt_text(f, cm.column("company"), keep),
+            "role": _opt_text(f, cm.column("role"), keep),
+            "applied_on": kept(applied, keep),
+        }
+    )
     apps = pd.concat([apps, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
     return col.result(events, apps)
 
 
-def _drop_echoed_replies(parts: list[EventPart], table: RawTable,
-                         response_col: str | None) -> list[EventPart]:
+def _drop_echoed_replies(
+    parts: list[EventPart], table: RawTable, response_col: str | None
+) -> list[EventPart]:
     """Drop the reply taken from a "Response Date" cell when the same application has an
     interview, rejection or offer (from any column or the status) dated that same day.
 
@@ -224,8 +297,11 @@ def _drop_echoed_replies(parts: list[EventPart], table: RawTable,
         days = p["date"][m].astype("datetime64[D]").view(np.int64)
         return (p["rows"].app_pos.take(p["at"][m]).astype(np.int64) << 32) + days
 
-    other = [packed(p, m) for p in parts
-             if (m := np.isin(p["event"], outcomes) & p["date_known"].astype(bool)).any()]
+    other = [
+        packed(p, m)
+        for p in parts
+        if (m := np.isin(p["event"], outcomes) & p["date_known"].astype(bool)).any()
+    ]
     if not other:
         return parts
     targets = np.unique(np.concatenate(other))
@@ -247,9 +323,15 @@ def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
     return kept(strings(f[column]), keep) if column else None
 
 
-def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: Rows,
-                   keep: np.ndarray, has: dict[str, np.ndarray],
-                   parts: list[EventPart]) -> None:
+def _status_events(
+    table: RawTable,
+    cm: ColumnMap,
+    col: Collector,
+    rows: Rows,
+    keep: np.ndarray,
+    has: dict[str, np.ndarray],
+    parts: list[EventPart],
+) -> None:
     """Events named by the status column, unless a dated column already gave them. Dated at
     the outcome-date column when it has a date; otherwise undated (NaT, ``date_known``
     False): never placed on another event's date."""
@@ -266,21 +348,22 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: Rows,
     if outcome_col:
         parsed = col.dates(outcome_col)
         bad = keep & parsed.problem.notna().to_numpy()
-        col.quarantine_rows(bad, outcome_col, parsed.problem,
-                            "; rest of the row loaded")
+        col.quarantine_rows(bad, outcome_col, parsed.problem, "; rest of the row loaded")
         outcome = parsed.dates
     else:
         outcome = pd.Series(pd.NaT, index=table.frame.index, dtype="datetime64[s]")
     dated = outcome.notna().to_numpy()
     codes = status.cat.codes.to_numpy()
     # "面试挂", "Inter + Rejec", "rejected after interview": the interview is an event too
-    also = keep & mentions_interview(table.frame[status_col]) & ~has.get(
-        "interview", np.zeros(n, dtype=bool)) & (codes != status.cat.categories.get_loc(
-            "interview"))
+    also = (
+        keep
+        & mentions_interview(table.frame[status_col])
+        & ~has.get("interview", np.zeros(n, dtype=bool))
+        & (codes != status.cat.categories.get_loc("interview"))
+    )
     if also.any():
         undated = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[s]")
-        parts.append(events_frame(rows, undated, "interview", also, status_col,
-                                  date_known=False))
+        parts.append(events_frame(rows, undated, "interview", also, status_col, date_known=False))
         has["interview"] = has.get("interview", np.zeros(n, dtype=bool)) | also
     present = set(np.unique(codes).tolist())
     for event in _STATUS_EVENTS:
@@ -293,15 +376,29 @@ def _status_events(table: RawTable, cm: ColumnMap, col: Collector, rows: Rows,
         if event in ("accepted", "declined"):
             implied = want & ~has.get("offer", np.zeros(n, dtype=bool))
             undated = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[s]")
-            parts.append(events_frame(rows, undated, "offer", implied, status_col,
-                                      date_known=False,
-                                      note=pd.Series("implied by the status",
-                                                     index=rows.index)))
+            parts.append(
+                events_frame(
+                    rows,
+                    undated,
+                    "offer",
+                    implied,
+                    status_col,
+                    date_known=False,
+                    note=pd.Series("implied by the status", index=rows.index),
+                )
+            )
         for known_date in (True, False):
             m = want & (dated == known_date)
-            parts.append(events_frame(rows, outcome, event, m,
-                                      outcome_col if known_date else status_col,
-                                      date_known=known_date))
+            parts.append(
+                events_frame(
+                    rows,
+                    outcome,
+                    event,
+                    m,
+                    outcome_col if known_date else status_col,
+                    date_known=known_date,
+                )
+            )
 
 
 def _may_name_two(values: pd.Series) -> bool:
@@ -314,8 +411,9 @@ def _may_name_two(values: pd.Series) -> bool:
     return bool(head.str.contains(r"[+&/,;、和]| and | cc ", regex=True).any())
 
 
-def _blocks(table: RawTable, cm: ColumnMap, keep: np.ndarray
-            ) -> tuple[dict[int, str], dict[int, int]]:
+def _blocks(
+    table: RawTable, cm: ColumnMap, keep: np.ndarray
+) -> tuple[dict[int, str], dict[int, int]]:
     """Rows of titled blocks (see :mod:`.blocks`) and, for those naming a company listed
     above, the row of that company's latest application above them."""
     blocks, _titles = titled_blocks(table.frame, cm.column("company"))
@@ -328,9 +426,18 @@ def _blocks(table: RawTable, cm: ColumnMap, keep: np.ndarray
         k = key(company[r]) if isinstance(company[r], str) else ""
         if r in blocks:
             # the same name, or one name starting the other ("海棠信息" and "海棠信息*（3）")
-            hit = latest.get(k) if k in latest else next(
-                (latest[c] for c in reversed(latest)
-                 if len(k) >= 2 and (c.startswith(k) or k.startswith(c))), None)
+            hit = (
+                latest.get(k)
+                if k in latest
+                else next(
+                    (
+                        latest[c]
+                        for c in reversed(latest)
+                        if len(k) >= 2 and (c.startswith(k) or k.startswith(c))
+                    ),
+                    None,
+                )
+            )
             if hit is not None:
                 owner[r] = hit
         elif keep[r] and k:
@@ -338,9 +445,14 @@ def _blocks(table: RawTable, cm: ColumnMap, keep: np.ndarray
     return {r: e for r, e in blocks.items() if r in owner}, owner
 
 
-def _block_events(table: RawTable, col: Collector, rows: Rows,
-                  blocks: dict[int, str], owner: dict[int, int],
-                  parts: list[EventPart]) -> None:
+def _block_events(
+    table: RawTable,
+    col: Collector,
+    rows: Rows,
+    blocks: dict[int, str],
+    owner: dict[int, int],
+    parts: list[EventPart],
+) -> None:
     """The block's event (its title) for each of its rows, and any outcome its cells say
     ("已意向": an offer), undated."""
     if not blocks:
@@ -361,13 +473,16 @@ def _block_events(table: RawTable, col: Collector, rows: Rows,
         said[take] = values[take]
     for event in pd.unique(said[pd.notna(said)]):
         parts.append(events_frame(rows, nat, event, said == event, None, date_known=False))
-    col.notes.append(f"{col.where()}: {len(blocks)} row(s) of a titled block are events of "
-                     "applications listed above them")
+    col.notes.append(
+        f"{col.where()}: {len(blocks)} row(s) of a titled block are events of "
+        "applications listed above them"
+    )
 
 
 _YES_NO_REPLY: dict[str, str | None] = {
     **dict.fromkeys(("no", "n", "none", "nope", "否", "无", "nein", "non", "nao"), None),
-    **dict.fromkeys(("yes", "y", "yes!", "是", "有", "ja", "si", "oui", "sim"), "reply")}
+    **dict.fromkeys(("yes", "y", "yes!", "是", "有", "ja", "si", "oui", "sim"), "reply"),
+}
 
 
 def _dated_columns(cm: ColumnMap) -> list[str]:
@@ -383,24 +498,44 @@ def _status_extra(ctx: Context) -> Mapping[str, object] | None:
     return extra if extra is not None else (ctx.vocab or {}).get("event")
 
 
-def _applications(table: RawTable, cm: ColumnMap, col: Collector, has_date: pd.Series,
-                  unusable: np.ndarray, kinds: np.ndarray, dated: list[pd.Series]
-                  ) -> np.ndarray:
+def _applications(
+    table: RawTable,
+    cm: ColumnMap,
+    col: Collector,
+    has_date: pd.Series,
+    unusable: np.ndarray,
+    kinds: np.ndarray,
+    dated: list[pd.Series],
+) -> np.ndarray:
     """Which rows are applications (see :func:`application_rows`); the others go to
     ``report.dropped`` with the reason."""
     by_header = cm.matches[~cm.matches["how"].astype(str).str.startswith("content")]
-    names = [c for c in by_header.loc[by_header["field"].isin(["company", "role"]),
-                                      "input_column"]]
+    names = [c for c in by_header.loc[by_header["field"].isin(["company", "role"]), "input_column"]]
     event_dated = np.zeros(len(has_date), dtype=bool)
     for d in dated:
         event_dated |= d.notna().to_numpy()
-    return application_rows(table, col, has_date.to_numpy(dtype=bool), unusable, kinds,
-                            event_dated, names, cm.column("status"))
+    return application_rows(
+        table,
+        col,
+        has_date.to_numpy(dtype=bool),
+        unusable,
+        kinds,
+        event_dated,
+        names,
+        cm.column("status"),
+    )
 
 
-def application_rows(table: RawTable, col: Collector, has_date: np.ndarray,
-                     unusable: np.ndarray, kinds: np.ndarray, event_dated: np.ndarray,
-                     names: list[str], status_col: str | None) -> np.ndarray:
+def application_rows(
+    table: RawTable,
+    col: Collector,
+    has_date: np.ndarray,
+    unusable: np.ndarray,
+    kinds: np.ndarray,
+    event_dated: np.ndarray,
+    names: list[str],
+    status_col: str | None,
+) -> np.ndarray:
     """Rows that are applications: an application date, a status at or beyond "applied"
     (an event, or an open status such as "Pending"), or any dated event. A status saying
     "not applied" ("Wishlist", "To apply") makes the row no application even with a date.
@@ -419,9 +554,11 @@ def application_rows(table: RawTable, col: Collector, has_date: np.ndarray,
             named |= f[c].notna().to_numpy()
         keep = named & ~unusable
         if keep.any():
-            msg = (f"{col.where()}: no row has an application date, a status or a dated "
-                   f"event; all {int(keep.sum())} row(s) naming a company or role were "
-                   "loaded as applications without dates")
+            msg = (
+                f"{col.where()}: no row has an application date, a status or a dated "
+                f"event; all {int(keep.sum())} row(s) naming a company or role were "
+                "loaded as applications without dates"
+            )
             col.notes.append(msg)
             warnings.warn(LoadWarning(msg), stacklevel=6)
     unticked = not_applied & ~unusable
@@ -430,10 +567,14 @@ def application_rows(table: RawTable, col: Collector, has_date: np.ndarray,
         has_status = raw.notna().to_numpy()
         m = unticked & has_status
         if m.any():
-            col.drop_rows(m, status_col,
-                          "not applied: status '" + raw[m].astype(str).str.strip() + "'")
+            col.drop_rows(
+                m, status_col, "not applied: status '" + raw[m].astype(str).str.strip() + "'"
+            )
         unticked &= ~has_status
     col.drop_rows(unticked, None, "not applied: not ticked as applied")
-    col.drop_rows(~keep & ~not_applied & ~unusable, None,
-                  "not an application: no application date, status or dated event")
+    col.drop_rows(
+        ~keep & ~not_applied & ~unusable,
+        None,
+        "not an application: no application date, status or dated event",
+    )
     return keep
