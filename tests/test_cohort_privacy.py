@@ -45,7 +45,7 @@ def test_identifying_columns() -> None:
             "seeker": ["Ada"],
             "company": ["Acme"],
             "seeker_name": ["Ada L"],
-            "Email": ["ada@x.org"],
+            "Email": ["ada@example.org"],
             "program": ["Data"],
             "cohort": ["2026"],
             "adviser": ["Dr Who"],
@@ -61,7 +61,7 @@ def test_redactor() -> None:
     assert r.text("Al") == "[redacted]"
     assert r.text("Alpha") == "Alpha"
     assert r.text("met ada lovelace today") == "met [redacted] today"
-    assert r.text("mail bob@corp.com now") == "mail [redacted] now"
+    assert r.text("mail bob@corp.example.com now") == "mail [redacted] now"
     assert r.text("ring 020 7946 0958") == "ring [redacted]"
     assert r.text("on 2026-01-15") == "on 2026-01-15"
     frame = pd.DataFrame({"c": ["Ada Lovelace", "Acme"], "n": [1, 2]})
