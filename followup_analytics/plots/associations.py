@@ -308,70 +308,32 @@ def _draw_estimator(
     # an interval running off the axis ends in an arrow head
     cut_hi = ok & ~(np.nan_to_num(hi, nan=np.inf) <= hi_lim)
     cut_lo = ok & ~(np.nan_to_num(lo, nan=0.0) >= lo_lim)
-    ax.plot(
-        np.full(cut_hi.sum(), hi_lim),
-        pos[cut_hi],
-        ls="",
-        marker=">",
-        ms=6,
-        color=colour,
-        clip_on=False,
-        gid=f"clipped_high:{est}",
-    )
-    ax.plot(
-        np.full(cut_lo.sum(), lo_lim),
-        pos[cut_lo],
-        ls="",
-        marker="<",
-        ms=6,
-        color=colour,
-        clip_on=False,
-        gid=f"clipped_low:{est}",
-    )
+    _edge(ax, cut_hi, hi_lim, pos, ">", 6, colour, f"clipped_high:{est}")
+    _edge(ax, cut_lo, lo_lim, pos, "<", 6, colour, f"clipped_low:{est}")
     zero = e_raw == 0  # nobody at this level had the outcome: the ratio is 0
-    ax.plot(
-        np.full(zero.sum(), lo_lim),
-        pos[zero],
-        ls="",
-        marker="<",
-        ms=7,
-        color=colour,
-        clip_on=False,
-        gid=f"zero:{est}",
+    _edge(
+        ax,
+        zero,
+        lo_lim,
+        pos,
+        "<",
+        7,
+        colour,
+        f"zero:{est}",
+        ("   0: none with the outcome", "left", "zero_label"),
     )
-    for p in pos[zero]:
-        ax.text(
-            lo_lim,
-            p,
-            "   0: none with the outcome",
-            ha="left",
-            va="center",
-            fontsize="x-small",
-            color=colour,
-            gid="zero_label",
-        )
     endless = e_raw == np.inf  # nobody in the reference had the outcome
-    ax.plot(
-        np.full(endless.sum(), hi_lim),
-        pos[endless],
-        ls="",
-        marker=">",
-        ms=7,
-        color=colour,
-        clip_on=False,
-        gid=f"infinite:{est}",
+    _edge(
+        ax,
+        endless,
+        hi_lim,
+        pos,
+        ">",
+        7,
+        colour,
+        f"infinite:{est}",
+        ("∞: none in the reference had the outcome   ", "right", "infinite_label"),
     )
-    for p in pos[endless]:
-        ax.text(
-            hi_lim,
-            p,
-            "∞: none in the reference had the outcome   ",
-            ha="right",
-            va="center",
-            fontsize="x-small",
-            color=colour,
-            gid="infinite_label",
-        )
     for p in pos[~ok & ~zero & ~endless]:
         ax.text(
             1.0,
@@ -383,6 +345,35 @@ def _draw_estimator(
             color=MUTED,
             gid="not_estimable",
         )
+
+
+def _edge(
+    ax: Axes,
+    mask: np.ndarray,
+    x: float,
+    pos: np.ndarray,
+    marker: str,
+    ms: int,
+    colour: str,
+    gid: str,
+    label: tuple[str, str, str] | None = None,
+) -> None:
+    """Markers at the axis edge `x` for the rows in `mask`, with an optional text
+    ``(text, ha, gid)`` beside each."""
+    ax.plot(
+        np.full(mask.sum(), x),
+        pos[mask],
+        ls="",
+        marker=marker,
+        ms=ms,
+        color=colour,
+        clip_on=False,
+        gid=gid,
+    )
+    if label is not None:
+        text, ha, text_gid = label
+        for p in pos[mask]:
+            ax.text(x, p, text, ha=ha, va="center", fontsize="x-small", color=colour, gid=text_gid)
 
 
 def _log_axis(ax: Axes, limits: tuple[float, float]) -> None:
