@@ -27,7 +27,8 @@ from .layouts import Context, check_layout, detect_layout, interpret
 from .layouts.groups import may_hold_groups, split_groups
 from .merge import copy_sheets, merge_sources, seeker_sheets
 from .profile import profile_frame
-from .raw import RawTable, SkippedSheet
+from .raw import RawTable, SkippedSheet, Source
+from .stacking import files_of, part_sources, stack_note, unstack
 from .values import check_vocab
 
 _MIN_YEAR = 1990
@@ -137,19 +138,43 @@ default "auto"
     from .linkedin import export_parts, one_seeker
     from .readers import read_source
     from .sources import expand_sources
+    from .stacking import STACK_LAYOUTS, plan_stacks, read_stack
+    from .tables import known_headers
 
     tables: list[RawTable] = []
     expanded = [export_parts(s) or s for s in sources]
     found, skipped = one_seeker(expand_sources(expanded))
+    stacks = plan_stacks(found) if layout in ("auto", *STACK_LAYOUTS) else []
+    first = {s.members[0]: s for s in stacks}
+    grouped = {m for s in stacks for m in s.members}
+    known = known_headers(tuple(mapping or ()))
+
+    def read_alone(source: Source) -> None:
+        nonlocal skipped
+        flows = read_sankeymatic(source.obj, source.name)
+        if flows is not None:
+            tables.append(flows)
+            return
+        got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
+        tables.extend(got)
+        skipped += skip
+
     with reader_session():  # one child process parses every workbook of this call
-        for source in found:
-            flows = read_sankeymatic(source.obj, source.name)
-            if flows is not None:
-                tables.append(flows)
+        for pos, source in enumerate(found):
+            if pos not in grouped:
+                read_alone(source)
                 continue
-            got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
-            tables += got
-            skipped += skip
+            stack = first.get(pos)
+            if stack is None:  # read with the first file of its group
+                continue
+            table = read_stack(stack, known)
+            if table is not None and (
+                layout != "auto" or detect_layout(table, mapping)[0] in STACK_LAYOUTS
+            ):
+                tables.append(table)
+                continue
+            for m in stack.members:  # not read alike together: each file alone
+                read_alone(found[m])
     return _load_tables(
         tables,
         skipped,
@@ -231,7 +256,8 @@ def _load_tables(
     ref = _as_of(as_of)
     limit = ref + pd.DateOffset(years=1)
 
-    events, apps, src_rows, maps, unmapped, quarantine, dropped, unknown = ([] for _ in range(8))
+    events, apps, maps, unmapped, quarantine, dropped, unknown = ([] for _ in range(7))
+    src_rows: list[dict[str, object] | pd.DataFrame] = []  # one entry per table
     notes: list[str] = []
     ambiguous: list[str] = []
     cells: list[pd.DataFrame] = []
@@ -254,50 +280,57 @@ def _load_tables(
         events.append(ev.drop(columns=["applied_on"]))
         apps.append(ap)
         qq = pd.concat([part.quarantine, q], ignore_index=True)
-        quarantine.append(qq)
-        cells.append(original_cells(table, qq))
+        cell = original_cells(table, qq)
         dd = pd.concat(
             [table.dropped.reindex(columns=ROW_COLUMNS), part.dropped], ignore_index=True
         )
-        dropped.append(dd)
         unknown.append(part.unknown)
         where = table.file + (f" [{table.sheet}]" if table.sheet else "")
         notes += [n if n.startswith(table.file) else f"{where}: {n}" for n in table.notes]
         notes += part.notes
         ambiguous += part.ambiguous
-        maps.append(cm.labels().assign(file=table.file, sheet=table.sheet))
-        unmapped.append(
-            pd.DataFrame(
+        loaded_rows = ev["source_row"].to_numpy()
+        q_rows = pd.unique(qq["row"].dropna().to_numpy())
+        kept = [
+            c
+            for c in table.frame.columns
+            if c not in set(cm.matches["input_column"]) and c not in dict(cm.flags)
+        ]
+        if table.parts is not None:  # one table read from several files: one row per file
+            notes.append(stack_note(table))
+            src_rows.append(part_sources(table, table.parts, loaded_rows, q_rows, dd, lay, why, cm))
+            qq, dd, cell = (unstack(f, table.parts) for f in (qq, dd, cell))
+            maps.append(_per_file(cm.labels(), table.parts.files))
+            unmapped.append(
+                _per_file(pd.DataFrame({"column": kept}), table.parts.files)[
+                    ["file", "sheet", "column"]
+                ]
+            )
+        else:
+            partly = int(np.isin(q_rows, loaded_rows).sum()) if len(q_rows) else 0
+            src_rows.append(
                 {
                     "file": table.file,
                     "sheet": table.sheet,
-                    "column": [
-                        c
-                        for c in table.frame.columns
-                        if c not in set(cm.matches["input_column"]) and c not in dict(cm.flags)
-                    ],
+                    "status": "loaded",
+                    "layout": lay,
+                    "header_row": table.header_row,
+                    "n_rows": len(table.frame) + n_not_blank(table.dropped),
+                    "n_loaded": n_distinct(loaded_rows),
+                    "n_quarantined": len(q_rows) - partly,
+                    "n_dropped": n_not_blank(dd),
+                    "n_partly_quarantined": partly,
+                    "records_outcomes": records_outcomes(lay, cm),
+                    "reason": why,
                 }
             )
-        )
-        loaded_rows = ev["source_row"].to_numpy()
-        q_rows = pd.unique(qq["row"].to_numpy())
-        partly = int(np.isin(q_rows, loaded_rows).sum()) if len(q_rows) else 0
-        src_rows.append(
-            {
-                "file": table.file,
-                "sheet": table.sheet,
-                "status": "loaded",
-                "layout": lay,
-                "header_row": table.header_row,
-                "n_rows": len(table.frame) + n_not_blank(table.dropped),
-                "n_loaded": n_distinct(loaded_rows),
-                "n_quarantined": len(q_rows) - partly,
-                "n_dropped": n_not_blank(dd),
-                "n_partly_quarantined": partly,
-                "records_outcomes": records_outcomes(lay, cm),
-                "reason": why,
-            }
-        )
+            maps.append(cm.labels().assign(file=table.file, sheet=table.sheet))
+            unmapped.append(
+                pd.DataFrame({"file": table.file, "sheet": table.sheet, "column": kept})
+            )
+        quarantine.append(qq)
+        cells.append(cell)
+        dropped.append(dd)
     copies = copy_sheets([t.file for t in tables], [t.sheet for t in tables], apps)
     for i, why in copies.items():  # a cleaned copy of a sheet: its rows are not counted
         rows = pd.unique(events[i]["source_row"].to_numpy())
@@ -317,11 +350,9 @@ def _load_tables(
             ignore_index=True,
         )
         events[i], apps[i] = events[i].iloc[0:0], apps[i].iloc[0:0]
-        src_rows[i] |= {
-            "n_loaded": 0,
-            "n_dropped": cast(int, src_rows[i]["n_dropped"]) + len(rows),
-            "reason": why,
-        }
+        row = src_rows[i]
+        assert isinstance(row, dict)  # a sheet's: never a table read from several files
+        row |= {"n_loaded": 0, "n_dropped": cast(int, row["n_dropped"]) + len(rows), "reason": why}
     src_rows += [
         {"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason} for s in skipped
     ]
@@ -330,7 +361,7 @@ def _load_tables(
     notes += [f"mapping header {h!r} is not in any input" for h in missing]
 
     report = LoadReport(
-        sources=pd.DataFrame(src_rows, columns=SOURCE_COLUMNS).astype(
+        sources=_sources_frame(src_rows).astype(
             {
                 c: "Int64"
                 for c in (
@@ -361,13 +392,66 @@ def _load_tables(
         report=report,
         as_of=None if as_of is None else ref,
         seeker=seeker or "self",
+        parts=[t.parts for t in tables],
     )
-    if len({t.file for t in tables}) < 2:  # one file: nothing to merge across sources
-        return log
-    ev, ap, merges = merge_sources(log.events, log.applications)
+    if len(files_of(tables)) < 2 or _one_file_each(tables, events, apps, seeker or "self"):
+        return log  # nothing to merge across sources
+    ev, ap, merges = merge_sources(log.events, log.applications, seeker or "self")
     if not len(merges):
         return log
     return JobSearchLog(ev, ap, dataclasses.replace(report, merges=merges), log.as_of)
+
+
+def _one_file_each(
+    tables: Sequence[RawTable],
+    events: Sequence[pd.DataFrame],
+    apps: Sequence[pd.DataFrame],
+    anyone: str,
+) -> bool:
+    """Whether every seeker's applications come from one file and every application names
+    its seeker: then no two files can hold the same application (a folder of seekers)."""
+    pairs = []
+    code = 0
+    for table, ev, ap in zip(tables, events, apps, strict=True):
+        if not len(ap):
+            continue
+        seekers = ap["seeker"].astype(object)
+        if seekers.isna().any() or (seekers == anyone).any():
+            return False
+        files = np.full(len(ap), code, dtype=np.int64)
+        if table.parts is not None:
+            which, _ = table.parts.locate(ev["source_row"].to_numpy())
+            files[ev["app_pos"].to_numpy()] = code + which
+            code += len(table.parts.files)
+        else:
+            code += 1
+        pairs.append(pd.DataFrame({"s": seekers.to_numpy(), "f": files}))
+    spread = pd.concat(pairs, ignore_index=True).drop_duplicates() if pairs else None
+    return spread is not None and not spread["s"].duplicated().any()
+
+
+def _sources_frame(rows: list[dict[str, object] | pd.DataFrame]) -> pd.DataFrame:
+    """``report.sources`` from per-table dicts and per-file frames, in order."""
+    chunks: list[pd.DataFrame] = []
+    run: list[dict[str, object]] = []
+    for r in [*rows, None]:
+        if isinstance(r, dict):
+            run.append(r)
+            continue
+        if run:
+            chunks.append(pd.DataFrame(run, columns=SOURCE_COLUMNS))
+            run = []
+        if r is not None:
+            chunks.append(r)
+    if len(chunks) == 1:
+        return chunks[0]
+    return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=SOURCE_COLUMNS)
+
+
+def _per_file(frame: pd.DataFrame, files: Sequence[str]) -> pd.DataFrame:
+    """`frame` repeated for each file, with ``file`` and ``sheet`` (None) added."""
+    out = frame.iloc[np.tile(np.arange(len(frame)), len(files))].reset_index(drop=True)
+    return out.assign(file=np.repeat(np.asarray(files, dtype=object), len(frame)), sheet=None)
 
 
 def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:

@@ -146,9 +146,7 @@ def detect_layout(
         key_cols = [
             c for c in (ev.column("application_id"), ev.column("company"), ev.column("role")) if c
         ]
-        repeats = (
-            bool(table.frame[key_cols].dropna(how="all").duplicated().any()) if key_cols else False
-        )
+        repeats = _keys_repeat(table, key_cols)
         # one row per company with a plain "Date": a tracker dated by that column
         if repeats or ("applied_on" not in wide.fields and not key_cols):
             why = "application keys repeat" if repeats else "no application-date column"
@@ -180,6 +178,16 @@ def detect_layout(
         )
     found = sorted(wide.fields & {"applied_on", "followup_date", "status", *_OUTCOME_FIELDS})
     return "wide", ("one row per application" + (f" with {', '.join(found)}" if found else ""))
+
+
+def _keys_repeat(table: RawTable, key_cols: list[str]) -> bool:
+    """Whether some application key (id, company, role) appears in two rows of one file."""
+    if not key_cols:
+        return False
+    keys = table.frame[key_cols].dropna(how="all")
+    if table.parts is not None:  # rows of several files: a key repeats within its own file
+        keys = keys.assign(_file=table.parts.locate(keys.index.to_numpy())[0])
+    return bool(keys.duplicated().any())
 
 
 def interpret(
