@@ -188,3 +188,34 @@ def test_a_pipe_among_the_files_is_never_waited_on(tmp_path):
     os.mkfifo(folder / "b.csv")
     sources = expand_sources([str(folder / "a.csv"), str(folder / "b.csv")])
     assert stacking.plan_stacks(sources) == []  # returns at once: the pipe is not opened to wait
+
+
+def test_order_by_group_is_the_order_each_group_decides_alone():
+    import numpy as np
+
+    from followup_analytics.ingest.values import orders_by_group, parse_dates
+
+    rng = np.random.default_rng(5)
+    for _ in range(60):
+        n_groups = int(rng.integers(1, 6))
+        values, groups = [], []
+        for g in range(n_groups):
+            for _ in range(int(rng.integers(0, 6))):
+                a, b = int(rng.integers(1, 29)), int(rng.integers(1, 13))
+                sep = ["/", ".", "-"][int(rng.integers(0, 3))]
+                values.append(
+                    [
+                        f"{a:02d}{sep}{b:02d}{sep}2026",
+                        f"{b}{sep}{a}{sep}26",
+                        f"{b:02d}/{b:02d}/2026",
+                        "2026-04-05",
+                        "soon",
+                        None,
+                    ][int(rng.integers(0, 6))]
+                )
+                groups.append(g)
+        series = pd.Series(values, dtype=object)
+        orders, ambiguous = orders_by_group(series, np.array(groups, dtype=np.int64), n_groups)
+        for g in range(n_groups):
+            alone = parse_dates(series[np.array(groups) == g].reset_index(drop=True))
+            assert (orders[g], bool(ambiguous[g])) == (alone.order, alone.ambiguous), values
