@@ -219,3 +219,12 @@ def test_order_by_group_is_the_order_each_group_decides_alone():
         for g in range(n_groups):
             alone = parse_dates(series[np.array(groups) == g].reset_index(drop=True))
             assert (orders[g], bool(ambiguous[g])) == (alone.order, alone.ambiguous), values
+
+
+def test_the_date_warning_names_five_columns_and_counts_the_rest(tmp_path):
+    folder = _write(tmp_path / "f", {f"s{i}.csv": ["Acme,Analyst,03/04/2026,,"] for i in range(8)})
+    with pytest.warns(AmbiguousDateWarning) as caught:
+        log = load(folder, as_of="2026-12-31")
+    message = str(caught[0].message)
+    assert message.count("column 'Date Applied'") == 5 and "and 3 more columns" in message
+    assert sum("read month-first, assumed" in n for n in log.report.notes) == 8
