@@ -228,3 +228,17 @@ def test_the_date_warning_names_five_columns_and_counts_the_rest(tmp_path):
     message = str(caught[0].message)
     assert message.count("column 'Date Applied'") == 5 and "and 3 more columns" in message
     assert sum("read month-first, assumed" in n for n in log.report.notes) == 8
+
+
+def test_groups_are_read_in_chunks_and_held_bytes_are_bounded(tmp_path, monkeypatch):
+    rows = ["Acme,Analyst,2026-04-01,,Rejected", "Beta,PM,2026-04-02,,Applied"]
+    folder = _write(tmp_path / "f", {f"s{i}.csv": rows for i in range(10)})
+    sources = expand_sources([str(folder)])
+    size = len("\n".join(rows)) + 1
+    monkeypatch.setattr(stacking, "STACK_BYTES", 4 * size)  # at most 4 files per table
+    assert [len(s.members) for s in stacking.plan_stacks(sources)] == [4, 4, 2]
+    per_file = (folder / "s0.csv").stat().st_size
+    monkeypatch.setattr(stacking, "STACK_TOTAL_BYTES", 3 * per_file)  # the rest read alone
+    assert [len(s.members) for s in stacking.plan_stacks(sources)] == [3]
+    together, alone = _both(folder)
+    _same(together, alone)

@@ -52,6 +52,9 @@ from .tables import _TAIL_ROWS, _TOTAL_VARIANTS, _is_total_label
 STACK_FILE_BYTES = 1 * 2**20
 #: Most bytes read as one combined table; a larger group is read in several.
 STACK_BYTES = 64 * 2**20
+#: Most bytes of all files held for stacking in one load (memory stays bounded however
+#: many files a folder holds); files past it are read alone.
+STACK_TOTAL_BYTES = 256 * 2**20
 #: Fewest files worth reading together.
 MIN_FILES = 2
 #: Layouts whose rows are independent of each other (one row per application).
@@ -106,9 +109,11 @@ def plan_stacks(sources: Sequence[Source]) -> list[Stack]:
         not in any group are read one by one.
     """
     groups: dict[tuple[bytes, bool, str, bool], list[_Candidate]] = {}
+    held = 0
     for pos, source in enumerate(sources):
-        cand = _candidate(pos, source)
+        cand = _candidate(pos, source) if held < STACK_TOTAL_BYTES else None
         if cand is not None:
+            held += len(cand.header) + len(cand.body)
             suffix = os.path.splitext(source.name)[1].lower()
             k = (cand.header, cand.bom, suffix, source.seeker_hint is None)
             groups.setdefault(k, []).append(cand)
