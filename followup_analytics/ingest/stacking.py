@@ -113,7 +113,7 @@ def plan_stacks(sources: Sequence[Source]) -> list[Stack]:
     for pos, source in enumerate(sources):
         cand = _candidate(pos, source) if held < STACK_TOTAL_BYTES else None
         if cand is not None:
-            held += len(cand.header) + len(cand.body)
+            held += len(cand.header) + 1 + len(cand.body)
             suffix = os.path.splitext(source.name)[1].lower()
             k = (cand.header, cand.bom, suffix, source.seeker_hint is None)
             groups.setdefault(k, []).append(cand)
