@@ -134,7 +134,7 @@ default "auto"
     from ._sandbox import reader_session
     from .layouts.sankey import read_sankeymatic
     from .linkedin import export_parts, one_seeker
-    from .readers import read_source
+    from .readers import NoTableError, read_source
     from .sources import expand_sources
     from .stacking import STACK_LAYOUTS, plan_stacks, read_stack
     from .tables import known_headers
@@ -153,9 +153,17 @@ default "auto"
         if flows is not None:
             tables.append(flows)
             return
-        got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
+        try:
+            got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
+        except NoTableError as err:
+            if len(found) < 2:
+                raise
+            empty.append(err.problems[0])
+            return
         tables.extend(got)
         skipped += skip
+
+    empty: list[Problem] = []  # files of a folder or glob without any data table
 
     with reader_session():  # one child process parses every workbook of this call
         for pos, source in enumerate(found):
@@ -173,6 +181,17 @@ default "auto"
                 continue
             for m in stack.members:  # not read alike together: each file alone
                 read_alone(found[m])
+    if empty and not tables:
+        raise SpreadsheetError(problems=empty)
+    if empty:
+        warnings.warn(
+            LoadWarning(
+                f"{len(empty)} of {len(found)} files hold no data table and were skipped "
+                f"(first: {empty[0]}); see log.report.sources"
+            ),
+            stacklevel=2,
+        )
+        skipped = [*skipped, *(SkippedSheet(p.file or "", None, p.reason) for p in empty)]
     return _load_tables(
         tables,
         skipped,
