@@ -242,3 +242,15 @@ def test_groups_are_read_in_chunks_and_held_bytes_are_bounded(tmp_path, monkeypa
     assert [len(s.members) for s in stacking.plan_stacks(sources)] == [3]
     together, alone = _both(folder)
     _same(together, alone)
+
+
+def test_the_printed_report_of_a_large_folder_stays_short(tmp_path):
+    folder = _write(
+        tmp_path / "f", {f"s{i:02d}.csv": ["Acme,Analyst,03/04/2026,,"] for i in range(40)}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log = load(folder, as_of="2026-12-31")
+    text = str(log.report)
+    assert "... 10 more (see report.sources)" in text and "more (see report.notes)" in text
+    assert len(text.splitlines()) < 80 and len(log.report.sources) == 40
