@@ -11,7 +11,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from ..errors import AmbiguousDateWarning, LoadWarning, Problem, SpreadsheetError
+from ..errors import AmbiguousDateWarning, ArgumentError, LoadWarning, Problem, SpreadsheetError
 from ..loadreport import (
     MAPPING_COLUMNS,
     ROW_COLUMNS,
@@ -91,7 +91,7 @@ default "auto"
     ------
     SpreadsheetError
         Unusable files, or any problem at all when ``strict=True``.
-    ValueError
+    ArgumentError
         Unknown ``layout``, mapping target or vocabulary field.
 
     Warns
@@ -130,7 +130,7 @@ default "auto"
     check_mapping(mapping)
     check_vocab(vocab)
     if not sources:
-        raise ValueError(
+        raise ArgumentError(
             "load() needs at least one source (a file, folder, glob, open file or DataFrame)"
         )
     from ._sandbox import reader_session
@@ -237,7 +237,7 @@ def _load_tables(
     check_mapping(mapping)
     check_vocab(vocab)
     if dayfirst is not None and not isinstance(dayfirst, bool):
-        raise ValueError(f"dayfirst must be True, False or None; got {dayfirst!r}")
+        raise ArgumentError(f"dayfirst must be True, False or None; got {dayfirst!r}")
     ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping, dayfirst=dayfirst)
     tables, seeker_notes = seeker_sheets(list(tables))
     if layout in ("auto", "wide", "tracker"):  # several applications in one row

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import vocab as _vocab
 from .. import vocab_i18n as _vocab_i18n
+from ..errors import ArgumentError
 from ..log import DATE_DTYPE as _DATE_DTYPE
 from ..text import key
 from ._smalldates import (  # the date patterns, shared with the plain path for few values
@@ -441,17 +442,17 @@ def check_vocab(extra: Mapping[str, Mapping[str, object]] | None) -> None:
 
     Raises
     ------
-    ValueError
+    ArgumentError
         Naming the unknown field or value and the allowed ones.
     """
     for field, table in (extra or {}).items():
         name = "status" if field == "event" else field
         if name not in _TABLES:
-            raise ValueError(f"vocab: unknown field {field!r}; allowed: {list(VOCAB_FIELDS)}")
+            raise ArgumentError(f"vocab: unknown field {field!r}; allowed: {list(VOCAB_FIELDS)}")
         allowed = _TABLES[name][2]
         for text, canon in table.items():
             if canon not in allowed:
-                raise ValueError(
+                raise ArgumentError(
                     f"vocab[{field!r}][{text!r}] = {canon!r} is not allowed; "
                     f"allowed: {[a for a in allowed if a is not None]}"
                     + (" or None (no event)" if name == "status" else "")
@@ -484,7 +485,7 @@ def normalise(
         ``field, value, count``: the distinct texts that fell to ``"other"``, with counts.
     """
     if field not in _TABLES:
-        raise ValueError(f"field must be one of {list(VOCAB_FIELDS)}; got {field!r}")
+        raise ArgumentError(f"field must be one of {list(VOCAB_FIELDS)}; got {field!r}")
     table, keywords = _table(field, extra)
     codes, uniques = _factorize(values)
     missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))

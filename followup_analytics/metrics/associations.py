@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..errors import SmallSampleWarning, SparseStrataWarning
+from ..errors import ArgumentError, SmallSampleWarning, SparseStrataWarning
 from ..log import JobSearchLog
 from ..schema import COMPARISON_COLUMNS, Definition, attach, missing_notes
 from ._flags import MIN_SEEKERS, one_seeker_notes, small_flags
@@ -48,7 +48,7 @@ def _select(strategies: Sequence[str] | None) -> list[Strategy]:
     names = [strategies] if isinstance(strategies, str) else list(strategies)
     bad = [s for s in names if s not in STRATEGIES]
     if bad:
-        raise ValueError(f"strategies: unknown strategy {bad[0]!r}; allowed: {list(STRATEGIES)}")
+        raise ArgumentError(f"strategies: unknown strategy {bad[0]!r}; allowed: {list(STRATEGIES)}")
     return [STRATEGIES[s] for s in names]
 
 
@@ -97,7 +97,7 @@ def _refuse_constant_within_seeker(f: pd.DataFrame, adjust: list[str]) -> None:
     for c in adjust:
         varies = f.groupby(f["seeker"], observed=True)[c].nunique(dropna=False) > 1
         if not varies.any():
-            raise ValueError(
+            raise ArgumentError(
                 f"adjust={c!r} cannot be adjusted for within seeker: it is constant within "
                 "every seeker, so the within-seeker estimate already holds it fixed (and "
                 "no comparison within a seeker can separate it from the seeker). Leave it "
@@ -213,7 +213,7 @@ def offer_associations(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         Unknown strategy or adjustment column; `seeker_effects` without `adjust`; a
         covariate constant within every seeker with `seeker_effects`.
 
@@ -282,12 +282,12 @@ def _adjust_columns(
     columns = [] if adjust is None else ([adjust] if isinstance(adjust, str) else list(adjust))
     bad = [c for c in columns if c not in f.columns or c == "application_id"]
     if bad:
-        raise ValueError(
+        raise ArgumentError(
             f"adjust: {bad[0]!r} is not a column of features(log); allowed: "
             f"{[c for c in f.columns if c != 'application_id']}"
         )
     if seeker_effects and not columns:
-        raise ValueError(
+        raise ArgumentError(
             "seeker_effects=True needs adjust=[...]: the within-seeker odds "
             "ratio (within_seeker_odds_ratio) is already stratified by seeker; "
             "seeker_effects adds the seeker to the strata of the adjusted one"

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
+from ..errors import ArgumentError
 from ..log import JobSearchLog
 from ..schema import Definition, attach
 from . import thank_you as _ty
@@ -77,7 +78,7 @@ def timing_dtype(buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.CategoricalDt
 def _check_buckets(buckets: tuple[int, ...]) -> tuple[int, ...]:
     edges = tuple(int(b) for b in buckets)
     if not edges or edges[0] < 0 or any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
-        raise ValueError(
+        raise ArgumentError(
             "buckets must be increasing non-negative upper day edges, e.g. "
             f"{DEFAULT_BUCKETS}; got {buckets!r}"
         )
@@ -162,7 +163,7 @@ def _compute(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> tuple:
     if not isinstance(log, JobSearchLog):
         raise TypeError(f"log must be a JobSearchLog; got {type(log).__name__}")
     if not isinstance(window, int | np.integer) or window < 0:
-        raise ValueError(f"window must be a non-negative whole number of days; got {window!r}")
+        raise ArgumentError(f"window must be a non-negative whole number of days; got {window!r}")
     buckets = _check_buckets(buckets)
     cache = _CACHE.setdefault(log, {})
     if (window, buckets) in cache:

@@ -12,6 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from .. import schema
+from ..errors import ArgumentError
 from ..metrics.strategies import STRATEGIES
 from ._common import MUTED, OKABE_ITO, as_of_note, new_axes, no_data, require
 
@@ -104,7 +105,7 @@ def plot_offer_associations(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When a required column is missing or an estimator is not in the result.
 
     Examples
@@ -260,13 +261,13 @@ def _select(
         estimators = [e for e in _DEFAULT_ESTIMATORS if e in present]
         no_within = "within_seeker_odds_ratio" not in present
         if not estimators:
-            raise ValueError(
+            raise ArgumentError(
                 "plot_offer_associations: the result has no odds_ratio rows; "
                 f"available estimators: {present}"
             )
     wrong = [e for e in estimators if e not in present]
     if wrong:
-        raise ValueError(
+        raise ArgumentError(
             f"plot_offer_associations: estimator(s) {wrong} are not in the "
             f"result; available: {present}"
         )
@@ -274,7 +275,7 @@ def _select(
     if strategies is not None:
         unknown = [x for x in strategies if x not in set(df["key"])]
         if unknown:
-            raise ValueError(
+            raise ArgumentError(
                 f"plot_offer_associations: strategies {unknown} are not in the "
                 f"result; available: {list(pd.unique(df['key']))}"
             )

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ...errors import ArgumentError
 from ...text import key
 from ..columns import ColumnMap, match_columns
 from ..profile import Profile, flag_events, header_event, profile_frame
@@ -73,7 +74,7 @@ __all__ = ["EVENT_FIELDS", "LAYOUTS", "Context", "Interpreted", "detect_layout",
 def check_layout(layout: str) -> None:
     """Raise ValueError naming the allowed layouts when `layout` is not one of them."""
     if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {list(LAYOUTS)}; got {layout!r}")
+        raise ArgumentError(f"layout must be one of {list(LAYOUTS)}; got {layout!r}")
 
 
 def _fields(layout: str) -> tuple[str, ...]:
