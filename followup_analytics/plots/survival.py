@@ -108,6 +108,29 @@ def plot_time_to_response(
     >>> ax.get_xlabel()
     'Days since applying (| : still waiting when the data end, censored)'
     """
+    df, groups, labels, dated = _labelled_curves(result)
+    last = float(df["day"].max()) if len(df) else 30.0
+    max_day = float(max_day) if max_day is not None else max(min(last, DEFAULT_MAX_DAY), 1.0)
+    days = list(days) if days else _default_days(max_day)
+    palette = _palette(labels)
+
+    ax = new_axes(ax, height=4.0 + 0.2 * len(labels))
+    for lab in labels:
+        g = df[df["_label"] == lab].sort_values("day", kind="stable")
+        name = lab if groups else "all applications"
+        _draw_curve(ax, g, lab, name, palette[lab], max_day)
+    _style_axes(ax, max_day, days)
+    _draw_at_risk(ax, df, labels, days, at_risk, palette)
+    ax.set_xlabel(
+        "Days since applying (| : still waiting when the data end, censored)",
+        labelpad=_ROW_H * (len(labels) + 1) + 8,
+    )
+    _legend_and_title(ax, labels, groups, title, dated)
+    return ax
+
+
+def _labelled_curves(result: object) -> tuple[pd.DataFrame, list[str], list[str], str]:
+    """The curves sorted by group with a ``_label`` column, the groups, labels and date note."""
     df = _curves(result).reset_index(drop=True)
     dated = as_of_note(df, " at {date}")
     groups = group_columns(df, _CURVE_COLUMNS)
@@ -115,49 +138,60 @@ def plot_time_to_response(
     if groups:
         df = df.sort_values(groups, kind="stable")
     labels = list(pd.unique(df["_label"]))
-    last = float(df["day"].max()) if len(df) else 30.0
-    max_day = float(max_day) if max_day is not None else max(min(last, DEFAULT_MAX_DAY), 1.0)
-    days = list(days) if days else _default_days(max_day)
-    palette = {
+    return df, groups, labels, dated
+
+
+def _palette(labels: Sequence[str]) -> dict[str, str]:
+    """One colour per group label: the accent for a single curve, Okabe-Ito otherwise."""
+    return {
         lab: (ACCENT if len(labels) == 1 else OKABE_ITO[i % len(OKABE_ITO)])
         for i, lab in enumerate(labels)
     }
 
-    ax = new_axes(ax, height=4.0 + 0.2 * len(labels))
-    for lab in labels:
-        g = df[df["_label"] == lab].sort_values("day", kind="stable")
-        day = g["day"].to_numpy(dtype=float)
-        got = 1.0 - g["survival"].to_numpy(dtype=float)
-        lo = 1.0 - g["ci_high"].to_numpy(dtype=float)
-        hi = 1.0 - g["ci_low"].to_numpy(dtype=float)
-        if len(day) == 0 or day[0] > 0:
-            day, got = np.r_[0.0, day], np.r_[0.0, got]
-            lo, hi = np.r_[0.0, lo], np.r_[0.0, hi]
-        if max_day > day[-1]:  # carry the last level on to the right edge
-            day, got, lo, hi = (
-                np.r_[day, max_day],
-                np.r_[got, got[-1]],
-                np.r_[lo, lo[-1]],
-                np.r_[hi, hi[-1]],
-            )
-        c = palette[lab]
-        n0 = int(at_risk_at(g, [0])[0]) if len(g) else 0
-        name = lab if groups else "all applications"
-        ax.step(day, got, where="post", color=c, lw=2, gid=f"km:{lab}", label=f"{name} (n={n0:,})")
-        ax.fill_between(day, lo, hi, step="post", color=c, alpha=0.15, lw=0, gid=f"band:{lab}")
-        cens = g["censored"].to_numpy(dtype=float) > 0
-        few = cens.sum() <= 40  # thinner marks when censoring happens on many days
-        ax.plot(
-            g["day"].to_numpy(dtype=float)[cens],
-            1.0 - g["survival"].to_numpy(dtype=float)[cens],
-            ls="",
-            marker="|",
-            ms=9 if few else 5,
-            mew=1.4 if few else 0.8,
-            color=c,
-            gid=f"censor:{lab}",
-        )
 
+def _step_data(
+    g: pd.DataFrame, max_day: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Days, share responded and its band of one curve, from day 0 to `max_day`."""
+    day = g["day"].to_numpy(dtype=float)
+    got = 1.0 - g["survival"].to_numpy(dtype=float)
+    lo = 1.0 - g["ci_high"].to_numpy(dtype=float)
+    hi = 1.0 - g["ci_low"].to_numpy(dtype=float)
+    if len(day) == 0 or day[0] > 0:
+        day, got = np.r_[0.0, day], np.r_[0.0, got]
+        lo, hi = np.r_[0.0, lo], np.r_[0.0, hi]
+    if max_day > day[-1]:  # carry the last level on to the right edge
+        day, got, lo, hi = (
+            np.r_[day, max_day],
+            np.r_[got, got[-1]],
+            np.r_[lo, lo[-1]],
+            np.r_[hi, hi[-1]],
+        )
+    return day, got, lo, hi
+
+
+def _draw_curve(ax: Axes, g: pd.DataFrame, lab: str, name: str, c: str, max_day: float) -> None:
+    """Draw one group's step line, its 95% band and its censoring marks."""
+    day, got, lo, hi = _step_data(g, max_day)
+    n0 = int(at_risk_at(g, [0])[0]) if len(g) else 0
+    ax.step(day, got, where="post", color=c, lw=2, gid=f"km:{lab}", label=f"{name} (n={n0:,})")
+    ax.fill_between(day, lo, hi, step="post", color=c, alpha=0.15, lw=0, gid=f"band:{lab}")
+    cens = g["censored"].to_numpy(dtype=float) > 0
+    few = cens.sum() <= 40  # thinner marks when censoring happens on many days
+    ax.plot(
+        g["day"].to_numpy(dtype=float)[cens],
+        1.0 - g["survival"].to_numpy(dtype=float)[cens],
+        ls="",
+        marker="|",
+        ms=9 if few else 5,
+        mew=1.4 if few else 0.8,
+        color=c,
+        gid=f"censor:{lab}",
+    )
+
+
+def _style_axes(ax: Axes, max_day: float, days: Sequence[float]) -> None:
+    """Set the limits, day ticks, percent y axis, grid and y label."""
     ax.set_xlim(0, max_day)
     ax.set_ylim(0, 1)
     ax.set_xticks(days)
@@ -165,8 +199,21 @@ def plot_time_to_response(
     ax.grid(color="#EEEEEE")
     ax.set_axisbelow(True)
     ax.set_ylabel("Share with a first response\n(1 − Kaplan–Meier; band: 95% CI)")
-    # numbers at risk: one row per group under the tick labels, the x label below them
-    row_h = 11
+
+
+#: Height in points of one row of numbers at risk under the axis.
+_ROW_H = 11
+
+
+def _draw_at_risk(
+    ax: Axes,
+    df: pd.DataFrame,
+    labels: Sequence[str],
+    days: Sequence[float],
+    at_risk: Mapping[str, Sequence[object]] | None,
+    palette: Mapping[str, str],
+) -> None:
+    """Print the numbers at risk under the tick labels: one row per group, one per day."""
     ax.annotate(
         "At risk",
         xy=(0, 0),
@@ -184,7 +231,7 @@ def plot_time_to_response(
             if at_risk is not None and lab in at_risk
             else at_risk_at(df[df["_label"] == lab].sort_values("day"), days)
         )
-        offset = -26 - row_h * (r + 1)
+        offset = -26 - _ROW_H * (r + 1)
         if len(labels) > 1:
             ax.annotate(
                 lab,
@@ -210,10 +257,12 @@ def plot_time_to_response(
                 color=palette[lab],
                 gid="at_risk",
             )
-    ax.set_xlabel(
-        "Days since applying (| : still waiting when the data end, censored)",
-        labelpad=row_h * (len(labels) + 1) + 8,
-    )
+
+
+def _legend_and_title(
+    ax: Axes, labels: Sequence[str], groups: Sequence[str], title: str | None, dated: str
+) -> None:
+    """Place the legend (above the axes with several groups) and the title."""
     if len(labels) > 1:
         # above the axes, under the title: the curves rise into every corner
         ax.legend(
@@ -233,4 +282,3 @@ def plot_time_to_response(
         loc="left",
         pad=6 + (16 * -(-len(labels) // 3) if len(labels) > 1 else 0),
     )
-    return ax
