@@ -269,20 +269,7 @@ def plot_timing(
     need = (by, hue, "n", "rate", "ci_low", "ci_high")
     df = require(result, need, "plot_timing", _TIMING_EXPECT).reset_index(drop=True)
     buckets = _order(df[by])
-    totals = df.groupby(hue, observed=True, sort=False)["n"].sum()
-    present = [c for c in _order(df[hue]) if totals.get(c, 0) > 0]
-    left_out: list[str] = []
-    if channels is None:
-        busiest = sorted(present, key=lambda c: -totals.get(c, 0))[:max_channels]
-        channels = [c for c in present if c in busiest]
-        left_out = [c for c in present if c not in busiest]
-    else:
-        unknown = [c for c in channels if c not in set(df[hue].dropna())]
-        if unknown:
-            raise ArgumentError(
-                f"plot_timing: channels {unknown} are not in the result; available: {present}"
-            )
-        channels = list(channels)
+    channels, left_out, totals = _lines_to_draw(df, hue, channels, max_channels)
     text = definition_of(df, definition, [by, hue])
     if not channels:
         return no_data(
@@ -300,41 +287,9 @@ def plot_timing(
     handles = []
     for name in channels:
         sub = df[df[hue] == name].drop_duplicates(by).set_index(by).reindex(buckets)
-        yv = sub["_rate"].to_numpy(dtype=float)
-        lo = pd.to_numeric(sub["ci_low"], errors="coerce").to_numpy(dtype=float)
-        hi = pd.to_numeric(sub["ci_high"], errors="coerce").to_numpy(dtype=float)
-        c = colour[name]
-        (line,) = ax.plot(
-            x,
-            yv,
-            marker="o",
-            ms=6,
-            lw=2,
-            color=c,
-            gid=f"timing:{name}",
-            label=f"{name} (n={int(totals.get(name, 0))})",
-        )
-        ax.fill_between(x, lo, hi, color=c, alpha=0.14, lw=0, gid=f"band:{name}")
-        weak = sub["_small"].fillna(False).astype(bool).to_numpy() & np.isfinite(yv)
-        ax.plot(
-            x[weak],
-            yv[weak],
-            ls="",
-            marker="o",
-            ms=6,
-            mfc="white",
-            mec=c,
-            mew=1.5,
-            gid=f"small:{name}",
-        )
-        handles.append(line)
-    ax.set_xticks(x, [str(b) for b in buckets])
-    ax.set_xlim(-0.3, len(buckets) - 0.7)
-    ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.grid(axis="y", color="#EEEEEE")
-    ax.set_axisbelow(True)
-    ax.set_xlabel(TIMING_LABEL if by == "timing" else by)
+        label = f"{name} (n={int(totals.get(name, 0))})"
+        handles.append(_draw_timing_line(ax, sub, x, name, label, colour[name]))
+    _style_timing_axes(ax, x, buckets, by)
     ax.set_ylabel(f"{text}\n(line: rate; band: 95% interval)")
     ax.set_title(title or f"{text}, by follow-up delay and {hue}", loc="left")
     drawn = df[hue].isin(channels) & (df["n"] > 0)
@@ -347,16 +302,86 @@ def plot_timing(
         title=hue,
     )
     if left_out:
-        note = ", ".join(f"{c} ({int(totals.get(c, 0))})" for c in left_out)
-        ax.annotate(
-            f"Not drawn (fewer units):\n{note}",
-            xy=(1.02, 0.0),
-            xycoords="axes fraction",
-            ha="left",
-            va="bottom",
-            fontsize="x-small",
-            color="#616161",
-            wrap=True,
-            gid="left_out",
-        )
+        _note_left_out(ax, left_out, totals)
     return ax
+
+
+def _lines_to_draw(
+    df: pd.DataFrame, hue: str, channels: Sequence[str] | None, max_channels: int
+) -> tuple[list, list, pd.Series]:
+    """The `hue` values to draw, those left out (busiest first kept) and the n per value."""
+    totals = df.groupby(hue, observed=True, sort=False)["n"].sum()
+    present = [c for c in _order(df[hue]) if totals.get(c, 0) > 0]
+    left_out: list[str] = []
+    if channels is None:
+        busiest = sorted(present, key=lambda c: -totals.get(c, 0))[:max_channels]
+        drawn = [c for c in present if c in busiest]
+        left_out = [c for c in present if c not in busiest]
+    else:
+        unknown = [c for c in channels if c not in set(df[hue].dropna())]
+        if unknown:
+            raise ArgumentError(
+                f"plot_timing: channels {unknown} are not in the result; available: {present}"
+            )
+        drawn = list(channels)
+    return drawn, left_out, totals
+
+
+def _draw_timing_line(
+    ax: Axes, sub: pd.DataFrame, x: np.ndarray, name: str, label: str, c: str
+) -> Line2D:
+    """Draw one line of rates by bucket, its 95% band and hollow points for small groups."""
+    yv = sub["_rate"].to_numpy(dtype=float)
+    lo = pd.to_numeric(sub["ci_low"], errors="coerce").to_numpy(dtype=float)
+    hi = pd.to_numeric(sub["ci_high"], errors="coerce").to_numpy(dtype=float)
+    (line,) = ax.plot(
+        x,
+        yv,
+        marker="o",
+        ms=6,
+        lw=2,
+        color=c,
+        gid=f"timing:{name}",
+        label=label,
+    )
+    ax.fill_between(x, lo, hi, color=c, alpha=0.14, lw=0, gid=f"band:{name}")
+    weak = sub["_small"].fillna(False).astype(bool).to_numpy() & np.isfinite(yv)
+    ax.plot(
+        x[weak],
+        yv[weak],
+        ls="",
+        marker="o",
+        ms=6,
+        mfc="white",
+        mec=c,
+        mew=1.5,
+        gid=f"small:{name}",
+    )
+    return line
+
+
+def _style_timing_axes(ax: Axes, x: np.ndarray, buckets: Sequence[object], by: str) -> None:
+    """Set the bucket ticks, the limits, the percent y axis, the grid and the x label."""
+    ax.set_xticks(x, [str(b) for b in buckets])
+    ax.set_xlim(-0.3, len(buckets) - 0.7)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.grid(axis="y", color="#EEEEEE")
+    ax.set_axisbelow(True)
+    ax.set_xlabel(TIMING_LABEL if by == "timing" else by)
+
+
+def _note_left_out(ax: Axes, left_out: Sequence[object], totals: pd.Series) -> None:
+    """Name the values not drawn, with their n, under the legend."""
+    note = ", ".join(f"{c} ({int(totals.get(c, 0))})" for c in left_out)
+    ax.annotate(
+        f"Not drawn (fewer units):\n{note}",
+        xy=(1.02, 0.0),
+        xycoords="axes fraction",
+        ha="left",
+        va="bottom",
+        fontsize="x-small",
+        color="#616161",
+        wrap=True,
+        gid="left_out",
+    )
