@@ -189,7 +189,33 @@ def landmark_effect(
     n1, k1 = int(treated.sum()), int((y & treated).sum())
     n0, k0 = int((~treated).sum()), int((y & ~treated).sum())
     small = bool(small_flags(n1, k1, n0, k0, min_n))
-    rows = []
+    rows = _pooled_rows(k1, n1, k0, n0)
+    if s["seeker"].nunique() >= 2:
+        rows.append(_within_seeker_row(s["seeker"].to_numpy(), treated, y, small))
+    if small:
+        warnings.warn(
+            f"landmark day {day}: {n1} followed-up and {n0} not-followed-up "
+            f"applications (fewer than {min_n} in a group); estimates are unstable",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
+    out = _comparison_frame(rows, int(s["seeker"].nunique()), small, day, (n1, k1, n0, k0))
+    return attach(
+        out,
+        Definition(
+            outcome,
+            window=window,
+            unit="application",
+            as_of=log.as_of,
+            landmark=int(day),
+            stage="landmark",
+        ),
+    )
+
+
+def _pooled_rows(k1: int, n1: int, k0: int, n0: int) -> list[dict[str, object]]:
+    """The pooled risk difference, risk ratio and odds ratio rows, with Fisher's p-value."""
+    rows: list[dict[str, object]] = []
     p = float(fisher_p(k1, n1, k0, n0)[0])
     for name, fn in (
         ("pooled_risk_difference", risk_difference),
@@ -207,38 +233,45 @@ def landmark_effect(
                 "note": "not estimable",
             }
         )
-    if s["seeker"].nunique() >= 2:
-        strata = pd.DataFrame(
-            {
-                "stratum": s["seeker"].to_numpy(),
-                "k1": y & treated,
-                "n1": treated,
-                "k0": y & ~treated,
-                "n0": ~treated,
-            }
-        ).astype({"k1": int, "n1": int, "k0": int, "n0": int})
-        mh = mantel_haenszel(strata)
-        rows.append(
-            {
-                "estimator": "within_seeker_odds_ratio",
-                "estimate": mh["odds_ratio"],
-                "ci_low": mh["ci_low"],
-                "ci_high": mh["ci_high"],
-                "p_value": mh["p_value"],
-                "note": "fewer than two seekers carry information",
-                "n_seekers": mh["n_informative"],
-                "small_n": small or mh["n_informative"] < MIN_SEEKERS,
-            }
-        )
-    if small:
-        warnings.warn(
-            f"landmark day {day}: {n1} followed-up and {n0} not-followed-up "
-            f"applications (fewer than {min_n} in a group); estimates are unstable",
-            SmallSampleWarning,
-            stacklevel=2,
-        )
+    return rows
+
+
+def _within_seeker_row(
+    seeker: np.ndarray, treated: np.ndarray, y: np.ndarray, small: bool
+) -> dict[str, object]:
+    """The Mantel-Haenszel odds ratio row stratified by seeker."""
+    strata = pd.DataFrame(
+        {
+            "stratum": seeker,
+            "k1": y & treated,
+            "n1": treated,
+            "k0": y & ~treated,
+            "n0": ~treated,
+        }
+    ).astype({"k1": int, "n1": int, "k0": int, "n0": int})
+    mh = mantel_haenszel(strata)
+    return {
+        "estimator": "within_seeker_odds_ratio",
+        "estimate": mh["odds_ratio"],
+        "ci_low": mh["ci_low"],
+        "ci_high": mh["ci_high"],
+        "p_value": mh["p_value"],
+        "note": "fewer than two seekers carry information",
+        "n_seekers": mh["n_informative"],
+        "small_n": small or mh["n_informative"] < MIN_SEEKERS,
+    }
+
+
+def _comparison_frame(
+    rows: list[dict[str, object]],
+    seekers: int,
+    small: bool,
+    day: int,
+    counts: tuple[int, int, int, int],
+) -> pd.DataFrame:
+    """The estimator rows in the comparison schema, with counts, flags and notes filled in."""
+    n1, k1, n0, k0 = counts
     out = pd.DataFrame(rows)
-    seekers = int(s["seeker"].nunique())
     if "n_seekers" not in out:
         out["n_seekers"] = np.nan
     out["n_seekers"] = out["n_seekers"].fillna(seekers)
@@ -261,17 +294,6 @@ def landmark_effect(
             one_seeker_notes(*(np.full(len(out), v) for v in (n1, k1, n0, k0))),
             out["note"],
         )
-    out = out[COMPARISON_COLUMNS].astype(
+    return out[COMPARISON_COLUMNS].astype(
         {c: "int64" for c in ("n_level", "k_level", "n_reference", "k_reference", "n_seekers")}
-    )
-    return attach(
-        out,
-        Definition(
-            outcome,
-            window=window,
-            unit="application",
-            as_of=log.as_of,
-            landmark=int(day),
-            stage="landmark",
-        ),
     )
