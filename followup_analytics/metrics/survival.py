@@ -273,41 +273,14 @@ def time_to_response(
     """
     as_of_ts = log.as_of
     days = tuple(dict.fromkeys(int(d) for d in days))
-    apps = log.applications
     dur = _durations_from_log(log, as_of_ts)
-    if by is None:
-        labels = pd.Series([0])
-        codes = np.zeros(len(apps), dtype=np.int64)
-    else:
-        by, group, levels = _groups(log, apps, by, max_groups)
-        dtype = group.dtype if isinstance(group.dtype, pd.CategoricalDtype) else None
-        labels = pd.Series(levels, dtype=dtype)
-        codes = np.asarray(pd.Categorical(group, categories=levels).codes, dtype=np.int64)
+    by, labels, codes = _group_codes(log, by, max_groups)
     excluded = dur["excluded"].to_numpy()
     n_excluded = np.bincount(codes[excluded & (codes >= 0)], minlength=len(labels))
     used = ~excluded & (codes >= 0)
     t, e = dur["duration"].to_numpy()[used], dur["observed"].to_numpy()[used]
     curves = _curves(codes[used], t, e, confidence)
-    groups = pd.RangeIndex(len(labels))
-    n = np.bincount(codes[used], minlength=len(labels))
-    k = np.bincount(codes[used], weights=e, minlength=len(labels)).astype(np.int64)
-    probs = _probabilities(curves, days).reindex(groups)
-    probs.columns = [f"p_response_{d}{part}" for d in days for part in ("", "_ci_low", "_ci_high")]
-    summary = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "n": n,
-                    "n_responses": k,
-                    "n_censored": n - k,
-                    "n_excluded": n_excluded.astype(np.int64),
-                }
-            ),
-            _medians(curves).reindex(groups),
-            probs,
-        ],
-        axis=1,
-    ).reset_index(drop=True)
+    summary = _summary(curves, codes[used], e, n_excluded, len(labels), days)
     curve_frame = curves.drop(columns="_g").reset_index(drop=True)
     if by is None:
         test = pd.DataFrame(
@@ -323,20 +296,9 @@ def time_to_response(
         test = pd.DataFrame(
             [{**lr, "n_groups": int((summary["n"] > 0).sum())}], columns=TEST_COLUMNS
         )
-    small = summary["n"] < min_n
-    if small.any():
-        names = [f"{v!r} ({n})" for v, n in zip(labels[small], summary["n"][small], strict=True)]
-        more = f" and {len(names) - 10} more" if len(names) > 10 else ""
-        where = (
-            f" in group(s) {', '.join(names[:10])}{more}"
-            if by is not None
-            else f": {int(summary['n'].iloc[0])}"
-        )
-        warnings.warn(
-            f"fewer than {min_n} applications{where}; time-to-response estimates are unstable",
-            SmallSampleWarning,
-            stacklevel=2,
-        )
+    message = _small_groups_message(summary, labels, by, min_n)
+    if message is not None:
+        warnings.warn(message, SmallSampleWarning, stacklevel=2)
     definition = Definition(
         "response",
         unit="application",
@@ -347,3 +309,65 @@ def time_to_response(
     for frame in (curve_frame, summary, test):
         attach(frame, definition)
     return TimeToResponse(curve_frame, summary, test, by, days, as_of_ts)
+
+
+def _group_codes(
+    log: JobSearchLog, by: str | Sequence[str] | None, max_groups: int | None
+) -> tuple[str | None, pd.Series, np.ndarray]:
+    """The resolved group column, its levels and each application's level code (-1: none)."""
+    apps = log.applications
+    if by is None:
+        return None, pd.Series([0]), np.zeros(len(apps), dtype=np.int64)
+    name, group, levels = _groups(log, apps, by, max_groups)
+    dtype = group.dtype if isinstance(group.dtype, pd.CategoricalDtype) else None
+    labels = pd.Series(levels, dtype=dtype)
+    codes = np.asarray(pd.Categorical(group, categories=levels).codes, dtype=np.int64)
+    return name, labels, codes
+
+
+def _summary(
+    curves: pd.DataFrame,
+    codes: np.ndarray,
+    e: np.ndarray,
+    n_excluded: np.ndarray,
+    n_groups: int,
+    days: tuple[int, ...],
+) -> pd.DataFrame:
+    """One row per group: counts, the median time and the response probabilities by day."""
+    groups = pd.RangeIndex(n_groups)
+    n = np.bincount(codes, minlength=n_groups)
+    k = np.bincount(codes, weights=e, minlength=n_groups).astype(np.int64)
+    probs = _probabilities(curves, days).reindex(groups)
+    probs.columns = [f"p_response_{d}{part}" for d in days for part in ("", "_ci_low", "_ci_high")]
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "n": n,
+                    "n_responses": k,
+                    "n_censored": n - k,
+                    "n_excluded": n_excluded.astype(np.int64),
+                }
+            ),
+            _medians(curves).reindex(groups),
+            probs,
+        ],
+        axis=1,
+    ).reset_index(drop=True)
+
+
+def _small_groups_message(
+    summary: pd.DataFrame, labels: pd.Series, by: str | None, min_n: int
+) -> str | None:
+    """The SmallSampleWarning text when a group has fewer than `min_n` applications."""
+    small = summary["n"] < min_n
+    if not small.any():
+        return None
+    names = [f"{v!r} ({n})" for v, n in zip(labels[small], summary["n"][small], strict=True)]
+    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+    where = (
+        f" in group(s) {', '.join(names[:10])}{more}"
+        if by is not None
+        else f": {int(summary['n'].iloc[0])}"
+    )
+    return f"fewer than {min_n} applications{where}; time-to-response estimates are unstable"
