@@ -6,6 +6,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.image import AxesImage
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 
@@ -81,14 +82,7 @@ def plot_heatmap(
             "No data: every cell has n = 0",
             title or f"{definition_of(df, definition, [by, hue])}, by {by} and {hue}",
         )
-    cells = df.drop_duplicates([by, hue]).set_index([by, hue])
-    grid = pd.MultiIndex.from_product([rows, cols], names=[by, hue])
-    cells = cells.reindex(grid)
-    shape = (len(rows), len(cols))
-    n = cells["n"].fillna(0).to_numpy(dtype=int).reshape(shape)
-    rate = pd.to_numeric(cells["rate"], errors="coerce").to_numpy(dtype=float).reshape(shape)
-    small = cells["_small"].fillna(False).to_numpy(dtype=bool).reshape(shape) & (n > 0)
-    empty = (n == 0) | ~np.isfinite(rate)
+    n, rate, small, empty = _cells(df, by, hue, rows, cols)
     text = definition_of(df, definition, [by, hue])
 
     ax = new_axes(ax, height=max(3.0, 0.55 * len(rows) + 1.8))
@@ -98,6 +92,40 @@ def plot_heatmap(
     image = ax.imshow(
         shown, cmap=cmap, vmin=0, vmax=max(vmax, 0.05), aspect="auto", interpolation="nearest"
     )
+    _hatch_small_cells(ax, small)
+    _label_cells(ax, n, rate, small, empty, image)
+    ax.set_xticks(np.arange(len(cols)), [str(c) for c in cols])
+    ax.set_yticks(np.arange(len(rows)), [str(r) for r in rows])
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xlabel(hue)
+    ax.set_ylabel(TIMING_LABEL.replace(" (", "\n(") if by == "timing" else by)
+    bar = ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0), fraction=0.05)
+    bar.set_label(text)
+    if small.any():
+        _small_cell_legend(ax)
+    ax.set_title(title or f"{text}, by {by} and {hue}", loc="left")
+    return ax
+
+
+def _cells(
+    df: pd.DataFrame, by: str, hue: str, rows: list, cols: list
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The `rows` × `cols` grids of n, rate, small cells and empty cells."""
+    cells = df.drop_duplicates([by, hue]).set_index([by, hue])
+    grid = pd.MultiIndex.from_product([rows, cols], names=[by, hue])
+    cells = cells.reindex(grid)
+    shape = (len(rows), len(cols))
+    n = cells["n"].fillna(0).to_numpy(dtype=int).reshape(shape)
+    rate = pd.to_numeric(cells["rate"], errors="coerce").to_numpy(dtype=float).reshape(shape)
+    small = cells["_small"].fillna(False).to_numpy(dtype=bool).reshape(shape) & (n > 0)
+    empty = (n == 0) | ~np.isfinite(rate)
+    return n, rate, small, empty
+
+
+def _hatch_small_cells(ax: Axes, small: np.ndarray) -> None:
+    """Cover every small cell with a hatched grey square."""
     for i, j in zip(*np.nonzero(small), strict=True):
         ax.add_patch(
             Rectangle(
@@ -111,9 +139,20 @@ def plot_heatmap(
                 gid="small_cell",
             )
         )
+
+
+def _label_cells(
+    ax: Axes,
+    n: np.ndarray,
+    rate: np.ndarray,
+    small: np.ndarray,
+    empty: np.ndarray,
+    image: AxesImage,
+) -> None:
+    """Write the rate and n (or "no data", "too few") in every cell, legible on its colour."""
     norm = image.norm
-    for i in range(shape[0]):
-        for j in range(shape[1]):
+    for i in range(n.shape[0]):
+        for j in range(n.shape[1]):
             if empty[i, j]:
                 label, colour = ("no data" if n[i, j] == 0 else f"n={n[i, j]}"), "#757575"
             elif small[i, j]:
@@ -124,29 +163,21 @@ def plot_heatmap(
             ax.text(
                 j, i, label, ha="center", va="center", fontsize="small", color=colour, gid="cell"
             )
-    ax.set_xticks(np.arange(len(cols)), [str(c) for c in cols])
-    ax.set_yticks(np.arange(len(rows)), [str(r) for r in rows])
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.set_xlabel(hue)
-    ax.set_ylabel(TIMING_LABEL.replace(" (", "\n(") if by == "timing" else by)
-    bar = ax.figure.colorbar(image, ax=ax, format=PercentFormatter(1.0), fraction=0.05)
-    bar.set_label(text)
-    if small.any():
-        ax.legend(
-            handles=[
-                Patch(
-                    facecolor=SMALL_CELL,
-                    edgecolor="#BDBDBD",
-                    hatch="///",
-                    label="too few for a stable rate (small n)",
-                )
-            ],
-            loc="upper left",
-            bbox_to_anchor=(0, -0.12),
-            fontsize="small",
-            frameon=False,
-        )
-    ax.set_title(title or f"{text}, by {by} and {hue}", loc="left")
-    return ax
+
+
+def _small_cell_legend(ax: Axes) -> None:
+    """Explain the hatched cells in a legend under the axes."""
+    ax.legend(
+        handles=[
+            Patch(
+                facecolor=SMALL_CELL,
+                edgecolor="#BDBDBD",
+                hatch="///",
+                label="too few for a stable rate (small n)",
+            )
+        ],
+        loc="upper left",
+        bbox_to_anchor=(0, -0.12),
+        fontsize="small",
+        frameon=False,
+    )
