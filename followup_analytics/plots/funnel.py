@@ -79,59 +79,9 @@ def plot_funnel(result: pd.DataFrame, *, title: str | None = None, ax: Axes | No
     ax = new_axes(ax, height=max(2.8, 0.45 * len(stages) * max(1, len(labels) // 2) + 1.4))
 
     if not groups:
-        g = df.drop_duplicates("_stage").set_index("_stage").reindex(stages)
-        k = g["k"].fillna(0).to_numpy(dtype=float)
-        ax.barh(y, k, color=ACCENT, height=0.65, gid="funnel")
-        top = float(k.max()) if len(k) and k.max() > 0 else 1.0
-        for pos, (stage, row) in zip(y, g.iterrows(), strict=True):
-            text = f"{int(row['k']) if pd.notna(row['k']) else 0}"
-            if stage != stages[0]:
-                text += (
-                    f"   {pct(row['share_of_applied'])} of applied · "
-                    f"{pct(row['rate'])} of previous stage"
-                )
-            ax.text(
-                float(row["k"]) if pd.notna(row["k"]) else 0.0,
-                pos,
-                "  " + text,
-                va="center",
-                ha="left",
-                fontsize="small",
-                gid="funnel_label",
-            )
-        ax.set_xlim(0, top * 1.9)
-        ax.set_xlabel("Applications that reached the stage (furthest stage, from all events)")
+        _draw_overall(ax, df, stages, y)
     else:
-        height = 0.8 / len(labels)
-        for i, lab in enumerate(labels):
-            g = (
-                df[df["_label"] == lab]
-                .drop_duplicates("_stage")
-                .set_index("_stage")
-                .reindex(stages)
-            )
-            share = g["share_of_applied"].to_numpy(dtype=float)
-            pos = y - 0.4 + height * (i + 0.5)
-            ax.barh(
-                pos,
-                np.nan_to_num(share),
-                height=height * 0.92,
-                color=OKABE_ITO[i % len(OKABE_ITO)],
-                gid=f"funnel:{lab}",
-                label=f"{lab} (n={int(g['k'].iloc[0]) if pd.notna(g['k'].iloc[0]) else 0})",
-            )
-            for p, s, kk in zip(pos, share, g["k"].fillna(0).to_numpy(), strict=True):
-                ax.text(
-                    0 if np.isnan(s) else s,
-                    p,
-                    f" {pct(s)} ({int(kk)})",
-                    va="center",
-                    fontsize="x-small",
-                    gid="funnel_label",
-                )
-        ax.set_xlim(0, 1.2)
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.set_xlabel("Share of applications that reached the stage (furthest stage)")
+        _draw_groups(ax, df, labels, stages, y)
         ax.legend(fontsize="small", frameon=False, loc="lower right", title=" · ".join(groups))
     ax.set_yticks(y, stages)
     ax.set_ylim(len(stages) - 0.5, -0.5)
@@ -146,3 +96,60 @@ def plot_funnel(result: pd.DataFrame, *, title: str | None = None, ax: Axes | No
         fontsize="medium",
     )
     return ax
+
+
+def _draw_overall(ax: Axes, df: pd.DataFrame, stages: list[str], y: np.ndarray) -> None:
+    """One bar per stage (width k) labelled with k, share of applied and conversion."""
+    g = df.drop_duplicates("_stage").set_index("_stage").reindex(stages)
+    k = g["k"].fillna(0).to_numpy(dtype=float)
+    ax.barh(y, k, color=ACCENT, height=0.65, gid="funnel")
+    top = float(k.max()) if len(k) and k.max() > 0 else 1.0
+    for pos, (stage, row) in zip(y, g.iterrows(), strict=True):
+        text = f"{int(row['k']) if pd.notna(row['k']) else 0}"
+        if stage != stages[0]:
+            text += (
+                f"   {pct(row['share_of_applied'])} of applied · "
+                f"{pct(row['rate'])} of previous stage"
+            )
+        ax.text(
+            float(row["k"]) if pd.notna(row["k"]) else 0.0,
+            pos,
+            "  " + text,
+            va="center",
+            ha="left",
+            fontsize="small",
+            gid="funnel_label",
+        )
+    ax.set_xlim(0, top * 1.9)
+    ax.set_xlabel("Applications that reached the stage (furthest stage, from all events)")
+
+
+def _draw_groups(
+    ax: Axes, df: pd.DataFrame, labels: list[str], stages: list[str], y: np.ndarray
+) -> None:
+    """Bars of the share of applied side by side per stage, one colour per group."""
+    height = 0.8 / len(labels)
+    for i, lab in enumerate(labels):
+        g = df[df["_label"] == lab].drop_duplicates("_stage").set_index("_stage").reindex(stages)
+        share = g["share_of_applied"].to_numpy(dtype=float)
+        pos = y - 0.4 + height * (i + 0.5)
+        ax.barh(
+            pos,
+            np.nan_to_num(share),
+            height=height * 0.92,
+            color=OKABE_ITO[i % len(OKABE_ITO)],
+            gid=f"funnel:{lab}",
+            label=f"{lab} (n={int(g['k'].iloc[0]) if pd.notna(g['k'].iloc[0]) else 0})",
+        )
+        for p, s, kk in zip(pos, share, g["k"].fillna(0).to_numpy(), strict=True):
+            ax.text(
+                0 if np.isnan(s) else s,
+                p,
+                f" {pct(s)} ({int(kk)})",
+                va="center",
+                fontsize="x-small",
+                gid="funnel_label",
+            )
+    ax.set_xlim(0, 1.2)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("Share of applications that reached the stage (furthest stage)")
