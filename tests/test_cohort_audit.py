@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import optimize
+from scipy import optimize, stats
 
 from followup_analytics import JobSearchLog, cohort_report, load
 from followup_analytics.cohort.audit import Spec, protect
@@ -306,6 +306,20 @@ def test_audit_hides_no_more_than_the_table_rule(
     assert audit.failing == 0
     assert audit.n_hidden > audit.n_primary, "the cohort should need complementary counts"
     assert audit.n_hidden <= audit.n_hidden_per_table
+
+
+def test_q_values_adjusted_over_published_comparisons_only(bundled_attack) -> None:
+    """A q-value adjusted over every comparison would carry the p-values of the hidden
+    ones: the published q-values are Benjamini-Hochberg over the shown p-values alone."""
+    report, _ = bundled_attack
+    table = report.tables["strategies"]
+    p_value = table["p_value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    q_value = table["q_value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    shown = ~np.isnan(p_value)
+    assert 2 <= shown.sum() < len(table), "some comparisons shown, some hidden"
+    assert np.isnan(q_value[~shown]).all()
+    expected = stats.false_discovery_control(p_value[shown], method="bh")
+    np.testing.assert_allclose(q_value[shown], expected, rtol=1e-12)
 
 
 def _table(values: list[int], k: list[int] | None = None) -> pd.DataFrame:
