@@ -421,6 +421,8 @@ def _solve(solver: _Solver) -> tuple[np.ndarray, np.ndarray]:
     # share): hide every such zero, show again what is then not needed, and keep the
     # result while it hides fewer counts
     for _ in range(len(values)):
+        if not (hidden & ~primary & (values > 0)).any():
+            break  # no complementary count a zero could stand in for
         zeros = _zeros_around(solver, hidden)
         if not len(zeros):
             break
