@@ -13,7 +13,7 @@ import pandas as pd
 from ...loadreport import ROW_COLUMNS, UNKNOWN_COLUMNS
 from ...log import CATEGORIES
 from ..raw import RawTable
-from ..values import ParsedDates, is_missing, normalise, parse_dates
+from ..values import ParsedDates, _factorize, is_missing, normalise, parse_dates
 
 #: Internal event columns produced by every layout. ``app_pos`` is the position of the
 #: event's application in the table's ``applications`` frame (ids are taken from there, and
@@ -88,6 +88,15 @@ class Collector:
         self.unknown: list[pd.DataFrame] = []
         self.notes: list[str] = []
         self.ambiguous: list[str] = []
+        self._factorized: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def factorized(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Codes and distinct values of one column (as ``pd.factorize``), computed once per
+        table however many readings (dates, vocabulary, status kinds, text) use them."""
+        got = self._factorized.get(column)
+        if got is None:
+            got = self._factorized[column] = _factorize(self.table.frame[column])
+        return got
 
     def where(self) -> str:
         t = self.table
@@ -124,9 +133,10 @@ class Collector:
             self.dropped.append(self._rows(mask, column, reason))
 
     def dates(self, column: str) -> ParsedDates:
-        parsed = parse_dates(self.table.frame[column])
+        values, codes = self.table.frame[column], self.factorized(column)
+        parsed = parse_dates(values, factorized=codes)
         if parsed.ambiguous and self.ctx.dayfirst is not None:  # the user decides
-            parsed = parse_dates(self.table.frame[column], day_first=self.ctx.dayfirst)
+            parsed = parse_dates(values, day_first=self.ctx.dayfirst, factorized=codes)
             self.notes.append(
                 f"{self.where()}: column {column!r} read {parsed.order}, "
                 "as dayfirst= says (the values do not decide)"
@@ -148,7 +158,9 @@ class Collector:
             extra = (self.ctx.vocab or {}).get(field_name)
         if extra is None and field_name == "status":
             extra = (self.ctx.vocab or {}).get("event")
-        values, unknown = normalise(self.table.frame[column], field_name, extra)
+        values, unknown = normalise(
+            self.table.frame[column], field_name, extra, factorized=self.factorized(column)
+        )
         if len(unknown):
             self.unknown.append(unknown)
         return values
@@ -168,10 +180,11 @@ class Collector:
         )
 
 
-def text(values: pd.Series) -> pd.Series:
+def text(values: pd.Series, factorized: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
     """Cells as stripped strings (object dtype), computed per distinct value; missing
-    markers become None."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    markers become None. `factorized`: the codes and distinct values of `values`, when the
+    caller has them already."""
+    codes, uniques = factorized if factorized is not None else _factorize(values)
     missing = is_missing(pd.Series(uniques, dtype=object)).to_numpy()
     per = np.array(
         [None if m else str(u).strip() for u, m in zip(uniques, missing, strict=True)], dtype=object
@@ -181,11 +194,15 @@ def text(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index, dtype=object)
 
 
-def strings(values: pd.Series, fallback: str | None = None) -> pd.Series:
+def strings(
+    values: pd.Series,
+    fallback: str | None = None,
+    factorized: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.Series:
     """:func:`text` as the log's "string" dtype: missing cells are ``fallback`` (default
     NA). The distinct values are converted once and taken to the rows, so no per-row
     missing test or string validation pass is needed later."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = factorized if factorized is not None else _factorize(values)
     missing = is_missing(pd.Series(uniques, dtype=object)).to_numpy()
     per = np.empty(len(uniques) + 1, dtype=object)
     per[:-1] = [pd.NA if m else str(u).strip() for u, m in zip(uniques, missing, strict=True)]

@@ -125,7 +125,7 @@ def interpret_wide(
         unusable = np.zeros(n, dtype=bool)
     status_col = cm.column("status")
     kinds = (
-        status_kinds(f[status_col], _status_extra(ctx))
+        status_kinds(f[status_col], _status_extra(ctx), factorized=col.factorized(status_col))
         if status_col
         else np.zeros(n, dtype=np.int8)
     )
@@ -182,7 +182,7 @@ def interpret_wide(
     blocks, owner = _blocks(table, cm, keep)
     keep &= ~np.isin(np.arange(n), list(blocks))
     note_col = cm.column("note")
-    note = text(f[note_col]) if note_col else None
+    note = text(f[note_col], col.factorized(note_col)) if note_col else None
     app_pos = np.cumsum(keep) - 1
     if blocks:  # a titled block's rows are events of applications listed above
         app_pos[list(owner)] = app_pos[list(owner.values())]
@@ -266,8 +266,8 @@ def interpret_wide(
         {
             "application_id": kept(app_id, keep),
             "seeker": kept(seeker, keep),
-            "company": _opt_text(f, cm.column("company"), keep),
-            "role": _opt_text(f, cm.column("role"), keep),
+            "company": _opt_text(col, cm.column("company"), keep),
+            "role": _opt_text(col, cm.column("role"), keep),
             "applied_on": kept(applied, keep),
         }
     )
@@ -319,8 +319,10 @@ def _drop_echoed_replies(
     return out
 
 
-def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
-    return kept(strings(f[column]), keep) if column else None
+def _opt_text(col: Collector, column: str | None, keep: np.ndarray) -> object:
+    if column is None:
+        return None
+    return kept(strings(col.table.frame[column], factorized=col.factorized(column)), keep)
 
 
 def _status_events(
@@ -357,7 +359,7 @@ def _status_events(
     # "面试挂", "Inter + Rejec", "rejected after interview": the interview is an event too
     also = (
         keep
-        & mentions_interview(table.frame[status_col])
+        & mentions_interview(table.frame[status_col], factorized=col.factorized(status_col))
         & ~has.get("interview", np.zeros(n, dtype=bool))
         & (codes != status.cat.categories.get_loc("interview"))
     )
