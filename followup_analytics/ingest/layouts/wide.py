@@ -262,14 +262,17 @@ def interpret_wide(
     events = concat_events(_drop_echoed_replies(parts, table, cm.column("response_date")))
     mapped = set(cm.matches["input_column"])
     unmapped = [c for c in f.columns if c not in mapped]
-    apps = pd.DataFrame(
+    applied_on = kept(applied, keep)
+    apps = pd.DataFrame(  # columns built here for this frame alone: no copy
         {
             "application_id": kept(app_id, keep),
             "seeker": kept(seeker, keep),
             "company": _opt_text(col, cm.column("company"), keep),
             "role": _opt_text(col, cm.column("role"), keep),
-            "applied_on": kept(applied, keep),
-        }
+            # a view of the parsed dates is read-only: the frame gets its own array
+            "applied_on": applied_on if applied_on.flags.writeable else applied_on.copy(),
+        },
+        copy=False,
     )
     apps = pd.concat([apps, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
     return col.result(events, apps)
