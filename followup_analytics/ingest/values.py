@@ -138,7 +138,7 @@ def is_missing(values: pd.Series) -> pd.Series:
     """
     codes, uniques = _factorize(values)
     flags = np.fromiter((_is_missing_value(u) for u in uniques), dtype=bool, count=len(uniques))
-    return pd.Series(_broadcast(codes, flags, True).astype(bool), index=values.index)
+    return pd.Series(_broadcast(codes, flags, True).astype(bool), index=values.index, copy=False)
 
 
 # --------------------------------------------------------------------------- dates
@@ -322,13 +322,17 @@ def _parsed(
     problem = np.full(len(uniques), None, dtype=object)
     if bad.any():
         problem[bad] = [_problem(v) for v in uniques[bad]]
-    out_dates = pd.Series(
-        _broadcast(codes, dates, np.datetime64("NaT", "s")), index=values.index, dtype=_DATE_DTYPE
+    out_dates = pd.Series(  # fresh arrays: no copy
+        _broadcast(codes, dates, np.datetime64("NaT", "s")),
+        index=values.index,
+        dtype=_DATE_DTYPE,
+        copy=False,
     )
     out_problem = pd.Series(
         _broadcast(codes, problem, None) if bad.any() else np.full(len(codes), None, dtype=object),
         index=values.index,
         dtype=object,
+        copy=False,
     )
     return ParsedDates(out_dates, out_problem, order, ambiguous)
 
@@ -537,4 +541,4 @@ def flags(values: pd.Series) -> pd.Series:
         return None
 
     per = np.array([one(v) for v in uniques], dtype=object)
-    return pd.Series(_broadcast(codes, per, False), index=values.index, dtype=object)
+    return pd.Series(_broadcast(codes, per, False), index=values.index, dtype=object, copy=False)

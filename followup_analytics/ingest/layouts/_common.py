@@ -191,7 +191,7 @@ def text(values: pd.Series, factorized: tuple[np.ndarray, np.ndarray] | None = N
     )
     out = per[np.where(codes < 0, 0, codes)] if len(per) else np.full(len(codes), None)
     out[codes < 0] = None
-    return pd.Series(out, index=values.index, dtype=object)
+    return pd.Series(out, index=values.index, dtype=object, copy=False)
 
 
 def strings(

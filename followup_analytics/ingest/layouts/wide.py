@@ -307,14 +307,12 @@ def _drop_echoed_replies(
     ]
     if not other:
         return parts
-    targets = np.unique(np.concatenate(other))
+    targets = np.concatenate(other)
     out = []
     for p in parts:
         echo = (p["event"] == reply) & (p["column"] == col)
         if echo.any():
-            keys = packed(p, echo)
-            at = np.minimum(np.searchsorted(targets, keys), len(targets) - 1)
-            echo[echo] = targets[at] == keys
+            echo[echo] = pd.Index(packed(p, echo)).isin(targets)  # by hashing: no sort
         if echo.any():
             keep = ~echo
             p = {k: (v[keep] if isinstance(v, np.ndarray) else v) for k, v in p.items()}
@@ -569,7 +567,7 @@ def application_rows(
     unticked = not_applied & ~unusable
     if status_col is not None:
         raw = f[status_col]
-        has_status = raw.notna().to_numpy()
+        has_status = col.factorized(status_col)[0] >= 0  # not NA (code -1: None, NaN ...)
         m = unticked & has_status
         if m.any():
             col.drop_rows(
