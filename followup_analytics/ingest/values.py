@@ -91,7 +91,11 @@ def factorize_objects(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if len(pd.unique(addresses[:_SHARED_PROBE])) <= _SHARED_PROBE // 4:
             by_object = pd.factorize(addresses)[0]
             # the first cell of each object: where the running maximum of the codes grows
-            first = np.flatnonzero(np.diff(np.maximum.accumulate(by_object), prepend=-1))
+            seen = np.maximum.accumulate(by_object)
+            grows = np.empty(n, dtype=bool)
+            grows[0] = True
+            np.greater(seen[1:], seen[:-1], out=grows[1:])
+            first = np.flatnonzero(grows)
             codes, uniques = pd.factorize(arr[first], use_na_sentinel=True)
             return codes.take(by_object), np.asarray(uniques, dtype=object)
     codes, uniques = pd.factorize(arr, use_na_sentinel=True)
