@@ -97,7 +97,9 @@ def factorize_objects(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             np.greater(seen[1:], seen[:-1], out=grows[1:])
             first = np.flatnonzero(grows)
             codes, uniques = pd.factorize(arr[first], use_na_sentinel=True)
-            return codes.take(by_object), np.asarray(uniques, dtype=object)
+            # into the running-maximum buffer, no longer needed ("clip": indices are in
+            # range, and numpy buffers the output of the default mode)
+            return codes.take(by_object, out=seen, mode="clip"), np.asarray(uniques, dtype=object)
     codes, uniques = pd.factorize(arr, use_na_sentinel=True)
     return codes, np.asarray(uniques, dtype=object)
 

@@ -90,12 +90,16 @@ class Collector:
         self.ambiguous: list[str] = []
         self._factorized: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    def factorized(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+    def factorized(self, column: str, *, keep: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Codes and distinct values of one column (as ``pd.factorize``), computed once per
-        table however many readings (dates, vocabulary, status kinds, text) use them."""
+        table for the columns read several times (`keep`: the status column gives the row
+        kinds, the events and the interview mentions); columns read once pass
+        ``keep=False`` and take a kept result when there is one."""
         got = self._factorized.get(column)
         if got is None:
-            got = self._factorized[column] = _factorize(self.table.frame[column])
+            got = _factorize(self.table.frame[column])
+            if keep:
+                self._factorized[column] = got
         return got
 
     def where(self) -> str:
@@ -133,7 +137,7 @@ class Collector:
             self.dropped.append(self._rows(mask, column, reason))
 
     def dates(self, column: str) -> ParsedDates:
-        values, codes = self.table.frame[column], self.factorized(column)
+        values, codes = self.table.frame[column], self.factorized(column, keep=False)
         parsed = parse_dates(values, factorized=codes)
         if parsed.ambiguous and self.ctx.dayfirst is not None:  # the user decides
             parsed = parse_dates(values, day_first=self.ctx.dayfirst, factorized=codes)
@@ -159,7 +163,10 @@ class Collector:
         if extra is None and field_name == "status":
             extra = (self.ctx.vocab or {}).get("event")
         values, unknown = normalise(
-            self.table.frame[column], field_name, extra, factorized=self.factorized(column)
+            self.table.frame[column],
+            field_name,
+            extra,
+            factorized=self.factorized(column, keep=False),
         )
         if len(unknown):
             self.unknown.append(unknown)

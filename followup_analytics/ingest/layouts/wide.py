@@ -182,7 +182,7 @@ def interpret_wide(
     blocks, owner = _blocks(table, cm, keep)
     keep &= ~np.isin(np.arange(n), list(blocks))
     note_col = cm.column("note")
-    note = text(f[note_col], col.factorized(note_col)) if note_col else None
+    note = text(f[note_col], col.factorized(note_col, keep=False)) if note_col else None
     app_pos = np.cumsum(keep) - 1
     if blocks:  # a titled block's rows are events of applications listed above
         app_pos[list(owner)] = app_pos[list(owner.values())]
@@ -323,7 +323,8 @@ def _drop_echoed_replies(
 def _opt_text(col: Collector, column: str | None, keep: np.ndarray) -> object:
     if column is None:
         return None
-    return kept(strings(col.table.frame[column], factorized=col.factorized(column)), keep)
+    codes = col.factorized(column, keep=False)
+    return kept(strings(col.table.frame[column], factorized=codes), keep)
 
 
 def _status_events(
