@@ -180,7 +180,8 @@ def interpret_wide(
         ],
     )
     blocks, owner = _blocks(table, cm, keep)
-    keep &= ~np.isin(np.arange(n), list(blocks))
+    if blocks:
+        keep[list(blocks)] = False
     note_col = cm.column("note")
     note = text(f[note_col], col.factorized(note_col, keep=False)) if note_col else None
     app_pos = np.cumsum(keep) - 1
@@ -393,6 +394,8 @@ def _status_events(
             )
         for known_date in (True, False):
             m = want & (dated == known_date)
+            if not m.any():  # an empty part adds nothing (no outcome dates: no dated part)
+                continue
             parts.append(
                 events_frame(
                     rows,
