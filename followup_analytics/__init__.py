@@ -6,6 +6,7 @@ The public API is this façade; submodules are implementation detail unless docu
 
 from .errors import (
     AmbiguousDateWarning,
+    ArgumentError,
     FollowupWarning,
     LoadWarning,
     Problem,
@@ -65,6 +66,7 @@ __all__ = [
     "SmallSampleWarning",
     "SparseStrataWarning",
     "PLANTED_EFFECTS",
+    "ArgumentError",
     "SpreadsheetError",
     "TimeToResponse",
     "__version__",

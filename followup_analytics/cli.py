@@ -20,13 +20,12 @@ import contextlib
 import os
 import re
 import sys
-import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import FollowupWarning, SpreadsheetError
+from .errors import ArgumentError, FollowupWarning, SpreadsheetError
 from .samples.bundled import SAMPLES_DIR
 
 if TYPE_CHECKING:
@@ -38,8 +37,6 @@ STEM = "cohort_report"
 PRIVATE = "private-seekers"
 #: Where the bundled sample workbook lives in a source checkout (editable install).
 SAMPLES = SAMPLES_DIR / "cohort_2026.xlsx"
-#: The package's own source folder: a plain ValueError raised here is an argument check.
-_PACKAGE = Path(__file__).resolve().parent
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,11 +129,11 @@ def clean(text: str) -> str:
 
 
 def _parse_formats(text: str) -> tuple[str, ...]:
-    """``"html,xlsx"`` -> ``("html", "xlsx")``; unknown names raise ValueError."""
+    """``"html,xlsx"`` -> ``("html", "xlsx")``; unknown names raise ArgumentError."""
     names = [p.strip().lower().lstrip(".") for p in str(text).split(",") if p.strip()]
     bad = [n for n in names if n not in FORMATS]
     if bad or not names:
-        raise ValueError(
+        raise ArgumentError(
             f"--format {text!r}: unknown format {bad[0] if bad else '(none)'!r}; "
             f"choose from {', '.join(FORMATS)} (comma-separated)"
         )
@@ -147,7 +144,7 @@ def _out_dir(out: str) -> tuple[Path, list[Path]]:
     """The output folder, created when missing; also the folders this call created."""
     path = Path(out)
     if path.exists() and not path.is_dir():
-        raise ValueError(f"--out {out!r} is a file, not a folder")
+        raise ArgumentError(f"--out {out!r} is a file, not a folder")
     made = [p for p in (path, *path.parents) if not p.exists()]
     path.mkdir(parents=True, exist_ok=True)
     return path, made
@@ -162,7 +159,7 @@ def _remove_empty(made: list[Path]) -> None:
 
 def _check_min_cell(min_cell: int) -> None:
     if min_cell < 1:
-        raise ValueError(f"--min-cell must be at least 1; got {min_cell}")
+        raise ArgumentError(f"--min-cell must be at least 1; got {min_cell}")
 
 
 def _wrote(path: Path) -> str:
@@ -209,7 +206,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         by = resolve_by(log, args.by)
     except ValueError:
-        raise ValueError(
+        raise ArgumentError(
             f"--by {args.by!r} is not a column of the input; choose one of "
             f"{', '.join(log.carried_columns) or '(none found)'}"
         ) from None
@@ -314,15 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _from_input(exc: BaseException) -> bool:
     """Whether the error is about the input or the arguments (exit 2), not a bug (exit 1):
-    SpreadsheetError, a file-system error naming a path, or a ValueError raised by this
-    package's own argument checks."""
-    if isinstance(exc, SpreadsheetError):
+    SpreadsheetError, ArgumentError (this package's own argument checks) or a file-system
+    error naming a path. Any other exception, a plain ValueError included, is a bug."""
+    if isinstance(exc, SpreadsheetError | ArgumentError):
         return True
     if isinstance(exc, OSError):
         return exc.filename is not None or isinstance(exc, FileNotFoundError | PermissionError)
-    if type(exc) is ValueError:
-        frames = traceback.extract_tb(exc.__traceback__)
-        return bool(frames) and Path(frames[-1].filename).resolve().is_relative_to(_PACKAGE)
     return False
 
 

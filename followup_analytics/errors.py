@@ -45,6 +45,15 @@ class Problem:
         return f"{', '.join(where) or '<input>'}: {self.reason}"
 
 
+class ArgumentError(ValueError):
+    """An argument passed to a function or to the command line cannot be used.
+
+    A :class:`ValueError`, so ``except ValueError`` keeps working; the command line exits
+    with status 2 for it (and for :class:`SpreadsheetError`) and with status 1 for any other
+    exception, which is a bug of the program.
+    """
+
+
 class SpreadsheetError(ValueError):
     """An input file or sheet cannot be used.
 

@@ -26,6 +26,8 @@ SOURCE_COLUMNS = [
     "records_outcomes",
     "reason",
 ]
+#: Sources and notes printed by ``str(report)`` (the frames hold every one).
+_SHOWN = 30
 MAPPING_COLUMNS = ["file", "sheet", "input_column", "field", "score", "evidence", "runner_up"]
 ROW_COLUMNS = ["file", "sheet", "row", "column", "reason"]
 UNMAPPED_COLUMNS = ["file", "sheet", "column"]
@@ -263,7 +265,7 @@ class LoadReport:
         ]
         if self._after_as_of():
             lines.append(self._after_as_of())
-        for s in self.sources.itertuples(index=False):
+        for s in self.sources.head(_SHOWN).itertuples(index=False):
             where = cast(str, s.file) + (f" [{s.sheet}]" if isinstance(s.sheet, str) else "")
             if s.status == "loaded":
                 why = f" ({s.reason})" if isinstance(s.reason, str) and s.reason else ""
@@ -273,6 +275,8 @@ class LoadReport:
                 )
             else:
                 lines.append(f"  {where}: skipped ({s.reason!s})")
+        if len(self.sources) > _SHOWN:
+            lines.append(f"  ... {len(self.sources) - _SHOWN:,} more (see report.sources)")
         if len(self.mapping):
             lines.append("Column mapping:")
             for m in self.mapping.drop_duplicates(["input_column", "field"]).itertuples():
@@ -304,7 +308,9 @@ class LoadReport:
             lines.append("Values outside the vocabulary (loaded as 'other'):")
             for u in self.unknown_values.head(20).itertuples(index=False):
                 lines.append(f"  {u.field}: {u.value!r} x{u.count}")
-        lines.extend(f"Note: {n}" for n in self.notes)
+        lines.extend(f"Note: {n}" for n in self.notes[:_SHOWN])
+        if len(self.notes) > _SHOWN:
+            lines.append(f"Note: ... {len(self.notes) - _SHOWN:,} more (see report.notes)")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

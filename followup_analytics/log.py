@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import vocab
+from .errors import ArgumentError
 from .loadreport import LoadReport
 
 EVENT_COLUMNS = [
@@ -76,22 +77,22 @@ def parse_as_of(as_of: object) -> pd.Timestamp:
     >>> parse_as_of(20261030)
     Traceback (most recent call last):
     ...
-    ValueError: as_of=20261030 is a number, not a date; give a date such as '2026-10-30'
+    followup_analytics.errors.ArgumentError: as_of=20261030 is a number, not a date; give a date such as '2026-10-30'
     """
     if isinstance(as_of, bool | int | float | np.number):
-        raise ValueError(f"as_of={as_of!r} is a number, not a date; {_AS_OF_EXAMPLE}")
+        raise ArgumentError(f"as_of={as_of!r} is a number, not a date; {_AS_OF_EXAMPLE}")
     try:
         # anything else is pandas' to judge: it raises on what is not a date
         ts = pd.Timestamp(cast(Any, as_of))
     except (ValueError, TypeError, OverflowError) as exc:
-        raise ValueError(f"as_of={as_of!r} is not a date; {_AS_OF_EXAMPLE}") from exc
+        raise ArgumentError(f"as_of={as_of!r} is not a date; {_AS_OF_EXAMPLE}") from exc
     if pd.isna(ts):
-        raise ValueError(f"as_of={as_of!r} is not a date; {_AS_OF_EXAMPLE}")
+        raise ArgumentError(f"as_of={as_of!r} is not a date; {_AS_OF_EXAMPLE}")
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
     low, high = PLAUSIBLE_YEARS
     if not low <= ts.year <= high:
-        raise ValueError(
+        raise ArgumentError(
             f"as_of={as_of!r} is the year {ts.year}, outside {low}-{high}; {_AS_OF_EXAMPLE}"
         )
     return ts.normalize()
@@ -111,7 +112,7 @@ def _categorical(values: pd.Series, name: str) -> pd.Series:
     bad = text.notna() & ~text.isin(dtype.categories)
     if bad.any():
         wrong = sorted(text[bad].unique())[:5]
-        raise ValueError(
+        raise ArgumentError(
             f"events[{name!r}] holds values outside the vocabulary: {wrong}; "
             f"allowed: {list(dtype.categories)}"
         )
@@ -246,7 +247,7 @@ class JobSearchLog:
 
         Raises
         ------
-        ValueError
+        ArgumentError
             When a required column is missing or a vocabulary column holds unknown values.
 
         Examples
@@ -269,7 +270,7 @@ class JobSearchLog:
         """
         missing = [c for c in ("application_id", "date", "event") if c not in events.columns]
         if missing:
-            raise ValueError(
+            raise ArgumentError(
                 f"events is missing required column(s) {missing}; got {list(events.columns)}"
             )
         ev = pd.DataFrame(index=events.index)
@@ -301,7 +302,7 @@ class JobSearchLog:
             ev[name] = ev[name].astype(dtype)
         ev["action_id"] = _action_ids(events, is_fu)
         if ev["application_id"].isna().any():
-            raise ValueError(
+            raise ArgumentError(
                 "events must have an application_id on every row "
                 "(load() quarantines such rows instead)"
             )
@@ -412,7 +413,7 @@ def _applications_frame(
     if applications is None:
         applications = pd.DataFrame({"application_id": ev["application_id"].unique()})
     if "application_id" not in applications.columns:
-        raise ValueError(
+        raise ArgumentError(
             "applications is missing required column 'application_id'; "
             f"got {list(applications.columns)}"
         )
@@ -420,7 +421,7 @@ def _applications_frame(
     apps["application_id"] = apps["application_id"].astype("string")
     if apps["application_id"].duplicated().any():
         dup = apps.loc[apps["application_id"].duplicated(), "application_id"].iloc[0]
-        raise ValueError(f"applications has duplicate application_id values, e.g. {dup!r}")
+        raise ArgumentError(f"applications has duplicate application_id values, e.g. {dup!r}")
     first_applied = (
         ev.loc[ev["event"].eq("applied").fillna(False)]
         .groupby("application_id", observed=True)["date"]
@@ -445,7 +446,7 @@ def _applications_frame(
         apps[name] = apps[name].astype("string")
     orphans = ~ev["application_id"].isin(apps["application_id"])
     if orphans.any():
-        raise ValueError(
+        raise ArgumentError(
             f"{int(orphans.sum())} event(s) refer to application_id values "
             f"not in applications, e.g. "
             f"{ev.loc[orphans, 'application_id'].iloc[0]!r}"

@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from .errors import ArgumentError
+
 # --------------------------------------------------------------------------- outcomes
 #: The outcome vocabulary: every ``outcome=`` argument and every ``outcome`` in a
 #: :class:`Definition` uses these names.
@@ -94,7 +96,7 @@ _Frame = TypeVar("_Frame", pd.DataFrame, pd.Series)
 def check_outcome(outcome: str, allowed: Sequence[str] = OUTCOMES[:3]) -> str:
     """Return `outcome` if it is one of `allowed`, else raise a ValueError listing them."""
     if outcome not in allowed:
-        raise ValueError(f"outcome must be one of {list(allowed)}; got {outcome!r}")
+        raise ArgumentError(f"outcome must be one of {list(allowed)}; got {outcome!r}")
     return outcome
 
 
@@ -191,7 +193,7 @@ def resolve_by(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When a name matches nothing: the message suggests the closest names
         (``difflib.get_close_matches``) and lists the allowed ones.
 
@@ -204,7 +206,7 @@ def resolve_by(
         return []
     cols = [by] if isinstance(by, str) else list(by)
     if not cols or not all(isinstance(c, str) for c in cols):
-        raise ValueError(f"{name} must be a column name or a list of column names; got {by!r}")
+        raise ArgumentError(f"{name} must be a column name or a list of column names; got {by!r}")
     allowed = list(dict.fromkeys(allowed))
     folded = {a.casefold(): a for a in reversed(allowed)}
     out = []
@@ -214,7 +216,7 @@ def resolve_by(
         elif c.casefold() in folded:
             out.append(folded[c.casefold()])
         else:
-            raise ValueError(
+            raise ArgumentError(
                 f"{name}={c!r} is not a known grouping"
                 f"{did_you_mean(c, allowed)}{hint}; allowed: {allowed}"
             )
@@ -241,7 +243,7 @@ def check_groups(
         return
     n = len(frame[list(by)].drop_duplicates())
     if n > max_groups:
-        raise ValueError(
+        raise ArgumentError(
             f"{name}={list(by) if len(by) > 1 else by[0]!r} gives {n} groups, "
             f"more than max_groups={max_groups}; group by a coarser column, "
             f"filter the log first, or pass max_groups=None"

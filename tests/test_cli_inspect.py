@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from followup_analytics.cli import main
@@ -124,6 +125,37 @@ def test_a_bug_exits_1_with_a_debug_hint_and_debug_shows_the_traceback(
     assert "internal error (KeyError" in err and "--debug" in err and "Traceback" not in err
     with pytest.raises(KeyError):
         main(["--debug", "inspect", tracker])
+
+
+def test_a_value_error_from_a_bug_inside_the_package_exits_1(tmp_path, capsys, monkeypatch):
+    """A plain ValueError raised by the package's own code (say ``int("x")`` on a value it
+    built itself) is a bug, not the user's input: exit 1. Argument checks raise
+    ArgumentError (exit 2)."""
+    import importlib
+
+    from followup_analytics import ArgumentError
+    from followup_analytics.ingest.raw import Parts
+
+    load_module = importlib.import_module("followup_analytics.ingest.load")
+
+    def broken(*args, **kwargs):
+        # a ValueError whose last frame is the package's own code (numpy raises it there)
+        parts = Parts(("a.csv",), (None,), np.array([2]))
+        return parts.locate(np.array(["not a row number"]))
+
+    monkeypatch.setattr(load_module, "load", broken)
+    tracker = str(_tracker(tmp_path / "t.csv"))
+    assert main(["inspect", tracker]) == 1
+    assert "internal error (ValueError" in capsys.readouterr().err
+
+    def refused(*args, **kwargs):
+        raise ArgumentError("layout must be one of ['auto', ...]; got 'x'")
+
+    monkeypatch.setattr(load_module, "load", refused)
+    assert main(["inspect", tracker]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("followup-analytics: error: layout must be")
+    assert issubclass(ArgumentError, ValueError)
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path):

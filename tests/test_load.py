@@ -454,3 +454,24 @@ def test_packed_sort_order_equals_lexsort(rng):
     huge = app * 2**45  # too wide to pack: falls back to lexsort, same order
     ref = np.lexsort((event, date.view(np.int64), huge, table))
     assert (_order(table, huge, date, event) == ref).all()
+
+
+def test_a_file_without_data_in_a_folder_is_skipped_with_the_reason(tmp_path):
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    (folder / "ana.csv").write_text("Company,Date Applied\nAcme,2026-03-02\n", encoding="utf-8")
+    (folder / "ben.csv").write_text("Company,Date Applied\n", encoding="utf-8")  # a template
+    (folder / "cai.csv").write_bytes(b"")
+    with pytest.warns(LoadWarning, match=r"2 of 3 files hold no data table and were skipped"):
+        log = load(folder, as_of="2026-04-30")
+    assert log.applications["company"].tolist() == ["Acme"]
+    src = log.report.sources.set_index("file")
+    assert src.loc[str(folder / "ben.csv"), "status"] == "skipped"
+    assert "header only" in src.loc[str(folder / "ben.csv"), "reason"]
+    assert src.loc[str(folder / "cai.csv"), "reason"] == "empty file (0 bytes)"
+    # alone, or when no file of the folder holds data, it is an error naming each file
+    with pytest.raises(SpreadsheetError, match="header only"):
+        load(folder / "ben.csv")
+    (folder / "ana.csv").unlink()
+    with pytest.raises(SpreadsheetError, match=r"(?s)2 problems.*ben\.csv.*cai\.csv"):
+        load(folder)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import followup_analytics as fa
-from followup_analytics import JobSearchLog, LoadWarning, load
+from followup_analytics import ArgumentError, JobSearchLog, LoadWarning, load
 
 EVENTS = pd.DataFrame(
     {
@@ -53,7 +53,7 @@ def test_an_unusable_as_of_is_a_clear_error_everywhere(tmp_path, bad, why):
     for call in calls:
         with pytest.raises(ValueError, match=rf"as_of=.*{why}.*'2026-10-30'") as info:
             call()
-        assert type(info.value) is ValueError  # one exception type, whatever the entry
+        assert type(info.value) is ArgumentError  # one exception type, whatever the entry
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import ArgumentError
+
 #: Headers (lower case, any punctuation) of carried columns that identify people.
 PERSON_HEADER_WORDS: tuple[str, ...] = (
     "name",
@@ -73,7 +75,7 @@ def _read_key(path: Path) -> bytes:
     text = path.read_text(encoding="ascii").strip()
     key = bytes.fromhex(text)
     if len(key) < 16:
-        raise ValueError(f"the pseudonym key {path} is too short; delete it to make a new one")
+        raise ArgumentError(f"the pseudonym key {path} is too short; delete it to make a new one")
     return key
 
 
@@ -85,7 +87,7 @@ def adviser_key(path: Path | None = None) -> bytes:
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When the key file exists but cannot be read as a key.
     OSError
         When the key file cannot be created (no writable configuration folder); pass a
@@ -96,7 +98,7 @@ def adviser_key(path: Path | None = None) -> bytes:
         try:
             return _read_key(path)
         except (UnicodeDecodeError, ValueError) as exc:
-            raise ValueError(f"cannot read the pseudonym key {path}: {exc}") from None
+            raise ArgumentError(f"cannot read the pseudonym key {path}: {exc}") from None
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema, vocab
+from ..errors import ArgumentError
 from ..loadreport import LoadReport
 from ..log import JobSearchLog
 from ..text import key
@@ -131,7 +132,7 @@ class CohortReport:
         render = {"html": render_bytes, "xlsx": workbook_bytes}
         bad = [f for f in paths if f not in render]
         if bad:
-            raise ValueError(f"unknown report format {bad[0]!r}; choose html or xlsx")
+            raise ArgumentError(f"unknown report format {bad[0]!r}; choose html or xlsx")
         data = {fmt: render[fmt](self) for fmt in paths}
         return atomic_write_all(
             [
@@ -157,14 +158,14 @@ def resolve_by(log: JobSearchLog, by: str | None) -> str | None:
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When no carried column (or more than one) matches; the message lists them.
     """
     if by is None or by in log.carried_columns:
         return by
     matches = [c for c in log.carried_columns if key(c) == key(by)]
     if len(matches) != 1:
-        raise ValueError(
+        raise ArgumentError(
             f"by={by!r} is not a column of the cohort data"
             f"{schema.did_you_mean(by, log.carried_columns)}; choose one of "
             f"{log.carried_columns} or None"
@@ -178,9 +179,9 @@ def _check(log: object, min_cell: object) -> None:
             f"log must be a JobSearchLog (see followup_analytics.load); got {type(log).__name__}"
         )
     if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
-        raise ValueError(f"min_cell must be an integer of at least 1; got {min_cell!r}")
+        raise ArgumentError(f"min_cell must be an integer of at least 1; got {min_cell!r}")
     if len(log) == 0:
-        raise ValueError(
+        raise ArgumentError(
             "the log holds no applications: nothing to report (see log.report "
             "for what was read and set aside)"
         )
@@ -204,7 +205,7 @@ def merge_small_groups(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When no group would keep its label (for example a column of names or ids).
     """
     per = seekers.groupby(groups.to_numpy(), sort=True).nunique().sort_values(kind="stable")
@@ -213,7 +214,7 @@ def merge_small_groups(
     while small and big and seekers[groups.isin(small)].nunique() < min_cell:
         small.append(big.pop(0))
     if small and len(big) < 1:
-        raise ValueError(
+        raise ArgumentError(
             f"no group of the breakdown holds {min_cell} seekers or more once small groups "
             f"are merged ({len(per)} groups); a breakdown by this column would identify "
             f"people. Choose a coarser column or a lower min_cell."
@@ -445,7 +446,7 @@ def cohort_report(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         `min_cell` below 1, `by` not a carried column (the message lists them), more groups
         than `max_groups`, or a log without applications.
 
@@ -463,7 +464,7 @@ def cohort_report(
     _check(log, min_cell)
     if by is not None and not isinstance(by, str):
         if len(by) != 1:
-            raise ValueError(f"cohort_report breaks down by one column; got by={by!r}")
+            raise ArgumentError(f"cohort_report breaks down by one column; got by={by!r}")
         (by,) = by
     by = resolve_by(log, by)
     if by is not None:

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..errors import ArgumentError
 from .content import OUTCOME_LABELS
 from .html import _CATEGORY_COLUMNS
 from .labels import HIDDEN, category_label, column_label
@@ -313,7 +314,7 @@ def workbook_bytes(report: CohortReport) -> bytes:
 def write_private(report: CohortReport, path: str | os.PathLike[str]) -> Path:
     """Write the per-seeker appendix as a workbook readable by its owner only (0600)."""
     if report.private is None:
-        raise ValueError("this report has no per-seeker appendix to write")
+        raise ArgumentError("this report has no per-seeker appendix to write")
     wb = Workbook()
     ws = wb.active
     ws.title = "Seekers (private)"

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import struct
 
+from ..errors import ArgumentError
+
 _END = 0xFFFFFFFA  # sector numbers at or above this end a chain
 _DIFSECT = 0xFFFFFFFC
 _CELL_RECORDS = frozenset({0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6})
@@ -45,23 +47,23 @@ def xls_cells(data: bytes) -> int:
 def _workbook_stream(data: bytes) -> bytes | None:
     shift, mini_shift = struct.unpack_from("<HH", data, 30)
     if shift not in (9, 12) or mini_shift != 6:
-        raise ValueError(f"sector size 2^{shift} is not 512 or 4096 bytes")
+        raise ArgumentError(f"sector size 2^{shift} is not 512 or 4096 bytes")
     size, mini_size = 1 << shift, 1 << mini_shift
     sectors = max(len(data) // size - 1, 0)  # the header takes the first sector
     n_fat, dir_start = struct.unpack_from("<II", data, 44)
     cutoff, minifat_start, n_minifat, difat_next, _ = struct.unpack_from("<5I", data, 56)
     if n_fat > sectors or n_minifat > sectors:
-        raise ValueError(
+        raise ArgumentError(
             f"the header declares {max(n_fat, n_minifat):,} table sectors in a file of {sectors:,}"
         )
     if struct.unpack_from("<I", data, 62)[0] > 1 << 26:  # calamine reserves 4 bytes each
-        raise ValueError("the mini FAT header fields would make the reader reserve gigabytes")
+        raise ArgumentError("the mini FAT header fields would make the reader reserve gigabytes")
     per = size // 4
     difat = list(struct.unpack_from("<109I", data, 76))
     seen: set[int] = set()
     while difat_next < _END:  # the reader follows this chain without a loop check
         if difat_next in seen or difat_next >= sectors:
-            raise ValueError(
+            raise ArgumentError(
                 "the DIFAT sector chain "
                 + ("loops" if difat_next in seen else "points past the end of the file")
             )
@@ -74,14 +76,14 @@ def _workbook_stream(data: bytes) -> bytes | None:
         if sector >= _DIFSECT:
             continue
         if sector >= sectors:
-            raise ValueError(f"a FAT sector ({sector:,}) lies past the end of the file")
+            raise ArgumentError(f"a FAT sector ({sector:,}) lies past the end of the file")
         fat.extend(struct.unpack_from(f"<{per}I", data, (sector + 1) * size))
 
     def chain(start: int, table: list[int]) -> list[int]:
         out: list[int] = []
         while start < _END:
             if start >= len(table) or len(out) > len(table):
-                raise ValueError("broken sector chain")
+                raise ArgumentError("broken sector chain")
             out.append(start)
             start = table[start]
         return out

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..loadreport import LoadReport
 from ..log import APPLICATION_COLUMNS, CATEGORIES, EVENT_COLUMNS, JobSearchLog, default_as_of
+from .raw import Parts
 
 #: The "string" dtype of the log's text columns (NA-valued, Python storage).
 STRING = pd.StringDtype("python", na_value=pd.NA)
@@ -101,6 +102,24 @@ def _actions(
     return pd.arrays.IntegerArray(ids, ~is_fu)
 
 
+def _unstack(
+    files: pd.arrays.StringArray,
+    rows: np.ndarray,
+    table: np.ndarray,
+    parts: Sequence[Parts | None],
+) -> tuple[pd.arrays.StringArray, np.ndarray]:
+    """Each event's own file and row, for the tables read from several files."""
+    out = files.to_numpy(dtype=object)
+    rows = rows.copy()
+    for k, p in enumerate(parts):
+        if p is None:
+            continue
+        sel = np.flatnonzero(table == k)
+        which, rows[sel] = p.locate(rows[sel])
+        out[sel] = np.asarray(p.files, dtype=object)[which]
+    return pd.arrays.StringArray(out), rows
+
+
 def assemble(
     events: Sequence[pd.DataFrame],
     applications: Sequence[pd.DataFrame],
@@ -109,6 +128,7 @@ def assemble(
     report: LoadReport,
     as_of: pd.Timestamp | None,
     seeker: str,
+    parts: Sequence[Parts | None] = (),
 ) -> JobSearchLog:
     """Build a :class:`JobSearchLog` from per-table canonical parts.
 
@@ -127,6 +147,9 @@ def assemble(
         Censoring date; default the latest date in the data.
     seeker : str
         Seeker of applications that name none.
+    parts : sequence of Parts or None, optional
+        Per table, the files of a table read from several files: its events' ``source_row``
+        numbers rows across them and become each file's own row and ``source_file``.
 
     Returns
     -------
@@ -164,16 +187,19 @@ def assemble(
     note = ev["note"].astype("string").array
     cols["note"] = note if note.isna().all() else note.take(order)  # all NA: order moot
     cols["date_known"] = ev["date_known"].to_numpy(dtype=bool)[order]
-    cols["source_file"] = _constant(files, sizes)
-    cols["source_sheet"] = _constant(sheets, sizes)
     rows = ev["source_row"].to_numpy(dtype=np.int64)[order]
-    cols["source_row"] = pd.arrays.IntegerArray(rows, np.zeros(len(rows), dtype=bool))
     cols["action_id"] = _actions(
         table[order],
         rows,
         ev["column"].to_numpy()[order] if "column" in ev else np.zeros(len(rows), np.int64),
         is_fu,
     )
+    source_file = _constant(files, sizes)
+    if any(p is not None for p in parts):
+        source_file, rows = _unstack(source_file, rows, table[order], parts)
+    cols["source_file"] = source_file
+    cols["source_sheet"] = _constant(sheets, sizes)
+    cols["source_row"] = pd.arrays.IntegerArray(rows, np.zeros(len(rows), dtype=bool))
     out = pd.DataFrame(cols, columns=EVENT_COLUMNS, copy=False)
 
     base = pd.DataFrame(

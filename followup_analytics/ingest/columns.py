@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
+from ..errors import ArgumentError
 from ..text import key
 from .profile import Profile, field_fit
 
@@ -212,13 +213,13 @@ def read_mapping(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         Naming the file when it cannot be read or holds no mapping.
     """
     if mapping is None or isinstance(mapping, Mapping):
         return mapping
     if not isinstance(mapping, str | PathLike):
-        raise ValueError(
+        raise ArgumentError(
             f"mapping must be a dict or the path of a .json/.toml file; got "
             f"{type(mapping).__name__}"
         )
@@ -227,11 +228,11 @@ def read_mapping(
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"mapping file {str(path)!r} cannot be read: {exc}") from exc
+        raise ArgumentError(f"mapping file {str(path)!r} cannot be read: {exc}") from exc
     if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
         data = data["mapping"]
     if not isinstance(data, dict) or not all(isinstance(v, str | None) for v in data.values()):
-        raise ValueError(f"mapping file {str(path)!r} must hold header -> field pairs")
+        raise ArgumentError(f"mapping file {str(path)!r} must hold header -> field pairs")
     return {str(k): (v or None) for k, v in data.items()}
 
 
@@ -243,7 +244,7 @@ def check_mapping(mapping: Mapping[str, object] | None) -> dict[str, tuple[str |
 
     Raises
     ------
-    ValueError
+    ArgumentError
         Naming the header, the unknown target and the allowed fields.
     """
     out: dict[str, tuple[str | None, int | None]] = {}
@@ -256,7 +257,7 @@ def check_mapping(mapping: Mapping[str, object] | None) -> dict[str, tuple[str |
             not group or (group.isdigit() and name in vocab.REPEATED_FIELDS)
         )
         if not ok:
-            raise ValueError(
+            raise ArgumentError(
                 f"mapping[{header!r}] = {target!r} is not a canonical field; allowed: "
                 f"{sorted(vocab.FIELD_SYNONYMS)} (repeated fields may take ':N', e.g. "
                 f"'followup_date:2'), or None to ignore the column"

@@ -6,6 +6,7 @@ files themselves; ``Saved Jobs.csv`` holds bookmarks, not applications.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -20,12 +21,12 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024
 
 def is_applications(name: str) -> bool:
     """Whether a file name is one part of LinkedIn's job-applications export."""
-    return bool(_APPLICATIONS.match(Path(name).name))
+    return bool(_APPLICATIONS.match(os.path.basename(name)))
 
 
 def is_saved_jobs(name: str) -> bool:
     """Whether a file name is LinkedIn's saved-jobs export (bookmarks)."""
-    return bool(_SAVED.match(Path(name).name))
+    return bool(_SAVED.match(os.path.basename(name)))
 
 
 def export_parts(item: object) -> list[object] | None:

@@ -6,12 +6,11 @@ import dataclasses
 import warnings
 from collections.abc import Collection, Mapping, Sequence
 from os import PathLike
-from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from ..errors import AmbiguousDateWarning, LoadWarning, Problem, SpreadsheetError
+from ..errors import AmbiguousDateWarning, ArgumentError, LoadWarning, Problem, SpreadsheetError
 from ..loadreport import (
     MAPPING_COLUMNS,
     ROW_COLUMNS,
@@ -20,17 +19,17 @@ from ..loadreport import (
     LoadReport,
 )
 from ..log import JobSearchLog
-from .accounting import n_distinct, n_not_blank, original_cells, records_outcomes, stack_notes
+from .accounting import stack_notes
 from .assemble import assemble
 from .columns import check_mapping, read_mapping
-from .layouts import Context, check_layout, detect_layout, interpret
+from .layouts import Context, check_layout, detect_layout
 from .layouts.groups import may_hold_groups, split_groups
-from .merge import copy_sheets, merge_sources, seeker_sheets
+from .merge import merge_sources, seeker_sheets
+from .per_table import TableResult, interpret_table, set_aside_copies, unique_ids
 from .profile import profile_frame
-from .raw import RawTable, SkippedSheet
+from .raw import RawTable, SkippedSheet, Source
+from .stacking import files_of
 from .values import check_vocab
-
-_MIN_YEAR = 1990
 
 
 def load(
@@ -90,7 +89,7 @@ default "auto"
     ------
     SpreadsheetError
         Unusable files, or any problem at all when ``strict=True``.
-    ValueError
+    ArgumentError
         Unknown ``layout``, mapping target or vocabulary field.
 
     Warns
@@ -129,27 +128,70 @@ default "auto"
     check_mapping(mapping)
     check_vocab(vocab)
     if not sources:
-        raise ValueError(
+        raise ArgumentError(
             "load() needs at least one source (a file, folder, glob, open file or DataFrame)"
         )
     from ._sandbox import reader_session
     from .layouts.sankey import read_sankeymatic
     from .linkedin import export_parts, one_seeker
-    from .readers import read_source
+    from .readers import NoTableError, read_source
     from .sources import expand_sources
+    from .stacking import STACK_LAYOUTS, plan_stacks, read_stack
+    from .tables import known_headers
 
     tables: list[RawTable] = []
     expanded = [export_parts(s) or s for s in sources]
     found, skipped = one_seeker(expand_sources(expanded))
-    with reader_session():  # one child process parses every workbook of this call
-        for source in found:
-            flows = read_sankeymatic(source.obj, source.name)
-            if flows is not None:
-                tables.append(flows)
-                continue
+    stacks = plan_stacks(found) if layout in ("auto", *STACK_LAYOUTS) else []
+    first = {s.members[0]: s for s in stacks}
+    grouped = {m for s in stacks for m in s.members}
+    known = known_headers(tuple(mapping or ()))
+
+    def read_alone(source: Source) -> None:
+        nonlocal skipped
+        flows = read_sankeymatic(source.obj, source.name)
+        if flows is not None:
+            tables.append(flows)
+            return
+        try:
             got, skip = read_source(source, sheets=sheets, extra_headers=tuple(mapping or ()))
-            tables += got
-            skipped += skip
+        except NoTableError as err:
+            if len(found) < 2:
+                raise
+            empty.append(err.problems[0])
+            return
+        tables.extend(got)
+        skipped += skip
+
+    empty: list[Problem] = []  # files of a folder or glob without any data table
+
+    with reader_session():  # one child process parses every workbook of this call
+        for pos, source in enumerate(found):
+            if pos not in grouped:
+                read_alone(source)
+                continue
+            stack = first.get(pos)
+            if stack is None:  # read with the first file of its group
+                continue
+            table = read_stack(stack, known)
+            if table is not None and (
+                layout != "auto" or detect_layout(table, mapping)[0] in STACK_LAYOUTS
+            ):
+                tables.append(table)
+                continue
+            for m in stack.members:  # not read alike together: each file alone
+                read_alone(found[m])
+    if empty and not tables:
+        raise SpreadsheetError(problems=empty)
+    if empty:
+        warnings.warn(
+            LoadWarning(
+                f"{len(empty)} of {len(found)} files hold no data table and were skipped "
+                f"(first: {empty[0]}); see log.report.sources"
+            ),
+            stacklevel=2,
+        )
+        skipped = [*skipped, *(SkippedSheet(p.file or "", None, p.reason) for p in empty)]
     return _load_tables(
         tables,
         skipped,
@@ -212,146 +254,16 @@ def _load_tables(
     check_mapping(mapping)
     check_vocab(vocab)
     if dayfirst is not None and not isinstance(dayfirst, bool):
-        raise ValueError(f"dayfirst must be True, False or None; got {dayfirst!r}")
+        raise ArgumentError(f"dayfirst must be True, False or None; got {dayfirst!r}")
     ctx = Context(seeker=seeker, vocab=vocab, mapping=mapping, dayfirst=dayfirst)
-    tables, seeker_notes = seeker_sheets(list(tables))
-    if layout in ("auto", "wide", "tracker"):  # several applications in one row
-        tables = [
-            t
-            for table in tables
-            for t in (
-                table,
-                *(
-                    split_groups(table, profile_frame(table.frame))
-                    if may_hold_groups(list(table.frame.columns))
-                    else ()
-                ),
-            )
-        ]
+    tables, seeker_notes = _expand(tables, layout)
     ref = _as_of(as_of)
-    limit = ref + pd.DateOffset(years=1)
-
-    events, apps, src_rows, maps, unmapped, quarantine, dropped, unknown = ([] for _ in range(8))
-    notes: list[str] = []
-    ambiguous: list[str] = []
-    cells: list[pd.DataFrame] = []
-    found_headers: set[str] = set()
-    seen_ids: set[str] = set()
-    for i, table in enumerate(tables):
-        profiles = profile_frame(table.frame)
-        lay, why = (
-            (layout, "layout given by the caller")
-            if layout != "auto"
-            else detect_layout(table, mapping, profiles)
-        )
-        part, cm = interpret(table, lay, ctx, profiles)
-        found_headers |= set(mapping or {}) - set(cm.missing)
-        ev, ap, q = _check_dates(part.events, part.applications, table, ref, limit)
-        if seen_ids and not seen_ids.isdisjoint(ap["application_id"]):  # O(rows), not O(seen)
-            ap["application_id"] = f"{i + 1}:" + ap["application_id"].astype(object)
-        if len(tables) > 1:
-            seen_ids |= set(ap["application_id"].dropna())
-        events.append(ev.drop(columns=["applied_on"]))
-        apps.append(ap)
-        qq = pd.concat([part.quarantine, q], ignore_index=True)
-        quarantine.append(qq)
-        cells.append(original_cells(table, qq))
-        dd = pd.concat(
-            [table.dropped.reindex(columns=ROW_COLUMNS), part.dropped], ignore_index=True
-        )
-        dropped.append(dd)
-        unknown.append(part.unknown)
-        where = table.file + (f" [{table.sheet}]" if table.sheet else "")
-        notes += [n if n.startswith(table.file) else f"{where}: {n}" for n in table.notes]
-        notes += part.notes
-        ambiguous += part.ambiguous
-        maps.append(cm.labels().assign(file=table.file, sheet=table.sheet))
-        unmapped.append(
-            pd.DataFrame(
-                {
-                    "file": table.file,
-                    "sheet": table.sheet,
-                    "column": [
-                        c
-                        for c in table.frame.columns
-                        if c not in set(cm.matches["input_column"]) and c not in dict(cm.flags)
-                    ],
-                }
-            )
-        )
-        loaded_rows = ev["source_row"].to_numpy()
-        q_rows = pd.unique(qq["row"].to_numpy())
-        partly = int(np.isin(q_rows, loaded_rows).sum()) if len(q_rows) else 0
-        src_rows.append(
-            {
-                "file": table.file,
-                "sheet": table.sheet,
-                "status": "loaded",
-                "layout": lay,
-                "header_row": table.header_row,
-                "n_rows": len(table.frame) + n_not_blank(table.dropped),
-                "n_loaded": n_distinct(loaded_rows),
-                "n_quarantined": len(q_rows) - partly,
-                "n_dropped": n_not_blank(dd),
-                "n_partly_quarantined": partly,
-                "records_outcomes": records_outcomes(lay, cm),
-                "reason": why,
-            }
-        )
-    copies = copy_sheets([t.file for t in tables], [t.sheet for t in tables], apps)
-    for i, why in copies.items():  # a cleaned copy of a sheet: its rows are not counted
-        rows = pd.unique(events[i]["source_row"].to_numpy())
-        dropped[i] = pd.concat(
-            [
-                dropped[i],
-                pd.DataFrame(
-                    {
-                        "file": tables[i].file,
-                        "sheet": tables[i].sheet,
-                        "row": rows,
-                        "column": None,
-                        "reason": why,
-                    }
-                ),
-            ],
-            ignore_index=True,
-        )
-        events[i], apps[i] = events[i].iloc[0:0], apps[i].iloc[0:0]
-        src_rows[i] |= {
-            "n_loaded": 0,
-            "n_dropped": cast(int, src_rows[i]["n_dropped"]) + len(rows),
-            "reason": why,
-        }
-    src_rows += [
-        {"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason} for s in skipped
-    ]
-    notes += stack_notes(tables) + seeker_notes
-    missing = [h for h in (mapping or {}) if h not in found_headers]
-    notes += [f"mapping header {h!r} is not in any input" for h in missing]
-
-    report = LoadReport(
-        sources=pd.DataFrame(src_rows, columns=SOURCE_COLUMNS).astype(
-            {
-                c: "Int64"
-                for c in (
-                    "header_row",
-                    "n_rows",
-                    "n_loaded",
-                    "n_quarantined",
-                    "n_dropped",
-                    "n_partly_quarantined",
-                )
-            }
-        ),
-        mapping=_cat(maps, MAPPING_COLUMNS),
-        quarantine=_cat(quarantine, ROW_COLUMNS),
-        dropped=_cat(dropped, ROW_COLUMNS),
-        unmapped=_cat(unmapped, ["file", "sheet", "column"]),
-        unknown_values=_unknown(unknown),
-        notes=tuple(notes),
-        quarantined_cells=_cat(cells, ["file", "sheet", "row"]),
-    )
-    _raise_or_warn(report, strict, ambiguous, missing, stacklevel)
+    results = [interpret_table(t, layout, ctx, ref) for t in tables]
+    unique_ids(results)
+    set_aside_copies(tables, results)
+    report, missing = _report(tables, results, skipped, mapping, seeker_notes)
+    _raise_or_warn(report, strict, [a for r in results for a in r.ambiguous], missing, stacklevel)
+    events, apps = [r.events for r in results], [r.apps for r in results]
     if not sum(len(a) for a in apps):
         return _empty_log(report, as_of)
     log = assemble(
@@ -361,13 +273,118 @@ def _load_tables(
         report=report,
         as_of=None if as_of is None else ref,
         seeker=seeker or "self",
+        parts=[t.parts for t in tables],
     )
-    if len({t.file for t in tables}) < 2:  # one file: nothing to merge across sources
-        return log
-    ev, ap, merges = merge_sources(log.events, log.applications)
+    if len(files_of(tables)) < 2 or _one_file_each(tables, events, apps, seeker or "self"):
+        return log  # nothing to merge across sources
+    ev, ap, merges = merge_sources(log.events, log.applications, seeker or "self")
     if not len(merges):
         return log
     return JobSearchLog(ev, ap, dataclasses.replace(report, merges=merges), log.as_of)
+
+
+def _expand(tables: Sequence[RawTable], layout: str) -> tuple[list[RawTable], list[str]]:
+    """Sheets named like people become one seeker each; tables holding several
+    applications per row gain one table per repeated group."""
+    out, seeker_notes = seeker_sheets(list(tables))
+    if layout in ("auto", "wide", "tracker"):  # several applications in one row
+        out = [
+            t
+            for table in out
+            for t in (
+                table,
+                *(
+                    split_groups(table, profile_frame(table.frame))
+                    if may_hold_groups(list(table.frame.columns))
+                    else ()
+                ),
+            )
+        ]
+    return out, seeker_notes
+
+
+def _report(
+    tables: Sequence[RawTable],
+    results: Sequence[TableResult],
+    skipped: Collection[SkippedSheet],
+    mapping: Mapping[str, object] | None,
+    seeker_notes: list[str],
+) -> tuple[LoadReport, list[str]]:
+    """The LoadReport of the whole load, and the mapping headers found in no input."""
+    found = set().union(*(r.found for r in results)) if results else set()
+    missing = [h for h in (mapping or {}) if h not in found]
+    src_rows: list[dict[str, object] | pd.DataFrame] = [r.source for r in results]
+    src_rows += [
+        {"file": s.file, "sheet": s.sheet, "status": "skipped", "reason": s.reason} for s in skipped
+    ]
+    notes = [n for r in results for n in r.notes]
+    notes += stack_notes(tables) + seeker_notes
+    notes += [f"mapping header {h!r} is not in any input" for h in missing]
+    counts = (
+        "header_row",
+        "n_rows",
+        "n_loaded",
+        "n_quarantined",
+        "n_dropped",
+        "n_partly_quarantined",
+    )
+    report = LoadReport(
+        sources=_sources_frame(src_rows).astype(dict.fromkeys(counts, "Int64")),
+        mapping=_cat([r.mapping for r in results], MAPPING_COLUMNS),
+        quarantine=_cat([r.quarantine for r in results], ROW_COLUMNS),
+        dropped=_cat([r.dropped for r in results], ROW_COLUMNS),
+        unmapped=_cat([r.unmapped for r in results], ["file", "sheet", "column"]),
+        unknown_values=_unknown([r.unknown for r in results]),
+        notes=tuple(notes),
+        quarantined_cells=_cat([r.cells for r in results], ["file", "sheet", "row"]),
+    )
+    return report, missing
+
+
+def _one_file_each(
+    tables: Sequence[RawTable],
+    events: Sequence[pd.DataFrame],
+    apps: Sequence[pd.DataFrame],
+    anyone: str,
+) -> bool:
+    """Whether every seeker's applications come from one file and every application names
+    its seeker: then no two files can hold the same application (a folder of seekers)."""
+    pairs = []
+    code = 0
+    for table, ev, ap in zip(tables, events, apps, strict=True):
+        if not len(ap):
+            continue
+        seekers = ap["seeker"].astype(object)
+        if seekers.isna().any() or (seekers == anyone).any():
+            return False
+        files = np.full(len(ap), code, dtype=np.int64)
+        if table.parts is not None:
+            which, _ = table.parts.locate(ev["source_row"].to_numpy())
+            files[ev["app_pos"].to_numpy()] = code + which
+            code += len(table.parts.files)
+        else:
+            code += 1
+        pairs.append(pd.DataFrame({"s": seekers.to_numpy(), "f": files}))
+    spread = pd.concat(pairs, ignore_index=True).drop_duplicates() if pairs else None
+    return spread is not None and not spread["s"].duplicated().any()
+
+
+def _sources_frame(rows: list[dict[str, object] | pd.DataFrame]) -> pd.DataFrame:
+    """``report.sources`` from per-table dicts and per-file frames, in order."""
+    chunks: list[pd.DataFrame] = []
+    run: list[dict[str, object]] = []
+    for r in [*rows, None]:
+        if isinstance(r, dict):
+            run.append(r)
+            continue
+        if run:
+            chunks.append(pd.DataFrame(run, columns=SOURCE_COLUMNS))
+            run = []
+        if r is not None:
+            chunks.append(r)
+    if len(chunks) == 1:
+        return chunks[0]
+    return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=SOURCE_COLUMNS)
 
 
 def _empty_log(report: LoadReport, as_of: object) -> JobSearchLog:
@@ -416,102 +433,13 @@ def _unknown(parts: list[pd.DataFrame]) -> pd.DataFrame:
     )
 
 
-def _check_dates(
-    events: pd.DataFrame,
-    apps: pd.DataFrame,
-    table: RawTable,
-    ref: pd.Timestamp,
-    limit: pd.Timestamp,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Quarantine implausible dates and events dated before their application."""
-    if not len(events):
-        return events.copy(), apps.iloc[0:0].copy(), pd.DataFrame(columns=ROW_COLUMNS)
-    ev = events
-    d = ev["date"].to_numpy(dtype="datetime64[s]")
-    a = ev["applied_on"].to_numpy(dtype="datetime64[s]")
-    is_applied = ev["event"].cat.codes.to_numpy() == ev["event"].cat.categories.get_loc("applied")
-    early = d < np.datetime64(f"{_MIN_YEAR}-01-01", "s")
-    late = d > np.datetime64(limit.date(), "s")
-    before = (d < a) & ~is_applied & ev["date_known"].to_numpy(dtype=bool) & ~early & ~late
-    bad = early | late | before
-    if not bad.any():
-        return events, apps, pd.DataFrame(columns=ROW_COLUMNS)
-    date = pd.Series(d, index=ev.index)
-    applied_on = pd.Series(a, index=ev.index)
-    reason = pd.Series(None, index=ev.index, dtype=object)
-    reason[early] = "year " + date[early].dt.year.astype(str) + f" is before {_MIN_YEAR}"
-    reason[late] = (
-        "date "
-        + date[late].dt.strftime("%Y-%m-%d")
-        + f" is more than a year after as_of ({ref.date()})"
-    )
-    reason[before] = (
-        ev.loc[before, "event"].astype(str)
-        + " dated "
-        + date[before].dt.strftime("%Y-%m-%d")
-        + ", before its application ("
-        + applied_on[before].dt.strftime("%Y-%m-%d")
-        + ")"
-    )
-    pos = ev["app_pos"].to_numpy()
-    bad_apps = np.zeros(len(apps), dtype=bool)
-    bad_apps[pos[bad & is_applied]] = True
-    whole = bad_apps[pos]
-    reason[bad & ~is_applied] += "; rest of the row loaded"
-    headers = np.array(list(table.frame.columns) + [None], dtype=object)
-    undated = whole & ~bad  # events of an application whose date was unusable
-    reason[undated] = "its application's date is unusable"
-    out = bad | undated
-    q = pd.DataFrame(
-        {
-            "file": table.file,
-            "sheet": table.sheet,
-            "row": ev.loc[out, "source_row"].to_numpy(),
-            "column": headers[ev.loc[out, "column"].to_numpy()],
-            "reason": reason[out].to_numpy(),
-        },
-        columns=ROW_COLUMNS,
-    )
-    ev = ev[~out].reset_index(drop=True)
-    if bad_apps.any():
-        ev["app_pos"] = (np.cumsum(~bad_apps) - 1)[ev["app_pos"].to_numpy()]
-        apps = apps[~bad_apps].reset_index(drop=True)
-    return ev, apps, q
-
-
 def _raise_or_warn(
     report: LoadReport, strict: bool, ambiguous: list[str], missing: list[str], stacklevel: int
 ) -> None:
-    q = report.quarantine
+    """``strict``: raise one SpreadsheetError listing every problem; else warn once per kind
+    (`stacklevel` points the warnings at the caller of :func:`load`)."""
     if strict:
-        problems = [
-            Problem(
-                file,
-                sheet if isinstance(sheet, str) else None,
-                int(row) if pd.notna(row) else None,
-                column if isinstance(column, str) else None,
-                reason,
-            )
-            for file, sheet, row, column, reason in zip(
-                q["file"], q["sheet"], q["row"], q["column"], q["reason"], strict=True
-            )
-        ]
-        problems += [
-            Problem(
-                None,
-                None,
-                None,
-                h,
-                f"mapping names a header that is not in any input{_closest_header(h, report)}",
-            )
-            for h in missing
-        ]
-        problems += [
-            Problem(
-                None, None, None, None, f"{a}: day/month order cannot be decided from the values"
-            )
-            for a in ambiguous
-        ]
+        problems = _problems(report, ambiguous, missing)
         if problems:
             raise SpreadsheetError(problems=problems)
         return
@@ -524,14 +452,19 @@ def _raise_or_warn(
             stacklevel=stacklevel,
         )
     if ambiguous:
+        listed = "; ".join(ambiguous[:5]) + (
+            f"; and {len(ambiguous) - 5:,} more columns (see log.report.notes)"
+            if len(ambiguous) > 5
+            else ""
+        )
         warnings.warn(
             AmbiguousDateWarning(
-                "day/month order assumed (month-first unless '.'-separated) for "
-                + "; ".join(ambiguous)
-                + "; pass dates as ISO (2026-03-04) to be sure"
+                f"day/month order assumed (month-first unless '.'-separated) for {listed}"
+                "; pass dates as ISO (2026-03-04) to be sure"
             ),
             stacklevel=stacklevel,
         )
+    q = report.quarantine
     if len(q):
         partly = report.n_partly_quarantined
         rows = report.n_quarantined + partly
@@ -546,6 +479,38 @@ def _raise_or_warn(
             ),
             stacklevel=stacklevel,
         )
+
+
+def _problems(report: LoadReport, ambiguous: list[str], missing: list[str]) -> list[Problem]:
+    """Every quarantined row, unmatched mapping header and undecided date column."""
+    q = report.quarantine
+    problems = [
+        Problem(
+            file,
+            sheet if isinstance(sheet, str) else None,
+            int(row) if pd.notna(row) else None,
+            column if isinstance(column, str) else None,
+            reason,
+        )
+        for file, sheet, row, column, reason in zip(
+            q["file"], q["sheet"], q["row"], q["column"], q["reason"], strict=True
+        )
+    ]
+    problems += [
+        Problem(
+            None,
+            None,
+            None,
+            h,
+            f"mapping names a header that is not in any input{_closest_header(h, report)}",
+        )
+        for h in missing
+    ]
+    problems += [
+        Problem(None, None, None, None, f"{a}: day/month order cannot be decided from the values")
+        for a in ambiguous
+    ]
+    return problems
 
 
 def _closest_header(header: str, report: LoadReport) -> str:

@@ -3,8 +3,8 @@
 - :func:`copy_sheets`: a sheet whose applications (company, role, date) mostly repeat those
   of an earlier sheet of the same file is a copy (a "cleaned" or "final" version kept beside
   the raw one); its rows go to ``report.dropped`` instead of being counted twice.
-- :func:`merge_sources`: an application in one file that matches one in another file (same
-  company and role, as keys; application dates at most :data:`MERGE_DAYS` apart) is one
+- :func:`merge_sources`: an application in one file that matches one in another file of the
+  same seeker (same company and role, as keys; application dates at most :data:`MERGE_DAYS` apart) is one
   application: the events of the second move to the first (its ``applied`` event is dropped)
   and every merge is listed in ``report.merges``. A file without any application date (a
   file of replies) joins the applications of the other files by company (and role when
@@ -69,14 +69,18 @@ def copy_sheets(
 
 
 def merge_sources(
-    events: pd.DataFrame, apps: pd.DataFrame
+    events: pd.DataFrame, apps: pd.DataFrame, anyone: str = "self"
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Merge applications that two different files both record.
+    """Merge applications that two different files of one seeker both record.
 
     Parameters
     ----------
     events, apps : DataFrame
         The assembled log's frames (``source_file`` on events).
+    anyone : str, default "self"
+        The seeker given to rows that name none: such an application may merge with any
+        seeker's. Applications of two different named seekers never merge (two students
+        of a cohort folder applying to the same role are two applications).
 
     Returns
     -------
@@ -93,24 +97,40 @@ def merge_sources(
         first["source_file"].to_numpy(dtype=object),
         index=first["application_id"].to_numpy(dtype=object),
     )
-    a = apps[["application_id", "company", "role", "applied_on"]].copy()
+    a = apps[["application_id", "seeker", "company", "role", "applied_on"]].copy()
     a["file"] = a["application_id"].map(source).to_numpy(dtype=object)
     a = a[a["company"].notna() & a["file"].notna()]
     if a["file"].nunique() < 2:
         return events, apps, empty
+    who = a["seeker"].astype(object).fillna(anyone)
+    spread = pd.DataFrame({"s": who.to_numpy(), "f": a["file"].to_numpy()}).drop_duplicates()
+    if not spread["s"].duplicated().any() and not (spread["s"] == anyone).any():
+        return events, apps, empty  # each seeker in one file (a folder of seekers' files)
     order = pd.Index(apps["application_id"]).get_indexer
     a["pos"] = order(a["application_id"])
     a["c"] = _keys(a["company"])
     a["r"] = _keys(a["role"]).replace("", None)
     a = a[a["c"].str.len() > 0]
-    pairs = a.merge(a, on="c", suffixes=("", "_2"))
+    a["s"] = who
+    # one seeker's own files; a file naming no seeker (`anyone`) may join any seeker's
+    pairs = a.merge(a, on=["s", "c"], suffixes=("", "_2"))
+    free = a[a["s"] == anyone]
+    if len(free) and len(free) < len(a):
+        more = pd.concat(
+            [
+                free.merge(a[a["s"] != anyone], on="c", suffixes=("", "_2")),
+                a[a["s"] != anyone].merge(free, on="c", suffixes=("", "_2")),
+            ],
+            ignore_index=True,
+        )
+        pairs = pd.concat([pairs, more.drop(columns=["s", "s_2"])], ignore_index=True)
+        pairs = pairs.sort_values(["pos", "pos_2"], kind="stable", ignore_index=True)
     pairs = pairs[(pairs["file"] != pairs["file_2"]) & (pairs["pos"] < pairs["pos_2"])]
     days = (pd.to_datetime(pairs["applied_on_2"]) - pd.to_datetime(pairs["applied_on"])).dt.days
     same = (pairs["r"] == pairs["r_2"]) & (days.abs() <= MERGE_DAYS)
     # a file of replies (no application dates at all) joins the applications by company
-    undated_files = set(
-        a.groupby("file")["applied_on"].apply(lambda d: d.isna().all()).pipe(lambda s: s[s].index)
-    )
+    dated = a["applied_on"].notna().groupby(a["file"].to_numpy()).any()
+    undated_files = set(dated.index[~dated.to_numpy(dtype=bool)])
     roles_agree = pairs["r"].isna() | pairs["r_2"].isna() | (pairs["r"] == pairs["r_2"])
     replies = (
         pairs["file_2"].isin(undated_files)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
 from ..loadreport import ROW_COLUMNS
@@ -38,6 +39,35 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Parts:
+    """The files of a table read from several files with the same header line.
+
+    The table's rows are numbered as if the files were one: the header is row 1 and the
+    first data line of file ``i`` is row ``starts[i]``. :meth:`locate` turns these numbers
+    back into each file's own row numbers.
+
+    Attributes
+    ----------
+    files : tuple of str
+        Display names of the files, in the order their rows appear.
+    hints : tuple of str or None
+        Each file's ``seeker_hint``.
+    starts : ndarray of int64
+        Row number (in the combined numbering) of each file's first data line.
+    """
+
+    files: tuple[str, ...]
+    hints: tuple[str | None, ...]
+    starts: np.ndarray
+
+    def locate(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The file (position in :attr:`files`) and the file's own row number of each row."""
+        rows = np.asarray(rows, dtype=np.int64)
+        which = np.searchsorted(self.starts, rows, side="right") - 1
+        return which, rows - self.starts[which] + 2
+
+
+@dataclass(frozen=True)
 class RawTable:
     """One sheet (or csv file) with its header row found and its data rows trimmed.
 
@@ -59,6 +89,10 @@ class RawTable:
         Copied from the :class:`Source`.
     notes : tuple of str
         What the reader decided (encoding, delimiter, title rows skipped ...).
+    parts : Parts or None
+        Set when the table was read from several files with the same header line
+        (:mod:`followup_analytics.ingest.stacking`): ``file`` then names the group and the
+        index numbers rows across the files.
     """
 
     file: str
@@ -68,6 +102,7 @@ class RawTable:
     dropped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ROW_COLUMNS))
     seeker_hint: str | None = None
     notes: tuple[str, ...] = ()
+    parts: Parts | None = None
 
 
 @dataclass(frozen=True)

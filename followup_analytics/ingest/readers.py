@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
+from ..errors import Problem, SpreadsheetError
 from ._containers import (
     OLE_MAGIC,
     ZIP_MAGIC,
@@ -102,8 +103,19 @@ def read_source(
         reasons = "; ".join(
             f"sheet {s.sheet!r}: {s.reason}" if s.sheet else s.reason for s in skipped
         )
-        raise fail(name, f"no data table found ({reasons or 'nothing to read'})")
+        raise _no_table(name, f"no data table found ({reasons or 'nothing to read'})")
     return tables, skipped
+
+
+class NoTableError(SpreadsheetError):
+    """A source that holds no data table (an empty file, a header only, only summary
+    sheets). Alone it is an error; among the files of a folder or glob, :func:`load`
+    lists it as skipped instead."""
+
+
+def _no_table(name: str, reason: str) -> NoTableError:
+    problem = Problem(file=name, sheet=None, row=None, column=None, reason=reason)
+    return NoTableError(str(problem), problems=[problem])
 
 
 # --------------------------------------------------------------------------- opening
@@ -124,7 +136,7 @@ def _open(source: Source, limits: ReadLimits) -> tuple[str | io.IOBase, bytes, s
             raise fail(name, f"cannot be read ({err.strerror or err})") from None
         if size == 0 or not head:
             fh.close()
-            raise fail(name, "empty file (0 bytes)")
+            raise _no_table(name, "empty file (0 bytes)")
         if not ext:
             ext = (
                 ".xlsx"

@@ -79,7 +79,7 @@ def expand_sources(sources: Iterable[object], *, frames_start: int = 1) -> list[
 
 def file_kind(name: str) -> str:
     """Return ``"excel"`` or ``"text"`` for a supported file name, else ``""``."""
-    ext = Path(name).suffix.lower()
+    ext = os.path.splitext(name)[1].lower()
     if ext in EXCEL_EXTENSIONS:
         return "excel"
     if ext in TEXT_EXTENSIONS:
@@ -119,7 +119,7 @@ def _expand_path(item: str | Path) -> list[Source]:
     text = str(item)
     path = Path(text).expanduser()
     if path.is_dir():
-        files = _spreadsheets_in(sorted(p for p in path.iterdir() if _inside(p, path)))
+        files = _folder_files(path)
         if not files:
             raise SpreadsheetError(
                 f"{text}: folder holds no spreadsheet ({', '.join(SUPPORTED_EXTENSIONS)})"
@@ -211,6 +211,28 @@ def _inside(path: Path, root: Path) -> bool:
         return path.resolve(strict=True).is_relative_to(root.resolve())
     except (OSError, RuntimeError):  # a dangling link or a loop
         return False
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The supported files of a folder in name order: what :func:`_spreadsheets_in` keeps
+    of its entries whose real path stays inside it, from one directory scan."""
+    found: list[tuple[str, Path]] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(("~$", ".")) or not file_kind(name):
+                continue
+            try:
+                if not entry.is_file():  # follows a link, as Path.is_file does
+                    continue
+                link = entry.is_symlink()
+            except OSError:
+                continue
+            path = folder / name
+            if not link or _inside(path, folder):
+                found.append((name, path))
+    found.sort(key=lambda item: item[0])
+    return [p for _, p in found]
 
 
 def _spreadsheets_in(paths: list[Path]) -> list[Path]:

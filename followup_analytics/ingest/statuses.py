@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import vocab as _vocab
 from .. import vocab_i18n as _vocab_i18n
+from ..errors import ArgumentError
 from ..text import key
 from .values import _TABLES, _broadcast, _factorize, _has_word, _is_missing_value, _lookup, _table
 
@@ -73,7 +74,7 @@ def two_values(
     """For cells naming two things ("Email + posted letter", "HR cc hiring manager"), the
     canonical values of the first and of the second; NaN elsewhere. Per distinct value."""
     if field not in _TABLES or field == "status":
-        raise ValueError(f"field must be channel, letter_type or recipient; got {field!r}")
+        raise ArgumentError(f"field must be channel, letter_type or recipient; got {field!r}")
     table, keywords = _table(field, extra)
     codes, uniques = _factorize(values)
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import vocab as _vocab
 from .. import vocab_i18n as _vocab_i18n
+from ..errors import ArgumentError
 from ..log import DATE_DTYPE as _DATE_DTYPE
 from ..text import key
 from ._smalldates import (  # the date patterns, shared with the plain path for few values
@@ -304,6 +305,74 @@ def parse_dates(
     return _parsed(values, codes, uniques, dates.to_numpy(), missing, order, ambiguous)
 
 
+def orders_by_group(
+    values: pd.Series, groups: np.ndarray, n_groups: int
+) -> tuple[list[str | None], np.ndarray]:
+    """The day/month order :func:`parse_dates` would decide for each group of rows alone.
+
+    For a table read from several files, the order is each file's own, decided by the same
+    rule as :func:`parse_dates` over the distinct texts of that file's rows.
+
+    Parameters
+    ----------
+    values : Series
+        Cells as read.
+    groups : ndarray of int
+        The group (file) of each row, ``0 .. n_groups - 1``.
+    n_groups : int
+
+    Returns
+    -------
+    orders : list of str or None
+        ``"day-first"``, ``"month-first"`` or None (no ``03/04/2026``-style date) per group.
+    ambiguous : ndarray of bool
+        Per group: whether the order was assumed because the values do not decide it.
+    """
+    codes, uniques = _factorize(values)
+    orders: list[str | None] = [None] * n_groups
+    ambiguous = np.zeros(n_groups, dtype=bool)
+    missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))
+    is_str = np.fromiter((isinstance(v, str) for v in uniques), bool, len(uniques)) & ~missing
+    if not is_str.any():
+        return orders, ambiguous
+    text = pd.Series(uniques[is_str], dtype=object).astype(str).str.strip().str.lower()
+    text.index = np.flatnonzero(is_str)
+    plain = text.str.extract(_ISO)[0].isna() & text.str.extract(_COMPACT)[0].isna()
+    num = text[plain].str.extract(_NUMERIC)
+    num = num[num[0].notna()]
+    if not len(num):
+        return orders, ambiguous
+    first = pd.Series(-1, index=range(len(uniques)), dtype="int64")
+    second, dot = first.copy(), pd.Series(False, index=first.index)
+    first[num.index] = num[0].astype("int64")
+    second[num.index] = num[2].astype("int64")
+    dot[num.index] = num[1].eq(".")
+    pairs = pd.DataFrame({"g": groups, "u": codes})
+    pairs = pairs[pairs["u"] >= 0].drop_duplicates()
+    pairs = pairs[first.to_numpy()[pairs["u"].to_numpy()] >= 0]
+    u = pairs["u"].to_numpy()
+    f, sec = first.to_numpy()[u], second.to_numpy()[u]
+    per = pd.DataFrame(
+        {
+            "g": pairs["g"].to_numpy(),
+            "day": f > 12,
+            "month": sec > 12,
+            "differ": f != sec,
+            "dot": dot.to_numpy()[u],
+        }
+    ).groupby("g")
+    day, month = per["day"].sum(), per["month"].sum()
+    differ, dotted = per["differ"].any(), per["dot"].mean() > 0.5
+    for g in day.index:
+        d, m = int(day[g]), int(month[g])
+        if (d > 0) != (m > 0) or (d and m):
+            orders[g] = "day-first" if d >= m and d > 0 else "month-first"
+        else:
+            orders[g] = "day-first" if dotted[g] else "month-first"
+            ambiguous[g] = bool(differ[g])
+    return orders, ambiguous
+
+
 def parses_as_date(values: np.ndarray) -> np.ndarray:
     """Which of the distinct `values` :func:`parse_dates` reads as a date (bool array)."""
     missing = np.fromiter((_is_missing_value(v) for v in values), bool, len(values))
@@ -434,17 +503,17 @@ def check_vocab(extra: Mapping[str, Mapping[str, object]] | None) -> None:
 
     Raises
     ------
-    ValueError
+    ArgumentError
         Naming the unknown field or value and the allowed ones.
     """
     for field, table in (extra or {}).items():
         name = "status" if field == "event" else field
         if name not in _TABLES:
-            raise ValueError(f"vocab: unknown field {field!r}; allowed: {list(VOCAB_FIELDS)}")
+            raise ArgumentError(f"vocab: unknown field {field!r}; allowed: {list(VOCAB_FIELDS)}")
         allowed = _TABLES[name][2]
         for text, canon in table.items():
             if canon not in allowed:
-                raise ValueError(
+                raise ArgumentError(
                     f"vocab[{field!r}][{text!r}] = {canon!r} is not allowed; "
                     f"allowed: {[a for a in allowed if a is not None]}"
                     + (" or None (no event)" if name == "status" else "")
@@ -483,7 +552,7 @@ def normalise(
         ``field, value, count``: the distinct texts that fell to ``"other"``, with counts.
     """
     if field not in _TABLES:
-        raise ValueError(f"field must be one of {list(VOCAB_FIELDS)}; got {field!r}")
+        raise ArgumentError(f"field must be one of {list(VOCAB_FIELDS)}; got {field!r}")
     table, keywords = _table(field, extra)
     codes, uniques = factorized if factorized is not None else _factorize(values)
     missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..errors import ArgumentError
+
 #: Feature columns that describe following up (or thanking) an application.
 NAIVE_BY: tuple[str, ...] = (
     "followed_up",
@@ -33,7 +35,7 @@ def refuse_naive(columns: Iterable[str], where: str) -> None:
     """Raise a ValueError naming the first column of `columns` in :data:`NAIVE_BY`."""
     bad = [c for c in columns if c in NAIVE_BY]
     if bad:
-        raise ValueError(
+        raise ArgumentError(
             f"{where}(by={bad[0]!r}) would compare followed-up (or thanked) applications "
             "with the others, which differ before any follow-up (a quick reply prevents a "
             "follow-up; more rounds give more chances to thank; strong seekers do more of "

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ..errors import SmallSampleWarning, SparseStrataWarning
+from ..errors import ArgumentError, SmallSampleWarning, SparseStrataWarning
 from ..log import JobSearchLog
 from ..schema import COMPARISON_COLUMNS, Definition, attach, missing_notes
 from ._flags import MIN_SEEKERS, one_seeker_notes, small_flags
@@ -47,7 +48,7 @@ def _select(strategies: Sequence[str] | None) -> list[Strategy]:
     names = [strategies] if isinstance(strategies, str) else list(strategies)
     bad = [s for s in names if s not in STRATEGIES]
     if bad:
-        raise ValueError(f"strategies: unknown strategy {bad[0]!r}; allowed: {list(STRATEGIES)}")
+        raise ArgumentError(f"strategies: unknown strategy {bad[0]!r}; allowed: {list(STRATEGIES)}")
     return [STRATEGIES[s] for s in names]
 
 
@@ -96,7 +97,7 @@ def _refuse_constant_within_seeker(f: pd.DataFrame, adjust: list[str]) -> None:
     for c in adjust:
         varies = f.groupby(f["seeker"], observed=True)[c].nunique(dropna=False) > 1
         if not varies.any():
-            raise ValueError(
+            raise ArgumentError(
                 f"adjust={c!r} cannot be adjusted for within seeker: it is constant within "
                 "every seeker, so the within-seeker estimate already holds it fixed (and "
                 "no comparison within a seeker can separate it from the seeker). Leave it "
@@ -212,7 +213,7 @@ def offer_associations(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         Unknown strategy or adjustment column; `seeker_effects` without `adjust`; a
         covariate constant within every seeker with `seeker_effects`.
 
@@ -237,104 +238,181 @@ def offer_associations(
     """
     chosen = _select(strategies)
     f = features(log)
-    adjust = [] if adjust is None else ([adjust] if isinstance(adjust, str) else list(adjust))
-    bad = [c for c in adjust if c not in f.columns or c == "application_id"]
+    columns = _adjust_columns(f, adjust, seeker_effects)
+    seeker, names = pd.factorize(f["seeker"], use_na_sentinel=False)
+    strata = (
+        _strata(f, columns, seeker.astype(np.int64) if seeker_effects else None)
+        if columns
+        else None
+    )
+    several = len(names) >= 2
+    blocks: list[pd.DataFrame] = []
+    sparse: list[str] = []
+    for st in chosen:
+        level = st.assign(f, log)
+        y = f[st.outcome].fillna(False).to_numpy(dtype=bool)
+        counts = _two_by_two(st, seeker, len(names), level, y)
+        base = _base_rows(st, counts, min_n)
+        blocks += _pooled_blocks(base, counts)
+        if several:
+            within, no_information = _within_seeker_block(base, counts, st.name)
+            blocks.append(within)
+            sparse += no_information
+        if strata is not None:  # `adjust` was given
+            blocks.append(_adjusted_block(base, level, y, st, strata, counts.others))
+    out = _in_order(_with_q_values(pd.concat(blocks, ignore_index=True)), chosen)
+    _warn(out, sparse, min_n)
+    out["note"] = _notes(out, several)
+    return attach(
+        out[COMPARISON_COLUMNS],
+        Definition(
+            "offer",
+            unit="application",
+            as_of=log.as_of,
+            extra="among each strategy's eligible applications; post_rejection_note: a later "
+            "interview or offer at the same company",
+        ),
+    )
+
+
+def _adjust_columns(
+    f: pd.DataFrame, adjust: Sequence[str] | None, seeker_effects: bool
+) -> list[str]:
+    """The checked columns of `f` to adjust for (`adjust` as a list)."""
+    columns = [] if adjust is None else ([adjust] if isinstance(adjust, str) else list(adjust))
+    bad = [c for c in columns if c not in f.columns or c == "application_id"]
     if bad:
-        raise ValueError(
+        raise ArgumentError(
             f"adjust: {bad[0]!r} is not a column of features(log); allowed: "
             f"{[c for c in f.columns if c != 'application_id']}"
         )
-    if seeker_effects and not adjust:
-        raise ValueError(
+    if seeker_effects and not columns:
+        raise ArgumentError(
             "seeker_effects=True needs adjust=[...]: the within-seeker odds "
             "ratio (within_seeker_odds_ratio) is already stratified by seeker; "
             "seeker_effects adds the seeker to the strata of the adjusted one"
         )
     if seeker_effects:
-        _refuse_constant_within_seeker(f, adjust)
-    seeker, names = pd.factorize(f["seeker"], use_na_sentinel=False)
-    strata = (
-        _strata(f, adjust, seeker.astype(np.int64) if seeker_effects else None) if adjust else None
-    )
-    several = len(names) >= 2
-    blocks, sparse = [], []
-    for st in chosen:
-        level = st.assign(f, log)
-        y = f[st.outcome].fillna(False).to_numpy(dtype=bool)
-        n, k = _counts(seeker, len(names), level, y)
-        r = st.levels.index(st.reference)
-        cols = [i for i in range(len(st.levels)) if i != r]
-        others = [st.levels[i] for i in cols]
-        nl, kl = n.sum(0)[cols], k.sum(0)[cols]
-        nr, kr = np.full(len(cols), n[:, r].sum()), np.full(len(cols), k[:, r].sum())
-        base = pd.DataFrame(
-            {
-                "key": st.name,
-                "level": others,
-                "reference": st.reference,
-                "n_level": nl,
-                "k_level": kl,
-                "n_reference": nr,
-                "k_reference": kr,
-                "small_n": small_flags(nl, kl, nr, kr, min_n),
-                "n_seekers": [int(((n[:, j] + n[:, r]) > 0).sum()) for j in cols],
-                "note": "not estimable",
-            }
-        )
-        p = fisher_p(kl, nl, kr, nr)
-        est = {
-            "pooled_risk_difference": risk_difference(kl, nl, kr, nr),
-            "pooled_risk_ratio": risk_ratio(kl, nl, kr, nr),
-            "pooled_odds_ratio": naive_odds_ratio(kl, nl, kr, nr),
+        _refuse_constant_within_seeker(f, columns)
+    return columns
+
+
+class _Counts(NamedTuple):
+    """The counts of one strategy: per (seeker, level), and pooled per compared level."""
+
+    n: np.ndarray  # applications per (seeker, level)
+    k: np.ndarray  # applications with the outcome per (seeker, level)
+    r: int  # column of the reference level
+    cols: list[int]  # columns of the levels compared with the reference
+    others: list[str]  # those levels
+    nl: np.ndarray  # pooled applications at each compared level
+    kl: np.ndarray  # ... with the outcome
+    nr: np.ndarray  # pooled applications at the reference, repeated per compared level
+    kr: np.ndarray  # ... with the outcome
+
+
+def _two_by_two(
+    st: Strategy, seeker: np.ndarray, n_seekers: int, level: pd.Series, y: np.ndarray
+) -> _Counts:
+    """The 2x2 counts of each level of `st` vs its reference, per seeker and pooled."""
+    n, k = _counts(seeker, n_seekers, level, y)
+    r = st.levels.index(st.reference)
+    cols = [i for i in range(len(st.levels)) if i != r]
+    others = [st.levels[i] for i in cols]
+    nl, kl = n.sum(0)[cols], k.sum(0)[cols]
+    nr, kr = np.full(len(cols), n[:, r].sum()), np.full(len(cols), k[:, r].sum())
+    return _Counts(n, k, r, cols, others, nl, kl, nr, kr)
+
+
+def _base_rows(st: Strategy, c: _Counts, min_n: int) -> pd.DataFrame:
+    """The columns every estimator's rows of `st` share: counts, flags, seekers, note."""
+    return pd.DataFrame(
+        {
+            "key": st.name,
+            "level": c.others,
+            "reference": st.reference,
+            "n_level": c.nl,
+            "k_level": c.kl,
+            "n_reference": c.nr,
+            "k_reference": c.kr,
+            "small_n": small_flags(c.nl, c.kl, c.nr, c.kr, min_n),
+            "n_seekers": [int(((c.n[:, j] + c.n[:, c.r]) > 0).sum()) for j in c.cols],
+            "note": "not estimable",
         }
-        for name, e in est.items():
-            blocks.append(
-                base.assign(
-                    estimator=name,
-                    estimate=e["estimate"].to_numpy(),
-                    ci_low=e["ci_low"].to_numpy(),
-                    ci_high=e["ci_high"].to_numpy(),
-                    p_value=p,
-                )
-            )
-        if several:
-            mh_rows, why, n_informative = [], [], []
-            for j, lv, n1 in zip(cols, others, nl, strict=True):
-                res = _within_seeker(n, k, j, r)
-                if n1 > 0 and res["n_informative"] < 2:
-                    sparse.append(f"{st.name}={lv}")
-                mh_rows.append([res["odds_ratio"], res["ci_low"], res["ci_high"], res["p_value"]])
-                why.append(
-                    "fewer than two seekers carry information"
-                    if res["n_informative"] < 2
-                    else "not estimable"
-                )
-                n_informative.append(res["n_informative"])
-            mh = np.array(mh_rows, dtype=float).reshape(-1, 4)
-            informative = np.array(n_informative, dtype=np.int64)
-            blocks.append(
-                base.assign(
-                    estimator="within_seeker_odds_ratio",
-                    estimate=mh[:, 0],
-                    ci_low=mh[:, 1],
-                    ci_high=mh[:, 2],
-                    p_value=mh[:, 3],
-                    note=why,
-                    n_seekers=informative,
-                    small_n=base["small_n"].to_numpy() | (informative < MIN_SEEKERS),
-                )
-            )
-        if strata is not None:  # `adjust` was given
-            a = _adjusted(level, y, st, strata).loc[others]
-            a = a.drop(columns="n_informative")
-            blocks.append(
-                base.assign(
-                    estimator="adjusted_odds_ratio",
-                    note="fewer than two strata carry information",
-                    **{c: a[c].to_numpy() for c in a.columns},
-                )
-            )
-    out = pd.concat(blocks, ignore_index=True)
+    )
+
+
+def _pooled_blocks(base: pd.DataFrame, c: _Counts) -> list[pd.DataFrame]:
+    """The pooled risk difference, risk ratio and odds ratio rows, with Fisher's exact p."""
+    p = fisher_p(c.kl, c.nl, c.kr, c.nr)
+    est = {
+        "pooled_risk_difference": risk_difference(c.kl, c.nl, c.kr, c.nr),
+        "pooled_risk_ratio": risk_ratio(c.kl, c.nl, c.kr, c.nr),
+        "pooled_odds_ratio": naive_odds_ratio(c.kl, c.nl, c.kr, c.nr),
+    }
+    return [
+        base.assign(
+            estimator=name,
+            estimate=e["estimate"].to_numpy(),
+            ci_low=e["ci_low"].to_numpy(),
+            ci_high=e["ci_high"].to_numpy(),
+            p_value=p,
+        )
+        for name, e in est.items()
+    ]
+
+
+def _within_seeker_block(
+    base: pd.DataFrame, c: _Counts, name: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """The within-seeker odds ratio rows, and the non-empty levels no seeker informs."""
+    mh_rows, why, n_informative, sparse = [], [], [], []
+    for j, lv, n1 in zip(c.cols, c.others, c.nl, strict=True):
+        res = _within_seeker(c.n, c.k, j, c.r)
+        if n1 > 0 and res["n_informative"] < 2:
+            sparse.append(f"{name}={lv}")
+        mh_rows.append([res["odds_ratio"], res["ci_low"], res["ci_high"], res["p_value"]])
+        why.append(
+            "fewer than two seekers carry information"
+            if res["n_informative"] < 2
+            else "not estimable"
+        )
+        n_informative.append(res["n_informative"])
+    mh = np.array(mh_rows, dtype=float).reshape(-1, 4)
+    informative = np.array(n_informative, dtype=np.int64)
+    block = base.assign(
+        estimator="within_seeker_odds_ratio",
+        estimate=mh[:, 0],
+        ci_low=mh[:, 1],
+        ci_high=mh[:, 2],
+        p_value=mh[:, 3],
+        note=why,
+        n_seekers=informative,
+        small_n=base["small_n"].to_numpy() | (informative < MIN_SEEKERS),
+    )
+    return block, sparse
+
+
+def _adjusted_block(
+    base: pd.DataFrame,
+    level: pd.Series,
+    y: np.ndarray,
+    st: Strategy,
+    strata: np.ndarray,
+    others: list[str],
+) -> pd.DataFrame:
+    """The adjusted odds ratio rows (Mantel-Haenszel over the covariate `strata`)."""
+    a = _adjusted(level, y, st, strata).loc[others]
+    a = a.drop(columns="n_informative")
+    return base.assign(
+        estimator="adjusted_odds_ratio",
+        note="fewer than two strata carry information",
+        **{c: a[c].to_numpy() for c in a.columns},
+    )
+
+
+def _with_q_values(out: pd.DataFrame) -> pd.DataFrame:
+    """`out` with Benjamini-Hochberg q-values per family: naive, within-seeker, adjusted."""
     out["q_value"] = np.nan
     naive = out["estimator"].isin(NAIVE).to_numpy()
     tests = out.loc[
@@ -350,6 +428,11 @@ def offer_associations(
         m = (out["estimator"] == family).to_numpy()
         if m.any():
             out.loc[m, "q_value"] = bh_q(out.loc[m, "p_value"].to_numpy())
+    return out
+
+
+def _in_order(out: pd.DataFrame, chosen: list[Strategy]) -> pd.DataFrame:
+    """The rows of `out` by strategy, then level, then estimator, on a fresh index."""
     estimators = [*NAIVE, "within_seeker_odds_ratio", "adjusted_odds_ratio"]
     rank = {(s.name, lv): (i, j) for i, s in enumerate(chosen) for j, lv in enumerate(s.levels)}
     keys = pd.DataFrame(
@@ -359,9 +442,12 @@ def offer_associations(
     )
     keys["_e"] = out["estimator"].map({e: i for i, e in enumerate(estimators)})
     out = out.loc[keys.sort_values(["_s", "_l", "_e"], kind="stable").index]
-    out = out.reset_index(drop=True)
-    _warn(out, sparse, min_n)
-    out["note"] = missing_notes(
+    return out.reset_index(drop=True)
+
+
+def _notes(out: pd.DataFrame, several: bool) -> np.ndarray:
+    """The ``note`` column: why an estimate is missing; with one seeker, what that means."""
+    note = missing_notes(
         out["n_level"],
         out["k_level"],
         out["n_reference"],
@@ -371,17 +457,8 @@ def offer_associations(
     )
     if not several:
         counts = [out[c].to_numpy() for c in ("n_level", "k_level", "n_reference", "k_reference")]
-        out["note"] = np.where(out["note"] == "", one_seeker_notes(*counts), out["note"])
-    return attach(
-        out[COMPARISON_COLUMNS],
-        Definition(
-            "offer",
-            unit="application",
-            as_of=log.as_of,
-            extra="among each strategy's eligible applications; post_rejection_note: a later "
-            "interview or offer at the same company",
-        ),
-    )
+        note = np.where(note == "", one_seeker_notes(*counts), note)
+    return note
 
 
 def _warn(out: pd.DataFrame, sparse: list[str], min_n: int) -> None:

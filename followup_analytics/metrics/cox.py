@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..errors import ArgumentError
 from ..log import JobSearchLog
 from ..schema import Definition, attach
 from .features import features
@@ -220,7 +221,7 @@ def followup_hazard(
     'only 4 seeker(s) with a response: the seeker-robust interval is unreliable'
     """
     if by not in _BY:
-        raise ValueError(f"by must be one of {list(_BY)}; got {by!r}")
+        raise ArgumentError(f"by must be one of {list(_BY)}; got {by!r}")
     a = _arrays(log, by)
     levels = a["levels"]
     n, d, cs = _counts_at_events(a, len(levels))

@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from .. import vocab
+from ..errors import ArgumentError
 from ..log import JobSearchLog
 from ..schema import Definition, attach
 from . import thank_you as _ty
@@ -77,7 +78,7 @@ def timing_dtype(buckets: tuple[int, ...] = DEFAULT_BUCKETS) -> pd.CategoricalDt
 def _check_buckets(buckets: tuple[int, ...]) -> tuple[int, ...]:
     edges = tuple(int(b) for b in buckets)
     if not edges or edges[0] < 0 or any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
-        raise ValueError(
+        raise ArgumentError(
             "buckets must be increasing non-negative upper day edges, e.g. "
             f"{DEFAULT_BUCKETS}; got {buckets!r}"
         )
@@ -162,7 +163,7 @@ def _compute(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> tuple:
     if not isinstance(log, JobSearchLog):
         raise TypeError(f"log must be a JobSearchLog; got {type(log).__name__}")
     if not isinstance(window, int | np.integer) or window < 0:
-        raise ValueError(f"window must be a non-negative whole number of days; got {window!r}")
+        raise ArgumentError(f"window must be a non-negative whole number of days; got {window!r}")
     buckets = _check_buckets(buckets)
     cache = _CACHE.setdefault(log, {})
     if (window, buckets) in cache:
@@ -464,13 +465,91 @@ def features(
 
 
 def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) -> pd.DataFrame:
-    ix, fa, first_resp, first_known, first_offer = _compute(log, window, buckets)
+    """The frame of :func:`features`, built from the log's event arrays."""
+    ix, fa, first_resp, first_known, _ = _compute(log, window, buckets)
     apps = ix.apps
+    rnd = _ty.rounds(ix, fa)
+    pr = _ty.per_rank(ix, rnd)
+    outcomes = _outcome_columns(ix, first_resp, first_known, pr["n_rounds"], rnd.undated_outcome)
+    out = pd.DataFrame(
+        {
+            **_application_columns(apps),
+            **outcomes,
+            **_first_followup_columns(ix, fa, first_resp, window, buckets, rnd.undated_outcome),
+            **_thank_you_columns(ix, pr, outcomes["interviewed"]),
+            "tiered_cadence": ix.to_apps(_cadence(ix, fa), False),
+            **_after_rejection_columns(ix, fa, outcomes["rejected"]),
+        },
+        copy=False,
+    )  # every array is fresh (copied above): skip consolidating ~40 columns
+    out["application_id"] = out["application_id"].astype("string")
+    for col in log.carried_columns:
+        out[col] = apps[col]  # a lazy copy under copy-on-write; same RangeIndex
+    return out
+
+
+def _application_columns(apps: pd.DataFrame) -> dict[str, Any]:
+    """Copies of the application table's id, seeker, company, role and applied_on."""
+    return {
+        "application_id": apps["application_id"].to_numpy(copy=True),
+        "seeker": apps["seeker"].array.copy(),
+        "company": apps["company"].array.copy(),
+        "role": apps["role"].array.copy(),
+        "applied_on": apps["applied_on"].to_numpy(copy=True),
+    }
+
+
+def _outcome_columns(
+    ix: _Index,
+    first_resp: np.ndarray,
+    first_known: np.ndarray,
+    n_rounds: np.ndarray,
+    undated_outcome: np.ndarray,
+) -> dict[str, Any]:
+    """Per application: response, interviews, offer, decision, withdrawal, furthest stage."""
     n_int = ix.count(ix.mask("interview"))
     offered = ix.count(ix.mask("offer", "accepted", "declined")) > 0
     accepted = ix.count(ix.mask("accepted")) > 0
     responded = np.isfinite(first_resp)
     stage = np.select([accepted, offered, n_int > 0, responded], [4, 3, 2, 1], default=0)
+    rejected = ix.count(ix.mask("rejection")) > 0
+
+    def app(values: np.ndarray, fill: object = np.nan) -> np.ndarray:
+        return ix.to_apps(values, fill)
+
+    fr_app = app(first_resp)
+    return {
+        "responded": np.isfinite(fr_app),
+        "first_response_on": _to_date(app(first_known)),
+        "days_to_response": _int_na(
+            np.where(app(first_known) == fr_app, fr_app, np.nan) - ix.applied_app
+        ),
+        "interviewed": app(n_int > 0, False),
+        "n_interviews": app(n_int, 0),
+        "n_interview_rounds": app(n_rounds, 0),
+        "first_interview_on": _to_date(app(ix.first_day(ix.mask("interview") & ix.known))),
+        "offered": app(offered, False),
+        "first_offer_on": _to_date(
+            app(ix.first_day(ix.mask("offer", "accepted", "declined") & ix.known))
+        ),
+        "accepted": app(accepted, False),
+        "rejected": app(rejected, False),
+        "withdrawn": app(ix.count(ix.mask("withdrawn")) > 0, False),
+        "withdrawn_on": _to_date(app(ix.first_day(ix.mask("withdrawn") & ix.known))),
+        "undated_outcome": app(undated_outcome, False),
+        "furthest_stage": pd.Categorical.from_codes(app(stage, 0), dtype=STAGE_DTYPE),
+    }
+
+
+def _first_followup_columns(
+    ix: _Index,
+    fa: dict[str, Any],
+    first_resp: np.ndarray,
+    window: int,
+    buckets: tuple[int, ...],
+    undated_outcome: np.ndarray,
+) -> dict[str, Any]:
+    """Per application: its follow-ups, the first one's date, delay, stage, kind and reply."""
     n_fu = np.bincount(fa["rank"], minlength=ix.n_rank)
     first = np.r_[True, fa["rank"][1:] != fa["rank"][:-1]] if len(fa["rank"]) else np.empty(0, bool)
     r1 = fa["rank"][first]
@@ -480,22 +559,63 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
         out[r1] = values[first]
         return out
 
-    fu1_day = at_first(np.where(fa["dated"], fa["day"], np.nan))  # undated: no date
-    fu1_ok = ~(first_resp < fu1_day) & np.isfinite(fu1_day)
-    after_fu = (first_resp - fu1_day) <= window
-    rnd = _ty.rounds(ix, fa)
-    fu1_ok &= ~rnd.undated_outcome  # an undated response may have come before it
-    pr = _ty.per_rank(ix, rnd)
-    n_rounds, thanked, ty_both = pr["n_rounds"], pr["n_thanked"], pr["both"]
-    ty_any = thanked > 0
-    rejected = ix.count(ix.mask("rejection")) > 0
-    last_rej = ix.last_day(ix.mask("rejection") & ix.known)
-    fu_idx = fa["index"][first]
-
     def app(values: np.ndarray, fill: object = np.nan) -> np.ndarray:
         return ix.to_apps(values, fill)
 
-    interviewed = app(n_int > 0, False)
+    fu1_day = at_first(np.where(fa["dated"], fa["day"], np.nan))  # undated: no date
+    fu1_ok = ~(first_resp < fu1_day) & np.isfinite(fu1_day)
+    after_fu = (first_resp - fu1_day) <= window
+    fu1_ok &= ~undated_outcome  # an undated response may have come before it
+    rank_fu1 = np.full(ix.n_rank, -1)
+    rank_fu1[r1] = np.arange(len(r1))
+    pos_fu1 = app(rank_fu1, -1)
+    fu_idx = fa["index"][first]
+    return {
+        "followed_up": app(n_fu > 0, False),
+        "n_followups": app(n_fu, 0),
+        "first_followup_on": _to_date(app(fu1_day)),
+        "followup_delay_days": _int_na(app(at_first(fa["delay"]))),
+        "followup_stage": pd.Categorical.from_codes(
+            app(at_first(fa["stage"], -1), -1).astype(np.int64), dtype=FOLLOWUP_STAGE_DTYPE
+        ),
+        "channel": _first_category(ix, fu_idx, pos_fu1, "channel"),
+        "letter_type": _first_category(ix, fu_idx, pos_fu1, "letter_type"),
+        "recipient": _first_category(ix, fu_idx, pos_fu1, "recipient"),
+        "timing": _bucket(app(at_first(fa["delay"])), buckets),
+        "response_after_followup": _nullable(app(after_fu, False), app(fu1_ok, False)),
+    }
+
+
+def _first_category(
+    ix: _Index, fu_idx: np.ndarray, pos_fu1: np.ndarray, col: str
+) -> pd.Categorical:
+    """Per application: event column `col` of its first follow-up (missing when none)."""
+    codes = np.full(ix.n_apps, -1, dtype=np.int64)
+    has = pos_fu1 >= 0
+    codes[has] = ix.codes[col][fu_idx][pos_fu1[has]]
+    return pd.Categorical.from_codes(codes, dtype=cast(pd.CategoricalDtype, ix.ev[col].dtype))
+
+
+def _thank_you_columns(
+    ix: _Index, pr: dict[str, np.ndarray], interviewed: np.ndarray
+) -> dict[str, Any]:
+    """Per application: thank-you notes after interviews (NA when never interviewed)."""
+    n_rounds, thanked, ty_both = pr["n_rounds"], pr["n_thanked"], pr["both"]
+    return {
+        "thank_you_after_interview": _nullable(ix.to_apps(thanked > 0, False), interviewed),
+        "thank_you_rounds": ix.to_apps(thanked, 0),
+        "thank_you_every_round": _nullable(
+            ix.to_apps((thanked == n_rounds) & (n_rounds > 0), False), interviewed
+        ),
+        "thank_you_email_and_letter": _nullable(ix.to_apps(ty_both, False), interviewed),
+    }
+
+
+def _after_rejection_columns(
+    ix: _Index, fa: dict[str, Any], rejected: np.ndarray
+) -> dict[str, Any]:
+    """Per application: a note soon after a rejection, and a later comeback at the company."""
+    last_rej = ix.last_day(ix.mask("rejection") & ix.known)
     post_note = _per_rank_any(
         ix,
         fa["rank"],
@@ -506,69 +626,8 @@ def _features_frame(log: JobSearchLog, window: int, buckets: tuple[int, ...]) ->
             [vocab.LETTER_TYPES.index(t) for t in _POST_REJECTION_TYPES],
         ),
     )
-    comeback = app(_company_comeback(ix, last_rej))
-    rank_fu1 = np.full(ix.n_rank, -1)
-    rank_fu1[r1] = np.arange(len(r1))
-    pos_fu1 = app(rank_fu1, -1)
-
-    def first_cat(col: str) -> pd.Categorical:
-        codes = np.full(ix.n_apps, -1, dtype=np.int64)
-        has = pos_fu1 >= 0
-        codes[has] = ix.codes[col][fu_idx][pos_fu1[has]]
-        return pd.Categorical.from_codes(codes, dtype=ix.ev[col].dtype)
-
-    fr_app = app(first_resp)
-    out = pd.DataFrame(
-        {
-            "application_id": apps["application_id"].to_numpy(copy=True),
-            "seeker": apps["seeker"].array.copy(),
-            "company": apps["company"].array.copy(),
-            "role": apps["role"].array.copy(),
-            "applied_on": apps["applied_on"].to_numpy(copy=True),
-            "responded": np.isfinite(fr_app),
-            "first_response_on": _to_date(app(first_known)),
-            "days_to_response": _int_na(
-                np.where(app(first_known) == fr_app, fr_app, np.nan) - ix.applied_app
-            ),
-            "interviewed": interviewed,
-            "n_interviews": app(n_int, 0),
-            "n_interview_rounds": app(n_rounds, 0),
-            "first_interview_on": _to_date(app(ix.first_day(ix.mask("interview") & ix.known))),
-            "offered": app(offered, False),
-            "first_offer_on": _to_date(
-                app(ix.first_day(ix.mask("offer", "accepted", "declined") & ix.known))
-            ),
-            "accepted": app(accepted, False),
-            "rejected": app(rejected, False),
-            "withdrawn": app(ix.count(ix.mask("withdrawn")) > 0, False),
-            "withdrawn_on": _to_date(app(ix.first_day(ix.mask("withdrawn") & ix.known))),
-            "undated_outcome": app(rnd.undated_outcome, False),
-            "furthest_stage": pd.Categorical.from_codes(app(stage, 0), dtype=STAGE_DTYPE),
-            "followed_up": app(n_fu > 0, False),
-            "n_followups": app(n_fu, 0),
-            "first_followup_on": _to_date(app(fu1_day)),
-            "followup_delay_days": _int_na(app(at_first(fa["delay"]))),
-            "followup_stage": pd.Categorical.from_codes(
-                app(at_first(fa["stage"], -1), -1).astype(np.int64), dtype=FOLLOWUP_STAGE_DTYPE
-            ),
-            "channel": first_cat("channel"),
-            "letter_type": first_cat("letter_type"),
-            "recipient": first_cat("recipient"),
-            "timing": _bucket(app(at_first(fa["delay"])), buckets),
-            "response_after_followup": _nullable(app(after_fu, False), app(fu1_ok, False)),
-            "thank_you_after_interview": _nullable(app(ty_any, False), interviewed),
-            "thank_you_rounds": app(thanked, 0),
-            "thank_you_every_round": _nullable(
-                app((thanked == n_rounds) & (n_rounds > 0), False), interviewed
-            ),
-            "thank_you_email_and_letter": _nullable(app(ty_both, False), interviewed),
-            "tiered_cadence": app(_cadence(ix, fa), False),
-            "post_rejection_note": _nullable(app(post_note, False), app(rejected, False)),
-            "comeback_at_company": _nullable(comeback == 1, np.isfinite(comeback)),
-        },
-        copy=False,
-    )  # every array is fresh (copied above): skip consolidating ~40 columns
-    out["application_id"] = out["application_id"].astype("string")
-    for col in log.carried_columns:
-        out[col] = apps[col]  # a lazy copy under copy-on-write; same RangeIndex
-    return out
+    comeback = ix.to_apps(_company_comeback(ix, last_rej), np.nan)
+    return {
+        "post_rejection_note": _nullable(ix.to_apps(post_note, False), rejected),
+        "comeback_at_company": _nullable(comeback == 1, np.isfinite(comeback)),
+    }

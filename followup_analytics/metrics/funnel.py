@@ -64,7 +64,7 @@ def funnel(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When a `by` column is not a column of ``features(log)``, or `by` gives more than
         `max_groups` groups.
 

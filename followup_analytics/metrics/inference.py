@@ -27,7 +27,7 @@ from scipy import stats
 from scipy.stats.contingency import odds_ratio as _scipy_odds_ratio
 from statsmodels.stats.contingency_tables import StratifiedTable
 
-from ..errors import SparseStrataWarning
+from ..errors import ArgumentError, SparseStrataWarning
 from .exact import exact_common_odds_ratio_ci, score_ratio_limit
 
 COMPARISON_COLUMNS = ["estimate", "ci_low", "ci_high"]
@@ -36,7 +36,7 @@ COMPARISON_COLUMNS = ["estimate", "ci_low", "ci_high"]
 # --------------------------------------------------------------------------- helpers
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1 (exclusive); got {confidence!r}")
+        raise ArgumentError(f"confidence must be between 0 and 1 (exclusive); got {confidence!r}")
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
@@ -51,19 +51,19 @@ def _counts(**arrays: ArrayLike) -> list[np.ndarray]:
         broadcast = np.broadcast_arrays(*(np.asarray(arrays[n], dtype=float) for n in names))
     except (TypeError, ValueError) as exc:
         shapes = {n: np.shape(arrays[n]) for n in names}
-        raise ValueError(f"counts must be numbers of equal length; got shapes {shapes}") from exc
+        raise ArgumentError(f"counts must be numbers of equal length; got shapes {shapes}") from exc
     values = [np.atleast_1d(v).astype(float) for v in broadcast]
     for name, v in zip(names, values, strict=True):
         bad = np.flatnonzero(v < 0)
         if bad.size:
-            raise ValueError(f"{name} must not be negative; {name}[{bad[0]}] = {v[bad[0]]:g}")
+            raise ArgumentError(f"{name} must not be negative; {name}[{bad[0]}] = {v[bad[0]]:g}")
     for kname, nname in (("k", "n"), ("k1", "n1"), ("k0", "n0")):
         if kname in arrays and nname in arrays:
             k, n = values[names.index(kname)], values[names.index(nname)]
             bad = np.flatnonzero(k > n)
             if bad.size:
                 i = bad[0]
-                raise ValueError(
+                raise ArgumentError(
                     f"{kname} must not exceed {nname}; at position {i} "
                     f"{kname} = {k[i]:g} > {nname} = {n[i]:g}"
                 )
@@ -321,7 +321,7 @@ def odds_ratio(
     tables the two kinds agree closely and ``kind="sample"`` is instant.
     """
     if kind not in ("conditional", "sample"):
-        raise ValueError(f"kind must be 'conditional' or 'sample'; got {kind!r}")
+        raise ArgumentError(f"kind must be 'conditional' or 'sample'; got {kind!r}")
     k1_, n1_, k0_, n0_ = _counts(k1=k1, n1=n1, k0=k0, n0=n0)
     undefined = (n1_ == 0) | (n0_ == 0) | (k1_ + k0_ == 0) | (k1_ + k0_ == n1_ + n0_)
     if kind == "sample":
@@ -419,7 +419,7 @@ def bh_q(p: ArrayLike) -> np.ndarray:
     p_ = np.atleast_1d(np.asarray(p, dtype=float))
     bad = np.flatnonzero((p_ < 0) | (p_ > 1))
     if bad.size:
-        raise ValueError(f"p-values must lie in [0, 1]; p[{bad[0]}] = {p_[bad[0]]:g}")
+        raise ArgumentError(f"p-values must lie in [0, 1]; p[{bad[0]}] = {p_[bad[0]]:g}")
     out = np.full(p_.shape, np.nan)
     ok = ~np.isnan(p_)
     if ok.any():
@@ -483,7 +483,7 @@ def mantel_haenszel(
     cols = {"stratum": stratum, "k1": k1, "n1": n1, "k0": k0, "n0": n0}
     missing = [f"{role}={name!r}" for role, name in cols.items() if name not in strata.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"strata is missing column(s) {', '.join(missing)}; got {list(strata.columns)}"
         )
     counts = strata[[k1, n1, k0, n0]].copy()

@@ -18,6 +18,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from ..errors import ArgumentError
+
 CURVE_COLUMNS = ["day", "at_risk", "events", "censored", "survival", "ci_low", "ci_high"]
 
 
@@ -25,12 +27,12 @@ def _durations(durations: ArrayLike, observed: ArrayLike) -> tuple[np.ndarray, n
     t = np.atleast_1d(np.asarray(durations, dtype=float))
     e = np.atleast_1d(np.asarray(observed, dtype=bool))
     if t.shape != e.shape:
-        raise ValueError(
+        raise ArgumentError(
             f"durations and observed must have the same length; got {t.shape[0]} and {e.shape[0]}"
         )
     bad = np.flatnonzero(~(t >= 0))
     if bad.size:
-        raise ValueError(
+        raise ArgumentError(
             f"durations must not be negative or missing; durations[{bad[0]}] = {t[bad[0]]:g}"
         )
     return t, e
@@ -43,7 +45,7 @@ def _curves(codes: np.ndarray, t: np.ndarray, e: np.ndarray, confidence: float) 
     a day-0 row per non-empty group.
     """
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1 (exclusive); got {confidence!r}")
+        raise ArgumentError(f"confidence must be between 0 and 1 (exclusive); got {confidence!r}")
     z = stats.norm.ppf(0.5 + confidence / 2)
     rows = pd.DataFrame(
         {"_g": codes, "day": t, "events": e.astype(np.int64), "censored": (~e).astype(np.int64)}
@@ -231,7 +233,7 @@ def logrank(durations: ArrayLike, observed: ArrayLike, groups: ArrayLike) -> dic
     labels = groups if isinstance(groups, pd.Series) else pd.Series(np.asarray(groups))
     codes, _ = pd.factorize(labels, sort=True)
     if codes.shape != t.shape:
-        raise ValueError("groups must have one label per duration")
+        raise ArgumentError("groups must have one label per duration")
     keep = codes >= 0
     t, e, codes = t[keep], e[keep], codes[keep]
     present, codes = np.unique(codes, return_inverse=True)

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import SmallSampleWarning
+from ..errors import ArgumentError, SmallSampleWarning
 from ..log import JobSearchLog
 from ..schema import (
     COMPARISON_COLUMNS,
@@ -81,9 +81,9 @@ def landmark_sample(
     """
     check_outcome(outcome, tuple(_OUTCOME_DATES))
     if not isinstance(day, int | np.integer) or day < 0:
-        raise ValueError(f"day must be a non-negative whole number of days; got {day!r}")
+        raise ArgumentError(f"day must be a non-negative whole number of days; got {day!r}")
     if window is not None and (not isinstance(window, int | np.integer) or window < 1):
-        raise ValueError(f"window must be None or a positive number of days; got {window!r}")
+        raise ArgumentError(f"window must be None or a positive number of days; got {window!r}")
     f = features(log)
     keep = still_waiting(f, log, day)
     out_day = _offset(f, _OUTCOME_DATES[outcome])

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ..errors import SmallSampleWarning
+from ..errors import ArgumentError, SmallSampleWarning
 from ..log import JobSearchLog
 from ..schema import (
     MAX_GROUPS,
@@ -211,7 +211,7 @@ def response_rates(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         Unknown `by` or `outcome` (the message lists the allowed values), or more groups
         than `max_groups`.
 
@@ -242,14 +242,14 @@ def response_rates(
         allowed = [*FOLLOWUP_BY, "seeker", *log.carried_columns]
         bad = [c for c in cols if c not in allowed]
         if bad:
-            raise ValueError(
+            raise ArgumentError(
                 f"by={bad[0]!r} cannot be combined with follow-up columns; "
                 f"allowed with them: {allowed}"
             )
         frame = followups(log, window=window, buckets=buckets)
         stage = stage or ("after_application" if "timing" in cols else "all")
         if stage not in (*FOLLOWUP_STAGES, "all"):
-            raise ValueError(f"stage must be one of {[*FOLLOWUP_STAGES, 'all']}; got {stage!r}")
+            raise ArgumentError(f"stage must be one of {[*FOLLOWUP_STAGES, 'all']}; got {stage!r}")
         keep = frame["eligible"].to_numpy(copy=True)
         if stage != "all":
             keep &= frame["stage"].eq(stage).to_numpy()
@@ -351,7 +351,7 @@ def level_rates(result: pd.DataFrame, *, min_n: int = 10) -> pd.DataFrame:
     need = ["key", "level", "reference", "n_level", "k_level", "n_reference", "k_reference"]
     missing = [c for c in need if c not in result.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"level_rates: the result is missing column(s) {missing}; it "
             "expects a comparison table (landmark_effect, offer_associations)"
         )

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from ..errors import SmallSampleWarning
+from ..errors import ArgumentError, SmallSampleWarning
 from ..log import JobSearchLog
 from ..schema import MAX_GROUPS, Definition, attach, check_groups, renamed, resolve_by
 from ._naive import refuse_naive
@@ -149,7 +149,7 @@ def _durations_from_log(log: JobSearchLog, as_of: pd.Timestamp) -> pd.DataFrame:
     bad = ~excluded & (days < 0)
     if bad.any():
         ids = list(apps["application_id"][bad].head(5))
-        raise ValueError(
+        raise ArgumentError(
             f"{int(bad.sum())} application(s) end (withdrawal) before they were "
             f"applied for, e.g. application_id {ids}; check their dates"
         )
@@ -166,7 +166,7 @@ def _groups(
         values = apps[name]
     except ValueError as exc:
         if not isinstance(by, str) and len(by) != 1:
-            raise ValueError(f"time_to_response groups by one column; got by={by!r}") from exc
+            raise ArgumentError(f"time_to_response groups by one column; got by={by!r}") from exc
         from .features import features  # per-application feature columns
 
         feats = features(log)

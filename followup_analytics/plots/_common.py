@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from .. import schema
+from ..errors import ArgumentError
 
 #: Okabe & Ito (2008) colour-blind-safe palette, ordered so neighbours contrast; black last.
 OKABE_ITO: tuple[str, ...] = (
@@ -44,20 +45,22 @@ def require(frame: object, columns: Iterable[str], func: str, expects: str) -> p
 
     Raises
     ------
-    ValueError
+    ArgumentError
         Naming the plot function, the missing columns, what it expects and what it got;
         or saying that the result has no rows.
     """
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{func}: expected a DataFrame from {expects}; got {type(frame).__name__}")
+        raise ArgumentError(
+            f"{func}: expected a DataFrame from {expects}; got {type(frame).__name__}"
+        )
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"{func}: the result is missing column(s) {missing}; it expects "
             f"the frame returned by {expects}; got columns {list(frame.columns)}"
         )
     if frame.empty:
-        raise ValueError(
+        raise ArgumentError(
             f"{func}: the result has no rows, so there is nothing to plot "
             f"(was the log empty, or filtered to nothing?)"
         )

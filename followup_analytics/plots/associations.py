@@ -12,6 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from .. import schema
+from ..errors import ArgumentError
 from ..metrics.strategies import STRATEGIES
 from ._common import MUTED, OKABE_ITO, as_of_note, new_axes, no_data, require
 
@@ -33,6 +34,7 @@ _COLOURS = {
     "pooled_risk_ratio": OKABE_ITO[3],
 }
 _DEFAULT_ESTIMATORS = ("pooled_odds_ratio", "within_seeker_odds_ratio")
+_KEYS = ["key", "level", "reference"]  # one row of the plot per distinct combination
 _LIMITS = (1 / 20, 20.0)
 _TICKS = (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
 
@@ -103,7 +105,7 @@ def plot_offer_associations(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When a required column is missing or an estimator is not in the result.
 
     Examples
@@ -118,13 +120,7 @@ def plot_offer_associations(
     """
     need = ("key", "level", "reference", "estimator", "estimate", "ci_low", "ci_high")
     df = require(result, need, "plot_offer_associations", _EXPECT).reset_index(drop=True)
-    stored = schema.definition_of(df)
-    what = schema.OUTCOME_PLURALS.get(stored.outcome or "offer", "offers") if stored else "offers"
-    default_title = (
-        "Follow-up strategies associated with offers"
-        if stored is None or stored.landmark is None
-        else f"{stored.describe()}: followed up vs not"
-    )
+    what, default_title = _outcome_words(df)
     dated = as_of_note(df)
     df, estimators, no_within = _select(df, estimators, strategies, drop_empty)
     if df.empty:
@@ -134,15 +130,49 @@ def plot_offer_associations(
             "sides\n(are follow-ups, interviews and offers recorded?)",
             title or default_title,
         )
-    keys = ["key", "level", "reference"]
-    rows = df.drop_duplicates(keys)[keys].reset_index(drop=True)
+    rows = df.drop_duplicates(_KEYS)[_KEYS].reset_index(drop=True)
     ax = new_axes(ax, height=max(3.0, 0.75 * len(rows) + 1.9))
+    limits = _limits(df)
+    handles = _draw_estimators(ax, df, rows, estimators, limits)
+    _log_axis(ax, limits)
+    _row_axis(ax, df, len(rows), what)
+    ax.set_xlabel(_x_label(df, what))
+    handles += _note_handles(df, no_within)
+    _legend(ax, handles)
+    ax.set_title(
+        title or f"{default_title}\n(associations, not proof of cause{dated})",
+        loc="left",
+        fontsize="medium",
+        pad=10 + 13 * len(handles),
+    )
+    return ax
+
+
+def _outcome_words(df: pd.DataFrame) -> tuple[str, str]:
+    """The outcome in the plural ("offers") and the default title, from the definition."""
+    stored = schema.definition_of(df)
+    what = schema.OUTCOME_PLURALS.get(stored.outcome or "offer", "offers") if stored else "offers"
+    default_title = (
+        "Follow-up strategies associated with offers"
+        if stored is None or stored.landmark is None
+        else f"{stored.describe()}: followed up vs not"
+    )
+    return what, default_title
+
+
+def _draw_estimators(
+    ax: Axes,
+    df: pd.DataFrame,
+    rows: pd.DataFrame,
+    estimators: list[str],
+    limits: tuple[float, float],
+) -> list[Line2D]:
+    """Each estimator's points and intervals, side by side on each row; their legend entries."""
     y = np.arange(len(rows), dtype=float)
     step = 0.32 if len(estimators) > 1 else 0.0
-    limits = _limits(df)
     handles = []
     for j, est in enumerate(estimators):
-        sub = df[df["estimator"] == est].drop_duplicates(keys).merge(rows, on=keys, how="right")
+        sub = df[df["estimator"] == est].drop_duplicates(_KEYS).merge(rows, on=_KEYS, how="right")
         colour = _COLOURS.get(est, OKABE_ITO[j % len(OKABE_ITO)])
         marker = "o" if j == 0 else "D"
         _draw_estimator(
@@ -153,26 +183,36 @@ def plot_offer_associations(
                 [], [], ls="-", marker=marker, color=colour, label=ESTIMATOR_LABELS.get(est, est)
             )
         )
-    _log_axis(ax, limits)
+    return handles
+
+
+def _row_axis(ax: Axes, df: pd.DataFrame, n_rows: int, what: str) -> None:
+    """One y tick per strategy level, top down, labelled with the comparison and its counts."""
     ax.set_yticks(
-        y,
+        np.arange(n_rows, dtype=float),
         [
             _row_label(r, what)
-            for _, r in df.drop_duplicates(keys).reset_index(drop=True).iterrows()
+            for _, r in df.drop_duplicates(_KEYS).reset_index(drop=True).iterrows()
         ],
     )
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_ylim(n_rows - 0.5, -0.5)
+
+
+def _x_label(df: pd.DataFrame, what: str) -> str:
+    """The x axis label: the ratio, the scale, and which side means more of the outcome."""
     other_outcome = any(
         STRATEGIES[k].outcome != "offered" for k in set(df["key"]) if k in STRATEGIES
     )
-    ax.set_xlabel(
-        "Odds ratio, level vs reference (log scale, 95% CI)\n"
-        + (
-            "< 1: outcome (see each row) less often · > 1: more often"
-            if other_outcome
-            else f"< 1: fewer {what} than the reference · > 1: more {what}"
-        )
+    return "Odds ratio, level vs reference (log scale, 95% CI)\n" + (
+        "< 1: outcome (see each row) less often · > 1: more often"
+        if other_outcome
+        else f"< 1: fewer {what} than the reference · > 1: more {what}"
     )
+
+
+def _note_handles(df: pd.DataFrame, no_within: bool) -> list[Line2D]:
+    """Legend entries that explain: no within-seeker estimate; hollow grey small groups."""
+    handles = []
     if no_within:
         handles.append(
             Line2D([], [], ls="", label="no within-seeker estimate: it needs two or more seekers")
@@ -189,6 +229,11 @@ def plot_offer_associations(
                 label="hollow, grey: small group (unstable)",
             )
         )
+    return handles
+
+
+def _legend(ax: Axes, handles: list[Line2D]) -> None:
+    """The legend above the axes, one entry a line."""
     ax.legend(
         handles=handles,
         loc="lower left",
@@ -199,13 +244,6 @@ def plot_offer_associations(
         borderaxespad=0.2,
         handletextpad=0.4,
     )
-    ax.set_title(
-        title or f"{default_title}\n(associations, not proof of cause{dated})",
-        loc="left",
-        fontsize="medium",
-        pad=10 + 13 * len(handles),
-    )
-    return ax
 
 
 def _select(
@@ -223,13 +261,13 @@ def _select(
         estimators = [e for e in _DEFAULT_ESTIMATORS if e in present]
         no_within = "within_seeker_odds_ratio" not in present
         if not estimators:
-            raise ValueError(
+            raise ArgumentError(
                 "plot_offer_associations: the result has no odds_ratio rows; "
                 f"available estimators: {present}"
             )
     wrong = [e for e in estimators if e not in present]
     if wrong:
-        raise ValueError(
+        raise ArgumentError(
             f"plot_offer_associations: estimator(s) {wrong} are not in the "
             f"result; available: {present}"
         )
@@ -237,7 +275,7 @@ def _select(
     if strategies is not None:
         unknown = [x for x in strategies if x not in set(df["key"])]
         if unknown:
-            raise ValueError(
+            raise ArgumentError(
                 f"plot_offer_associations: strategies {unknown} are not in the "
                 f"result; available: {list(pd.unique(df['key']))}"
             )
@@ -275,18 +313,35 @@ def _draw_estimator(
     """One estimator's points and intervals at heights `pos`: small groups hollow and grey,
     intervals off the axis ending in arrow heads, ratios of 0 and infinity and missing
     estimates labelled."""
-    lo_lim, hi_lim = limits
     e = pd.to_numeric(sub["estimate"], errors="coerce").to_numpy(dtype=float)
     lo = pd.to_numeric(sub["ci_low"], errors="coerce").to_numpy(dtype=float)
     hi = pd.to_numeric(sub["ci_high"], errors="coerce").to_numpy(dtype=float)
-    e_raw = e
     ok = np.isfinite(e) & (e > 0)
-    e = np.where(ok, e, np.nan)
     weak = (
         sub["small_n"].fillna(False).astype(bool).to_numpy()
         if "small_n" in sub
         else np.zeros(len(sub), dtype=bool)
     )
+    _draw_points(ax, pos, np.where(ok, e, np.nan), lo, hi, ok, weak, est, colour, marker, limits)
+    at_edge = _draw_edge_markers(ax, pos, e, lo, hi, ok, est, colour, limits)
+    _label_not_estimable(ax, pos[~ok & ~at_edge])
+
+
+def _draw_points(
+    ax: Axes,
+    pos: np.ndarray,
+    e: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    ok: np.ndarray,
+    weak: np.ndarray,
+    est: str,
+    colour: str,
+    marker: str,
+    limits: tuple[float, float],
+) -> None:
+    """The estimates `e` (NaN: not drawn) and their intervals clipped to `limits`."""
+    lo_lim, hi_lim = limits
     lo_c = np.clip(
         np.nan_to_num(lo, nan=lo_lim, neginf=lo_lim, posinf=hi_lim).clip(1e-9), lo_lim, hi_lim
     )
@@ -305,12 +360,27 @@ def _draw_estimator(
         mec=MUTED,
         gid=f"small:{est}",
     )
+
+
+def _draw_edge_markers(
+    ax: Axes,
+    pos: np.ndarray,
+    e: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    ok: np.ndarray,
+    est: str,
+    colour: str,
+    limits: tuple[float, float],
+) -> np.ndarray:
+    """Arrow heads for intervals off the axis and ratios of 0 or infinity; where the latter are."""
+    lo_lim, hi_lim = limits
     # an interval running off the axis ends in an arrow head
     cut_hi = ok & ~(np.nan_to_num(hi, nan=np.inf) <= hi_lim)
     cut_lo = ok & ~(np.nan_to_num(lo, nan=0.0) >= lo_lim)
     _edge(ax, cut_hi, hi_lim, pos, ">", 6, colour, f"clipped_high:{est}")
     _edge(ax, cut_lo, lo_lim, pos, "<", 6, colour, f"clipped_low:{est}")
-    zero = e_raw == 0  # nobody at this level had the outcome: the ratio is 0
+    zero = e == 0  # nobody at this level had the outcome: the ratio is 0
     _edge(
         ax,
         zero,
@@ -322,7 +392,7 @@ def _draw_estimator(
         f"zero:{est}",
         ("   0: none with the outcome", "left", "zero_label"),
     )
-    endless = e_raw == np.inf  # nobody in the reference had the outcome
+    endless = e == np.inf  # nobody in the reference had the outcome
     _edge(
         ax,
         endless,
@@ -334,7 +404,12 @@ def _draw_estimator(
         f"infinite:{est}",
         ("∞: none in the reference had the outcome   ", "right", "infinite_label"),
     )
-    for p in pos[~ok & ~zero & ~endless]:
+    return zero | endless
+
+
+def _label_not_estimable(ax: Axes, at: np.ndarray) -> None:
+    """A grey "not estimable" left of the reference line at each height in `at`."""
+    for p in at:
         ax.text(
             1.0,
             p,

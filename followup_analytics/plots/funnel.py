@@ -54,7 +54,7 @@ def plot_funnel(result: pd.DataFrame, *, title: str | None = None, ax: Axes | No
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When a required column is missing.
 
     Examples

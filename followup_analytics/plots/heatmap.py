@@ -54,7 +54,7 @@ def plot_heatmap(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When a required column is missing.
 
     Examples

@@ -12,6 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from .. import vocab
+from ..errors import ArgumentError
 from ..schema import renamed
 from ._common import (
     ACCENT,
@@ -112,7 +113,7 @@ def plot_rates(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When a required column is missing.
 
     Examples
@@ -135,7 +136,7 @@ def plot_rates(
     )
     missing = [g for g in groups if g not in df.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"plot_rates: group column(s) {missing} not in the result; "
             f"got columns {list(df.columns)}"
         )
@@ -252,7 +253,7 @@ def plot_timing(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When a required column is missing or `channels` names a channel not in the result.
 
     Examples
@@ -278,7 +279,7 @@ def plot_timing(
     else:
         unknown = [c for c in channels if c not in set(df[hue].dropna())]
         if unknown:
-            raise ValueError(
+            raise ArgumentError(
                 f"plot_timing: channels {unknown} are not in the result; available: {present}"
             )
         channels = list(channels)

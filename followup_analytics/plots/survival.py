@@ -95,7 +95,7 @@ def plot_time_to_response(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When a required column is missing.
 
     Examples

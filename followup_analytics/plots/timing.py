@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
+from ..errors import ArgumentError
 from ._common import OKABE_ITO, WIDTH
 
 _NEEDED = (
@@ -53,7 +54,7 @@ def plot_timing_baseline(
     """
     missing = [c for c in _NEEDED if c not in result.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"result is missing column(s) {missing}: pass "
             "response_rates(log, by='timing') (follow-ups after applying)"
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import ArgumentError
 from ..output import FORMULA_PREFIXES, atomic_write
 
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -30,7 +31,7 @@ def check_no_formulas(frame: pd.DataFrame, name: str) -> None:
             text = values.dropna().astype(str)
             bad = text.str.len().gt(1) & text.str.startswith(FORMULA_PREFIXES)
             if bad.any():
-                raise ValueError(
+                raise ArgumentError(
                     f"{name}: column {col!r} has a cell starting like a formula: "
                     f"{text[bad].iloc[0]!r}"
                 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import ArgumentError
+
 #: Human labels written in the sample spreadsheets (all recognised by ``vocab.py``).
 CHANNEL_LABELS = {
     "email": "Email",
@@ -97,7 +99,7 @@ def wide_table(
     n_fu = int(k.max()) if len(k) else 0
     n_fu = n_fu if n_followups is None else n_followups
     if len(fu) and int(k.max()) > n_fu:
-        raise ValueError(f"an application has {int(k.max())} follow-ups; n_followups={n_fu}")
+        raise ArgumentError(f"an application has {int(k.max())} follow-ups; n_followups={n_fu}")
     fu = fu.assign(
         k=k.to_numpy(),
         channel=_labels(fu["channel"], CHANNEL_LABELS),

@@ -9,6 +9,7 @@ import pandas as pd
 from scipy.special import expit
 from scipy.stats import norm
 
+from ..errors import ArgumentError
 from ..log import CATEGORIES, DATE_DTYPE, JobSearchLog
 from . import _people
 from ._pipeline import Events, interview_stage, pick, post_rejection
@@ -215,7 +216,7 @@ def simulate(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         When an argument is out of range or ``effects`` has an unknown key.
 
     Examples
@@ -229,12 +230,12 @@ def simulate(
     """
     unknown = sorted(set(effects or {}) - set(PLANTED_EFFECTS))
     if unknown:
-        raise ValueError(
+        raise ArgumentError(
             f"effects has unknown key(s) {unknown}; allowed: {sorted(PLANTED_EFFECTS)}"
         )
     lo, hi = applications_per_seeker
     if n_seekers < 1 or lo < 1 or hi < lo:
-        raise ValueError(
+        raise ArgumentError(
             "n_seekers must be >= 1 and applications_per_seeker a (low, high) "
             f"range with 1 <= low <= high; got {n_seekers}, "
             f"{applications_per_seeker}"
@@ -243,7 +244,7 @@ def simulate(
     t0, t_end = pd.Timestamp(start).normalize(), pd.Timestamp(as_of).normalize()
     horizon = int((t_end - t0).days)
     if horizon < 30:
-        raise ValueError(f"as_of ({as_of}) must be at least 30 days after start ({start})")
+        raise ArgumentError(f"as_of ({as_of}) must be at least 30 days after start ({start})")
     rng = np.random.default_rng(seed)
 
     seekers = _people.people(rng, n_seekers)

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from ..errors import ArgumentError
 from ..log import CATEGORIES, DATE_DTYPE, JobSearchLog
 from ._people import PROGRAMS
 
@@ -199,9 +200,9 @@ def simulate_traps(
     """
     unknown = sorted(set(traps or {}) - set(TRAPS))
     if unknown:
-        raise ValueError(f"traps has unknown key(s) {unknown}; allowed: {sorted(TRAPS)}")
+        raise ArgumentError(f"traps has unknown key(s) {unknown}; allowed: {sorted(TRAPS)}")
     if thank_you_odds_ratio <= 0:
-        raise ValueError(f"thank_you_odds_ratio must be positive; got {thank_you_odds_ratio}")
+        raise ArgumentError(f"thank_you_odds_ratio must be positive; got {thank_you_odds_ratio}")
     t = {**TRAPS, **(traps or {})}
     rng = np.random.default_rng(seed)
     t0, t_end = pd.Timestamp(start).normalize(), pd.Timestamp(as_of).normalize()

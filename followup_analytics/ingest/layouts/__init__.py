@@ -24,6 +24,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ...errors import ArgumentError
 from ...text import key
 from ..columns import ColumnMap, match_columns
 from ..profile import Profile, flag_events, header_event, profile_frame
@@ -73,7 +74,7 @@ __all__ = ["EVENT_FIELDS", "LAYOUTS", "Context", "Interpreted", "detect_layout",
 def check_layout(layout: str) -> None:
     """Raise ValueError naming the allowed layouts when `layout` is not one of them."""
     if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {list(LAYOUTS)}; got {layout!r}")
+        raise ArgumentError(f"layout must be one of {list(LAYOUTS)}; got {layout!r}")
 
 
 def _fields(layout: str) -> tuple[str, ...]:
@@ -146,9 +147,7 @@ def detect_layout(
         key_cols = [
             c for c in (ev.column("application_id"), ev.column("company"), ev.column("role")) if c
         ]
-        repeats = (
-            bool(table.frame[key_cols].dropna(how="all").duplicated().any()) if key_cols else False
-        )
+        repeats = _keys_repeat(table, key_cols)
         # one row per company with a plain "Date": a tracker dated by that column
         if repeats or ("applied_on" not in wide.fields and not key_cols):
             why = "application keys repeat" if repeats else "no application-date column"
@@ -180,6 +179,16 @@ def detect_layout(
         )
     found = sorted(wide.fields & {"applied_on", "followup_date", "status", *_OUTCOME_FIELDS})
     return "wide", ("one row per application" + (f" with {', '.join(found)}" if found else ""))
+
+
+def _keys_repeat(table: RawTable, key_cols: list[str]) -> bool:
+    """Whether some application key (id, company, role) appears in two rows of one file."""
+    if not key_cols:
+        return False
+    keys = table.frame[key_cols].dropna(how="all")
+    if table.parts is not None:  # rows of several files: a key repeats within its own file
+        keys = keys.assign(_file=table.parts.locate(keys.index.to_numpy())[0])
+    return bool(keys.duplicated().any())
 
 
 def interpret(

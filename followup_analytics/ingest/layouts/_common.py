@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -12,8 +13,15 @@ import pandas as pd
 
 from ...loadreport import ROW_COLUMNS, UNKNOWN_COLUMNS
 from ...log import CATEGORIES
-from ..raw import RawTable
-from ..values import ParsedDates, _factorize, is_missing, normalise, parse_dates
+from ..raw import Parts, RawTable
+from ..values import (
+    ParsedDates,
+    _factorize,
+    is_missing,
+    normalise,
+    orders_by_group,
+    parse_dates,
+)
 
 #: Internal event columns produced by every layout. ``app_pos`` is the position of the
 #: event's application in the table's ``applications`` frame (ids are taken from there, and
@@ -137,6 +145,8 @@ class Collector:
             self.dropped.append(self._rows(mask, column, reason))
 
     def dates(self, column: str) -> ParsedDates:
+        if self.table.parts is not None:
+            return self._part_dates(column, self.table.parts)
         values, codes = self.table.frame[column], self.factorized(column, keep=False)
         parsed = parse_dates(values, factorized=codes)
         if parsed.ambiguous and self.ctx.dayfirst is not None:  # the user decides
@@ -152,6 +162,45 @@ class Collector:
             if parsed.ambiguous:
                 self.ambiguous.append(f"{self.where()}: column {column!r}")
         return parsed
+
+    def _part_dates(self, column: str, parts: Parts) -> ParsedDates:
+        """:meth:`dates` of a table read from several files: each file's day/month order
+        is its own, decided as if the file had been read alone."""
+        values, codes = self.table.frame[column], self.factorized(column, keep=False)
+        parsed = parse_dates(values, factorized=codes)
+        if parsed.order is None:  # no 03/04/2026-style date: nothing depends on the file
+            return parsed
+        which, _ = parts.locate(values.index.to_numpy())
+        orders, ambiguous = orders_by_group(values, which, len(parts.files))
+        forced = self.ctx.dayfirst
+        by_order = {
+            o: parse_dates(values, day_first=o == "day-first", factorized=codes)
+            for o in ("day-first", "month-first")
+        }
+        per_row = np.full(len(values), "month-first", dtype=object)
+        for i, (file, order) in enumerate(zip(parts.files, orders, strict=True)):
+            if order is None:
+                continue
+            if ambiguous[i] and forced is not None:
+                order = "day-first" if forced else "month-first"
+                self.notes.append(
+                    f"{file}: column {column!r} read {order}, "
+                    "as dayfirst= says (the values do not decide)"
+                )
+            else:
+                how = "assumed (the values do not decide)" if ambiguous[i] else "decided"
+                self.notes.append(f"{file}: column {column!r} read {order}, {how}")
+                if ambiguous[i]:
+                    self.ambiguous.append(f"{file}: column {column!r}")
+            per_row[which == i] = order
+        day = per_row == "day-first"
+        first, other = by_order["day-first"], by_order["month-first"]
+        return ParsedDates(
+            first.dates.where(day, other.dates),
+            first.problem.where(day, other.problem),
+            parsed.order,
+            bool(ambiguous.any()),
+        )
 
     def vocab(
         self, column: str | None, field_name: str, n: int, extra: Mapping[str, object] | None = None
@@ -231,6 +280,17 @@ def seekers(table: RawTable, column: str | None, ctx: Context) -> pd.Series:
     """The seeker of each row: the seeker column, else the folder's file name, the
     ``seeker=`` argument, or ``"self"``."""
     fallback = table.seeker_hint or ctx.seeker or "self"
+    parts = table.parts
+    if parts is not None and any(h is not None for h in parts.hints):
+        # rows of several files: each row falls back to its own file's name
+        which, _ = parts.locate(table.frame.index.to_numpy())
+        per = np.array([h or ctx.seeker or "self" for h in parts.hints], dtype=object)
+        named = (
+            strings(table.frame[column])
+            if column is not None
+            else pd.Series(pd.NA, index=table.frame.index, dtype=_STRING)
+        )
+        return named.fillna(pd.Series(per[which], index=table.frame.index, dtype=_STRING))
     if column is None:
         return pd.Series(
             pd.arrays.StringArray(np.array([fallback], dtype=object)).take(
@@ -262,8 +322,12 @@ def row_ids(
     """Application ids for one-row-per-application layouts, unique within the table.
 
     From the id column when there is one (prefixed by file and, in cohort sheets, seeker),
-    else ``file[sheet]:row``.
+    else ``file[sheet]:row``. Rows of a table read from several files
+    (:class:`~followup_analytics.ingest.raw.Parts`) get their own file and row number, as if
+    each file had been read alone.
     """
+    if table.parts is not None:
+        return _part_ids(table, table.parts, id_column, seeker, seeker_column)
     base = tag(table) + ":"
     if id_column is None:
         return pd.Series(
@@ -272,6 +336,29 @@ def row_ids(
             copy=False,
         )
     rows = pd.Series(table.frame.index.astype(str), index=table.frame.index, dtype=object)
+    ids = text(table.frame[id_column])
+    who = (seeker + ":") if seeker_column is not None else ""
+    out = (base + who + ids.astype("string")).fillna(base + "row" + rows).astype(object)
+    dup = out.duplicated(keep=False)
+    return out.where(~dup, out + ":row" + rows)
+
+
+def _part_ids(
+    table: RawTable,
+    parts: Parts,
+    id_column: str | None,
+    seeker: pd.Series,
+    seeker_column: str | None,
+) -> pd.Series:
+    """:func:`row_ids` for a table read from several files."""
+    index = table.frame.index
+    which, local = parts.locate(index.to_numpy())
+    tags = np.array([os.path.basename(f) + ":" for f in parts.files], dtype=object)
+    base = pd.Series(tags[which], index=index, dtype=object)
+    rows = pd.Series(local.astype(str), index=index, dtype=object)
+    if id_column is None:
+        joined = (base + rows).to_numpy(dtype=object, copy=True)
+        return pd.Series(pd.arrays.StringArray(joined), index=index, copy=False)
     ids = text(table.frame[id_column])
     who = (seeker + ":") if seeker_column is not None else ""
     out = (base + who + ids.astype("string")).fillna(base + "row" + rows).astype(object)
