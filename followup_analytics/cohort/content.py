@@ -244,7 +244,8 @@ def _time(
     curves = _stack(log, lambda c: results[c].curves, by_name, has_groups)
     from ..plots.survival import at_risk_at
 
-    days = [d for d in AT_RISK_DAYS if d <= max(float(curves["day"].max()), 7.0)]
+    last = curves["day"].max() if len(curves) else None  # no curve: no dated response
+    days = [d for d in AT_RISK_DAYS if d <= (7.0 if pd.isna(last) else max(float(last), 7.0))]
     risk = pd.DataFrame({by_name: frame[by_name]})
     for d in days:
         risk[f"day_{d}"] = [
