@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import optimize
+from scipy import optimize, stats
 
 from followup_analytics import JobSearchLog, cohort_report, load
 from followup_analytics.cohort.audit import Spec, protect
@@ -260,13 +260,16 @@ def bundled_attack(bundled: JobSearchLog):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("cohort", ["bundled", "three_students"])
+@pytest.mark.parametrize("cohort", ["bundled", "three_students", "by_cohort"])
 def test_attacker_cannot_narrow_any_hidden_count(
     bundled: JobSearchLog, bundled_attack, cohort: str
 ) -> None:
-    report, attacker = (
-        bundled_attack if cohort == "bundled" else _attack(_tiny_program(bundled), "program", 10)
-    )
+    if cohort == "bundled":
+        report, attacker = bundled_attack
+    elif cohort == "by_cohort":  # hidden zeros stand in for larger complementary counts
+        report, attacker = _attack(bundled, "cohort", 10)
+    else:
+        report, attacker = _attack(_tiny_program(bundled), "program", 10)
     assert report.audit.failing == 0
     sensitive = attacker.sensitive()
     assert len(sensitive) >= 10, "the cohort should exercise suppression"
@@ -287,6 +290,39 @@ def test_suppression_is_locally_minimal(bundled_attack) -> None:
         attacker.fixed[v] = attacker.true[v]
         assert attacker.exposed(), v
         del attacker.fixed[v]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("by", ["program", "cohort", None])
+def test_audit_hides_no_more_than_the_table_rule(
+    bundled: JobSearchLog, bundled_attack, by: str | None
+) -> None:
+    """Over the same published counts, the audit (which leaves nothing exposed) hides no
+    more counts than the earlier table-by-table rule (which leaves some exposed)."""
+    if by == "program":
+        report = bundled_attack[0]
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = cohort_report(bundled, by=by, min_cell=10, salt="audit")
+    audit = report.audit
+    assert audit.failing == 0
+    assert audit.n_hidden > audit.n_primary, "the cohort should need complementary counts"
+    assert audit.n_hidden <= audit.n_hidden_per_table
+
+
+def test_q_values_adjusted_over_published_comparisons_only(bundled_attack) -> None:
+    """A q-value adjusted over every comparison would carry the p-values of the hidden
+    ones: the published q-values are Benjamini-Hochberg over the shown p-values alone."""
+    report, _ = bundled_attack
+    table = report.tables["strategies"]
+    p_value = table["p_value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    q_value = table["q_value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    shown = ~np.isnan(p_value)
+    assert 2 <= shown.sum() < len(table), "some comparisons shown, some hidden"
+    assert np.isnan(q_value[~shown]).all()
+    expected = stats.false_discovery_control(p_value[shown], method="bh")
+    np.testing.assert_allclose(q_value[shown], expected, rtol=1e-12)
 
 
 def _table(values: list[int], k: list[int] | None = None) -> pd.DataFrame:

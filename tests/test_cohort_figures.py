@@ -147,3 +147,29 @@ def test_time_curves_show_no_small_step(report) -> None:
     # the drawn values are the exact Kaplan-Meier estimates at those days
     exact = full.set_index("day").loc[days, "survival"].to_numpy()
     np.testing.assert_allclose(whole["survival"].to_numpy(), exact)
+
+
+def test_curve_and_band_stop_before_a_hidden_number_waiting() -> None:
+    """Where the audit hides a group's number still waiting on some day, neither its curve
+    nor its band goes on to that day (a step or a band's width there would tell it)."""
+    from followup_analytics.cohort.content import _shown_curves
+
+    curves = _curves()
+    time = pd.DataFrame(
+        {"program": ["Data", "Web"], "n_responses": [20, 15], "n_censored": [20, 15]}
+    )
+    risk = pd.DataFrame(
+        {
+            "program": ["Data", "Web"],
+            "day_0": [40, 30],
+            "day_7": [37, 27],
+            "day_30": pd.array([pd.NA, 12], dtype="Int64"),
+        }
+    )
+    shown = _shown_curves(curves, time, risk, "program", min_cell=2)
+    data = shown.loc[shown["program"].eq("Data")]
+    web = shown.loc[shown["program"].eq("Web")]
+    assert len(data) > 1 and data["day"].max() < 30
+    assert data[["survival", "ci_low", "ci_high"]].notna().all().all()
+    # the other group, with nothing hidden, keeps its curve past day 30
+    assert web["day"].max() > 30

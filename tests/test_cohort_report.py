@@ -487,3 +487,26 @@ def test_pair_carries_one_run_id(report: CohortReport, files: dict[str, Path]) -
     readme = openpyxl.load_workbook(files["xlsx"])["Read me"]
     run = next(r[1].value for r in readme.iter_rows() if r[0].value == "Run")
     assert run.startswith(f"run {report.run_id},") and run in html
+
+
+def test_a_cohort_whose_responses_are_all_undated_gets_a_report(tmp_path: Path) -> None:
+    """Statuses without reply dates (the usual hand-kept tracker): the time-to-response
+    section has nothing to draw but the report is still made."""
+    import warnings
+
+    from followup_analytics import load
+
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"s{i:02d}.csv").write_text(
+            "Company,Date Applied,Follow-up Date,Status\n"
+            f"Acme {i},2026-03-02,2026-03-09,Rejected\nBeta,2026-03-04,,Offer\n",
+            encoding="utf-8",
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log = load(folder, as_of="2026-04-30")
+        result = cohort_report(log, salt="t")
+    assert log.events["date"].isna().sum() == 24  # the responses: undated, never invented
+    assert "time_to_response" in {t.key for t in result.sections}

@@ -68,3 +68,16 @@ def test_levels_without_exposure_are_nan_with_a_note(log):
     assert r.loc["voicemail", "note"].startswith("no follow-up")
     with pytest.raises(ValueError, match="by must be one of"):
         followup_hazard(log, by="timing")
+
+
+@pytest.mark.parametrize(("seekers", "seed"), [(1, 2), (5, 1), (5, 2)])
+def test_a_model_that_cannot_be_estimated_says_so_instead_of_raising(seekers, seed):
+    # a singular information matrix (tiny logs): no LinAlgError, no number, the reason
+    from followup_analytics import simulate_log
+
+    log = simulate_log(seekers, (1, 4), seed=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = followup_hazard(log)
+    assert r["hazard_ratio"].isna().all() and r["ci_low"].isna().all()
+    assert r["note"].str.startswith("cannot be estimated from these data").all()

@@ -77,3 +77,17 @@ def test_years_pandas_cannot_hold_take_the_vectorised_path(monkeypatch):
     assert _smalldates.parse_few(["0500-01-01"], None) is None
     pd.testing.assert_series_equal(fast.dates, slow.dates)
     assert _smalldates.parse_few(["2026-03-04", "13/04/2026"], None)[1] == "day-first"
+
+
+@pytest.mark.parametrize("day_first", [None, True, False])
+def test_hundreds_of_texts_parse_as_the_vectorised_path(day_first, monkeypatch):
+    rng = np.random.default_rng(5)
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.permutation(900)[:700], "D")
+    formats = ["%m/%d/%Y", "%d.%m.%y", "%Y-%m-%d", "%b %d, %Y", "%d %B %Y", "%Y%m%d"]
+    values = [d.strftime(formats[i % len(formats)]) for i, d in enumerate(days)]
+    values += list(rng.choice(np.array(_PIECES, dtype=object), size=200))
+    assert 64 < len(set(values)) <= _smalldates.MAX_FEW
+    fast, slow = _both(values, day_first, monkeypatch)
+    pd.testing.assert_series_equal(fast.dates, slow.dates)
+    pd.testing.assert_series_equal(fast.problem, slow.problem)
+    assert (fast.order, fast.ambiguous) == (slow.order, slow.ambiguous)

@@ -8,6 +8,7 @@ import pytest
 
 from followup_analytics.ingest.values import (
     check_vocab,
+    factorize_objects,
     flags,
     is_missing,
     normalise,
@@ -184,3 +185,41 @@ def test_per_unique_value_work_scales(rng):
     elapsed = time.perf_counter() - t0
     assert r.dates.notna().all() and r.order == "month-first"
     assert elapsed < 5
+
+
+def _shared_objects(pool: list, n: int, seed: int, strided: bool) -> np.ndarray:
+    """A long object column whose equal cells are partly one object, partly copies (as a
+    csv parser's chunks leave them): the shortcut by address must not change the codes."""
+    rng = np.random.default_rng(seed)
+    objs = np.empty(len(pool), dtype=object)
+    objs[:] = pool
+    arr = objs[rng.integers(0, len(pool), n)]
+    copies = rng.random(n) < 0.001  # a few equal values held by other objects
+    arr[copies] = [(v + ".")[:-1] if isinstance(v, str) else v for v in arr[copies]]
+    assert len({id(v) for v in arr if isinstance(v, str) and v == "Applied"}) > 1
+    return arr[::2] if strided else arr
+
+
+@pytest.mark.parametrize("strided", [False, True])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_factorize_objects_matches_pandas(seed, strided):
+    pool = ["a", "b", "", "Applied", None, np.nan, 1, 1.0, True, 0, False, pd.NaT, pd.NA]
+    pool += [dt.date(2026, 3, 4), dt.datetime(2026, 3, 4), "2026-03-04", float("nan")]
+    arr = _shared_objects(pool, 240_000, seed, strided)
+    codes, uniques = factorize_objects(arr)
+    want_codes, want_uniques = pd.factorize(arr, use_na_sentinel=True)
+    assert codes.dtype == want_codes.dtype
+    np.testing.assert_array_equal(codes, want_codes)
+    assert uniques.dtype == object
+    assert len(uniques) == len(want_uniques)
+    assert all(u is w for u, w in zip(uniques, want_uniques, strict=True))
+
+
+def test_factorize_objects_distinct_and_short_columns():
+    distinct = np.array([f"v{i % 70_000}" for i in range(120_000)], dtype=object)
+    short = np.array(["x", None, "y", "x"], dtype=object)
+    for arr in (distinct, short, np.array([], dtype=object)):
+        codes, uniques = factorize_objects(arr)
+        want_codes, want_uniques = pd.factorize(arr, use_na_sentinel=True)
+        np.testing.assert_array_equal(codes, want_codes)
+        assert list(uniques) == list(want_uniques)

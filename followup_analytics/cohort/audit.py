@@ -15,7 +15,9 @@ an integer programme for each sensitive quantity, must be left with a range ``[l
 where ``hi - lo >= min_cell``. :func:`protect` hides the sensitive counts, then the fewest
 further counts it can find until the rule holds, then shows again every further count whose
 showing keeps it (so the suppression is locally minimal: showing any one complementary
-count would break the rule).
+count would break the rule). It then tries hiding the shown zeros linked to the hidden
+counts (a hidden zero can stand in for several larger complementary counts), shows again
+what is then not needed and keeps the result when it hides fewer counts.
 """
 
 from __future__ import annotations
@@ -413,14 +415,51 @@ def _solve(solver: _Solver) -> tuple[np.ndarray, np.ndarray]:
                 changed = True
         if not changed:
             break
-    # local minimality: show again every complementary count that is not needed
+    hidden = _prune(solver, hidden, primary)
+    # a zero next to the hidden counts can stand in for several larger complementary
+    # counts (one hidden zero in a category table opens the total that several tables
+    # share): hide every such zero, show again what is then not needed, and keep the
+    # result while it hides fewer counts
+    for _ in range(len(values)):
+        if not (hidden & ~primary & (values > 0)).any():
+            break  # no complementary count a zero could stand in for
+        zeros = _zeros_around(solver, hidden)
+        if not len(zeros):
+            break
+        trial = hidden.copy()
+        trial[zeros] = True
+        trial = _prune(solver, trial, primary)
+        if trial[published].sum() >= hidden[published].sum():
+            break
+        hidden = trial
+    return hidden, primary
+
+
+def _prune(solver: _Solver, hidden: np.ndarray, primary: np.ndarray) -> np.ndarray:
+    """Show again every complementary count that is not needed, largest first (zeros
+    last): afterwards showing any one of them breaks the rule (local minimality)."""
+    hidden = hidden.copy()
+    values = solver.values
     extra = np.flatnonzero(hidden & ~primary)
     for v in extra[np.argsort(-values[extra], kind="stable")]:
         touched = set(solver.component([v], solver.unknown(hidden))) | {v}
         hidden[v] = False
         if solver.failing(hidden, only=touched, first=True):
             hidden[v] = True
-    return hidden, primary
+    return hidden
+
+
+def _zeros_around(solver: _Solver, hidden: np.ndarray) -> np.ndarray:
+    """Shown zero counts that share a constraint with an unknown linked to a hidden
+    count."""
+    unknown = solver.unknown(hidden)
+    out: set[int] = set()
+    for v in solver.component(list(np.flatnonzero(hidden)), unknown):
+        for c in solver.by_var[v]:
+            for w in solver.cons[c][0]:
+                if solver.published[w] and not hidden[w] and solver.values[w] == 0:
+                    out.add(w)
+    return np.array(sorted(out), dtype=int)
 
 
 def protect(

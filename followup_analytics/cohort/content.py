@@ -244,7 +244,8 @@ def _time(
     curves = _stack(log, lambda c: results[c].curves, by_name, has_groups)
     from ..plots.survival import at_risk_at
 
-    days = [d for d in AT_RISK_DAYS if d <= max(float(curves["day"].max()), 7.0)]
+    last = curves["day"].max() if len(curves) else None  # no curve: no dated response
+    days = [d for d in AT_RISK_DAYS if d <= (7.0 if pd.isna(last) else max(float(last), 7.0))]
     risk = pd.DataFrame({by_name: frame[by_name]})
     for d in days:
         risk[f"day_{d}"] = [
@@ -289,13 +290,24 @@ def _shown_curves(
     curves: pd.DataFrame, time: pd.DataFrame, risk: pd.DataFrame, by_name: str, min_cell: int
 ) -> pd.DataFrame:
     """Curves of the groups whose counts are shown, cut where fewer than `min_cell`
-    applications are still waiting (a step there would reveal a small count)."""
+    applications are still waiting (a step there would reveal a small count) and, with
+    their bands, before the first day whose number still waiting is hidden (a step or a
+    band's width there would tell it)."""
     shown = time.loc[
         time[["n_responses", "n_censored"]].notna().all(axis=1)
         & risk.iloc[:, 1].notna().to_numpy(),
         by_name,
     ]
-    keep = curves[by_name].isin(set(shown)) & curves["at_risk"].ge(min_cell)
+    day_cols = [c for c in risk.columns if str(c).startswith("day_")]
+    first_hidden = {
+        row[by_name]: min(
+            (float(c.removeprefix("day_")) for c in day_cols if pd.isna(row[c])),
+            default=np.inf,
+        )
+        for _, row in risk.iterrows()
+    }
+    before = curves["day"].lt(curves[by_name].map(first_hidden).astype(float).fillna(np.inf))
+    keep = curves[by_name].isin(set(shown)) & curves["at_risk"].ge(min_cell) & before
     curves = curves.loc[keep].reset_index(drop=True)
     steps = curves.groupby(by_name, sort=False)["events"].transform(
         lambda e: pd.Series(_coarse(e.to_numpy(), min_cell), index=e.index)

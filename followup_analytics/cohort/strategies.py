@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..log import JobSearchLog
 from ..metrics.associations import offer_associations
-from ..metrics.inference import rate_table
+from ..metrics.inference import bh_q, rate_table
 from ..metrics.strategies import STRATEGIES
 from .audit import Spec
 from .suppression import TOTAL, Additive
@@ -81,7 +81,8 @@ def _spec(by: str) -> Spec:
 
 def apply_strategy_protection(frame: pd.DataFrame, long: pd.DataFrame, by: str) -> pd.DataFrame:
     """Hide in the wide strategy table what the audit hid in its long form, with the
-    rates, the estimate and its interval whenever one of their counts is hidden."""
+    rates, the estimate and its interval whenever one of their counts is hidden; the
+    q-values are adjusted again over the comparisons still shown."""
     keys = [by, "strategy"]
     hidden = long.set_index([*keys, "level"])[["n", "k"]].isna()
     out = frame.copy()
@@ -100,6 +101,10 @@ def apply_strategy_protection(frame: pd.DataFrame, long: pd.DataFrame, by: str) 
                 out.loc[gone, dep] = pd.NA
             labels = np.where(gone, np.where(labels == "", col, labels + ", " + col), labels)
     out["suppressed"] = pd.array(labels, dtype="string")
+    # Benjamini-Hochberg over the published comparisons only: a q-value adjusted over
+    # all of them would carry the p-values of the hidden ones
+    p_value = out["p_value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    out["q_value"] = pd.array(bh_q(p_value), dtype="Float64")
     return out
 
 
@@ -170,7 +175,7 @@ def strategy_table(
         its reference among the applications where the strategy applies; ``n_*``/``k_*``
         applications and those with an offer; ``estimate`` the within-seeker odds ratio with
         its 95% interval, Mantel-Haenszel ``p_value`` and Benjamini-Hochberg ``q_value``
-        (within the group). The estimate is hidden whenever one of its four counts is.
+        (over the comparisons whose p-value is shown, once protected). The estimate is hidden whenever one of its four counts is.
     """
     from .table import Table
 

@@ -21,8 +21,14 @@ from .values import _TABLES, _broadcast, _factorize, _has_word, _is_missing_valu
 STATUS_BLANK, STATUS_NOT_APPLIED, STATUS_OPEN, STATUS_EVENT, STATUS_OTHER = range(5)
 
 
-def status_kinds(values: pd.Series, extra: Mapping[str, object] | None = None) -> np.ndarray:
-    """Classify status cells, once per distinct value.
+def status_kinds(
+    values: pd.Series,
+    extra: Mapping[str, object] | None = None,
+    *,
+    factorized: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Classify status cells, once per distinct value (`factorized`: the codes and distinct
+    values of `values`, when the caller has them already).
 
     Returns
     -------
@@ -34,7 +40,7 @@ def status_kinds(values: pd.Series, extra: Mapping[str, object] | None = None) -
         vocabulary).
     """
     table, keywords = _table("status", extra)
-    codes, uniques = _factorize(values)
+    codes, uniques = factorized if factorized is not None else _factorize(values)
 
     def one(v: object) -> int:
         if _is_missing_value(v):
@@ -94,10 +100,13 @@ def two_values(
     return out[0], out[1]
 
 
-def mentions_interview(values: pd.Series) -> np.ndarray:
+def mentions_interview(
+    values: pd.Series, *, factorized: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """Which cells name an interview besides what else they say ("一面挂", "Inter + Rejec",
-    "Rejected after interview"); negated ones ("no interview") do not count."""
-    codes, uniques = _factorize(values)
+    "Rejected after interview"); negated ones ("no interview") do not count. `factorized`:
+    the codes and distinct values of `values`, when the caller has them already."""
+    codes, uniques = factorized if factorized is not None else _factorize(values)
 
     def one(v: object) -> bool:
         if _is_missing_value(v):

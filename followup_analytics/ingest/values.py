@@ -54,9 +54,59 @@ _MISSING_KEYS = frozenset(key(m) for m in _vocab.MISSING_MARKERS)
 
 
 # --------------------------------------------------------------------------- helpers
-def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+#: Columns shorter than this are factorised directly (the shortcut below pays off on long ones).
+_SHARED_MIN = 50_000
+_SHARED_PROBE = 4096
+
+
+class _Addresses:
+    """The object pointers of an object array, exposed to numpy as integers (read only; the
+    array is kept alive as long as the integer view)."""
+
+    def __init__(self, arr: np.ndarray) -> None:
+        self.arr = arr
+        self.__array_interface__ = {
+            "shape": arr.shape,
+            "typestr": np.dtype(np.intp).str,
+            "data": (arr.ctypes.data, True),
+            "version": 3,
+        }
+
+
+def factorize_objects(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(arr, use_na_sentinel=True)`` of a 1-d object array, with the uniques
+    as an object array: the same codes, in the same (first-appearance) order.
+
+    Readers share one Python object between the equal cells of a column (pandas' csv parser
+    per chunk, the workbook reader per column), so a long column holds far fewer objects
+    than cells. Those are factorised by address (integer hashing, no string comparison),
+    then the first cell of each object by value: an object always equals itself, and each
+    value's first object appears at the value's first cell, so the codes and their order are
+    the ones ``pd.factorize`` gives. Columns of mostly distinct objects (a first look at
+    :data:`_SHARED_PROBE` cells) are factorised directly.
+    """
+    n = len(arr)
+    if n >= _SHARED_MIN:
+        arr = np.ascontiguousarray(arr, dtype=object)
+        addresses = np.asarray(_Addresses(arr))
+        if len(pd.unique(addresses[:_SHARED_PROBE])) <= _SHARED_PROBE // 4:
+            by_object = pd.factorize(addresses)[0]
+            # the first cell of each object: where the running maximum of the codes grows
+            seen = np.maximum.accumulate(by_object)
+            grows = np.empty(n, dtype=bool)
+            grows[0] = True
+            np.greater(seen[1:], seen[:-1], out=grows[1:])
+            first = np.flatnonzero(grows)
+            codes, uniques = pd.factorize(arr[first], use_na_sentinel=True)
+            # into the running-maximum buffer, no longer needed ("clip": indices are in
+            # range, and numpy buffers the output of the default mode)
+            return codes.take(by_object, out=seen, mode="clip"), np.asarray(uniques, dtype=object)
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
     return codes, np.asarray(uniques, dtype=object)
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    return factorize_objects(values.to_numpy(dtype=object))
 
 
 def _broadcast(codes: np.ndarray, per_unique: np.ndarray, fill: object) -> np.ndarray:
@@ -95,7 +145,7 @@ def is_missing(values: pd.Series) -> pd.Series:
     """
     codes, uniques = _factorize(values)
     flags = np.fromiter((_is_missing_value(u) for u in uniques), dtype=bool, count=len(uniques))
-    return pd.Series(_broadcast(codes, flags, True).astype(bool), index=values.index)
+    return pd.Series(_broadcast(codes, flags, True).astype(bool), index=values.index, copy=False)
 
 
 # --------------------------------------------------------------------------- dates
@@ -198,7 +248,12 @@ def _from_serial(days: pd.Series) -> pd.Series:
     return pd.Series(dates, index=days.index, dtype=_DATE_DTYPE).where(ok)
 
 
-def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDates:
+def parse_dates(
+    values: pd.Series,
+    *,
+    day_first: bool | None = None,
+    factorized: tuple[np.ndarray, np.ndarray] | None = None,
+) -> ParsedDates:
     """Parse a column of dates written in any of the usual ways.
 
     ISO (``2026-03-04``), numeric with ``/``, ``.`` or ``-`` (``03/04/2026``, ``3.4.26``),
@@ -215,6 +270,8 @@ def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDa
         Cells as read (str, numbers, datetime, None).
     day_first : bool, optional
         Force the order instead of deciding it from the values.
+    factorized : (codes, uniques), optional
+        :func:`factorize_objects` of `values` when the caller has it already.
 
     Returns
     -------
@@ -222,7 +279,7 @@ def parse_dates(values: pd.Series, *, day_first: bool | None = None) -> ParsedDa
         ``dates`` (datetime64[s], NaT when missing or unusable), ``problem`` (the reason per
         unusable cell, else None), ``order`` and ``ambiguous``.
     """
-    codes, uniques = _factorize(values)
+    codes, uniques = factorized if factorized is not None else _factorize(values)
     missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))
     kind = np.array([_kind(v) for v in uniques], dtype=object)
     few = few_uniques(uniques, missing, kind, day_first)
@@ -340,13 +397,17 @@ def _parsed(
     problem = np.full(len(uniques), None, dtype=object)
     if bad.any():
         problem[bad] = [_problem(v) for v in uniques[bad]]
-    out_dates = pd.Series(
-        _broadcast(codes, dates, np.datetime64("NaT", "s")), index=values.index, dtype=_DATE_DTYPE
+    out_dates = pd.Series(  # fresh arrays: no copy
+        _broadcast(codes, dates, np.datetime64("NaT", "s")),
+        index=values.index,
+        dtype=_DATE_DTYPE,
+        copy=False,
     )
     out_problem = pd.Series(
         _broadcast(codes, problem, None) if bad.any() else np.full(len(codes), None, dtype=object),
         index=values.index,
         dtype=object,
+        copy=False,
     )
     return ParsedDates(out_dates, out_problem, order, ambiguous)
 
@@ -460,7 +521,11 @@ def check_vocab(extra: Mapping[str, Mapping[str, object]] | None) -> None:
 
 
 def normalise(
-    values: pd.Series, field: str, extra: Mapping[str, object] | None = None
+    values: pd.Series,
+    field: str,
+    extra: Mapping[str, object] | None = None,
+    *,
+    factorized: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Map free text to a canonical vocabulary value, once per distinct value.
 
@@ -473,6 +538,8 @@ def normalise(
         is an event name, or None for texts that mean "no event" ("Ghosted", "Pending").
     extra : mapping, optional
         Additional synonyms ``{text: canonical}``; they win over the built-in ones.
+    factorized : (codes, uniques), optional
+        :func:`factorize_objects` of `values` when the caller has it already.
 
     Returns
     -------
@@ -487,7 +554,7 @@ def normalise(
     if field not in _TABLES:
         raise ArgumentError(f"field must be one of {list(VOCAB_FIELDS)}; got {field!r}")
     table, keywords = _table(field, extra)
-    codes, uniques = _factorize(values)
+    codes, uniques = factorized if factorized is not None else _factorize(values)
     missing = np.fromiter((_is_missing_value(v) for v in uniques), bool, len(uniques))
     canon = np.array(
         [
@@ -549,4 +616,4 @@ def flags(values: pd.Series) -> pd.Series:
         return None
 
     per = np.array([one(v) for v in uniques], dtype=object)
-    return pd.Series(_broadcast(codes, per, False), index=values.index, dtype=object)
+    return pd.Series(_broadcast(codes, per, False), index=values.index, dtype=object, copy=False)

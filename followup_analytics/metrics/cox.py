@@ -139,7 +139,9 @@ def _counts_at_events(
 def _fit(
     n: np.ndarray, d: np.ndarray, strata: np.ndarray, iters: int = 50
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """Newton on the Breslow partial likelihood; returns beta, naive and robust covariance."""
+    """Newton on the Breslow partial likelihood; returns beta, naive and robust covariance
+    and whether it converged. A singular information matrix (a level whose exposure never
+    varies within a risk set) leaves every coefficient NaN: the model cannot be estimated."""
     k = n.shape[1] - 1
     use = [j for j in range(k) if n[:, j + 1].sum() > 0 and d[:, j + 1].sum() > 0]
     beta = np.zeros(k)
@@ -158,7 +160,10 @@ def _fit(
         idx = np.ix_(use, use)
         step = np.zeros(k)
         if use:
-            step[use] = np.linalg.solve(info[idx], score[use])
+            try:
+                step[use] = np.linalg.solve(info[idx], score[use])
+            except np.linalg.LinAlgError:  # no information on some level: not estimable
+                return np.full(k, np.nan), np.full((k, k), np.nan), np.full((k, k), np.nan), False
         beta += np.clip(step, -5, 5)
         if np.max(np.abs(step), initial=0) < 1e-10:
             converged = True
@@ -172,7 +177,10 @@ def _fit(
     robust = np.full((k, k), np.nan)
     if use:
         idx = np.ix_(use, use)
-        inv = np.linalg.inv(info[idx])
+        try:
+            inv = np.linalg.inv(info[idx])
+        except np.linalg.LinAlgError:
+            return np.full(k, np.nan), cov, robust, False
         cov[idx] = inv
         meat = per[:, use].T @ per[:, use]
         robust[idx] = inv @ meat @ inv
@@ -230,7 +238,17 @@ def followup_hazard(
     z = stats.norm.ppf(0.5 + confidence / 2)
     exposed = a["level"] >= 0
     seekers = len(np.unique(cs))
-    notes = np.where(np.isfinite(beta), "", "no follow-up of this level before a response")
+    informed = (n[:, 1:].sum(0) > 0) & (d[:, 1:].sum(0) > 0)  # exposure and responses
+    notes = np.where(
+        np.isfinite(beta),
+        "",
+        np.where(
+            informed,
+            "cannot be estimated from these data (no variation in follow-up within the "
+            "applications at risk: too few applications or seekers)",
+            "no follow-up of this level before a response",
+        ),
+    )
     if seekers < 10:
         notes = np.where(
             notes == "",

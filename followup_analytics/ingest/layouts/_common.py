@@ -14,7 +14,14 @@ import pandas as pd
 from ...loadreport import ROW_COLUMNS, UNKNOWN_COLUMNS
 from ...log import CATEGORIES
 from ..raw import Parts, RawTable
-from ..values import ParsedDates, is_missing, normalise, orders_by_group, parse_dates
+from ..values import (
+    ParsedDates,
+    _factorize,
+    is_missing,
+    normalise,
+    orders_by_group,
+    parse_dates,
+)
 
 #: Internal event columns produced by every layout. ``app_pos`` is the position of the
 #: event's application in the table's ``applications`` frame (ids are taken from there, and
@@ -89,6 +96,19 @@ class Collector:
         self.unknown: list[pd.DataFrame] = []
         self.notes: list[str] = []
         self.ambiguous: list[str] = []
+        self._factorized: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def factorized(self, column: str, *, keep: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Codes and distinct values of one column (as ``pd.factorize``), computed once per
+        table for the columns read several times (`keep`: the status column gives the row
+        kinds, the events and the interview mentions); columns read once pass
+        ``keep=False`` and take a kept result when there is one."""
+        got = self._factorized.get(column)
+        if got is None:
+            got = _factorize(self.table.frame[column])
+            if keep:
+                self._factorized[column] = got
+        return got
 
     def where(self) -> str:
         t = self.table
@@ -127,9 +147,10 @@ class Collector:
     def dates(self, column: str) -> ParsedDates:
         if self.table.parts is not None:
             return self._part_dates(column, self.table.parts)
-        parsed = parse_dates(self.table.frame[column])
+        values, codes = self.table.frame[column], self.factorized(column, keep=False)
+        parsed = parse_dates(values, factorized=codes)
         if parsed.ambiguous and self.ctx.dayfirst is not None:  # the user decides
-            parsed = parse_dates(self.table.frame[column], day_first=self.ctx.dayfirst)
+            parsed = parse_dates(values, day_first=self.ctx.dayfirst, factorized=codes)
             self.notes.append(
                 f"{self.where()}: column {column!r} read {parsed.order}, "
                 "as dayfirst= says (the values do not decide)"
@@ -145,15 +166,16 @@ class Collector:
     def _part_dates(self, column: str, parts: Parts) -> ParsedDates:
         """:meth:`dates` of a table read from several files: each file's day/month order
         is its own, decided as if the file had been read alone."""
-        values = self.table.frame[column]
-        parsed = parse_dates(values)
+        values, codes = self.table.frame[column], self.factorized(column, keep=False)
+        parsed = parse_dates(values, factorized=codes)
         if parsed.order is None:  # no 03/04/2026-style date: nothing depends on the file
             return parsed
         which, _ = parts.locate(values.index.to_numpy())
         orders, ambiguous = orders_by_group(values, which, len(parts.files))
         forced = self.ctx.dayfirst
         by_order = {
-            o: parse_dates(values, day_first=o == "day-first") for o in ("day-first", "month-first")
+            o: parse_dates(values, day_first=o == "day-first", factorized=codes)
+            for o in ("day-first", "month-first")
         }
         per_row = np.full(len(values), "month-first", dtype=object)
         for i, (file, order) in enumerate(zip(parts.files, orders, strict=True)):
@@ -189,7 +211,12 @@ class Collector:
             extra = (self.ctx.vocab or {}).get(field_name)
         if extra is None and field_name == "status":
             extra = (self.ctx.vocab or {}).get("event")
-        values, unknown = normalise(self.table.frame[column], field_name, extra)
+        values, unknown = normalise(
+            self.table.frame[column],
+            field_name,
+            extra,
+            factorized=self.factorized(column, keep=False),
+        )
         if len(unknown):
             self.unknown.append(unknown)
         return values
@@ -209,24 +236,29 @@ class Collector:
         )
 
 
-def text(values: pd.Series) -> pd.Series:
+def text(values: pd.Series, factorized: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
     """Cells as stripped strings (object dtype), computed per distinct value; missing
-    markers become None."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    markers become None. `factorized`: the codes and distinct values of `values`, when the
+    caller has them already."""
+    codes, uniques = factorized if factorized is not None else _factorize(values)
     missing = is_missing(pd.Series(uniques, dtype=object)).to_numpy()
     per = np.array(
         [None if m else str(u).strip() for u, m in zip(uniques, missing, strict=True)], dtype=object
     )
     out = per[np.where(codes < 0, 0, codes)] if len(per) else np.full(len(codes), None)
     out[codes < 0] = None
-    return pd.Series(out, index=values.index, dtype=object)
+    return pd.Series(out, index=values.index, dtype=object, copy=False)
 
 
-def strings(values: pd.Series, fallback: str | None = None) -> pd.Series:
+def strings(
+    values: pd.Series,
+    fallback: str | None = None,
+    factorized: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.Series:
     """:func:`text` as the log's "string" dtype: missing cells are ``fallback`` (default
     NA). The distinct values are converted once and taken to the rows, so no per-row
     missing test or string validation pass is needed later."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = factorized if factorized is not None else _factorize(values)
     missing = is_missing(pd.Series(uniques, dtype=object)).to_numpy()
     per = np.empty(len(uniques) + 1, dtype=object)
     per[:-1] = [pd.NA if m else str(u).strip() for u, m in zip(uniques, missing, strict=True)]

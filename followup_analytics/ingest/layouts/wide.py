@@ -125,7 +125,7 @@ def interpret_wide(
         unusable = np.zeros(n, dtype=bool)
     status_col = cm.column("status")
     kinds = (
-        status_kinds(f[status_col], _status_extra(ctx))
+        status_kinds(f[status_col], _status_extra(ctx), factorized=col.factorized(status_col))
         if status_col
         else np.zeros(n, dtype=np.int8)
     )
@@ -180,9 +180,10 @@ def interpret_wide(
         ],
     )
     blocks, owner = _blocks(table, cm, keep)
-    keep &= ~np.isin(np.arange(n), list(blocks))
+    if blocks:
+        keep[list(blocks)] = False
     note_col = cm.column("note")
-    note = text(f[note_col]) if note_col else None
+    note = text(f[note_col], col.factorized(note_col, keep=False)) if note_col else None
     app_pos = np.cumsum(keep) - 1
     if blocks:  # a titled block's rows are events of applications listed above
         app_pos[list(owner)] = app_pos[list(owner.values())]
@@ -262,14 +263,17 @@ def interpret_wide(
     events = concat_events(_drop_echoed_replies(parts, table, cm.column("response_date")))
     mapped = set(cm.matches["input_column"])
     unmapped = [c for c in f.columns if c not in mapped]
-    apps = pd.DataFrame(
+    applied_on = kept(applied, keep)
+    apps = pd.DataFrame(  # columns built here for this frame alone: no copy
         {
             "application_id": kept(app_id, keep),
             "seeker": kept(seeker, keep),
-            "company": _opt_text(f, cm.column("company"), keep),
-            "role": _opt_text(f, cm.column("role"), keep),
-            "applied_on": kept(applied, keep),
-        }
+            "company": _opt_text(col, cm.column("company"), keep),
+            "role": _opt_text(col, cm.column("role"), keep),
+            # a view of the parsed dates is read-only: the frame gets its own array
+            "applied_on": applied_on if applied_on.flags.writeable else applied_on.copy(),
+        },
+        copy=False,
     )
     apps = pd.concat([apps, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
     return col.result(events, apps)
@@ -304,14 +308,12 @@ def _drop_echoed_replies(
     ]
     if not other:
         return parts
-    targets = np.unique(np.concatenate(other))
+    targets = np.concatenate(other)
     out = []
     for p in parts:
         echo = (p["event"] == reply) & (p["column"] == col)
         if echo.any():
-            keys = packed(p, echo)
-            at = np.minimum(np.searchsorted(targets, keys), len(targets) - 1)
-            echo[echo] = targets[at] == keys
+            echo[echo] = pd.Index(packed(p, echo)).isin(targets)  # by hashing: no sort
         if echo.any():
             keep = ~echo
             p = {k: (v[keep] if isinstance(v, np.ndarray) else v) for k, v in p.items()}
@@ -319,8 +321,11 @@ def _drop_echoed_replies(
     return out
 
 
-def _opt_text(f: pd.DataFrame, column: str | None, keep: np.ndarray) -> object:
-    return kept(strings(f[column]), keep) if column else None
+def _opt_text(col: Collector, column: str | None, keep: np.ndarray) -> object:
+    if column is None:
+        return None
+    codes = col.factorized(column, keep=False)
+    return kept(strings(col.table.frame[column], factorized=codes), keep)
 
 
 def _status_events(
@@ -357,7 +362,7 @@ def _status_events(
     # "面试挂", "Inter + Rejec", "rejected after interview": the interview is an event too
     also = (
         keep
-        & mentions_interview(table.frame[status_col])
+        & mentions_interview(table.frame[status_col], factorized=col.factorized(status_col))
         & ~has.get("interview", np.zeros(n, dtype=bool))
         & (codes != status.cat.categories.get_loc("interview"))
     )
@@ -389,6 +394,8 @@ def _status_events(
             )
         for known_date in (True, False):
             m = want & (dated == known_date)
+            if not m.any():  # an empty part adds nothing (no outcome dates: no dated part)
+                continue
             parts.append(
                 events_frame(
                     rows,
@@ -564,7 +571,7 @@ def application_rows(
     unticked = not_applied & ~unusable
     if status_col is not None:
         raw = f[status_col]
-        has_status = raw.notna().to_numpy()
+        has_status = col.factorized(status_col)[0] >= 0  # not NA (code -1: None, NaN ...)
         m = unticked & has_status
         if m.any():
             col.drop_rows(
