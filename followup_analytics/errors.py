@@ -10,6 +10,8 @@ silence or escalate them as a group::
 
 from __future__ import annotations
 
+import inspect
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -92,3 +94,26 @@ class SmallSampleWarning(FollowupWarning):
 
 class SparseStrataWarning(FollowupWarning):
     """Too few seekers (strata) carry information for a within-seeker estimate."""
+
+
+def find_stack_level() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside the package.
+
+    Warnings are about the caller's data or arguments, so they name the caller's line,
+    however deep inside followup_analytics they are raised (a decorator, a helper, one
+    public function calling another)::
+
+        warnings.warn(message, SmallSampleWarning, stacklevel=find_stack_level())
+    """
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame = inspect.currentframe()
+    n = 0
+    try:
+        while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+            package + os.sep
+        ):
+            frame = frame.f_back
+            n += 1
+    finally:
+        del frame
+    return n

@@ -19,7 +19,7 @@ from typing import IO, cast
 
 import pandas as pd
 
-from ..errors import LoadWarning
+from ..errors import LoadWarning, find_stack_level
 from ._containers import OLE_MAGIC, ZIP_MAGIC, ReadLimits, describe, fail
 from ._files import check_width, cr_to_lf, decode_mixed, line_width, scan_lines
 from ._quotes import StrayQuote, repair_stray_quotes, swallowed_rows
@@ -102,7 +102,7 @@ def read_text(
         warnings.warn(
             f"{name}: {found[0]}" + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""),
             LoadWarning,
-            stacklevel=3,
+            stacklevel=find_stack_level(),
         )
         if isinstance(result, RawTable):
             result = replace(result, notes=(*result.notes, *found))

@@ -10,7 +10,14 @@ from os import PathLike
 import numpy as np
 import pandas as pd
 
-from ..errors import AmbiguousDateWarning, ArgumentError, LoadWarning, Problem, SpreadsheetError
+from ..errors import (
+    AmbiguousDateWarning,
+    ArgumentError,
+    LoadWarning,
+    Problem,
+    SpreadsheetError,
+    find_stack_level,
+)
 from ..loadreport import (
     MAPPING_COLUMNS,
     ROW_COLUMNS,
@@ -189,7 +196,7 @@ default "auto"
                 f"{len(empty)} of {len(found)} files hold no data table and were skipped "
                 f"(first: {empty[0]}); see log.report.sources"
             ),
-            stacklevel=2,
+            stacklevel=find_stack_level(),
         )
         skipped = [*skipped, *(SkippedSheet(p.file or "", None, p.reason) for p in empty)]
     return _load_tables(
@@ -201,7 +208,6 @@ default "auto"
         as_of=as_of,
         strict=strict,
         vocab=vocab,
-        stacklevel=4,
         dayfirst=dayfirst,
     )
 
@@ -232,7 +238,6 @@ def load_tables(
         as_of=as_of,
         strict=strict,
         vocab=vocab,
-        stacklevel=4,
         dayfirst=dayfirst,
     )
 
@@ -247,7 +252,6 @@ def _load_tables(
     as_of: object,
     strict: bool,
     vocab: Mapping[str, Mapping[str, object]] | None,
-    stacklevel: int,
     dayfirst: bool | None = None,
 ) -> JobSearchLog:
     check_layout(layout)
@@ -262,7 +266,7 @@ def _load_tables(
     unique_ids(results)
     set_aside_copies(tables, results)
     report, missing = _report(tables, results, skipped, mapping, seeker_notes)
-    _raise_or_warn(report, strict, [a for r in results for a in r.ambiguous], missing, stacklevel)
+    _raise_or_warn(report, strict, [a for r in results for a in r.ambiguous], missing)
     events, apps = [r.events for r in results], [r.apps for r in results]
     if not sum(len(a) for a in apps):
         return _empty_log(report, as_of)
@@ -434,10 +438,10 @@ def _unknown(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _raise_or_warn(
-    report: LoadReport, strict: bool, ambiguous: list[str], missing: list[str], stacklevel: int
+    report: LoadReport, strict: bool, ambiguous: list[str], missing: list[str]
 ) -> None:
     """``strict``: raise one SpreadsheetError listing every problem; else warn once per kind
-    (`stacklevel` points the warnings at the caller of :func:`load`)."""
+    (pointed at the caller's line)."""
     if strict:
         problems = _problems(report, ambiguous, missing)
         if problems:
@@ -449,7 +453,7 @@ def _raise_or_warn(
                 f"mapping key {h!r} matches no column in any input"
                 f"{_closest_header(h, report)}; it was not used"
             ),
-            stacklevel=stacklevel,
+            stacklevel=find_stack_level(),
         )
     if ambiguous:
         listed = "; ".join(ambiguous[:5]) + (
@@ -462,7 +466,7 @@ def _raise_or_warn(
                 f"day/month order assumed (month-first unless '.'-separated) for {listed}"
                 "; pass dates as ISO (2026-03-04) to be sure"
             ),
-            stacklevel=stacklevel,
+            stacklevel=find_stack_level(),
         )
     q = report.quarantine
     if len(q):
@@ -477,7 +481,7 @@ def _raise_or_warn(
                 + (f" [{first['sheet']}]" if isinstance(first["sheet"], str) else "")
                 + f" row {first['row']}: {first['reason']}); see log.report.quarantine"
             ),
-            stacklevel=stacklevel,
+            stacklevel=find_stack_level(),
         )
 
 

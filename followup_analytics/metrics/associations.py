@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..errors import ArgumentError, SmallSampleWarning, SparseStrataWarning
+from ..errors import ArgumentError, SmallSampleWarning, SparseStrataWarning, find_stack_level
 from ..log import JobSearchLog
 from ..schema import COMPARISON_COLUMNS, Definition, attach, missing_notes
 from ._flags import MIN_SEEKERS, one_seeker_notes, small_flags
@@ -471,7 +471,7 @@ def _warn(out: pd.DataFrame, sparse: list[str], min_n: int) -> None:
             f"a group ({', '.join(names[:6])}{', …' if len(names) > 6 else ''}); "
             "they are flagged small_n",
             SmallSampleWarning,
-            stacklevel=3,
+            stacklevel=find_stack_level(),
         )
     if sparse:
         warnings.warn(
@@ -479,5 +479,5 @@ def _warn(out: pd.DataFrame, sparse: list[str], min_n: int) -> None:
             f"estimate of {', '.join(sparse[:6])}{', …' if len(sparse) > 6 else ''};"
             " it is NaN there",
             SparseStrataWarning,
-            stacklevel=3,
+            stacklevel=find_stack_level(),
         )

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from ..errors import SmallSampleWarning
+from ..errors import SmallSampleWarning, find_stack_level
 from ..log import JobSearchLog
 from ..schema import MAX_GROUPS, Definition, attach, check_groups, resolve_by
 from ._naive import refuse_naive
@@ -112,7 +112,7 @@ def funnel(
             f"{int(small.sum())} funnel conversion(s) rest on fewer than {min_n} "
             "applications; their intervals are wide",
             SmallSampleWarning,
-            stacklevel=2,
+            stacklevel=find_stack_level(),
         )
     return attach(
         out[[*cols, *FUNNEL_COLUMNS]],

@@ -27,7 +27,7 @@ from scipy import stats
 from scipy.stats.contingency import odds_ratio as _scipy_odds_ratio
 from statsmodels.stats.contingency_tables import StratifiedTable
 
-from ..errors import ArgumentError, SparseStrataWarning
+from ..errors import ArgumentError, SparseStrataWarning, find_stack_level
 from .exact import exact_common_odds_ratio_ci, score_ratio_limit
 
 COMPARISON_COLUMNS = ["estimate", "ci_low", "ci_high"]
@@ -507,7 +507,7 @@ def mantel_haenszel(
             "information (both groups present, outcome neither absent nor "
             "universal); the within-stratum odds ratio is not estimated",
             SparseStrataWarning,
-            stacklevel=2,
+            stacklevel=find_stack_level(),
         )
         return result
     tables = np.stack(

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import ArgumentError, SmallSampleWarning
+from ..errors import ArgumentError, SmallSampleWarning, find_stack_level
 from ..log import JobSearchLog
 from ..schema import (
     COMPARISON_COLUMNS,
@@ -197,7 +197,7 @@ def landmark_effect(
             f"landmark day {day}: {n1} followed-up and {n0} not-followed-up "
             f"applications (fewer than {min_n} in a group); estimates are unstable",
             SmallSampleWarning,
-            stacklevel=2,
+            stacklevel=find_stack_level(),
         )
     out = _comparison_frame(rows, int(s["seeker"].nunique()), small, day, (n1, k1, n0, k0))
     return attach(

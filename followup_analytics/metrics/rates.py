@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ..errors import ArgumentError, SmallSampleWarning
+from ..errors import ArgumentError, SmallSampleWarning, find_stack_level
 from ..log import JobSearchLog
 from ..schema import (
     MAX_GROUPS,
@@ -103,7 +103,7 @@ def rates_from_counts(
             f"({names}{', …' if len(small) > 5 else ''}); their rates are "
             "flagged small_n and unstable",
             SmallSampleWarning,
-            stacklevel=3,
+            stacklevel=find_stack_level(),
         )
     return out[[*by, *RATE_COLUMNS]]
 
@@ -317,7 +317,7 @@ def _outcome_recorded(log: JobSearchLog, frame: pd.DataFrame) -> tuple[pd.DataFr
         f"no outcome recorded in the source of {n} unit(s) (e.g. LinkedIn's export): "
         "left out, their rates are unknown, not 0%"
     )
-    warnings.warn(why, stacklevel=3)
+    warnings.warn(why, stacklevel=find_stack_level())
     return frame.loc[~blind], why
 
 

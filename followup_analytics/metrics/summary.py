@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import SmallSampleWarning
+from ..errors import SmallSampleWarning, find_stack_level
 from ..log import JobSearchLog
 from ..schema import Definition, attach
 from .clustered import seeker_robust_ci
@@ -162,7 +162,7 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
         ttr = time_to_response(log).summary.iloc[0]
     for w in caught:  # SmallSampleWarning is folded into the one warning below
         if not issubclass(w.category, SmallSampleWarning):
-            warnings.warn(w.message, w.category, stacklevel=2)
+            warnings.warn(w.message, w.category, stacklevel=find_stack_level())
     counts = pd.DataFrame(
         {
             "metric": ["applications", "seekers", "median_days_to_response"],
@@ -189,7 +189,7 @@ def summary(log: JobSearchLog, *, min_n: int = 10) -> pd.DataFrame:
     if int(ttr["n"]) < min_n:
         small.append(f"the median days to response rests on {int(ttr['n'])} applications")
     if small:  # one warning for the whole table, whatever the inner calls warned about
-        warnings.warn("; ".join(small), SmallSampleWarning, stacklevel=2)
+        warnings.warn("; ".join(small), SmallSampleWarning, stacklevel=find_stack_level())
     out = out[SUMMARY_COLUMNS].astype({"n": "int64", "k": "int64", "value": float})
     return attach(
         out,

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from ..errors import ArgumentError, SmallSampleWarning
+from ..errors import ArgumentError, SmallSampleWarning, find_stack_level
 from ..log import JobSearchLog
 from ..schema import MAX_GROUPS, Definition, attach, check_groups, renamed, resolve_by
 from ._naive import refuse_naive
@@ -298,7 +298,7 @@ def time_to_response(
         )
     message = _small_groups_message(summary, labels, by, min_n)
     if message is not None:
-        warnings.warn(message, SmallSampleWarning, stacklevel=2)
+        warnings.warn(message, SmallSampleWarning, stacklevel=find_stack_level())
     definition = Definition(
         "response",
         unit="application",

@@ -20,7 +20,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from ...errors import LoadWarning
+from ...errors import LoadWarning, find_stack_level
 from ...log import CATEGORIES
 from ...text import key
 from ..columns import ColumnMap
@@ -567,7 +567,7 @@ def application_rows(
                 "loaded as applications without dates"
             )
             col.notes.append(msg)
-            warnings.warn(LoadWarning(msg), stacklevel=6)
+            warnings.warn(LoadWarning(msg), stacklevel=find_stack_level())
     unticked = not_applied & ~unusable
     if status_col is not None:
         raw = f[status_col]
