@@ -621,3 +621,23 @@ def test_old_plot_argument_names_raise_naming_the_new_ones(by_channel, timing_ch
         plot_time_to_response(curves, at_days=[0, 7])
     ax = plot_heatmap(timing_channel.rename(columns={"channel": "via"}), hue="via")
     assert ax.get_xlabel() == "via"
+
+
+def test_plot_time_to_response_says_why_nothing_can_be_timed():
+    import warnings
+
+    import followup_analytics as fa
+
+    # statuses without reply dates: every application is left out of the curves
+    tracker = pd.DataFrame(
+        {
+            "Company": ["Acme", "Beta"],
+            "Date Applied": ["2026-03-02", "2026-03-04"],
+            "Status": ["Rejected", "Offer"],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = fa.time_to_response(fa.load(tracker, as_of="2026-04-30"))
+    with pytest.raises(fa.ArgumentError, match="no application can be timed: all 2 were left out"):
+        plot_time_to_response(result)

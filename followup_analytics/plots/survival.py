@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from ..errors import ArgumentError
 from ..schema import renamed
 from ._common import (
     ACCENT,
@@ -28,6 +29,15 @@ DEFAULT_MAX_DAY = 90.0
 
 def _curves(result: object) -> pd.DataFrame:
     frame = getattr(result, "curves", result)
+    summary = getattr(result, "summary", None)
+    if isinstance(frame, pd.DataFrame) and frame.empty and isinstance(summary, pd.DataFrame):
+        left_out = int(summary["n_excluded"].sum()) if "n_excluded" in summary else 0
+        if left_out and not int(summary["n"].sum()):
+            raise ArgumentError(
+                f"plot_time_to_response: no application can be timed: all {left_out} were "
+                "left out (no application date, or a response without a date; see "
+                "result.summary['n_excluded'])"
+            )
     return require(frame, _CURVE_COLUMNS, "plot_time_to_response", _EXPECT)
 
 
