@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from followup_analytics import LoadWarning
+from followup_analytics import LoadWarning, load
 from followup_analytics.ingest.layouts import Context, detect_layout, interpret
 from followup_analytics.ingest.load import load_tables
 from followup_analytics.ingest.raw import RawTable
@@ -288,3 +288,20 @@ def test_response_date_on_the_day_of_another_response_is_not_an_extra_reply():
     assert counts["reply"].tolist() == [0, 1, 0]
     assert counts["interview"].tolist() == [1, 1, 0]
     assert counts["rejection"].tolist() == [0, 0, 1]
+
+
+def test_an_event_log_without_any_application_key_quarantines_every_row():
+    # no id, company or role in any row: each row is quarantined with the reason
+    frame = pd.DataFrame(
+        {
+            "Date": ["2026-03-01", "2026-03-05"],
+            "Event": ["Applied", "Rejected"],
+            "Company": [None, None],
+        }
+    )
+    with pytest.warns(LoadWarning):
+        log = load(frame, layout="events", as_of="2026-04-01")
+    assert len(log.applications) == 0
+    q = log.report.quarantine
+    assert q["row"].tolist() == [2, 3]
+    assert q["reason"].str.startswith("no application key").all()

@@ -115,18 +115,16 @@ def interpret_events(table: RawTable, cm: ColumnMap, ctx: Context) -> Interprete
         .reindex(range(len(uniq)))
         .to_numpy(dtype="datetime64[s]")
     )
-    applied = pd.Series(
-        np.where(codes >= 0, first[np.maximum(codes, 0)], np.datetime64("NaT", "s")), index=f.index
-    )
+    # code -1 (no application key) takes the padding at the end: NaT, position -1
+    at = np.where(codes >= 0, codes, len(uniq))
+    applied = pd.Series(np.append(first, np.datetime64("NaT", "s"))[at], index=f.index)
     with_events = np.bincount(codes[ok], minlength=len(uniq)) > 0
-    pos_of_code = np.cumsum(with_events) - 1
+    pos_of_code = np.append(np.cumsum(with_events) - 1, -1)
     note_col = cm.column("note")
     events = concat_events(
         [
             events_frame(
-                per_row(
-                    table, applied, np.where(codes >= 0, pos_of_code[np.maximum(codes, 0)], -1)
-                ),
+                per_row(table, applied, pos_of_code[at]),
                 parsed.dates,
                 event,
                 ok,
