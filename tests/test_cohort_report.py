@@ -510,3 +510,11 @@ def test_a_cohort_whose_responses_are_all_undated_gets_a_report(tmp_path: Path) 
         result = cohort_report(log, salt="t")
     assert log.events["date"].isna().sum() == 24  # the responses: undated, never invented
     assert "time_to_response" in {t.key for t in result.sections}
+
+
+def test_the_timing_table_says_its_shares_do_not_compare_timings(report: CohortReport) -> None:
+    timing = next(t for t in report.sections if t.key == "followup_timing")
+    assert "do not compare timings" in timing.description
+    assert "not yet followed up on the same day" in timing.description
+    others = [t for t in report.sections if t.key in ("followup_channel", "followup_letter_type")]
+    assert others and all("do not compare timings" not in t.description for t in others)

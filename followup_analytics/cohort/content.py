@@ -43,6 +43,15 @@ FOLLOWUP_BREAKDOWNS = {
 }
 
 
+#: Why the timing shares are not a comparison of timings (shown under the timing table).
+_TIMING_CAVEAT = (
+    " These shares describe, they do not compare timings: an application followed up late "
+    "had already waited longer without an answer, so later follow-ups meet fewer responses "
+    'whatever their effect (response_rates(log, by="timing") sets each one beside '
+    "applications not yet followed up on the same day)."
+)
+
+
 def _q(frame: pd.DataFrame, by_name: str, *parts: object) -> pd.Series:
     """Quantity keys ``part|...|<group>`` (see :mod:`.audit`): equal keys are one number."""
     out = pd.Series("|".join(str(p) for p in parts), index=frame.index, dtype="string")
@@ -210,7 +219,7 @@ def _followup(
         f"{FOLLOWUP_BREAKDOWNS[what]}: among follow-ups that could still change "
         "something (eligible), the share followed by a response within 30 days. "
         "The unit is the follow-up: an application followed up three times counts "
-        "three times.",
+        "three times." + (_TIMING_CAVEAT if what == "timing" else ""),
         frame,
         ("n", "k"),
         ("rate", "ci_low", "ci_high"),
