@@ -12,20 +12,16 @@ from typing import cast
 
 import pandas as pd
 
-SOURCE_COLUMNS = [
-    "file",
-    "sheet",
-    "status",
-    "layout",
+#: The whole-number columns of ``report.sources`` (nullable: a skipped sheet has none).
+SOURCE_COUNTS = (
     "header_row",
     "n_rows",
     "n_loaded",
     "n_quarantined",
     "n_dropped",
     "n_partly_quarantined",
-    "records_outcomes",
-    "reason",
-]
+)
+SOURCE_COLUMNS = ["file", "sheet", "status", "layout", *SOURCE_COUNTS, "records_outcomes", "reason"]
 #: Sources and notes printed by ``str(report)`` (the frames hold every one).
 _SHOWN = 30
 MAPPING_COLUMNS = ["file", "sheet", "input_column", "field", "score", "evidence", "runner_up"]

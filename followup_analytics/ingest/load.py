@@ -22,6 +22,7 @@ from ..loadreport import (
     MAPPING_COLUMNS,
     ROW_COLUMNS,
     SOURCE_COLUMNS,
+    SOURCE_COUNTS,
     UNKNOWN_COLUMNS,
     LoadReport,
 )
@@ -324,16 +325,8 @@ def _report(
     notes = [n for r in results for n in r.notes]
     notes += stack_notes(tables) + seeker_notes
     notes += [f"mapping header {h!r} is not in any input" for h in missing]
-    counts = (
-        "header_row",
-        "n_rows",
-        "n_loaded",
-        "n_quarantined",
-        "n_dropped",
-        "n_partly_quarantined",
-    )
     report = LoadReport(
-        sources=_sources_frame(src_rows).astype(dict.fromkeys(counts, "Int64")),
+        sources=_sources_frame(src_rows).astype(dict.fromkeys(SOURCE_COUNTS, "Int64")),
         mapping=_cat([r.mapping for r in results], MAPPING_COLUMNS),
         quarantine=_cat([r.quarantine for r in results], ROW_COLUMNS),
         dropped=_cat([r.dropped for r in results], ROW_COLUMNS),
