@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
@@ -36,7 +37,7 @@ from ..statuses import (
     status_kinds,
     two_values,
 )
-from ..values import flags
+from ..values import ParsedDates, flags
 from ._common import (
     Collector,
     Context,
@@ -112,23 +113,86 @@ def interpret_wide(
     applied_col = cm.column("applied_on")
     dated_cols = _dated_columns(cm)
     parsed = {c: col.dates(c) for c in ([applied_col] if applied_col else []) + dated_cols}
-    if applied_col is None:
-        applied, unusable = nat, np.zeros(n, dtype=bool)
-        unreadable = unusable
-    else:
-        applied = parsed[applied_col].dates
-        # an unreadable date: the cell is quarantined, the row loads undated
-        unreadable = parsed[applied_col].problem.notna().to_numpy()
-        col.quarantine_rows(
-            unreadable, applied_col, parsed[applied_col].problem, "; rest of the row loaded"
-        )
-        unusable = np.zeros(n, dtype=bool)
+    applied, unreadable = _applied_dates(col, parsed, applied_col, nat)
     status_col = cm.column("status")
     kinds = (
         status_kinds(f[status_col], _status_extra(ctx), factorized=col.factorized(status_col))
         if status_col
         else np.zeros(n, dtype=np.int8)
     )
+    marks = _stage_marks(f, cm, col, profiles)
+    kinds = _applied_flags(f, cm, kinds)
+    keep = _applications(
+        table,
+        cm,
+        col,
+        applied.notna() | unreadable,
+        np.zeros(n, dtype=bool),
+        kinds,
+        [parsed[c].dates for c in dated_cols]
+        + [
+            pd.Series(
+                np.where(
+                    pd.notna(m[0]), np.datetime64("2000-01-01", "s"), np.datetime64("NaT", "s")
+                )
+            )
+            for m in marks.values()
+        ],
+    )
+    blocks, owner = _blocks(table, cm, keep)
+    if blocks:
+        keep[list(blocks)] = False
+    note_col = cm.column("note")
+    note = text(f[note_col], col.factorized(note_col, keep=False)) if note_col else None
+    app_pos = np.cumsum(keep) - 1
+    if blocks:  # a titled block's rows are events of applications listed above
+        app_pos[list(owner)] = app_pos[list(owner.values())]
+    sink = _Sink(per_row(table, applied, app_pos), keep, col, parsed, n)
+    has_date = applied.notna().to_numpy()
+    sink.parts.append(
+        events_frame(
+            sink.rows, applied, "applied", keep, applied_col, note=note, date_known=has_date
+        )
+    )
+    _followup_events(sink, f, cm, ctx)
+    for _g, date_col in sorted(cm.groups("interview_date").items()):
+        sink.dated(date_col, "interview")
+    for name, event in _DATED:
+        if dated_col := cm.column(name):
+            sink.dated(dated_col, event)
+    _mark_events(sink, marks, nat)
+    _status_events(table, cm, col, sink.rows, keep, sink.has, sink.parts)
+    _block_events(table, col, sink.rows, blocks, owner, sink.parts)
+
+    events = concat_events(_drop_echoed_replies(sink.parts, table, cm.column("response_date")))
+    return col.result(events, _applications_frame(table, cm, col, keep, applied, app_id, seeker))
+
+
+def _applied_dates(
+    col: Collector, parsed: Mapping[str, ParsedDates], applied_col: str | None, nat: pd.Series
+) -> tuple[pd.Series, np.ndarray]:
+    """The application date of each row and which rows hold an unreadable one (the cell is
+    quarantined, the row loads undated)."""
+    if applied_col is None:
+        return nat, np.zeros(len(nat), dtype=bool)
+    applied = parsed[applied_col].dates
+    unreadable = parsed[applied_col].problem.notna().to_numpy()
+    col.quarantine_rows(
+        unreadable, applied_col, parsed[applied_col].problem, "; rest of the row loaded"
+    )
+    return applied, unreadable
+
+
+#: Per stage-mark column: the first and second event each cell names, and its date.
+_Marks = dict[str, tuple[np.ndarray, np.ndarray, pd.Series]]
+
+
+def _stage_marks(
+    f: pd.DataFrame, cm: ColumnMap, col: Collector, profiles: Mapping[str, Profile] | None
+) -> _Marks:
+    """Stage-mark columns ("Interview ✓", a date) and further status columns (found by
+    their values), read as the events they name."""
+    n = len(f)
     marks = {
         h: read_marks(
             f[h], e, notes_count=profiles is None or h not in profiles or profiles[h]["flag"] < 0.8
@@ -149,59 +213,59 @@ def interpret_wide(
                 np.full(n, None, dtype=object),
                 pd.Series(pd.NaT, index=f.index, dtype="datetime64[s]"),
             )
-    flagged = {
-        h: (flags(f[h]).to_numpy(dtype=object) == True)  # noqa: E712
+    return marks
+
+
+def _applied_flags(f: pd.DataFrame, cm: ColumnMap, kinds: np.ndarray) -> np.ndarray:
+    """Status kinds after "Finished?"/"Applied?" flags: ticked was sent, not ticked was not."""
+    applied_flags = [
+        flags(f[h]).to_numpy(dtype=object) == True  # noqa: E712
         for h, e in cm.flags
         if e == "applied"
-    }
-    applied_flags = list(flagged.values())
-    if applied_flags:  # "Finished?", "Applied?": ticked was sent, not ticked was not
-        ticked = np.logical_or.reduce(applied_flags)
-        kinds = np.where(
-            ~ticked & (kinds != STATUS_EVENT),
-            STATUS_NOT_APPLIED,
-            np.where(ticked & (kinds == STATUS_BLANK), STATUS_OPEN, kinds),
-        )
-    keep = _applications(
-        table,
-        cm,
-        col,
-        applied.notna() | unreadable,
-        unusable,
-        kinds,
-        [parsed[c].dates for c in dated_cols]
-        + [
-            pd.Series(
-                np.where(
-                    pd.notna(m[0]), np.datetime64("2000-01-01", "s"), np.datetime64("NaT", "s")
-                )
-            )
-            for m in marks.values()
-        ],
-    )
-    blocks, owner = _blocks(table, cm, keep)
-    if blocks:
-        keep[list(blocks)] = False
-    note_col = cm.column("note")
-    note = text(f[note_col], col.factorized(note_col, keep=False)) if note_col else None
-    app_pos = np.cumsum(keep) - 1
-    if blocks:  # a titled block's rows are events of applications listed above
-        app_pos[list(owner)] = app_pos[list(owner.values())]
-    rows = per_row(table, applied, app_pos)
-    has_date = applied.notna().to_numpy()
-    parts = [
-        events_frame(rows, applied, "applied", keep, applied_col, note=note, date_known=has_date)
     ]
-    has: dict[str, np.ndarray] = {}
+    if not applied_flags:
+        return kinds
+    ticked = np.logical_or.reduce(applied_flags)
+    return np.where(
+        ~ticked & (kinds != STATUS_EVENT),
+        STATUS_NOT_APPLIED,
+        np.where(ticked & (kinds == STATUS_BLANK), STATUS_OPEN, kinds),
+    )
 
-    def add_dated(column: str, event: str, **extra: pd.Series | None) -> None:
-        p = parsed[column]
-        ok = keep & p.dates.notna().to_numpy()
-        bad = keep & p.problem.notna().to_numpy()
-        col.quarantine_rows(bad, column, p.problem, "; rest of the row loaded")
-        parts.append(events_frame(rows, p.dates, event, ok, column, date_known=True, **extra))
-        has[event] = has.get(event, np.zeros(n, dtype=bool)) | ok
 
+@dataclass
+class _Sink:
+    """The event parts of one wide table as they are found, and which rows already have
+    each event (a later source of the same event does not repeat it)."""
+
+    rows: Rows
+    keep: np.ndarray
+    col: Collector
+    parsed: Mapping[str, ParsedDates]
+    n: int
+    parts: list[EventPart] = field(default_factory=list)
+    has: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def dated(self, column: str, event: str, **extra: pd.Series | None) -> None:
+        """Events from a date column; unreadable cells quarantined, the rest of the row kept."""
+        p = self.parsed[column]
+        ok = self.keep & p.dates.notna().to_numpy()
+        bad = self.keep & p.problem.notna().to_numpy()
+        self.col.quarantine_rows(bad, column, p.problem, "; rest of the row loaded")
+        self.parts.append(
+            events_frame(self.rows, p.dates, event, ok, column, date_known=True, **extra)
+        )
+        self.mark(event, ok)
+
+    def mark(self, event: str, rows: np.ndarray) -> None:
+        """Note that `rows` have `event`."""
+        self.has[event] = self.has.get(event, np.zeros(self.n, dtype=bool)) | rows
+
+
+def _followup_events(sink: _Sink, f: pd.DataFrame, cm: ColumnMap, ctx: Context) -> None:
+    """Follow-up events from each follow-up group (date, channel, letter type, recipient);
+    a cell naming two channels ("Email + posted letter") gives two events of one action."""
+    col, n = sink.col, sink.n
     fu = cm.groups("followup_date")
     chans, types, recips = (
         cm.groups("followup_channel"),
@@ -214,7 +278,6 @@ def interpret_wide(
             "letter_type": col.vocab(types.get(g), "letter_type", n),
             "recipient": col.vocab(recips.get(g), "recipient", n),
         }
-        # "Email + posted letter": two events of one action (same row and date column)
         seconds = []
         for name, source in (("channel", chans.get(g)), ("recipient", recips.get(g))):
             if source is not None and _may_name_two(f[source]):
@@ -222,13 +285,14 @@ def interpret_wide(
                 if second.notna().any():
                     detail[name] = first.where(first.notna(), detail[name])
                     seconds.append((name, second))
-        add_dated(date_col, "followup", **detail)
+        sink.dated(date_col, "followup", **detail)
+        dates = sink.parsed[date_col].dates
         for name, second in seconds:
-            two = keep & second.notna().to_numpy() & parsed[date_col].dates.notna().to_numpy()
-            parts.append(
+            two = sink.keep & second.notna().to_numpy() & dates.notna().to_numpy()
+            sink.parts.append(
                 events_frame(
-                    rows,
-                    parsed[date_col].dates,
+                    sink.rows,
+                    dates,
                     "followup",
                     two,
                     date_col,
@@ -242,27 +306,38 @@ def interpret_wide(
             f"{col.where()}: follow-up details without a follow-up date column "
             f"(groups {orphan}) are carried along, not loaded as events"
         )
-    for _g, date_col in sorted(cm.groups("interview_date").items()):
-        add_dated(date_col, "interview")
-    for name, event in _DATED:
-        if dated_col := cm.column(name):
-            add_dated(dated_col, event)
-    for h, (said_first, said_second, mark_dates) in marks.items():  # stage marks: events
+
+
+def _mark_events(sink: _Sink, marks: _Marks, nat: pd.Series) -> None:
+    """Events named by stage marks, dated by the mark when it is a date, else undated; an
+    event a date column already gave a row is not repeated."""
+    zeros = np.zeros(sink.n, dtype=bool)
+    for h, (said_first, said_second, mark_dates) in marks.items():
         dated = mark_dates.notna().to_numpy()
         for which in (said_first, said_second):
             for event in pd.unique(which[pd.notna(which)]):
-                want = keep & (which == event) & ~has.get(event, np.zeros(n, dtype=bool))
-                parts.append(events_frame(rows, mark_dates, event, want & dated, h))
-                parts.append(events_frame(rows, nat, event, want & ~dated, h, date_known=False))
+                want = sink.keep & (which == event) & ~sink.has.get(event, zeros)
+                sink.parts.append(events_frame(sink.rows, mark_dates, event, want & dated, h))
+                sink.parts.append(
+                    events_frame(sink.rows, nat, event, want & ~dated, h, date_known=False)
+                )
         for which in (said_first, said_second):
             for event in pd.unique(which[pd.notna(which)]):
-                has[event] = has.get(event, np.zeros(n, dtype=bool)) | (keep & (which == event))
-    _status_events(table, cm, col, rows, keep, has, parts)
-    _block_events(table, col, rows, blocks, owner, parts)
+                sink.mark(event, sink.keep & (which == event))
 
-    events = concat_events(_drop_echoed_replies(parts, table, cm.column("response_date")))
+
+def _applications_frame(
+    table: RawTable,
+    cm: ColumnMap,
+    col: Collector,
+    keep: np.ndarray,
+    applied: pd.Series,
+    app_id: pd.Series,
+    seeker: pd.Series,
+) -> pd.DataFrame:
+    """One row per kept application: id, seeker, company, role, date and carried columns."""
     mapped = set(cm.matches["input_column"])
-    unmapped = [c for c in f.columns if c not in mapped]
+    unmapped = [c for c in table.frame.columns if c not in mapped]
     applied_on = kept(applied, keep)
     apps = pd.DataFrame(  # columns built here for this frame alone: no copy
         {
@@ -275,8 +350,7 @@ def interpret_wide(
         },
         copy=False,
     )
-    apps = pd.concat([apps, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
-    return col.result(events, apps)
+    return pd.concat([apps, carried(table, unmapped, keep, set(APPLICATION_BASE))], axis=1)
 
 
 def _drop_echoed_replies(
