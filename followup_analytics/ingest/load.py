@@ -155,8 +155,9 @@ default "auto"
     grouped = {m for s in stacks for m in s.members}
     known = known_headers(tuple(mapping or ()))
 
+    empty: list[Problem] = []  # files of a folder or glob without any data table
+
     def read_alone(source: Source) -> None:
-        nonlocal skipped
         flows = read_sankeymatic(source.obj, source.name)
         if flows is not None:
             tables.append(flows)
@@ -169,9 +170,7 @@ default "auto"
             empty.append(err.problems[0])
             return
         tables.extend(got)
-        skipped += skip
-
-    empty: list[Problem] = []  # files of a folder or glob without any data table
+        skipped.extend(skip)
 
     with reader_session():  # one child process parses every workbook of this call
         for pos, source in enumerate(found):

@@ -102,16 +102,12 @@ def merge_sources(
     a = a[a["company"].notna() & a["file"].notna()]
     if a["file"].nunique() < 2:
         return events, apps, empty
-    who = a["seeker"].astype(object).fillna(anyone)
-    spread = pd.DataFrame({"s": who.to_numpy(), "f": a["file"].to_numpy()}).drop_duplicates()
-    if not spread["s"].duplicated().any() and not (spread["s"] == anyone).any():
-        return events, apps, empty  # each seeker in one file (a folder of seekers' files)
     order = pd.Index(apps["application_id"]).get_indexer
     a["pos"] = order(a["application_id"])
     a["c"] = _keys(a["company"])
     a["r"] = _keys(a["role"]).replace("", None)
     a = a[a["c"].str.len() > 0]
-    a["s"] = who
+    a["s"] = a["seeker"].astype(object).fillna(anyone)
     # one seeker's own files; a file naming no seeker (`anyone`) may join any seeker's
     pairs = a.merge(a, on=["s", "c"], suffixes=("", "_2"))
     free = a[a["s"] == anyone]

@@ -42,11 +42,11 @@ import pandas as pd
 from ..errors import SpreadsheetError
 from ..loadreport import SOURCE_COLUMNS
 from ._containers import ReadLimits
-from ._text import SAMPLE, _sniff_delimiter, read_text
+from ._text import _DELIM_NAMES, SAMPLE, _sniff_delimiter, read_text
 from .accounting import records_outcomes
 from .columns import ColumnMap
 from .raw import Parts, RawTable, Source
-from .tables import _TAIL_ROWS, _TOTAL_VARIANTS, _is_total_label
+from .tables import _TAIL_ROWS, _TOTAL_LABELS, _TOTAL_VARIANTS, _is_total_label
 
 #: Larger files are read on their own (stacking is for many small files).
 STACK_FILE_BYTES = 1 * 2**20
@@ -69,8 +69,10 @@ class Stack:
     ----------
     members : tuple of int
         Positions of the files in the list given to :func:`plan_stacks`.
-    source : Source
-        The combined text (header once, then each file's lines) as an in-memory source.
+    name : str
+        How messages name the group: its first file and how many more.
+    data : bytes
+        The combined text: the header once, then each file's lines.
     parts : Parts
         Which file each combined row comes from.
     n_fields : int
@@ -80,7 +82,8 @@ class Stack:
     """
 
     members: tuple[int, ...]
-    source: Source
+    name: str
+    data: bytes
     parts: Parts
     n_fields: int
     delimiter: str
@@ -147,13 +150,11 @@ def read_stack(
 ) -> RawTable | None:
     """Read a :class:`Stack` as one :class:`RawTable` (with ``parts`` set), or None when
     the combined table is not read exactly as its files would be (then read them alone)."""
-    data = stack.source.obj
-    assert isinstance(data, io.BytesIO)
     try:
         tables, skipped = read_text(
-            stack.source,
-            io.BytesIO(data.getvalue()),
-            data.getvalue()[:SAMPLE],
+            Source(stack.name, io.BytesIO(stack.data)),
+            io.BytesIO(stack.data),
+            stack.data[:SAMPLE],
             Path(stack.parts.files[0]).suffix.lower(),
             known,
             limits or ReadLimits(),
@@ -163,7 +164,7 @@ def read_stack(
     if len(tables) != 1 or skipped:
         return None
     table = tables[0]
-    expected = ("encoding ", f"delimiter {_NAMES[stack.delimiter]} ", "header in row 1 (")
+    expected = ("encoding ", f"delimiter {_DELIM_NAMES[stack.delimiter]} ", "header in row 1 (")
     if (
         table.header_row != 1
         or len(table.notes) != 3
@@ -173,9 +174,6 @@ def read_stack(
     ):
         return None
     return replace(table, parts=stack.parts, seeker_hint=None)
-
-
-_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
 def stack_note(table: RawTable) -> str:
@@ -348,7 +346,9 @@ def _fits(body: bytes, d: bytes, n_delims: int) -> bool:
 
 
 _LEADING = re.compile(r"^[^0-9A-Za-z]+")
-_TOTAL_STARTS = ("total", "sum", "count", "grand", "sub", "average", "mean", "overall")
+# the first word of every totals label ("grand" of "grand total" ...): a key not starting
+# with one of them cannot be a totals label
+_TOTAL_STARTS = tuple(sorted({label.split()[0] for label in _TOTAL_LABELS}))
 # a line whose first letters (after empty cells and punctuation) start a totals label
 _TOTALISH = re.compile(
     rb"^[^\n0-9A-Za-z]*(?:" + b"|".join(w.encode() for w in _TOTAL_STARTS) + rb")",
@@ -378,7 +378,8 @@ def _stack(
     name = f"{files[0]} (+{len(files) - 1:,} files with the same header)"
     return Stack(
         tuple(c.pos for c in members),
-        Source(name, io.BytesIO(data)),
+        name,
+        data,
         parts,
         n_fields,
         delimiter,

@@ -177,7 +177,7 @@ class Collector:
             o: parse_dates(values, day_first=o == "day-first", factorized=codes)
             for o in ("day-first", "month-first")
         }
-        per_row = np.full(len(values), "month-first", dtype=object)
+        day_first = np.zeros(len(parts.files), dtype=bool)  # per file
         for i, (file, order) in enumerate(zip(parts.files, orders, strict=True)):
             if order is None:
                 continue
@@ -192,8 +192,8 @@ class Collector:
                 self.notes.append(f"{file}: column {column!r} read {order}, {how}")
                 if ambiguous[i]:
                     self.ambiguous.append(f"{file}: column {column!r}")
-            per_row[which == i] = order
-        day = per_row == "day-first"
+            day_first[i] = order == "day-first"
+        day = day_first[which]
         first, other = by_order["day-first"], by_order["month-first"]
         return ParsedDates(
             first.dates.where(day, other.dates),
